@@ -33,6 +33,10 @@ export const ErrorCodes = {
   SPREADSHEET_UNREADABLE: { status: 422, message: '无法读取上传的表格文件' },
   BINDING_DUPLICATE: { status: 409, message: '已提交过该房屋的绑定申请' },
   BINDING_NOT_PENDING: { status: 409, message: '该申请已处理' },
+  UNIT_NOT_IN_ROSTER: { status: 422, message: '业主名册中没有这个房屋，请核对楼栋、单元和房号' },
+  OWNER_NOT_OF_UNIT: { status: 422, message: '所选业主不属于该房屋' },
+  USCC_INVALID: { status: 400, message: '统一社会信用代码校验不通过' },
+  USER_NOT_FOUND: { status: 404, message: '找不到该用户' },
   // generic
   RESOURCE_STATE: { status: 409, message: '当前状态下不能执行此操作' },
   SERVICE_UNAVAILABLE: { status: 503, message: '服务暂时不可用' },

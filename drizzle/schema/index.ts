@@ -1,0 +1,4 @@
+export * from './audit'
+export * from './community'
+export * from './identity'
+export * from './roster'

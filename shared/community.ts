@@ -1,0 +1,25 @@
+import { z } from 'zod'
+
+/**
+ * A community's own rules. Each is a choice the law leaves to the 管理规约 / 议事规则,
+ * so it is a setting with the default the rules name.
+ */
+export const CommunitySettings = z.object({
+  /** 指导规则 第25条: whether parking spaces count toward exclusive area */
+  parkingCountsArea: z.boolean().default(false),
+  /** may a voter change a ballot until close, or is the first ballot final */
+  revotePolicy: z.enum(['change_until_close', 'first_final']).default('change_until_close'),
+  /** 指导规则 第26条: non-voters follow the majority only where the rules of procedure say so */
+  nonVoterRule: z.enum(['ignore', 'follow_majority']).default('ignore'),
+  /** spoiled ballots (废票) count as participation: unsettled nationally, default yes */
+  spoiledParticipate: z.boolean().default(true),
+  /** which ballot stands when a voter has both a paper and an electronic one */
+  paperVsElectronic: z.enum(['electronic', 'paper']).default('electronic'),
+  /** how many owners one proxy may represent in one poll */
+  proxyLimit: z.number().int().min(1).max(1000).default(5),
+  /** show the split by choice while a poll is open (default: turnout only) */
+  showSplitWhileOpen: z.boolean().default(false),
+})
+export type CommunitySettings = z.infer<typeof CommunitySettings>
+
+export const defaultCommunitySettings = (): CommunitySettings => CommunitySettings.parse({})

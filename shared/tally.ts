@@ -1,0 +1,502 @@
+/**
+ * The count of owners' joint decisions (业主共同决定), as a pure function shared by the server,
+ * the result page and the mini-program. The rules it follows are written out in
+ * shared/domain/voting-rules.md; each rule below names the article it comes from.
+ *
+ * Arithmetic: areas are integer hundredths of a square metre (`areaCenti`). Sums stay exact
+ * JavaScript numbers because the whole electorate's area is checked to be a safe integer and every
+ * sum here is a part of it. Products of an area and a small factor can pass 2^53, so every
+ * comparison of products is made in BigInt; no division and no floating point decide anything.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Shapes (voting-rules.md, "The pure function" and "Elections and choices among candidates")
+// ---------------------------------------------------------------------------------------------
+
+export type Choice = 'agree' | 'oppose' | 'abstain' | 'spoiled'
+export type ApprovalClass = 'ordinary' | 'special'
+export interface Weight {
+  areaCenti: number
+  voters: number
+}
+export interface ElectorUnit {
+  unitId: string
+  voterId: string
+  areaCenti: number
+}
+export interface CountedBallot {
+  voterId: string
+  choice: Choice
+}
+export interface TallyInput {
+  units: ElectorUnit[]
+  ballots: CountedBallot[]
+  approval: ApprovalClass
+  /** 指导规则 第26条: counting non-voters is a community setting; default 'ignore' */
+  nonVoters?: 'ignore' | 'follow_majority'
+  /**
+   * follow_majority only: voters whose notice delivery is on record; omitted = every non-voter
+   * counts as delivered. Ids that are not voters of this electorate are ignored (a delivery log
+   * may cover the whole community while the poll covers one building).
+   */
+  delivered?: string[]
+  /** 废票 count as participation: unsettled nationally, a community setting; default true */
+  spoiledParticipate?: boolean
+}
+export interface Tally {
+  total: Weight
+  /** agree + oppose + abstain (+ spoiled when it participates); actual + deemed */
+  participated: Weight
+  agree: Weight
+  oppose: Weight
+  abstain: Weight
+  /** always reported, whether or not it participates */
+  spoiled: Weight
+  /** zero unless follow_majority applied; already included in participated and in its side */
+  deemed: Weight
+  quorum: boolean
+  passed: boolean
+  outcome: 'passed' | 'rejected' | 'no_quorum'
+}
+
+export interface ElectionBallot {
+  voterId: string
+  marks: string[]
+  /** a spoiled ballot's marks are kept on record by the caller but never counted or checked */
+  spoiled?: boolean
+}
+export interface ElectionInput {
+  units: ElectorUnit[]
+  ballots: ElectionBallot[]
+  candidates: string[]
+  seats: number
+  spoiledParticipate?: boolean
+}
+export interface CandidateResult {
+  candidateId: string
+  votes: Weight
+  majority: boolean
+  elected: boolean
+  /** 1-based among candidates with a majority, else null; null for everyone without quorum */
+  rank: number | null
+}
+export interface ElectionTally {
+  total: Weight
+  participated: Weight
+  abstain: Weight
+  spoiled: Weight
+  quorum: boolean
+  /** in the order of input.candidates */
+  candidates: CandidateResult[]
+  /** by rank; empty without quorum */
+  elected: string[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// The nine matters (民法典 第278条) and their approval class
+// ---------------------------------------------------------------------------------------------
+
+export const MATTERS = {
+  rules: { approval: 'ordinary', label: '制定和修改业主大会议事规则' },
+  covenant: { approval: 'ordinary', label: '制定和修改管理规约' },
+  committee: { approval: 'ordinary', label: '选举业主委员会或者更换业主委员会成员' },
+  manager: { approval: 'ordinary', label: '选聘和解聘物业服务企业或者其他管理人' },
+  fund_use: { approval: 'ordinary', label: '使用建筑物及其附属设施的维修资金' },
+  fund_raise: { approval: 'special', label: '筹集建筑物及其附属设施的维修资金' },
+  rebuild: { approval: 'special', label: '改建、重建建筑物及其附属设施' },
+  common_use: { approval: 'special', label: '改变共有部分的用途或者利用共有部分从事经营活动' },
+  other: { approval: 'ordinary', label: '有关共有和共同管理权利的其他重大事项' },
+} as const satisfies Record<string, { approval: ApprovalClass; label: string }>
+
+export type Matter = keyof typeof MATTERS
+
+export const MATTER_KEYS = Object.keys(MATTERS) as Matter[]
+
+/** 民法典 第278条第2款: 第(六)至(八)项 need 3/4 of participants, the rest more than half. */
+export function approvalClassOf(matter: Matter): ApprovalClass {
+  return MATTERS[matter].approval
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+export type TallyInputErrorCode =
+  | 'empty_electorate'
+  | 'invalid_area'
+  | 'area_overflow'
+  | 'duplicate_unit'
+  | 'unknown_voter'
+  | 'duplicate_ballot'
+  | 'invalid_choice'
+  | 'invalid_option'
+  | 'invalid_seats'
+  | 'duplicate_candidate'
+  | 'unknown_candidate'
+  | 'duplicate_mark'
+  | 'too_many_marks'
+
+/** Input the count cannot be made from. `subject` is the offending id (unit, voter, candidate). */
+export class TallyInputError extends Error {
+  override readonly name = 'TallyInputError'
+  readonly code: TallyInputErrorCode
+  readonly subject: string | null
+
+  constructor(code: TallyInputErrorCode, message: string, subject: string | null = null) {
+    super(message)
+    this.code = code
+    this.subject = subject
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The electorate (《解释》第9条, 指导规则 第25条)
+// ---------------------------------------------------------------------------------------------
+
+interface Electorate {
+  /** voterId -> dense index */
+  index: Map<string, number>
+  /** per voter: sum of its units' areaCenti */
+  area: number[]
+  total: Weight
+}
+
+/**
+ * 《解释》第9条: units of one owner of record (the developer's unsold and undelivered units
+ * included) form one voter; their areas add up and the voter counts once.
+ */
+function buildElectorate(units: ElectorUnit[]): Electorate {
+  if (units.length === 0) {
+    throw new TallyInputError('empty_electorate', '本次表决的业主名单为空，无法计票')
+  }
+  const index = new Map<string, number>()
+  const area: number[] = []
+  const seenUnits = new Set<string>()
+  let seenBefore = 0
+  let totalArea = 0
+  for (const unit of units) {
+    const a = unit.areaCenti
+    if (!Number.isSafeInteger(a) || a <= 0) {
+      throw new TallyInputError(
+        'invalid_area',
+        `房屋 ${unit.unitId} 的面积 ${String(a)} 不是正的安全整数（单位：0.01 平方米）`,
+        unit.unitId,
+      )
+    }
+    // one hash lookup instead of has() then add(): this loop is most of the tally's time
+    seenUnits.add(unit.unitId)
+    if (seenUnits.size === seenBefore) {
+      throw new TallyInputError('duplicate_unit', `房屋 ${unit.unitId} 在名单中出现了两次`, unit.unitId)
+    }
+    seenBefore++
+    const i = index.get(unit.voterId)
+    if (i === undefined) {
+      index.set(unit.voterId, area.length)
+      area.push(a)
+    } else {
+      area[i] = (area[i] as number) + a
+    }
+    totalArea += a
+  }
+  // Every sum below (per voter, per side) is a part of totalArea, so if totalArea is exact they
+  // all are. Once a running sum of non-negative numbers reaches 2^53 rounding can never bring it
+  // back below, so checking the end result is enough. 2^53 hundredths of a square metre is about
+  // 9·10^13 m²: no real electorate comes near, so refusing is safe.
+  if (totalArea > Number.MAX_SAFE_INTEGER) {
+    throw new TallyInputError(
+      'area_overflow',
+      `本次表决的专有部分总面积超过 ${Number.MAX_SAFE_INTEGER}（0.01 平方米），无法精确计算`,
+    )
+  }
+  return { index, area, total: { areaCenti: totalArea, voters: area.length } }
+}
+
+function voterIndex(electorate: Electorate, voterId: string): number {
+  const i = electorate.index.get(voterId)
+  if (i === undefined) {
+    throw new TallyInputError(
+      'unknown_voter',
+      `投票人 ${voterId} 在本次表决的范围内没有专有部分，选票不能计入`,
+      voterId,
+    )
+  }
+  return i
+}
+
+function duplicateBallot(voterId: string): TallyInputError {
+  // 《解释》第9条 / voting-rules.md: one choice per voter per poll, covering all its units
+  return new TallyInputError('duplicate_ballot', `投票人 ${voterId} 有两张选票`, voterId)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact comparisons
+// ---------------------------------------------------------------------------------------------
+
+/** k1·x ≥ k2·y, exactly. Areas near 2^53 times 3 or 4 pass 2^53, hence BigInt. */
+function atLeast(k1: number, x: number, k2: number, y: number): boolean {
+  return BigInt(k1) * BigInt(x) >= BigInt(k2) * BigInt(y)
+}
+
+/** 2·x > y, exactly: 过半数, strictly more than half. */
+function moreThanHalf(x: number, y: number): boolean {
+  return BigInt(2) * BigInt(x) > BigInt(y)
+}
+
+/** 民法典 第278条第2款: 参与表决 ≥ 2/3 of area and ≥ 2/3 of voters; 以上 is inclusive (第1259条). */
+function hasQuorum(participated: Weight, total: Weight): boolean {
+  return (
+    atLeast(3, participated.areaCenti, 2, total.areaCenti) &&
+    atLeast(3, participated.voters, 2, total.voters)
+  )
+}
+
+/** A side with more than half of both the area and the voters of `of`. */
+function majorityOf(side: Weight, of: Weight): boolean {
+  return moreThanHalf(side.areaCenti, of.areaCenti) && moreThanHalf(side.voters, of.voters)
+}
+
+/**
+ * 民法典 第278条第2款: 第(六)至(八)项 need 3/4 of the participants' area and of the participants
+ * (以上, inclusive, 第1259条); the other matters 过半数 (strictly more than half). Both area and
+ * voters must pass. The denominator is the participants, not all owners.
+ */
+function approves(approval: ApprovalClass, agree: Weight, participated: Weight): boolean {
+  if (approval === 'special') {
+    return (
+      atLeast(4, agree.areaCenti, 3, participated.areaCenti) &&
+      atLeast(4, agree.voters, 3, participated.voters)
+    )
+  }
+  return majorityOf(agree, participated)
+}
+
+// ---------------------------------------------------------------------------------------------
+// tally: one question, agree / oppose / abstain
+// ---------------------------------------------------------------------------------------------
+
+const zero = (): Weight => ({ areaCenti: 0, voters: 0 })
+const plus = (a: Weight, b: Weight): Weight => ({
+  areaCenti: a.areaCenti + b.areaCenti,
+  voters: a.voters + b.voters,
+})
+
+export function tally(input: TallyInput): Tally {
+  const { approval } = input
+  if (approval !== 'ordinary' && approval !== 'special') {
+    throw new TallyInputError('invalid_option', `表决类别 ${String(approval)} 无效`, String(approval))
+  }
+  const nonVoters = input.nonVoters ?? 'ignore'
+  if (nonVoters !== 'ignore' && nonVoters !== 'follow_majority') {
+    throw new TallyInputError('invalid_option', `未投票业主的计票规则 ${String(nonVoters)} 无效`, String(nonVoters))
+  }
+  const spoiledParticipate = input.spoiledParticipate ?? true
+
+  const electorate = buildElectorate(input.units)
+  const voted = new Uint8Array(electorate.total.voters)
+  // Sums kept as plain numbers in the loop: exact, see buildElectorate.
+  let agreeA = 0, agreeP = 0, opposeA = 0, opposeP = 0
+  let abstainA = 0, abstainP = 0, spoiledA = 0, spoiledP = 0
+  for (const ballot of input.ballots) {
+    const i = voterIndex(electorate, ballot.voterId)
+    if (voted[i] === 1) throw duplicateBallot(ballot.voterId)
+    voted[i] = 1
+    const a = electorate.area[i] as number
+    switch (ballot.choice) {
+      case 'agree': agreeA += a; agreeP++; break
+      case 'oppose': opposeA += a; opposeP++; break
+      case 'abstain': abstainA += a; abstainP++; break
+      case 'spoiled': spoiledA += a; spoiledP++; break
+      default:
+        throw new TallyInputError(
+          'invalid_choice',
+          `投票人 ${ballot.voterId} 的选项 ${String(ballot.choice)} 无效`,
+          ballot.voterId,
+        )
+    }
+  }
+
+  let agree: Weight = { areaCenti: agreeA, voters: agreeP }
+  let oppose: Weight = { areaCenti: opposeA, voters: opposeP }
+  const abstain: Weight = { areaCenti: abstainA, voters: abstainP }
+  const spoiled: Weight = { areaCenti: spoiledA, voters: spoiledP }
+  // An abstention participates and does not agree. A spoiled ballot (废票) participates only
+  // where the community says so, and never agrees.
+  let participated = plus(plus(agree, oppose), abstain)
+  if (spoiledParticipate) participated = plus(participated, spoiled)
+
+  // 指导规则 第26条: non-voters follow the majority only where the 管理规约 / 议事规则 says so,
+  // only when one side holds more than half of the actual participants' area AND voters, and
+  // only for non-voters whose delivery is on record. A voter who returned any ballot, spoiled
+  // included, is not a non-voter.
+  let deemed = zero()
+  if (nonVoters === 'follow_majority') {
+    const side = majorityOf(agree, participated) ? 'agree' : majorityOf(oppose, participated) ? 'oppose' : null
+    if (side !== null) {
+      deemed = deemedWeight(electorate, voted, input.delivered)
+      if (side === 'agree') agree = plus(agree, deemed)
+      else oppose = plus(oppose, deemed)
+      participated = plus(participated, deemed)
+    }
+  }
+
+  const quorum = hasQuorum(participated, electorate.total)
+  const passed = quorum && approves(approval, agree, participated)
+  return {
+    total: electorate.total,
+    participated,
+    agree,
+    oppose,
+    abstain,
+    spoiled,
+    deemed,
+    quorum,
+    passed,
+    outcome: passed ? 'passed' : quorum ? 'rejected' : 'no_quorum',
+  }
+}
+
+function deemedWeight(electorate: Electorate, voted: Uint8Array, delivered: string[] | undefined): Weight {
+  let areaCenti = 0
+  let voters = 0
+  if (delivered === undefined) {
+    for (let i = 0; i < voted.length; i++) {
+      if (voted[i] === 0) {
+        areaCenti += electorate.area[i] as number
+        voters++
+      }
+    }
+    return { areaCenti, voters }
+  }
+  const counted = new Uint8Array(voted.length)
+  for (const voterId of delivered) {
+    const i = electorate.index.get(voterId)
+    // Not a voter of this electorate, or already counted (a repeated delivery record).
+    if (i === undefined || voted[i] === 1 || counted[i] === 1) continue
+    counted[i] = 1
+    areaCenti += electorate.area[i] as number
+    voters++
+  }
+  return { areaCenti, voters }
+}
+
+// ---------------------------------------------------------------------------------------------
+// tallyElection: committee members (committee) or one firm among bidders (manager, seats = 1)
+// ---------------------------------------------------------------------------------------------
+
+export function tallyElection(input: ElectionInput): ElectionTally {
+  const { seats, candidates } = input
+  if (!Number.isSafeInteger(seats) || seats <= 0) {
+    throw new TallyInputError('invalid_seats', `应选名额 ${String(seats)} 不是正整数`, String(seats))
+  }
+  const candidateIndex = new Map<string, number>()
+  for (const [c, id] of candidates.entries()) {
+    if (candidateIndex.has(id)) {
+      throw new TallyInputError('duplicate_candidate', `候选人 ${id} 在候选名单中出现了两次`, id)
+    }
+    candidateIndex.set(id, c)
+  }
+  const spoiledParticipate = input.spoiledParticipate ?? true
+
+  const electorate = buildElectorate(input.units)
+  const voted = new Uint8Array(electorate.total.voters)
+  const votesA = new Array<number>(candidates.length).fill(0)
+  const votesP = new Array<number>(candidates.length).fill(0)
+  // markedBy[c] = 1 + the ballot index that last marked candidate c: finds a repeated mark
+  // without allocating per ballot.
+  const markedBy = new Array<number>(candidates.length).fill(0)
+  let markedA = 0, markedP = 0, abstainA = 0, abstainP = 0, spoiledA = 0, spoiledP = 0
+
+  for (const [b, ballot] of input.ballots.entries()) {
+    const i = voterIndex(electorate, ballot.voterId)
+    if (voted[i] === 1) throw duplicateBallot(ballot.voterId)
+    voted[i] = 1
+    const a = electorate.area[i] as number
+    if (ballot.spoiled === true) {
+      // A spoiled ballot is often one marked against the rules (too many marks, a name not on the
+      // list), so its marks are neither checked nor counted.
+      spoiledA += a
+      spoiledP++
+      continue
+    }
+    const { marks } = ballot
+    if (marks.length === 0) {
+      // a ballot with no mark is an abstention: it participates, it elects no one
+      abstainA += a
+      abstainP++
+      continue
+    }
+    if (marks.length > seats) {
+      throw new TallyInputError(
+        'too_many_marks',
+        `投票人 ${ballot.voterId} 选了 ${marks.length} 人，超过应选名额 ${seats}`,
+        ballot.voterId,
+      )
+    }
+    for (const mark of marks) {
+      const c = candidateIndex.get(mark)
+      if (c === undefined) {
+        throw new TallyInputError(
+          'unknown_candidate',
+          `投票人 ${ballot.voterId} 选择的 ${String(mark)} 不在候选名单中`,
+          String(mark),
+        )
+      }
+      if (markedBy[c] === b + 1) {
+        throw new TallyInputError(
+          'duplicate_mark',
+          `投票人 ${ballot.voterId} 对候选人 ${mark} 投了两次`,
+          mark,
+        )
+      }
+      markedBy[c] = b + 1
+      votesA[c] = (votesA[c] as number) + a
+      votesP[c] = (votesP[c] as number) + 1
+    }
+    markedA += a
+    markedP++
+  }
+
+  const abstain: Weight = { areaCenti: abstainA, voters: abstainP }
+  const spoiled: Weight = { areaCenti: spoiledA, voters: spoiledP }
+  let participated = plus({ areaCenti: markedA, voters: markedP }, abstain)
+  if (spoiledParticipate) participated = plus(participated, spoiled)
+  // 民法典 第278条第2款 / 第1259条: the same 2/3 quorum as any joint decision
+  const quorum = hasQuorum(participated, electorate.total)
+
+  const results: CandidateResult[] = candidates.map((candidateId, c) => {
+    const votes: Weight = { areaCenti: votesA[c] as number, voters: votesP[c] as number }
+    // 民法典 第278条第2款: 选举业主委员会 needs 过半数 of the participants' area AND voters.
+    // Reported even without quorum (it describes the marks), but then no one is ranked or elected.
+    return { candidateId, votes, majority: majorityOf(votes, participated), elected: false, rank: null }
+  })
+
+  const elected: string[] = []
+  if (quorum) {
+    // Rank by area_c / A_part + voters_c / P_part, higher first (Shenzhen's published election
+    // templates), compared exactly as a·P + p·A in BigInt: these products pass 2^53.
+    // Ties go to the larger area. A tie in both score and area is a tie in voters too
+    // (equal a and equal a/A + p/P force equal p), so no voter tiebreak can apply; the last
+    // resort is the order of input.candidates, which the caller should make the ballot order
+    // drawn by lot (抽签) and recorded.
+    const A = BigInt(participated.areaCenti)
+    const P = BigInt(participated.voters)
+    const ranked = results
+      .map((r, c) => ({ r, c, score: BigInt(r.votes.areaCenti) * P + BigInt(r.votes.voters) * A }))
+      .filter((x) => x.r.majority)
+      .sort((x, y) => {
+        if (x.score !== y.score) return x.score > y.score ? -1 : 1
+        if (x.r.votes.areaCenti !== y.r.votes.areaCenti) return y.r.votes.areaCenti - x.r.votes.areaCenti
+        return x.c - y.c
+      })
+    for (const [k, x] of ranked.entries()) {
+      x.r.rank = k + 1
+      // Seats no candidate with a majority fills stay vacant: a by-election follows, no runoff.
+      if (k < seats) {
+        x.r.elected = true
+        elected.push(x.r.candidateId)
+      }
+    }
+  }
+
+  return { total: electorate.total, participated, abstain, spoiled, quorum, candidates: results, elected }
+}

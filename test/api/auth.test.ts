@@ -1,0 +1,216 @@
+import { eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { otpCodes, refreshTokens, users } from '../../drizzle/schema'
+import { OTP_LIMITS } from '../../worker/services/auth/otp'
+import { newPhone } from '../helpers/fixtures'
+import { randomIp, startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+describe('phone one-time code', () => {
+  it('signs in a new phone, creating the account once, and /api/me shows it unmasked to its owner', async () => {
+    const phone = newPhone()
+    const first = await h.login(phone)
+    expect(first.accessToken).toMatch(/^ey/)
+    expect(first.expiresIn).toBe(h.config.ACCESS_TOKEN_TTL_SECONDS)
+    h.clock.advance(61_000)
+    const second = await h.login(phone)
+    expect(second.userId).toBe(first.userId)
+    const me = await h.request('GET', '/api/me', { token: second.accessToken })
+    expect(me.status).toBe(200)
+    expect(me.json).toMatchObject({ id: first.userId, phone, isAdmin: false, communities: [] })
+    // the code is kept only as a keyed hash
+    const rows = await h.db.select().from(otpCodes).where(eq(otpCodes.phone, phone))
+    expect(rows.length).toBeGreaterThan(0)
+    for (const r of rows) expect(r.codeHash).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('sends through the SMS provider protocol with the configured sign and template', async () => {
+    const phone = newPhone()
+    const res = await h.request('POST', '/api/auth/otp/send', { json: { phone: `+86 ${phone}` }, ip: randomIp() })
+    expect(res.status).toBe(200)
+    expect(res.json).toEqual({ expiresInSeconds: 300, resendAfterSeconds: 60 })
+    const sent = h.sms.sent.filter((m) => m.phone === phone)
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatchObject({ signName: '共议', templateCode: 'SMS_000001' })
+    expect(sent[0]!.params.code).toMatch(/^\d{6}$/)
+  })
+
+  it('refuses a wrong code, an expired code, and a used code', async () => {
+    const phone = newPhone()
+    const ip = randomIp()
+    await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })
+    const code = h.sms.lastCode(phone)!
+    const wrong = code === '000000' ? '111111' : '000000'
+    const bad = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: wrong }, ip })
+    expect(bad.status).toBe(400)
+    expect(bad.json.error.code).toBe('OTP_INVALID')
+    expect(bad.json.error.message).toMatch(/验证码/)
+    const ok = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code }, ip })
+    expect(ok.status).toBe(200)
+    const reused = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code }, ip })
+    expect(reused.json.error.code).toBe('OTP_INVALID')
+
+    const phone2 = newPhone()
+    await h.request('POST', '/api/auth/otp/send', { json: { phone: phone2 }, ip })
+    const code2 = h.sms.lastCode(phone2)!
+    h.clock.advance(301_000)
+    const late = await h.request('POST', '/api/auth/otp/verify', { json: { phone: phone2, code: code2 }, ip })
+    expect(late.json.error.code).toBe('OTP_INVALID')
+  })
+
+  it('refuses a malformed phone with a Chinese message and sends nothing', async () => {
+    const before = h.sms.sent.length
+    const res = await h.request('POST', '/api/auth/otp/send', { json: { phone: '12345' }, ip: randomIp() })
+    expect(res.status).toBe(400)
+    expect(res.json.error.code).toBe('PHONE_INVALID')
+    expect(h.sms.sent.length).toBe(before)
+  })
+
+  it('limits sending per phone: one a minute, five an hour', async () => {
+    const phone = newPhone()
+    const ip = randomIp()
+    expect((await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })).status).toBe(200)
+    const again = await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })
+    expect(again.status).toBe(429)
+    expect(again.json.error.code).toBe('RATE_LIMITED')
+    expect(again.json.error.details.retryAfterSeconds).toBeGreaterThan(0)
+    for (let i = 1; i < OTP_LIMITS.sendPerPhonePerHour; i++) {
+      h.clock.advance(61_000)
+      expect((await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })).status).toBe(200)
+    }
+    h.clock.advance(61_000)
+    expect((await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })).status).toBe(429)
+    h.clock.advance(3_600_000)
+    expect((await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })).status).toBe(200)
+  })
+
+  it('limits sending per IP address', async () => {
+    const ip = randomIp()
+    for (let i = 0; i < OTP_LIMITS.sendPerIpPerHour; i++) {
+      expect((await h.request('POST', '/api/auth/otp/send', { json: { phone: newPhone() }, ip })).status).toBe(200)
+    }
+    const over = await h.request('POST', '/api/auth/otp/send', { json: { phone: newPhone() }, ip })
+    expect(over.status).toBe(429)
+  })
+
+  it('locks a phone after repeated wrong codes, even with the right code, until the lock ends', async () => {
+    const phone = newPhone()
+    await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })
+    const code = h.sms.lastCode(phone)!
+    const wrong = code === '000000' ? '111111' : '000000'
+    for (let i = 0; i < OTP_LIMITS.verifyFailuresPerPhone.maxFailures; i++) {
+      const r = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: wrong }, ip: randomIp() })
+      expect(r.json.error.code).toBe('OTP_INVALID')
+    }
+    const locked = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code }, ip: randomIp() })
+    expect(locked.status).toBe(429)
+    expect(locked.json.error.code).toBe('LOCKED_OUT')
+    // after the lock, a new code works
+    h.clock.advance(OTP_LIMITS.verifyFailuresPerPhone.lockSeconds * 1000 + 1000)
+    const session = await h.login(phone)
+    expect(session.accessToken).toBeTruthy()
+  })
+
+  it('keeps rate-limit keys as digests, never the phone itself', async () => {
+    const phone = newPhone()
+    await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })
+    const r = await h.db.execute(sql`select count(*)::int as n from rate_limits where key like ${'%' + phone + '%'}`)
+    const n = (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows)[0] as { n: number }
+    expect(n.n).toBe(0)
+  })
+
+  it('admin comes from the configured phone list', async () => {
+    const s = await h.login(h.adminPhone)
+    const me = await h.request('GET', '/api/me', { token: s.accessToken })
+    expect(me.json.isAdmin).toBe(true)
+  })
+})
+
+describe('refresh tokens', () => {
+  it('rotate: each works once, and reusing a rotated one revokes the whole family', async () => {
+    const s = await h.login(newPhone())
+    const r1 = await h.request('POST', '/api/auth/refresh', { json: { refreshToken: s.refreshToken } })
+    expect(r1.status).toBe(200)
+    expect(r1.json.refreshToken).not.toBe(s.refreshToken)
+    const reuse = await h.request('POST', '/api/auth/refresh', { json: { refreshToken: s.refreshToken } })
+    expect(reuse.status).toBe(401)
+    expect(reuse.json.error.code).toBe('REFRESH_TOKEN_REUSED')
+    // the thief's replay also killed the legitimate newer token
+    const after = await h.request('POST', '/api/auth/refresh', { json: { refreshToken: r1.json.refreshToken } })
+    expect(after.status).toBe(401)
+    const stored = await h.db.select().from(refreshTokens).where(eq(refreshTokens.userId, s.userId))
+    expect(stored.every((t) => t.revokedAt !== null)).toBe(true)
+    expect(stored.every((t) => t.tokenHash !== s.refreshToken && /^[0-9a-f]{64}$/.test(t.tokenHash))).toBe(true)
+  })
+
+  it('parallel refreshes with one token: exactly one succeeds', async () => {
+    const s = await h.login(newPhone())
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => h.request('POST', '/api/auth/refresh', { json: { refreshToken: s.refreshToken } })),
+    )
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1)
+  })
+
+  it('expire after their lifetime', async () => {
+    const s = await h.login(newPhone())
+    h.clock.advance(h.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000 + 1000)
+    const r = await h.request('POST', '/api/auth/refresh', { json: { refreshToken: s.refreshToken } })
+    expect(r.status).toBe(401)
+    expect(r.json.error.code).toBe('TOKEN_EXPIRED')
+  })
+
+  it('logout ends the session family; unknown tokens are ignored without a hint', async () => {
+    const s = await h.login(newPhone())
+    expect((await h.request('POST', '/api/auth/logout', { json: { refreshToken: s.refreshToken } })).status).toBe(204)
+    expect((await h.request('POST', '/api/auth/refresh', { json: { refreshToken: s.refreshToken } })).status).toBe(401)
+    expect((await h.request('POST', '/api/auth/logout', { json: { refreshToken: 'x'.repeat(43) } })).status).toBe(204)
+  })
+})
+
+describe('WeChat mini-program sign-in', () => {
+  it('code2Session creates the account once per openid and never returns session_key', async () => {
+    h.wechat.codes.set('code-a1', { openid: 'openid-a' })
+    h.wechat.codes.set('code-a2', { openid: 'openid-a' })
+    const a = await h.request('POST', '/api/auth/wechat', { json: { code: 'code-a1' } })
+    expect(a.status).toBe(200)
+    expect(a.text).not.toMatch(/session_key/)
+    const b = await h.request('POST', '/api/auth/wechat', { json: { code: 'code-a2' } })
+    expect(b.json.userId).toBe(a.json.userId)
+    const [u] = await h.db.select().from(users).where(eq(users.id, a.json.userId))
+    expect(u!.wechatOpenid).toBe('openid-a')
+  })
+
+  it('maps WeChat errors: a used code, a risky user', async () => {
+    h.wechat.codes.set('code-once', { openid: 'openid-once' })
+    expect((await h.request('POST', '/api/auth/wechat', { json: { code: 'code-once' } })).status).toBe(200)
+    const reused = await h.request('POST', '/api/auth/wechat', { json: { code: 'code-once' } })
+    expect(reused.status).toBe(400)
+    expect(reused.json.error.code).toBe('WECHAT_CODE_INVALID')
+    h.wechat.codes.set('code-risky', { errcode: 40226, errmsg: 'risky user' })
+    const risky = await h.request('POST', '/api/auth/wechat', { json: { code: 'code-risky' } })
+    expect(risky.status).toBe(403)
+    expect(risky.json.error.code).toBe('WECHAT_RISKY_USER')
+  })
+
+  it('attaches the WeChat-vouched phone, merging with an account that signed in by SMS first', async () => {
+    const phone = newPhone()
+    const bySms = await h.login(phone)
+    h.wechat.codes.set('code-m', { openid: 'openid-merge' })
+    const byWeChat = await h.request('POST', '/api/auth/wechat', { json: { code: 'code-m' } })
+    expect(byWeChat.json.userId).not.toBe(bySms.userId)
+    h.wechat.phoneCodes.set('phone-code-m', phone)
+    const merged = await h.request('POST', '/api/auth/wechat/phone', { token: byWeChat.json.accessToken, json: { code: 'phone-code-m' } })
+    expect(merged.status).toBe(200)
+    expect(merged.json.userId).toBe(bySms.userId)
+    h.wechat.codes.set('code-m2', { openid: 'openid-merge' })
+    const again = await h.request('POST', '/api/auth/wechat', { json: { code: 'code-m2' } })
+    expect(again.json.userId).toBe(bySms.userId)
+  })
+})

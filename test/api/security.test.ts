@@ -1,0 +1,158 @@
+/**
+ * The shared security suite: every protected route, whatever it does, refuses a missing, bad,
+ * forged or expired token, the wrong role, and another community's identity, and writes nothing
+ * when it refuses. New routes join automatically (the list is the app's own route list), and a
+ * route with a path parameter this suite cannot fill fails the suite rather than being skipped.
+ */
+import { SignJWT } from 'jose'
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiRoutes } from '../../worker/app'
+import type { Role } from '../../worker/env'
+import type { AnyRoute } from '../../worker/lib/route'
+import { rowsOf } from '../../worker/services/roles/resolve'
+import { adminToken, createCommunity, usccFor, idNumber, importRosterJson, newPhone, setupCommunity, simpleRoster } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+let fill: Record<string, string>
+/** tokens of people holding exactly one role in community A */
+const inA: Partial<Record<Role, string>> = {}
+/** someone holding every community role in community B, and none in A */
+let outsider: string
+
+const protectedRoutes = apiRoutes.filter((r) => r.access.kind !== 'public')
+
+async function tableCounts() {
+  const r = await h.db.execute(sql`
+    select (select count(*) from audit_log) + (select count(*) from bindings) + (select count(*) from role_grants)
+         + (select count(*) from roster_versions) + (select count(*) from communities) + (select count(*) from firms)
+         + (select count(*) from firm_contracts) + (select count(*) from refresh_tokens) as n,
+           (select coalesce(sum(xmin::text::bigint), 0) from bindings) + (select coalesce(sum(xmin::text::bigint), 0) from role_grants)
+         + (select coalesce(sum(xmin::text::bigint), 0) from communities) as versions`)
+  return rowsOf<{ n: string | number; versions: string | number }>(r)[0]
+}
+
+function pathFor(r: AnyRoute) {
+  return r.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
+    const v = fill[name]
+    if (!v) throw new Error(`security suite cannot fill :${name} in ${r.path}; add it to the fixture map`)
+    return v
+  })
+}
+
+async function call(r: AnyRoute, token?: string, raw?: string) {
+  const headers: Record<string, string> = {}
+  if (raw) headers.authorization = raw
+  return h.request(r.method.toUpperCase(), pathFor(r), { token, headers, json: r.method === 'get' || r.method === 'delete' ? undefined : {} })
+}
+
+beforeAll(async () => {
+  h = await startHarness()
+  const a = await setupCommunity(h)
+  const admin = await adminToken(h)
+  inA.owner = a.owner
+  inA.committee = a.committee
+  // a pending binding and a committee grant in A, for routes that act on them
+  const claimant = await h.login(newPhone())
+  const pending = await h.request('POST', `/api/communities/${a.community.id}/bindings`, {
+    token: claimant.accessToken,
+    json: { name: '冒名者', idNumber: idNumber(9999), building: a.rows[1]!.楼栋, unit: a.rows[1]!.单元, room: a.rows[1]!.房号 },
+  })
+  expect(pending.json.status).toBe('pending')
+  const grants = await h.request('GET', `/api/communities/${a.community.id}/role-grants`, { token: admin })
+  fill = { cid: a.community.id, bid: pending.json.id, gid: grants.json.grants[0].id }
+
+  const firm = await h.request('POST', '/api/firms', { token: admin, json: { name: '安全测试物业', uscc: usccFor(1) } })
+  const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId
+  await h.request('POST', `/api/communities/${a.community.id}/firm-contracts`, { token: admin, json: { firmId, startsOn: '2026-01-01' } })
+  const firmPhone = newPhone()
+  await h.request('POST', '/api/role-grants', { token: admin, json: { role: 'firm_staff', phone: firmPhone, firmId } })
+  inA.firm_staff = (await h.login(firmPhone)).accessToken
+  const staffPhone = newPhone()
+  const c = a.community as { district: string; street: string; residentsCommittee: string }
+  await h.request('POST', '/api/role-grants', { token: admin, json: { role: 'community_staff', phone: staffPhone, district: c.district, street: c.street, residentsCommittee: c.residentsCommittee } })
+  inA.community_staff = (await h.login(staffPhone)).accessToken
+
+  // Community B, in another street, with one person holding every role there.
+  const b = await createCommunity(h, admin)
+  const rowsB = simpleRoster(3, { start: 5000 })
+  expect((await importRosterJson(h, admin, b.id, rowsB)).status).toBe(201)
+  const outsiderPhone = newPhone()
+  await h.request('POST', `/api/communities/${b.id}/committee-members`, { token: admin, json: { phone: outsiderPhone } })
+  await h.request('POST', '/api/role-grants', { token: admin, json: { role: 'community_staff', phone: outsiderPhone, district: b.district, street: b.street } })
+  const firmB = await h.request('POST', '/api/firms', { token: admin, json: { name: '另一家物业', uscc: usccFor(2) } })
+  const firmBId = firmB.status === 201 ? firmB.json.id : firmB.json.error.details.firmId
+  await h.request('POST', `/api/communities/${b.id}/firm-contracts`, { token: admin, json: { firmId: firmBId, startsOn: '2026-01-01' } })
+  await h.request('POST', '/api/role-grants', { token: admin, json: { role: 'firm_staff', phone: outsiderPhone, firmId: firmBId } })
+  outsider = (await h.login(outsiderPhone)).accessToken
+  const row = rowsB[0]!
+  const bound = await h.request('POST', `/api/communities/${b.id}/bindings`, {
+    token: outsider,
+    json: { name: row.业主姓名, idNumber: row.证件号码, building: row.楼栋, unit: row.单元, room: row.房号 },
+  })
+  expect(bound.json.status).toBe('verified')
+})
+
+afterAll(async () => {
+  await h?.close()
+})
+
+describe('every protected route', () => {
+  it('exists: the suite covers a non-empty list', () => {
+    expect(protectedRoutes.length).toBeGreaterThan(10)
+  })
+
+  for (const r of protectedRoutes) {
+    describe(`${r.method.toUpperCase()} ${r.path}`, () => {
+      it('refuses no token, a malformed header, a forged and an expired token, writing nothing', async () => {
+        const before = await tableCounts()
+        const none = await call(r)
+        expect(none.status).toBe(401)
+        expect(none.json.error.code).toBe('UNAUTHENTICATED')
+        const garbage = await call(r, undefined, 'Bearer not-a-jwt')
+        expect(garbage.status).toBe(401)
+        expect(garbage.json.error.code).toBe('TOKEN_INVALID')
+        const basic = await call(r, undefined, 'Basic dXNlcjpwYXNz')
+        expect(basic.status).toBe(401)
+        const forged = await new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('someone')
+          .setIssuer('gongyi')
+          .setAudience('gongyi-api')
+          .setIssuedAt()
+          .setExpirationTime('10m')
+          .sign(new TextEncoder().encode('another-secret-0123456789abcdefghijkl'))
+        const f = await call(r, forged)
+        expect(f.status).toBe(401)
+        expect(f.json.error.code).toBe('TOKEN_INVALID')
+        h.clock.advance((h.config.ACCESS_TOKEN_TTL_SECONDS + 1) * 1000)
+        try {
+          const expired = await call(r, inA.committee)
+          expect(expired.status).toBe(401)
+          expect(expired.json.error.code).toBe('TOKEN_EXPIRED')
+        } finally {
+          h.clock.advance(-(h.config.ACCESS_TOKEN_TTL_SECONDS + 1) * 1000)
+        }
+        expect(await tableCounts()).toEqual(before)
+      })
+
+      if (r.access.kind === 'admin' || r.access.kind === 'community') {
+        const allowed = r.access.kind === 'admin' ? [] : r.access.roles
+        const wrong = (['owner', 'committee', 'firm_staff', 'community_staff'] as Role[]).filter((role) => !allowed.includes(role))
+        it(`refuses the roles it does not allow (${wrong.join(', ') || 'none'}) and another community's identity, writing nothing`, async () => {
+          const before = await tableCounts()
+          for (const role of wrong) {
+            const res = await call(r, inA[role])
+            expect(res.status, `${role} on ${r.path}`).toBe(403)
+            expect(res.json.error.code).toBe('FORBIDDEN')
+          }
+          const other = await call(r, outsider)
+          expect(other.status).toBe(403)
+          expect(other.json.error.code).toBe('FORBIDDEN')
+          expect(await tableCounts()).toEqual(before)
+        })
+      }
+    })
+  }
+})

@@ -1,0 +1,93 @@
+import { idCheckChar } from '../../shared/id-number'
+import { usccCheckChar } from '../../shared/uscc'
+import { uniquePhone, type Harness } from './harness'
+
+export const newPhone = uniquePhone
+
+/** A checksum-valid resident ID number (GB 11643) built from a sequence number. */
+export function idNumber(seq: number): string {
+  const year = 1940 + (seq % 60)
+  const month = String((seq % 12) + 1).padStart(2, '0')
+  const day = String((seq % 28) + 1).padStart(2, '0')
+  const first17 = `310104${year}${month}${day}${String(seq % 1000).padStart(3, '0')}`
+  return first17 + idCheckChar(first17)
+}
+
+export interface RosterRowInput {
+  楼栋: string
+  单元?: string
+  房号: string
+  房屋类型?: string
+  专有部分面积: string
+  面积来源?: string
+  业主姓名: string
+  证件号码?: string
+  手机号?: string
+  是否代表人?: string
+  开发商持有?: string
+}
+
+/** n single-owner flats: `楼栋 = 1 + floor(i / 100)`, rooms numbered, owner i with ID idNumber(i). */
+export function simpleRoster(n: number, opts: { start?: number; area?: (i: number) => string } = {}): RosterRowInput[] {
+  const start = opts.start ?? 1
+  return Array.from({ length: n }, (_, k) => {
+    const i = start + k
+    return {
+      楼栋: `${1 + Math.floor(i / 100)}栋`,
+      单元: '1单元',
+      房号: String(1000 + i),
+      专有部分面积: opts.area?.(i) ?? '88.50',
+      面积来源: '不动产登记',
+      业主姓名: `业主${i}`,
+      证件号码: idNumber(i),
+    }
+  })
+}
+
+export const adminToken = (h: Harness) => h.adminToken()
+
+let communitySeq = 0
+export async function createCommunity(h: Harness, token: string, settings?: Record<string, unknown>) {
+  communitySeq++
+  const res = await h.request('POST', '/api/communities', {
+    token,
+    json: { name: `测试小区${process.pid}-${communitySeq}-${Math.random().toString(36).slice(2, 7)}`, district: '测试区', street: `测试街道${communitySeq}`, residentsCommittee: '测试社区', settings },
+  })
+  if (res.status !== 201) throw new Error(`create community failed: ${res.status} ${res.text}`)
+  return res.json as { id: string; name: string; district: string; street: string; residentsCommittee: string }
+}
+
+export async function importRosterJson(h: Harness, token: string, cid: string, rows: RosterRowInput[]) {
+  return h.request('POST', `/api/communities/${cid}/roster`, { token, json: { rows } })
+}
+
+/**
+ * A community with a roster of `units` flats, a committee member and an owner (flat 1) bound:
+ * the starting point of most API tests. Everything is made through the public API.
+ */
+export async function setupCommunity(h: Harness, opts: { units?: number } = {}) {
+  const admin = await adminToken(h)
+  const community = await createCommunity(h, admin)
+  const rows = simpleRoster(opts.units ?? 10)
+  const imported = await importRosterJson(h, admin, community.id, rows)
+  if (imported.status !== 201) throw new Error(`roster import failed: ${imported.status} ${imported.text}`)
+  const committeePhone = newPhone()
+  const grant = await h.request('POST', `/api/communities/${community.id}/committee-members`, { token: admin, json: { phone: committeePhone } })
+  if (grant.status !== 201) throw new Error(`grant failed: ${grant.status} ${grant.text}`)
+  const committee = await h.login(committeePhone)
+  const owner = await h.login(newPhone())
+  const row = rows[0]!
+  const bound = await h.request('POST', `/api/communities/${community.id}/bindings`, {
+    token: owner.accessToken,
+    json: { name: row.业主姓名, idNumber: row.证件号码, building: row.楼栋, unit: row.单元, room: row.房号 },
+  })
+  if (bound.status !== 201 || bound.json.status !== 'verified') throw new Error(`binding failed: ${bound.status} ${bound.text}`)
+  return { admin, community, rows, committee: committee.accessToken, owner: owner.accessToken, ownerUserId: owner.userId, committeePhone }
+}
+
+/** A check-valid unified social credit code (GB 32100), different for each seed and process. */
+export function usccFor(seed: number): string {
+  const body = String((process.pid * 1000 + seed) % 1e9).padStart(9, '0')
+  const first17 = `91310104${body}`
+  return first17 + usccCheckChar(first17)
+}

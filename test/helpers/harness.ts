@@ -1,0 +1,137 @@
+import { createApp } from '../../worker/app'
+import { parseConfig, type Config } from '../../worker/config'
+import type { Database } from '../../worker/db/node'
+import type { Clock } from '../../worker/env'
+import { buildServices } from '../../worker/services-factory'
+import { startFakeSms } from '../fakes/sms-server'
+import { startFakeWeChat } from '../fakes/wechat-server'
+import { openTestDatabase } from './db'
+
+export class FakeClock implements Clock {
+  constructor(private t: Date) {}
+  now() {
+    return new Date(this.t)
+  }
+  set(t: Date) {
+    this.t = new Date(t)
+  }
+  advance(ms: number) {
+    this.t = new Date(this.t.getTime() + ms)
+  }
+}
+
+export const TEST_WECHAT = { appId: 'wx0123456789abcdef', secret: 'test-wechat-secret-0123456789' }
+export const TEST_SMS = { accessKeyId: 'LTAI-test-key', accessKeySecret: 'test-aliyun-secret-0123456789' }
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return parseConfig({
+    APP_ENV: 'test',
+    JWT_SECRET: 'test-jwt-secret-0123456789abcdefghijklmnop',
+    ID_HASH_SECRET: 'test-id-hash-secret-0123456789abcdefghijkl',
+    ADMIN_PHONES: '13900000000',
+    WECHAT_APPID: TEST_WECHAT.appId,
+    WECHAT_SECRET: TEST_WECHAT.secret,
+    SMS_PROVIDER: 'aliyun',
+    ALIYUN_ACCESS_KEY_ID: TEST_SMS.accessKeyId,
+    ALIYUN_ACCESS_KEY_SECRET: TEST_SMS.accessKeySecret,
+    ALIYUN_SMS_SIGN_NAME: '共议',
+    ALIYUN_SMS_TEMPLATE_CODE: 'SMS_000001',
+    ...overrides,
+  })
+}
+
+export interface RequestOptions {
+  token?: string
+  json?: unknown
+  body?: BodyInit
+  headers?: Record<string, string>
+  ip?: string
+}
+
+/**
+ * The real app on the run's database, with a fake clock and fake WeChat and SMS servers
+ * (real HTTP, real protocols) started here. One per test file.
+ */
+export async function startHarness(opts: { database?: Database; config?: Record<string, string> } = {}) {
+  // each harness has its own admin, so files sharing one PostgreSQL never share a rate-limited phone
+  const adminPhone = uniquePhone()
+  const database = opts.database ?? (await openTestDatabase())
+  const clock = new FakeClock(new Date('2026-11-20T02:00:00Z'))
+  const wechat = await startFakeWeChat(TEST_WECHAT)
+  const sms = await startFakeSms(TEST_SMS)
+  const config = testConfig({ ADMIN_PHONES: adminPhone, WECHAT_API_BASE: wechat.url, ALIYUN_SMS_ENDPOINT: sms.url, ...opts.config })
+  const services = buildServices(config, database.db, { clock })
+  const app = createApp({ services: () => services, clientIp: (c) => c.req.header('x-test-client-ip') ?? '127.0.0.1' })
+
+  async function request(method: string, path: string, o: RequestOptions = {}) {
+    const headers: Record<string, string> = { ...o.headers }
+    if (o.token) headers.authorization = `Bearer ${o.token}`
+    if (o.ip) headers['x-test-client-ip'] = o.ip
+    let body = o.body
+    if (o.json !== undefined) {
+      headers['content-type'] ??= 'application/json'
+      body = JSON.stringify(o.json)
+    }
+    const res = await app.request(path, { method, headers, body })
+    const text = await res.text()
+    let json: any = null
+    try {
+      json = text ? JSON.parse(text) : null
+    } catch {
+      json = null
+    }
+    return { status: res.status, json, text, headers: res.headers }
+  }
+
+  /** Signs in by SMS code, reading the code from the fake SMS server like a phone would. */
+  async function login(phone: string, ip = randomIp()) {
+    const sent = await request('POST', '/api/auth/otp/send', { json: { phone }, ip })
+    if (sent.status !== 200) throw new Error(`otp send failed: ${sent.status} ${sent.text}`)
+    const code = sms.lastCode(phone)
+    const verified = await request('POST', '/api/auth/otp/verify', { json: { phone, code }, ip })
+    if (verified.status !== 200) throw new Error(`otp verify failed: ${verified.status} ${verified.text}`)
+    return verified.json as { accessToken: string; refreshToken: string; userId: string; expiresIn: number }
+  }
+
+  let admin: { token: string; at: number } | null = null
+  /** The admin's access token, signed in once and again only when the fake clock has moved on. */
+  async function adminToken() {
+    const now = clock.now().getTime()
+    if (!admin || Math.abs(now - admin.at) > 5 * 60_000) admin = { token: (await login(adminPhone)).accessToken, at: now }
+    return admin.token
+  }
+
+  return {
+    adminPhone,
+    adminToken,
+    app,
+    db: database.db,
+    database,
+    clock,
+    wechat,
+    sms,
+    config,
+    services,
+    request,
+    login,
+    async close() {
+      await wechat.close()
+      await sms.close()
+      if (!opts.database) await database.close()
+    },
+  }
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>
+
+let phoneSeq = 0
+/** A fresh mainland mobile number (no two tests, files or processes share a person). */
+export function uniquePhone(): string {
+  phoneSeq++
+  const n = (process.pid * 7919 + phoneSeq * 104_729 + Math.floor(Math.random() * 1e6)) % 100_000_000
+  return `137${String(n).padStart(8, '0')}`
+}
+
+let ipSeq = 0
+/** Each login from its own address, so per-IP limits only bite in the tests about them. */
+export const randomIp = () => `10.${(process.pid % 200) + 1}.${Math.floor(++ipSeq / 250) % 250}.${ipSeq % 250}`

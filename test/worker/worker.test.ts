@@ -1,0 +1,118 @@
+/**
+ * The bundled Worker (wrangler's own build of worker/index.ts) running in Miniflare (workerd),
+ * started by this test, talking to a real database over TCP through postgres.js's
+ * cloudflare:sockets build: the run's PostgreSQL, or, without DATABASE_URL, an in-memory PGlite
+ * served on a local port by pglite-socket.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { desc, eq } from 'drizzle-orm'
+import { Miniflare } from 'miniflare'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { smsOutbox } from '../../drizzle/schema'
+import { openPglite, type Database } from '../../worker/db/node'
+import { onPostgres, openTestDatabase } from '../helpers/db'
+import { newPhone } from '../helpers/fixtures'
+
+
+const ADMIN_PHONE = newPhone()
+let mf: Miniflare
+let database: Database
+let socketServer: PGLiteSocketServer | null = null
+let url: string
+
+async function databaseForWorker(): Promise<string> {
+  if (onPostgres()) {
+    database = await openTestDatabase()
+    const { inject } = await import('vitest')
+    return inject('testDatabaseUrl')
+  }
+  const pglite = await openPglite()
+  await pglite.migrate()
+  database = pglite
+  const port = 20_000 + Math.floor(Math.random() * 20_000)
+  socketServer = new PGLiteSocketServer({ db: pglite.client, port, host: '127.0.0.1', maxConnections: 16 })
+  await socketServer.start()
+  return `postgres://postgres@127.0.0.1:${port}/postgres`
+}
+
+beforeAll(async () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'gongyi-worker-'))
+  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], { stdio: 'pipe', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
+  const entry = readdirSync(outdir).find((f) => f.endsWith('.js'))!
+  const dbUrl = await databaseForWorker()
+  mf = new Miniflare({
+    modules: true,
+    scriptPath: join(outdir, entry),
+    modulesRoot: outdir,
+    compatibilityDate: '2026-04-01',
+    compatibilityFlags: ['nodejs_compat'],
+    bindings: {
+      APP_ENV: 'test',
+      DATABASE_URL: dbUrl,
+      JWT_SECRET: 'worker-test-jwt-secret-0123456789abcdef',
+      ID_HASH_SECRET: 'worker-test-id-secret-0123456789abcdef',
+      ADMIN_PHONES: ADMIN_PHONE,
+      SMS_PROVIDER: 'console',
+    },
+  })
+  url = (await mf.ready).toString().replace(/\/$/, '')
+}, 180_000)
+
+afterAll(async () => {
+  await mf?.dispose()
+  await socketServer?.stop()
+  await database?.close()
+})
+
+async function post(path: string, json: unknown, token?: string) {
+  const res = await fetch(url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(json),
+  })
+  return { status: res.status, json: (await res.json()) as any }
+}
+
+async function login(phone: string) {
+  expect((await post('/api/auth/otp/send', { phone })).status).toBe(200)
+  // SMS_PROVIDER=console: the Worker wrote the message to the dev outbox in the database
+  const [msg] = await database.db.select().from(smsOutbox).where(eq(smsOutbox.phone, phone)).orderBy(desc(smsOutbox.id)).limit(1)
+  const code = /(\d{6})/.exec(msg!.message)![1]
+  const res = await post('/api/auth/otp/verify', { phone, code })
+  expect(res.status).toBe(200)
+  return res.json.accessToken as string
+}
+
+describe(`the Worker in Miniflare (${onPostgres() ? 'PostgreSQL' : 'PGlite over pglite-socket'})`, () => {
+  it('serves /health with the database reachable', async () => {
+    const res = await fetch(`${url}/health`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ status: 'ok', database: { reachable: true } })
+  })
+
+  it('signs in and serves authenticated, database-backed routes', async () => {
+    const phone = newPhone()
+    const token = await login(phone)
+    const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } })
+    expect(me.status).toBe(200)
+    expect(await me.json()).toMatchObject({ phone, isAdmin: false })
+    const admin = await login(ADMIN_PHONE)
+    const created = await post('/api/communities', { name: `Worker小区${Date.now()}`, district: '区', street: '街道', residentsCommittee: '社区' }, admin)
+    expect(created.status).toBe(201)
+    const audit = await fetch(`${url}/api/communities/${created.json.id}/audit`, { headers: { authorization: `Bearer ${admin}` } })
+    expect(audit.status).toBe(200)
+    expect(((await audit.json()) as any).entries[0].action).toBe('community.created')
+    const denied = await fetch(`${url}/api/communities/${created.json.id}/audit`, { headers: { authorization: `Bearer ${token}` } })
+    expect(denied.status).toBe(403)
+  })
+
+  it('answers bad input with the error shape', async () => {
+    const res = await post('/api/auth/otp/send', { phone: 'nope' })
+    expect(res.status).toBe(400)
+    expect(res.json.error).toMatchObject({ code: 'PHONE_INVALID', requestId: expect.any(String) })
+  })
+})

@@ -1,0 +1,89 @@
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { ErrorCodes, type ErrorBody } from '../shared/errors'
+import type { HonoEnv, ServicesFactory } from './env'
+import { AppError } from './lib/errors'
+import { logLine } from './lib/log'
+import { mount, type AnyRoute } from './lib/route'
+import { openApiDocument } from './lib/openapi'
+import { authRoutes } from './routes/auth/auth.routes'
+import { bindingRoutes } from './routes/bindings/bindings.routes'
+import { communityRoutes } from './routes/communities/communities.routes'
+import { healthRoutes } from './routes/health/health.routes'
+import { roleRoutes } from './routes/roles/roles.routes'
+import { rosterRoutes } from './routes/roster/roster.routes'
+import { adminRoutes } from './routes/admin/admin.routes'
+import { firmRoutes } from './routes/firms/firms.routes'
+
+export interface AppOptions {
+  /** services for one request (db, clock, sms, wechat, config) */
+  services: ServicesFactory
+  /** the caller's address, as the runtime knows it (Node socket, or cf-connecting-ip in a Worker) */
+  clientIp?: (c: import('hono').Context<HonoEnv>) => string
+  version?: string
+}
+
+/** Every route of the API, in one list: mounted on the app and described in /openapi.json. */
+export const apiRoutes: AnyRoute[] = [
+  ...healthRoutes,
+  ...authRoutes,
+  ...communityRoutes,
+  ...rosterRoutes,
+  ...bindingRoutes,
+  ...roleRoutes,
+  ...firmRoutes,
+  ...adminRoutes,
+]
+
+export function createApp(options: AppOptions) {
+  const app = new Hono<HonoEnv>()
+
+  app.use(async (c, next) => {
+    const started = Date.now()
+    const requestId = c.req.header('x-request-id')?.slice(0, 64) || crypto.randomUUID()
+    c.set('requestId', requestId)
+    c.header('x-request-id', requestId)
+    const services = await options.services(c.env ?? {})
+    for (const [k, v] of Object.entries(services)) c.set(k as never, v as never)
+    c.set('caller', null)
+    c.set('scope', null)
+    c.set('clientIp', options.clientIp?.(c) ?? c.req.header('cf-connecting-ip') ?? 'unknown')
+    await next()
+    // Access log: the route pattern, never the query string or body (no personal data in logs).
+    if (services.config.APP_ENV !== 'test') {
+      logLine({ requestId, method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Date.now() - started })
+    }
+  })
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId') ?? 'unknown'
+    let appError: AppError
+    if (err instanceof AppError) appError = err
+    else if (err instanceof HTTPException) {
+      appError =
+        err.status === 413
+          ? new AppError('PAYLOAD_TOO_LARGE')
+          : /json/i.test(err.message)
+            ? new AppError('INVALID_JSON')
+            : new AppError('VALIDATION_FAILED', { reason: err.message })
+    } else {
+      // Internal failures: the client gets the request id, the log gets the cause (no values, no stack of user data).
+      logLine({ requestId, level: 'error', error: err.name, message: String(err.message).slice(0, 300), pgCode: (err as { code?: string }).code })
+      appError = new AppError('INTERNAL')
+    }
+    const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId } }
+    if (appError.details !== undefined) body.error.details = appError.details
+    return c.json(body, appError.status as 400)
+  })
+
+  app.notFound((c) => {
+    const body: ErrorBody = { error: { code: 'NOT_FOUND', message: ErrorCodes.NOT_FOUND.message, requestId: c.get('requestId') ?? 'unknown' } }
+    return c.json(body, 404)
+  })
+
+  mount(app, apiRoutes)
+  app.get('/openapi.json', (c) => c.json(openApiDocument(apiRoutes, options.version ?? '0.0.0')))
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,65 @@
+import { z } from 'zod'
+
+/**
+ * The service's configuration, parsed once at each entry (worker/node.ts, worker/index.ts).
+ * Nothing else reads the environment: code receives a `Config`.
+ */
+const secret = (name: string) =>
+  z.string({ error: `${name} is required` }).min(32, { error: `${name} must be at least 32 characters` })
+
+const phoneList = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? '').split(',').map((p) => p.trim()).filter(Boolean))
+
+export const ConfigSchema = z
+  .object({
+    APP_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_URL: z.string().url().optional(),
+    JWT_SECRET: secret('JWT_SECRET'),
+    ID_HASH_SECRET: secret('ID_HASH_SECRET'),
+    ADMIN_PHONES: phoneList,
+    /** Node entry only: where to listen, and the embedded database's folder */
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+    DATA_DIR: z.string().default('.data'),
+    /** seed the demo community on start (default: only in embedded mode) */
+    SEED_DEMO: z.enum(['0', '1']).optional(),
+    PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8787'),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+    WECHAT_APPID: z.string().optional(),
+    WECHAT_SECRET: z.string().optional(),
+    SMS_PROVIDER: z.enum(['console', 'aliyun']).default('console'),
+    ALIYUN_SMS_ENDPOINT: z.string().url().default('https://dysmsapi.aliyuncs.com'),
+    ALIYUN_ACCESS_KEY_ID: z.string().optional(),
+    ALIYUN_ACCESS_KEY_SECRET: z.string().optional(),
+    ALIYUN_SMS_SIGN_NAME: z.string().optional(),
+    ALIYUN_SMS_TEMPLATE_CODE: z.string().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.SMS_PROVIDER === 'aliyun') {
+      for (const k of ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET', 'ALIYUN_SMS_SIGN_NAME', 'ALIYUN_SMS_TEMPLATE_CODE'] as const) {
+        if (!c[k]) ctx.addIssue({ code: 'custom', path: [k], message: `${k} is required when SMS_PROVIDER=aliyun` })
+      }
+    }
+    if (c.APP_ENV === 'production' && c.SMS_PROVIDER === 'console') {
+      ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'SMS_PROVIDER=console is for development only' })
+    }
+    if (Boolean(c.WECHAT_APPID) !== Boolean(c.WECHAT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_SECRET'], message: 'WECHAT_APPID and WECHAT_SECRET go together' })
+    }
+  })
+
+export type Config = z.infer<typeof ConfigSchema>
+
+export class ConfigError extends Error {}
+
+/** Parse or stop: the message names every missing or malformed setting (never its value). */
+export function parseConfig(env: Record<string, unknown>): Config {
+  const r = ConfigSchema.safeParse(env)
+  if (r.success) return r.data
+  const lines = r.error.issues.map((i) => `  - ${i.path.join('.') || '(config)'}: ${i.message}`)
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+}

@@ -1,0 +1,49 @@
+import type { Config } from './config'
+import type { Db } from './db/types'
+import type { SmsSender } from './sms/sender'
+import type { createMiniProgramClient } from './wechat/miniprogram'
+
+export type MiniProgramClient = ReturnType<typeof createMiniProgramClient>
+
+export type Role = 'owner' | 'committee' | 'firm_staff' | 'community_staff' | 'admin'
+
+/** Time as the application sees it; tests swap in a fake. Vote closing uses the database's clock instead. */
+export interface Clock {
+  now(): Date
+}
+
+/** Everything a handler may use, put on the context per request (style.md: per-request services). */
+export interface Services {
+  config: Config
+  db: Db
+  clock: Clock
+  sms: SmsSender
+  /** null when WECHAT_APPID/WECHAT_SECRET are not configured */
+  wechat: MiniProgramClient | null
+}
+
+/** Who is calling, once their token has been checked. */
+export interface Caller {
+  userId: string
+  phone: string | null
+  isAdmin: boolean
+}
+
+/** The community a route acts on and the caller's roles there, set by the access middleware. */
+export interface Scope {
+  communityId: string
+  roles: ReadonlySet<Role>
+}
+
+export type HonoEnv = {
+  Bindings: Record<string, unknown>
+  Variables: Services & {
+    requestId: string
+    clientIp: string
+    caller: Caller | null
+    scope: Scope | null
+  }
+}
+
+/** Builds the services for one request: one shared pool on Node, a fresh client per request in a Worker. */
+export type ServicesFactory = (env: Record<string, unknown>) => Services | Promise<Services>

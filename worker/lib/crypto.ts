@@ -1,0 +1,47 @@
+// WebCrypto only: the same code runs on Node and in Workers.
+const enc = new TextEncoder()
+
+const toHex = (buf: ArrayBuffer) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('')
+
+export async function sha256Hex(data: string): Promise<string> {
+  return toHex(await crypto.subtle.digest('SHA-256', enc.encode(data)))
+}
+
+const hmacKeys = new Map<string, Promise<CryptoKey>>()
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret)
+  if (!key) {
+    key = crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    hmacKeys.set(secret, key)
+  }
+  return key
+}
+
+/** Keyed hash (HMAC-SHA256, hex): how ID numbers are kept, so a leaked table cannot be brute-forced offline. */
+export async function hmacHex(secret: string, data: string): Promise<string> {
+  return toHex(await crypto.subtle.sign('HMAC', await hmacKey(secret), enc.encode(data)))
+}
+
+export function randomToken(bytes = 32): string {
+  const b = crypto.getRandomValues(new Uint8Array(bytes))
+  let s = ''
+  for (const x of b) s += String.fromCharCode(x)
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/** A uniformly random decimal code (rejection sampling, no modulo bias). */
+export function randomDigits(n: number): string {
+  let out = ''
+  while (out.length < n) {
+    const [x] = crypto.getRandomValues(new Uint8Array(1))
+    if (x! < 250) out += String(x! % 10)
+  }
+  return out
+}
+
+export function timingSafeEqualStr(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}

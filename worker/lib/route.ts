@@ -1,0 +1,140 @@
+import { zValidator } from '@hono/zod-validator'
+import type { Context, Hono, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import type { HonoEnv, Role } from '../env'
+import { authorize } from '../middleware/access'
+import { AppError } from './errors'
+
+/**
+ * Who may call a route. Every route declares one; the access middleware enforces it before
+ * anything is parsed, so a refused caller learns nothing about the body it sent.
+ */
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'signed_in' }
+  | { kind: 'admin' }
+  | { kind: 'community'; roles: readonly Role[]; community: CommunityResolver; param: string }
+
+/** Finds the community a request acts on (null: the resource does not exist → 404). */
+export type CommunityResolver = (c: Context<HonoEnv>) => Promise<string | null>
+
+export const access = {
+  public: { kind: 'public' } as Access,
+  signedIn: { kind: 'signed_in' } as Access,
+  admin: { kind: 'admin' } as Access,
+  /** caller must hold one of `roles` in the community named by `:cid` (or found by `resolve`) */
+  community: (roles: readonly Role[], resolve?: { param: string; community: CommunityResolver }): Access => ({
+    kind: 'community',
+    roles,
+    param: resolve?.param ?? 'cid',
+    community: resolve?.community ?? (async (c) => c.req.param('cid') ?? null),
+  }),
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
+type AnyObject = z.ZodObject<z.ZodRawShape>
+
+export interface ResponseSpec {
+  description: string
+  schema?: z.ZodType
+  /** non-JSON answers (CSV, XLSX, SVG, HTML) */
+  contentType?: string
+}
+
+export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+  method: Method
+  path: string
+  summary: string
+  tags: string[]
+  access: Access
+  params?: P
+  query?: Q
+  body?: B
+  /** an upload read by the handler itself (CSV, XLSX): its accepted types, for the docs */
+  upload?: { contentTypes: string[]; description: string }
+  /** bytes; default 1 MiB */
+  maxBodyBytes?: number
+  responses: Record<number, ResponseSpec>
+  handler: (
+    c: Context<HonoEnv>,
+    input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> },
+  ) => Promise<Response | Reply>
+}
+
+/** A JSON answer the route helper serialises (and, in tests, checks against the declared schema). */
+export interface Reply {
+  status: number
+  json: unknown
+}
+
+export type AnyRoute = RouteSpec<AnyObject, AnyObject, z.ZodType>
+
+export function route<
+  P extends AnyObject = z.ZodObject<{}>,
+  Q extends AnyObject = z.ZodObject<{}>,
+  B extends z.ZodType = z.ZodUndefined,
+>(spec: RouteSpec<P, Q, B>): AnyRoute {
+  return spec as unknown as AnyRoute
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024
+
+export function issuesDetails(error: z.ZodError) {
+  return {
+    issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: i.message })),
+  }
+}
+
+const validationHook = (result: { success: boolean; error?: unknown }) => {
+  if (!result.success) throw new AppError('VALIDATION_FAILED', issuesDetails(result.error as z.ZodError))
+}
+
+/** Mounts routes on the app; the same list feeds /openapi.json, so the docs cannot drift. */
+export function mount(app: Hono<HonoEnv>, routes: AnyRoute[]) {
+  for (const r of routes) {
+    const chain: MiddlewareHandler<HonoEnv>[] = []
+    if (r.method !== 'get' && r.method !== 'delete') {
+      chain.push(
+        bodyLimit({
+          maxSize: r.maxBodyBytes ?? DEFAULT_MAX_BODY,
+          onError: () => {
+            throw new AppError('PAYLOAD_TOO_LARGE', { maxBytes: r.maxBodyBytes ?? DEFAULT_MAX_BODY })
+          },
+        }),
+      )
+    }
+    chain.push(authorize(r.access))
+    if (r.params) chain.push(zValidator('param', r.params, validationHook) as unknown as MiddlewareHandler<HonoEnv>)
+    if (r.query) chain.push(zValidator('query', r.query, validationHook) as unknown as MiddlewareHandler<HonoEnv>)
+    if (r.body) {
+      chain.push(async (c, next) => {
+        const type = c.req.header('content-type') ?? ''
+        if (!/^application\/json\b/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { expected: 'application/json' })
+        await next()
+      })
+      chain.push(zValidator('json', r.body, validationHook) as unknown as MiddlewareHandler<HonoEnv>)
+    }
+    const handler: MiddlewareHandler<HonoEnv> = async (c) => {
+      const valid = c.req.valid.bind(c.req) as (t: string) => unknown
+      const out = await r.handler(c, {
+        params: r.params ? valid('param') : {},
+        query: r.query ? valid('query') : {},
+        body: r.body ? valid('json') : undefined,
+      } as never)
+      if (out instanceof Response) return out
+      const declared = r.responses[out.status]
+      if (c.var.config.APP_ENV === 'test') {
+        // In tests, every JSON answer must match what /openapi.json promises.
+        if (!declared) throw new Error(`${r.method.toUpperCase()} ${r.path} answered ${out.status}, which it does not declare`)
+        if (declared.schema) {
+          const check = declared.schema.safeParse(out.json)
+          if (!check.success) throw new Error(`${r.method.toUpperCase()} ${r.path} answer does not match its schema: ${check.error.message}`)
+        }
+      }
+      return out.status === 204 ? c.body(null, 204) : c.json(out.json as object, out.status as 200)
+    }
+    const on = app.on.bind(app) as unknown as (method: string, path: string, ...handlers: MiddlewareHandler<HonoEnv>[]) => void
+    on(r.method.toUpperCase(), r.path, ...chain, handler)
+  }
+}

@@ -1,0 +1,42 @@
+import { eq } from 'drizzle-orm'
+import type { Context, MiddlewareHandler } from 'hono'
+import { users } from '../../drizzle/schema'
+import type { Caller, HonoEnv } from '../env'
+import { AppError } from '../lib/errors'
+import type { Access } from '../lib/route'
+import { verifyAccessToken } from '../services/auth/tokens'
+import { rolesInCommunity } from '../services/roles/resolve'
+
+/** Reads the bearer token, if any. A present but bad token is an error even where none is needed. */
+async function authenticate(c: Context<HonoEnv>): Promise<Caller | null> {
+  const header = c.req.header('authorization')
+  if (!header) return null
+  const m = /^Bearer\s+(\S+)$/i.exec(header)
+  if (!m) throw new AppError('TOKEN_INVALID')
+  const userId = await verifyAccessToken(c.var.config, c.var.clock, m[1]!)
+  const [user] = await c.var.db.select({ id: users.id, phone: users.phone }).from(users).where(eq(users.id, userId))
+  if (!user) throw new AppError('TOKEN_INVALID')
+  return { userId: user.id, phone: user.phone, isAdmin: user.phone !== null && c.var.config.ADMIN_PHONES.includes(user.phone) }
+}
+
+/** Enforces a route's declared access: 401 without a valid identity, 404 for no such community, 403 without the role. */
+export function authorize(access: Access): MiddlewareHandler<HonoEnv> {
+  return async (c, next) => {
+    const caller = await authenticate(c)
+    c.set('caller', caller)
+    if (access.kind === 'public') return next()
+    if (!caller) throw new AppError('UNAUTHENTICATED')
+    if (access.kind === 'signed_in') return next()
+    if (access.kind === 'admin') {
+      if (!caller.isAdmin) throw new AppError('FORBIDDEN')
+      return next()
+    }
+    const communityId = await access.community(c)
+    if (!communityId) throw new AppError('NOT_FOUND')
+    const roles = await rolesInCommunity(c.var.db, c.var.clock, caller, communityId)
+    if (!roles) throw new AppError('NOT_FOUND')
+    if (!access.roles.some((r) => roles.has(r))) throw new AppError('FORBIDDEN', { required: access.roles })
+    c.set('scope', { communityId, roles })
+    return next()
+  }
+}

@@ -1,0 +1,76 @@
+// The Node entry: `npm start`. Embedded PGlite in .data/ unless DATABASE_URL names a PostgreSQL.
+import { serve } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { createApp } from './app'
+import { ConfigError, parseConfig, type Config } from './config'
+import { openPglite, openPostgres } from './db/node'
+import { VERSION } from './routes/health/health.routes'
+import { seedDemo } from './seed/demo'
+import { buildServices } from './services-factory'
+
+/** Embedded mode only: development secrets are made once and kept beside the data. */
+function devSecrets(dataDir: string): Record<string, string> {
+  const file = join(dataDir, 'dev-secrets.json')
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>
+  mkdirSync(dataDir, { recursive: true })
+  const secrets = { JWT_SECRET: randomBytes(32).toString('base64url'), ID_HASH_SECRET: randomBytes(32).toString('base64url') }
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  return secrets
+}
+
+function loadConfig(): Config {
+  const env: Record<string, unknown> = { ...process.env }
+  if (!env.DATABASE_URL) {
+    const dataDir = String(env.DATA_DIR ?? '.data')
+    for (const [k, v] of Object.entries(devSecrets(dataDir))) env[k] ??= v
+    env.ADMIN_PHONES ??= '13800000000'
+  }
+  return parseConfig(env)
+}
+
+async function main() {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message)
+      process.exit(1)
+    }
+    throw e
+  }
+  const embedded = !config.DATABASE_URL
+  const database = embedded ? await openPglite(join(config.DATA_DIR, 'pglite')) : openPostgres(config.DATABASE_URL!)
+  await database.migrate()
+  const services = buildServices(config, database.db)
+  const app = createApp({
+    services: () => services,
+    clientIp: (c) => getConnInfo(c).remote.address ?? 'unknown',
+    version: VERSION,
+  })
+  const demo = config.SEED_DEMO === '1' || (config.SEED_DEMO === undefined && embedded) ? await seedDemo(services) : null
+  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+    const base = `http://${info.address}:${info.port}`
+    console.log(`\n共议 Gongyi ${VERSION} listening on ${base}  (database: ${database.kind}${embedded ? `, ${config.DATA_DIR}/pglite` : ''})`)
+    console.log(`  health:  ${base}/health      API docs: ${base}/openapi.json`)
+    if (demo) {
+      console.log(`\nDemo community “${demo.communityName}” (id ${demo.communityId}). Sign in with a phone one-time code:`)
+      for (const p of demo.people) console.log(`  ${p.role.padEnd(16)} ${p.phone}  ${p.note}`)
+      console.log(`\n  1. curl -X POST ${base}/api/auth/otp/send -H 'content-type: application/json' -d '{"phone":"13800000001"}'`)
+      console.log(`  2. the code is printed below as [dev-sms] (SMS_PROVIDER=console), and kept in the admin's outbox`)
+      console.log(`  3. curl -X POST ${base}/api/auth/otp/verify -H 'content-type: application/json' -d '{"phone":"13800000001","code":"<code>"}'\n`)
+    }
+  })
+  const stop = async () => {
+    server.close()
+    await database.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+await main()

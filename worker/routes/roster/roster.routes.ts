@@ -1,0 +1,132 @@
+import type { Context } from 'hono'
+import { RosterJsonBody, RosterUnitsQuery, RosterUnitsReply, RosterVersionListReply, RosterVersionReply } from '../../../shared/api/roster'
+import { ROSTER_COLUMNS, ROSTER_EXAMPLE_ROWS } from '../../../shared/roster'
+import type { HonoEnv } from '../../env'
+import { AppError } from '../../lib/errors'
+import { access, issuesDetails, route } from '../../lib/route'
+import { SpreadsheetError, readTable, toCsv, writeXlsx } from '../../lib/spreadsheet'
+import { ctxOf } from '../../services/context'
+import { importRoster, type RosterRecord, type RosterSource } from '../../services/roster/import'
+import { listRosterUnits, listRosterVersions } from '../../services/roster/read'
+import { CidParams } from '../communities/communities.routes'
+
+const tags = ['业主名册']
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+/** A 20,000-unit roll as XLSX is about 1 MB; as JSON a few MB. */
+const MAX_ROSTER_BYTES = 25 * 1024 * 1024
+
+/** JSON rows may use the template's Chinese headers or the English keys. */
+function jsonRecords(body: unknown): { header: string[]; records: RosterRecord[] } {
+  const parsed = RosterJsonBody.safeParse(body)
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', issuesDetails(parsed.error))
+  const headerOfKey = new Map(ROSTER_COLUMNS.map((c) => [c.key as string, c.header]))
+  const seen = new Set<string>()
+  const records = parsed.data.rows.map((row, i) => {
+    const values: Record<string, string> = {}
+    for (const [k, v] of Object.entries(row)) {
+      const header = headerOfKey.get(k) ?? k
+      seen.add(header)
+      values[header] = v === null ? '' : typeof v === 'boolean' ? (v ? '是' : '否') : String(v).trim()
+    }
+    return { line: i + 1, values }
+  })
+  return { header: [...seen], records }
+}
+
+async function readUpload(c: Context<HonoEnv>): Promise<{ source: RosterSource; header: string[]; records: RosterRecord[] }> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase()
+  if (type.startsWith('application/json')) {
+    let body: unknown
+    try {
+      body = await c.req.json()
+    } catch {
+      throw new AppError('INVALID_JSON')
+    }
+    return { source: 'json', ...jsonRecords(body) }
+  }
+  const kind = type.startsWith('text/csv') ? 'csv' : type.startsWith(XLSX_TYPE) ? 'xlsx' : null
+  if (!kind) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { accepted: ['text/csv', XLSX_TYPE, 'application/json'] })
+  const bytes = new Uint8Array(await c.req.arrayBuffer())
+  try {
+    const table = readTable(bytes, kind)
+    return { source: kind, header: table.header, records: table.records }
+  } catch (e) {
+    if (e instanceof SpreadsheetError) throw new AppError('SPREADSHEET_UNREADABLE', { reason: e.code })
+    throw e
+  }
+}
+
+const templateRows = () => [ROSTER_COLUMNS.map((c) => c.header), ...ROSTER_EXAMPLE_ROWS.map((r) => ROSTER_COLUMNS.map((c) => r[c.header] ?? ''))]
+
+export const rosterRoutes = [
+  route({
+    method: 'post',
+    path: '/api/communities/:cid/roster',
+    summary: '导入业主名册（CSV、XLSX 或 JSON）；任何一行有误则整份不导入',
+    tags,
+    access: access.community(['committee', 'community_staff', 'admin']),
+    params: CidParams,
+    upload: {
+      contentTypes: ['text/csv', XLSX_TYPE, 'application/json'],
+      description: '按模板（GET /api/roster/template.xlsx）填写；JSON 为 { rows: [{ 楼栋, 单元, 房号, ... }] }',
+    },
+    maxBodyBytes: MAX_ROSTER_BYTES,
+    responses: { 201: { description: '新的名册版本及与上一版本的差异', schema: RosterVersionReply } },
+    handler: async (c, { params }) => {
+      const upload = await readUpload(c)
+      return { status: 201, json: await importRoster(ctxOf(c), params.cid, upload.source, upload.header, upload.records) }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/communities/:cid/roster/versions',
+    summary: '名册版本及每次导入的差异',
+    tags,
+    access: access.community(['committee', 'community_staff', 'admin']),
+    params: CidParams,
+    responses: { 200: { description: '版本列表，新的在前', schema: RosterVersionListReply } },
+    handler: async (c, { params }) => ({ status: 200, json: { versions: await listRosterVersions(ctxOf(c), params.cid) } }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/communities/:cid/roster/units',
+    summary: '当前名册中的房屋与业主（手机号打码）',
+    tags,
+    access: access.community(['committee', 'community_staff', 'admin']),
+    params: CidParams,
+    query: RosterUnitsQuery,
+    responses: { 200: { description: '一页房屋', schema: RosterUnitsReply } },
+    handler: async (c, { params, query }) => ({ status: 200, json: await listRosterUnits(ctxOf(c), params.cid, query) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/roster/template.csv',
+    summary: '业主名册模板（CSV）',
+    tags,
+    access: access.public,
+    responses: { 200: { description: '模板', contentType: 'text/csv' } },
+    handler: async (c) =>
+      c.body(toCsv(templateRows()), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('业主名册模板.csv')}`,
+      }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/roster/template.xlsx',
+    summary: '业主名册模板（XLSX，含填写说明）',
+    tags,
+    access: access.public,
+    responses: { 200: { description: '模板', contentType: XLSX_TYPE } },
+    handler: async (c) => {
+      const bytes = writeXlsx([
+        { name: '业主名册', rows: templateRows(), columnWidths: ROSTER_COLUMNS.map(() => 14) },
+        { name: '填写说明', rows: [['列', '必填', '说明'], ...ROSTER_COLUMNS.map((col) => [col.header, col.required ? '是' : '否', col.description])] },
+      ])
+      return c.body(bytes as unknown as ArrayBuffer, 200, {
+        'content-type': XLSX_TYPE,
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('业主名册模板.xlsx')}`,
+      })
+    },
+  }),
+]

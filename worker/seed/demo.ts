@@ -1,0 +1,103 @@
+import { eq } from 'drizzle-orm'
+import { nanoid } from 'nanoid'
+import { idCheckChar } from '../../shared/id-number'
+import { usccCheckChar } from '../../shared/uscc'
+import { communities, users } from '../../drizzle/schema'
+import type { Services } from '../env'
+import { requestBinding } from '../services/bindings/bindings'
+import { createCommunity } from '../services/communities/communities'
+import type { ServiceCtx } from '../services/context'
+import { createContract, createFirm } from '../services/firms/firms'
+import { importRoster } from '../services/roster/import'
+import { grantCommittee, grantRole } from '../services/roles/grants'
+
+export const DEMO_COMMUNITY = '幸福里小区（演示）'
+export const DEMO_PHONES = {
+  admin: '13800000000',
+  owner: '13800000001',
+  committee: '13800000002',
+  firm: '13800000003',
+  staff: '13800000004',
+} as const
+const JURISDICTION = { district: '示例区', street: '示例街道', residentsCommittee: '幸福里社区居委会' }
+
+/** A made-up but checksum-valid resident ID number (GB 11643). */
+export const demoIdNumber = (seq: number) => {
+  const first17 = `110101${19500101 + (seq % 28) + 10000 * (seq % 40)}${String(seq % 1000).padStart(3, '0')}`
+  return first17 + idCheckChar(first17)
+}
+
+async function userFor(s: Services, phone: string) {
+  const [u] = await s.db.select({ id: users.id }).from(users).where(eq(users.phone, phone))
+  if (u) return u.id
+  const id = nanoid()
+  await s.db.insert(users).values({ id, phone })
+  return id
+}
+
+/** Roster rows for three buildings, a co-owned flat, an owner of two flats, developer-held units and parking. */
+function demoRoster() {
+  const rows: Record<string, string>[] = []
+  let seq = 1
+  for (const building of ['1栋', '2栋', '3栋'])
+    for (const unit of ['1单元', '2单元'])
+      for (let floor = 1; floor <= 6; floor++)
+        for (const door of ['01', '02']) {
+          const room = `${floor}${door}`
+          const developer = building === '3栋' && floor === 6
+          const base = { 楼栋: building, 单元: unit, 房号: room, 房屋类型: '住宅', 专有部分面积: door === '01' ? '89.50' : '121.36', 面积来源: '不动产登记' }
+          if (developer) {
+            rows.push({ ...base, 业主姓名: '示例置业有限公司', 证件号码: '', 手机号: '', 是否代表人: '', 开发商持有: '是' })
+            continue
+          }
+          const isDemoOwner = building === '1栋' && unit === '1单元' && room === '101'
+          // 1栋1单元102 belongs to the same buyer as 101: one voter, areas added (《解释》第9条)
+          const sameBuyer = building === '1栋' && unit === '1单元' && room === '102'
+          const name = isDemoOwner || sameBuyer ? '王建国' : `业主${String(seq).padStart(3, '0')}`
+          const id = isDemoOwner || sameBuyer ? demoIdNumber(0) : demoIdNumber(seq)
+          const phone = isDemoOwner ? DEMO_PHONES.owner : ''
+          const coOwned = building === '2栋' && unit === '1单元' && room === '101'
+          rows.push({ ...base, 业主姓名: name, 证件号码: id, 手机号: phone, 是否代表人: coOwned ? '是' : '', 开发商持有: '否' })
+          if (coOwned) rows.push({ ...base, 业主姓名: `${name}之配偶`, 证件号码: demoIdNumber(seq + 500), 手机号: '', 是否代表人: '否', 开发商持有: '否' })
+          seq++
+        }
+  for (let n = 1; n <= 6; n++) {
+    rows.push({ 楼栋: '地下车库', 单元: '', 房号: `P${n}`, 房屋类型: '车位', 专有部分面积: '12.50', 面积来源: '合同', 业主姓名: `业主${String(n).padStart(3, '0')}`, 证件号码: demoIdNumber(n), 手机号: '', 是否代表人: '', 开发商持有: '否' })
+  }
+  return rows
+}
+
+/**
+ * Seeds the demo community once (embedded mode): a roster, a committee member, a firm under
+ * contract with one staff member, community staff, and a demo owner already bound to 1栋1单元101.
+ */
+export async function seedDemo(s: Services) {
+  const people = [
+    { role: 'admin', phone: DEMO_PHONES.admin, note: '平台管理员（ADMIN_PHONES）' },
+    { role: 'owner', phone: DEMO_PHONES.owner, note: '业主 王建国，已绑定 1栋1单元101、102' },
+    { role: 'committee', phone: DEMO_PHONES.committee, note: '业委会委员' },
+    { role: 'firm_staff', phone: DEMO_PHONES.firm, note: '物业公司会计' },
+    { role: 'community_staff', phone: DEMO_PHONES.staff, note: '社区工作人员' },
+  ]
+  const [existing] = await s.db.select().from(communities).where(eq(communities.name, DEMO_COMMUNITY))
+  if (existing) return { communityId: existing.id, communityName: existing.name, people }
+
+  const adminId = await userFor(s, DEMO_PHONES.admin)
+  const ctx: ServiceCtx = { ...s, actor: { userId: adminId, phone: DEMO_PHONES.admin, isAdmin: true }, requestId: 'seed', clientIp: 'seed' }
+  const community = await createCommunity(ctx, { name: DEMO_COMMUNITY, ...JURISDICTION })
+  const rows = demoRoster()
+  const header = Object.keys(rows[0]!)
+  await importRoster(ctx, community.id, 'json', header, rows.map((values, i) => ({ line: i + 1, values })))
+  await grantCommittee(ctx, community.id, DEMO_PHONES.committee)
+  const first17 = '91110101MA0000001'
+  const firm = await createFirm(ctx, { name: '示例物业服务有限公司', uscc: first17 + usccCheckChar(first17) })
+  await createContract(ctx, community.id, { firmId: firm.id, startsOn: '2026-01-01', serviceGrade: '二级' })
+  await grantRole(ctx, { role: 'firm_staff', phone: DEMO_PHONES.firm, firmId: firm.id })
+  await grantRole(ctx, { role: 'community_staff', phone: DEMO_PHONES.staff, ...JURISDICTION })
+  const ownerId = await userFor(s, DEMO_PHONES.owner)
+  const ownerCtx: ServiceCtx = { ...ctx, actor: { userId: ownerId, phone: DEMO_PHONES.owner, isAdmin: false } }
+  for (const room of ['101', '102']) {
+    await requestBinding(ownerCtx, community.id, { name: '王建国', idNumber: demoIdNumber(0), building: '1栋', unit: '1单元', room })
+  }
+  return { communityId: community.id, communityName: community.name, people }
+}

@@ -1,0 +1,37 @@
+import type { Config } from './config'
+import type { Db } from './db/types'
+import type { Clock, Services } from './env'
+import { smsOutbox } from '../drizzle/schema'
+import { createAliyunSmsSender } from './sms/aliyun'
+import { createConsoleSmsSender } from './sms/console'
+import { logLine } from './lib/log'
+import { createMiniProgramClient } from './wechat/miniprogram'
+
+export const systemClock: Clock = { now: () => new Date() }
+
+/** Builds the per-request services from configuration; entries and tests all come through here. */
+export function buildServices(config: Config, db: Db, opts: { clock?: Clock; fetch?: typeof fetch } = {}): Services {
+  const clock = opts.clock ?? systemClock
+  const sms =
+    config.SMS_PROVIDER === 'aliyun'
+      ? createAliyunSmsSender({
+          endpoint: config.ALIYUN_SMS_ENDPOINT,
+          accessKeyId: config.ALIYUN_ACCESS_KEY_ID!,
+          accessKeySecret: config.ALIYUN_ACCESS_KEY_SECRET!,
+          signName: config.ALIYUN_SMS_SIGN_NAME!,
+          templateCode: config.ALIYUN_SMS_TEMPLATE_CODE!,
+          fetch: opts.fetch,
+          now: () => clock.now(),
+        })
+      : createConsoleSmsSender({
+          record: async (phone, message) => {
+            await db.insert(smsOutbox).values({ phone, message })
+          },
+          log: config.APP_ENV === 'test' ? () => {} : (line) => logLine({ level: 'info', devSms: line }),
+        })
+  const wechat =
+    config.WECHAT_APPID && config.WECHAT_SECRET
+      ? createMiniProgramClient({ baseUrl: config.WECHAT_API_BASE, appId: config.WECHAT_APPID, secret: config.WECHAT_SECRET, fetch: opts.fetch, now: () => clock.now().getTime() })
+      : null
+  return { config, db, clock, sms, wechat }
+}

@@ -1,0 +1,75 @@
+import { eq, sql } from 'drizzle-orm'
+import { rateLimits } from '../../../drizzle/schema'
+import type { Db } from '../../db/types'
+import type { Clock } from '../../env'
+import { hmacHex } from '../../lib/crypto'
+import { AppError } from '../../lib/errors'
+
+/**
+ * Counters live in the database so that every instance enforces the same limits. A key names
+ * what is limited and for whom ("otp-send:phone:138..."), and is stored as a keyed digest so the
+ * table holds no phone numbers or addresses.
+ */
+export interface Limiter {
+  db: Db
+  clock: Clock
+  secret: string
+}
+
+const digest = (l: Limiter, key: string) => hmacHex(l.secret, `rate:${key}`)
+const secondsUntil = (l: Limiter, t: Date) => Math.max(1, Math.ceil((t.getTime() - l.clock.now().getTime()) / 1000))
+
+/** Counts one event in a fixed window; refuses (429) once more than `limit` happened in it. */
+export async function consume(l: Limiter, key: string, limit: number, windowSeconds: number) {
+  const k = await digest(l, key)
+  const now = l.clock.now()
+  const cutoff = new Date(now.getTime() - windowSeconds * 1000)
+  const [row] = await l.db
+    .insert(rateLimits)
+    .values({ key: k, windowStart: now, count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${rateLimits.windowStart} <= ${cutoff} then 1 else ${rateLimits.count} + 1 end`,
+        windowStart: sql`case when ${rateLimits.windowStart} <= ${cutoff} then ${now} else ${rateLimits.windowStart} end`,
+      },
+    })
+    .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart })
+  if (row && row.count > limit) {
+    const resetAt = new Date(row.windowStart.getTime() + windowSeconds * 1000)
+    throw new AppError('RATE_LIMITED', { retryAfterSeconds: secondsUntil(l, resetAt) })
+  }
+}
+
+/** Refuses (429 LOCKED_OUT) while a lockout set by `recordFailure` is in force. */
+export async function assertNotLocked(l: Limiter, key: string) {
+  const k = await digest(l, `fail:${key}`)
+  const [row] = await l.db.select({ lockedUntil: rateLimits.lockedUntil }).from(rateLimits).where(eq(rateLimits.key, k))
+  if (row?.lockedUntil && row.lockedUntil > l.clock.now()) {
+    throw new AppError('LOCKED_OUT', { retryAfterSeconds: secondsUntil(l, row.lockedUntil) })
+  }
+}
+
+/** Counts a failure; the `maxFailures`-th within the window locks the key for `lockSeconds`. */
+export async function recordFailure(l: Limiter, key: string, opts: { maxFailures: number; windowSeconds: number; lockSeconds: number }) {
+  const k = await digest(l, `fail:${key}`)
+  const now = l.clock.now()
+  const cutoff = new Date(now.getTime() - opts.windowSeconds * 1000)
+  const lockUntil = new Date(now.getTime() + opts.lockSeconds * 1000)
+  await l.db
+    .insert(rateLimits)
+    .values({ key: k, windowStart: now, count: 1, lockedUntil: opts.maxFailures <= 1 ? lockUntil : null })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${rateLimits.windowStart} <= ${cutoff} then 1 else ${rateLimits.count} + 1 end`,
+        windowStart: sql`case when ${rateLimits.windowStart} <= ${cutoff} then ${now} else ${rateLimits.windowStart} end`,
+        lockedUntil: sql`case when (case when ${rateLimits.windowStart} <= ${cutoff} then 1 else ${rateLimits.count} + 1 end) >= ${opts.maxFailures}
+                               then ${lockUntil} else ${rateLimits.lockedUntil} end`,
+      },
+    })
+}
+
+export async function clearFailures(l: Limiter, key: string) {
+  await l.db.delete(rateLimits).where(eq(rateLimits.key, await digest(l, `fail:${key}`)))
+}

@@ -1,0 +1,189 @@
+import { and, desc, eq, inArray } from 'drizzle-orm'
+import { nanoid } from 'nanoid'
+import type { z } from 'zod'
+import type { RequestBindingBody } from '../../../shared/api/bindings'
+import { idLast4, isValidIdNumber, normalizeIdNumber } from '../../../shared/id-number'
+import { unitKeyOf } from '../../../shared/roster'
+import { isValidUscc, normalizeUscc } from '../../../shared/uscc'
+import { bindings, communities, rosterOwners, rosterUnits } from '../../../drizzle/schema'
+import type { Db } from '../../db/types'
+import { withTransaction } from '../../db/tx'
+import { AppError } from '../../lib/errors'
+import { recordAudit } from '../audit'
+import { consume } from '../auth/rate-limit'
+import { actorOf, type ServiceCtx } from '../context'
+import { idHashOf } from '../roster/import'
+import { currentRosterVersionId } from '../roster/read'
+
+/** Binding attempts per account per hour: a claim is a guess at someone's ID number. */
+export const BINDING_ATTEMPTS_PER_HOUR = 10
+
+type BindingRow = typeof bindings.$inferSelect
+
+async function communityNames(db: Db, ids: string[]) {
+  if (ids.length === 0) return new Map<string, string>()
+  const rows = await db.select({ id: communities.id, name: communities.name }).from(communities).where(inArray(communities.id, ids))
+  return new Map(rows.map((r) => [r.id, r.name]))
+}
+
+async function present(db: Db, rows: BindingRow[]) {
+  const names = await communityNames(db, [...new Set(rows.map((r) => r.communityId))])
+  return rows.map((b) => ({
+    id: b.id,
+    communityId: b.communityId,
+    communityName: names.get(b.communityId) ?? '',
+    unitKey: b.unitKey,
+    status: b.status,
+    reason: b.reason,
+    createdAt: b.createdAt.toISOString(),
+    decidedAt: b.decidedAt?.toISOString() ?? null,
+  }))
+}
+
+function normalizeClaimedId(raw: string): string {
+  const id = normalizeIdNumber(raw)
+  if (isValidIdNumber(id)) return id
+  const uscc = normalizeUscc(raw)
+  if (isValidUscc(uscc)) return uscc
+  throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'idNumber', code: 'id_invalid', message: '证件号码校验不通过' }] })
+}
+
+/**
+ * An owner claims a unit. Name + ID (keyed hash) + unit matching an owner on the current roster
+ * verifies at once; anything else waits for the committee or community staff.
+ */
+export async function requestBinding(ctx: ServiceCtx, communityId: string, input: z.infer<typeof RequestBindingBody>) {
+  const actor = actorOf(ctx)
+  const idNumber = normalizeClaimedId(input.idNumber)
+  await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `binding:user:${actor.userId}`, BINDING_ATTEMPTS_PER_HOUR, 3600)
+  const versionId = await currentRosterVersionId(ctx, communityId)
+  const unitKey = unitKeyOf(input.building, input.unit, input.room)
+  const idHash = await idHashOf(ctx, idNumber)
+  const row = await withTransaction(ctx.db, async (tx) => {
+    const [unit] = await tx
+      .select({ id: rosterUnits.id })
+      .from(rosterUnits)
+      .where(and(eq(rosterUnits.rosterVersionId, versionId), eq(rosterUnits.unitKey, unitKey)))
+    if (!unit) throw new AppError('UNIT_NOT_IN_ROSTER')
+    const [dup] = await tx
+      .select({ id: bindings.id })
+      .from(bindings)
+      .where(and(eq(bindings.userId, actor.userId), eq(bindings.communityId, communityId), eq(bindings.unitKey, unitKey), inArray(bindings.status, ['verified', 'pending'])))
+    if (dup) throw new AppError('BINDING_DUPLICATE', { bindingId: dup.id })
+    const [match] = await tx
+      .select({ ownerKey: rosterOwners.ownerKey, name: rosterOwners.name })
+      .from(rosterOwners)
+      .where(and(eq(rosterOwners.unitId, unit.id), eq(rosterOwners.idHash, idHash)))
+    const verified = match !== undefined && match.name === input.name
+    const now = ctx.clock.now()
+    const [b] = await tx
+      .insert(bindings)
+      .values({
+        id: nanoid(),
+        userId: actor.userId,
+        communityId,
+        unitKey,
+        claimedName: input.name,
+        claimedIdHash: idHash,
+        claimedIdLast4: idLast4(idNumber),
+        ownerKey: verified ? match.ownerKey : null,
+        status: verified ? 'verified' : 'pending',
+        decidedAt: verified ? now : null,
+        createdAt: now,
+      })
+      .returning()
+    await recordAudit(tx, ctx, {
+      communityId,
+      action: verified ? 'binding.verified' : 'binding.requested',
+      subjectType: 'binding',
+      subjectId: b!.id,
+      details: { unitKey, match: verified ? 'roster' : 'none' },
+    })
+    return b!
+  })
+  return (await present(ctx.db, [row]))[0]!
+}
+
+export async function listMyBindings(ctx: ServiceCtx) {
+  const rows = await ctx.db.select().from(bindings).where(eq(bindings.userId, actorOf(ctx).userId)).orderBy(desc(bindings.createdAt))
+  return present(ctx.db, rows)
+}
+
+/** The owner ends their own binding (sold the flat, wrong unit, lost phone). */
+export async function revokeMyBinding(ctx: ServiceCtx, bindingId: string) {
+  const actor = actorOf(ctx)
+  const row = await withTransaction(ctx.db, async (tx) => {
+    const [b] = await tx.select().from(bindings).where(eq(bindings.id, bindingId)).for('update')
+    // Another person's binding is "not found": its existence is not theirs to learn.
+    if (!b || b.userId !== actor.userId) throw new AppError('NOT_FOUND')
+    if (b.status !== 'verified' && b.status !== 'pending') throw new AppError('RESOURCE_STATE', { status: b.status })
+    const [u] = await tx.update(bindings).set({ status: 'revoked', endedAt: ctx.clock.now() }).where(eq(bindings.id, b.id)).returning()
+    await recordAudit(tx, ctx, { communityId: b.communityId, action: 'binding.revoked', subjectType: 'binding', subjectId: b.id })
+    return u!
+  })
+  return (await present(ctx.db, [row]))[0]!
+}
+
+export async function bindingCommunity(db: Db, bindingId: string): Promise<string | null> {
+  const [b] = await db.select({ communityId: bindings.communityId }).from(bindings).where(eq(bindings.id, bindingId))
+  return b?.communityId ?? null
+}
+
+/** For reviewers: each claim beside the owners the roster lists for that unit. */
+export async function listCommunityBindings(ctx: ServiceCtx, communityId: string, status?: BindingRow['status']) {
+  const rows = await ctx.db
+    .select()
+    .from(bindings)
+    .where(and(eq(bindings.communityId, communityId), status ? eq(bindings.status, status) : undefined))
+    .orderBy(desc(bindings.createdAt))
+  const versionId = await currentRosterVersionId(ctx, communityId)
+  const keys = [...new Set(rows.map((r) => r.unitKey))]
+  const owners = keys.length
+    ? await ctx.db
+        .select({ unitKey: rosterUnits.unitKey, id: rosterOwners.id, name: rosterOwners.name, idLast4: rosterOwners.idLast4, representative: rosterOwners.representative })
+        .from(rosterOwners)
+        .innerJoin(rosterUnits, eq(rosterUnits.id, rosterOwners.unitId))
+        .where(and(eq(rosterUnits.rosterVersionId, versionId), inArray(rosterUnits.unitKey, keys)))
+    : []
+  const base = await present(ctx.db, rows)
+  return base.map((b, i) => ({
+    ...b,
+    claimedName: rows[i]!.claimedName,
+    claimedIdLast4: rows[i]!.claimedIdLast4,
+    rosterOwners: owners.filter((o) => o.unitKey === b.unitKey).map(({ unitKey: _k, ...o }) => o),
+  }))
+}
+
+/** A reviewer decides a pending claim; approval names which roster owner the account acts as. */
+export async function decideBinding(ctx: ServiceCtx, bindingId: string, decision: { approve: true; ownerId: string } | { approve: false; reason: string }) {
+  const actor = actorOf(ctx)
+  const row = await withTransaction(ctx.db, async (tx) => {
+    const [b] = await tx.select().from(bindings).where(eq(bindings.id, bindingId)).for('update')
+    if (!b) throw new AppError('NOT_FOUND')
+    if (b.status !== 'pending') throw new AppError('BINDING_NOT_PENDING', { status: b.status })
+    const now = ctx.clock.now()
+    let set: Partial<BindingRow>
+    if (decision.approve) {
+      const versionId = await currentRosterVersionId({ ...ctx, db: tx }, b.communityId)
+      const [owner] = await tx
+        .select({ ownerKey: rosterOwners.ownerKey })
+        .from(rosterOwners)
+        .innerJoin(rosterUnits, eq(rosterUnits.id, rosterOwners.unitId))
+        .where(and(eq(rosterOwners.id, decision.ownerId), eq(rosterUnits.rosterVersionId, versionId), eq(rosterUnits.unitKey, b.unitKey)))
+      if (!owner) throw new AppError('OWNER_NOT_OF_UNIT')
+      set = { status: 'verified', ownerKey: owner.ownerKey, decidedBy: actor.userId, decidedAt: now, reason: null }
+    } else {
+      set = { status: 'rejected', reason: decision.reason, decidedBy: actor.userId, decidedAt: now }
+    }
+    const [u] = await tx.update(bindings).set(set).where(eq(bindings.id, b.id)).returning()
+    await recordAudit(tx, ctx, {
+      communityId: b.communityId,
+      action: decision.approve ? 'binding.approved' : 'binding.rejected',
+      subjectType: 'binding',
+      subjectId: b.id,
+      details: decision.approve ? { ownerId: decision.ownerId } : { reason: decision.reason },
+    })
+    return u!
+  })
+  return (await present(ctx.db, [row]))[0]!
+}

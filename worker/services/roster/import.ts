@@ -1,0 +1,246 @@
+import { and, eq, inArray, max } from 'drizzle-orm'
+import { nanoid } from 'nanoid'
+import { CommunitySettings } from '../../../shared/community'
+import { idLast4 } from '../../../shared/id-number'
+import { ROSTER_COLUMNS, validateRoster, type RosterUnit } from '../../../shared/roster'
+import type { RosterDiff } from '../../../shared/roster-diff'
+import { deriveVoters } from '../../../shared/voters'
+import { bindings, communities, rosterOwners, rosterUnits, rosterVersions, rosterVoters } from '../../../drizzle/schema'
+import type { Db } from '../../db/types'
+import { withTransaction } from '../../db/tx'
+import { hmacHex, sha256Hex } from '../../lib/crypto'
+import { AppError } from '../../lib/errors'
+import { recordAudit } from '../audit'
+import type { ServiceCtx } from '../context'
+
+export type RosterSource = 'csv' | 'xlsx' | 'json'
+export interface RosterRecord {
+  line: number
+  values: Record<string, string>
+}
+
+/** At most this many row errors are returned; the total is always reported. */
+const MAX_REPORTED_ERRORS = 500
+/** rows per INSERT: well under PostgreSQL's 65,535 bound parameters */
+const BATCH = 1000
+
+/** The keyed hash kept instead of an ID number (never stored in the clear). */
+export const idHashOf = (ctx: Pick<ServiceCtx, 'config'>, idNumber: string) => hmacHex(ctx.config.ID_HASH_SECRET, `id:${idNumber}`)
+
+async function insertBatched<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += BATCH) await insert(rows.slice(i, i + BATCH))
+}
+
+/** Missing required columns are reported before any row is read. */
+export function checkHeader(header: string[]) {
+  const present = new Set(header.map((h) => h.trim()))
+  return ROSTER_COLUMNS.filter((col) => col.required && !present.has(col.header)).map((col) => ({
+    line: 1,
+    column: col.header,
+    code: 'missing_column',
+    message: `第1行 缺少必填列“${col.header}”`,
+  }))
+}
+
+function rejectInvalid(errors: { line: number; column?: string; code: string; message: string }[]): never {
+  throw new AppError('ROSTER_INVALID', { errorCount: errors.length, errors: errors.slice(0, MAX_REPORTED_ERRORS) })
+}
+
+interface PreparedOwner {
+  name: string
+  idHash: string | null
+  idLast4: string | null
+  phone: string | null
+  representative: boolean
+  ownerKey: string
+}
+
+/** Replaces ID numbers by keyed hashes before anything is kept or compared. */
+async function prepareOwners(ctx: ServiceCtx, units: RosterUnit[]) {
+  const cache = new Map<string, string>()
+  const out = new Map<string, PreparedOwner[]>()
+  for (const u of units) {
+    const owners: PreparedOwner[] = []
+    for (const o of u.owners) {
+      let idHash: string | null = null
+      if (o.idNumber) {
+        idHash = cache.get(o.idNumber) ?? (await idHashOf(ctx, o.idNumber))
+        cache.set(o.idNumber, idHash)
+      }
+      // An owner without an ID (only allowed on developer-held rows) is known by name.
+      const ownerKey = idHash ?? (await hmacHex(ctx.config.ID_HASH_SECRET, `name:${o.name}`))
+      owners.push({ name: o.name, idHash, idLast4: o.idNumber ? idLast4(o.idNumber) : null, phone: o.phone, representative: o.representative, ownerKey })
+    }
+    out.set(u.unitKey, owners)
+  }
+  return out
+}
+
+async function previousState(tx: Db, versionId: string | null) {
+  if (!versionId) return null
+  const [v] = await tx.select().from(rosterVersions).where(eq(rosterVersions.id, versionId))
+  const units = await tx.select({ id: rosterUnits.id, unitKey: rosterUnits.unitKey, areaCenti: rosterUnits.areaCenti }).from(rosterUnits).where(eq(rosterUnits.rosterVersionId, versionId))
+  const owners = await tx.select({ unitId: rosterOwners.unitId, ownerKey: rosterOwners.ownerKey }).from(rosterOwners).where(eq(rosterOwners.rosterVersionId, versionId))
+  const keyOfUnit = new Map(units.map((u) => [u.id, u.unitKey]))
+  const ownersByUnit = new Map<string, string[]>()
+  for (const o of owners) {
+    const k = keyOfUnit.get(o.unitId)!
+    ownersByUnit.set(k, [...(ownersByUnit.get(k) ?? []), o.ownerKey])
+  }
+  return { version: v!.version, areaByUnit: new Map(units.map((u) => [u.unitKey, u.areaCenti])), ownersByUnit }
+}
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',')
+
+/**
+ * Imports a roster as a new version, in one transaction: validation first (any bad row → 422
+ * listing every bad row, nothing written), then units, owners and derived voters, the difference
+ * from the previous version, and the end of bindings to owners the new roster no longer lists.
+ */
+export async function importRoster(ctx: ServiceCtx, communityId: string, source: RosterSource, header: string[], records: RosterRecord[]) {
+  const headerErrors = checkHeader(header)
+  if (headerErrors.length) rejectInvalid(headerErrors)
+  if (records.length === 0) throw new AppError('ROSTER_EMPTY')
+  const checked = validateRoster(records, { today: ctx.clock.now() })
+  if (!checked.ok) rejectInvalid(checked.errors)
+  const units = checked.units
+  const owners = await prepareOwners(ctx, units)
+
+  return withTransaction(ctx.db, async (tx) => {
+    // Lock the community: two imports at once would race for the same version number.
+    const [community] = await tx.select().from(communities).where(eq(communities.id, communityId)).for('update')
+    if (!community) throw new AppError('NOT_FOUND')
+    const settings = CommunitySettings.parse(community.settings)
+    const derived = deriveVoters(
+      units.map((u) => ({
+        unitKey: u.unitKey,
+        unitType: u.unitType,
+        areaCenti: u.areaCenti,
+        developerHeld: u.developerHeld,
+        owners: owners.get(u.unitKey)!.map((o) => ({ ownerKey: o.ownerKey, representative: o.representative })),
+      })),
+      { parkingCountsArea: settings.parkingCountsArea },
+    )
+    const [{ latest } = { latest: null }] = await tx.select({ latest: max(rosterVersions.version) }).from(rosterVersions).where(eq(rosterVersions.communityId, communityId))
+    const version = (latest ?? 0) + 1
+    const prev = await previousState(tx, community.currentRosterVersionId)
+    const versionId = nanoid()
+
+    const voterIds = new Map<string, string>()
+    const voterRows = []
+    for (const v of derived.voters) {
+      const id = nanoid()
+      voterIds.set(v.voterKey, id)
+      voterRows.push({
+        id,
+        rosterVersionId: versionId,
+        communityId,
+        // a digest, so the key is short and stable across versions for the same owners
+        voterKey: await sha256Hex(v.voterKey),
+        kind: v.kind,
+        areaCenti: v.areaCenti,
+        unitCount: v.unitKeys.length,
+        representativeOwnerKey: v.representativeKey,
+      })
+    }
+    const totalAreaCenti = derived.voters.reduce((s, v) => s + v.areaCenti, 0)
+
+    const diff: RosterDiff = { previousVersion: prev?.version ?? null, unitsAdded: [], unitsRemoved: [], areaChanged: [], ownersChanged: [] }
+    if (prev) {
+      const now = new Set(units.map((u) => u.unitKey))
+      for (const u of units) {
+        const before = prev.areaByUnit.get(u.unitKey)
+        if (before === undefined) diff.unitsAdded.push(u.unitKey)
+        else {
+          if (before !== u.areaCenti) diff.areaChanged.push({ unitKey: u.unitKey, fromCenti: before, toCenti: u.areaCenti })
+          if (!sameSet(prev.ownersByUnit.get(u.unitKey) ?? [], owners.get(u.unitKey)!.map((o) => o.ownerKey))) diff.ownersChanged.push(u.unitKey)
+        }
+      }
+      for (const k of prev.areaByUnit.keys()) if (!now.has(k)) diff.unitsRemoved.push(k)
+    }
+
+    await tx.insert(rosterVersions).values({
+      id: versionId,
+      communityId,
+      version,
+      source,
+      unitCount: units.length,
+      voterCount: derived.voters.length,
+      totalAreaCenti,
+      diff: prev ? diff : null,
+      importedBy: ctx.actor?.userId ?? null,
+      importedAt: ctx.clock.now(),
+    })
+    await insertBatched(voterRows, (chunk) => tx.insert(rosterVoters).values(chunk))
+    const unitRows = []
+    const ownerRows = []
+    for (const u of units) {
+      const unitId = nanoid()
+      const voterKey = derived.unitVoter.get(u.unitKey)
+      unitRows.push({
+        id: unitId,
+        rosterVersionId: versionId,
+        communityId,
+        unitKey: u.unitKey,
+        building: u.building,
+        unitLabel: u.unit,
+        room: u.room,
+        unitType: u.unitType,
+        areaCenti: u.areaCenti,
+        areaSource: u.areaSource,
+        developerHeld: u.developerHeld,
+        voterId: voterKey === undefined ? null : voterIds.get(voterKey)!,
+      })
+      for (const o of owners.get(u.unitKey)!) ownerRows.push({ id: nanoid(), rosterVersionId: versionId, unitId, ...o })
+    }
+    await insertBatched(unitRows, (chunk) => tx.insert(rosterUnits).values(chunk))
+    await insertBatched(ownerRows, (chunk) => tx.insert(rosterOwners).values(chunk))
+    await tx.update(communities).set({ currentRosterVersionId: versionId }).where(eq(communities.id, communityId))
+
+    // A binding lives as long as the roster lists that owner on that unit.
+    const active = await tx
+      .select()
+      .from(bindings)
+      .where(and(eq(bindings.communityId, communityId), inArray(bindings.status, ['verified', 'pending'])))
+    const listed = new Set<string>()
+    for (const u of units) for (const o of owners.get(u.unitKey)!) listed.add(`${u.unitKey}\u0000${o.ownerKey}`)
+    const unitKeys = new Set(units.map((u) => u.unitKey))
+    const ended = active.filter((b) =>
+      b.status === 'verified' ? !listed.has(`${b.unitKey}\u0000${b.ownerKey}`) : !unitKeys.has(b.unitKey),
+    )
+    if (ended.length) {
+      await tx
+        .update(bindings)
+        .set({ status: 'ended', endedAt: ctx.clock.now(), reason: '名册更新后该房屋已不再登记此业主' })
+        .where(inArray(bindings.id, ended.map((b) => b.id)))
+    }
+    await recordAudit(tx, ctx, {
+      communityId,
+      action: 'roster.imported',
+      subjectType: 'roster_version',
+      subjectId: versionId,
+      details: {
+        version,
+        source,
+        units: units.length,
+        voters: derived.voters.length,
+        added: diff.unitsAdded.length,
+        removed: diff.unitsRemoved.length,
+        areaChanged: diff.areaChanged.length,
+        ownersChanged: diff.ownersChanged.length,
+        bindingsEnded: ended.length,
+      },
+    })
+    return {
+      id: versionId,
+      version,
+      source,
+      unitCount: units.length,
+      voterCount: derived.voters.length,
+      totalAreaCenti,
+      importedAt: ctx.clock.now().toISOString(),
+      diff: prev ? diff : null,
+      bindingsEnded: ended.length,
+    }
+  })
+}
