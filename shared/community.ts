@@ -4,22 +4,35 @@ import { z } from 'zod'
  * A community's own rules. Each is a choice the law leaves to the 管理规约 / 议事规则,
  * so it is a setting with the default the rules name.
  */
-export const CommunitySettings = z.object({
+const settingFields = {
   /** 指导规则 第25条: whether parking spaces count toward exclusive area */
-  parkingCountsArea: z.boolean().default(false),
+  parkingCountsArea: z.boolean(),
   /** may a voter change a ballot until close, or is the first ballot final */
-  revotePolicy: z.enum(['change_until_close', 'first_final']).default('change_until_close'),
+  revotePolicy: z.enum(['change_until_close', 'first_final']),
   /** 指导规则 第26条: non-voters follow the majority only where the rules of procedure say so */
-  nonVoterRule: z.enum(['ignore', 'follow_majority']).default('ignore'),
+  nonVoterRule: z.enum(['ignore', 'follow_majority']),
   /** spoiled ballots (废票) count as participation: unsettled nationally, default yes */
-  spoiledParticipate: z.boolean().default(true),
+  spoiledParticipate: z.boolean(),
   /** which ballot stands when a voter has both a paper and an electronic one */
-  paperVsElectronic: z.enum(['electronic', 'paper']).default('electronic'),
+  paperVsElectronic: z.enum(['electronic', 'paper']),
   /** how many owners one proxy may represent in one poll */
-  proxyLimit: z.number().int().min(1).max(1000).default(5),
+  proxyLimit: z.number().int().min(1).max(1000),
   /** show the split by choice while a poll is open (default: turnout only) */
-  showSplitWhileOpen: z.boolean().default(false),
+  showSplitWhileOpen: z.boolean(),
+}
+
+export const CommunitySettings = z.object({
+  parkingCountsArea: settingFields.parkingCountsArea.default(false),
+  revotePolicy: settingFields.revotePolicy.default('change_until_close'),
+  nonVoterRule: settingFields.nonVoterRule.default('ignore'),
+  spoiledParticipate: settingFields.spoiledParticipate.default(true),
+  paperVsElectronic: settingFields.paperVsElectronic.default('electronic'),
+  proxyLimit: settingFields.proxyLimit.default(5),
+  showSplitWhileOpen: settingFields.showSplitWhileOpen.default(false),
 })
 export type CommunitySettings = z.infer<typeof CommunitySettings>
+
+/** A change to some settings: only the keys given, unknown keys refused. */
+export const SettingsPatch = z.object(settingFields).partial().strict()
 
 export const defaultCommunitySettings = (): CommunitySettings => CommunitySettings.parse({})

@@ -68,7 +68,15 @@ export function createApp(options: AppOptions) {
             : new AppError('VALIDATION_FAILED', { reason: err.message })
     } else {
       // Internal failures: the client gets the request id, the log gets the cause (no values, no stack of user data).
-      logLine({ requestId, level: 'error', error: err.name, message: String(err.message).slice(0, 300), pgCode: (err as { code?: string }).code })
+      // drizzle's own message quotes the query parameters (phones, names): log the driver's cause instead.
+      const cause = (err as { cause?: { message?: string; code?: string } }).cause
+      logLine({
+        requestId,
+        level: 'error',
+        error: err.name,
+        message: String(cause?.message ?? (/^Failed query/.test(err.message) ? 'query failed' : err.message)).slice(0, 200),
+        pgCode: cause?.code ?? (err as { code?: string }).code,
+      })
       appError = new AppError('INTERNAL')
     }
     const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId } }

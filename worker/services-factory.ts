@@ -20,8 +20,8 @@ export function buildServices(config: Config, db: Db, opts: { clock?: Clock; fet
           accessKeySecret: config.ALIYUN_ACCESS_KEY_SECRET!,
           signName: config.ALIYUN_SMS_SIGN_NAME!,
           templateCode: config.ALIYUN_SMS_TEMPLATE_CODE!,
+          // protocol timestamps are wall-clock time, whatever clock the app runs on
           fetch: opts.fetch,
-          now: () => clock.now(),
         })
       : createConsoleSmsSender({
           record: async (phone, message) => {
@@ -31,7 +31,7 @@ export function buildServices(config: Config, db: Db, opts: { clock?: Clock; fet
         })
   const wechat =
     config.WECHAT_APPID && config.WECHAT_SECRET
-      ? createMiniProgramClient({ baseUrl: config.WECHAT_API_BASE, appId: config.WECHAT_APPID, secret: config.WECHAT_SECRET, fetch: opts.fetch, now: () => clock.now().getTime() })
+      ? createMiniProgramClient({ baseUrl: config.WECHAT_API_BASE, appId: config.WECHAT_APPID, secret: config.WECHAT_SECRET, fetch: opts.fetch })
       : null
   return { config, db, clock, sms, wechat }
 }

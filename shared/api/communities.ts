@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CommunitySettings } from '../community'
+import { CommunitySettings, SettingsPatch } from '../community'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 
@@ -8,10 +8,10 @@ export const CreateCommunityBody = z.object({
   district: text(50).describe('区县'),
   street: text(50).describe('街道（乡镇）'),
   residentsCommittee: text(50).describe('社区居委会'),
-  settings: CommunitySettings.partial().optional(),
+  settings: SettingsPatch.optional(),
 })
 
-export const UpdateSettingsBody = CommunitySettings.partial().refine((s) => Object.keys(s).length > 0, { message: '至少修改一项设置' })
+export const UpdateSettingsBody = SettingsPatch.refine((s) => Object.keys(s).length > 0, { message: '至少修改一项设置' })
 
 export const CommunityReply = z.object({
   id: z.string(),

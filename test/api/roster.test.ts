@@ -210,8 +210,14 @@ describe('the audit log', () => {
     await importRosterJson(h, admin, c.id, simpleRoster(2))
     const res = await h.request('GET', `/api/communities/${c.id}/audit`, { token: admin })
     expect(res.json.entries.map((e: { action: string }) => e.action)).toEqual(['roster.imported', 'community.created'])
-    await expect(h.db.execute(sql`update audit_log set action = 'x' where community_id = ${c.id}`)).rejects.toThrow(/append-only/)
-    await expect(h.db.execute(sql`delete from audit_log where community_id = ${c.id}`)).rejects.toThrow(/append-only/)
+    const refusal = async (q: Promise<unknown>) => {
+      const e = await q.then(() => null, (err: Error & { cause?: Error }) => err)
+      return String(e?.cause?.message ?? e?.message)
+    }
+    expect(await refusal(h.db.execute(sql`update audit_log set action = 'x' where community_id = ${c.id}`))).toMatch(/append-only/)
+    expect(await refusal(h.db.execute(sql`delete from audit_log where community_id = ${c.id}`))).toMatch(/append-only/)
+    const still = await h.request('GET', `/api/communities/${c.id}/audit`, { token: admin })
+    expect(still.json.entries).toHaveLength(2)
   })
 })
 

@@ -49,9 +49,11 @@ export const adminToken = (h: Harness) => h.adminToken()
 let communitySeq = 0
 export async function createCommunity(h: Harness, token: string, settings?: Record<string, unknown>) {
   communitySeq++
+  const tag = `${process.pid}-${communitySeq}-${Math.random().toString(36).slice(2, 7)}`
   const res = await h.request('POST', '/api/communities', {
     token,
-    json: { name: `测试小区${process.pid}-${communitySeq}-${Math.random().toString(36).slice(2, 7)}`, district: '测试区', street: `测试街道${communitySeq}`, residentsCommittee: '测试社区', settings },
+    // a street of its own, so community-staff scope never reaches another test's communities
+    json: { name: `测试小区${tag}`, district: '测试区', street: `测试街道${tag}`, residentsCommittee: '测试社区', settings },
   })
   if (res.status !== 201) throw new Error(`create community failed: ${res.status} ${res.text}`)
   return res.json as { id: string; name: string; district: string; street: string; residentsCommittee: string }

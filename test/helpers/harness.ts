@@ -43,7 +43,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export interface RequestOptions {
   token?: string
   json?: unknown
-  body?: BodyInit
+  body?: BodyInit | Uint8Array
   headers?: Record<string, string>
   ip?: string
 }
@@ -67,7 +67,7 @@ export async function startHarness(opts: { database?: Database; config?: Record<
     const headers: Record<string, string> = { ...o.headers }
     if (o.token) headers.authorization = `Bearer ${o.token}`
     if (o.ip) headers['x-test-client-ip'] = o.ip
-    let body = o.body
+    let body = o.body as BodyInit | undefined
     if (o.json !== undefined) {
       headers['content-type'] ??= 'application/json'
       body = JSON.stringify(o.json)

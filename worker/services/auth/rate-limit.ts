@@ -16,6 +16,9 @@ export interface Limiter {
   secret: string
 }
 
+/** A timestamp parameter inside raw SQL: postgres.js does not serialise a bare Date there. */
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`
+
 const digest = (l: Limiter, key: string) => hmacHex(l.secret, `rate:${key}`)
 const secondsUntil = (l: Limiter, t: Date) => Math.max(1, Math.ceil((t.getTime() - l.clock.now().getTime()) / 1000))
 
@@ -30,8 +33,8 @@ export async function consume(l: Limiter, key: string, limit: number, windowSeco
     .onConflictDoUpdate({
       target: rateLimits.key,
       set: {
-        count: sql`case when ${rateLimits.windowStart} <= ${cutoff} then 1 else ${rateLimits.count} + 1 end`,
-        windowStart: sql`case when ${rateLimits.windowStart} <= ${cutoff} then ${now} else ${rateLimits.windowStart} end`,
+        count: sql`case when ${rateLimits.windowStart} <= ${at(cutoff)} then 1 else ${rateLimits.count} + 1 end`,
+        windowStart: sql`case when ${rateLimits.windowStart} <= ${at(cutoff)} then ${at(now)} else ${rateLimits.windowStart} end`,
       },
     })
     .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart })
@@ -62,10 +65,10 @@ export async function recordFailure(l: Limiter, key: string, opts: { maxFailures
     .onConflictDoUpdate({
       target: rateLimits.key,
       set: {
-        count: sql`case when ${rateLimits.windowStart} <= ${cutoff} then 1 else ${rateLimits.count} + 1 end`,
-        windowStart: sql`case when ${rateLimits.windowStart} <= ${cutoff} then ${now} else ${rateLimits.windowStart} end`,
-        lockedUntil: sql`case when (case when ${rateLimits.windowStart} <= ${cutoff} then 1 else ${rateLimits.count} + 1 end) >= ${opts.maxFailures}
-                               then ${lockUntil} else ${rateLimits.lockedUntil} end`,
+        count: sql`case when ${rateLimits.windowStart} <= ${at(cutoff)} then 1 else ${rateLimits.count} + 1 end`,
+        windowStart: sql`case when ${rateLimits.windowStart} <= ${at(cutoff)} then ${at(now)} else ${rateLimits.windowStart} end`,
+        lockedUntil: sql`case when (case when ${rateLimits.windowStart} <= ${at(cutoff)} then 1 else ${rateLimits.count} + 1 end) >= ${opts.maxFailures}
+                               then ${at(lockUntil)} else ${rateLimits.lockedUntil} end`,
       },
     })
 }
