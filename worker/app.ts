@@ -14,6 +14,9 @@ import { roleRoutes } from './routes/roles/roles.routes'
 import { rosterRoutes } from './routes/roster/roster.routes'
 import { adminRoutes } from './routes/admin/admin.routes'
 import { firmRoutes } from './routes/firms/firms.routes'
+import { ballotRoutes } from './routes/ballots/ballots.routes'
+import { pollRoutes } from './routes/polls/polls.routes'
+import { resultRoutes } from './routes/results/results.routes'
 
 export interface AppOptions {
   /** services for one request (db, clock, sms, wechat, config) */
@@ -32,6 +35,9 @@ export const apiRoutes: AnyRoute[] = [
   ...bindingRoutes,
   ...roleRoutes,
   ...firmRoutes,
+  ...pollRoutes,
+  ...ballotRoutes,
+  ...resultRoutes,
   ...adminRoutes,
 ]
 

@@ -28,6 +28,8 @@ export const ConfigSchema = z
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8787'),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** private EC P-256 JWK (JSON) that signs published results; its public half is served at /.well-known/jwks.json */
+    RESULT_SIGNING_JWK: z.string().optional(),
     WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
     WECHAT_APPID: z.string().optional(),
     WECHAT_SECRET: z.string().optional(),
@@ -46,6 +48,9 @@ export const ConfigSchema = z
     }
     if (c.APP_ENV === 'production' && c.SMS_PROVIDER === 'console') {
       ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'SMS_PROVIDER=console is for development only' })
+    }
+    if (c.APP_ENV === 'production' && !c.RESULT_SIGNING_JWK) {
+      ctx.addIssue({ code: 'custom', path: ['RESULT_SIGNING_JWK'], message: 'RESULT_SIGNING_JWK is required in production' })
     }
     if (Boolean(c.WECHAT_APPID) !== Boolean(c.WECHAT_SECRET)) {
       ctx.addIssue({ code: 'custom', path: ['WECHAT_SECRET'], message: 'WECHAT_APPID and WECHAT_SECRET go together' })

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { createApp } from './app'
+import { generateSigningJwk } from './lib/signing'
 import { ConfigError, parseConfig, type Config } from './config'
 import { openPglite, openPostgres } from './db/node'
 import { VERSION } from './routes/health/health.routes'
@@ -12,20 +13,26 @@ import { seedDemo } from './seed/demo'
 import { buildServices } from './services-factory'
 
 /** Embedded mode only: development secrets are made once and kept beside the data. */
-function devSecrets(dataDir: string): Record<string, string> {
+async function devSecrets(dataDir: string): Promise<Record<string, string>> {
   const file = join(dataDir, 'dev-secrets.json')
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>
-  mkdirSync(dataDir, { recursive: true })
-  const secrets = { JWT_SECRET: randomBytes(32).toString('base64url'), ID_HASH_SECRET: randomBytes(32).toString('base64url') }
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {}
+  const secrets = {
+    JWT_SECRET: kept.JWT_SECRET ?? randomBytes(32).toString('base64url'),
+    ID_HASH_SECRET: kept.ID_HASH_SECRET ?? randomBytes(32).toString('base64url'),
+    RESULT_SIGNING_JWK: kept.RESULT_SIGNING_JWK ?? (await generateSigningJwk()),
+  }
+  if (JSON.stringify(secrets) !== JSON.stringify(kept)) {
+    mkdirSync(dataDir, { recursive: true })
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  }
   return secrets
 }
 
-function loadConfig(): Config {
+async function loadConfig(): Promise<Config> {
   const env: Record<string, unknown> = { ...process.env }
   if (!env.DATABASE_URL) {
     const dataDir = String(env.DATA_DIR ?? '.data')
-    for (const [k, v] of Object.entries(devSecrets(dataDir))) env[k] ??= v
+    for (const [k, v] of Object.entries(await devSecrets(dataDir))) env[k] ??= v
     env.ADMIN_PHONES ??= '13800000000'
   }
   return parseConfig(env)
@@ -34,7 +41,7 @@ function loadConfig(): Config {
 async function main() {
   let config: Config
   try {
-    config = loadConfig()
+    config = await loadConfig()
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message)

@@ -11,7 +11,7 @@ import { apiRoutes } from '../../worker/app'
 import type { Role } from '../../worker/env'
 import type { AnyRoute } from '../../worker/lib/route'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { adminToken, createCommunity, usccFor, idNumber, importRosterJson, newPhone, setupCommunity, simpleRoster } from '../helpers/fixtures'
+import { adminToken, announcedPoll, createCommunity, usccFor, idNumber, importRosterJson, newPhone, setupCommunity, simpleRoster } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -27,9 +27,11 @@ async function tableCounts() {
   const r = await h.db.execute(sql`
     select (select count(*) from audit_log) + (select count(*) from bindings) + (select count(*) from role_grants)
          + (select count(*) from roster_versions) + (select count(*) from communities) + (select count(*) from firms)
-         + (select count(*) from firm_contracts) + (select count(*) from refresh_tokens) as n,
+         + (select count(*) from firm_contracts) + (select count(*) from refresh_tokens)
+         + (select count(*) from polls) + (select count(*) from ballots) + (select count(*) from proxies)
+         + (select count(*) from poll_comments) + (select count(*) from poll_events) + (select count(*) from deliveries) as n,
            (select coalesce(sum(xmin::text::bigint), 0) from bindings) + (select coalesce(sum(xmin::text::bigint), 0) from role_grants)
-         + (select coalesce(sum(xmin::text::bigint), 0) from communities) as versions`)
+         + (select coalesce(sum(xmin::text::bigint), 0) from communities) + (select coalesce(sum(xmin::text::bigint), 0) from polls) as versions`)
   return rowsOf<{ n: string | number; versions: string | number }>(r)[0]
 }
 
@@ -61,7 +63,9 @@ beforeAll(async () => {
   })
   expect(pending.json.status).toBe('pending')
   const grants = await h.request('GET', `/api/communities/${a.community.id}/role-grants`, { token: admin })
-  fill = { cid: a.community.id, bid: pending.json.id, gid: grants.json.grants[0].id }
+  const poll = await announcedPoll(h, a.community.id, a.committee)
+  // cmid and xid are reached through the poll's community: access is decided before they are looked up
+  fill = { cid: a.community.id, bid: pending.json.id, gid: grants.json.grants[0].id, pid: poll.id, cmid: 'any-comment', xid: 'any-proxy' }
 
   const firm = await h.request('POST', '/api/firms', { token: admin, json: { name: '安全测试物业', uscc: usccFor(1) } })
   const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId

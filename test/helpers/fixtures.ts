@@ -93,3 +93,65 @@ export function usccFor(seed: number): string {
   const first17 = `91310104${body}`
   return first17 + usccCheckChar(first17)
 }
+
+/**
+ * Many verified owners at once, for load and concurrency tests: users and verified bindings are
+ * written directly (as approved claims would leave them) and tokens issued by the real signer.
+ * Everything else in those tests still goes through the HTTP app.
+ */
+export async function bulkOwners(h: Harness, communityId: string, rows: RosterRowInput[]) {
+  const { nanoid } = await import('nanoid')
+  const { and, eq, inArray } = await import('drizzle-orm')
+  const schema = await import('../../drizzle/schema')
+  const { issueAccessToken } = await import('../../worker/services/auth/tokens')
+  const { unitKeyOf } = await import('../../shared/roster')
+  const [c] = await h.db.select().from(schema.communities).where(eq(schema.communities.id, communityId))
+  const keys = rows.map((r) => unitKeyOf(r.楼栋, r.单元 ?? '', r.房号))
+  const owners = await h.db
+    .select({ unitKey: schema.rosterUnits.unitKey, ownerKey: schema.rosterOwners.ownerKey, name: schema.rosterOwners.name })
+    .from(schema.rosterOwners)
+    .innerJoin(schema.rosterUnits, eq(schema.rosterUnits.id, schema.rosterOwners.unitId))
+    .where(and(eq(schema.rosterUnits.rosterVersionId, c!.currentRosterVersionId!), inArray(schema.rosterUnits.unitKey, keys)))
+  const out: { token: string; userId: string; unitKey: string }[] = []
+  for (let i = 0; i < rows.length; i++) {
+    const o = owners.find((x) => x.unitKey === keys[i] && x.name === rows[i]!.业主姓名)!
+    const userId = nanoid()
+    await h.db.insert(schema.users).values({ id: userId, phone: newPhone() })
+    await h.db.insert(schema.bindings).values({
+      id: nanoid(),
+      userId,
+      communityId,
+      unitKey: keys[i]!,
+      claimedName: o.name,
+      claimedIdHash: o.ownerKey,
+      claimedIdLast4: (rows[i]!.证件号码 ?? '0000').slice(-4),
+      ownerKey: o.ownerKey,
+      status: 'verified',
+    })
+    out.push({ token: (await issueAccessToken(h.config, h.clock, userId)).accessToken, userId, unitKey: keys[i]! })
+  }
+  return out
+}
+
+/** A draft body whose voting window is open by the database's clock (real time), closing after `closesInMs`. */
+export function openWindow(closesInMs: number, opensAgoMs = 60_000) {
+  return { opensAt: new Date(Date.now() - opensAgoMs).toISOString(), closesAt: new Date(Date.now() + closesInMs).toISOString() }
+}
+
+export const pollDraft = (over: Record<string, unknown> = {}) => ({
+  title: '关于更换小区电梯的表决',
+  body: '拟使用专项维修资金更换1栋、2栋电梯共4部，预算人民币120万元，详见附件报价。',
+  matter: 'fund_use',
+  attachments: [{ name: '报价单.pdf', sha256: 'a'.repeat(64) }],
+  ...openWindow(3_600_000),
+  ...over,
+})
+
+/** Drafts and announces a poll (short notice, with the recorded override). */
+export async function announcedPoll(h: Harness, cid: string, committee: string, over: Record<string, unknown> = {}) {
+  const d = await h.request('POST', `/api/communities/${cid}/polls`, { token: committee, json: pollDraft(over) })
+  if (d.status !== 201) throw new Error(`draft failed: ${d.status} ${d.text}`)
+  const a = await h.request('POST', `/api/polls/${d.json.id}/announce`, { token: committee, json: { noticeOverrideReason: '测试：电梯故障需尽快处理' } })
+  if (a.status !== 200) throw new Error(`announce failed: ${a.status} ${a.text}`)
+  return a.json as { id: string; electorate: { totalVoters: number; totalAreaCenti: number } }
+}

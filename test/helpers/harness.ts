@@ -5,7 +5,12 @@ import type { Clock } from '../../worker/env'
 import { buildServices } from '../../worker/services-factory'
 import { startFakeSms } from '../fakes/sms-server'
 import { startFakeWeChat } from '../fakes/wechat-server'
+import { generateSigningJwk } from '../../worker/lib/signing'
 import { openTestDatabase } from './db'
+
+let signingJwk: Promise<string> | null = null
+/** One result-signing key per test process. */
+export const testSigningJwk = () => (signingJwk ??= generateSigningJwk())
 
 export class FakeClock implements Clock {
   constructor(private t: Date) {}
@@ -59,7 +64,7 @@ export async function startHarness(opts: { database?: Database; config?: Record<
   const clock = new FakeClock(new Date('2026-11-20T02:00:00Z'))
   const wechat = await startFakeWeChat(TEST_WECHAT)
   const sms = await startFakeSms(TEST_SMS)
-  const config = testConfig({ ADMIN_PHONES: adminPhone, WECHAT_API_BASE: wechat.url, ALIYUN_SMS_ENDPOINT: sms.url, ...opts.config })
+  const config = testConfig({ ADMIN_PHONES: adminPhone, RESULT_SIGNING_JWK: await testSigningJwk(), WECHAT_API_BASE: wechat.url, ALIYUN_SMS_ENDPOINT: sms.url, ...opts.config })
   const services = buildServices(config, database.db, { clock })
   const app = createApp({ services: () => services, clientIp: (c) => c.req.header('x-test-client-ip') ?? '127.0.0.1' })
 

@@ -1,0 +1,180 @@
+import { sql } from 'drizzle-orm'
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import type { CommunitySettings } from '../../shared/community'
+import { communities } from './community'
+import { users } from './identity'
+import { rosterVersions } from './roster'
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+/**
+ * One matter put to the owners (一事一议). From announcement on, the text, the matter, the
+ * electorate (roster version + scope) and the community's rules are frozen on this row.
+ */
+export const polls = pgTable(
+  'polls',
+  {
+    id: text('id').primaryKey(),
+    communityId: text('community_id').notNull().references(() => communities.id),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    attachments: jsonb('attachments').$type<{ name: string; sha256: string }[]>().notNull(),
+    /** one of the nine matters of 民法典 第278条; who classified it is recorded (a disputable judgement) */
+    matter: text('matter').notNull(),
+    approvalClass: text('approval_class', { enum: ['ordinary', 'special'] }).notNull(),
+    classifiedBy: text('classified_by').notNull().references(() => users.id),
+    /** null: the whole community; else only units in these buildings form the electorate */
+    scopeBuildings: jsonb('scope_buildings').$type<string[] | null>(),
+    opensAt: ts('opens_at').notNull(),
+    closesAt: ts('closes_at').notNull(),
+    originalClosesAt: ts('original_closes_at').notNull(),
+    status: text('status', { enum: ['draft', 'announced', 'closed', 'cancelled'] }).notNull(),
+    announcedAt: ts('announced_at'),
+    noticeOverrideReason: text('notice_override_reason'),
+    rosterVersionId: text('roster_version_id').references(() => rosterVersions.id),
+    settings: jsonb('settings').$type<CommunitySettings>(),
+    /** SHA-256 of the frozen text (title, body, matter, scope, attachments) */
+    textHash: text('text_hash'),
+    totalAreaCenti: bigint('total_area_centi', { mode: 'number' }),
+    totalVoters: integer('total_voters'),
+    cancelledAt: ts('cancelled_at'),
+    cancelReason: text('cancel_reason'),
+    closedAt: ts('closed_at'),
+    createdBy: text('created_by').notNull().references(() => users.id),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('polls_community_idx').on(t.communityId, t.createdAt)],
+)
+
+/** The electorate frozen at announcement: each voter with its area inside the poll's scope. */
+export const pollVoters = pgTable(
+  'poll_voters',
+  {
+    pollId: text('poll_id').notNull().references(() => polls.id),
+    voterId: text('voter_id').notNull(),
+    areaCenti: bigint('area_centi', { mode: 'number' }).notNull(),
+    unitCount: integer('unit_count').notNull(),
+    kind: text('kind', { enum: ['owner', 'developer'] }).notNull(),
+    /** who may cast this voter's ballot (a co-owned unit's named representative) */
+    representativeOwnerKey: text('representative_owner_key'),
+    /** display: the voter's units, e.g. "1栋-1单元-101" */
+    unitLabels: text('unit_labels').notNull(),
+    /** display: masked owner name(s) */
+    maskedName: text('masked_name').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.voterId] }), index('poll_voters_rep_idx').on(t.pollId, t.representativeOwnerKey)],
+)
+
+/**
+ * Every ballot version is kept. `current` marks the one standing per voter and kind (electronic
+ * or paper); the community's rule decides which kind stands when both exist. No shared row is
+ * updated per vote: the tally is an aggregate over these rows.
+ */
+export const ballots = pgTable(
+  'ballots',
+  {
+    id: text('id').primaryKey(),
+    pollId: text('poll_id').notNull().references(() => polls.id),
+    voterId: text('voter_id').notNull(),
+    version: integer('version').notNull(),
+    choice: text('choice', { enum: ['agree', 'oppose', 'abstain', 'spoiled'] }).notNull(),
+    channel: text('channel', { enum: ['app', 'h5', 'chatbot', 'paper', 'proxy'] }).notNull(),
+    kind: text('kind', { enum: ['electronic', 'paper'] }).notNull(),
+    current: boolean('current').notNull(),
+    castByUserId: text('cast_by_user_id').notNull().references(() => users.id),
+    proxyId: text('proxy_id'),
+    paperPhotoSha256: text('paper_photo_sha256'),
+    receipt: text('receipt').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash').notNull(),
+    /** the database's clock, inside the transaction that accepted it */
+    castAt: ts('cast_at').notNull().default(sql`clock_timestamp()`),
+    disputedAt: ts('disputed_at'),
+    disputeReason: text('dispute_reason'),
+  },
+  (t) => [
+    uniqueIndex('ballots_current_uq').on(t.pollId, t.voterId, t.kind).where(sql`current`),
+    uniqueIndex('ballots_receipt_uq').on(t.receipt),
+    uniqueIndex('ballots_idempotency_uq').on(t.pollId, t.castByUserId, t.idempotencyKey).where(sql`idempotency_key is not null`),
+    index('ballots_poll_idx').on(t.pollId, t.voterId),
+  ],
+)
+
+/** A written proxy (指导规则 第26条) for one poll: revocable until used. */
+export const proxies = pgTable(
+  'proxies',
+  {
+    id: text('id').primaryKey(),
+    pollId: text('poll_id').notNull().references(() => polls.id),
+    voterId: text('voter_id').notNull(),
+    grantorUserId: text('grantor_user_id').notNull().references(() => users.id),
+    proxyUserId: text('proxy_user_id').notNull().references(() => users.id),
+    status: text('status', { enum: ['active', 'used', 'revoked'] }).notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    endedAt: ts('ended_at'),
+  },
+  (t) => [
+    uniqueIndex('proxies_voter_active_uq').on(t.pollId, t.voterId).where(sql`status <> 'revoked'`),
+    index('proxies_proxy_idx').on(t.pollId, t.proxyUserId),
+  ],
+)
+
+/** How a voter was told of the poll: the proof `follow_majority` needs (指导规则 第26条). */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    pollId: text('poll_id').notNull().references(() => polls.id),
+    voterId: text('voter_id').notNull(),
+    method: text('method', { enum: ['app_message', 'chatbot', 'paper_signed', 'notice_board'] }).notNull(),
+    evidenceSha256: text('evidence_sha256'),
+    recordedBy: text('recorded_by').notNull().references(() => users.id),
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [index('deliveries_poll_idx').on(t.pollId, t.voterId)],
+)
+
+/** Public notices about a poll: announcement, amendments, extensions, cancellation, result. */
+export const pollEvents = pgTable(
+  'poll_events',
+  {
+    id: text('id').primaryKey(),
+    pollId: text('poll_id').notNull().references(() => polls.id),
+    kind: text('kind', { enum: ['announced', 'amended', 'extended', 'cancelled', 'closed'] }).notNull(),
+    text: text('text').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    actorUserId: text('actor_user_id').references(() => users.id),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('poll_events_poll_idx').on(t.pollId, t.at)],
+)
+
+/** The discussion thread. A hidden post keeps its text on record, with who hid it and why. */
+export const pollComments = pgTable(
+  'poll_comments',
+  {
+    id: text('id').primaryKey(),
+    pollId: text('poll_id').notNull().references(() => polls.id),
+    parentId: text('parent_id'),
+    authorUserId: text('author_user_id').notNull().references(() => users.id),
+    authorRole: text('author_role', { enum: ['owner', 'committee'] }).notNull(),
+    authorLabel: text('author_label').notNull(),
+    body: text('body').notNull(),
+    hiddenAt: ts('hidden_at'),
+    hiddenBy: text('hidden_by').references(() => users.id),
+    hiddenReason: text('hidden_reason'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('poll_comments_poll_idx').on(t.pollId, t.createdAt)],
+)
+
+/** The published result: the signed document and the Merkle root over the standing ballots. */
+export const pollResults = pgTable('poll_results', {
+  pollId: text('poll_id').primaryKey().references(() => polls.id),
+  document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+  jws: text('jws').notNull(),
+  merkleRoot: text('merkle_root').notNull(),
+  /** leaf hashes in tree order, so any receipt's proof can be served */
+  leaves: jsonb('leaves').$type<string[]>().notNull(),
+  publishedAt: ts('published_at').notNull(),
+})

@@ -1,0 +1,129 @@
+import { z } from 'zod'
+import { MATTER_KEYS } from '../tally'
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: '须为64位小写十六进制 SHA-256' })
+const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 时刻，如 2026-12-10T09:00:00+08:00')
+
+export const PollDraftBody = z
+  .object({
+    title: z.string().trim().min(2).max(100),
+    body: z.string().trim().min(10).max(50_000).describe('议题全文'),
+    matter: z.enum(MATTER_KEYS as [string, ...string[]]).describe('民法典第278条所列九类事项之一'),
+    attachments: z.array(z.object({ name: z.string().trim().min(1).max(100), sha256 })).max(50).default([]),
+    scopeBuildings: z.array(z.string().trim().min(1).max(30)).min(1).max(200).nullable().default(null).describe('仅部分楼栋表决时列出楼栋；全体表决为 null'),
+    opensAt: instant,
+    closesAt: instant,
+  })
+  .refine((b) => Date.parse(b.closesAt) > Date.parse(b.opensAt), { message: '结束时间须晚于开始时间', path: ['closesAt'] })
+
+export const AnnounceBody = z.object({
+  noticeOverrideReason: z.string().trim().min(5).max(500).optional().describe('公告不足15日时必须填写，并在议题和结果中公示'),
+})
+export const ExtendBody = z.object({ closesAt: instant, reason: z.string().trim().min(5).max(500) })
+export const CancelBody = z.object({ reason: z.string().trim().min(5).max(500) })
+export const AmendBody = z.object({ text: z.string().trim().min(5).max(5000).describe('更正公告全文') })
+
+export const PollStatus = z.enum(['draft', 'announced', 'open', 'voting_ended', 'closed', 'cancelled'])
+
+export const PollEvent = z.object({ kind: z.string(), text: z.string(), at: z.string() })
+export const PollReply = z.object({
+  id: z.string(),
+  communityId: z.string(),
+  title: z.string(),
+  body: z.string(),
+  matter: z.string(),
+  matterLabel: z.string(),
+  approvalClass: z.enum(['ordinary', 'special']),
+  classifiedBy: z.string(),
+  attachments: z.array(z.object({ name: z.string(), sha256: z.string() })),
+  scopeBuildings: z.array(z.string()).nullable(),
+  opensAt: z.string(),
+  closesAt: z.string(),
+  originalClosesAt: z.string(),
+  status: PollStatus,
+  announcedAt: z.string().nullable(),
+  noticeOverrideReason: z.string().nullable(),
+  textHash: z.string().nullable(),
+  electorate: z.object({ totalAreaCenti: z.number().int(), totalVoters: z.number().int(), rosterVersionId: z.string() }).nullable(),
+  cancelReason: z.string().nullable(),
+  events: z.array(PollEvent),
+})
+export const PollListReply = z.object({ polls: z.array(PollReply.omit({ body: true, events: true })) })
+
+export const Choice = z.enum(['agree', 'oppose', 'abstain'])
+export const BallotBody = z.object({
+  choice: Choice.describe('同意 / 反对 / 弃权'),
+  voterId: z.string().min(1).max(40).optional().describe('代表多个投票权人（或作为受托人）时指定'),
+  channel: z.enum(['app', 'h5']).default('app'),
+})
+export const PaperBallotBody = z.object({
+  voterId: z.string().min(1).max(40),
+  choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled']).describe('spoiled = 废票'),
+  photoSha256: sha256.describe('签字纸质表决票照片的 SHA-256'),
+})
+export const BallotReply = z.object({
+  receipt: z.string().describe('投票回执，可用于核验本票已计入公布的结果'),
+  voterId: z.string(),
+  version: z.number().int(),
+  choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled']),
+  channel: z.string(),
+  castAt: z.string(),
+})
+export const MyBallotsReply = z.object({
+  voters: z.array(
+    z.object({
+      voterId: z.string(),
+      unitLabels: z.string(),
+      areaCenti: z.number().int(),
+      via: z.enum(['owner', 'proxy']),
+      ballots: z.array(BallotReply.extend({ current: z.boolean(), kind: z.string(), disputed: z.boolean() })),
+    }),
+  ),
+})
+
+export const ProxyBody = z.object({ proxyPhone: z.string().min(1).max(20).describe('受托人手机号（须已实名绑定本小区房屋）'), voterId: z.string().min(1).max(40).optional() })
+export const ProxyReply = z.object({ id: z.string(), voterId: z.string(), proxyUserId: z.string(), status: z.enum(['active', 'used', 'revoked']) })
+
+export const DeliveryBody = z.object({
+  voterIds: z.array(z.string().min(1).max(40)).min(1).max(50_000),
+  method: z.enum(['app_message', 'chatbot', 'paper_signed', 'notice_board']),
+  evidenceSha256: sha256.optional(),
+})
+
+const WeightSchema = z.object({ areaCenti: z.number().int(), voters: z.number().int() })
+export const TurnoutReply = z.object({
+  status: PollStatus,
+  total: WeightSchema,
+  participated: WeightSchema,
+  /** the 2/3 lines the quorum needs (3·part ≥ 2·total) */
+  quorumNeeds: WeightSchema,
+  quorumReached: z.boolean(),
+  split: z.object({ agree: WeightSchema, oppose: WeightSchema, abstain: WeightSchema }).nullable().describe('表决期间默认不公开'),
+})
+
+export const CommentBody = z.object({ body: z.string().trim().min(1).max(2000), parentId: z.string().max(40).optional() })
+export const HideCommentBody = z.object({ reason: z.string().trim().min(2).max(200) })
+export const CommentReply = z.object({
+  id: z.string(),
+  parentId: z.string().nullable(),
+  authorLabel: z.string(),
+  authorRole: z.enum(['owner', 'committee']),
+  body: z.string().nullable(),
+  hidden: z.object({ reason: z.string(), at: z.string() }).nullable(),
+  createdAt: z.string(),
+})
+export const CommentListReply = z.object({ comments: z.array(CommentReply) })
+
+export const ResultReply = z.object({
+  document: z.record(z.string(), z.unknown()),
+  jws: z.string().describe('结果文件的 JWS 签名（ES256），公钥见 /.well-known/jwks.json'),
+  merkleRoot: z.string(),
+})
+export const ProofReply = z.object({
+  receipt: z.string(),
+  standing: z.boolean().describe('该回执对应的票是否为最终计入的票'),
+  leaf: z.string().nullable(),
+  leafHash: z.string().nullable(),
+  proof: z.object({ index: z.number().int(), size: z.number().int(), path: z.array(z.string()) }).nullable(),
+  merkleRoot: z.string(),
+})

@@ -1,0 +1,354 @@
+import { and, count, eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ballots } from '../../drizzle/schema'
+import { verifyProof, leafHash } from '../../shared/merkle'
+import { verifyDocument } from '../../worker/lib/signing'
+import { announcedPoll, idNumber, importRosterJson, newPhone, openWindow, pollDraft, setupCommunity, simpleRoster, bulkOwners, type RosterRowInput } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const vote = (pid: string, token: string, choice: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) =>
+  h.request('POST', `/api/polls/${pid}/ballots`, { token, json: { choice, ...extra }, headers })
+
+describe('poll lifecycle', () => {
+  it('draft → announce (15-day rule, or a recorded override) → frozen; amendments and extensions are public notices', async () => {
+    const s = await setupCommunity(h, { units: 4 })
+    // opening 20 days after the (fake) clock's today: enough notice
+    const opens = new Date(h.clock.now().getTime() + 20 * 86_400_000)
+    const ok = await h.request('POST', `/api/communities/${s.community.id}/polls`, {
+      token: s.committee,
+      json: pollDraft({ opensAt: opens.toISOString(), closesAt: new Date(opens.getTime() + 7 * 86_400_000).toISOString() }),
+    })
+    expect(ok.status).toBe(201)
+    expect(ok.json).toMatchObject({ status: 'draft', matter: 'fund_use', approvalClass: 'ordinary', classifiedBy: expect.any(String), electorate: null })
+    const put = await h.request('PUT', `/api/polls/${ok.json.id}`, {
+      token: s.committee,
+      json: pollDraft({ matter: 'rebuild', opensAt: opens.toISOString(), closesAt: new Date(opens.getTime() + 7 * 86_400_000).toISOString() }),
+    })
+    expect(put.json.approvalClass).toBe('special')
+    const announced = await h.request('POST', `/api/polls/${ok.json.id}/announce`, { token: s.committee, json: {} })
+    expect(announced.status).toBe(200)
+    expect(announced.json).toMatchObject({ status: 'announced', noticeOverrideReason: null, electorate: { totalVoters: 4, totalAreaCenti: 4 * 8850 }, textHash: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    const frozen = await h.request('PUT', `/api/polls/${ok.json.id}`, { token: s.committee, json: pollDraft() })
+    expect(frozen.status).toBe(409)
+    expect(frozen.json.error.code).toBe('POLL_NOT_DRAFT')
+    const amend = await h.request('POST', `/api/polls/${ok.json.id}/amendments`, { token: s.committee, json: { text: '更正：附件报价单第3页单价应为每部30万元。' } })
+    expect(amend.json.events.map((e: { kind: string }) => e.kind)).toEqual(['announced', 'amended'])
+    const tooLong = await h.request('POST', `/api/polls/${ok.json.id}/extend`, {
+      token: s.committee,
+      json: { closesAt: new Date(opens.getTime() + 130 * 86_400_000).toISOString(), reason: '参与人数不足三分之二' },
+    })
+    expect(tooLong.status).toBe(422)
+    expect(tooLong.json.error.code).toBe('EXTENSION_TOO_LONG')
+    const ext = await h.request('POST', `/api/polls/${ok.json.id}/extend`, {
+      token: s.committee,
+      json: { closesAt: new Date(opens.getTime() + 30 * 86_400_000).toISOString(), reason: '参与人数不足三分之二' },
+    })
+    expect(ext.status).toBe(200)
+    expect(ext.json.events.at(-1)).toMatchObject({ kind: 'extended' })
+    // later roster changes do not reach an announced poll
+    await importRosterJson(h, s.admin, s.community.id, simpleRoster(9))
+    const after = await h.request('GET', `/api/polls/${ok.json.id}`, { token: s.owner })
+    expect(after.json.electorate.totalVoters).toBe(4)
+  })
+
+  it('short notice needs a recorded reason, shown on the poll', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const d = await h.request('POST', `/api/communities/${s.community.id}/polls`, { token: s.committee, json: pollDraft() })
+    const refused = await h.request('POST', `/api/polls/${d.json.id}/announce`, { token: s.committee, json: {} })
+    expect(refused.status).toBe(422)
+    expect(refused.json.error.code).toBe('NOTICE_TOO_SHORT')
+    const ok = await h.request('POST', `/api/polls/${d.json.id}/announce`, { token: s.committee, json: { noticeOverrideReason: '电梯停运，情况紧急' } })
+    expect(ok.json.noticeOverrideReason).toBe('电梯停运，情况紧急')
+  })
+
+  it('refuses a window that closes before it opens, an unknown matter, and a draft hidden from owners', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const badMatter = await h.request('POST', `/api/communities/${s.community.id}/polls`, { token: s.committee, json: pollDraft({ matter: 'party' }) })
+    expect(badMatter.status).toBe(400)
+    expect(badMatter.json.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['matter'])
+    const badWindow = await h.request('POST', `/api/communities/${s.community.id}/polls`, { token: s.committee, json: pollDraft({ closesAt: '2020-01-01T00:00:00+08:00' }) })
+    expect(badWindow.status).toBe(400)
+    expect(badWindow.json.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['closesAt'])
+    const d = await h.request('POST', `/api/communities/${s.community.id}/polls`, { token: s.committee, json: pollDraft() })
+    expect((await h.request('GET', `/api/polls/${d.json.id}`, { token: s.owner })).status).toBe(404)
+    const list = await h.request('GET', `/api/communities/${s.community.id}/polls`, { token: s.owner })
+    expect(list.json.polls).toEqual([])
+  })
+
+  it('cancellation needs a reason, and a cancelled poll takes no ballots', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const c = await h.request('POST', `/api/polls/${p.id}/cancel`, { token: s.committee, json: { reason: '议题有误，重新起草' } })
+    expect(c.json).toMatchObject({ status: 'cancelled', cancelReason: '议题有误，重新起草' })
+    const v = await vote(p.id, s.owner, 'agree')
+    expect(v.status).toBe(409)
+    expect(v.json.error.code).toBe('POLL_NOT_OPEN')
+  })
+})
+
+describe('ballots', () => {
+  it('one voter, one standing ballot; every version kept; the owner sees them', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const first = await vote(p.id, s.owner, 'agree')
+    expect(first.status).toBe(201)
+    expect(first.json).toMatchObject({ version: 1, choice: 'agree', channel: 'app', receipt: expect.any(String) })
+    const second = await vote(p.id, s.owner, 'oppose')
+    expect(second.json.version).toBe(2)
+    const mine = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })
+    expect(mine.json.voters).toHaveLength(1)
+    expect(mine.json.voters[0].ballots.map((b: { version: number; current: boolean }) => [b.version, b.current])).toEqual([[2, true], [1, false]])
+  })
+
+  it('first-ballot-final communities refuse a change', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { revotePolicy: 'first_final' } })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    expect((await vote(p.id, s.owner, 'agree')).status).toBe(201)
+    const again = await vote(p.id, s.owner, 'oppose')
+    expect(again.status).toBe(409)
+    expect(again.json.error.code).toBe('BALLOT_FINAL')
+  })
+
+  it('Idempotency-Key: a retry returns the same ballot; the same key with another choice is refused', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const key = { 'idempotency-key': 'phone-retry-0001' }
+    const a = await vote(p.id, s.owner, 'agree', key)
+    const b = await vote(p.id, s.owner, 'agree', key)
+    expect(a.status).toBe(201)
+    expect(b.status).toBe(200)
+    expect(b.json).toMatchObject({ receipt: a.json.receipt, replayed: true })
+    const c = await vote(p.id, s.owner, 'oppose', key)
+    expect(c.status).toBe(409)
+    expect(c.json.error.code).toBe('IDEMPOTENCY_CONFLICT')
+    const [{ n } = { n: 0 }] = await h.db.select({ n: count() }).from(ballots).where(eq(ballots.pollId, p.id))
+    expect(n).toBe(1)
+  })
+
+  it('refuses before opening, outside the electorate, and a co-owner who is not the representative', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const future = await announcedPoll(h, s.community.id, s.committee, { opensAt: new Date(Date.now() + 3_600_000).toISOString(), closesAt: new Date(Date.now() + 7_200_000).toISOString() })
+    const early = await vote(future.id, s.owner, 'agree')
+    expect(early.json.error.code).toBe('POLL_NOT_OPEN')
+
+    const rows: RosterRowInput[] = [
+      ...simpleRoster(2),
+      { 楼栋: '9栋', 单元: '1单元', 房号: '101', 专有部分面积: '100', 面积来源: '合同', 业主姓名: '甲方', 证件号码: idNumber(901), 是否代表人: '是' },
+      { 楼栋: '9栋', 单元: '1单元', 房号: '101', 专有部分面积: '100', 面积来源: '合同', 业主姓名: '乙方', 证件号码: idNumber(902), 是否代表人: '否' },
+    ]
+    expect((await importRosterJson(h, s.admin, s.community.id, rows)).status).toBe(201)
+    const [coOwner] = await bulkOwners(h, s.community.id, [rows[3]!])
+    const scoped = await announcedPoll(h, s.community.id, s.committee, { scopeBuildings: ['9栋'] })
+    expect(scoped.electorate.totalVoters).toBe(1)
+    const notRep = await vote(scoped.id, coOwner!.token, 'agree')
+    expect(notRep.status).toBe(403)
+    expect(notRep.json.error.code).toBe('NOT_REPRESENTATIVE')
+    const outside = await vote(scoped.id, s.owner, 'agree')
+    expect(outside.status).toBe(403)
+    expect(outside.json.error.code).toBe('NOT_IN_ELECTORATE')
+  })
+
+  it('paper ballots: entered with a photo hash, seen by the owner; the electronic one stands by default', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const mine0 = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })
+    const voterId = mine0.json.voters[0].voterId
+    const paper = await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: 'oppose', photoSha256: 'b'.repeat(64) } })
+    expect(paper.status).toBe(201)
+    expect(paper.json.channel).toBe('paper')
+    const noHash = await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: 'oppose' } })
+    expect(noHash.status).toBe(400)
+    await vote(p.id, s.owner, 'agree')
+    const mine = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })
+    expect(mine.json.voters[0].ballots.map((b: { kind: string; current: boolean }) => [b.kind, b.current]).sort()).toEqual([['electronic', true], ['paper', true]])
+    const t = await h.request('GET', `/api/polls/${p.id}/turnout`, { token: s.owner })
+    expect(t.json.participated.voters).toBe(1)
+  })
+
+  it('proxies: named by the owner, used by the proxy, limited per proxy, revocable until used', async () => {
+    const s = await setupCommunity(h, { units: 4 })
+    await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { proxyLimit: 1 } })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const [proxyOwner, thirdOwner] = await bulkOwners(h, s.community.id, [s.rows[1]!, s.rows[2]!])
+    const proxyPhone = newPhone()
+    const stranger = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone } })
+    expect(stranger.status).toBe(400)
+    const me = await h.request('GET', '/api/me', { token: proxyOwner!.token })
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: me.json.phone } })
+    expect(granted.status).toBe(201)
+    const overLimit = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: thirdOwner!.token, json: { proxyPhone: me.json.phone } })
+    expect(overLimit.json.error?.code, overLimit.text).toBe('PROXY_LIMIT')
+    // the proxy owns a flat too: without naming a voter it votes for its own flat
+    const own = await vote(p.id, proxyOwner!.token, 'oppose')
+    expect(own.json.channel).toBe('app')
+    expect(own.json.voterId).not.toBe(granted.json.voterId)
+    const asProxy = await vote(p.id, proxyOwner!.token, 'agree', {}, { voterId: granted.json.voterId })
+    expect(asProxy.status).toBe(201)
+    expect(asProxy.json.channel).toBe('proxy')
+    const revoke = await h.request('DELETE', `/api/polls/${p.id}/proxies/${granted.json.id}`, { token: s.owner })
+    expect(revoke.json.error.code).toBe('PROXY_NOT_ACTIVE')
+  })
+})
+
+describe('discussion', () => {
+  it('owners and the committee post; a hidden post stays on record with its reason', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const post = await h.request('POST', `/api/polls/${p.id}/comments`, { token: s.owner, json: { body: '报价是否含拆除旧电梯的费用？' } })
+    expect(post.status).toBe(201)
+    expect(post.json.authorLabel).toMatch(/业主$/)
+    const answer = await h.request('POST', `/api/polls/${p.id}/comments`, { token: s.committee, json: { body: '含拆除与运输。', parentId: post.json.id } })
+    expect(answer.json).toMatchObject({ authorRole: 'committee', parentId: post.json.id })
+    const hidden = await h.request('POST', `/api/polls/${p.id}/comments/${post.json.id}/hide`, { token: s.committee, json: { reason: '含他人电话号码' } })
+    expect(hidden.json).toMatchObject({ body: null, hidden: { reason: '含他人电话号码' } })
+    const list = await h.request('GET', `/api/polls/${p.id}/comments`, { token: s.owner })
+    expect(list.json.comments).toHaveLength(2)
+    const audit = await h.request('GET', `/api/communities/${s.community.id}/audit`, { token: s.committee })
+    expect(audit.json.entries.map((e: { action: string }) => e.action)).toContain('comment.hidden')
+  })
+})
+
+describe('close, result, receipts', () => {
+  it('cannot close early; after close: tally, signed result, Merkle proof for each standing receipt', async () => {
+    const s = await setupCommunity(h, { units: 5 })
+    const owners = await bulkOwners(h, s.community.id, s.rows.slice(1))
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(2500))
+    const receipts: string[] = []
+    receipts.push((await vote(p.id, s.owner, 'abstain')).json.receipt)
+    const superseded = (await vote(p.id, s.owner, 'agree')).json.receipt
+    receipts.push(superseded)
+    for (const [i, o] of owners.slice(0, 3).entries()) receipts.push((await vote(p.id, o.token, i < 2 ? 'agree' : 'oppose')).json.receipt)
+    const open = await h.request('GET', `/api/polls/${p.id}/turnout`, { token: s.owner })
+    expect(open.json).toMatchObject({ participated: { voters: 4, areaCenti: 4 * 8850 }, quorumNeeds: { voters: 4, areaCenti: Math.ceil((2 * 5 * 8850) / 3) }, quorumReached: true, split: null })
+    const early = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    expect(early.status).toBe(409)
+    expect(early.json.error.code).toBe('POLL_NOT_CLOSABLE')
+    expect((await h.request('GET', `/api/polls/${p.id}/result`)).json.error.code).toBe('RESULT_NOT_PUBLISHED')
+    await sleep(2600)
+    const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    expect(closed.status).toBe(200)
+    expect(closed.json.document).toMatchObject({
+      outcome: 'passed',
+      tally: { total: { voters: 5, areaCenti: 44250 }, participated: { voters: 4 }, agree: { voters: 3 }, oppose: { voters: 1 }, abstain: { voters: 0 }, quorum: true, passed: true },
+      noticeOverrideReason: '测试：电梯故障需尽快处理',
+    })
+    // the signed document verifies against the published keys, and says what was counted
+    const jwks = await h.request('GET', '/.well-known/jwks.json')
+    expect(JSON.stringify(jwks.json)).not.toContain('"d"')
+    const verified = await verifyDocument(closed.json.jws, jwks.json)
+    expect(verified.payload).toEqual(closed.json.document)
+    // each standing receipt proves inclusion; the superseded one says it does not stand
+    for (const r of receipts) {
+      const proof = await h.request('GET', `/api/polls/${p.id}/proof/${r}`)
+      expect(proof.status).toBe(200)
+      if (r === superseded || r === receipts[0]) {
+        expect(proof.json.standing).toBe(r === superseded)
+      }
+      if (proof.json.standing) {
+        expect(proof.json.merkleRoot).toBe(closed.json.merkleRoot)
+        expect(await leafHash(proof.json.leaf)).toBe(proof.json.leafHash)
+        expect(await verifyProof(proof.json.leafHash, proof.json.proof, closed.json.merkleRoot)).toBe(true)
+      }
+    }
+    expect((await h.request('GET', `/api/polls/${p.id}/proof/nonexistent-receipt`)).status).toBe(404)
+    const after = await h.request('GET', `/api/polls/${p.id}/turnout`, { token: s.owner })
+    expect(after.json.split).toMatchObject({ agree: { voters: 3 }, oppose: { voters: 1 } })
+    const late = await vote(p.id, s.owner, 'oppose')
+    expect(late.json.error.code).toBe('POLL_NOT_OPEN')
+    const twice = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    expect(twice.status).toBe(409)
+  })
+
+  it('a rejected motion is no decision, and without quorum the vote does not stand', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const owners = await bulkOwners(h, s.community.id, s.rows.slice(1))
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(1500))
+    await vote(p.id, s.owner, 'agree')
+    await vote(p.id, owners[0]!.token, 'oppose')
+    await vote(p.id, owners[1]!.token, 'abstain')
+    const q = await announcedPoll(h, s.community.id, s.committee, openWindow(1500))
+    await vote(q.id, s.owner, 'agree')
+    await sleep(1600)
+    const rejected = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    expect(rejected.json.document.outcome).toBe('rejected')
+    expect(rejected.json.document.outcomeText).toMatch(/未形成决定/)
+    const noQuorum = await h.request('POST', `/api/polls/${q.id}/close`, { token: s.committee })
+    expect(noQuorum.json.document.outcome).toBe('no_quorum')
+  })
+
+  it('follow_majority deems only non-voters with delivery on record (指导规则 第26条)', async () => {
+    const s = await setupCommunity(h, { units: 6 })
+    await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { nonVoterRule: 'follow_majority' } })
+    const owners = await bulkOwners(h, s.community.id, s.rows.slice(1))
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(1500))
+    await vote(p.id, s.owner, 'agree')
+    await vote(p.id, owners[0]!.token, 'agree')
+    await vote(p.id, owners[1]!.token, 'oppose')
+    // delivery on record for two of the three who did not vote
+    const mine = await Promise.all(owners.slice(2, 4).map((o) => h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: o.token })))
+    const ids = mine.map((m) => m.json.voters[0].voterId)
+    expect((await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: ids, method: 'paper_signed' } })).status).toBe(201)
+    await sleep(1600)
+    const r = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    expect(r.json.document.tally).toMatchObject({ deemed: { voters: 2 }, agree: { voters: 4 }, participated: { voters: 5 }, quorum: true })
+    expect(r.json.document.outcome).toBe('passed')
+  })
+})
+
+describe('concurrency (real database)', () => {
+  it('50 parallel submissions from one voter leave exactly one standing ballot', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => vote(p.id, s.owner, i % 2 ? 'agree' : 'oppose')))
+    expect(results.every((r) => r.status === 201)).toBe(true)
+    const rows = await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))
+    expect(rows.filter((b) => b.current)).toHaveLength(1)
+    expect(rows.map((b) => b.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    const same = await Promise.all(Array.from({ length: 20 }, () => vote(p.id, s.owner, 'agree', { 'idempotency-key': 'same-key-12345' })))
+    expect(new Set(same.map((r) => r.json.receipt)).size).toBe(1)
+  })
+
+  it('500 parallel ballots from distinct voters are all counted', async () => {
+    const s = await setupCommunity(h, { units: 501 })
+    const owners = await bulkOwners(h, s.community.id, s.rows.slice(1))
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(60_000))
+    const results = await Promise.all(owners.map((o, i) => vote(p.id, o.token, i % 3 === 0 ? 'oppose' : 'agree')))
+    expect(results.filter((r) => r.status === 201)).toHaveLength(500)
+    const t = await h.request('GET', `/api/polls/${p.id}/turnout`, { token: s.owner })
+    expect(t.json.participated.voters).toBe(500)
+  }, 120_000)
+
+  it('a ballot racing the close is either counted or refused, never half-written', async () => {
+    const s = await setupCommunity(h, { units: 41 })
+    const owners = await bulkOwners(h, s.community.id, s.rows.slice(1))
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(1200))
+    await sleep(1000)
+    const racing = owners.map((o, i) => sleep(i * 10).then(() => vote(p.id, o.token, 'agree')))
+    await sleep(250)
+    let closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    while (closed.status === 409 && closed.json.error.code === 'POLL_NOT_CLOSABLE') {
+      await sleep(50)
+      closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    }
+    expect(closed.status).toBe(200)
+    const outcomes = await Promise.all(racing)
+    const accepted = outcomes.filter((r) => r.status === 201)
+    const refused = outcomes.filter((r) => r.status === 409)
+    expect(accepted.length + refused.length).toBe(40)
+    for (const r of refused) expect(r.json.error.code).toBe('POLL_NOT_OPEN')
+    // every accepted ballot is in the published count, and nothing else is
+    expect(closed.json.document.tally.participated.voters).toBe(accepted.length)
+    const stored = await h.db.select({ n: count() }).from(ballots).where(and(eq(ballots.pollId, p.id), eq(ballots.current, true)))
+    expect(stored[0]!.n).toBe(accepted.length)
+  }, 60_000)
+})

@@ -1,0 +1,108 @@
+import { z } from 'zod'
+import { BallotBody, BallotReply, MyBallotsReply, PaperBallotBody, ProxyBody, ProxyReply } from '../../../shared/api/polls'
+import { AppError } from '../../lib/errors'
+import { route } from '../../lib/route'
+import { castBallot } from '../../services/ballots/cast'
+import { resolveVoter } from '../../services/ballots/eligibility'
+import { grantProxy, revokeProxy } from '../../services/ballots/proxies'
+import { myBallots } from '../../services/ballots/read'
+import { actorOf, ctxOf } from '../../services/context'
+import { assertInElectorate } from '../../services/polls/deliveries'
+import { onPoll, PidParams } from '../polls/polls.routes'
+
+const tags = ['投票']
+const IdempotencyKey = z.string().min(8).max(100).regex(/^[\x21-\x7e]+$/)
+
+function idempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined
+  const r = IdempotencyKey.safeParse(header)
+  if (!r.success) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'Idempotency-Key', code: 'invalid', message: 'Idempotency-Key 须为8至100个可见 ASCII 字符' }] })
+  return r.data
+}
+
+export const ballotRoutes = [
+  route({
+    method: 'post',
+    path: '/api/polls/:pid/ballots',
+    summary: '投票（一户一票，覆盖该投票权人的全部房屋；带 Idempotency-Key 重试不会重复投票）',
+    tags,
+    access: onPoll(['owner']),
+    params: PidParams,
+    body: BallotBody,
+    responses: { 201: { description: '已投票', schema: BallotReply.extend({ replayed: z.boolean() }) }, 200: { description: '同一 Idempotency-Key 的重试：返回原来的票', schema: BallotReply.extend({ replayed: z.boolean() }) } },
+    handler: async (c, { params, body }) => {
+      const ctx = ctxOf(c)
+      const communityId = c.var.scope!.communityId
+      const key = idempotencyKey(c.req.header('idempotency-key'))
+      const voter = await resolveVoter(ctx.db, params.pid, communityId, actorOf(ctx).userId, body.voterId)
+      const out = await castBallot(ctx, {
+        pollId: params.pid,
+        communityId,
+        voterId: voter.voterId,
+        choice: body.choice,
+        channel: voter.via === 'proxy' ? 'proxy' : body.channel,
+        proxyId: voter.via === 'proxy' ? voter.proxyId : null,
+        ownerCasting: voter.via === 'owner',
+        idempotencyKey: key,
+      })
+      return { status: out.replayed ? 200 : 201, json: out }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/polls/:pid/ballots/mine',
+    summary: '我的投票（含所有版本和组织者代录的纸质票，可据此提出异议）',
+    tags,
+    access: onPoll(['owner']),
+    params: PidParams,
+    responses: { 200: { description: '我的投票', schema: MyBallotsReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await myBallots(ctxOf(c), params.pid, c.var.scope!.communityId) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/polls/:pid/paper-ballots',
+    summary: '录入纸质表决票（附签字表决票照片的哈希；业主可在“我的投票”中看到并提出异议）',
+    tags,
+    access: onPoll(['committee']),
+    params: PidParams,
+    body: PaperBallotBody,
+    responses: { 201: { description: '已录入', schema: BallotReply.extend({ replayed: z.boolean() }) }, 200: { description: '重试', schema: BallotReply.extend({ replayed: z.boolean() }) } },
+    handler: async (c, { params, body }) => {
+      const ctx = ctxOf(c)
+      await assertInElectorate(ctx, params.pid, body.voterId)
+      const out = await castBallot(ctx, {
+        pollId: params.pid,
+        communityId: c.var.scope!.communityId,
+        voterId: body.voterId,
+        choice: body.choice,
+        channel: 'paper',
+        proxyId: null,
+        ownerCasting: false,
+        paperPhotoSha256: body.photoSha256,
+        idempotencyKey: idempotencyKey(c.req.header('idempotency-key')),
+      })
+      return { status: out.replayed ? 200 : 201, json: out }
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/polls/:pid/proxies',
+    summary: '委托他人代为投票（仅本次表决；使用前可撤销）',
+    tags,
+    access: onPoll(['owner']),
+    params: PidParams,
+    body: ProxyBody,
+    responses: { 201: { description: '已委托', schema: ProxyReply } },
+    handler: async (c, { params, body }) => ({ status: 201, json: await grantProxy(ctxOf(c), params.pid, c.var.scope!.communityId, body) }),
+  }),
+  route({
+    method: 'delete',
+    path: '/api/polls/:pid/proxies/:xid',
+    summary: '撤销委托（受托人尚未投票时）',
+    tags,
+    access: onPoll(['owner']),
+    params: PidParams.extend({ xid: z.string().min(1).max(40) }),
+    responses: { 200: { description: '已撤销', schema: ProxyReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await revokeProxy(ctxOf(c), params.xid) }),
+  }),
+]

@@ -1,0 +1,61 @@
+import { and, count, eq, inArray, ne } from 'drizzle-orm'
+import { nanoid } from 'nanoid'
+import { CommunitySettings } from '../../../shared/community'
+import { normalizePhone } from '../../../shared/phone'
+import { bindings, polls, proxies, users } from '../../../drizzle/schema'
+import { withTransaction } from '../../db/tx'
+import { AppError } from '../../lib/errors'
+import { recordAudit } from '../audit'
+import { actorOf, type ServiceCtx } from '../context'
+import { resolveVoter } from './eligibility'
+
+/**
+ * An owner names a proxy for one poll (指导规则 第26条: anyone but a guardian or legal
+ * representative votes for an owner only with a written proxy, recorded here). The proxy must be
+ * a verified owner of the same community; one proxy may represent at most `proxyLimit` owners.
+ */
+export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: string, input: { proxyPhone: string; voterId?: string }) {
+  const actor = actorOf(ctx)
+  const voter = await resolveVoter(ctx.db, pollId, communityId, actor.userId, input.voterId)
+  if (voter.via !== 'owner') throw new AppError('FORBIDDEN', { reason: 'only_the_owner_may_name_a_proxy' })
+  const phone = normalizePhone(input.proxyPhone)
+  if (!phone) throw new AppError('PHONE_INVALID')
+  return withTransaction(ctx.db, async (tx) => {
+    const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update')
+    if (!p || p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p?.status })
+    const [proxyUser] = await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone))
+    const verified = proxyUser
+      ? await tx.select({ id: bindings.id }).from(bindings).where(and(eq(bindings.userId, proxyUser.id), eq(bindings.communityId, communityId), eq(bindings.status, 'verified')))
+      : []
+    if (!proxyUser || verified.length === 0) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'proxy_not_verified', message: '受托人须为本小区已实名绑定的业主' }] })
+    if (proxyUser.id === actor.userId) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'self', message: '不能委托自己' }] })
+    const settings = CommunitySettings.parse(p.settings ?? {})
+    const [{ n } = { n: 0 }] = await tx
+      .select({ n: count() })
+      .from(proxies)
+      .where(and(eq(proxies.pollId, pollId), eq(proxies.proxyUserId, proxyUser.id), ne(proxies.status, 'revoked')))
+    if (n >= settings.proxyLimit) throw new AppError('PROXY_LIMIT', { limit: settings.proxyLimit })
+    const [existing] = await tx.select().from(proxies).where(and(eq(proxies.pollId, pollId), eq(proxies.voterId, voter.voterId), inArray(proxies.status, ['active', 'used'])))
+    if (existing) throw new AppError('CONFLICT', { reason: 'proxy_exists', proxyId: existing.id })
+    const [px] = await tx
+      .insert(proxies)
+      .values({ id: nanoid(), pollId, voterId: voter.voterId, grantorUserId: actor.userId, proxyUserId: proxyUser.id, status: 'active', createdAt: ctx.clock.now() })
+      .returning()
+    await recordAudit(tx, ctx, { communityId, action: 'proxy.granted', subjectType: 'proxy', subjectId: px!.id, details: { pollId, voterId: voter.voterId, proxyUserId: proxyUser.id } })
+    return { id: px!.id, voterId: px!.voterId, proxyUserId: px!.proxyUserId, status: px!.status }
+  })
+}
+
+/** Revocable until used. */
+export async function revokeProxy(ctx: ServiceCtx, proxyId: string) {
+  const actor = actorOf(ctx)
+  return withTransaction(ctx.db, async (tx) => {
+    const [px] = await tx.select().from(proxies).where(eq(proxies.id, proxyId)).for('update')
+    if (!px || px.grantorUserId !== actor.userId) throw new AppError('NOT_FOUND')
+    if (px.status !== 'active') throw new AppError('PROXY_NOT_ACTIVE', { status: px.status })
+    const [u] = await tx.update(proxies).set({ status: 'revoked', endedAt: ctx.clock.now() }).where(eq(proxies.id, proxyId)).returning()
+    const [p] = await tx.select({ communityId: polls.communityId }).from(polls).where(eq(polls.id, px.pollId))
+    await recordAudit(tx, ctx, { communityId: p!.communityId, action: 'proxy.revoked', subjectType: 'proxy', subjectId: px.id })
+    return { id: u!.id, voterId: u!.voterId, proxyUserId: u!.proxyUserId, status: u!.status }
+  })
+}

@@ -1,0 +1,44 @@
+import { and, desc, eq, inArray } from 'drizzle-orm'
+import { ballots, pollResults } from '../../../drizzle/schema'
+import { leafHash, canonicalBallotLeaf, merkleProof } from '../../../shared/merkle'
+import { AppError } from '../../lib/errors'
+import { actorOf, type ServiceCtx } from '../context'
+import { castableVoters } from './eligibility'
+import { presentBallot } from './cast'
+
+/** Every ballot version cast for the voters this user acts for, paper entries included (so an owner can dispute one). */
+export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: string) {
+  const actor = actorOf(ctx)
+  const voters = await castableVoters(ctx.db, pollId, communityId, actor.userId)
+  const rows = voters.length
+    ? await ctx.db
+        .select()
+        .from(ballots)
+        .where(and(eq(ballots.pollId, pollId), inArray(ballots.voterId, voters.map((v) => v.voterId))))
+        .orderBy(desc(ballots.version))
+    : []
+  return {
+    voters: voters.map((v) => ({
+      voterId: v.voterId,
+      unitLabels: v.unitLabels,
+      areaCenti: v.areaCenti,
+      via: v.via,
+      ballots: rows
+        .filter((b) => b.voterId === v.voterId)
+        .map((b) => ({ ...presentBallot(b), current: b.current, kind: b.kind, disputed: b.disputedAt !== null })),
+    })),
+  }
+}
+
+/** The inclusion proof for a receipt, against the published root. The receipt is the bearer's secret. */
+export async function proofFor(ctx: ServiceCtx, pollId: string, receipt: string) {
+  const [b] = await ctx.db.select().from(ballots).where(and(eq(ballots.pollId, pollId), eq(ballots.receipt, receipt)))
+  if (!b) throw new AppError('RECEIPT_NOT_FOUND')
+  const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
+  if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
+  const leaf = canonicalBallotLeaf({ pollId, receipt: b.receipt, voterId: b.voterId, choice: b.choice, channel: b.channel, version: b.version, castAt: b.castAt.toISOString() })
+  const hash = await leafHash(leaf)
+  const index = r.leaves.indexOf(hash)
+  if (index < 0) return { receipt, standing: false, leaf: null, leafHash: null, proof: null, merkleRoot: r.merkleRoot }
+  return { receipt, standing: true, leaf, leafHash: hash, proof: await merkleProof(r.leaves, index), merkleRoot: r.merkleRoot }
+}

@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm'
+import type { Db } from '../../db/types'
+import { rowsOf } from '../roles/resolve'
+
+export interface StandingBallot {
+  voterId: string
+  choice: 'agree' | 'oppose' | 'abstain' | 'spoiled'
+  channel: string
+  version: number
+  receipt: string
+  castAt: Date
+  areaCenti: number
+}
+
+/**
+ * The one ballot that counts per voter: its current electronic or paper ballot, and where it has
+ * both, the kind the community's rule prefers (default electronic). Both stay on record.
+ */
+export async function standingBallots(db: Db, pollId: string, prefer: 'electronic' | 'paper'): Promise<StandingBallot[]> {
+  const rows = rowsOf<{ voter_id: string; choice: StandingBallot['choice']; channel: string; version: number; receipt: string; cast_at: string | Date; area_centi: string | number }>(
+    await db.execute(sql`
+      select distinct on (b.voter_id) b.voter_id, b.choice, b.channel, b.version, b.receipt, b.cast_at, pv.area_centi
+      from ballots b join poll_voters pv on pv.poll_id = b.poll_id and pv.voter_id = b.voter_id
+      where b.poll_id = ${pollId} and b.current
+      order by b.voter_id, (b.kind = ${prefer}) desc`),
+  )
+  return rows.map((r) => ({
+    voterId: r.voter_id,
+    choice: r.choice,
+    channel: r.channel,
+    version: Number(r.version),
+    receipt: r.receipt,
+    castAt: new Date(r.cast_at),
+    areaCenti: Number(r.area_centi),
+  }))
+}

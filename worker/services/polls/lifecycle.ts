@@ -1,0 +1,257 @@
+import { and, desc, eq, sql } from 'drizzle-orm'
+import { nanoid } from 'nanoid'
+import type { z } from 'zod'
+import type { AmendBody, PollDraftBody } from '../../../shared/api/polls'
+import { CommunitySettings } from '../../../shared/community'
+import { normalizeUnitPart } from '../../../shared/roster'
+import { approvalClassOf, MATTERS, type Matter } from '../../../shared/tally'
+import { shanghaiDate } from '../../../shared/time'
+import { communities, pollEvents, polls, rosterUnits } from '../../../drizzle/schema'
+import type { Db } from '../../db/types'
+import { withTransaction } from '../../db/tx'
+import { sha256Hex } from '../../lib/crypto'
+import { AppError } from '../../lib/errors'
+import { recordAudit } from '../audit'
+import { actorOf, type ServiceCtx } from '../context'
+import { rowsOf } from '../roles/resolve'
+
+export type PollRow = typeof polls.$inferSelect
+
+/** 指导规则 / local e-voting rules: the announcement precedes the opening by at least 15 days. */
+export const MIN_NOTICE_DAYS = 15
+/** Extensions may add at most 3 months to the voting period in total. */
+export const MAX_EXTENSION_MONTHS = 3
+
+const DAY = 86_400_000
+/** whole calendar days between two instants' Asia/Shanghai dates */
+const calendarDaysBetween = (from: Date, to: Date) => Math.round((Date.parse(shanghaiDate(to)) - Date.parse(shanghaiDate(from))) / DAY)
+
+function addMonths(d: Date, months: number): Date {
+  const r = new Date(d)
+  r.setUTCMonth(r.getUTCMonth() + months)
+  return r
+}
+
+export async function lockPoll(tx: Db, pollId: string): Promise<PollRow> {
+  const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update')
+  if (!p) throw new AppError('NOT_FOUND')
+  return p
+}
+
+async function event(tx: Db, ctx: ServiceCtx, pollId: string, kind: (typeof pollEvents.$inferInsert)['kind'], text: string, details?: Record<string, unknown>) {
+  await tx.insert(pollEvents).values({ id: nanoid(), pollId, kind, text, details: details ?? null, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
+}
+
+export async function draftPoll(ctx: ServiceCtx, communityId: string, input: z.infer<typeof PollDraftBody>) {
+  const actor = actorOf(ctx)
+  return withTransaction(ctx.db, async (tx) => {
+    const matter = input.matter as Matter
+    const [p] = await tx
+      .insert(polls)
+      .values({
+        id: nanoid(),
+        communityId,
+        title: input.title,
+        body: input.body,
+        attachments: input.attachments,
+        matter,
+        approvalClass: approvalClassOf(matter),
+        classifiedBy: actor.userId,
+        scopeBuildings: input.scopeBuildings ? [...new Set(input.scopeBuildings.map(normalizeUnitPart))] : null,
+        opensAt: new Date(input.opensAt),
+        closesAt: new Date(input.closesAt),
+        originalClosesAt: new Date(input.closesAt),
+        status: 'draft',
+        createdBy: actor.userId,
+        createdAt: ctx.clock.now(),
+      })
+      .returning()
+    await recordAudit(tx, ctx, { communityId, action: 'poll.drafted', subjectType: 'poll', subjectId: p!.id, details: { matter } })
+    return p!
+  })
+}
+
+/** A draft can still change; from announcement on, only amendment notices can. */
+export async function updateDraft(ctx: ServiceCtx, pollId: string, input: z.infer<typeof PollDraftBody>) {
+  const actor = actorOf(ctx)
+  return withTransaction(ctx.db, async (tx) => {
+    const p = await lockPoll(tx, pollId)
+    if (p.status !== 'draft') throw new AppError('POLL_NOT_DRAFT')
+    const matter = input.matter as Matter
+    const [u] = await tx
+      .update(polls)
+      .set({
+        title: input.title,
+        body: input.body,
+        attachments: input.attachments,
+        matter,
+        approvalClass: approvalClassOf(matter),
+        classifiedBy: actor.userId,
+        scopeBuildings: input.scopeBuildings ? [...new Set(input.scopeBuildings.map(normalizeUnitPart))] : null,
+        opensAt: new Date(input.opensAt),
+        closesAt: new Date(input.closesAt),
+        originalClosesAt: new Date(input.closesAt),
+      })
+      .where(eq(polls.id, pollId))
+      .returning()
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.draft_updated', subjectType: 'poll', subjectId: pollId, details: { matter } })
+    return u!
+  })
+}
+
+/**
+ * Announcement freezes the matter: its text (hashed), the community's rules, and the electorate
+ * (the current roster version, restricted to the poll's buildings), one row per voter.
+ */
+export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverrideReason?: string) {
+  return withTransaction(ctx.db, async (tx) => {
+    const p = await lockPoll(tx, pollId)
+    if (p.status !== 'draft') throw new AppError('POLL_NOT_DRAFT')
+    const now = ctx.clock.now()
+    if (p.opensAt <= now) throw new AppError('POLL_WINDOW_INVALID', { reason: 'opens_in_the_past' })
+    const noticeDays = calendarDaysBetween(now, p.opensAt)
+    if (noticeDays < MIN_NOTICE_DAYS && !noticeOverrideReason) throw new AppError('NOTICE_TOO_SHORT', { noticeDays, required: MIN_NOTICE_DAYS })
+    const [community] = await tx.select().from(communities).where(eq(communities.id, p.communityId))
+    if (!community!.currentRosterVersionId) throw new AppError('ROSTER_NOT_IMPORTED')
+    const rosterVersionId = community!.currentRosterVersionId
+    if (p.scopeBuildings) {
+      const known = await tx
+        .selectDistinct({ building: rosterUnits.building })
+        .from(rosterUnits)
+        .where(eq(rosterUnits.rosterVersionId, rosterVersionId))
+      const set = new Set(known.map((k) => k.building))
+      const unknown = p.scopeBuildings.filter((b) => !set.has(b))
+      if (unknown.length) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'scopeBuildings', code: 'unknown_building', message: `名册中没有楼栋：${unknown.join('、')}` }] })
+    }
+    const scope = p.scopeBuildings
+    await tx.execute(sql`
+      insert into poll_voters (poll_id, voter_id, area_centi, unit_count, kind, representative_owner_key, unit_labels, masked_name)
+      select ${pollId}, v.id, sum(u.area_centi), count(*), v.kind, v.representative_owner_key,
+             string_agg(concat_ws('-', nullif(u.building, ''), nullif(u.unit_label, ''), u.room), '、' order by u.unit_key),
+             case when v.kind = 'developer' then '建设单位'
+                  else coalesce((select left(o.name, 1) || repeat('*', greatest(char_length(o.name) - 1, 1))
+                                 from roster_owners o join roster_units ou on ou.id = o.unit_id
+                                 where ou.voter_id = v.id and o.owner_key = v.representative_owner_key limit 1), '*') end
+      from roster_units u join roster_voters v on v.id = u.voter_id
+      where u.roster_version_id = ${rosterVersionId}
+        ${scope ? sql`and u.building in (${sql.join(scope.map((b) => sql`${b}`), sql`, `)})` : sql``}
+      group by v.id, v.kind, v.representative_owner_key`)
+    const [totals] = rowsOf<{ area: string | number | null; voters: string | number }>(
+      await tx.execute(sql`select sum(area_centi) as area, count(*) as voters from poll_voters where poll_id = ${pollId}`),
+    )
+    const totalVoters = Number(totals?.voters ?? 0)
+    if (totalVoters === 0) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'scopeBuildings', code: 'empty_electorate', message: '本次表决没有任何投票权人' }] })
+    const textHash = await sha256Hex(JSON.stringify([p.title, p.body, p.matter, p.scopeBuildings, p.attachments]))
+    const settings = CommunitySettings.parse(community!.settings)
+    const [u] = await tx
+      .update(polls)
+      .set({
+        status: 'announced',
+        announcedAt: now,
+        noticeOverrideReason: noticeOverrideReason ?? null,
+        rosterVersionId,
+        settings,
+        textHash,
+        totalAreaCenti: Number(totals!.area),
+        totalVoters,
+      })
+      .where(eq(polls.id, pollId))
+      .returning()
+    const label = MATTERS[p.matter as Matter].label
+    await event(tx, ctx, pollId, 'announced', `表决公告：${p.title}（${label}），投票时间 ${p.opensAt.toISOString()} 至 ${p.closesAt.toISOString()}`, {
+      noticeDays,
+      noticeOverrideReason: noticeOverrideReason ?? null,
+    })
+    await recordAudit(tx, ctx, {
+      communityId: p.communityId,
+      action: 'poll.announced',
+      subjectType: 'poll',
+      subjectId: pollId,
+      details: { rosterVersionId, totalVoters, noticeDays, override: Boolean(noticeOverrideReason) },
+    })
+    return u!
+  })
+}
+
+export async function extendPoll(ctx: ServiceCtx, pollId: string, closesAt: string, reason: string) {
+  return withTransaction(ctx.db, async (tx) => {
+    const p = await lockPoll(tx, pollId)
+    if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
+    const next = new Date(closesAt)
+    if (next <= p.closesAt) throw new AppError('POLL_WINDOW_INVALID', { reason: 'not_later' })
+    if (next > addMonths(p.originalClosesAt, MAX_EXTENSION_MONTHS)) throw new AppError('EXTENSION_TOO_LONG')
+    const [u] = await tx.update(polls).set({ closesAt: next }).where(eq(polls.id, pollId)).returning()
+    await event(tx, ctx, pollId, 'extended', `延长表决期至 ${next.toISOString()}。理由：${reason}`, { from: p.closesAt.toISOString(), to: next.toISOString() })
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.extended', subjectType: 'poll', subjectId: pollId, details: { to: next.toISOString() } })
+    return u!
+  })
+}
+
+export async function amendPoll(ctx: ServiceCtx, pollId: string, input: z.infer<typeof AmendBody>) {
+  return withTransaction(ctx.db, async (tx) => {
+    const p = await lockPoll(tx, pollId)
+    if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
+    await event(tx, ctx, pollId, 'amended', input.text)
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.amended', subjectType: 'poll', subjectId: pollId })
+    return p
+  })
+}
+
+export async function cancelPoll(ctx: ServiceCtx, pollId: string, reason: string) {
+  return withTransaction(ctx.db, async (tx) => {
+    const p = await lockPoll(tx, pollId)
+    if (p.status !== 'draft' && p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
+    const [u] = await tx.update(polls).set({ status: 'cancelled', cancelledAt: ctx.clock.now(), cancelReason: reason }).where(eq(polls.id, pollId)).returning()
+    await event(tx, ctx, pollId, 'cancelled', `取消表决。理由：${reason}`)
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.cancelled', subjectType: 'poll', subjectId: pollId })
+    return u!
+  })
+}
+
+export async function pollCommunity(db: Db, pollId: string): Promise<string | null> {
+  const [p] = await db.select({ communityId: polls.communityId }).from(polls).where(eq(polls.id, pollId))
+  return p?.communityId ?? null
+}
+
+export async function pollEventsOf(db: Db, pollId: string) {
+  return db.select().from(pollEvents).where(eq(pollEvents.pollId, pollId)).orderBy(pollEvents.at)
+}
+
+export async function listPolls(ctx: ServiceCtx, communityId: string, includeDrafts: boolean) {
+  const rows = await ctx.db.select().from(polls).where(and(eq(polls.communityId, communityId))).orderBy(desc(polls.createdAt))
+  return rows.filter((p) => includeDrafts || p.status !== 'draft')
+}
+
+/** draft / announced / open / voting_ended / closed / cancelled, as people see it now. */
+export function displayStatus(p: PollRow, now: Date) {
+  if (p.status !== 'announced') return p.status
+  if (now < p.opensAt) return 'announced' as const
+  if (now < p.closesAt) return 'open' as const
+  return 'voting_ended' as const
+}
+
+export function presentPoll(p: PollRow, now: Date, events: (typeof pollEvents.$inferSelect)[]) {
+  return {
+    id: p.id,
+    communityId: p.communityId,
+    title: p.title,
+    body: p.body,
+    matter: p.matter,
+    matterLabel: MATTERS[p.matter as Matter]?.label ?? p.matter,
+    approvalClass: p.approvalClass,
+    classifiedBy: p.classifiedBy,
+    attachments: p.attachments,
+    scopeBuildings: p.scopeBuildings ?? null,
+    opensAt: p.opensAt.toISOString(),
+    closesAt: p.closesAt.toISOString(),
+    originalClosesAt: p.originalClosesAt.toISOString(),
+    status: displayStatus(p, now),
+    announcedAt: p.announcedAt?.toISOString() ?? null,
+    noticeOverrideReason: p.noticeOverrideReason,
+    textHash: p.textHash,
+    electorate: p.rosterVersionId ? { totalAreaCenti: p.totalAreaCenti!, totalVoters: p.totalVoters!, rosterVersionId: p.rosterVersionId } : null,
+    cancelReason: p.cancelReason,
+    events: events.map((e) => ({ kind: e.kind, text: e.text, at: e.at.toISOString() })),
+  }
+}
+

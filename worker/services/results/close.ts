@@ -1,0 +1,95 @@
+import { eq, sql } from 'drizzle-orm'
+import { nanoid } from 'nanoid'
+import { CommunitySettings } from '../../../shared/community'
+import { canonicalBallotLeaf, leafHash, merkleRoot } from '../../../shared/merkle'
+import { MATTERS, tally, type Matter, type Tally } from '../../../shared/tally'
+import { deliveries, pollEvents, pollResults, polls, pollVoters } from '../../../drizzle/schema'
+import { withTransaction } from '../../db/tx'
+import { AppError } from '../../lib/errors'
+import { signDocument } from '../../lib/signing'
+import { recordAudit } from '../audit'
+import { lockPollForClose } from '../ballots/cast'
+import { standingBallots } from '../ballots/standing'
+import type { ServiceCtx } from '../context'
+import { lockPoll } from '../polls/lifecycle'
+import { rowsOf } from '../roles/resolve'
+import { signingKeys } from './keys'
+
+/** A rejected motion is no decision: never the opposite decision (voting-rules.md, outcomes). */
+export const OUTCOME_TEXT: Record<Tally['outcome'], string> = {
+  passed: '表决通过。',
+  rejected: '未获通过：参与表决人数和面积达到法定要求，但同意票未达到法定比例。本次表决未形成决定，不等于作出相反的决定。',
+  no_quorum: '表决不成立：参与表决的专有部分面积或人数未达到总数的三分之二（民法典第二百七十八条）。',
+}
+
+/**
+ * Closes a poll whose voting period has ended (by the database's clock), counts it with the
+ * shared tally from the frozen electorate, commits to the standing ballots with a Merkle root,
+ * and publishes a signed result, all in one transaction that first waits out ballots in flight.
+ */
+export async function closePoll(ctx: ServiceCtx, pollId: string) {
+  const keys = await signingKeys(ctx.config)
+  return withTransaction(ctx.db, async (tx) => {
+    await lockPollForClose(tx, pollId)
+    const p = await lockPoll(tx, pollId)
+    if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
+    const [clock] = rowsOf<{ ended: boolean; now: string | Date }>(
+      await tx.execute(sql`select clock_timestamp() >= closes_at as ended, clock_timestamp() as now from polls where id = ${pollId}`),
+    )
+    if (!clock?.ended) throw new AppError('POLL_NOT_CLOSABLE', { closesAt: p.closesAt.toISOString() })
+    const closedAt = new Date(clock.now)
+    const settings = CommunitySettings.parse(p.settings ?? {})
+    const electorate = await tx.select({ voterId: pollVoters.voterId, areaCenti: pollVoters.areaCenti }).from(pollVoters).where(eq(pollVoters.pollId, pollId))
+    const standing = await standingBallots(tx, pollId, settings.paperVsElectronic)
+    const delivered = await tx.selectDistinct({ voterId: deliveries.voterId }).from(deliveries).where(eq(deliveries.pollId, pollId))
+    // One synthetic unit per voter carrying the voter's area within scope: the same count as by units.
+    const counted = tally({
+      units: electorate.map((v) => ({ unitId: v.voterId, voterId: v.voterId, areaCenti: v.areaCenti })),
+      ballots: standing.map((b) => ({ voterId: b.voterId, choice: b.choice })),
+      approval: p.approvalClass,
+      nonVoters: settings.nonVoterRule,
+      // 指导规则 第26条: only voters whose notice delivery is on record may be deemed to follow
+      delivered: delivered.map((d) => d.voterId),
+      spoiledParticipate: settings.spoiledParticipate,
+    })
+    const sorted = [...standing].sort((a, b) => (a.receipt < b.receipt ? -1 : 1))
+    const leaves = await Promise.all(
+      sorted.map((b) =>
+        leafHash(canonicalBallotLeaf({ pollId, receipt: b.receipt, voterId: b.voterId, choice: b.choice, channel: b.channel, version: b.version, castAt: b.castAt.toISOString() })),
+      ),
+    )
+    const root = await merkleRoot(leaves)
+    const events = await tx.select().from(pollEvents).where(eq(pollEvents.pollId, pollId)).orderBy(pollEvents.at)
+    const document = {
+      type: 'gongyi.poll-result/1',
+      pollId,
+      communityId: p.communityId,
+      title: p.title,
+      matter: p.matter,
+      matterLabel: MATTERS[p.matter as Matter]?.label ?? p.matter,
+      approvalClass: p.approvalClass,
+      textHash: p.textHash,
+      rosterVersionId: p.rosterVersionId,
+      scopeBuildings: p.scopeBuildings ?? null,
+      announcedAt: p.announcedAt?.toISOString() ?? null,
+      noticeOverrideReason: p.noticeOverrideReason,
+      opensAt: p.opensAt.toISOString(),
+      closesAt: p.closesAt.toISOString(),
+      originalClosesAt: p.originalClosesAt.toISOString(),
+      extensions: events.filter((e) => e.kind === 'extended').map((e) => ({ at: e.at.toISOString(), text: e.text })),
+      amendments: events.filter((e) => e.kind === 'amended').map((e) => ({ at: e.at.toISOString(), text: e.text })),
+      rules: { nonVoters: settings.nonVoterRule, spoiledParticipate: settings.spoiledParticipate, paperVsElectronic: settings.paperVsElectronic, revotePolicy: settings.revotePolicy },
+      tally: counted,
+      outcome: counted.outcome,
+      outcomeText: OUTCOME_TEXT[counted.outcome],
+      ballots: { standing: standing.length, merkleRoot: root, treeSize: leaves.length, leafFormat: 'shared/merkle.ts canonicalBallotLeaf, sorted by receipt' },
+      closedAt: closedAt.toISOString(),
+    }
+    const jws = await signDocument(keys, document, { issuer: ctx.config.PUBLIC_BASE_URL, issuedAt: closedAt })
+    await tx.insert(pollResults).values({ pollId, document, jws, merkleRoot: root, leaves, publishedAt: closedAt })
+    await tx.update(polls).set({ status: 'closed', closedAt }).where(eq(polls.id, pollId))
+    await tx.insert(pollEvents).values({ id: nanoid(), pollId, kind: 'closed', text: `表决结束并公布结果：${OUTCOME_TEXT[counted.outcome]}`, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.closed', subjectType: 'poll', subjectId: pollId, details: { outcome: counted.outcome, merkleRoot: root, standing: standing.length } })
+    return { document, jws, merkleRoot: root }
+  })
+}
