@@ -127,3 +127,19 @@ export const ProofReply = z.object({
   proof: z.object({ index: z.number().int(), size: z.number().int(), path: z.array(z.string()) }).nullable(),
   merkleRoot: z.string(),
 })
+
+export const VoterListReply = z.object({
+  showChoice: z.boolean(),
+  voters: z.array(
+    z.object({
+      voterId: z.string(),
+      units: z.string(),
+      name: z.string().describe('打码后的姓名'),
+      areaCenti: z.number().int(),
+      voted: z.boolean(),
+      choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled']).nullable(),
+      channel: z.string().nullable(),
+    }),
+  ),
+})
+export const DisputeBody = z.object({ reason: z.string().trim().min(5).max(500).describe('异议理由，如“纸质票不是本人签字”') })

@@ -65,7 +65,7 @@ beforeAll(async () => {
   const grants = await h.request('GET', `/api/communities/${a.community.id}/role-grants`, { token: admin })
   const poll = await announcedPoll(h, a.community.id, a.committee)
   // cmid and xid are reached through the poll's community: access is decided before they are looked up
-  fill = { cid: a.community.id, bid: pending.json.id, gid: grants.json.grants[0].id, pid: poll.id, cmid: 'any-comment', xid: 'any-proxy' }
+  fill = { cid: a.community.id, bid: pending.json.id, gid: grants.json.grants[0].id, pid: poll.id, cmid: 'any-comment', xid: 'any-proxy', receipt: 'any-receipt-0001' }
 
   const firm = await h.request('POST', '/api/firms', { token: admin, json: { name: '安全测试物业', uscc: usccFor(1) } })
   const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId

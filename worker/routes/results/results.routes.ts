@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
-import { ProofReply, ResultReply } from '../../../shared/api/polls'
+import { DisputeBody, ProofReply, ResultReply, VoterListReply } from '../../../shared/api/polls'
 import { pollResults } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
 import { access, route } from '../../lib/route'
@@ -8,6 +8,9 @@ import { proofFor } from '../../services/ballots/read'
 import { ctxOf } from '../../services/context'
 import { closePoll } from '../../services/results/close'
 import { publicJwks } from '../../services/results/keys'
+import { disputeBallot, evidenceFile, voterList, voterListTable } from '../../services/results/voter-list'
+import { toCsv, writeXlsx } from '../../lib/spreadsheet'
+import { XLSX_TYPE } from '../roster/roster.routes'
 import { onPoll, PidParams } from '../polls/polls.routes'
 
 const tags = ['表决结果']
@@ -46,6 +49,69 @@ export const resultRoutes = [
     params: PidParams.extend({ receipt: z.string().min(8).max(64) }),
     responses: { 200: { description: '证明', schema: ProofReply } },
     handler: async (c, { params }) => ({ status: 200, json: await proofFor(ctxOf(c), params.pid, params.receipt) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/polls/:pid/voters',
+    summary: '逐户表决清单（房屋、打码姓名、意见、方式；意见在截止后公布）',
+    tags,
+    access: onPoll(['owner', 'committee', 'community_staff', 'admin']),
+    params: PidParams,
+    responses: { 200: { description: '清单', schema: VoterListReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await voterList(ctxOf(c), params.pid) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/polls/:pid/voters.csv',
+    summary: '逐户表决清单（CSV）',
+    tags,
+    access: onPoll(['owner', 'committee', 'community_staff', 'admin']),
+    params: PidParams,
+    responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
+    handler: async (c, { params }) =>
+      c.body(toCsv(voterListTable(await voterList(ctxOf(c), params.pid))), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('逐户表决清单.csv')}`,
+      }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/polls/:pid/voters.xlsx',
+    summary: '逐户表决清单（XLSX）',
+    tags,
+    access: onPoll(['owner', 'committee', 'community_staff', 'admin']),
+    params: PidParams,
+    responses: { 200: { description: 'XLSX', contentType: XLSX_TYPE } },
+    handler: async (c, { params }) =>
+      c.body(writeXlsx([{ name: '逐户表决清单', rows: voterListTable(await voterList(ctxOf(c), params.pid)), columnWidths: [28, 10, 18, 10, 12, 12] }]) as unknown as ArrayBuffer, 200, {
+        'content-type': XLSX_TYPE,
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('逐户表决清单.xlsx')}`,
+      }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/polls/:pid/evidence',
+    summary: '表决证据文件（投票权人快照、各版本选票及方式、委托、送达、公告、签名结果），供争议处理',
+    tags,
+    access: onPoll(['committee', 'community_staff', 'admin']),
+    params: PidParams,
+    responses: { 200: { description: '证据文件（JSON）', schema: z.record(z.string(), z.unknown()) } },
+    handler: async (c, { params }) => {
+      const file = await evidenceFile(ctxOf(c), params.pid)
+      c.header('content-disposition', `attachment; filename="poll-${params.pid}-evidence.json"`)
+      return { status: 200, json: file }
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/polls/:pid/ballots/:receipt/dispute',
+    summary: '对以本人名义录入的选票（纸质票、委托票）提出异议',
+    tags,
+    access: onPoll(['owner']),
+    params: PidParams.extend({ receipt: z.string().min(8).max(64) }),
+    body: DisputeBody,
+    responses: { 200: { description: '已登记异议', schema: z.object({ receipt: z.string(), disputed: z.boolean() }) } },
+    handler: async (c, { params, body }) => ({ status: 200, json: await disputeBallot(ctxOf(c), params.pid, c.var.scope!.communityId, params.receipt, body.reason) }),
   }),
   route({
     method: 'get',

@@ -124,18 +124,32 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
       if (unknown.length) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'scopeBuildings', code: 'unknown_building', message: `名册中没有楼栋：${unknown.join('、')}` }] })
     }
     const scope = p.scopeBuildings
+    // One pass: each voter's units inside the scope, and its representative's name (masked) for the
+    // per-voter list. A join, not a per-voter subquery: 20,000 voters freeze in one statement.
+    const inScope = scope ? sql`and u.building in (${sql.join(scope.map((b) => sql`${b}`), sql`, `)})` : sql``
     await tx.execute(sql`
+      with rep as (
+        select distinct on (u.voter_id) u.voter_id, o.name
+        from roster_units u
+        join roster_voters v on v.id = u.voter_id
+        join roster_owners o on o.unit_id = u.id and o.owner_key = v.representative_owner_key
+        where u.roster_version_id = ${rosterVersionId}
+        order by u.voter_id, o.id
+      ),
+      agg as (
+        select u.voter_id, sum(u.area_centi) as area, count(*) as units,
+               string_agg(concat_ws('-', nullif(u.building, ''), nullif(u.unit_label, ''), u.room), '、' order by u.unit_key) as labels
+        from roster_units u
+        where u.roster_version_id = ${rosterVersionId} and u.voter_id is not null ${inScope}
+        group by u.voter_id
+      )
       insert into poll_voters (poll_id, voter_id, area_centi, unit_count, kind, representative_owner_key, unit_labels, masked_name)
-      select ${pollId}, v.id, sum(u.area_centi), count(*), v.kind, v.representative_owner_key,
-             string_agg(concat_ws('-', nullif(u.building, ''), nullif(u.unit_label, ''), u.room), '、' order by u.unit_key),
+      select ${pollId}, v.id, agg.area, agg.units, v.kind, v.representative_owner_key, agg.labels,
              case when v.kind = 'developer' then '建设单位'
-                  else coalesce((select left(o.name, 1) || repeat('*', greatest(char_length(o.name) - 1, 1))
-                                 from roster_owners o join roster_units ou on ou.id = o.unit_id
-                                 where ou.voter_id = v.id and o.owner_key = v.representative_owner_key limit 1), '*') end
-      from roster_units u join roster_voters v on v.id = u.voter_id
-      where u.roster_version_id = ${rosterVersionId}
-        ${scope ? sql`and u.building in (${sql.join(scope.map((b) => sql`${b}`), sql`, `)})` : sql``}
-      group by v.id, v.kind, v.representative_owner_key`)
+                  when rep.name is null then '*'
+                  else left(rep.name, 1) || repeat('*', greatest(char_length(rep.name) - 1, 1)) end
+      from agg join roster_voters v on v.id = agg.voter_id
+      left join rep on rep.voter_id = agg.voter_id`)
     const [totals] = rowsOf<{ area: string | number | null; voters: string | number }>(
       await tx.execute(sql`select sum(area_centi) as area, count(*) as voters from poll_voters where poll_id = ${pollId}`),
     )

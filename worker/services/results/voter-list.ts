@@ -1,0 +1,116 @@
+import { and, asc, eq } from 'drizzle-orm'
+import { CommunitySettings } from '../../../shared/community'
+import { ballots, deliveries, pollEvents, pollResults, polls, pollVoters, proxies } from '../../../drizzle/schema'
+import { withTransaction } from '../../db/tx'
+import { AppError } from '../../lib/errors'
+import { recordAudit } from '../audit'
+import { standingBallots } from '../ballots/standing'
+import { actorOf, type ServiceCtx } from '../context'
+import { rowsOf } from '../roles/resolve'
+import { sql } from 'drizzle-orm'
+
+const CHOICE_ZH = { agree: '同意', oppose: '反对', abstain: '弃权', spoiled: '废票' } as const
+const CHANNEL_ZH: Record<string, string> = { app: '小程序', h5: '网页', chatbot: '公众号', paper: '纸质票', proxy: '委托代理' }
+
+/**
+ * The per-voter list owners of the community may check (units, masked name, choice, channel).
+ * Choices appear once the poll is closed, or earlier only where the community chose to show the split.
+ */
+export async function voterList(ctx: ServiceCtx, pollId: string) {
+  const [p] = await ctx.db.select().from(polls).where(eq(polls.id, pollId))
+  if (!p || !p.rosterVersionId) throw new AppError('RESOURCE_STATE', { status: p?.status })
+  const settings = CommunitySettings.parse(p.settings ?? {})
+  const showChoice = p.status === 'closed' || settings.showSplitWhileOpen
+  const voters = await ctx.db.select().from(pollVoters).where(eq(pollVoters.pollId, pollId)).orderBy(asc(pollVoters.unitLabels))
+  const standing = new Map((await standingBallots(ctx.db, pollId, settings.paperVsElectronic)).map((b) => [b.voterId, b]))
+  return {
+    showChoice,
+    voters: voters.map((v) => {
+      const b = standing.get(v.voterId)
+      return {
+        voterId: v.voterId,
+        units: v.unitLabels,
+        name: v.maskedName,
+        areaCenti: v.areaCenti,
+        voted: Boolean(b),
+        choice: showChoice && b ? b.choice : null,
+        channel: b ? b.channel : null,
+      }
+    }),
+  }
+}
+
+export function voterListTable(list: Awaited<ReturnType<typeof voterList>>): (string | number)[][] {
+  return [
+    ['房屋', '业主', '专有部分面积（平方米）', '是否投票', '表决意见', '投票方式'],
+    ...list.voters.map((v) => [
+      v.units,
+      v.name,
+      (v.areaCenti / 100).toFixed(2),
+      v.voted ? '是' : '否',
+      v.choice ? CHOICE_ZH[v.choice] : list.showChoice ? '' : '（截止后公布）',
+      v.channel ? (CHANNEL_ZH[v.channel] ?? v.channel) : '',
+    ]),
+  ]
+}
+
+/**
+ * Everything a dispute needs, for the committee: the frozen electorate, every ballot version with
+ * its channel, proxies, delivery records, every public notice, and the signed result.
+ */
+export async function evidenceFile(ctx: ServiceCtx, pollId: string) {
+  const [p] = await ctx.db.select().from(polls).where(eq(polls.id, pollId))
+  if (!p) throw new AppError('NOT_FOUND')
+  const [electorate, allBallots, proxyRows, deliveryRows, events, results] = await Promise.all([
+    ctx.db.select().from(pollVoters).where(eq(pollVoters.pollId, pollId)),
+    ctx.db.select().from(ballots).where(eq(ballots.pollId, pollId)).orderBy(asc(ballots.castAt)),
+    ctx.db.select().from(proxies).where(eq(proxies.pollId, pollId)),
+    ctx.db.select().from(deliveries).where(eq(deliveries.pollId, pollId)),
+    ctx.db.select().from(pollEvents).where(eq(pollEvents.pollId, pollId)).orderBy(asc(pollEvents.at)),
+    ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId)),
+  ])
+  const result = results[0]
+  return {
+    type: 'gongyi.poll-evidence/1',
+    generatedAt: ctx.clock.now().toISOString(),
+    poll: { ...p, settings: p.settings },
+    electorate: electorate.map((v) => ({ voterId: v.voterId, units: v.unitLabels, name: v.maskedName, areaCenti: v.areaCenti, kind: v.kind })),
+    ballots: allBallots.map((b) => ({
+      receipt: b.receipt,
+      voterId: b.voterId,
+      version: b.version,
+      choice: b.choice,
+      channel: b.channel,
+      kind: b.kind,
+      current: b.current,
+      castByUserId: b.castByUserId,
+      proxyId: b.proxyId,
+      paperPhotoSha256: b.paperPhotoSha256,
+      castAt: b.castAt.toISOString(),
+      dispute: b.disputedAt ? { at: b.disputedAt.toISOString(), reason: b.disputeReason } : null,
+    })),
+    proxies: proxyRows.map((x) => ({ id: x.id, voterId: x.voterId, grantorUserId: x.grantorUserId, proxyUserId: x.proxyUserId, status: x.status, createdAt: x.createdAt.toISOString() })),
+    deliveries: deliveryRows.map((d) => ({ voterId: d.voterId, method: d.method, evidenceSha256: d.evidenceSha256, recordedAt: d.recordedAt.toISOString() })),
+    notices: events.map((e) => ({ kind: e.kind, text: e.text, at: e.at.toISOString() })),
+    result: result ? { document: result.document, jws: result.jws, merkleRoot: result.merkleRoot, publishedAt: result.publishedAt.toISOString() } : null,
+  }
+}
+
+/** An owner disputes a ballot cast in their name (a paper entry, a proxy's vote): on record for the committee and the evidence file. */
+export async function disputeBallot(ctx: ServiceCtx, pollId: string, communityId: string, receipt: string, reason: string) {
+  const actor = actorOf(ctx)
+  return withTransaction(ctx.db, async (tx) => {
+    const [b] = await tx.select().from(ballots).where(and(eq(ballots.pollId, pollId), eq(ballots.receipt, receipt))).for('update')
+    if (!b) throw new AppError('RECEIPT_NOT_FOUND')
+    // only an owner this ballot speaks for may dispute it
+    const mine = rowsOf<{ ok: boolean }>(
+      await tx.execute(sql`select exists (select 1 from poll_voters pv where pv.poll_id = ${pollId} and pv.voter_id = ${b.voterId}
+        and pv.representative_owner_key in (select owner_key from bindings where user_id = ${actor.userId} and community_id = ${communityId} and status = 'verified')) as ok`),
+    )
+    if (!mine[0]?.ok) throw new AppError('RECEIPT_NOT_FOUND')
+    if (b.disputedAt) throw new AppError('RESOURCE_STATE', { reason: 'already_disputed' })
+    await tx.update(ballots).set({ disputedAt: ctx.clock.now(), disputeReason: reason }).where(eq(ballots.id, b.id))
+    await recordAudit(tx, ctx, { communityId, action: 'ballot.disputed', subjectType: 'ballot', subjectId: b.id, details: { pollId, channel: b.channel } })
+    return { receipt, disputed: true }
+  })
+}
