@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { HTTPException } from 'hono/http-exception'
 import { ErrorCodes, type ErrorBody } from '../shared/errors'
 import type { HonoEnv, ServicesFactory } from './env'
@@ -17,6 +18,9 @@ import { firmRoutes } from './routes/firms/firms.routes'
 import { ballotRoutes } from './routes/ballots/ballots.routes'
 import { pollRoutes } from './routes/polls/polls.routes'
 import { resultRoutes } from './routes/results/results.routes'
+
+// Field-level validation messages in Chinese, like every other message people read.
+z.config(z.locales.zhCN())
 
 export interface AppOptions {
   /** services for one request (db, clock, sms, wechat, config) */
