@@ -16,6 +16,9 @@ export const polls = pgTable(
   {
     id: text('id').primaryKey(),
     communityId: text('community_id').notNull().references(() => communities.id),
+    /** single: agree / oppose / abstain on one matter; election: marks for up to `seats` candidates */
+    kind: text('kind', { enum: ['single', 'election'] }).notNull().default('single'),
+    seats: integer('seats'),
     title: text('title').notNull(),
     body: text('body').notNull(),
     attachments: jsonb('attachments').$type<{ name: string; sha256: string }[]>().notNull(),
@@ -77,7 +80,11 @@ export const ballots = pgTable(
     pollId: text('poll_id').notNull().references(() => polls.id),
     voterId: text('voter_id').notNull(),
     version: integer('version').notNull(),
-    choice: text('choice', { enum: ['agree', 'oppose', 'abstain', 'spoiled'] }).notNull(),
+    /** single polls: agree / oppose / abstain / spoiled; elections: marked / abstain (no mark) / spoiled */
+    choice: text('choice', { enum: ['agree', 'oppose', 'abstain', 'spoiled', 'marked'] }).notNull(),
+    /** elections: the candidate ids marked (at most `seats`) */
+    marks: jsonb('marks').$type<string[]>(),
+    spoiledReason: text('spoiled_reason'),
     channel: text('channel', { enum: ['app', 'h5', 'chatbot', 'paper', 'proxy'] }).notNull(),
     kind: text('kind', { enum: ['electronic', 'paper'] }).notNull(),
     current: boolean('current').notNull(),
@@ -178,3 +185,38 @@ export const pollResults = pgTable('poll_results', {
   leaves: jsonb('leaves').$type<string[]>().notNull(),
   publishedAt: ts('published_at').notNull(),
 })
+
+/**
+ * A candidate in an election (选举业主委员会, matter `committee`) or a bidder when choosing a firm
+ * (选聘物业, matter `manager`). Frozen with the electorate at announcement.
+ */
+export const pollCandidates = pgTable(
+  'poll_candidates',
+  {
+    id: text('id').primaryKey(),
+    pollId: text('poll_id').notNull().references(() => polls.id),
+    ordinal: integer('ordinal').notNull(),
+    name: text('name').notNull(),
+    /** election: where the candidate lives */
+    building: text('building'),
+    unitLabel: text('unit_label'),
+    statement: text('statement'),
+    /** choosing a firm: the bidder, its fee rates by item (fen) and documents by hash */
+    firmId: text('firm_id'),
+    bid: jsonb('bid').$type<{ item: string; rateFen: number; basis: string }[]>(),
+    documents: jsonb('documents').$type<{ name: string; sha256: string }[]>().notNull(),
+  },
+  (t) => [uniqueIndex('poll_candidates_ordinal_uq').on(t.pollId, t.ordinal)],
+)
+
+/** Paper ballots handed out, per voter: what lets a result report 已发放未回收. */
+export const paperIssues = pgTable(
+  'paper_issues',
+  {
+    pollId: text('poll_id').notNull().references(() => polls.id),
+    voterId: text('voter_id').notNull(),
+    issuedBy: text('issued_by').notNull().references(() => users.id),
+    issuedAt: ts('issued_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.voterId] })],
+)

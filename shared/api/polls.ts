@@ -4,17 +4,43 @@ import { MATTER_KEYS } from '../tally'
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: '须为64位小写十六进制 SHA-256' })
 const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 时刻，如 2026-12-10T09:00:00+08:00')
 
+export const CandidateInput = z.object({
+  name: z.string().trim().min(1).max(100).describe('候选人姓名，或投标企业名称'),
+  building: z.string().trim().max(30).optional().describe('选举：候选人所住楼栋'),
+  unitLabel: z.string().trim().max(60).optional().describe('选举：候选人房屋'),
+  statement: z.string().trim().max(2000).optional().describe('简短自述或投标说明'),
+  firmId: z.string().max(40).optional().describe('选聘物业：投标企业'),
+  bid: z
+    .array(z.object({ item: z.string().trim().min(1).max(50), basis: z.string().trim().min(1).max(50), rateFen: z.number().int().min(0).max(1_000_000_000).describe('单价，单位：分') }))
+    .max(50)
+    .optional()
+    .describe('选聘物业：按项目列出的收费标准'),
+  documents: z.array(z.object({ name: z.string().trim().min(1).max(100), sha256 })).max(20).default([]),
+})
+
+const ELECTION_MATTERS = ['committee', 'manager']
+
 export const PollDraftBody = z
   .object({
     title: z.string().trim().min(2).max(100),
     body: z.string().trim().min(10).max(50_000).describe('议题全文'),
     matter: z.enum(MATTER_KEYS as [string, ...string[]]).describe('民法典第278条所列九类事项之一'),
+    kind: z.enum(['single', 'election']).default('single').describe('single：同意/反对/弃权；election：在候选人中选择'),
+    seats: z.number().int().min(1).max(50).optional().describe('选举：应选人数；选聘物业为1'),
+    candidates: z.array(CandidateInput).min(1).max(100).optional(),
     attachments: z.array(z.object({ name: z.string().trim().min(1).max(100), sha256 })).max(50).default([]),
     scopeBuildings: z.array(z.string().trim().min(1).max(30)).min(1).max(200).nullable().default(null).describe('仅部分楼栋表决时列出楼栋；全体表决为 null'),
     opensAt: instant,
     closesAt: instant,
   })
   .refine((b) => Date.parse(b.closesAt) > Date.parse(b.opensAt), { message: '结束时间须晚于开始时间', path: ['closesAt'] })
+  .refine((b) => b.kind === 'single' || ELECTION_MATTERS.includes(b.matter), { message: '只有选举业委会（committee）或选聘物业（manager）可以采用候选人表决', path: ['kind'] })
+  .refine((b) => (b.kind === 'election' ? b.seats !== undefined && b.candidates !== undefined : b.seats === undefined && b.candidates === undefined), {
+    message: '候选人表决须填写应选人数和候选人；单一事项表决不得填写',
+    path: ['candidates'],
+  })
+  .refine((b) => b.kind !== 'election' || b.matter !== 'manager' || b.seats === 1, { message: '选聘物业只能选出一家（seats = 1）', path: ['seats'] })
+  .refine((b) => !b.candidates || new Set(b.candidates.map((c) => c.name)).size === b.candidates.length, { message: '候选人不能重名', path: ['candidates'] })
 
 export const AnnounceBody = z.object({
   noticeOverrideReason: z.string().trim().min(5).max(500).optional().describe('公告不足15日时必须填写，并在议题和结果中公示'),
@@ -26,9 +52,13 @@ export const AmendBody = z.object({ text: z.string().trim().min(5).max(5000).des
 export const PollStatus = z.enum(['draft', 'announced', 'open', 'voting_ended', 'closed', 'cancelled'])
 
 export const PollEvent = z.object({ kind: z.string(), text: z.string(), at: z.string() })
+export const CandidateReply = CandidateInput.extend({ id: z.string(), ordinal: z.number().int() })
 export const PollReply = z.object({
   id: z.string(),
   communityId: z.string(),
+  kind: z.enum(['single', 'election']),
+  seats: z.number().int().nullable(),
+  candidates: z.array(CandidateReply),
   title: z.string(),
   body: z.string(),
   matter: z.string(),
@@ -48,24 +78,28 @@ export const PollReply = z.object({
   cancelReason: z.string().nullable(),
   events: z.array(PollEvent),
 })
-export const PollListReply = z.object({ polls: z.array(PollReply.omit({ body: true, events: true })) })
+export const PollListReply = z.object({ polls: z.array(PollReply.omit({ body: true, events: true, candidates: true })) })
 
 export const Choice = z.enum(['agree', 'oppose', 'abstain'])
 export const BallotBody = z.object({
-  choice: Choice.describe('同意 / 反对 / 弃权'),
+  choice: Choice.optional().describe('单一事项：同意 / 反对 / 弃权'),
+  marks: z.array(z.string().min(1).max(40)).max(50).optional().describe('候选人表决：所选候选人 id（不超过应选人数；空数组为弃权）'),
   voterId: z.string().min(1).max(40).optional().describe('代表多个投票权人（或作为受托人）时指定'),
   channel: z.enum(['app', 'h5']).default('app'),
 })
 export const PaperBallotBody = z.object({
   voterId: z.string().min(1).max(40),
-  choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled']).describe('spoiled = 废票'),
+  choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled']).optional().describe('spoiled = 废票'),
+  marks: z.array(z.string().min(1).max(40)).max(50).optional().describe('候选人表决：票面所选候选人'),
+  spoiledReason: z.string().trim().min(2).max(200).optional().describe('废票理由，如“字迹无法辨认”“所选超过应选人数”'),
   photoSha256: sha256.describe('签字纸质表决票照片的 SHA-256'),
 })
 export const BallotReply = z.object({
   receipt: z.string().describe('投票回执，可用于核验本票已计入公布的结果'),
   voterId: z.string(),
   version: z.number().int(),
-  choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled']),
+  choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled', 'marked']),
+  marks: z.array(z.string()).nullable(),
   channel: z.string(),
   castAt: z.string(),
 })
@@ -137,9 +171,12 @@ export const VoterListReply = z.object({
       name: z.string().describe('打码后的姓名'),
       areaCenti: z.number().int(),
       voted: z.boolean(),
-      choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled']).nullable(),
+      choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled', 'marked']).nullable(),
+      marks: z.array(z.string()).nullable().describe('候选人表决：所选候选人姓名'),
       channel: z.string().nullable(),
     }),
   ),
 })
 export const DisputeBody = z.object({ reason: z.string().trim().min(5).max(500).describe('异议理由，如“纸质票不是本人签字”') })
+
+export const PaperIssuedBody = z.object({ voterIds: z.array(z.string().min(1).max(40)).min(1).max(50_000) })

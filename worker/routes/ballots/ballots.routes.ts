@@ -3,6 +3,7 @@ import { BallotBody, BallotReply, MyBallotsReply, PaperBallotBody, ProxyBody, Pr
 import { AppError } from '../../lib/errors'
 import { route } from '../../lib/route'
 import { castBallot } from '../../services/ballots/cast'
+import { ballotContent } from '../../services/ballots/content'
 import { resolveVoter } from '../../services/ballots/eligibility'
 import { grantProxy, revokeProxy } from '../../services/ballots/proxies'
 import { myBallots } from '../../services/ballots/read'
@@ -35,11 +36,12 @@ export const ballotRoutes = [
       const communityId = c.var.scope!.communityId
       const key = idempotencyKey(c.req.header('idempotency-key'))
       const voter = await resolveVoter(ctx.db, params.pid, communityId, actorOf(ctx).userId, body.voterId)
+      const content = await ballotContent(ctx.db, params.pid, body, { paper: false })
       const out = await castBallot(ctx, {
         pollId: params.pid,
         communityId,
         voterId: voter.voterId,
-        choice: body.choice,
+        ...content,
         channel: voter.via === 'proxy' ? 'proxy' : body.channel,
         proxyId: voter.via === 'proxy' ? voter.proxyId : null,
         ownerCasting: voter.via === 'owner',
@@ -70,11 +72,12 @@ export const ballotRoutes = [
     handler: async (c, { params, body }) => {
       const ctx = ctxOf(c)
       await assertInElectorate(ctx, params.pid, body.voterId)
+      const content = await ballotContent(ctx.db, params.pid, body, { paper: true })
       const out = await castBallot(ctx, {
         pollId: params.pid,
         communityId: c.var.scope!.communityId,
         voterId: body.voterId,
-        choice: body.choice,
+        ...content,
         channel: 'paper',
         proxyId: null,
         ownerCasting: false,

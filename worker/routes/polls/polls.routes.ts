@@ -25,6 +25,7 @@ import { recordDeliveries } from '../../services/polls/deliveries'
 import {
   amendPoll,
   announcePoll,
+  candidatesOf,
   cancelPoll,
   draftPoll,
   extendPoll,
@@ -48,7 +49,7 @@ export const onPoll = (roles: readonly Role[]) =>
   access.community(roles, { param: 'pid', community: (c) => pollCommunity(c.var.db, c.req.param('pid') ?? '') })
 
 async function reply(c: Parameters<Parameters<typeof route>[0]['handler']>[0], p: PollRow, status = 200) {
-  return { status, json: presentPoll(p, c.var.clock.now(), await pollEventsOf(c.var.db, p.id)) }
+  return { status, json: presentPoll(p, c.var.clock.now(), await pollEventsOf(c.var.db, p.id), await candidatesOf(c.var.db, p.id)) }
 }
 
 export const pollRoutes = [
@@ -74,7 +75,7 @@ export const pollRoutes = [
     handler: async (c, { params }) => {
       const rows = await listPolls(ctxOf(c), params.cid, c.var.scope!.roles.has('committee'))
       const now = c.var.clock.now()
-      return { status: 200, json: { polls: rows.map((p) => { const { body: _b, events: _e, ...rest } = presentPoll(p, now, []); return rest }) } }
+      return { status: 200, json: { polls: rows.map((p) => { const { body: _b, events: _e, candidates: _c, ...rest } = presentPoll(p, now, []); return rest }) } }
     },
   }),
   route({

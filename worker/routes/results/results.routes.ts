@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
-import { DisputeBody, ProofReply, ResultReply, VoterListReply } from '../../../shared/api/polls'
+import { DisputeBody, PaperIssuedBody, ProofReply, ResultReply, VoterListReply } from '../../../shared/api/polls'
 import { pollResults } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
 import { access, route } from '../../lib/route'
@@ -8,6 +8,8 @@ import { proofFor } from '../../services/ballots/read'
 import { ctxOf } from '../../services/context'
 import { closePoll } from '../../services/results/close'
 import { publicJwks } from '../../services/results/keys'
+import { recordPaperIssued } from '../../services/results/paper-issues'
+import { tallyTable } from '../../services/results/tally-export'
 import { disputeBallot, evidenceFile, voterList, voterListTable } from '../../services/results/voter-list'
 import { toCsv, writeXlsx } from '../../lib/spreadsheet'
 import { XLSX_TYPE } from '../roster/roster.routes'
@@ -49,6 +51,45 @@ export const resultRoutes = [
     params: PidParams.extend({ receipt: z.string().min(8).max(64) }),
     responses: { 200: { description: '证明', schema: ProofReply } },
     handler: async (c, { params }) => ({ status: 200, json: await proofFor(ctxOf(c), params.pid, params.receipt) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/polls/:pid/paper-issued',
+    summary: '登记已发放的纸质表决票（用于公布“已发放未回收”）',
+    tags,
+    access: onPoll(['committee']),
+    params: PidParams,
+    body: PaperIssuedBody,
+    responses: { 201: { description: '已登记', schema: z.object({ recorded: z.number().int() }) } },
+    handler: async (c, { params, body }) => ({ status: 201, json: await recordPaperIssued(ctxOf(c), params.pid, body.voterIds) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/polls/:pid/tally.csv',
+    summary: '计票结果（公示表格式：表决事项、赞同、反对、弃权、随多数、未选、已作废、已发放未回收……）',
+    tags,
+    access: access.public,
+    params: PidParams,
+    responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
+    handler: async (c, { params }) =>
+      c.body(toCsv(await tallyTable(ctxOf(c), params.pid)), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('表决结果.csv')}`,
+      }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/polls/:pid/tally.xlsx',
+    summary: '计票结果（公示表格式，XLSX）',
+    tags,
+    access: access.public,
+    params: PidParams,
+    responses: { 200: { description: 'XLSX', contentType: XLSX_TYPE } },
+    handler: async (c, { params }) =>
+      c.body(writeXlsx([{ name: '表决结果', rows: await tallyTable(ctxOf(c), params.pid), columnWidths: [24, 8, 8, 8, 8, 8, 8, 12, 10, 16, 14, 16, 18] }]) as unknown as ArrayBuffer, 200, {
+        'content-type': XLSX_TYPE,
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('表决结果.xlsx')}`,
+      }),
   }),
   route({
     method: 'get',

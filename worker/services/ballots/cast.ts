@@ -10,7 +10,7 @@ import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
 
-export type BallotChoice = 'agree' | 'oppose' | 'abstain' | 'spoiled'
+export type BallotChoice = 'agree' | 'oppose' | 'abstain' | 'spoiled' | 'marked'
 export type BallotChannel = 'app' | 'h5' | 'chatbot' | 'paper' | 'proxy'
 
 export interface CastInput {
@@ -18,6 +18,9 @@ export interface CastInput {
   communityId: string
   voterId: string
   choice: BallotChoice
+  /** elections: the candidates marked */
+  marks: string[] | null
+  spoiledReason: string | null
   channel: BallotChannel
   /** set when a proxy casts for the owner who named them */
   proxyId: string | null
@@ -34,6 +37,7 @@ export const presentBallot = (b: BallotRow) => ({
   voterId: b.voterId,
   version: b.version,
   choice: b.choice,
+  marks: b.marks ?? null,
   channel: b.channel,
   castAt: b.castAt.toISOString(),
 })
@@ -68,7 +72,7 @@ async function pollWindow(tx: Db, pollId: string) {
 export async function castBallot(ctx: ServiceCtx, input: CastInput) {
   const actor = actorOf(ctx)
   const kind = input.channel === 'paper' ? 'paper' : 'electronic'
-  const requestHash = await sha256Hex(JSON.stringify([input.voterId, input.choice, input.channel, input.paperPhotoSha256 ?? null]))
+  const requestHash = await sha256Hex(JSON.stringify([input.voterId, input.choice, input.marks, input.channel, input.paperPhotoSha256 ?? null, input.spoiledReason]))
   const result = await withTransaction(ctx.db, async (tx) => {
     await lockForBallot(tx, input.pollId, input.voterId)
     if (input.idempotencyKey) {
@@ -102,6 +106,8 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
         voterId: input.voterId,
         version: (v ?? 0) + 1,
         choice: input.choice,
+        marks: input.marks,
+        spoiledReason: input.spoiledReason,
         channel: input.channel,
         kind,
         current: true,

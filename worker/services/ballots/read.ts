@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import { ballots, pollResults } from '../../../drizzle/schema'
-import { leafHash, canonicalBallotLeaf, merkleProof } from '../../../shared/merkle'
+import { leafHash, merkleProof } from '../../../shared/merkle'
+import { ballotLeaf } from '../results/leaf'
 import { AppError } from '../../lib/errors'
 import { actorOf, type ServiceCtx } from '../context'
 import { castableVoters } from './eligibility'
@@ -36,7 +37,7 @@ export async function proofFor(ctx: ServiceCtx, pollId: string, receipt: string)
   if (!b) throw new AppError('RECEIPT_NOT_FOUND')
   const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
   if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
-  const leaf = canonicalBallotLeaf({ pollId, receipt: b.receipt, voterId: b.voterId, choice: b.choice, channel: b.channel, version: b.version, castAt: b.castAt.toISOString() })
+  const leaf = ballotLeaf(pollId, b)
   const hash = await leafHash(leaf)
   const index = r.leaves.indexOf(hash)
   if (index < 0) return { receipt, standing: false, leaf: null, leafHash: null, proof: null, merkleRoot: r.merkleRoot }

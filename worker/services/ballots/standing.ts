@@ -4,7 +4,8 @@ import { rowsOf } from '../roles/resolve'
 
 export interface StandingBallot {
   voterId: string
-  choice: 'agree' | 'oppose' | 'abstain' | 'spoiled'
+  choice: 'agree' | 'oppose' | 'abstain' | 'spoiled' | 'marked'
+  marks: string[] | null
   channel: string
   version: number
   receipt: string
@@ -17,9 +18,9 @@ export interface StandingBallot {
  * both, the kind the community's rule prefers (default electronic). Both stay on record.
  */
 export async function standingBallots(db: Db, pollId: string, prefer: 'electronic' | 'paper'): Promise<StandingBallot[]> {
-  const rows = rowsOf<{ voter_id: string; choice: StandingBallot['choice']; channel: string; version: number; receipt: string; cast_at: string | Date; area_centi: string | number }>(
+  const rows = rowsOf<{ voter_id: string; choice: StandingBallot['choice']; marks: string[] | string | null; channel: string; version: number; receipt: string; cast_at: string | Date; area_centi: string | number }>(
     await db.execute(sql`
-      select distinct on (b.voter_id) b.voter_id, b.choice, b.channel, b.version, b.receipt, b.cast_at, pv.area_centi
+      select distinct on (b.voter_id) b.voter_id, b.choice, b.marks, b.channel, b.version, b.receipt, b.cast_at, pv.area_centi
       from ballots b join poll_voters pv on pv.poll_id = b.poll_id and pv.voter_id = b.voter_id
       where b.poll_id = ${pollId} and b.current
       order by b.voter_id, (b.kind = ${prefer}) desc`),
@@ -27,6 +28,7 @@ export async function standingBallots(db: Db, pollId: string, prefer: 'electroni
   return rows.map((r) => ({
     voterId: r.voter_id,
     choice: r.choice,
+    marks: typeof r.marks === 'string' ? (JSON.parse(r.marks) as string[]) : r.marks,
     channel: r.channel,
     version: Number(r.version),
     receipt: r.receipt,

@@ -6,7 +6,7 @@ import { CommunitySettings } from '../../../shared/community'
 import { normalizeUnitPart } from '../../../shared/roster'
 import { approvalClassOf, MATTERS, type Matter } from '../../../shared/tally'
 import { shanghaiDate } from '../../../shared/time'
-import { communities, pollEvents, polls, rosterUnits } from '../../../drizzle/schema'
+import { communities, pollCandidates, pollEvents, polls, rosterUnits } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { sha256Hex } from '../../lib/crypto'
@@ -42,31 +42,58 @@ async function event(tx: Db, ctx: ServiceCtx, pollId: string, kind: (typeof poll
   await tx.insert(pollEvents).values({ id: nanoid(), pollId, kind, text, details: details ?? null, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
 }
 
+type Draft = z.infer<typeof PollDraftBody>
+
+/** The poll's shape fields from a draft body (kind, seats; scope normalised like roster buildings). */
+function shapeOf(input: Draft) {
+  const matter = input.matter as Matter
+  return {
+    kind: input.kind,
+    seats: input.kind === 'election' ? input.seats! : null,
+    title: input.title,
+    body: input.body,
+    attachments: input.attachments,
+    matter,
+    approvalClass: approvalClassOf(matter),
+    scopeBuildings: input.scopeBuildings ? [...new Set(input.scopeBuildings.map(normalizeUnitPart))] : null,
+    opensAt: new Date(input.opensAt),
+    closesAt: new Date(input.closesAt),
+    originalClosesAt: new Date(input.closesAt),
+  }
+}
+
+async function writeCandidates(tx: Db, pollId: string, input: Draft) {
+  await tx.delete(pollCandidates).where(eq(pollCandidates.pollId, pollId))
+  if (!input.candidates?.length) return
+  await tx.insert(pollCandidates).values(
+    input.candidates.map((c, i) => ({
+      id: nanoid(),
+      pollId,
+      ordinal: i + 1,
+      name: c.name,
+      building: c.building ?? null,
+      unitLabel: c.unitLabel ?? null,
+      statement: c.statement ?? null,
+      firmId: c.firmId ?? null,
+      bid: c.bid ?? null,
+      documents: c.documents,
+    })),
+  )
+}
+
+export async function candidatesOf(db: Db, pollId: string) {
+  return db.select().from(pollCandidates).where(eq(pollCandidates.pollId, pollId)).orderBy(pollCandidates.ordinal)
+}
+
 export async function draftPoll(ctx: ServiceCtx, communityId: string, input: z.infer<typeof PollDraftBody>) {
   const actor = actorOf(ctx)
   return withTransaction(ctx.db, async (tx) => {
-    const matter = input.matter as Matter
     const [p] = await tx
       .insert(polls)
-      .values({
-        id: nanoid(),
-        communityId,
-        title: input.title,
-        body: input.body,
-        attachments: input.attachments,
-        matter,
-        approvalClass: approvalClassOf(matter),
-        classifiedBy: actor.userId,
-        scopeBuildings: input.scopeBuildings ? [...new Set(input.scopeBuildings.map(normalizeUnitPart))] : null,
-        opensAt: new Date(input.opensAt),
-        closesAt: new Date(input.closesAt),
-        originalClosesAt: new Date(input.closesAt),
-        status: 'draft',
-        createdBy: actor.userId,
-        createdAt: ctx.clock.now(),
-      })
+      .values({ id: nanoid(), communityId, ...shapeOf(input), classifiedBy: actor.userId, status: 'draft', createdBy: actor.userId, createdAt: ctx.clock.now() })
       .returning()
-    await recordAudit(tx, ctx, { communityId, action: 'poll.drafted', subjectType: 'poll', subjectId: p!.id, details: { matter } })
+    await writeCandidates(tx, p!.id, input)
+    await recordAudit(tx, ctx, { communityId, action: 'poll.drafted', subjectType: 'poll', subjectId: p!.id, details: { matter: input.matter, kind: input.kind } })
     return p!
   })
 }
@@ -77,24 +104,9 @@ export async function updateDraft(ctx: ServiceCtx, pollId: string, input: z.infe
   return withTransaction(ctx.db, async (tx) => {
     const p = await lockPoll(tx, pollId)
     if (p.status !== 'draft') throw new AppError('POLL_NOT_DRAFT')
-    const matter = input.matter as Matter
-    const [u] = await tx
-      .update(polls)
-      .set({
-        title: input.title,
-        body: input.body,
-        attachments: input.attachments,
-        matter,
-        approvalClass: approvalClassOf(matter),
-        classifiedBy: actor.userId,
-        scopeBuildings: input.scopeBuildings ? [...new Set(input.scopeBuildings.map(normalizeUnitPart))] : null,
-        opensAt: new Date(input.opensAt),
-        closesAt: new Date(input.closesAt),
-        originalClosesAt: new Date(input.closesAt),
-      })
-      .where(eq(polls.id, pollId))
-      .returning()
-    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.draft_updated', subjectType: 'poll', subjectId: pollId, details: { matter } })
+    const [u] = await tx.update(polls).set({ ...shapeOf(input), classifiedBy: actor.userId }).where(eq(polls.id, pollId)).returning()
+    await writeCandidates(tx, pollId, input)
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.draft_updated', subjectType: 'poll', subjectId: pollId, details: { matter: input.matter } })
     return u!
   })
 }
@@ -155,7 +167,11 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
     )
     const totalVoters = Number(totals?.voters ?? 0)
     if (totalVoters === 0) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'scopeBuildings', code: 'empty_electorate', message: '本次表决没有任何投票权人' }] })
-    const textHash = await sha256Hex(JSON.stringify([p.title, p.body, p.matter, p.scopeBuildings, p.attachments]))
+    // the candidates are frozen with the text: the hash covers them
+    const candidates = await candidatesOf(tx, pollId)
+    const textHash = await sha256Hex(
+      JSON.stringify([p.title, p.body, p.matter, p.scopeBuildings, p.attachments, p.kind, p.seats, candidates.map((c) => [c.id, c.name, c.building, c.unitLabel, c.statement, c.firmId, c.bid, c.documents])]),
+    )
     const settings = CommunitySettings.parse(community!.settings)
     const [u] = await tx
       .update(polls)
@@ -244,10 +260,27 @@ export function displayStatus(p: PollRow, now: Date) {
   return 'voting_ended' as const
 }
 
-export function presentPoll(p: PollRow, now: Date, events: (typeof pollEvents.$inferSelect)[]) {
+type CandidateRow = typeof pollCandidates.$inferSelect
+
+export const presentCandidate = (c: CandidateRow) => ({
+  id: c.id,
+  ordinal: c.ordinal,
+  name: c.name,
+  ...(c.building ? { building: c.building } : {}),
+  ...(c.unitLabel ? { unitLabel: c.unitLabel } : {}),
+  ...(c.statement ? { statement: c.statement } : {}),
+  ...(c.firmId ? { firmId: c.firmId } : {}),
+  ...(c.bid ? { bid: c.bid } : {}),
+  documents: c.documents,
+})
+
+export function presentPoll(p: PollRow, now: Date, events: (typeof pollEvents.$inferSelect)[], candidates: CandidateRow[] = []) {
   return {
     id: p.id,
     communityId: p.communityId,
+    kind: p.kind,
+    seats: p.seats,
+    candidates: candidates.map(presentCandidate),
     title: p.title,
     body: p.body,
     matter: p.matter,

@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
-import { canonicalBallotLeaf, leafHash, merkleRoot } from '../../../shared/merkle'
-import { MATTERS, tally, type Matter, type Tally } from '../../../shared/tally'
+import { leafHash, merkleRoot } from '../../../shared/merkle'
+import { MATTERS, tally, tallyElection, type Matter, type Tally } from '../../../shared/tally'
 import { deliveries, pollEvents, pollResults, polls, pollVoters } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
@@ -11,7 +11,9 @@ import { recordAudit } from '../audit'
 import { lockPollForClose } from '../ballots/cast'
 import { standingBallots } from '../ballots/standing'
 import type { ServiceCtx } from '../context'
-import { lockPoll } from '../polls/lifecycle'
+import { candidatesOf, lockPoll } from '../polls/lifecycle'
+import { ballotLeaf } from './leaf'
+import { paperCounts } from './paper-issues'
 import { rowsOf } from '../roles/resolve'
 import { signingKeys } from './keys'
 
@@ -20,6 +22,20 @@ export const OUTCOME_TEXT: Record<Tally['outcome'], string> = {
   passed: '表决通过。',
   rejected: '未获通过：参与表决人数和面积达到法定要求，但同意票未达到法定比例。本次表决未形成决定，不等于作出相反的决定。',
   no_quorum: '表决不成立：参与表决的专有部分面积或人数未达到总数的三分之二（民法典第二百七十八条）。',
+}
+
+type ElectionSummary = ReturnType<typeof tallyElection> & {
+  seats: number
+  vacantSeats: number
+  candidates: (ReturnType<typeof tallyElection>['candidates'][number] & { name: string })[]
+  electedNames: string[]
+}
+
+/** Seats no candidate fills stay vacant: a by-election follows, there is no runoff. */
+function electionText(e: ElectionSummary): string {
+  if (!e.quorum) return OUTCOME_TEXT.no_quorum
+  const elected = e.electedNames.length ? `当选：${e.electedNames.join('、')}。` : '没有候选人获得参与表决的专有部分面积和人数过半数，无人当选。'
+  return e.vacantSeats > 0 ? `${elected}空缺 ${e.vacantSeats} 席，另行补选。` : elected
 }
 
 /**
@@ -43,21 +59,42 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     const standing = await standingBallots(tx, pollId, settings.paperVsElectronic)
     const delivered = await tx.selectDistinct({ voterId: deliveries.voterId }).from(deliveries).where(eq(deliveries.pollId, pollId))
     // One synthetic unit per voter carrying the voter's area within scope: the same count as by units.
-    const counted = tally({
-      units: electorate.map((v) => ({ unitId: v.voterId, voterId: v.voterId, areaCenti: v.areaCenti })),
-      ballots: standing.map((b) => ({ voterId: b.voterId, choice: b.choice })),
-      approval: p.approvalClass,
-      nonVoters: settings.nonVoterRule,
-      // 指导规则 第26条: only voters whose notice delivery is on record may be deemed to follow
-      delivered: delivered.map((d) => d.voterId),
-      spoiledParticipate: settings.spoiledParticipate,
-    })
+    const units = electorate.map((v) => ({ unitId: v.voterId, voterId: v.voterId, areaCenti: v.areaCenti }))
+    const candidates = await candidatesOf(tx, pollId)
+    let counted: Tally | null = null
+    let election: ElectionSummary | null = null
+    if (p.kind === 'election') {
+      const t = tallyElection({
+        units,
+        ballots: standing.map((b) => ({ voterId: b.voterId, marks: b.marks ?? [], spoiled: b.choice === 'spoiled' })),
+        candidates: candidates.map((c) => c.id),
+        seats: p.seats!,
+        spoiledParticipate: settings.spoiledParticipate,
+      })
+      const nameOf = new Map(candidates.map((c) => [c.id, c.name]))
+      election = {
+        ...t,
+        seats: p.seats!,
+        vacantSeats: t.quorum ? p.seats! - t.elected.length : p.seats!,
+        candidates: t.candidates.map((c) => ({ ...c, name: nameOf.get(c.candidateId)! })),
+        electedNames: t.elected.map((id) => nameOf.get(id)!),
+      }
+    } else {
+      counted = tally({
+        units,
+        ballots: standing.map((b) => ({ voterId: b.voterId, choice: b.choice as 'agree' | 'oppose' | 'abstain' | 'spoiled' })),
+        approval: p.approvalClass,
+        nonVoters: settings.nonVoterRule,
+        // 指导规则 第26条: only voters whose notice delivery is on record may be deemed to follow
+        delivered: delivered.map((d) => d.voterId),
+        spoiledParticipate: settings.spoiledParticipate,
+      })
+    }
+    const outcome = counted ? counted.outcome : election!.quorum ? (election!.elected.length ? 'elected' : 'none_elected') : 'no_quorum'
+    const outcomeText = counted ? OUTCOME_TEXT[counted.outcome] : electionText(election!)
+    const paper = await paperCounts(tx, pollId)
     const sorted = [...standing].sort((a, b) => (a.receipt < b.receipt ? -1 : 1))
-    const leaves = await Promise.all(
-      sorted.map((b) =>
-        leafHash(canonicalBallotLeaf({ pollId, receipt: b.receipt, voterId: b.voterId, choice: b.choice, channel: b.channel, version: b.version, castAt: b.castAt.toISOString() })),
-      ),
-    )
+    const leaves = await Promise.all(sorted.map((b) => leafHash(ballotLeaf(pollId, b))))
     const root = await merkleRoot(leaves)
     const events = await tx.select().from(pollEvents).where(eq(pollEvents.pollId, pollId)).orderBy(pollEvents.at)
     const document = {
@@ -79,17 +116,21 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
       extensions: events.filter((e) => e.kind === 'extended').map((e) => ({ at: e.at.toISOString(), text: e.text })),
       amendments: events.filter((e) => e.kind === 'amended').map((e) => ({ at: e.at.toISOString(), text: e.text })),
       rules: { nonVoters: settings.nonVoterRule, spoiledParticipate: settings.spoiledParticipate, paperVsElectronic: settings.paperVsElectronic, revotePolicy: settings.revotePolicy },
+      kind: p.kind,
       tally: counted,
-      outcome: counted.outcome,
-      outcomeText: OUTCOME_TEXT[counted.outcome],
-      ballots: { standing: standing.length, merkleRoot: root, treeSize: leaves.length, leafFormat: 'shared/merkle.ts canonicalBallotLeaf, sorted by receipt' },
+      election,
+      outcome,
+      outcomeText,
+      // 已发放未回收: reported, never counted (voting-rules.md)
+      paperBallots: paper,
+      ballots: { standing: standing.length, merkleRoot: root, treeSize: leaves.length, leafFormat: 'shared/merkle.ts canonicalBallotLeaf (elections: choice = "marked:<id>+<id>"), sorted by receipt' },
       closedAt: closedAt.toISOString(),
     }
     const jws = await signDocument(keys, document, { issuer: ctx.config.PUBLIC_BASE_URL, issuedAt: closedAt })
     await tx.insert(pollResults).values({ pollId, document, jws, merkleRoot: root, leaves, publishedAt: closedAt })
     await tx.update(polls).set({ status: 'closed', closedAt }).where(eq(polls.id, pollId))
-    await tx.insert(pollEvents).values({ id: nanoid(), pollId, kind: 'closed', text: `表决结束并公布结果：${OUTCOME_TEXT[counted.outcome]}`, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
-    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.closed', subjectType: 'poll', subjectId: pollId, details: { outcome: counted.outcome, merkleRoot: root, standing: standing.length } })
+    await tx.insert(pollEvents).values({ id: nanoid(), pollId, kind: 'closed', text: `表决结束并公布结果：${outcomeText}`, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.closed', subjectType: 'poll', subjectId: pollId, details: { outcome, merkleRoot: root, standing: standing.length } })
     return { document, jws, merkleRoot: root }
   })
 }

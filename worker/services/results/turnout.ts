@@ -26,7 +26,7 @@ export async function turnout(ctx: ServiceCtx, pollId: string) {
     if (b.choice === 'spoiled' && !settings.spoiledParticipate) continue
     participated.areaCenti += b.areaCenti
     participated.voters += 1
-    if (b.choice !== 'spoiled') {
+    if (b.choice !== 'spoiled' && b.choice !== 'marked') {
       split[b.choice].areaCenti += b.areaCenti
       split[b.choice].voters += 1
     }
@@ -40,6 +40,7 @@ export async function turnout(ctx: ServiceCtx, pollId: string) {
     participated,
     quorumNeeds,
     quorumReached: 3 * participated.areaCenti >= 2 * total.areaCenti && 3 * participated.voters >= 2 * total.voters,
-    split: p.status === 'closed' || settings.showSplitWhileOpen ? split : null,
+    // elections report per candidate in the result; the agree/oppose split is for single matters
+    split: p.kind === 'single' && (p.status === 'closed' || settings.showSplitWhileOpen) ? split : null,
   }
 }

@@ -6,10 +6,11 @@ import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { standingBallots } from '../ballots/standing'
 import { actorOf, type ServiceCtx } from '../context'
+import { candidatesOf } from '../polls/lifecycle'
 import { rowsOf } from '../roles/resolve'
 import { sql } from 'drizzle-orm'
 
-const CHOICE_ZH = { agree: '同意', oppose: '反对', abstain: '弃权', spoiled: '废票' } as const
+const CHOICE_ZH = { agree: '同意', oppose: '反对', abstain: '弃权', spoiled: '废票', marked: '选择' } as const
 const CHANNEL_ZH: Record<string, string> = { app: '小程序', h5: '网页', chatbot: '公众号', paper: '纸质票', proxy: '委托代理' }
 
 /**
@@ -23,6 +24,7 @@ export async function voterList(ctx: ServiceCtx, pollId: string) {
   const showChoice = p.status === 'closed' || settings.showSplitWhileOpen
   const voters = await ctx.db.select().from(pollVoters).where(eq(pollVoters.pollId, pollId)).orderBy(asc(pollVoters.unitLabels))
   const standing = new Map((await standingBallots(ctx.db, pollId, settings.paperVsElectronic)).map((b) => [b.voterId, b]))
+  const nameOf = new Map((await candidatesOf(ctx.db, pollId)).map((c) => [c.id, c.name]))
   return {
     showChoice,
     voters: voters.map((v) => {
@@ -34,6 +36,7 @@ export async function voterList(ctx: ServiceCtx, pollId: string) {
         areaCenti: v.areaCenti,
         voted: Boolean(b),
         choice: showChoice && b ? b.choice : null,
+        marks: showChoice && b?.marks ? b.marks.map((m) => nameOf.get(m) ?? m) : null,
         channel: b ? b.channel : null,
       }
     }),
@@ -48,7 +51,7 @@ export function voterListTable(list: Awaited<ReturnType<typeof voterList>>): (st
       v.name,
       (v.areaCenti / 100).toFixed(2),
       v.voted ? '是' : '否',
-      v.choice ? CHOICE_ZH[v.choice] : list.showChoice ? '' : '（截止后公布）',
+      v.choice === 'marked' ? `选择：${v.marks!.join('、')}` : v.choice ? CHOICE_ZH[v.choice] : list.showChoice ? '' : '（截止后公布）',
       v.channel ? (CHANNEL_ZH[v.channel] ?? v.channel) : '',
     ]),
   ]

@@ -1,0 +1,41 @@
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { paperIssues, polls, pollVoters } from '../../../drizzle/schema'
+import type { Db } from '../../db/types'
+import { withTransaction } from '../../db/tx'
+import { AppError } from '../../lib/errors'
+import { recordAudit } from '../audit'
+import { actorOf, type ServiceCtx } from '../context'
+import { rowsOf } from '../roles/resolve'
+
+/** The organiser records which voters were handed a paper ballot (for 已发放未回收). */
+export async function recordPaperIssued(ctx: ServiceCtx, pollId: string, voterIds: string[]) {
+  const actor = actorOf(ctx)
+  return withTransaction(ctx.db, async (tx) => {
+    const [p] = await tx.select().from(polls).where(eq(polls.id, pollId))
+    if (!p || p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p?.status })
+    const ids = [...new Set(voterIds)]
+    const known = await tx.select({ voterId: pollVoters.voterId }).from(pollVoters).where(and(eq(pollVoters.pollId, pollId), inArray(pollVoters.voterId, ids)))
+    if (known.length !== ids.length) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'voterIds', code: 'not_in_electorate', message: '有投票权人不在本次表决名单中' }] })
+    for (let i = 0; i < ids.length; i += 1000) {
+      await tx
+        .insert(paperIssues)
+        .values(ids.slice(i, i + 1000).map((voterId) => ({ pollId, voterId, issuedBy: actor.userId, issuedAt: ctx.clock.now() })))
+        .onConflictDoNothing()
+    }
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.paper_issued', subjectType: 'poll', subjectId: pollId, details: { count: ids.length } })
+    return { recorded: ids.length }
+  })
+}
+
+/** Issued, returned (a paper ballot came back for that voter) and not returned. */
+export async function paperCounts(db: Db, pollId: string) {
+  const [r] = rowsOf<{ issued: string | number; returned: string | number }>(
+    await db.execute(sql`
+      select count(*) as issued,
+             count(*) filter (where exists (select 1 from ballots b where b.poll_id = pi.poll_id and b.voter_id = pi.voter_id and b.kind = 'paper')) as returned
+      from paper_issues pi where pi.poll_id = ${pollId}`),
+  )
+  const issued = Number(r?.issued ?? 0)
+  const returned = Number(r?.returned ?? 0)
+  return { issued, returned, notReturned: issued - returned }
+}
