@@ -18,6 +18,7 @@ import { firmRoutes } from './routes/firms/firms.routes'
 import { ballotRoutes } from './routes/ballots/ballots.routes'
 import { pollRoutes } from './routes/polls/polls.routes'
 import { resultRoutes } from './routes/results/results.routes'
+import { noticeRoutes } from './routes/notices/notices.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -42,6 +43,7 @@ export const apiRoutes: AnyRoute[] = [
   ...pollRoutes,
   ...ballotRoutes,
   ...resultRoutes,
+  ...noticeRoutes,
   ...adminRoutes,
 ]
 

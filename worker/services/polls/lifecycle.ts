@@ -14,6 +14,7 @@ import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
+import { publishNotice } from '../notices/notices'
 
 export type PollRow = typeof polls.$inferSelect
 
@@ -188,6 +189,28 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
       .where(eq(polls.id, pollId))
       .returning()
     const label = MATTERS[p.matter as Matter].label
+    // the announcement goes on the board (and online) at once, until voting closes
+    await publishNotice(tx, ctx, {
+      communityId: p.communityId,
+      kind: 'poll_announcement',
+      title: `表决公告：${p.title}`,
+      body: [
+        `表决事项：${label}（${p.approvalClass === 'special' ? '须经参与表决专有部分面积四分之三以上且人数四分之三以上同意' : '须经参与表决专有部分面积过半数且人数过半数同意'}）`,
+        `投票时间：${p.opensAt.toISOString()} 至 ${p.closesAt.toISOString()}`,
+        p.scopeBuildings ? `表决范围：${p.scopeBuildings.join('、')}` : '表决范围：全体业主',
+        noticeOverrideReason ? `公告期不足${MIN_NOTICE_DAYS}日，理由：${noticeOverrideReason}` : null,
+        '',
+        p.body,
+      ]
+        .filter((l) => l !== null)
+        .join('\n'),
+      pollId,
+      startsAt: now,
+      endsAt: p.closesAt,
+      pinned: true,
+      issuedBy: ctx.actor?.userId ?? null,
+      issuerLabel: '业主委员会',
+    })
     await event(tx, ctx, pollId, 'announced', `表决公告：${p.title}（${label}），投票时间 ${p.opensAt.toISOString()} 至 ${p.closesAt.toISOString()}`, {
       noticeDays,
       noticeOverrideReason: noticeOverrideReason ?? null,

@@ -15,7 +15,11 @@ import { candidatesOf, lockPoll } from '../polls/lifecycle'
 import { ballotLeaf } from './leaf'
 import { paperCounts } from './paper-issues'
 import { rowsOf } from '../roles/resolve'
+import { publishNotice } from '../notices/notices'
 import { signingKeys } from './keys'
+
+/** How long a result notice stays on the board (the record itself is kept for good). */
+export const RESULT_NOTICE_DAYS = 30
 
 /** A rejected motion is no decision: never the opposite decision (voting-rules.md, outcomes). */
 export const OUTCOME_TEXT: Record<Tally['outcome'], string> = {
@@ -129,6 +133,29 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     const jws = await signDocument(keys, document, { issuer: ctx.config.PUBLIC_BASE_URL, issuedAt: closedAt })
     await tx.insert(pollResults).values({ pollId, document, jws, merkleRoot: root, leaves, publishedAt: closedAt })
     await tx.update(polls).set({ status: 'closed', closedAt }).where(eq(polls.id, pollId))
+    // 指导规则 第39条: results are announced within 3 days of closing; here, at the close itself
+    await publishNotice(tx, ctx, {
+      communityId: p.communityId,
+      kind: 'result',
+      title: `表决结果公告：${p.title}`,
+      body: [
+        outcomeText,
+        counted
+          ? `参与表决：${counted.participated.voters}/${counted.total.voters} 人；同意 ${counted.agree.voters} 人，反对 ${counted.oppose.voters} 人，弃权 ${counted.abstain.voters} 人，废票 ${counted.spoiled.voters} 张。`
+          : `参与表决：${election!.participated.voters}/${election!.total.voters} 人；弃权 ${election!.abstain.voters} 人，废票 ${election!.spoiled.voters} 张。`,
+        paper.issued ? `纸质表决票：发放 ${paper.issued} 张，收回 ${paper.returned} 张，已发放未回收 ${paper.notReturned} 张。` : null,
+        p.noticeOverrideReason ? `本次表决公告期不足15日，理由：${p.noticeOverrideReason}` : null,
+        `全部选票的默克尔根：${root}。结果文件已签名，可凭投票回执核验本人选票已计入。`,
+      ]
+        .filter((l) => l !== null)
+        .join('\n'),
+      pollId,
+      startsAt: closedAt,
+      endsAt: new Date(closedAt.getTime() + RESULT_NOTICE_DAYS * 86_400_000),
+      pinned: true,
+      issuedBy: ctx.actor?.userId ?? null,
+      issuerLabel: '业主委员会',
+    }, closedAt)
     await tx.insert(pollEvents).values({ id: nanoid(), pollId, kind: 'closed', text: `表决结束并公布结果：${outcomeText}`, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.closed', subjectType: 'poll', subjectId: pollId, details: { outcome, merkleRoot: root, standing: standing.length } })
     return { document, jws, merkleRoot: root }

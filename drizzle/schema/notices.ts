@@ -1,0 +1,33 @@
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { communities } from './community'
+import { users } from './identity'
+import { polls } from './polls'
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+/**
+ * A notice for the compound's board and online (seeds 002/003: 在小区显著位置 and online). Published
+ * notices are never edited: a correction is a new version that supersedes the old one. `code` is
+ * the short public code behind /n/<code> and the printed QR.
+ */
+export const notices = pgTable(
+  'notices',
+  {
+    id: text('id').primaryKey(),
+    communityId: text('community_id').notNull().references(() => communities.id),
+    kind: text('kind', { enum: ['general', 'poll_announcement', 'result', 'disclosure', 'fee_change', 'enforcement_contacts'] }).notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    pollId: text('poll_id').references(() => polls.id),
+    code: text('code').notNull(),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at'),
+    pinned: boolean('pinned').notNull().default(false),
+    version: integer('version').notNull().default(1),
+    supersedesId: text('supersedes_id'),
+    issuedBy: text('issued_by').references(() => users.id),
+    issuerLabel: text('issuer_label').notNull(),
+    publishedAt: ts('published_at').notNull(),
+  },
+  (t) => [uniqueIndex('notices_code_uq').on(t.code), index('notices_community_idx').on(t.communityId, t.publishedAt)],
+)
