@@ -2,7 +2,7 @@ import { and, count, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditLog, bindings, rosterOwners, rosterUnits, rosterVersions, rosterVoters } from '../../drizzle/schema'
 import { toCsv, writeXlsx } from '../../worker/lib/spreadsheet'
-import { XLSX_TYPE } from '../../worker/routes/roster/roster.routes'
+import { XLSX_TYPE } from '../../worker/lib/download'
 import { adminToken, createCommunity, idNumber, importRosterJson, newPhone, setupCommunity, simpleRoster, type RosterRowInput } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 

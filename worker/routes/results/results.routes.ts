@@ -11,8 +11,7 @@ import { publicJwks } from '../../services/results/keys'
 import { recordPaperIssued } from '../../services/results/paper-issues'
 import { tallyTable } from '../../services/results/tally-export'
 import { disputeBallot, evidenceFile, voterList, voterListTable } from '../../services/results/voter-list'
-import { toCsv, writeXlsx } from '../../lib/spreadsheet'
-import { XLSX_TYPE } from '../roster/roster.routes'
+import { tableDownload, XLSX_TYPE } from '../../lib/download'
 import { onPoll, PidParams } from '../polls/polls.routes'
 
 const tags = ['表决结果']
@@ -71,11 +70,7 @@ export const resultRoutes = [
     access: access.public,
     params: PidParams,
     responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
-    handler: async (c, { params }) =>
-      c.body(toCsv(await tallyTable(ctxOf(c), params.pid)), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('表决结果.csv')}`,
-      }),
+    handler: async (c, { params }) => tableDownload(c, 'csv', '表决结果', [{ name: '表决结果', rows: await tallyTable(ctxOf(c), params.pid) }]),
   }),
   route({
     method: 'get',
@@ -86,10 +81,7 @@ export const resultRoutes = [
     params: PidParams,
     responses: { 200: { description: 'XLSX', contentType: XLSX_TYPE } },
     handler: async (c, { params }) =>
-      c.body(writeXlsx([{ name: '表决结果', rows: await tallyTable(ctxOf(c), params.pid), columnWidths: [24, 8, 8, 8, 8, 8, 8, 12, 10, 16, 14, 16, 18] }]) as unknown as ArrayBuffer, 200, {
-        'content-type': XLSX_TYPE,
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('表决结果.xlsx')}`,
-      }),
+      tableDownload(c, 'xlsx', '表决结果', [{ name: '表决结果', rows: await tallyTable(ctxOf(c), params.pid), columnWidths: [24, 8, 8, 8, 8, 8, 8, 12, 10, 16, 14, 16, 18] }]),
   }),
   route({
     method: 'get',
@@ -109,11 +101,7 @@ export const resultRoutes = [
     access: onPoll(['owner', 'committee', 'community_staff', 'admin']),
     params: PidParams,
     responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
-    handler: async (c, { params }) =>
-      c.body(toCsv(voterListTable(await voterList(ctxOf(c), params.pid))), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('逐户表决清单.csv')}`,
-      }),
+    handler: async (c, { params }) => tableDownload(c, 'csv', '逐户表决清单', [{ name: '逐户表决清单', rows: voterListTable(await voterList(ctxOf(c), params.pid)) }]),
   }),
   route({
     method: 'get',
@@ -124,10 +112,7 @@ export const resultRoutes = [
     params: PidParams,
     responses: { 200: { description: 'XLSX', contentType: XLSX_TYPE } },
     handler: async (c, { params }) =>
-      c.body(writeXlsx([{ name: '逐户表决清单', rows: voterListTable(await voterList(ctxOf(c), params.pid)), columnWidths: [28, 10, 18, 10, 12, 12] }]) as unknown as ArrayBuffer, 200, {
-        'content-type': XLSX_TYPE,
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('逐户表决清单.xlsx')}`,
-      }),
+      tableDownload(c, 'xlsx', '逐户表决清单', [{ name: '逐户表决清单', rows: voterListTable(await voterList(ctxOf(c), params.pid)), columnWidths: [28, 10, 18, 10, 12, 12] }]),
   }),
   route({
     method: 'get',

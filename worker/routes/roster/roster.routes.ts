@@ -4,14 +4,14 @@ import { ROSTER_COLUMNS, ROSTER_EXAMPLE_ROWS } from '../../../shared/roster'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
 import { access, issuesDetails, route } from '../../lib/route'
-import { SpreadsheetError, readTable, toCsv, writeXlsx } from '../../lib/spreadsheet'
+import { SpreadsheetError, readTable } from '../../lib/spreadsheet'
+import { tableDownload, XLSX_TYPE } from '../../lib/download'
 import { ctxOf } from '../../services/context'
 import { importRoster, type RosterRecord, type RosterSource } from '../../services/roster/import'
 import { listRosterUnits, listRosterVersions } from '../../services/roster/read'
 import { CidParams } from '../communities/communities.routes'
 
 const tags = ['业主名册']
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /** A 20,000-unit roll as XLSX is about 1 MB; as JSON a few MB. */
 const MAX_ROSTER_BYTES = 25 * 1024 * 1024
 
@@ -105,11 +105,7 @@ export const rosterRoutes = [
     tags,
     access: access.public,
     responses: { 200: { description: '模板', contentType: 'text/csv' } },
-    handler: async (c) =>
-      c.body(toCsv(templateRows()), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('业主名册模板.csv')}`,
-      }),
+    handler: async (c) => tableDownload(c, 'csv', '业主名册模板', [{ name: '业主名册', rows: templateRows() }]),
   }),
   route({
     method: 'get',
@@ -118,15 +114,10 @@ export const rosterRoutes = [
     tags,
     access: access.public,
     responses: { 200: { description: '模板', contentType: XLSX_TYPE } },
-    handler: async (c) => {
-      const bytes = writeXlsx([
+    handler: async (c) =>
+      tableDownload(c, 'xlsx', '业主名册模板', [
         { name: '业主名册', rows: templateRows(), columnWidths: ROSTER_COLUMNS.map(() => 14) },
         { name: '填写说明', rows: [['列', '必填', '说明'], ...ROSTER_COLUMNS.map((col) => [col.header, col.required ? '是' : '否', col.description])] },
-      ])
-      return c.body(bytes as unknown as ArrayBuffer, 200, {
-        'content-type': XLSX_TYPE,
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('业主名册模板.xlsx')}`,
-      })
-    },
+      ]),
   }),
 ]
