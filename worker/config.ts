@@ -40,7 +40,8 @@ export const ConfigSchema = z
     ALIYUN_SMS_SIGN_NAME: z.string().optional(),
     ALIYUN_SMS_TEMPLATE_CODE: z.string().optional(),
   })
-  .superRefine((c, ctx) => {
+  .superRefine((raw, ctx) => {
+    const c = raw as Partial<typeof raw> & Record<string, unknown>
     if (c.SMS_PROVIDER === 'aliyun') {
       for (const k of ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET', 'ALIYUN_SMS_SIGN_NAME', 'ALIYUN_SMS_TEMPLATE_CODE'] as const) {
         if (!c[k]) ctx.addIssue({ code: 'custom', path: [k], message: `${k} is required when SMS_PROVIDER=aliyun` })
@@ -55,7 +56,8 @@ export const ConfigSchema = z
     if (Boolean(c.WECHAT_APPID) !== Boolean(c.WECHAT_SECRET)) {
       ctx.addIssue({ code: 'custom', path: ['WECHAT_SECRET'], message: 'WECHAT_APPID and WECHAT_SECRET go together' })
     }
-  })
+  // run even when other settings are malformed, so one start-up names every problem
+  }, { when: () => true })
 
 export type Config = z.infer<typeof ConfigSchema>
 

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { otpCodes, refreshTokens, users } from '../../drizzle/schema'
 import { OTP_LIMITS } from '../../worker/services/auth/otp'
+import { WECHAT_LOGINS_PER_IP_PER_MINUTE } from '../../worker/services/auth/wechat-login'
 import { newPhone } from '../helpers/fixtures'
 import { randomIp, startHarness, type Harness } from '../helpers/harness'
 
@@ -197,6 +198,16 @@ describe('WeChat mini-program sign-in', () => {
     const risky = await h.request('POST', '/api/auth/wechat', { json: { code: 'code-risky' } })
     expect(risky.status).toBe(403)
     expect(risky.json.error.code).toBe('WECHAT_RISKY_USER')
+  })
+
+  it('limits sign-in attempts per IP address', async () => {
+    const ip = randomIp()
+    const statuses: number[] = []
+    for (let i = 0; i <= WECHAT_LOGINS_PER_IP_PER_MINUTE; i++) {
+      statuses.push((await h.request('POST', '/api/auth/wechat', { json: { code: `unknown-${i}` }, ip })).status)
+    }
+    expect(statuses.slice(0, -1).every((s) => s === 400)).toBe(true)
+    expect(statuses.at(-1)).toBe(429)
   })
 
   it('attaches the WeChat-vouched phone, merging with an account that signed in by SMS first', async () => {

@@ -6,6 +6,7 @@ import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
+import { consume } from './rate-limit'
 import { startSession } from './sessions'
 
 function wechatOf(ctx: ServiceCtx) {
@@ -14,8 +15,13 @@ function wechatOf(ctx: ServiceCtx) {
 }
 
 /** Mini-program sign-in: code2Session gives the openid; the first sign-in creates the account. */
+/** Sign-ins per IP per minute: codes are single-use, but each attempt costs a call to WeChat. */
+export const WECHAT_LOGINS_PER_IP_PER_MINUTE = 30
+
 export async function loginWithWeChat(ctx: ServiceCtx, code: string) {
-  const { openid, unionid } = await wechatOf(ctx).code2Session(code)
+  const client = wechatOf(ctx)
+  await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `wechat-login:ip:${ctx.clientIp}`, WECHAT_LOGINS_PER_IP_PER_MINUTE, 60)
+  const { openid, unionid } = await client.code2Session(code)
   const userId = await withTransaction(ctx.db, async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.wechatOpenid, openid))
     if (existing) return existing.id
