@@ -19,6 +19,7 @@ import { ballotRoutes } from './routes/ballots/ballots.routes'
 import { pollRoutes } from './routes/polls/polls.routes'
 import { resultRoutes } from './routes/results/results.routes'
 import { noticeRoutes } from './routes/notices/notices.routes'
+import { feeRoutes } from './routes/disclosure/fees.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -44,6 +45,7 @@ export const apiRoutes: AnyRoute[] = [
   ...ballotRoutes,
   ...resultRoutes,
   ...noticeRoutes,
+  ...feeRoutes,
   ...adminRoutes,
 ]
 

@@ -1,0 +1,64 @@
+import { z } from 'zod'
+
+const phone = z.string().trim().regex(/^[0-9+\-() ]{5,20}$/, { message: '电话号码格式不正确' })
+const isoDate = z.iso.date()
+const fen = z.number().int().min(0).max(10_000_000_000).describe('单位：分')
+
+export const FirmProfileBody = z.object({
+  licenceValidUntil: isoDate.nullable().describe('营业执照有效期至（长期有效为 null）'),
+  projectManager: z.object({ name: z.string().trim().min(1).max(50), phone }),
+  complaintPhone: phone,
+  priceHotline: phone.default('12358').describe('价格举报电话'),
+  serviceGrade: z.string().trim().min(1).max(20).describe('服务等级'),
+  contractors: z.array(z.object({ kind: z.enum(['elevator', 'fire']), name: z.string().trim().min(1).max(100), phone })).max(20),
+})
+
+export const FeeBasis = z.enum(['per_m2_month', 'per_vehicle_month', 'per_household_month', 'per_use', 'other'])
+export const FeeItemBody = z.object({
+  item: z.string().trim().min(1).max(50).describe('收费项目，如“物业服务费（住宅）”'),
+  payer: z.string().trim().min(1).max(50).describe('缴费人，如“业主”'),
+  basis: FeeBasis,
+  rateFen: fen,
+  startsOn: isoDate.describe('执行日期；调整收费须提前一个月公示'),
+  regime: z.enum(['guided', 'market']).describe('政府指导价 / 市场调节价'),
+})
+
+export const ReferencePriceBody = z
+  .object({
+    district: z.string().trim().min(1).max(50),
+    serviceGrade: z.string().trim().min(1).max(20),
+    item: z.string().trim().min(1).max(50),
+    basis: FeeBasis,
+    baseFen: fen,
+    minFen: fen,
+    maxFen: fen,
+    effectiveFrom: isoDate,
+  })
+  .refine((b) => b.minFen <= b.baseFen && b.baseFen <= b.maxFen, { message: '须满足 下限 ≤ 基准价 ≤ 上限', path: ['baseFen'] })
+
+const Reference = z.object({ baseFen: z.number().int(), minFen: z.number().int(), maxFen: z.number().int(), effectiveFrom: z.string() })
+export const FeeLine = z.object({
+  id: z.string(),
+  item: z.string(),
+  payer: z.string(),
+  basis: FeeBasis,
+  rateFen: z.number().int(),
+  startsOn: z.string(),
+  regime: z.enum(['guided', 'market']),
+  postedAt: z.string(),
+  reference: Reference.nullable().describe('政府指导价（基准价与浮动范围）'),
+  aboveRange: z.boolean().describe('高于指导价上限：向业主和业委会提示'),
+})
+export const FeeScheduleReply = z.object({
+  firm: z.object({ id: z.string(), name: z.string(), uscc: z.string() }).nullable(),
+  serviceGrade: z.string().nullable(),
+  inForce: z.array(FeeLine),
+  upcoming: z.array(FeeLine).describe('已公示、尚未执行的调整'),
+  flagged: z.array(FeeLine),
+})
+export const FirmProfileReply = z.object({
+  firm: z.object({ id: z.string(), name: z.string(), uscc: z.string() }),
+  content: FirmProfileBody,
+  postedAt: z.string(),
+  versions: z.number().int(),
+})

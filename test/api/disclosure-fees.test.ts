@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newPhone, setupCommunity, usccFor } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+const profile = {
+  licenceValidUntil: '2030-12-31',
+  projectManager: { name: '赵经理', phone: '13912345678' },
+  complaintPhone: '0833-5551234',
+  serviceGrade: '二级',
+  contractors: [
+    { kind: 'elevator', name: '某电梯维保公司', phone: '0833-5550001' },
+    { kind: 'fire', name: '某消防技术公司', phone: '0833-5550002' },
+  ],
+}
+
+async function firmServing(s: Awaited<ReturnType<typeof setupCommunity>>, seed: number) {
+  const firm = await h.request('POST', '/api/firms', { token: s.admin, json: { name: `物业公司${seed}`, uscc: usccFor(100 + seed) } })
+  const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId
+  await h.request('POST', `/api/communities/${s.community.id}/firm-contracts`, { token: s.admin, json: { firmId, startsOn: '2026-01-01', serviceGrade: '二级' } })
+  const phone = newPhone()
+  await h.request('POST', '/api/role-grants', { token: s.admin, json: { role: 'firm_staff', phone, firmId } })
+  return { firmId, token: (await h.login(phone)).accessToken }
+}
+
+describe('the firm’s standing profile and fee schedule (issue 4, first step)', () => {
+  it('firm staff post the profile; anyone reads the newest; every version is kept', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServing(s, 1)
+    const none = await h.request('GET', `/api/communities/${s.community.id}/firm-profile`)
+    expect(none.status).toBe(404)
+    const put = await h.request('PUT', `/api/communities/${s.community.id}/firm-profile`, { token: firm.token, json: profile })
+    expect(put.status).toBe(200)
+    expect(put.json).toMatchObject({ firm: { id: firm.firmId }, content: { priceHotline: '12358', serviceGrade: '二级' }, versions: 1 })
+    await h.request('PUT', `/api/communities/${s.community.id}/firm-profile`, { token: firm.token, json: { ...profile, complaintPhone: '0833-5559999' } })
+    const pub = await h.request('GET', `/api/communities/${s.community.id}/firm-profile`)
+    expect(pub.json).toMatchObject({ content: { complaintPhone: '0833-5559999' }, versions: 2 })
+    // staff of a firm with no contract here cannot post for this community
+    const other = await setupCommunity(h, { units: 1 })
+    const elsewhere = await firmServing(other, 2)
+    const refused = await h.request('PUT', `/api/communities/${s.community.id}/firm-profile`, { token: elsewhere.token, json: profile })
+    expect(refused.status).toBe(403)
+    const bad = await h.request('PUT', `/api/communities/${s.community.id}/firm-profile`, { token: firm.token, json: { ...profile, complaintPhone: 'call me' } })
+    expect(bad.status).toBe(400)
+  })
+
+  it('fees in fen against the guided price: a change needs a month’s notice; above the range is flagged', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServing(s, 3)
+    await h.request('PUT', `/api/communities/${s.community.id}/firm-profile`, { token: firm.token, json: profile })
+    const fee = { item: '物业服务费（住宅）', payer: '业主', basis: 'per_m2_month', rateFen: 180, startsOn: '2026-01-01', regime: 'guided' }
+    expect((await h.request('POST', `/api/communities/${s.community.id}/fee-items`, { token: firm.token, json: fee })).status).toBe(201)
+    // the fake clock says 2026-11-20: the earliest a change may apply is 2026-12-20
+    const early = await h.request('POST', `/api/communities/${s.community.id}/fee-items`, { token: firm.token, json: { ...fee, rateFen: 260, startsOn: '2026-12-19' } })
+    expect(early.status).toBe(400)
+    expect(early.json.error.details.issues[0]).toMatchObject({ code: 'notice_too_short', message: expect.stringContaining('2026-12-20') })
+    expect((await h.request('POST', `/api/communities/${s.community.id}/fee-items`, { token: firm.token, json: { ...fee, rateFen: 260, startsOn: '2026-12-20' } })).status).toBe(201)
+    const decimal = await h.request('POST', `/api/communities/${s.community.id}/fee-items`, { token: firm.token, json: { ...fee, item: '车位费', rateFen: 1.5 } })
+    expect(decimal.status).toBe(400)
+
+    // community staff of the district publish the guided price for grade 二级
+    const staffPhone = newPhone()
+    const c = s.community as { district: string; street: string; residentsCommittee: string }
+    await h.request('POST', '/api/role-grants', { token: s.admin, json: { role: 'community_staff', phone: staffPhone, district: c.district, street: c.street } })
+    const staff = (await h.login(staffPhone)).accessToken
+    const ref = { district: c.district, serviceGrade: '二级', item: '物业服务费（住宅）', basis: 'per_m2_month', baseFen: 200, minFen: 160, maxFen: 240, effectiveFrom: '2025-01-01' }
+    expect((await h.request('POST', '/api/reference-prices', { token: firm.token, json: ref })).status).toBe(403)
+    expect((await h.request('POST', '/api/reference-prices', { token: staff, json: { ...ref, minFen: 250 } })).status).toBe(400)
+    expect((await h.request('POST', '/api/reference-prices', { token: staff, json: ref })).status).toBe(201)
+
+    const schedule = await h.request('GET', `/api/communities/${s.community.id}/fees`)
+    expect(schedule.status).toBe(200)
+    expect(schedule.json.inForce).toEqual([expect.objectContaining({ rateFen: 180, aboveRange: false, reference: expect.objectContaining({ maxFen: 240 }) })])
+    expect(schedule.json.upcoming).toEqual([expect.objectContaining({ rateFen: 260, startsOn: '2026-12-20', aboveRange: true })])
+    expect(schedule.json.flagged.map((l: { rateFen: number }) => l.rateFen)).toEqual([260])
+  })
+})
