@@ -52,6 +52,9 @@ export const ErrorCodes = {
   PROXY_NOT_ACTIVE: { status: 409, message: '该委托已使用或已撤销' },
   RECEIPT_NOT_FOUND: { status: 404, message: '找不到该投票回执' },
   RESULT_NOT_PUBLISHED: { status: 409, message: '表决结果尚未公布' },
+  // disclosure
+  STATEMENT_INVALID: { status: 422, message: '报表存在错误，未发布' },
+  STATEMENT_EXISTS: { status: 409, message: '该期报表已发布；如需更正，请发布更正版本并说明理由' },
   // generic
   RESOURCE_STATE: { status: 409, message: '当前状态下不能执行此操作' },
   SERVICE_UNAVAILABLE: { status: 503, message: '服务暂时不可用' },

@@ -20,6 +20,7 @@ import { pollRoutes } from './routes/polls/polls.routes'
 import { resultRoutes } from './routes/results/results.routes'
 import { noticeRoutes } from './routes/notices/notices.routes'
 import { feeRoutes } from './routes/disclosure/fees.routes'
+import { statementRoutes } from './routes/disclosure/statements.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -46,6 +47,7 @@ export const apiRoutes: AnyRoute[] = [
   ...resultRoutes,
   ...noticeRoutes,
   ...feeRoutes,
+  ...statementRoutes,
   ...adminRoutes,
 ]
 

@@ -1,4 +1,4 @@
-import { bigint, bigserial, date, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { communities, firms } from './community'
 import { users } from './identity'
 
@@ -73,3 +73,49 @@ export const referencePrices = pgTable(
   },
   (t) => [uniqueIndex('reference_prices_uq').on(t.district, t.serviceGrade, t.item, t.effectiveFrom)],
 )
+
+/**
+ * A published periodic statement (disclosure.md "Periodic statements"). Immutable once published:
+ * a correction is a new version naming the one it replaces and why. `contentHash` is the SHA-256 of
+ * the canonical content, what notices and receipts point at.
+ */
+export const statements = pgTable(
+  'statements',
+  {
+    id: text('id').primaryKey(),
+    communityId: text('community_id').notNull().references(() => communities.id),
+    kind: text('kind', { enum: ['service_fee', 'public_revenue', 'maintenance_fund', 'shared_utility', 'elevator', 'committee_funds'] }).notNull(),
+    /** e.g. 2026Q3 */
+    period: text('period').notNull(),
+    discloser: text('discloser', { enum: ['firm', 'committee'] }).notNull(),
+    firmId: text('firm_id').references(() => firms.id),
+    version: integer('version').notNull(),
+    replacesId: text('replaces_id'),
+    correctionReason: text('correction_reason'),
+    content: jsonb('content').$type<StatementContent>().notNull(),
+    openingFen: bigint('opening_fen', { mode: 'number' }).notNull(),
+    closingFen: bigint('closing_fen', { mode: 'number' }).notNull(),
+    contentHash: text('content_hash').notNull(),
+    publishedBy: text('published_by').notNull().references(() => users.id),
+    publishedAt: ts('published_at').notNull(),
+  },
+  (t) => [uniqueIndex('statements_version_uq').on(t.communityId, t.kind, t.period, t.version), index('statements_community_idx').on(t.communityId, t.kind, t.period)],
+)
+
+export interface StatementLine {
+  direction: 'income' | 'expense' | 'allocation'
+  category: string
+  amountFen: number
+  note?: string
+  /** public revenue: one of the six permitted uses of the net */
+  use?: string
+  /** maintenance fund: what authorised the use */
+  authorisedBy?: { pollId: string }
+}
+
+export interface StatementContent {
+  openingFen: number
+  lines: StatementLine[]
+  totals: { incomeFen: number; expenseFen: number }
+  closingFen: number
+}

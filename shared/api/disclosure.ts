@@ -62,3 +62,44 @@ export const FirmProfileReply = z.object({
   postedAt: z.string(),
   versions: z.number().int(),
 })
+
+export const StatementLineBody = z.object({
+  direction: z.enum(['income', 'expense', 'allocation']),
+  category: z.string().trim().min(1).max(50),
+  amountFen: z.number().int().min(0).max(100_000_000_000),
+  note: z.string().trim().max(200).optional(),
+  use: z.string().max(40).optional().describe('公共收益分配用途（六类之一）'),
+  authorisedBy: z.object({ pollId: z.string().min(1).max(40) }).optional().describe('维修资金：批准该笔使用的表决'),
+})
+export const StatementBody = z.object({
+  kind: z.enum(['service_fee', 'public_revenue', 'maintenance_fund', 'shared_utility', 'elevator', 'committee_funds']),
+  period: z.string().regex(/^\d{4}Q[1-4]$/, { message: '期间格式为 2026Q3' }),
+  content: z.object({
+    openingFen: z.number().int().min(-100_000_000_000).max(100_000_000_000),
+    lines: z.array(StatementLineBody).min(1).max(2000),
+    totals: z.object({ incomeFen: z.number().int().min(0), expenseFen: z.number().int().min(0) }),
+    closingFen: z.number().int().min(-100_000_000_000).max(100_000_000_000),
+  }),
+  replacesId: z.string().max(40).optional().describe('更正时：被更正的版本'),
+  correctionReason: z.string().trim().min(5).max(500).optional(),
+})
+export const StatementReply = z.object({
+  id: z.string(),
+  kind: z.string(),
+  period: z.string(),
+  discloser: z.enum(['firm', 'committee']),
+  version: z.number().int(),
+  replacesId: z.string().nullable(),
+  correctionReason: z.string().nullable(),
+  content: StatementBody.shape.content,
+  contentHash: z.string(),
+  publishedAt: z.string(),
+})
+export const StatementDetailReply = StatementReply.extend({
+  versions: z.array(z.object({ id: z.string(), version: z.number().int(), publishedAt: z.string(), correctionReason: z.string().nullable() })),
+  diff: z
+    .object({ fromVersion: z.number().int(), changed: z.array(z.object({ line: z.number().int(), before: StatementLineBody.nullable(), after: StatementLineBody.nullable() })), closingFen: z.object({ before: z.number().int(), after: z.number().int() }) })
+    .nullable()
+    .describe('与上一版本的差异'),
+})
+export const OverdueReply = z.object({ overdue: z.array(z.object({ kind: z.string(), period: z.string(), deadline: z.string() })) })

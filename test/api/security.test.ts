@@ -73,6 +73,12 @@ beforeAll(async () => {
   const firmPhone = newPhone()
   await h.request('POST', '/api/role-grants', { token: admin, json: { role: 'firm_staff', phone: firmPhone, firmId } })
   inA.firm_staff = (await h.login(firmPhone)).accessToken
+  const statement = await h.request('POST', `/api/communities/${a.community.id}/statements`, {
+    token: inA.firm_staff,
+    json: { kind: 'service_fee', period: '2026Q1', content: { openingFen: 0, lines: [{ direction: 'income', category: '物业费', amountFen: 100 }], totals: { incomeFen: 100, expenseFen: 0 }, closingFen: 100 } },
+  })
+  expect(statement.status).toBe(201)
+  fill.sid = statement.json.id
   const staffPhone = newPhone()
   const c = a.community as { district: string; street: string; residentsCommittee: string }
   await h.request('POST', '/api/role-grants', { token: admin, json: { role: 'community_staff', phone: staffPhone, district: c.district, street: c.street, residentsCommittee: c.residentsCommittee } })

@@ -3,15 +3,23 @@ import { SpreadsheetError } from './errors'
 
 const DEFAULT_MAX_UNCOMPRESSED = 100 * 1024 * 1024
 const DEFAULT_MAX_CELLS = 5_000_000
+// Excel's sheet size. The reader returns dense rows, so a reference past these (r="2000000000")
+// would have a file of a few hundred bytes fill memory with empty rows or cells.
+const MAX_ROWS = 1_048_576
+const MAX_COLUMNS = 16_384
 
 const utf8 = new TextDecoder('utf-8')
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
 function unescapeXml(s: string): string {
   if (!s.includes('&')) return s
-  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) =>
-    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : ENTITIES[e]!,
-  )
+  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) => {
+    if (e[0] !== '#') return ENTITIES[e]!
+    const cp = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)
+    // a reference past U+10FFFF is malformed XML (and a RangeError from fromCodePoint, i.e. a 500)
+    if (!(cp <= 0x10ffff)) throw new SpreadsheetError('unreadable', '文件不是有效的 XLSX 文件（字符引用无效）')
+    return String.fromCodePoint(cp)
+  })
 }
 function escapeXml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;')).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
@@ -79,7 +87,7 @@ export function readXlsx(bytes: Uint8Array, opts: { maxCells?: number; maxUncomp
   }
   const shared: string[] = []
   if (files['xl/sharedStrings.xml']) {
-    for (const m of utf8.decode(files['xl/sharedStrings.xml']).matchAll(/<si\b[^>]*>([\s\S]*?)<\/si>|<si\b[^>]*\/>/g)) shared.push(textOf(m[1] ?? ''))
+    for (const m of utf8.decode(files['xl/sharedStrings.xml']).matchAll(/<si\b[^>]*?(?:\/>|>([\s\S]*?)<\/si>)/g)) shared.push(textOf(m[1] ?? ''))
   }
   const maxCells = opts.maxCells ?? DEFAULT_MAX_CELLS
   let cells = 0
@@ -95,14 +103,21 @@ export function readXlsx(bytes: Uint8Array, opts: { maxCells?: number; maxUncomp
     for (const r of utf8.decode(data).matchAll(/<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g)) {
       const rAttr = attr(r[1]!, 'r')
       const rowIndex = rAttr ? parseInt(rAttr, 10) - 1 : nextRow
+      if (!(rowIndex >= 0 && rowIndex < MAX_ROWS)) throw new SpreadsheetError('unreadable', '表格行号无效')
       nextRow = rowIndex + 1
+      // empty rows filled in before this one count against the budget like cells
+      cells += Math.max(0, rowIndex - rows.length)
+      if (cells > maxCells) throw new SpreadsheetError('too_large', '表格单元格过多')
       const row: string[] = []
       let nextCol = 0
       for (const c of (r[2] ?? '').matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-        if (++cells > maxCells) throw new SpreadsheetError('too_large', '表格单元格过多')
         const cAttrs = c[1]!
         const ref = attr(cAttrs, 'r')
         const col = ref ? columnIndex(ref) : nextCol
+        if (!(col >= 0 && col < MAX_COLUMNS)) throw new SpreadsheetError('unreadable', '表格列号无效')
+        // so do the empty cells filled in before this one
+        cells += 1 + Math.max(0, col - row.length)
+        if (cells > maxCells) throw new SpreadsheetError('too_large', '表格单元格过多')
         nextCol = col + 1
         const inner = c[2] ?? ''
         const type = attr(cAttrs, 't')

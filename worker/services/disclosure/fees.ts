@@ -19,7 +19,7 @@ function addMonthsToDate(isoDate: string, months: number): string {
 }
 
 /** The firm the caller acts for here: one of theirs with a service contract in force in this community. */
-async function callerFirm(ctx: ServiceCtx, communityId: string): Promise<string> {
+export async function callerFirm(ctx: ServiceCtx, communityId: string): Promise<string> {
   const actor = actorOf(ctx)
   const today = shanghaiDate(ctx.clock.now())
   const [row] = await ctx.db
@@ -41,10 +41,10 @@ async function callerFirm(ctx: ServiceCtx, communityId: string): Promise<string>
 }
 
 /** The firm serving the community today (the latest contract in force), if any. */
-async function servingFirm(ctx: ServiceCtx, communityId: string) {
+export async function servingFirm(ctx: ServiceCtx, communityId: string) {
   const today = shanghaiDate(ctx.clock.now())
   const [row] = await ctx.db
-    .select({ id: firms.id, name: firms.name, uscc: firms.uscc, serviceGrade: firmContracts.serviceGrade })
+    .select({ id: firms.id, name: firms.name, uscc: firms.uscc, serviceGrade: firmContracts.serviceGrade, startsOn: firmContracts.startsOn })
     .from(firmContracts)
     .innerJoin(firms, eq(firms.id, firmContracts.firmId))
     .where(and(eq(firmContracts.communityId, communityId), lte(firmContracts.startsOn, today), or(isNull(firmContracts.endsOn), gte(firmContracts.endsOn, today))))

@@ -1,0 +1,104 @@
+/**
+ * Periodic statements (disclosure.md): which kinds, who discloses them, their periods and
+ * deadlines, and the arithmetic every statement obeys. Pure: the server checks uploads with it,
+ * and the mini-program can check a draft before sending it. Money is integer fen.
+ */
+export const STATEMENT_KINDS = {
+  service_fee: { label: '物业服务费收支', disclosers: ['firm'] },
+  public_revenue: { label: '公共收益收支', disclosers: ['firm', 'committee'] },
+  maintenance_fund: { label: '专项维修资金使用', disclosers: ['committee', 'firm'] },
+  shared_utility: { label: '公共水电分摊', disclosers: ['firm'] },
+  elevator: { label: '电梯维保支出', disclosers: ['firm'] },
+  committee_funds: { label: '业委会工作经费', disclosers: ['committee'] },
+} as const satisfies Record<string, { label: string; disclosers: readonly ('firm' | 'committee')[] }>
+export type StatementKind = keyof typeof STATEMENT_KINDS
+export const STATEMENT_KIND_KEYS = Object.keys(STATEMENT_KINDS) as StatementKind[]
+
+/** 民法典 第282条 and the local public-revenue rules: the net goes only to these six uses. */
+export const PUBLIC_REVENUE_USES = {
+  fund_topup: '补充专项维修资金',
+  repairs: '共用部位、共用设施设备维修',
+  assembly_costs: '业主大会、业主委员会工作经费',
+  fee_utility_topup: '弥补物业服务费、公共水电费',
+  audit_legal_tender: '审计、法律、招标等费用',
+  assembly_decided: '业主大会决定的其他用途',
+} as const
+export type PublicRevenueUse = keyof typeof PUBLIC_REVENUE_USES
+
+export interface StatementLineInput {
+  direction: 'income' | 'expense' | 'allocation'
+  category: string
+  amountFen: number
+  use?: string
+  authorisedBy?: { pollId: string }
+}
+export interface StatementContentInput {
+  openingFen: number
+  lines: StatementLineInput[]
+  totals: { incomeFen: number; expenseFen: number }
+  closingFen: number
+}
+export interface StatementProblem {
+  /** 1-based line number, or null for the statement as a whole */
+  line: number | null
+  field: string
+  code: string
+  message: string
+}
+
+/** "2026Q3" → its dates, its deadline (end of the first month after, disclosure.md) and the period before. */
+export function quarter(period: string): { start: string; end: string; deadline: string; previous: string } | null {
+  const m = /^(\d{4})Q([1-4])$/.exec(period)
+  if (!m) return null
+  const y = Number(m[1])
+  const q = Number(m[2])
+  const pad = (n: number) => String(n).padStart(2, '0')
+  const startMonth = (q - 1) * 3 + 1
+  const endMonth = startMonth + 2
+  const lastDay = (yy: number, mm: number) => new Date(Date.UTC(yy, mm, 0)).getUTCDate()
+  const nextY = q === 4 ? y + 1 : y
+  const nextM = q === 4 ? 1 : endMonth + 1
+  return {
+    start: `${y}-${pad(startMonth)}-01`,
+    end: `${y}-${pad(endMonth)}-${pad(lastDay(y, endMonth))}`,
+    deadline: `${nextY}-${pad(nextM)}-${pad(lastDay(nextY, nextM))}`,
+    previous: q === 1 ? `${y - 1}Q4` : `${y}Q${q - 1}`,
+  }
+}
+
+/** The quarter a date (YYYY-MM-DD) falls in. */
+export const quarterOfDate = (d: string) => `${d.slice(0, 4)}Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
+
+/**
+ * The arithmetic of one statement: lines add up to the totals they claim; opening + income −
+ * expense = closing; public-revenue allocations go only to the six uses and never exceed the net;
+ * every maintenance-fund use names what authorised it. Every problem is reported.
+ */
+export function checkStatement(kind: StatementKind, c: StatementContentInput): StatementProblem[] {
+  const problems: StatementProblem[] = []
+  const add = (line: number | null, field: string, code: string, message: string) => problems.push({ line, field, code, message })
+  const of = (d: StatementLineInput['direction']) => c.lines.filter((l) => l.direction === d).map((l) => l.amountFen)
+  const income = sum(of('income'))
+  const expense = sum(of('expense'))
+  if (income !== c.totals.incomeFen) add(null, 'totals.incomeFen', 'income_total_mismatch', `收入合计应为各收入行之和 ${income} 分，申报为 ${c.totals.incomeFen} 分`)
+  if (expense !== c.totals.expenseFen) add(null, 'totals.expenseFen', 'expense_total_mismatch', `支出合计应为各支出行之和 ${expense} 分，申报为 ${c.totals.expenseFen} 分`)
+  if (c.openingFen + c.totals.incomeFen - c.totals.expenseFen !== c.closingFen) {
+    add(null, 'closingFen', 'balance_mismatch', `期初 ${c.openingFen} + 收入 ${c.totals.incomeFen} − 支出 ${c.totals.expenseFen} 应等于期末，申报期末为 ${c.closingFen} 分`)
+  }
+  c.lines.forEach((l, i) => {
+    const n = i + 1
+    if (l.direction === 'allocation') {
+      if (kind !== 'public_revenue') add(n, 'direction', 'allocation_not_allowed', `第${n}行 只有公共收益报表可以列出收益分配`)
+      else if (!l.use || !(l.use in PUBLIC_REVENUE_USES)) add(n, 'use', 'use_not_permitted', `第${n}行 公共收益只能用于六类规定用途`)
+    }
+    if (kind === 'maintenance_fund' && l.direction === 'expense' && !l.authorisedBy) add(n, 'authorisedBy', 'use_unauthorised', `第${n}行 维修资金的每一笔使用都须注明批准它的表决`)
+  })
+  if (kind === 'public_revenue') {
+    const net = income - expense
+    const allocated = sum(of('allocation'))
+    if (allocated > net) add(null, 'lines', 'over_allocated', `分配合计 ${allocated} 分超过公共收益净额 ${net} 分`)
+  }
+  return problems
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { checkStatement, quarter, quarterOfDate } from '../../shared/statements'
+
+describe('statement periods', () => {
+  it('quarters, their deadlines (end of the first month after) and the period before', () => {
+    expect(quarter('2026Q1')).toEqual({ start: '2026-01-01', end: '2026-03-31', deadline: '2026-04-30', previous: '2025Q4' })
+    expect(quarter('2026Q4')).toEqual({ start: '2026-10-01', end: '2026-12-31', deadline: '2027-01-31', previous: '2026Q3' })
+    expect(quarter('2024Q3')!.deadline).toBe('2024-10-31')
+    expect(quarter('2026Q5')).toBeNull()
+    expect(quarter('26Q1')).toBeNull()
+    expect(quarterOfDate('2026-11-20')).toBe('2026Q4')
+    expect(quarterOfDate('2026-03-31')).toBe('2026Q1')
+  })
+})
+
+describe('statement arithmetic', () => {
+  const ok = { openingFen: 100, lines: [{ direction: 'income' as const, category: 'a', amountFen: 50 }, { direction: 'expense' as const, category: 'b', amountFen: 30 }], totals: { incomeFen: 50, expenseFen: 30 }, closingFen: 120 }
+  it('accepts a statement that adds up, to the fen', () => {
+    expect(checkStatement('service_fee', ok)).toEqual([])
+  })
+  it('refuses a one-fen difference anywhere', () => {
+    expect(checkStatement('service_fee', { ...ok, closingFen: 121 }).map((p) => p.code)).toEqual(['balance_mismatch'])
+    expect(checkStatement('service_fee', { ...ok, totals: { incomeFen: 50, expenseFen: 31 }, closingFen: 119 }).map((p) => p.code)).toEqual(['expense_total_mismatch'])
+  })
+  it('allocations belong to public revenue only, to the six uses, within the net', () => {
+    const alloc = (use: string, amountFen: number) => ({ ...ok, lines: [...ok.lines, { direction: 'allocation' as const, category: 'c', amountFen, use }] })
+    expect(checkStatement('public_revenue', alloc('repairs', 20))).toEqual([])
+    expect(checkStatement('public_revenue', alloc('repairs', 21)).map((p) => p.code)).toEqual(['over_allocated'])
+    expect(checkStatement('public_revenue', alloc('dinner', 1)).map((p) => [p.code, p.line])).toEqual([['use_not_permitted', 3]])
+    expect(checkStatement('service_fee', alloc('repairs', 1)).map((p) => p.code)).toEqual(['allocation_not_allowed'])
+  })
+  it('every maintenance-fund use names its decision', () => {
+    expect(checkStatement('maintenance_fund', ok).map((p) => [p.code, p.line])).toEqual([['use_unauthorised', 2]])
+    const withDecision = { ...ok, lines: [ok.lines[0]!, { ...ok.lines[1]!, authorisedBy: { pollId: 'p1' } }] }
+    expect(checkStatement('maintenance_fund', withDecision)).toEqual([])
+  })
+})

@@ -1,0 +1,172 @@
+import { and, desc, eq, inArray } from 'drizzle-orm'
+import { nanoid } from 'nanoid'
+import type { z } from 'zod'
+import type { StatementBody } from '../../../shared/api/disclosure'
+import { checkStatement, quarter, quarterOfDate, STATEMENT_KINDS, type StatementProblem } from '../../../shared/statements'
+import { shanghaiDate } from '../../../shared/time'
+import { pollResults, polls, statements } from '../../../drizzle/schema'
+import { withTransaction } from '../../db/tx'
+import { sha256Hex } from '../../lib/crypto'
+import { AppError } from '../../lib/errors'
+import { canonicalJson } from '../../lib/signing'
+import type { Role } from '../../env'
+import { recordAudit } from '../audit'
+import { actorOf, type ServiceCtx } from '../context'
+import { callerFirm, servingFirm } from './fees'
+
+type Row = typeof statements.$inferSelect
+
+const present = (s: Row) => ({
+  id: s.id,
+  kind: s.kind,
+  period: s.period,
+  discloser: s.discloser,
+  version: s.version,
+  replacesId: s.replacesId,
+  correctionReason: s.correctionReason,
+  content: s.content,
+  contentHash: s.contentHash,
+  publishedAt: s.publishedAt.toISOString(),
+})
+
+const reject = (problems: StatementProblem[]): never => {
+  throw new AppError('STATEMENT_INVALID', { errors: problems })
+}
+
+/**
+ * Publishes a statement: the arithmetic (shared/statements.ts), the roll-forward from the previous
+ * period, the decision behind each maintenance-fund use (a passed `fund_use` poll of this
+ * community), then an immutable, hashed version. A second statement for a period is a correction.
+ */
+export async function publishStatement(ctx: ServiceCtx, communityId: string, roles: ReadonlySet<Role>, input: z.infer<typeof StatementBody>) {
+  const actor = actorOf(ctx)
+  const allowed = STATEMENT_KINDS[input.kind].disclosers as readonly string[]
+  const discloser = roles.has('firm_staff') && allowed.includes('firm') ? 'firm' : roles.has('committee') && allowed.includes('committee') ? 'committee' : null
+  if (!discloser) throw new AppError('FORBIDDEN', { reason: 'not_a_discloser_of_this_kind', disclosers: allowed })
+  const firmId = discloser === 'firm' ? await callerFirm(ctx, communityId) : null
+  const q = quarter(input.period)!
+  if (q.start > shanghaiDate(ctx.clock.now())) reject([{ line: null, field: 'period', code: 'future_period', message: '不能发布尚未开始的期间的报表' }])
+  const problems = checkStatement(input.kind, input.content)
+  return withTransaction(ctx.db, async (tx) => {
+    const latestOf = async (period: string) =>
+      (await tx.select().from(statements).where(and(eq(statements.communityId, communityId), eq(statements.kind, input.kind), eq(statements.period, period))).orderBy(desc(statements.version)).limit(1))[0]
+    const previous = await latestOf(q.previous)
+    if (previous && previous.closingFen !== input.content.openingFen) {
+      problems.push({ line: null, field: 'openingFen', code: 'opening_mismatch', message: `期初余额应等于上期（${q.previous}）期末余额 ${previous.closingFen} 分` })
+    }
+    if (input.kind === 'maintenance_fund') {
+      const ids = [...new Set(input.content.lines.flatMap((l) => (l.authorisedBy ? [l.authorisedBy.pollId] : [])))]
+      const passed = ids.length
+        ? await tx
+            .select({ id: polls.id, document: pollResults.document })
+            .from(polls)
+            .innerJoin(pollResults, eq(pollResults.pollId, polls.id))
+            .where(and(inArray(polls.id, ids), eq(polls.communityId, communityId), eq(polls.matter, 'fund_use'), eq(polls.status, 'closed')))
+        : []
+      const ok = new Set(passed.filter((p) => (p.document as { outcome?: string }).outcome === 'passed').map((p) => p.id))
+      input.content.lines.forEach((l, i) => {
+        if (l.authorisedBy && !ok.has(l.authorisedBy.pollId)) {
+          problems.push({ line: i + 1, field: 'authorisedBy', code: 'decision_not_passed', message: `第${i + 1}行 所引用的表决不是本小区已通过的维修资金使用表决` })
+        }
+      })
+    }
+    if (problems.length) reject(problems)
+    const current = await latestOf(input.period)
+    if (current) {
+      if (input.replacesId !== current.id || !input.correctionReason) throw new AppError('STATEMENT_EXISTS', { currentId: current.id, version: current.version })
+    } else if (input.replacesId) throw new AppError('NOT_FOUND', { reason: 'nothing_to_replace' })
+    const contentHash = await sha256Hex(canonicalJson({ kind: input.kind, period: input.period, communityId, content: input.content }))
+    const [s] = await tx
+      .insert(statements)
+      .values({
+        id: nanoid(),
+        communityId,
+        kind: input.kind,
+        period: input.period,
+        discloser,
+        firmId,
+        version: (current?.version ?? 0) + 1,
+        replacesId: current?.id ?? null,
+        correctionReason: current ? input.correctionReason! : null,
+        content: input.content,
+        openingFen: input.content.openingFen,
+        closingFen: input.content.closingFen,
+        contentHash,
+        publishedBy: actor.userId,
+        publishedAt: ctx.clock.now(),
+      })
+      .returning()
+    await recordAudit(tx, ctx, {
+      communityId,
+      action: current ? 'statement.corrected' : 'statement.published',
+      subjectType: 'statement',
+      subjectId: s!.id,
+      details: { kind: input.kind, period: input.period, version: s!.version, contentHash },
+    })
+    return present(s!)
+  })
+}
+
+export async function statementCommunity(ctx: Pick<ServiceCtx, 'db'>, id: string) {
+  const [s] = await ctx.db.select({ communityId: statements.communityId }).from(statements).where(eq(statements.id, id))
+  return s?.communityId ?? null
+}
+
+/** One statement with every version of its period and what changed from the version before. */
+export async function statementDetail(ctx: ServiceCtx, id: string) {
+  const [s] = await ctx.db.select().from(statements).where(eq(statements.id, id))
+  if (!s) throw new AppError('NOT_FOUND')
+  const versions = await ctx.db
+    .select()
+    .from(statements)
+    .where(and(eq(statements.communityId, s.communityId), eq(statements.kind, s.kind), eq(statements.period, s.period)))
+    .orderBy(statements.version)
+  const before = versions.find((v) => v.version === s.version - 1)
+  let diff = null
+  if (before) {
+    const n = Math.max(before.content.lines.length, s.content.lines.length)
+    const changed = []
+    for (let i = 0; i < n; i++) {
+      const a = before.content.lines[i] ?? null
+      const b = s.content.lines[i] ?? null
+      if (JSON.stringify(a) !== JSON.stringify(b)) changed.push({ line: i + 1, before: a, after: b })
+    }
+    diff = { fromVersion: before.version, changed, closingFen: { before: before.closingFen, after: s.closingFen } }
+  }
+  return {
+    ...present(s),
+    versions: versions.map((v) => ({ id: v.id, version: v.version, publishedAt: v.publishedAt.toISOString(), correctionReason: v.correctionReason })),
+    diff,
+  }
+}
+
+export async function listStatements(ctx: ServiceCtx, communityId: string) {
+  const rows = await ctx.db.select().from(statements).where(eq(statements.communityId, communityId)).orderBy(desc(statements.period), statements.kind, desc(statements.version))
+  const latest = new Map<string, Row>()
+  for (const r of rows) if (!latest.has(`${r.kind}:${r.period}`)) latest.set(`${r.kind}:${r.period}`, r)
+  return [...latest.values()].map(present)
+}
+
+/** Kinds a serving firm owes every quarter; a missing one past its deadline is overdue. */
+export const QUARTERLY_FIRM_KINDS = ['service_fee', 'public_revenue'] as const
+const LOOKBACK_QUARTERS = 8
+
+/**
+ * Overdue statements: for each quarter since the serving firm's contract began (at most the last
+ * eight), each kind the firm owes quarterly with no statement once the deadline has passed.
+ */
+export async function overdueStatements(ctx: ServiceCtx, communityId: string) {
+  const firm = await servingFirm(ctx, communityId)
+  if (!firm) return []
+  const today = shanghaiDate(ctx.clock.now())
+  const published = new Set((await listStatements(ctx, communityId)).map((s) => `${s.kind}:${s.period}`))
+  const out: { kind: string; period: string; deadline: string }[] = []
+  let period = quarter(quarterOfDate(today))!.previous
+  for (let i = 0; i < LOOKBACK_QUARTERS; i++) {
+    const q = quarter(period)!
+    if (q.end < firm.startsOn) break
+    if (q.deadline < today) for (const kind of QUARTERLY_FIRM_KINDS) if (!published.has(`${kind}:${period}`)) out.push({ kind, period, deadline: q.deadline })
+    period = q.previous
+  }
+  return out
+}
