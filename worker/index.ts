@@ -8,28 +8,35 @@ import { parseConfig, type Config } from './config'
 import type { Db } from './db/types'
 import { VERSION } from './routes/health/health.routes'
 import { buildServices } from './services-factory'
+import { createMiniProgramClient } from './wechat/miniprogram'
 
 interface WorkerEnv extends Record<string, unknown> {
   HYPERDRIVE?: { connectionString: string }
 }
 
 // Configuration is parsed once per isolate (the env object is the same for its lifetime).
-let cached: { env: object; config: Config } | null = null
-function configOf(env: WorkerEnv): Config {
+// The WeChat client lives as long as the isolate too, so its access-token cache does.
+let cached: { env: object; config: Config; wechat: ReturnType<typeof createMiniProgramClient> | null } | null = null
+function isolateState(env: WorkerEnv) {
   if (cached?.env !== env) {
     const connection = env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL
-    cached = { env, config: parseConfig({ ...env, DATABASE_URL: connection }) }
+    const config = parseConfig({ ...env, DATABASE_URL: connection })
+    const wechat =
+      config.WECHAT_APPID && config.WECHAT_SECRET
+        ? createMiniProgramClient({ baseUrl: config.WECHAT_API_BASE, appId: config.WECHAT_APPID, secret: config.WECHAT_SECRET })
+        : null
+    cached = { env, config, wechat }
   }
-  return cached.config
+  return cached
 }
 
 const app = createApp({
   version: VERSION,
   services: (env) => {
-    const config = configOf(env as WorkerEnv)
+    const { config, wechat } = isolateState(env as WorkerEnv)
     if (!config.DATABASE_URL) throw new Error('DATABASE_URL (or a HYPERDRIVE binding) is required in a Worker')
     const sql = postgres(config.DATABASE_URL, { max: 1, fetch_types: false, onnotice: () => {} })
-    return buildServices(config, drizzle(sql, { schema }) as unknown as Db)
+    return buildServices(config, drizzle(sql, { schema }) as unknown as Db, { wechat })
   },
   clientIp: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
 })

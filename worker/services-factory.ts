@@ -10,7 +10,7 @@ import { createMiniProgramClient } from './wechat/miniprogram'
 export const systemClock: Clock = { now: () => new Date() }
 
 /** Builds the per-request services from configuration; entries and tests all come through here. */
-export function buildServices(config: Config, db: Db, opts: { clock?: Clock; fetch?: typeof fetch } = {}): Services {
+export function buildServices(config: Config, db: Db, opts: { clock?: Clock; fetch?: typeof fetch; wechat?: Services['wechat'] } = {}): Services {
   const clock = opts.clock ?? systemClock
   const sms =
     config.SMS_PROVIDER === 'aliyun'
@@ -30,7 +30,9 @@ export function buildServices(config: Config, db: Db, opts: { clock?: Clock; fet
           log: config.APP_ENV === 'test' ? () => {} : (line) => logLine({ level: 'info', devSms: line }),
         })
   const wechat =
-    config.WECHAT_APPID && config.WECHAT_SECRET
+    opts.wechat !== undefined
+      ? opts.wechat
+      : config.WECHAT_APPID && config.WECHAT_SECRET
       ? createMiniProgramClient({ baseUrl: config.WECHAT_API_BASE, appId: config.WECHAT_APPID, secret: config.WECHAT_SECRET, fetch: opts.fetch })
       : null
   return { config, db, clock, sms, wechat }

@@ -11,6 +11,8 @@ export interface AliyunSmsOptions {
   fetch?: typeof fetch
   now?: () => Date
   nonce?: () => string
+  /** give up after this long (default 5 s) */
+  timeoutMs?: number
 }
 
 /** ISO 8601 UTC without milliseconds, as the POP API wants it: 2026-11-22T12:00:00Z */
@@ -45,7 +47,7 @@ export function createAliyunSmsSender(opts: AliyunSmsOptions): SmsSender {
       const url = `${opts.endpoint.replace(/\/$/, '')}/?${canonicalQuery({ ...params, Signature })}`
       let body: { Code?: string; Message?: string }
       try {
-        const res = await doFetch(url, { method: 'GET' })
+        const res = await doFetch(url, { method: 'GET', signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) })
         body = (await res.json()) as { Code?: string }
       } catch {
         throw new AppError('SMS_UNAVAILABLE', { provider: 'aliyun', reason: 'network' })

@@ -9,6 +9,8 @@ export interface MiniProgramOptions {
   now?: () => number
   /** pause before retrying a busy (-1) answer */
   retryDelayMs?: number
+  /** give up on a call after this long (default 5 s): a hung provider must not hold the request */
+  timeoutMs?: number
 }
 
 interface WeChatError {
@@ -36,7 +38,7 @@ export function createMiniProgramClient(opts: MiniProgramOptions) {
   async function call<T extends WeChatError>(path: string, init?: RequestInit): Promise<T> {
     let res: Response
     try {
-      res = await doFetch(`${base}${path}`, init)
+      res = await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) })
     } catch {
       throw new AppError('WECHAT_UNAVAILABLE', { reason: 'network' })
     }
