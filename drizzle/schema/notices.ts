@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { communities } from './community'
 import { users } from './identity'
 import { polls } from './polls'
@@ -18,6 +18,8 @@ export const notices = pgTable(
     kind: text('kind', { enum: ['general', 'poll_announcement', 'result', 'disclosure', 'fee_change', 'enforcement_contacts'] }).notNull(),
     title: text('title').notNull(),
     body: text('body').notNull(),
+    /** enforcement-contacts board: per department, what it handles here and how to reach it */
+    contacts: jsonb('contacts').$type<{ department: string; handles: string; phone: string }[]>(),
     pollId: text('poll_id').references(() => polls.id),
     code: text('code').notNull(),
     startsAt: ts('starts_at').notNull(),
@@ -30,4 +32,15 @@ export const notices = pgTable(
     publishedAt: ts('published_at').notNull(),
   },
   (t) => [uniqueIndex('notices_code_uq').on(t.code), index('notices_community_idx').on(t.communityId, t.publishedAt)],
+)
+
+/** Scans of a notice's QR code, counted per day. Nothing about the person scanning is kept. */
+export const noticeScans = pgTable(
+  'notice_scans',
+  {
+    noticeId: text('notice_id').notNull().references(() => notices.id),
+    day: date('day', { mode: 'string' }).notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.noticeId, t.day] })],
 )

@@ -79,6 +79,9 @@ beforeAll(async () => {
   })
   expect(statement.status).toBe(201)
   fill.sid = statement.json.id
+  const notice = await h.request('POST', `/api/communities/${a.community.id}/notices`, { token: a.committee, json: { kind: 'general', title: '停水通知', body: '明日停水。' } })
+  expect(notice.status).toBe(201)
+  fill.nid = notice.json.id
   const staffPhone = newPhone()
   const c = a.community as { district: string; street: string; residentsCommittee: string }
   await h.request('POST', '/api/role-grants', { token: admin, json: { role: 'community_staff', phone: staffPhone, district: c.district, street: c.street, residentsCommittee: c.residentsCommittee } })

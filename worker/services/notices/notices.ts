@@ -1,6 +1,11 @@
-import { and, desc, eq, gt, isNull, lte, or } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm'
 import { customAlphabet, nanoid } from 'nanoid'
-import { notices } from '../../../drizzle/schema'
+import { communities, firms, noticeScans, notices, roleGrants } from '../../../drizzle/schema'
+import { shanghaiDate } from '../../../shared/time'
+import type { Role } from '../../env'
+import { withTransaction } from '../../db/tx'
+import { recordAudit } from '../audit'
+import { actorOf } from '../context'
 import type { Db } from '../../db/types'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
@@ -26,7 +31,9 @@ export const presentNotice = (n: NoticeRow, base: string) => ({
   kind: n.kind,
   title: n.title,
   body: n.body,
+  contacts: n.contacts ?? null,
   pollId: n.pollId,
+  supersedesId: n.supersedesId,
   code: n.code,
   url: `${base.replace(/\/$/, '')}/n/${n.code}`,
   startsAt: n.startsAt.toISOString(),
@@ -52,4 +59,126 @@ export async function noticeByCode(ctx: ServiceCtx, code: string) {
   const [n] = await ctx.db.select().from(notices).where(eq(notices.code, code))
   if (!n) throw new AppError('NOT_FOUND')
   return presentNotice(n, ctx.config.PUBLIC_BASE_URL)
+}
+
+export type PostableKind = 'general' | 'disclosure' | 'fee_change' | 'enforcement_contacts'
+
+/**
+ * Who may post which kind (issue 5; disclosure.md "Who may post what"). Poll announcements and
+ * results are published by the polls themselves, never by hand.
+ */
+export const POSTERS: Record<PostableKind, readonly Role[]> = {
+  general: ['committee', 'community_staff', 'firm_staff'],
+  disclosure: ['firm_staff', 'committee'],
+  fee_change: ['firm_staff'],
+  enforcement_contacts: ['community_staff'],
+}
+const ISSUER: Partial<Record<Role, string>> = { committee: '业主委员会', community_staff: '社区居委会', firm_staff: '物业服务企业' }
+
+export interface NoticeInput {
+  kind: PostableKind
+  title: string
+  body: string
+  contacts?: { department: string; handles: string; phone: string }[]
+  startsAt?: string
+  endsAt?: string
+  pinned?: boolean
+}
+
+function posterRole(kind: PostableKind, roles: ReadonlySet<Role>): Role {
+  const role = POSTERS[kind].find((r) => roles.has(r))
+  if (!role) throw new AppError('FORBIDDEN', { reason: 'may_not_post_this_kind', allowed: POSTERS[kind] })
+  return role
+}
+
+async function issuerLabel(ctx: ServiceCtx, role: Role, communityId: string) {
+  if (role === 'community_staff') {
+    const [c] = await ctx.db.select({ rc: communities.residentsCommittee }).from(communities).where(eq(communities.id, communityId))
+    return c?.rc ?? ISSUER.community_staff!
+  }
+  if (role === 'firm_staff') {
+    const [f] = await ctx.db
+      .select({ name: firms.name })
+      .from(roleGrants)
+      .innerJoin(firms, eq(firms.id, roleGrants.firmId))
+      .where(and(eq(roleGrants.userId, actorOf(ctx).userId), eq(roleGrants.role, 'firm_staff'), isNull(roleGrants.revokedAt)))
+      .limit(1)
+    return f?.name ?? ISSUER.firm_staff!
+  }
+  return ISSUER[role] ?? '业主委员会'
+}
+
+export async function postNotice(ctx: ServiceCtx, communityId: string, roles: ReadonlySet<Role>, input: NoticeInput) {
+  const role = posterRole(input.kind, roles)
+  const label = await issuerLabel(ctx, role, communityId)
+  return withTransaction(ctx.db, async (tx) => {
+    const n = await publishNotice(tx, ctx, {
+      communityId,
+      kind: input.kind,
+      title: input.title,
+      body: input.body,
+      contacts: input.contacts ?? null,
+      startsAt: input.startsAt ? new Date(input.startsAt) : ctx.clock.now(),
+      endsAt: input.endsAt ? new Date(input.endsAt) : null,
+      pinned: input.pinned ?? false,
+      issuedBy: actorOf(ctx).userId,
+      issuerLabel: label,
+    })
+    await recordAudit(tx, ctx, { communityId, action: 'notice.posted', subjectType: 'notice', subjectId: n.id, details: { kind: input.kind, code: n.code } })
+    return presentNotice(n, ctx.config.PUBLIC_BASE_URL)
+  })
+}
+
+export async function noticeCommunity(ctx: Pick<ServiceCtx, 'db'>, id: string) {
+  const [n] = await ctx.db.select({ communityId: notices.communityId }).from(notices).where(eq(notices.id, id))
+  return n?.communityId ?? null
+}
+
+/** A published notice is never edited: the correction is a new version, and the old one leaves the board. */
+export async function correctNotice(ctx: ServiceCtx, noticeId: string, roles: ReadonlySet<Role>, input: Omit<NoticeInput, 'kind'>) {
+  return withTransaction(ctx.db, async (tx) => {
+    const [old] = await tx.select().from(notices).where(eq(notices.id, noticeId)).for('update')
+    if (!old) throw new AppError('NOT_FOUND')
+    if (!(old.kind in POSTERS)) throw new AppError('FORBIDDEN', { reason: 'published_by_the_system' })
+    const [newer] = await tx.select({ id: notices.id }).from(notices).where(eq(notices.supersedesId, old.id))
+    if (newer) throw new AppError('RESOURCE_STATE', { reason: 'already_superseded', by: newer.id })
+    const role = posterRole(old.kind as PostableKind, roles)
+    const now = ctx.clock.now()
+    await tx.update(notices).set({ endsAt: now }).where(eq(notices.id, old.id))
+    const n = await publishNotice(tx, ctx, {
+      communityId: old.communityId,
+      kind: old.kind,
+      title: input.title,
+      body: input.body,
+      contacts: input.contacts ?? old.contacts,
+      startsAt: input.startsAt ? new Date(input.startsAt) : now,
+      endsAt: input.endsAt ? new Date(input.endsAt) : old.endsAt && old.endsAt > now ? old.endsAt : null,
+      pinned: input.pinned ?? old.pinned,
+      version: old.version + 1,
+      supersedesId: old.id,
+      issuedBy: actorOf(ctx).userId,
+      issuerLabel: await issuerLabel(ctx, role, old.communityId),
+    })
+    await recordAudit(tx, ctx, { communityId: old.communityId, action: 'notice.corrected', subjectType: 'notice', subjectId: n.id, details: { supersedes: old.id, version: n.version } })
+    return presentNotice(n, ctx.config.PUBLIC_BASE_URL)
+  })
+}
+
+/** Counts one scan for today (Asia/Shanghai); nothing about the scanner is stored. */
+export async function countScan(ctx: ServiceCtx, noticeId: string) {
+  const day = shanghaiDate(ctx.clock.now())
+  await ctx.db
+    .insert(noticeScans)
+    .values({ noticeId, day, count: 1 })
+    .onConflictDoUpdate({ target: [noticeScans.noticeId, noticeScans.day], set: { count: sql`${noticeScans.count} + 1` } })
+}
+
+export async function scansOf(ctx: ServiceCtx, noticeId: string) {
+  return ctx.db.select({ day: noticeScans.day, count: noticeScans.count }).from(noticeScans).where(eq(noticeScans.noticeId, noticeId)).orderBy(noticeScans.day)
+}
+
+export async function noticeRowByCode(ctx: ServiceCtx, code: string) {
+  const [n] = await ctx.db.select().from(notices).where(eq(notices.code, code))
+  if (!n) throw new AppError('NOT_FOUND')
+  return n
 }

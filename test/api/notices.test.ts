@@ -1,0 +1,96 @@
+import jsQR from 'jsqr'
+import { PNG } from 'pngjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newPhone, setupCommunity, usccFor } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+const contacts = [
+  { department: '公安（派出所）', handles: '治安、噪音扰民', phone: '110 / 0833-5550110' },
+  { department: '城管', handles: '违章搭建、毁绿种菜', phone: '12319' },
+]
+
+async function staffOf(s: Awaited<ReturnType<typeof setupCommunity>>) {
+  const phone = newPhone()
+  const c = s.community as { district: string; street: string; residentsCommittee: string }
+  await h.request('POST', '/api/role-grants', { token: s.admin, json: { role: 'community_staff', phone, ...c } })
+  return (await h.login(phone)).accessToken
+}
+
+describe('notices (issue 5, first step)', () => {
+  it('who may post which kind', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const staff = await staffOf(s)
+    const post = (token: string, json: Record<string, unknown>) => h.request('POST', `/api/communities/${s.community.id}/notices`, { token, json: { title: '公告标题', body: '正文', ...json } })
+    expect((await post(s.committee, { kind: 'general' })).json).toMatchObject({ kind: 'general', issuerLabel: '业主委员会', version: 1 })
+    expect((await post(s.owner, { kind: 'general' })).status).toBe(403)
+    expect((await post(s.committee, { kind: 'enforcement_contacts', contacts })).status).toBe(403)
+    expect((await post(s.committee, { kind: 'fee_change' })).status).toBe(403)
+    expect((await post(s.committee, { kind: 'poll_announcement' })).status).toBe(400)
+    const board = await post(staff, { kind: 'enforcement_contacts', title: '小区执法部门联系公示', body: '遇到以下问题请直接联系', contacts })
+    expect(board.status).toBe(201)
+    expect(board.json).toMatchObject({ issuerLabel: '测试社区', contacts })
+    const firm = await h.request('POST', '/api/firms', { token: s.admin, json: { name: '公告物业', uscc: usccFor(300) } })
+    const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId
+    await h.request('POST', `/api/communities/${s.community.id}/firm-contracts`, { token: s.admin, json: { firmId, startsOn: '2026-01-01' } })
+    const fp = newPhone()
+    await h.request('POST', '/api/role-grants', { token: s.admin, json: { role: 'firm_staff', phone: fp, firmId } })
+    const fee = await post((await h.login(fp)).accessToken, { kind: 'fee_change', title: '物业费调整公示' })
+    expect(fee.json.issuerLabel).toBe('公告物业')
+  })
+
+  it('a correction is a new version; the old one leaves the board, stays on record and points to the new', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const first = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title: '停水通知', body: '11月25日停水。' } })
+    const fixed = await h.request('POST', `/api/notices/${first.json.id}/corrections`, { token: s.committee, json: { title: '停水通知（更正）', body: '11月26日停水。' } })
+    expect(fixed.status).toBe(201)
+    expect(fixed.json).toMatchObject({ version: 2, supersedesId: first.json.id })
+    const again = await h.request('POST', `/api/notices/${first.json.id}/corrections`, { token: s.committee, json: { title: 'x停水', body: 'y' } })
+    expect(again.status).toBe(409)
+    const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
+    expect(board.json.notices.map((n: { id: string }) => n.id)).toEqual([fixed.json.id])
+    const old = await h.app.request(`/n/${first.json.code}`)
+    const html = await old.text()
+    expect(html).toContain('11月25日停水')
+    expect(html).toContain(`/n/${fixed.json.code}`)
+  })
+
+  it('its QR code decodes to its public URL; the page opens with no sign-in and counts scans per day', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const n = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title: '电梯维保通知', body: '本周六上午电梯维保。' } })
+    const png = await h.app.request(`/api/notices/${n.json.code}/qr.png`)
+    expect(png.headers.get('content-type')).toBe('image/png')
+    const img = PNG.sync.read(Buffer.from(await png.arrayBuffer()))
+    const decoded = jsQR(new Uint8ClampedArray(img.data), img.width, img.height)
+    expect(decoded?.data).toBe(n.json.url)
+    expect(n.json.url).toBe(`${h.config.PUBLIC_BASE_URL}/n/${n.json.code}`)
+    const svg = await h.app.request(`/api/notices/${n.json.code}/qr.svg`)
+    expect(await svg.text()).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
+    for (let i = 0; i < 3; i++) {
+      const page = await h.app.request(`/n/${n.json.code}`)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('电梯维保通知')
+    }
+    h.clock.advance(86_400_000)
+    try {
+      await h.app.request(`/n/${n.json.code}`)
+    } finally {
+      h.clock.advance(-86_400_000)
+    }
+    const scans = await h.request('GET', `/api/notices/${n.json.id}/scans`, { token: s.committee })
+    expect(scans.json.scans).toEqual([{ day: '2026-11-20', count: 3 }, { day: '2026-11-21', count: 1 }])
+    expect((await h.request('GET', `/api/notices/${n.json.id}/scans`, { token: s.owner })).status).toBe(403)
+    const poster = await h.app.request(`/n/${n.json.code}/poster`)
+    const posterHtml = await poster.text()
+    expect(posterHtml).toContain('<svg')
+    expect(posterHtml).toContain('盖章处')
+    expect((await h.app.request('/n/nonexist')).status).toBe(404)
+  })
+})

@@ -1,0 +1,71 @@
+import { Page } from './layout'
+
+export interface NoticeView {
+  kind: string
+  title: string
+  body: string
+  contacts: { department: string; handles: string; phone: string }[] | null
+  issuerLabel: string
+  startsAt: string
+  endsAt: string | null
+  version: number
+  supersededBy: string | null
+  qrSvg?: string
+}
+
+const KIND_ZH: Record<string, string> = {
+  general: '通知',
+  poll_announcement: '表决公告',
+  result: '表决结果公告',
+  disclosure: '信息公开',
+  fee_change: '收费调整公示',
+  enforcement_contacts: '执法部门联系公示',
+}
+const date = (iso: string) => iso.slice(0, 10)
+
+/** The page a scanned notice opens: readable with no JavaScript and no sign-in. */
+export function NoticePage(props: { notice: NoticeView; poster?: boolean }) {
+  const n = props.notice
+  return (
+    <Page title={n.title}>
+      <p>
+        <span class="tag">{KIND_ZH[n.kind] ?? '公告'}</span>
+        {n.version > 1 ? <span class="meta">　第{n.version}版（更正）</span> : null}
+      </p>
+      {n.supersededBy ? <p class="superseded">本公告已被更正，请以新版本为准：{n.supersededBy}</p> : null}
+      <h1>{n.title}</h1>
+      <p class="meta">
+        发布：{n.issuerLabel}　展示期：{date(n.startsAt)} 至 {n.endsAt ? date(n.endsAt) : '长期'}
+      </p>
+      <div class="body">{n.body}</div>
+      {n.contacts?.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th>部门</th>
+              <th>在小区内负责</th>
+              <th>联系方式</th>
+            </tr>
+          </thead>
+          <tbody>
+            {n.contacts.map((c) => (
+              <tr>
+                <td>{c.department}</td>
+                <td>{c.handles}</td>
+                <td>{c.phone}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {props.poster && n.qrSvg ? (
+        <div>
+          <div style="width: 45mm; height: 45mm" dangerouslySetInnerHTML={{ __html: n.qrSvg }} />
+          <p class="meta">扫码在手机上查看（公告全文与更正记录）</p>
+          <p class="meta">盖章处：</p>
+          <div style="width: 40mm; height: 40mm; border: 1px dashed #666" />
+        </div>
+      ) : null}
+    </Page>
+  )
+}

@@ -1,0 +1,179 @@
+import { eq } from 'drizzle-orm'
+import type { Context } from 'hono'
+import { z } from 'zod'
+import { notices } from '../../../drizzle/schema'
+import type { HonoEnv } from '../../env'
+import { qrPng, qrSvg } from '../../lib/qr'
+import { access, route } from '../../lib/route'
+import { NoticePage } from '../../pages/notice'
+import { ctxOf } from '../../services/context'
+import { correctNotice, countScan, listNotices, noticeByCode, noticeCommunity, noticeRowByCode, postNotice, scansOf } from '../../services/notices/notices'
+import { CidParams } from '../communities/communities.routes'
+
+const NoticeReply = z.object({
+  id: z.string(),
+  communityId: z.string(),
+  kind: z.enum(['general', 'poll_announcement', 'result', 'disclosure', 'fee_change', 'enforcement_contacts']),
+  title: z.string(),
+  body: z.string(),
+  contacts: z.array(z.object({ department: z.string(), handles: z.string(), phone: z.string() })).nullable(),
+  pollId: z.string().nullable(),
+  supersedesId: z.string().nullable(),
+  code: z.string(),
+  url: z.string().describe('公告的公开链接（二维码指向此处）'),
+  startsAt: z.string(),
+  endsAt: z.string().nullable(),
+  pinned: z.boolean(),
+  version: z.number().int(),
+  issuerLabel: z.string(),
+  publishedAt: z.string(),
+})
+const tags = ['公告']
+
+export const noticeRoutes = [
+  route({
+    method: 'get',
+    path: '/api/communities/:cid/notices',
+    summary: '小区公告栏（公开；默认只列出展示期内的公告）',
+    tags,
+    access: access.public,
+    params: CidParams,
+    query: z.object({ all: z.enum(['0', '1']).default('0').describe('1：包括已过展示期的公告') }),
+    responses: { 200: { description: '公告，置顶在前', schema: z.object({ notices: z.array(NoticeReply) }) } },
+    handler: async (c, { params, query }) => ({ status: 200, json: { notices: await listNotices(ctxOf(c), params.cid, query.all === '1') } }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/notices/:code',
+    summary: '按公告码查看公告（公开）',
+    tags,
+    access: access.public,
+    params: z.object({ code: z.string().min(4).max(20) }),
+    responses: { 200: { description: '公告', schema: NoticeReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await noticeByCode(ctxOf(c), params.code) }),
+  }),
+]
+
+const NoticeBody = z.object({
+  kind: z.enum(['general', 'disclosure', 'fee_change', 'enforcement_contacts']),
+  title: z.string().trim().min(2).max(100),
+  body: z.string().trim().min(1).max(20_000),
+  contacts: z
+    .array(z.object({ department: z.string().trim().min(1).max(30), handles: z.string().trim().min(1).max(200), phone: z.string().trim().min(3).max(40) }))
+    .max(30)
+    .optional()
+    .describe('执法部门联系公示：公安、消防、城管、生态环境、规划、市场监管、住建等'),
+  startsAt: z.iso.datetime({ offset: true }).optional(),
+  endsAt: z.iso.datetime({ offset: true }).optional(),
+  pinned: z.boolean().optional(),
+})
+const CorrectionBody = NoticeBody.omit({ kind: true })
+const CodeParams = z.object({ code: z.string().min(4).max(20) })
+
+async function noticeView(c: Context<HonoEnv>, code: string, withQr: boolean) {
+  const ctx = ctxOf(c)
+  const n = await noticeRowByCode(ctx, code)
+  const [newer] = await c.var.db.select({ code: notices.code }).from(notices).where(eq(notices.supersedesId, n.id))
+  const url = `${ctx.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/n/${n.code}`
+  return {
+    row: n,
+    view: {
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      contacts: n.contacts ?? null,
+      issuerLabel: n.issuerLabel,
+      startsAt: n.startsAt.toISOString(),
+      endsAt: n.endsAt?.toISOString() ?? null,
+      version: n.version,
+      supersededBy: newer ? `${ctx.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/n/${newer.code}` : null,
+      ...(withQr ? { qrSvg: await qrSvg(url) } : {}),
+    },
+    url,
+  }
+}
+
+noticeRoutes.push(
+  route({
+    method: 'post',
+    path: '/api/communities/:cid/notices',
+    summary: '发布公告（通知：业委会、社区、物业；收费调整：物业；执法联系：社区）',
+    tags,
+    access: access.community(['committee', 'community_staff', 'firm_staff']),
+    params: CidParams,
+    body: NoticeBody,
+    responses: { 201: { description: '已发布', schema: NoticeReply } },
+    handler: async (c, { params, body }) => ({ status: 201, json: await postNotice(ctxOf(c), params.cid, c.var.scope!.roles, body) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/notices/:nid/corrections',
+    summary: '更正公告：发布新版本并替代原公告（原公告保留记录）',
+    tags,
+    access: access.community(['committee', 'community_staff', 'firm_staff'], { param: 'nid', community: (c) => noticeCommunity(c.var, c.req.param('nid') ?? '') }),
+    params: z.object({ nid: z.string().min(1).max(40) }),
+    body: CorrectionBody,
+    responses: { 201: { description: '新版本', schema: NoticeReply } },
+    handler: async (c, { params, body }) => ({ status: 201, json: await correctNotice(ctxOf(c), params.nid, c.var.scope!.roles, body) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/notices/:code/qr.svg',
+    summary: '公告二维码（SVG，指向 /n/<code>）',
+    tags,
+    access: access.public,
+    params: CodeParams,
+    responses: { 200: { description: 'SVG', contentType: 'image/svg+xml' } },
+    handler: async (c, { params }) => {
+      const { url } = await noticeView(c, params.code, false)
+      return c.body(await qrSvg(url), 200, { 'content-type': 'image/svg+xml; charset=utf-8' })
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/notices/:code/qr.png',
+    summary: '公告二维码（PNG，指向 /n/<code>）',
+    tags,
+    access: access.public,
+    params: CodeParams,
+    responses: { 200: { description: 'PNG', contentType: 'image/png' } },
+    handler: async (c, { params }) => {
+      const { url } = await noticeView(c, params.code, false)
+      return c.body(qrPng(url) as unknown as ArrayBuffer, 200, { 'content-type': 'image/png' })
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/notices/:nid/scans',
+    summary: '扫码次数（按日统计，不记录扫码人）',
+    tags,
+    access: access.community(['committee', 'community_staff', 'firm_staff', 'admin'], { param: 'nid', community: (c) => noticeCommunity(c.var, c.req.param('nid') ?? '') }),
+    params: z.object({ nid: z.string().min(1).max(40) }),
+    responses: { 200: { description: '每日扫码次数', schema: z.object({ scans: z.array(z.object({ day: z.string(), count: z.number().int() })) }) } },
+    handler: async (c, { params }) => ({ status: 200, json: { scans: await scansOf(ctxOf(c), params.nid) } }),
+  }),
+  route({
+    method: 'get',
+    path: '/n/:code',
+    summary: '扫码打开的公告页面（手机网页，无需登录）',
+    tags,
+    access: access.public,
+    params: CodeParams,
+    responses: { 200: { description: 'HTML', contentType: 'text/html' } },
+    handler: async (c, { params }) => {
+      const { row, view } = await noticeView(c, params.code, false)
+      await countScan(ctxOf(c), row.id)
+      return c.html(<NoticePage notice={view} />)
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/n/:code/poster',
+    summary: '可打印的 A4 公告（标题、正文、二维码、展示期、发布单位、盖章处）',
+    tags,
+    access: access.public,
+    params: CodeParams,
+    responses: { 200: { description: 'HTML', contentType: 'text/html' } },
+    handler: async (c, { params }) => c.html(<NoticePage notice={(await noticeView(c, params.code, true)).view} poster />),
+  }),
+)
