@@ -197,6 +197,14 @@ describe('ballots', () => {
     expect(asProxy.json.channel).toBe('proxy')
     const revoke = await h.request('DELETE', `/api/polls/${p.id}/proxies/${granted.json.id}`, { token: s.owner })
     expect(revoke.json.error.code).toBe('PROXY_NOT_ACTIVE')
+    // an unused proxy is revocable, by its grantor, through its own poll only
+    const other = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: thirdOwner!.token, json: { proxyPhone: (await h.request('GET', '/api/me', { token: s.owner })).json.phone } })
+    expect(other.status).toBe(201)
+    const q = await announcedPoll(h, s.community.id, s.committee)
+    expect((await h.request('DELETE', `/api/polls/${q.id}/proxies/${other.json.id}`, { token: thirdOwner!.token })).status).toBe(404)
+    expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${other.json.id}`, { token: s.owner })).status).toBe(404)
+    const revoked = await h.request('DELETE', `/api/polls/${p.id}/proxies/${other.json.id}`, { token: thirdOwner!.token })
+    expect(revoked.json.status).toBe('revoked')
   })
 })
 

@@ -106,6 +106,6 @@ export const ballotRoutes = [
     access: onPoll(['owner']),
     params: PidParams.extend({ xid: z.string().min(1).max(40) }),
     responses: { 200: { description: '已撤销', schema: ProxyReply } },
-    handler: async (c, { params }) => ({ status: 200, json: await revokeProxy(ctxOf(c), params.xid) }),
+    handler: async (c, { params }) => ({ status: 200, json: await revokeProxy(ctxOf(c), params.pid, params.xid) }),
   }),
 ]

@@ -47,11 +47,12 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
 }
 
 /** Revocable until used. */
-export async function revokeProxy(ctx: ServiceCtx, proxyId: string) {
+export async function revokeProxy(ctx: ServiceCtx, pollId: string, proxyId: string) {
   const actor = actorOf(ctx)
   return withTransaction(ctx.db, async (tx) => {
     const [px] = await tx.select().from(proxies).where(eq(proxies.id, proxyId)).for('update')
-    if (!px || px.grantorUserId !== actor.userId) throw new AppError('NOT_FOUND')
+    // only the owner who named the proxy, and only through the poll it is for
+    if (!px || px.pollId !== pollId || px.grantorUserId !== actor.userId) throw new AppError('NOT_FOUND')
     if (px.status !== 'active') throw new AppError('PROXY_NOT_ACTIVE', { status: px.status })
     const [u] = await tx.update(proxies).set({ status: 'revoked', endedAt: ctx.clock.now() }).where(eq(proxies.id, proxyId)).returning()
     const [p] = await tx.select({ communityId: polls.communityId }).from(polls).where(eq(polls.id, px.pollId))
