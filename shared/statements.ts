@@ -29,7 +29,10 @@ export interface StatementLineInput {
   direction: 'income' | 'expense' | 'allocation'
   category: string
   amountFen: number
+  note?: string
+  /** public revenue: one of the six permitted uses of the net */
   use?: string
+  /** maintenance fund: the poll that authorised the use */
   authorisedBy?: { pollId: string }
 }
 export interface StatementContentInput {

@@ -5,3 +5,13 @@ const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000
 export function shanghaiDate(at: Date): string {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
 }
+
+/** The same instant `months` calendar months later (UTC month arithmetic, as JavaScript's Date does it). */
+export function addMonths(at: Date, months: number): Date {
+  const d = new Date(at)
+  d.setUTCMonth(d.getUTCMonth() + months)
+  return d
+}
+
+/** A calendar date (YYYY-MM-DD) `months` months later. */
+export const addMonthsToDate = (isoDate: string, months: number) => addMonths(new Date(`${isoDate}T00:00:00Z`), months).toISOString().slice(0, 10)

@@ -1,4 +1,5 @@
 import { bigint, bigserial, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import type { StatementContentInput } from '../../shared/statements'
 import { communities, firms } from './community'
 import { users } from './identity'
 
@@ -92,7 +93,7 @@ export const statements = pgTable(
     version: integer('version').notNull(),
     replacesId: text('replaces_id'),
     correctionReason: text('correction_reason'),
-    content: jsonb('content').$type<StatementContent>().notNull(),
+    content: jsonb('content').$type<StatementContentInput>().notNull(),
     openingFen: bigint('opening_fen', { mode: 'number' }).notNull(),
     closingFen: bigint('closing_fen', { mode: 'number' }).notNull(),
     contentHash: text('content_hash').notNull(),
@@ -101,21 +102,3 @@ export const statements = pgTable(
   },
   (t) => [uniqueIndex('statements_version_uq').on(t.communityId, t.kind, t.period, t.version), index('statements_community_idx').on(t.communityId, t.kind, t.period)],
 )
-
-export interface StatementLine {
-  direction: 'income' | 'expense' | 'allocation'
-  category: string
-  amountFen: number
-  note?: string
-  /** public revenue: one of the six permitted uses of the net */
-  use?: string
-  /** maintenance fund: what authorised the use */
-  authorisedBy?: { pollId: string }
-}
-
-export interface StatementContent {
-  openingFen: number
-  lines: StatementLine[]
-  totals: { incomeFen: number; expenseFen: number }
-  closingFen: number
-}

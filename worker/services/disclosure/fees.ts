@@ -2,7 +2,7 @@ import { and, count, desc, eq, gte, isNull, lte, or } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type { z } from 'zod'
 import type { FeeItemBody, FirmProfileBody, ReferencePriceBody } from '../../../shared/api/disclosure'
-import { shanghaiDate } from '../../../shared/time'
+import { addMonthsToDate, shanghaiDate } from '../../../shared/time'
 import { communities, feeItems, firmContracts, firmProfiles, firms, referencePrices, roleGrants } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
@@ -11,12 +11,6 @@ import { actorOf, type ServiceCtx } from '../context'
 
 /** A rate change is posted at least one month before it applies (disclosure.md; seed 003 item 四). */
 export const RATE_CHANGE_NOTICE_MONTHS = 1
-
-function addMonthsToDate(isoDate: string, months: number): string {
-  const d = new Date(`${isoDate}T00:00:00Z`)
-  d.setUTCMonth(d.getUTCMonth() + months)
-  return d.toISOString().slice(0, 10)
-}
 
 /** The firm the caller acts for here: one of theirs with a service contract in force in this community. */
 export async function callerFirm(ctx: ServiceCtx, communityId: string): Promise<string> {

@@ -5,7 +5,7 @@ import type { AmendBody, PollDraftBody } from '../../../shared/api/polls'
 import { CommunitySettings } from '../../../shared/community'
 import { normalizeUnitPart } from '../../../shared/roster'
 import { approvalClassOf, MATTERS, type Matter } from '../../../shared/tally'
-import { shanghaiDate } from '../../../shared/time'
+import { addMonths, shanghaiDate } from '../../../shared/time'
 import { communities, pollCandidates, pollEvents, polls, rosterUnits } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
@@ -26,12 +26,6 @@ export const MAX_EXTENSION_MONTHS = 3
 const DAY = 86_400_000
 /** whole calendar days between two instants' Asia/Shanghai dates */
 const calendarDaysBetween = (from: Date, to: Date) => Math.round((Date.parse(shanghaiDate(to)) - Date.parse(shanghaiDate(from))) / DAY)
-
-function addMonths(d: Date, months: number): Date {
-  const r = new Date(d)
-  r.setUTCMonth(r.getUTCMonth() + months)
-  return r
-}
 
 export async function lockPoll(tx: Db, pollId: string): Promise<PollRow> {
   const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update')
