@@ -21,6 +21,7 @@ import { resultRoutes } from './routes/results/results.routes'
 import { noticeRoutes } from './routes/notices/notices.routes'
 import { feeRoutes } from './routes/disclosure/fees.routes'
 import { statementRoutes } from './routes/disclosure/statements.routes'
+import { h5Routes } from './routes/h5/h5.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -48,6 +49,7 @@ export const apiRoutes: AnyRoute[] = [
   ...noticeRoutes,
   ...feeRoutes,
   ...statementRoutes,
+  ...h5Routes,
   ...adminRoutes,
 ]
 

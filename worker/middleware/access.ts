@@ -13,9 +13,15 @@ async function authenticate(c: Context<HonoEnv>): Promise<Caller | null> {
   if (!header) return null
   const m = /^Bearer\s+(\S+)$/i.exec(header)
   if (!m) throw new AppError('TOKEN_INVALID')
-  const userId = await verifyAccessToken(c.var.config, c.var.clock, m[1]!)
+  const caller = await callerOf(c, await verifyAccessToken(c.var.config, c.var.clock, m[1]!))
+  if (!caller) throw new AppError('TOKEN_INVALID')
+  return caller
+}
+
+/** The account behind a verified token (bearer or H5 cookie); null if it no longer exists. */
+export async function callerOf(c: Context<HonoEnv>, userId: string): Promise<Caller | null> {
   const [user] = await c.var.db.select({ id: users.id, phone: users.phone }).from(users).where(eq(users.id, userId))
-  if (!user) throw new AppError('TOKEN_INVALID')
+  if (!user) return null
   return { userId: user.id, phone: user.phone, isAdmin: user.phone !== null && c.var.config.ADMIN_PHONES.includes(user.phone) }
 }
 

@@ -1,4 +1,6 @@
+import type { SignatureCheck } from '../services/results/check'
 import { Page } from './layout'
+import { SignatureBlock } from './result'
 
 export interface NoticeView {
   kind: string
@@ -10,7 +12,12 @@ export interface NoticeView {
   endsAt: string | null
   version: number
   supersededBy: string | null
+  communityId: string
+  /** the poll a poll or result notice is about */
+  pollId: string | null
   qrSvg?: string
+  /** result notices: the signed result checked against the published keys */
+  signature?: SignatureCheck
 }
 
 const KIND_ZH: Record<string, string> = {
@@ -27,7 +34,7 @@ const date = (iso: string) => iso.slice(0, 10)
 export function NoticePage(props: { notice: NoticeView; poster?: boolean }) {
   const n = props.notice
   return (
-    <Page title={n.title}>
+    <Page title={n.title} nav={props.poster ? undefined : { communityId: n.communityId, signedIn: false }}>
       <p>
         <span class="tag">{KIND_ZH[n.kind] ?? '公告'}</span>
         {n.version > 1 ? <span class="meta">　第{n.version}版（更正）</span> : null}
@@ -37,7 +44,18 @@ export function NoticePage(props: { notice: NoticeView; poster?: boolean }) {
       <p class="meta">
         发布：{n.issuerLabel}　展示期：{date(n.startsAt)} 至 {n.endsAt ? date(n.endsAt) : '长期'}
       </p>
+      {n.signature ? <SignatureBlock check={n.signature} /> : null}
       <div class="body">{n.body}</div>
+      {n.pollId && n.kind === 'poll_announcement' && !props.poster ? (
+        <p>
+          <a href={`/h5/polls/${n.pollId}`}>查看表决详情、参与讨论、投票 →</a>
+        </p>
+      ) : null}
+      {n.pollId && n.kind === 'result' && !props.poster ? (
+        <p>
+          <a href={`/h5/polls/${n.pollId}/result`}>查看完整结果、核验本人选票 →</a>
+        </p>
+      ) : null}
       {n.contacts?.length ? (
         <table>
           <thead>

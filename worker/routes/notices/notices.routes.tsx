@@ -7,6 +7,7 @@ import { qrPng, qrSvg } from '../../lib/qr'
 import { access, route } from '../../lib/route'
 import { NoticePage } from '../../pages/notice'
 import { ctxOf } from '../../services/context'
+import { checkedResult } from '../../services/results/check'
 import { correctNotice, countScan, listNotices, noticeByCode, noticeCommunity, noticeRowByCode, postNotice, scansOf } from '../../services/notices/notices'
 import { CidParams } from '../communities/communities.routes'
 
@@ -87,7 +88,10 @@ async function noticeView(c: Context<HonoEnv>, code: string, withQr: boolean) {
       endsAt: n.endsAt?.toISOString() ?? null,
       version: n.version,
       supersededBy: newer ? `${ctx.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/n/${newer.code}` : null,
+      communityId: n.communityId,
+      pollId: n.pollId,
       ...(withQr ? { qrSvg: await qrSvg(url) } : {}),
+      ...(n.kind === 'result' && n.pollId ? { signature: (await checkedResult(ctx, n.pollId)).signature } : {}),
     },
     url,
   }

@@ -1,0 +1,217 @@
+import { and, eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ballots, pollResults } from '../../drizzle/schema'
+import { browserSession, formField } from '../helpers/browser-session'
+import { announcedPoll, newPhone, openWindow, setupCommunity } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.close()
+})
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** The owner of flat 1 of `s`, signed in on the H5 pages by SMS code (their phone is the one setupCommunity bound). */
+async function ownerBrowser(s: Awaited<ReturnType<typeof setupCommunity>>) {
+  const me = await h.request('GET', '/api/me', { token: s.owner })
+  const b = browserSession(h)
+  h.clock.advance(61_000) // the same phone signed in through the API a moment ago: wait out the resend interval
+  await b.login(me.json.phone)
+  return b
+}
+
+describe('H5 sign-in', () => {
+  it('sends a code, verifies it, sets HttpOnly session cookies and goes to `next`', async () => {
+    const b = browserSession(h)
+    const phone = newPhone()
+    const page = await b.get('/h5/login?next=/h5/polls/abc')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('手机号登录')
+    expect(formField(page.text, 'next')).toBe('/h5/polls/abc')
+    const sent = await b.post('/h5/login', { step: 'send', phone, next: '/h5/polls/abc' })
+    expect(sent.status).toBe(200)
+    expect(sent.text).toContain('验证码已发送')
+    const wrong = await b.post('/h5/login', { step: 'verify', phone, code: '000000' === h.sms.lastCode(phone) ? '111111' : '000000', next: '/h5/polls/abc' })
+    expect(wrong.status).toBe(400)
+    expect(wrong.text).toContain('验证码错误')
+    expect(b.jar.size).toBe(0)
+    const ok = await b.post('/h5/login', { step: 'verify', phone, code: h.sms.lastCode(phone)!, next: '/h5/polls/abc' })
+    expect(ok.status).toBe(303)
+    expect(ok.headers.get('location')).toBe('/h5/polls/abc')
+    const cookies = ok.headers.getSetCookie()
+    expect(cookies.find((c) => c.startsWith('gy_at='))).toMatch(/HttpOnly/i)
+    expect(cookies.find((c) => c.startsWith('gy_rt='))).toMatch(/SameSite=Lax/i)
+    expect((await b.get('/h5/login/done')).status).toBe(200)
+  })
+
+  it('never redirects off-site after login', async () => {
+    const b = browserSession(h)
+    const res = await b.login(newPhone(), 'https://evil.example/steal')
+    expect(res.headers.get('location')).toBe('/h5/login/done')
+    const b2 = browserSession(h)
+    expect((await b2.login(newPhone(), '//evil.example/x')).headers.get('location')).toBe('/h5/login/done')
+  })
+
+  it('refuses a form posted from another site, and sends nothing', async () => {
+    const b = browserSession(h, { origin: 'https://evil.example' })
+    const phone = newPhone()
+    const res = await b.post('/h5/login', { step: 'send', phone })
+    expect(res.status).toBe(403)
+    expect(res.text).toContain('没有权限')
+    expect(h.sms.lastCode(phone)).toBeFalsy()
+  })
+
+  it('a bad phone is a page with the reason, not a crash', async () => {
+    const res = await browserSession(h).post('/h5/login', { step: 'send', phone: '12345' })
+    expect(res.status).toBe(400)
+    expect(res.text).toContain('手机号格式不正确')
+  })
+
+  it('an expired access cookie is renewed from the refresh cookie; logout ends the session', async () => {
+    const b = browserSession(h)
+    await b.login(newPhone())
+    const before = b.jar.get('gy_rt')
+    h.clock.advance(h.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 1000)
+    try {
+      const page = await b.get('/h5/login/done')
+      expect(page.status).toBe(200)
+      expect(b.jar.get('gy_rt')).not.toBe(before)
+      const current = b.jar.get('gy_rt')!
+      const out = await b.post('/h5/logout', {})
+      expect(out.status).toBe(303)
+      expect(b.jar.size).toBe(0)
+      // the session is ended on the server, not only forgotten by the browser
+      expect((await h.request('POST', '/api/auth/refresh', { json: { refreshToken: decodeURIComponent(current) } })).status).toBe(401)
+      expect((await b.get('/h5/login/done')).status).toBe(303)
+    } finally {
+      h.clock.advance(-(h.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 1000))
+    }
+  })
+})
+
+describe('H5 poll page and ballot', () => {
+  it('sends a signed-out reader to the login page and back', async () => {
+    const s = await setupCommunity(h)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const res = await browserSession(h).get(`/h5/polls/${p.id}`)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe(`/h5/login?next=${encodeURIComponent(`/h5/polls/${p.id}`)}`)
+  })
+
+  it('an owner reads the poll, votes through the form, gets a receipt; a double submit casts once', async () => {
+    const s = await setupCommunity(h)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const b = await ownerBrowser(s)
+    const page = await b.get(`/h5/polls/${p.id}`)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('关于更换小区电梯的表决')
+    expect(page.text).toContain('参与情况')
+    expect(page.text).toContain('提交投票')
+    const key = formField(page.text, 'key')!
+    const voterId = formField(page.text, 'voterId')!
+    expect(key).toMatch(/^[\w-]{24}$/)
+
+    const none = await b.post(`/h5/polls/${p.id}/ballot`, { key, voterId })
+    expect(none.status).toBe(422)
+    expect(none.text).toContain('请选择同意、反对或弃权')
+
+    const voted = await b.post(`/h5/polls/${p.id}/ballot`, { key, voterId, choice: 'agree' })
+    expect(voted.status).toBe(200)
+    const receipt = /投票回执：<span class="num">([\w-]+)<\/span>/.exec(voted.text)![1]!
+    const again = await b.post(`/h5/polls/${p.id}/ballot`, { key, voterId, choice: 'agree' })
+    expect(/投票回执：<span class="num">([\w-]+)<\/span>/.exec(again.text)![1]).toBe(receipt)
+    const rows = await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({ receipt, choice: 'agree', channel: 'h5', voterId })
+    // the ballot is the same ballot the API shows the owner
+    const mine = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })
+    expect(mine.json.voters[0].ballots[0]).toMatchObject({ receipt, channel: 'h5' })
+  })
+
+  it('a comment posted from the page appears in the discussion', async () => {
+    const s = await setupCommunity(h)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const b = await ownerBrowser(s)
+    const res = await b.post(`/h5/polls/${p.id}/comments`, { body: '支持更换，旧电梯经常困人。' })
+    expect(res.status).toBe(303)
+    const page = await b.get(`/h5/polls/${p.id}`)
+    expect(page.text).toContain('支持更换，旧电梯经常困人。')
+    const api = await h.request('GET', `/api/polls/${p.id}/comments`, { token: s.owner })
+    expect(api.json.comments).toHaveLength(1)
+  })
+
+  it('an owner of another community finds nothing, and cannot vote there', async () => {
+    const s = await setupCommunity(h)
+    const other = await setupCommunity(h)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const b = await ownerBrowser(other)
+    const page = await b.get(`/h5/polls/${p.id}`)
+    expect(page.status).toBe(404)
+    expect(page.text).not.toContain('关于更换小区电梯的表决')
+    const post = await b.post(`/h5/polls/${p.id}/ballot`, { key: 'k'.repeat(20), voterId: 'x', choice: 'agree' })
+    expect(post.status).toBe(404)
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
+  })
+
+  it('a ballot form posted from another site is refused and casts nothing', async () => {
+    const s = await setupCommunity(h)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const b = await ownerBrowser(s)
+    const page = await b.get(`/h5/polls/${p.id}`)
+    const res = await b.post(`/h5/polls/${p.id}/ballot`, { key: formField(page.text, 'key')!, voterId: formField(page.text, 'voterId')!, choice: 'oppose' }, { origin: 'https://evil.example' })
+    expect(res.status).toBe(403)
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
+  })
+})
+
+describe('H5 result page', () => {
+  it('shows the numbers against the legal lines, says the signature holds, and checks a receipt', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(2500))
+    const b = await ownerBrowser(s)
+    const page = await b.get(`/h5/polls/${p.id}`)
+    const voted = await b.post(`/h5/polls/${p.id}/ballot`, { key: formField(page.text, 'key')!, voterId: formField(page.text, 'voterId')!, choice: 'agree' })
+    const receipt = /投票回执：<span class="num">([\w-]+)<\/span>/.exec(voted.text)![1]!
+    await sleep(2600)
+    expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).status).toBe(200)
+
+    const anyone = browserSession(h)
+    const result = await anyone.get(`/h5/polls/${p.id}/result`)
+    expect(result.status).toBe(200)
+    expect(result.text).toContain('签名有效')
+    expect(result.text).toContain('表决不成立') // 1 of 3 took part: no quorum
+    expect(result.text).toContain('三分之二')
+    expect(result.text).toMatch(/class="line" style="left:66.6%"/)
+
+    const counted = await anyone.get(`/h5/polls/${p.id}/result?receipt=${receipt}`)
+    expect(counted.text).toContain('核验通过')
+    const unknown = await anyone.get(`/h5/polls/${p.id}/result?receipt=AAAAAAAAAAAAAAAAAAAAAA`)
+    expect(unknown.text).toContain('找不到这张回执')
+
+    // the result notice on the board carries the same check
+    const board = await h.request('GET', `/api/communities/${s.community.id}/notices?all=1`)
+    const notice = board.json.notices.find((n: { kind: string }) => n.kind === 'result')
+    const noticePage = await anyone.get(`/n/${notice.code}`)
+    expect(noticePage.text).toContain('签名有效')
+    expect(noticePage.text).toContain(`/h5/polls/${p.id}/result`)
+
+    // a stored result edited after signing is reported, not shown as valid
+    const [r] = await h.db.select().from(pollResults).where(eq(pollResults.pollId, p.id))
+    await h.db.update(pollResults).set({ document: { ...(r!.document as object), outcomeText: '表决通过。' } }).where(and(eq(pollResults.pollId, p.id)))
+    const tampered = await anyone.get(`/h5/polls/${p.id}/result`)
+    expect(tampered.text).toContain('签名无效')
+    expect(tampered.text).not.toContain('签名有效')
+    expect(tampered.text).not.toContain('<p class="card">表决通过。</p>')
+  })
+
+  it('a result not yet published is a plain page saying so', async () => {
+    const s = await setupCommunity(h)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const res = await browserSession(h).get(`/h5/polls/${p.id}/result`)
+    expect(res.status).toBe(409)
+    expect(res.text).toContain('表决结果尚未公布')
+  })
+})

@@ -1,0 +1,134 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
+import jsQR from 'jsqr'
+import { chromium, devices, type Browser } from 'playwright-core'
+import { PNG } from 'pngjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ballots } from '../../drizzle/schema'
+import { announcedPoll, setupCommunity } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+/**
+ * Real Chromium (Debian's package, driven by playwright-core) against the real app on a real
+ * port. Screenshots go to test/.artifacts/screenshots/ for a person to look at.
+ *
+ * Without Chromium on the machine these tests are skipped, loudly; `.ci/run` installs Chromium
+ * and sets REQUIRE_BROWSER=1, so in CI a missing browser is a failure, not a skip.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const available = existsSync(CHROMIUM)
+if (!available) {
+  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM} (apt-get install -y chromium)`)
+  console.warn(`[browser tests] skipped: no Chromium at ${CHROMIUM}; install it with apt-get install -y chromium`)
+}
+export const SCREENSHOTS = join(process.cwd(), 'test/.artifacts/screenshots')
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+let h: Harness
+let server: ServerType
+let browser: Browser
+let base: string
+
+beforeAll(async () => {
+  if (!available) return
+  const port = await freePort()
+  base = `http://127.0.0.1:${port}`
+  h = await startHarness({ config: { PUBLIC_BASE_URL: base } })
+  server = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port })
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  })
+  mkdirSync(SCREENSHOTS, { recursive: true })
+})
+afterAll(async () => {
+  await browser?.close()
+  await new Promise((r) => (server ? server.close(r) : r(null)))
+  await h?.close()
+})
+
+const phone = () => ({ ...devices['iPhone 13'], defaultBrowserType: undefined })
+
+describe.skipIf(!available)('H5 pages in a real browser', () => {
+  it('prints a poster, reads its QR code back from the image, and opens the notice on a phone', async () => {
+    const s = await setupCommunity(h)
+    const posted = await h.request('POST', `/api/communities/${s.community.id}/notices`, {
+      token: s.committee,
+      json: { kind: 'general', title: '关于二次供水水箱清洗的通知', body: '12月5日 9:00—17:00 清洗水箱，期间停水，请提前储水。' },
+    })
+    expect(posted.status).toBe(201)
+    const code: string = posted.json.code
+
+    const desk = await browser.newContext({ viewport: { width: 794, height: 1123 }, deviceScaleFactor: 2 }) // A4 at 96 dpi
+    const poster = await desk.newPage()
+    await poster.goto(`${base}/n/${code}/poster`)
+    await expect(poster.getByRole('heading', { name: '关于二次供水水箱清洗的通知' }).isVisible()).resolves.toBe(true)
+    const shot = await poster.screenshot({ fullPage: true })
+    writeFileSync(join(SCREENSHOTS, 'notice-poster.png'), shot)
+    await poster.pdf?.({ path: join(SCREENSHOTS, 'notice-poster.pdf'), format: 'A4' }).catch(() => undefined)
+    await desk.close()
+
+    const img = PNG.sync.read(shot)
+    const decoded = jsQR(new Uint8ClampedArray(img.data), img.width, img.height)
+    expect(decoded?.data).toBe(`${base}/n/${code}`)
+
+    const mobile = await browser.newContext(phone())
+    const page = await mobile.newPage()
+    const res = await page.goto(decoded!.data)
+    expect(res?.status()).toBe(200)
+    await expect(page.getByRole('heading', { name: '关于二次供水水箱清洗的通知' }).isVisible()).resolves.toBe(true)
+    expect(await page.locator('.body').innerText()).toContain('请提前储水')
+    // readable on a phone: no sideways scrolling, large type
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    expect(await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize))).toBeGreaterThanOrEqual(18)
+    writeFileSync(join(SCREENSHOTS, 'notice-phone.png'), await page.screenshot({ fullPage: true }))
+    await mobile.close()
+
+    const scans = await h.request('GET', `/api/notices/${posted.json.id}/scans`, { token: s.committee })
+    expect(scans.json.scans.reduce((n: number, d: { count: number }) => n + d.count, 0)).toBe(1)
+  })
+
+  it('an owner with no mini-program signs in by SMS code and votes through the H5 pages', async () => {
+    const s = await setupCommunity(h)
+    const poll = await announcedPoll(h, s.community.id, s.committee)
+    const me = await h.request('GET', '/api/me', { token: s.owner })
+    h.clock.advance(61_000) // setupCommunity signed this phone in a moment ago: the resend interval
+
+    const mobile = await browser.newContext(phone())
+    const page = await mobile.newPage()
+    await page.goto(`${base}/h5/polls/${poll.id}`)
+    expect(new URL(page.url()).pathname).toBe('/h5/login') // signed out: to the login page, and back after
+    await page.getByLabel('手机号').fill(me.json.phone)
+    await page.getByRole('button', { name: '获取验证码' }).click()
+    await page.getByLabel('短信验证码').fill(h.sms.lastCode(me.json.phone)!)
+    writeFileSync(join(SCREENSHOTS, 'login-code.png'), await page.screenshot({ fullPage: true }))
+    await page.getByRole('button', { name: '登录' }).click()
+    await page.waitForURL(`${base}/h5/polls/${poll.id}`)
+    await expect(page.getByRole('heading', { name: '关于更换小区电梯的表决' }).isVisible()).resolves.toBe(true)
+    writeFileSync(join(SCREENSHOTS, 'poll-phone.png'), await page.screenshot({ fullPage: true }))
+
+    await page.getByLabel('同意').check()
+    await page.getByRole('button', { name: '提交投票' }).click()
+    await expect(page.getByRole('status').innerText()).resolves.toContain('已投票：同意')
+    const receipt = (await page.locator('[role=status] .num').innerText()).trim()
+    writeFileSync(join(SCREENSHOTS, 'voted-phone.png'), await page.screenshot({ fullPage: true }))
+    await mobile.close()
+
+    const rows = await h.db.select().from(ballots).where(eq(ballots.pollId, poll.id))
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({ receipt, choice: 'agree', channel: 'h5' })
+  })
+})

@@ -1,0 +1,76 @@
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { Caller, HonoEnv } from '../../env'
+import { AppError } from '../../lib/errors'
+import { callerOf } from '../../middleware/access'
+import { refreshSession, type Session } from '../../services/auth/sessions'
+import { verifyAccessToken } from '../../services/auth/tokens'
+import { ctxOf } from '../../services/context'
+
+/**
+ * Sessions of the H5 pages, for owners with no mini-program: the same access and refresh tokens
+ * as the API, kept in HttpOnly cookies. The API itself reads only the Authorization header, so a
+ * cookie never authorises an API call (no CSRF there); the pages' own forms are guarded by
+ * SameSite=Lax and by the Origin check below.
+ */
+const ACCESS = 'gy_at'
+const REFRESH = 'gy_rt'
+
+const secure = (c: Context<HonoEnv>) => c.var.config.PUBLIC_BASE_URL.startsWith('https:')
+
+export function setSessionCookies(c: Context<HonoEnv>, s: Session) {
+  const base = { httpOnly: true, secure: secure(c), sameSite: 'Lax' as const, path: '/' }
+  setCookie(c, ACCESS, s.accessToken, { ...base, maxAge: s.expiresIn })
+  setCookie(c, REFRESH, s.refreshToken, { ...base, maxAge: c.var.config.REFRESH_TOKEN_TTL_DAYS * 86_400 })
+}
+
+export function clearSessionCookies(c: Context<HonoEnv>) {
+  deleteCookie(c, ACCESS, { path: '/' })
+  deleteCookie(c, REFRESH, { path: '/' })
+}
+
+export const refreshCookie = (c: Context<HonoEnv>) => getCookie(c, REFRESH)
+
+/**
+ * The signed-in owner of an H5 page, or null. An expired access cookie is renewed with the
+ * refresh cookie (rotation, as the API does); anything invalid just signs the browser out.
+ */
+export async function h5Caller(c: Context<HonoEnv>): Promise<Caller | null> {
+  let userId: string | null = null
+  const at = getCookie(c, ACCESS)
+  if (at) userId = await verifyAccessToken(c.var.config, c.var.clock, at).catch(() => null)
+  if (!userId) {
+    const rt = getCookie(c, REFRESH)
+    if (rt) {
+      try {
+        const s = await refreshSession(ctxOf(c), rt)
+        setSessionCookies(c, s)
+        userId = s.userId
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e
+        clearSessionCookies(c)
+      }
+    }
+  }
+  const caller = userId ? await callerOf(c, userId) : null
+  c.set('caller', caller)
+  return caller
+}
+
+/**
+ * A form post must come from our own pages: browsers send Origin on every POST, and a page of
+ * another site cannot forge it. Absent Origin (old browsers) falls back to Referer.
+ */
+export function assertSameOrigin(c: Context<HonoEnv>) {
+  const own = new Set([new URL(c.req.url).origin, new URL(c.var.config.PUBLIC_BASE_URL).origin])
+  const origin = c.req.header('origin') ?? (c.req.header('referer') ? safeOrigin(c.req.header('referer')!) : null)
+  if (!origin || !own.has(origin)) throw new AppError('FORBIDDEN', { reason: 'cross_site_form' })
+}
+
+function safeOrigin(url: string) {
+  try {
+    return new URL(url).origin
+  } catch {
+    return null
+  }
+}
