@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newPhone, setupCommunity, usccFor } from '../helpers/fixtures'
+import { FIRM_PROFILE, firmServingCommunity, newPhone, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -10,25 +10,8 @@ afterAll(async () => {
   await h?.close()
 })
 
-const profile = {
-  licenceValidUntil: '2030-12-31',
-  projectManager: { name: '赵经理', phone: '13912345678' },
-  complaintPhone: '0833-5551234',
-  serviceGrade: '二级',
-  contractors: [
-    { kind: 'elevator', name: '某电梯维保公司', phone: '0833-5550001' },
-    { kind: 'fire', name: '某消防技术公司', phone: '0833-5550002' },
-  ],
-}
-
-async function firmServing(s: Awaited<ReturnType<typeof setupCommunity>>, seed: number) {
-  const firm = await h.request('POST', '/api/firms', { token: s.admin, json: { name: `物业公司${seed}`, uscc: usccFor(100 + seed) } })
-  const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId
-  await h.request('POST', `/api/communities/${s.community.id}/firm-contracts`, { token: s.admin, json: { firmId, startsOn: '2026-01-01', serviceGrade: '二级' } })
-  const phone = newPhone()
-  await h.request('POST', '/api/role-grants', { token: s.admin, json: { role: 'firm_staff', phone, firmId } })
-  return { firmId, token: (await h.login(phone)).accessToken }
-}
+const profile = FIRM_PROFILE
+const firmServing = (s: Awaited<ReturnType<typeof setupCommunity>>, seed: number) => firmServingCommunity(h, s, seed)
 
 describe('the firm’s standing profile and fee schedule (issue 4, first step)', () => {
   it('firm staff post the profile; anyone reads the newest; every version is kept', async () => {

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots, pollResults } from '../../drizzle/schema'
 import { browserSession, formField } from '../helpers/browser-session'
-import { announcedPoll, newPhone, openWindow, setupCommunity } from '../helpers/fixtures'
+import { announcedPoll, communityStaff, FIRM_PROFILE, firmServingCommunity, newPhone, openWindow, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -213,5 +213,74 @@ describe('H5 result page', () => {
     const res = await browserSession(h).get(`/h5/polls/${p.id}/result`)
     expect(res.status).toBe(409)
     expect(res.text).toContain('表决结果尚未公布')
+  })
+})
+
+describe('H5 community pages', () => {
+  it('the front page shows the board to anyone, and the polls only to the community', async () => {
+    const s = await setupCommunity(h)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const anyone = await browserSession(h).get(`/h5/c/${s.community.id}`)
+    expect(anyone.status).toBe(200)
+    expect(anyone.text).toContain(s.community.name)
+    expect(anyone.text).toContain('表决公告') // the poll's announcement hangs on the public board
+    expect(anyone.text).not.toContain(`/h5/polls/${p.id}"`)
+    expect(anyone.text).toContain('登录</a>后查看')
+    const owner = await ownerBrowser(s)
+    const mine = await owner.get(`/h5/c/${s.community.id}`)
+    expect(mine.text).toContain(`/h5/polls/${p.id}"`)
+    const outsider = await ownerBrowser(await setupCommunity(h))
+    expect((await outsider.get(`/h5/c/${s.community.id}`)).text).not.toContain(`/h5/polls/${p.id}"`)
+    expect((await browserSession(h).get('/h5/c/no-such-community')).status).toBe(404)
+  })
+
+  it('the enforcement-contacts board lists each department with a tap-to-call number', async () => {
+    const s = await setupCommunity(h)
+    const empty = await browserSession(h).get(`/h5/c/${s.community.id}/contacts`)
+    expect(empty.text).toContain('尚未公示')
+    const staff = await communityStaff(h, s)
+    const posted = await h.request('POST', `/api/communities/${s.community.id}/notices`, {
+      token: staff,
+      json: {
+        kind: 'enforcement_contacts',
+        title: '小区执法部门联系公示',
+        body: '遇到以下问题可直接联系相关部门。',
+        contacts: [
+          { department: '城管', handles: '违章搭建、占道经营', phone: '0833-12319' },
+          { department: '消防', handles: '消防通道堵塞', phone: '119' },
+        ],
+      },
+    })
+    expect(posted.status).toBe(201)
+    const board = await browserSession(h).get(`/h5/c/${s.community.id}/contacts`)
+    expect(board.text).toContain('违章搭建、占道经营')
+    expect(board.text).toContain('href="tel:0833-12319"'.replace('-', ''))
+    expect(board.text).toContain(`/n/${posted.json.code}`)
+  })
+
+  it('the fee page shows the firm, its contacts and each rate in yuan, flagging one above the guided range', async () => {
+    const s = await setupCommunity(h)
+    const none = await browserSession(h).get(`/h5/c/${s.community.id}/fees`)
+    expect(none.text).toContain('没有在合同期内的物业服务企业')
+    const firm = await firmServingCommunity(h, s, 41)
+    await h.request('PUT', `/api/communities/${s.community.id}/firm-profile`, { token: firm.token, json: FIRM_PROFILE })
+    const staff = await communityStaff(h, s)
+    const ref = await h.request('POST', '/api/reference-prices', {
+      token: staff,
+      json: { district: '测试区', serviceGrade: '二级', item: '物业服务费（住宅）', basis: 'per_m2_month', baseFen: 150, minFen: 120, maxFen: 180, effectiveFrom: '2026-01-01' },
+    })
+    expect(ref.status).toBe(201)
+    const fee = await h.request('POST', `/api/communities/${s.community.id}/fee-items`, {
+      token: firm.token,
+      json: { item: '物业服务费（住宅）', payer: '业主', basis: 'per_m2_month', rateFen: 195, startsOn: '2026-01-01', regime: 'guided' },
+    })
+    expect(fee.status).toBe(201)
+    const page = await browserSession(h).get(`/h5/c/${s.community.id}/fees`)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('物业公司41')
+    expect(page.text).toContain('赵经理')
+    expect(page.text).toContain('1.95 元/㎡·月')
+    expect(page.text).toContain('范围 1.20–1.80')
+    expect(page.text).toContain('高于指导价上限')
   })
 })

@@ -1,7 +1,7 @@
 import jsQR from 'jsqr'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newPhone, setupCommunity, usccFor } from '../helpers/fixtures'
+import { communityStaff, newPhone, setupCommunity, usccFor } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -17,12 +17,7 @@ const contacts = [
   { department: '城管', handles: '违章搭建、毁绿种菜', phone: '12319' },
 ]
 
-async function staffOf(s: Awaited<ReturnType<typeof setupCommunity>>) {
-  const phone = newPhone()
-  const c = s.community as { district: string; street: string; residentsCommittee: string }
-  await h.request('POST', '/api/role-grants', { token: s.admin, json: { role: 'community_staff', phone, ...c } })
-  return (await h.login(phone)).accessToken
-}
+const staffOf = (s: Awaited<ReturnType<typeof setupCommunity>>) => communityStaff(h, s)
 
 describe('notices (issue 5, first step)', () => {
   it('who may post which kind', async () => {

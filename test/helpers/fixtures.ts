@@ -155,3 +155,33 @@ export async function announcedPoll(h: Harness, cid: string, committee: string, 
   if (a.status !== 200) throw new Error(`announce failed: ${a.status} ${a.text}`)
   return a.json as { id: string; electorate: { totalVoters: number; totalAreaCenti: number } }
 }
+
+/** A complete standing profile (seed 002 (四)2) for a firm's community. */
+export const FIRM_PROFILE = {
+  licenceValidUntil: '2030-12-31',
+  projectManager: { name: '赵经理', phone: '13912345678' },
+  complaintPhone: '0833-5551234',
+  serviceGrade: '二级',
+  contractors: [
+    { kind: 'elevator', name: '某电梯维保公司', phone: '0833-5550001' },
+    { kind: 'fire', name: '某消防技术公司', phone: '0833-5550002' },
+  ],
+}
+
+/** A firm (its own USCC per seed) under contract for the community, with one staff member signed in. */
+export async function firmServingCommunity(h: Harness, s: { admin: string; community: { id: string } }, seed: number) {
+  const firm = await h.request('POST', '/api/firms', { token: s.admin, json: { name: `物业公司${seed}`, uscc: usccFor(100 + seed) } })
+  const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId
+  await h.request('POST', `/api/communities/${s.community.id}/firm-contracts`, { token: s.admin, json: { firmId, startsOn: '2026-01-01', serviceGrade: '二级' } })
+  const phone = newPhone()
+  await h.request('POST', '/api/role-grants', { token: s.admin, json: { role: 'firm_staff', phone, firmId } })
+  return { firmId, token: (await h.login(phone)).accessToken }
+}
+
+/** Community staff (社区/街道) whose street covers the community, signed in. */
+export async function communityStaff(h: Harness, s: { admin: string; community: { district: string; street: string } }) {
+  const phone = newPhone()
+  const g = await h.request('POST', '/api/role-grants', { token: s.admin, json: { role: 'community_staff', phone, district: s.community.district, street: s.community.street } })
+  if (g.status !== 201) throw new Error(`staff grant failed: ${g.status} ${g.text}`)
+  return (await h.login(phone)).accessToken
+}

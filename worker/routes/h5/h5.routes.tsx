@@ -8,6 +8,7 @@ import { polls } from '../../../drizzle/schema'
 import type { HonoEnv, Role } from '../../env'
 import { AppError } from '../../lib/errors'
 import { access, route, type AnyRoute } from '../../lib/route'
+import { CommunityPage, ContactsPage, FeesPage } from '../../pages/community'
 import { LoginPage } from '../../pages/login'
 import { ErrorPage } from '../../pages/parts'
 import { PollPage, type BallotFormView } from '../../pages/poll'
@@ -20,7 +21,11 @@ import { castableVoters, resolveVoter } from '../../services/ballots/eligibility
 import { myBallots } from '../../services/ballots/read'
 import { ctxOf } from '../../services/context'
 import { listComments, postComment } from '../../services/polls/discussion'
-import { candidatesOf, pollCommunity, pollEventsOf, presentPoll } from '../../services/polls/lifecycle'
+import { getCommunity } from '../../services/communities/communities'
+import { feeSchedule, getFirmProfile } from '../../services/disclosure/fees'
+import { overdueStatements } from '../../services/disclosure/statements'
+import { listNotices } from '../../services/notices/notices'
+import { candidatesOf, displayStatus, listPolls, pollCommunity, pollEventsOf, presentPoll } from '../../services/polls/lifecycle'
 import { checkedResult, checkReceipt } from '../../services/results/check'
 import { turnout } from '../../services/results/turnout'
 import { rolesInCommunity } from '../../services/roles/resolve'
@@ -121,7 +126,78 @@ const BallotForm = z.object({
   marks: z.union([z.string().min(1).max(40), z.array(z.string().min(1).max(40)).max(50)]).optional(),
 })
 
+const CidParams = z.object({ cid: z.string().min(1).max(40) })
+
+/** The signed-in caller's roles in a community (null when signed out or without a role there). */
+async function communityRoles(c: Context<HonoEnv>, communityId: string) {
+  const caller = await h5Caller(c)
+  const roles = caller ? await rolesInCommunity(c.var.db, c.var.clock, caller, communityId) : null
+  return { caller, roles: roles && roles.size ? roles : null }
+}
+
 export const h5Routes: AnyRoute[] = [
+  route({
+    method: 'get',
+    path: '/h5/c/:cid',
+    summary: '小区首页：公告栏、表决（本小区业主和工作人员）、逾期未公开的账目',
+    tags,
+    access: access.public,
+    params: CidParams,
+    responses: html,
+    handler: page(async (c) => {
+      const cid = c.req.param('cid')!
+      const ctx = ctxOf(c)
+      const community = await getCommunity(ctx, cid)
+      const { caller, roles } = await communityRoles(c, cid)
+      const reader = roles !== null && POLL_READERS.some((r) => roles.has(r))
+      const now = ctx.clock.now()
+      const polls = reader ? (await listPolls(ctx, cid, false)).map((p) => ({ id: p.id, title: p.title, status: displayStatus(p, now), closesAt: p.closesAt.toISOString() })) : null
+      return c.html(
+        <CommunityPage
+          communityId={cid}
+          name={community.name}
+          notices={await listNotices(ctx, cid, false)}
+          polls={polls}
+          overdue={roles ? await overdueStatements(ctx, cid) : null}
+          signedIn={caller !== null}
+        />,
+      )
+    }),
+  }),
+  route({
+    method: 'get',
+    path: '/h5/c/:cid/contacts',
+    summary: '执法部门联系公示（公开）',
+    tags,
+    access: access.public,
+    params: CidParams,
+    responses: html,
+    handler: page(async (c) => {
+      const cid = c.req.param('cid')!
+      const ctx = ctxOf(c)
+      await getCommunity(ctx, cid)
+      const board = (await listNotices(ctx, cid, false)).find((n) => n.kind === 'enforcement_contacts' && n.contacts?.length)
+      const signedIn = (await h5Caller(c)) !== null
+      return c.html(<ContactsPage communityId={cid} notice={board ? { ...board, contacts: board.contacts! } : null} signedIn={signedIn} />)
+    }),
+  }),
+  route({
+    method: 'get',
+    path: '/h5/c/:cid/fees',
+    summary: '物业服务企业信息与收费标准（公开；高于指导价的收费标红）',
+    tags,
+    access: access.public,
+    params: CidParams,
+    responses: html,
+    handler: page(async (c) => {
+      const cid = c.req.param('cid')!
+      const ctx = ctxOf(c)
+      const schedule = await feeSchedule(ctx, cid)
+      const profile = schedule.firm ? await getFirmProfile(ctx, cid).catch((e) => (e instanceof AppError && e.code === 'NOT_FOUND' ? null : Promise.reject(e))) : null
+      const signedIn = (await h5Caller(c)) !== null
+      return c.html(<FeesPage communityId={cid} profile={profile} schedule={schedule} signedIn={signedIn} />)
+    }),
+  }),
   route({
     method: 'get',
     path: '/h5/login',
