@@ -19,6 +19,11 @@ const settingFields = {
   proxyLimit: z.number().int().min(1).max(1000),
   /** show the split by choice while a poll is open (default: turnout only) */
   showSplitWhileOpen: z.boolean(),
+  /**
+   * disclosure.md: statements other than public revenue are due by the end of this many months
+   * after their quarter (public revenue is always 1, by the provincial measures)
+   */
+  statementDeadlineMonths: z.number().int().min(1).max(6),
 }
 
 export const CommunitySettings = z.object({
@@ -29,6 +34,7 @@ export const CommunitySettings = z.object({
   paperVsElectronic: settingFields.paperVsElectronic.default('electronic'),
   proxyLimit: settingFields.proxyLimit.default(5),
   showSplitWhileOpen: settingFields.showSplitWhileOpen.default(false),
+  statementDeadlineMonths: settingFields.statementDeadlineMonths.default(1),
 })
 export type CommunitySettings = z.infer<typeof CommunitySettings>
 

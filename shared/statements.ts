@@ -32,8 +32,8 @@ export interface StatementLineInput {
   note?: string
   /** public revenue: one of the six permitted uses of the net */
   use?: string
-  /** maintenance fund: the poll that authorised the use */
-  authorisedBy?: { pollId: string }
+  /** maintenance fund: the poll that authorised the use, or a confirmed emergency-use record */
+  authorisedBy?: { pollId: string } | { emergencyId: string }
 }
 export interface StatementContentInput {
   openingFen: number
@@ -68,6 +68,29 @@ export function quarter(period: string): { start: string; end: string; deadline:
     previous: q === 1 ? `${y - 1}Q4` : `${y}Q${q - 1}`,
   }
 }
+
+/**
+ * The deadline of a quarter's statement when it is due `months` months after the quarter: the last
+ * day of that month (public revenue: 1, the first month of the next quarter; others: a community
+ * setting, default 1).
+ */
+export function deadlineAfter(period: string, months: number): string | null {
+  const q = quarter(period)
+  if (!q || !Number.isInteger(months) || months < 1) return null
+  const y = Number(q.end.slice(0, 4))
+  const m = Number(q.end.slice(5, 7)) + months
+  const yy = y + Math.floor((m - 1) / 12)
+  const mm = ((m - 1) % 12) + 1
+  const last = new Date(Date.UTC(yy, mm, 0)).getUTCDate()
+  return `${yy}-${String(mm).padStart(2, '0')}-${String(last).padStart(2, '0')}`
+}
+
+/**
+ * How long a published statement stays on display, and so how long owners may object to its lines:
+ * public revenue is shown for at least 30 working days (disclosure.md); 45 calendar days covers
+ * that across a public holiday, and the same window is used for every kind.
+ */
+export const DISPLAY_DAYS = 45
 
 /** The quarter a date (YYYY-MM-DD) falls in. */
 export const quarterOfDate = (d: string) => `${d.slice(0, 4)}Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`

@@ -22,6 +22,7 @@ import { noticeRoutes } from './routes/notices/notices.routes'
 import { feeRoutes } from './routes/disclosure/fees.routes'
 import { statementRoutes } from './routes/disclosure/statements.routes'
 import { h5Routes } from './routes/h5/h5.routes'
+import { emergencyRoutes } from './routes/disclosure/emergency.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -49,6 +50,7 @@ export const apiRoutes: AnyRoute[] = [
   ...noticeRoutes,
   ...feeRoutes,
   ...statementRoutes,
+  ...emergencyRoutes,
   ...h5Routes,
   ...adminRoutes,
 ]

@@ -102,3 +102,55 @@ export const statements = pgTable(
   },
   (t) => [uniqueIndex('statements_version_uq').on(t.communityId, t.kind, t.period, t.version), index('statements_community_idx').on(t.communityId, t.kind, t.period)],
 )
+
+/**
+ * Emergency use of the maintenance fund (民法典 第281条第2款; seed 000 四(四)): when a hazard cannot
+ * wait for a vote, the committee records the hazard and approves the works, the community (居委会 /
+ * 街道) confirms, notices hang during the works, and a review follows with the actual cost. A
+ * maintenance-fund statement line may cite a confirmed record instead of a passed poll.
+ */
+export const emergencyUses = pgTable(
+  'emergency_uses',
+  {
+    id: text('id').primaryKey(),
+    communityId: text('community_id').notNull().references(() => communities.id),
+    hazard: text('hazard').notNull(),
+    works: text('works').notNull(),
+    contractor: text('contractor'),
+    estimatedFen: bigint('estimated_fen', { mode: 'number' }).notNull(),
+    status: text('status', { enum: ['approved', 'confirmed', 'reviewed'] }).notNull(),
+    approvedBy: text('approved_by').notNull().references(() => users.id),
+    approvedAt: ts('approved_at').notNull(),
+    confirmedBy: text('confirmed_by').references(() => users.id),
+    confirmedAt: ts('confirmed_at'),
+    actualFen: bigint('actual_fen', { mode: 'number' }),
+    review: text('review'),
+    reviewedBy: text('reviewed_by').references(() => users.id),
+    reviewedAt: ts('reviewed_at'),
+  },
+  (t) => [index('emergency_uses_community_idx').on(t.communityId, t.approvedAt)],
+)
+
+/**
+ * An owner's objection to a line of a published statement, and the discloser's answer on record
+ * (disclosure.md: owners object within the display period; the firm answers). Public to the community.
+ */
+export const statementObjections = pgTable(
+  'statement_objections',
+  {
+    id: text('id').primaryKey(),
+    statementId: text('statement_id').notNull().references(() => statements.id),
+    communityId: text('community_id').notNull().references(() => communities.id),
+    /** 1-based line of the statement version objected to; null for the statement as a whole */
+    line: integer('line'),
+    body: text('body').notNull(),
+    authorUserId: text('author_user_id').notNull().references(() => users.id),
+    authorLabel: text('author_label').notNull(),
+    createdAt: ts('created_at').notNull(),
+    answer: text('answer'),
+    answeredBy: text('answered_by').references(() => users.id),
+    answererLabel: text('answerer_label'),
+    answeredAt: ts('answered_at'),
+  },
+  (t) => [index('statement_objections_statement_idx').on(t.statementId, t.createdAt), index('statement_objections_community_idx').on(t.communityId, t.answeredAt)],
+)

@@ -1,6 +1,7 @@
 import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { communities } from './community'
 import { users } from './identity'
+import { statements } from './disclosure'
 import { polls } from './polls'
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
@@ -21,6 +22,8 @@ export const notices = pgTable(
     /** enforcement-contacts board: per department, what it handles here and how to reach it */
     contacts: jsonb('contacts').$type<{ department: string; handles: string; phone: string }[]>(),
     pollId: text('poll_id').references(() => polls.id),
+    /** disclosure notices: the statement version they announce */
+    statementId: text('statement_id').references(() => statements.id),
     code: text('code').notNull(),
     startsAt: ts('starts_at').notNull(),
     endsAt: ts('ends_at'),

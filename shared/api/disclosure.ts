@@ -69,7 +69,10 @@ export const StatementLineBody = z.object({
   amountFen: z.number().int().min(0).max(100_000_000_000),
   note: z.string().trim().max(200).optional(),
   use: z.string().max(40).optional().describe('公共收益分配用途（六类之一）'),
-  authorisedBy: z.object({ pollId: z.string().min(1).max(40) }).optional().describe('维修资金：批准该笔使用的表决'),
+  authorisedBy: z
+    .union([z.object({ pollId: z.string().min(1).max(40) }).strict(), z.object({ emergencyId: z.string().min(1).max(40) }).strict()])
+    .optional()
+    .describe('维修资金：批准该笔使用的表决（pollId），或经确认的应急使用记录（emergencyId）'),
 })
 export const StatementBody = z.object({
   kind: z.enum(['service_fee', 'public_revenue', 'maintenance_fund', 'shared_utility', 'elevator', 'committee_funds']),
@@ -103,3 +106,45 @@ export const StatementDetailReply = StatementReply.extend({
     .describe('与上一版本的差异'),
 })
 export const OverdueReply = z.object({ overdue: z.array(z.object({ kind: z.string(), period: z.string(), deadline: z.string() })) })
+
+export const EmergencyUseBody = z.object({
+  hazard: z.string().trim().min(5).max(2000).describe('危及房屋安全的情形，如“3栋电梯钢丝绳断股”'),
+  works: z.string().trim().min(5).max(2000).describe('拟实施的维修、更新、改造'),
+  contractor: z.string().trim().min(1).max(100).optional(),
+  estimatedFen: fen.describe('预算，单位：分'),
+})
+export const EmergencyReviewBody = z.object({
+  actualFen: fen.describe('实际费用，单位：分'),
+  review: z.string().trim().min(5).max(5000).describe('完工后的审核：做了什么、花了多少、费用如何分摊'),
+})
+export const EmergencyUseReply = z.object({
+  id: z.string(),
+  communityId: z.string(),
+  hazard: z.string(),
+  works: z.string(),
+  contractor: z.string().nullable(),
+  estimatedFen: z.number().int(),
+  status: z.enum(['approved', 'confirmed', 'reviewed']).describe('approved：业委会已批准；confirmed：社区已确认；reviewed：完工审核已公示'),
+  approvedAt: z.string(),
+  confirmedAt: z.string().nullable(),
+  actualFen: z.number().int().nullable(),
+  review: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+})
+
+export const ObjectionBody = z.object({
+  line: z.number().int().min(1).max(2000).optional().describe('对报表第几行提出异议；不填为对整张报表'),
+  body: z.string().trim().min(5).max(2000),
+})
+export const AnswerBody = z.object({ answer: z.string().trim().min(5).max(5000) })
+export const ObjectionReply = z.object({
+  id: z.string(),
+  statementId: z.string(),
+  line: z.number().int().nullable(),
+  body: z.string(),
+  authorLabel: z.string(),
+  createdAt: z.string(),
+  answer: z.string().nullable(),
+  answererLabel: z.string().nullable(),
+  answeredAt: z.string().nullable(),
+})

@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { statements } from '../../drizzle/schema'
-import { announcedPoll, bulkOwners, newPhone, openWindow, setupCommunity, usccFor } from '../helpers/fixtures'
+import { announcedPoll, bulkOwners, newPhone, openWindow, setupCommunity, statement, usccFor } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -13,14 +13,6 @@ afterAll(async () => {
 })
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-type Line = { direction: 'income' | 'expense' | 'allocation'; category: string; amountFen: number; use?: string; authorisedBy?: { pollId: string } }
-/** a statement whose totals and closing follow from its lines */
-function statement(kind: string, period: string, openingFen: number, lines: Line[]) {
-  const incomeFen = lines.filter((l) => l.direction === 'income').reduce((a, l) => a + l.amountFen, 0)
-  const expenseFen = lines.filter((l) => l.direction === 'expense').reduce((a, l) => a + l.amountFen, 0)
-  return { kind, period, content: { openingFen, lines, totals: { incomeFen, expenseFen }, closingFen: openingFen + incomeFen - expenseFen } }
-}
-
 async function serving(s: Awaited<ReturnType<typeof setupCommunity>>, seed: number) {
   const firm = await h.request('POST', '/api/firms', { token: s.admin, json: { name: `报表物业${seed}`, uscc: usccFor(200 + seed) } })
   const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId

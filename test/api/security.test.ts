@@ -79,6 +79,15 @@ beforeAll(async () => {
   })
   expect(statement.status).toBe(201)
   fill.sid = statement.json.id
+  const objection = await h.request('POST', `/api/statements/${fill.sid}/objections`, { token: a.owner, json: { line: 1, body: '物业费收入与实际缴费不符' } })
+  expect(objection.status).toBe(201)
+  fill.oid = objection.json.id
+  const emergency = await h.request('POST', `/api/communities/${a.community.id}/emergency-uses`, {
+    token: a.committee,
+    json: { hazard: '3栋外墙瓷砖大面积空鼓，有坠落危险', works: '拆除空鼓瓷砖并重做外墙涂料', estimatedFen: 5_000_000 },
+  })
+  expect(emergency.status).toBe(201)
+  fill.eid = emergency.json.id
   const notice = await h.request('POST', `/api/communities/${a.community.id}/notices`, { token: a.committee, json: { kind: 'general', title: '停水通知', body: '明日停水。' } })
   expect(notice.status).toBe(201)
   fill.nid = notice.json.id

@@ -185,3 +185,11 @@ export async function communityStaff(h: Harness, s: { admin: string; community: 
   if (g.status !== 201) throw new Error(`staff grant failed: ${g.status} ${g.text}`)
   return (await h.login(phone)).accessToken
 }
+
+type StatementLine = { direction: 'income' | 'expense' | 'allocation'; category: string; amountFen: number; use?: string; authorisedBy?: { pollId: string } | { emergencyId: string } }
+/** A statement body whose totals and closing follow from its lines. */
+export function statement(kind: string, period: string, openingFen: number, lines: StatementLine[]) {
+  const incomeFen = lines.filter((l) => l.direction === 'income').reduce((a, l) => a + l.amountFen, 0)
+  const expenseFen = lines.filter((l) => l.direction === 'expense').reduce((a, l) => a + l.amountFen, 0)
+  return { kind, period, content: { openingFen, lines, totals: { incomeFen, expenseFen }, closingFen: openingFen + incomeFen - expenseFen } }
+}

@@ -15,6 +15,7 @@ export interface NoticeView {
   communityId: string
   /** the poll a poll or result notice is about */
   pollId: string | null
+  statementId: string | null
   qrSvg?: string
   /** result notices: the signed result checked against the published keys */
   signature?: SignatureCheck
@@ -49,6 +50,11 @@ export function NoticePage(props: { notice: NoticeView; poster?: boolean }) {
       {n.pollId && n.kind === 'poll_announcement' && !props.poster ? (
         <p>
           <a href={`/h5/polls/${n.pollId}`}>查看表决详情、参与讨论、投票 →</a>
+        </p>
+      ) : null}
+      {n.statementId && !props.poster ? (
+        <p>
+          <a href={`/h5/statements/${n.statementId}`}>查看报表明细、各版本差异、异议与答复 →</a>
         </p>
       ) : null}
       {n.pollId && n.kind === 'result' && !props.poster ? (

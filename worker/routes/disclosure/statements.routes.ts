@@ -1,13 +1,16 @@
 import { z } from 'zod'
-import { OverdueReply, StatementBody, StatementDetailReply, StatementReply } from '../../../shared/api/disclosure'
+import { AnswerBody, ObjectionBody, ObjectionReply, OverdueReply, StatementBody, StatementDetailReply, StatementReply } from '../../../shared/api/disclosure'
 import type { Role } from '../../env'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { listStatements, overdueStatements, publishStatement, statementCommunity, statementDetail } from '../../services/disclosure/statements'
+import { answerObjection, listObjections, objectionCommunity, postObjection } from '../../services/disclosure/objections'
 import { CidParams } from '../communities/communities.routes'
 
 const tags = ['物业信息公开']
 const READERS: Role[] = ['owner', 'committee', 'firm_staff', 'community_staff', 'admin']
+const SidParams = z.object({ sid: z.string().min(1).max(40) })
+const onStatement = (roles: readonly Role[]) => access.community(roles, { param: 'sid', community: (c) => statementCommunity(c.var, c.req.param('sid') ?? '') })
 
 export const statementRoutes = [
   route({
@@ -46,9 +49,41 @@ export const statementRoutes = [
     path: '/api/statements/:sid',
     summary: '报表详情：全部版本及与上一版本的差异',
     tags,
-    access: access.community(READERS, { param: 'sid', community: (c) => statementCommunity(c.var, c.req.param('sid') ?? '') }),
-    params: z.object({ sid: z.string().min(1).max(40) }),
+    access: onStatement(READERS),
+    params: SidParams,
     responses: { 200: { description: '报表', schema: StatementDetailReply } },
     handler: async (c, { params }) => ({ status: 200, json: await statementDetail(ctxOf(c), params.sid) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/statements/:sid/objections',
+    summary: '对报表的异议与答复（本小区公开）',
+    tags,
+    access: onStatement(READERS),
+    params: SidParams,
+    responses: { 200: { description: '异议，早的在前', schema: z.object({ objections: z.array(ObjectionReply) }) } },
+    handler: async (c, { params }) => ({ status: 200, json: { objections: await listObjections(ctxOf(c), params.sid) } }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/statements/:sid/objections',
+    summary: '业主在公示期内对报表某一行提出异议',
+    tags,
+    access: onStatement(['owner']),
+    params: SidParams,
+    body: ObjectionBody,
+    responses: { 201: { description: '已提出', schema: ObjectionReply } },
+    handler: async (c, { params, body }) => ({ status: 201, json: await postObjection(ctxOf(c), params.sid, body) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/objections/:oid/answer',
+    summary: '公开答复异议（物业报表由该物业答复，业委会报表由业委会答复；只能答复一次）',
+    tags,
+    access: access.community(['firm_staff', 'committee'], { param: 'oid', community: (c) => objectionCommunity(c.var, c.req.param('oid') ?? '') }),
+    params: z.object({ oid: z.string().min(1).max(40) }),
+    body: AnswerBody,
+    responses: { 200: { description: '已答复', schema: ObjectionReply } },
+    handler: async (c, { params, body }) => ({ status: 200, json: await answerObjection(ctxOf(c), params.oid, c.var.scope!.roles, body) }),
   }),
 ]

@@ -2,9 +2,12 @@ import { and, desc, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type { z } from 'zod'
 import type { StatementBody } from '../../../shared/api/disclosure'
-import { checkStatement, quarter, quarterOfDate, STATEMENT_KINDS, type StatementProblem } from '../../../shared/statements'
+import { checkStatement, deadlineAfter, DISPLAY_DAYS, quarter, quarterOfDate, STATEMENT_KINDS, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
+import { CommunitySettings } from '../../../shared/community'
+import { formatFen } from '../../../shared/decimal'
 import { shanghaiDate } from '../../../shared/time'
-import { pollResults, polls, statements } from '../../../drizzle/schema'
+import { communities, emergencyUses, pollResults, polls, statements } from '../../../drizzle/schema'
+import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
@@ -12,6 +15,7 @@ import { canonicalJson } from '../../lib/signing'
 import type { Role } from '../../env'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
+import { publishNotice } from '../notices/notices'
 import { callerFirm, servingFirm } from './fees'
 
 type Row = typeof statements.$inferSelect
@@ -54,22 +58,7 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
     if (previous && previous.closingFen !== input.content.openingFen) {
       problems.push({ line: null, field: 'openingFen', code: 'opening_mismatch', message: `期初余额应等于上期（${q.previous}）期末余额 ${previous.closingFen} 分` })
     }
-    if (input.kind === 'maintenance_fund') {
-      const ids = [...new Set(input.content.lines.flatMap((l) => (l.authorisedBy ? [l.authorisedBy.pollId] : [])))]
-      const passed = ids.length
-        ? await tx
-            .select({ id: polls.id, document: pollResults.document })
-            .from(polls)
-            .innerJoin(pollResults, eq(pollResults.pollId, polls.id))
-            .where(and(inArray(polls.id, ids), eq(polls.communityId, communityId), eq(polls.matter, 'fund_use'), eq(polls.status, 'closed')))
-        : []
-      const ok = new Set(passed.filter((p) => (p.document as { outcome?: string }).outcome === 'passed').map((p) => p.id))
-      input.content.lines.forEach((l, i) => {
-        if (l.authorisedBy && !ok.has(l.authorisedBy.pollId)) {
-          problems.push({ line: i + 1, field: 'authorisedBy', code: 'decision_not_passed', message: `第${i + 1}行 所引用的表决不是本小区已通过的维修资金使用表决` })
-        }
-      })
-    }
+    if (input.kind === 'maintenance_fund') problems.push(...(await unauthorisedUses(tx, communityId, input.content.lines)))
     if (problems.length) reject(problems)
     const current = await latestOf(input.period)
     if (current) {
@@ -96,6 +85,26 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
         publishedAt: ctx.clock.now(),
       })
       .returning()
+    // disclosure.md: on the board and online; the notice's QR opens the statement it names
+    const label = STATEMENT_KINDS[input.kind].label
+    await publishNotice(tx, ctx, {
+      communityId,
+      kind: 'disclosure',
+      title: current ? `${input.period} ${label}（更正，第${s!.version}版）` : `${input.period} ${label}`,
+      body: [
+        `期初余额 ${formatFen(input.content.openingFen)} 元，本期收入 ${formatFen(input.content.totals.incomeFen)} 元，支出 ${formatFen(input.content.totals.expenseFen)} 元，期末余额 ${formatFen(input.content.closingFen)} 元。`,
+        current ? `更正理由：${input.correctionReason}` : null,
+        `公示期内（${DISPLAY_DAYS}日）业主可对任一行提出异议，公开答复。报表摘要（SHA-256）：${contentHash}`,
+      ]
+        .filter((l) => l !== null)
+        .join('\n'),
+      statementId: s!.id,
+      startsAt: s!.publishedAt,
+      endsAt: new Date(s!.publishedAt.getTime() + DISPLAY_DAYS * 86_400_000),
+      pinned: false,
+      issuedBy: actor.userId,
+      issuerLabel: discloser === 'firm' ? '物业服务企业' : '业主委员会',
+    })
     await recordAudit(tx, ctx, {
       communityId,
       action: current ? 'statement.corrected' : 'statement.published',
@@ -105,6 +114,42 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
     })
     return present(s!)
   })
+}
+
+/**
+ * 民法典 第281条: the maintenance fund is used by the owners' decision (a passed `fund_use` poll of
+ * this community) or, in an emergency, by a confirmed emergency-use record of this community.
+ */
+async function unauthorisedUses(tx: Db, communityId: string, lines: StatementLineInput[]): Promise<StatementProblem[]> {
+  const pollIds = [...new Set(lines.flatMap((l) => (l.authorisedBy && 'pollId' in l.authorisedBy ? [l.authorisedBy.pollId] : [])))]
+  const emergencyIds = [...new Set(lines.flatMap((l) => (l.authorisedBy && 'emergencyId' in l.authorisedBy ? [l.authorisedBy.emergencyId] : [])))]
+  const passed = pollIds.length
+    ? await tx
+        .select({ id: polls.id, document: pollResults.document })
+        .from(polls)
+        .innerJoin(pollResults, eq(pollResults.pollId, polls.id))
+        .where(and(inArray(polls.id, pollIds), eq(polls.communityId, communityId), eq(polls.matter, 'fund_use'), eq(polls.status, 'closed')))
+    : []
+  const okPolls = new Set(passed.filter((p) => (p.document as { outcome?: string }).outcome === 'passed').map((p) => p.id))
+  const confirmed = emergencyIds.length
+    ? await tx
+        .select({ id: emergencyUses.id })
+        .from(emergencyUses)
+        .where(and(inArray(emergencyUses.id, emergencyIds), eq(emergencyUses.communityId, communityId), inArray(emergencyUses.status, ['confirmed', 'reviewed'])))
+    : []
+  const okEmergencies = new Set(confirmed.map((e) => e.id))
+  const problems: StatementProblem[] = []
+  lines.forEach((l, i) => {
+    const by = l.authorisedBy
+    if (!by) return
+    if ('pollId' in by && !okPolls.has(by.pollId)) {
+      problems.push({ line: i + 1, field: 'authorisedBy', code: 'decision_not_passed', message: `第${i + 1}行 所引用的表决不是本小区已通过的维修资金使用表决` })
+    }
+    if ('emergencyId' in by && !okEmergencies.has(by.emergencyId)) {
+      problems.push({ line: i + 1, field: 'authorisedBy', code: 'emergency_not_confirmed', message: `第${i + 1}行 所引用的应急使用记录不存在或尚未经社区确认` })
+    }
+  })
+  return problems
 }
 
 export async function statementCommunity(ctx: Pick<ServiceCtx, 'db'>, id: string) {
@@ -158,6 +203,8 @@ const LOOKBACK_QUARTERS = 8
 export async function overdueStatements(ctx: ServiceCtx, communityId: string) {
   const firm = await servingFirm(ctx, communityId)
   if (!firm) return []
+  const [community] = await ctx.db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, communityId))
+  const months = CommunitySettings.parse(community?.settings ?? {}).statementDeadlineMonths
   const today = shanghaiDate(ctx.clock.now())
   const published = new Set((await listStatements(ctx, communityId)).map((s) => `${s.kind}:${s.period}`))
   const out: { kind: string; period: string; deadline: string }[] = []
@@ -165,7 +212,11 @@ export async function overdueStatements(ctx: ServiceCtx, communityId: string) {
   for (let i = 0; i < LOOKBACK_QUARTERS; i++) {
     const q = quarter(period)!
     if (q.end < firm.startsOn) break
-    if (q.deadline < today) for (const kind of QUARTERLY_FIRM_KINDS) if (!published.has(`${kind}:${period}`)) out.push({ kind, period, deadline: q.deadline })
+    for (const kind of QUARTERLY_FIRM_KINDS) {
+      // public revenue: by the end of the first month after the quarter, always; the others by the community's setting
+      const deadline = kind === 'public_revenue' ? q.deadline : deadlineAfter(period, months)!
+      if (deadline < today && !published.has(`${kind}:${period}`)) out.push({ kind, period, deadline })
+    }
     period = q.previous
   }
   return out

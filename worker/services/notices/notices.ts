@@ -33,6 +33,7 @@ export const presentNotice = (n: NoticeRow, base: string) => ({
   body: n.body,
   contacts: n.contacts ?? null,
   pollId: n.pollId,
+  statementId: n.statementId,
   supersedesId: n.supersedesId,
   code: n.code,
   url: `${base.replace(/\/$/, '')}/n/${n.code}`,
