@@ -148,3 +148,33 @@ export const ObjectionReply = z.object({
   answererLabel: z.string().nullable(),
   answeredAt: z.string().nullable(),
 })
+
+const Brief = z.object({ period: z.string(), incomeFen: z.number().int(), expenseFen: z.number().int(), closingFen: z.number().int() })
+export const AccountsQuery = z.object({ period: z.string().regex(/^\d{4}Q[1-4]$/, { message: '期间格式为 2026Q3' }).optional() })
+export const AccountsReply = z.object({
+  period: z.string(),
+  previousQuarter: z.string(),
+  lastYear: z.string(),
+  periods: z.array(z.string()).describe('已有报表的期间，新的在前'),
+  kinds: z.array(
+    z.object({
+      kind: z.string(),
+      label: z.string(),
+      statementId: z.string(),
+      version: z.number().int(),
+      discloser: z.enum(['firm', 'committee']),
+      contentHash: z.string(),
+      publishedAt: z.string(),
+      openingFen: z.number().int(),
+      incomeFen: z.number().int(),
+      expenseFen: z.number().int(),
+      closingFen: z.number().int(),
+      income: z.array(z.object({ category: z.string(), fen: z.number().int() })),
+      expense: z.array(z.object({ category: z.string(), fen: z.number().int() })),
+      allocations: z.array(z.object({ use: z.string(), label: z.string(), fen: z.number().int() })).describe('公共收益去向'),
+      previousQuarter: Brief.nullable().describe('上一季度（环比）'),
+      lastYear: Brief.nullable().describe('上年同期（同比）'),
+    }),
+  ),
+  overdue: OverdueReply.shape.overdue,
+})

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
-import { toCsv, writeXlsx } from './spreadsheet'
+import { AppError } from './errors'
+import { readTable, SpreadsheetError, toCsv, writeXlsx } from './spreadsheet'
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 type Rows = (string | number | null)[][]
@@ -12,4 +13,21 @@ export function tableDownload(c: Context, kind: 'csv' | 'xlsx', name: string, sh
     return c.body(toCsv(sheets[0]!.rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition(`${name}.csv`) })
   }
   return c.body(writeXlsx(sheets) as unknown as ArrayBuffer, 200, { 'content-type': XLSX_TYPE, 'content-disposition': disposition(`${name}.xlsx`) })
+}
+
+/**
+ * An uploaded table (CSV or XLSX, by content type), read into header and records; an unreadable
+ * file is a 422 with the reader's reason. Other content types are 415 naming what is accepted.
+ */
+export async function readTableUpload(c: Context, alsoAccepted: string[] = []) {
+  const type = (c.req.header('content-type') ?? '').toLowerCase()
+  const kind: 'csv' | 'xlsx' | null = type.startsWith('text/csv') ? 'csv' : type.startsWith(XLSX_TYPE) ? 'xlsx' : null
+  if (!kind) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { accepted: ['text/csv', XLSX_TYPE, ...alsoAccepted] })
+  const bytes = new Uint8Array(await c.req.arrayBuffer())
+  try {
+    return { kind, ...readTable(bytes, kind) }
+  } catch (e) {
+    if (e instanceof SpreadsheetError) throw new AppError('SPREADSHEET_UNREADABLE', { reason: e.code })
+    throw e
+  }
 }

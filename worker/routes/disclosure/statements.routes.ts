@@ -1,18 +1,55 @@
 import { z } from 'zod'
-import { AnswerBody, ObjectionBody, ObjectionReply, OverdueReply, StatementBody, StatementDetailReply, StatementReply } from '../../../shared/api/disclosure'
+import { AccountsQuery, AccountsReply, AnswerBody, ObjectionBody, ObjectionReply, OverdueReply, StatementBody, StatementDetailReply, StatementReply } from '../../../shared/api/disclosure'
 import type { Role } from '../../env'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { listStatements, overdueStatements, publishStatement, statementCommunity, statementDetail } from '../../services/disclosure/statements'
 import { answerObjection, listObjections, objectionCommunity, postObjection } from '../../services/disclosure/objections'
+import { quarterAccounts } from '../../services/disclosure/accounts'
+import { statementTable } from '../../services/disclosure/export'
+import { readTableUpload, tableDownload, XLSX_TYPE } from '../../lib/download'
+import { AppError } from '../../lib/errors'
+import { issuesDetails } from '../../lib/route'
+import { PUBLIC_REVENUE_USES } from '../../../shared/statements'
+import { STATEMENT_TABLE_COLUMNS, STATEMENT_TABLE_EXAMPLE, statementFromTable, statementToTable } from '../../../shared/statement-table'
 import { CidParams } from '../communities/communities.routes'
 
 const tags = ['物业信息公开']
 const READERS: Role[] = ['owner', 'committee', 'firm_staff', 'community_staff', 'admin']
+const UploadQuery = z.object({
+  kind: StatementBody.shape.kind,
+  period: StatementBody.shape.period,
+  replacesId: z.string().max(40).optional().describe('更正时：被更正的版本'),
+  correctionReason: z.string().max(500).optional(),
+})
 const SidParams = z.object({ sid: z.string().min(1).max(40) })
 const onStatement = (roles: readonly Role[]) => access.community(roles, { param: 'sid', community: (c) => statementCommunity(c.var, c.req.param('sid') ?? '') })
 
 export const statementRoutes = [
+  // before /api/statements/:sid, which would otherwise take "template.csv" for an id
+  route({
+    method: 'get',
+    path: '/api/statements/template.csv',
+    summary: '报表模板（CSV，含一份公共收益示例）',
+    tags,
+    access: access.public,
+    responses: { 200: { description: '模板', contentType: 'text/csv' } },
+    handler: async (c) => tableDownload(c, 'csv', '报表模板', [{ name: '报表', rows: statementToTable(STATEMENT_TABLE_EXAMPLE) }]),
+  }),
+  route({
+    method: 'get',
+    path: '/api/statements/template.xlsx',
+    summary: '报表模板（XLSX，含填写说明和六类公共收益用途）',
+    tags,
+    access: access.public,
+    responses: { 200: { description: '模板', contentType: XLSX_TYPE } },
+    handler: async (c) =>
+      tableDownload(c, 'xlsx', '报表模板', [
+        { name: '报表', rows: statementToTable(STATEMENT_TABLE_EXAMPLE), columnWidths: [12, 28, 16, 24, 20, 24, 24] },
+        { name: '填写说明', rows: [['列', '必填', '说明'], ...STATEMENT_TABLE_COLUMNS.map((col) => [col.header, col.required ? '是' : '否', col.description])] },
+        { name: '公共收益用途', rows: [['用途', '代码'], ...Object.entries(PUBLIC_REVENUE_USES).map(([key, label]) => [label, key])] },
+      ]),
+  }),
   route({
     method: 'post',
     path: '/api/communities/:cid/statements',
@@ -85,5 +122,66 @@ export const statementRoutes = [
     body: AnswerBody,
     responses: { 200: { description: '已答复', schema: ObjectionReply } },
     handler: async (c, { params, body }) => ({ status: 200, json: await answerObjection(ctxOf(c), params.oid, c.var.scope!.roles, body) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/communities/:cid/accounts',
+    summary: '季度账目（业主视角）：各类报表的收支、分类合计、公共收益去向，及环比、同比',
+    tags,
+    access: access.community(READERS),
+    params: CidParams,
+    query: AccountsQuery,
+    responses: { 200: { description: '账目', schema: AccountsReply } },
+    handler: async (c, { params, query }) => ({ status: 200, json: await quarterAccounts(ctxOf(c), params.cid, query.period) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/statements/:sid/export.csv',
+    summary: '导出报表（CSV）',
+    tags,
+    access: onStatement(READERS),
+    params: SidParams,
+    responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
+    handler: async (c, { params }) => {
+      const t = await statementTable(ctxOf(c), params.sid)
+      return tableDownload(c, 'csv', t.fileName, [{ name: t.sheetName, rows: t.rows }])
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/statements/:sid/export.xlsx',
+    summary: '导出报表（XLSX）',
+    tags,
+    access: onStatement(READERS),
+    params: SidParams,
+    responses: { 200: { description: 'XLSX', contentType: XLSX_TYPE } },
+    handler: async (c, { params }) => {
+      const t = await statementTable(ctxOf(c), params.sid)
+      return tableDownload(c, 'xlsx', t.fileName, [
+        { name: t.sheetName, rows: t.rows, columnWidths: [12, 28, 16, 24, 20, 24, 24] },
+        { name: '报表信息', rows: t.about, columnWidths: [20, 70] },
+      ])
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/communities/:cid/statements/upload',
+    summary: '按模板上传报表（CSV 或 XLSX）；任何一行有误则整份不发布，并列出每一行的问题',
+    tags,
+    access: access.community(['firm_staff', 'committee']),
+    params: CidParams,
+    query: UploadQuery,
+    upload: { contentTypes: ['text/csv', XLSX_TYPE], description: '按模板（GET /api/statements/template.xlsx）填写；期间、类别等在查询参数中' },
+    maxBodyBytes: 5 * 1024 * 1024,
+    responses: { 201: { description: '已发布', schema: StatementReply } },
+    handler: async (c, { params, query }) => {
+      const table = await readTableUpload(c)
+      const read = statementFromTable(table.header, table.records)
+      if (!read.ok) throw new AppError('STATEMENT_INVALID', { errors: read.errors })
+      // the same checks as a JSON upload (ranges, lengths), then the same publishing
+      const body = StatementBody.safeParse({ kind: query.kind, period: query.period, content: read.content, replacesId: query.replacesId, correctionReason: query.correctionReason })
+      if (!body.success) throw new AppError('VALIDATION_FAILED', issuesDetails(body.error))
+      return { status: 201, json: await publishStatement(ctxOf(c), params.cid, c.var.scope!.roles, body.data) }
+    },
   }),
 ]

@@ -4,8 +4,7 @@ import { ROSTER_COLUMNS, ROSTER_EXAMPLE_ROWS } from '../../../shared/roster'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
 import { access, issuesDetails, route } from '../../lib/route'
-import { SpreadsheetError, readTable } from '../../lib/spreadsheet'
-import { tableDownload, XLSX_TYPE } from '../../lib/download'
+import { readTableUpload, tableDownload, XLSX_TYPE } from '../../lib/download'
 import { ctxOf } from '../../services/context'
 import { importRoster, type RosterRecord, type RosterSource } from '../../services/roster/import'
 import { listRosterUnits, listRosterVersions } from '../../services/roster/read'
@@ -44,16 +43,8 @@ async function readUpload(c: Context<HonoEnv>): Promise<{ source: RosterSource; 
     }
     return { source: 'json', ...jsonRecords(body) }
   }
-  const kind = type.startsWith('text/csv') ? 'csv' : type.startsWith(XLSX_TYPE) ? 'xlsx' : null
-  if (!kind) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { accepted: ['text/csv', XLSX_TYPE, 'application/json'] })
-  const bytes = new Uint8Array(await c.req.arrayBuffer())
-  try {
-    const table = readTable(bytes, kind)
-    return { source: kind, header: table.header, records: table.records }
-  } catch (e) {
-    if (e instanceof SpreadsheetError) throw new AppError('SPREADSHEET_UNREADABLE', { reason: e.code })
-    throw e
-  }
+  const table = await readTableUpload(c, ['application/json'])
+  return { source: table.kind, header: table.header, records: table.records }
 }
 
 const templateRows = () => [ROSTER_COLUMNS.map((c) => c.header), ...ROSTER_EXAMPLE_ROWS.map((r) => ROSTER_COLUMNS.map((c) => r[c.header] ?? ''))]

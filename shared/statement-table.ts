@@ -1,0 +1,144 @@
+import { formatFen, parseFen } from './decimal'
+import { PUBLIC_REVENUE_USES, type StatementContentInput, type StatementLineInput, type StatementProblem } from './statements'
+
+/**
+ * A statement as a table (CSV or the first sheet of an XLSX): what firms fill in from the published
+ * template, and what the export gives back, so an exported statement can be uploaded again as a
+ * correction. One header row; the column 项目 says what each row is. Money is yuan with at most two
+ * decimals, read exactly into fen (shared/decimal.ts), never through floating point.
+ */
+export const STATEMENT_TABLE_COLUMNS = [
+  { header: '项目', required: true, description: '期初余额 / 收入 / 支出 / 分配（公共收益去向）/ 收入合计 / 支出合计 / 期末余额' },
+  { header: '科目', required: true, description: '收入、支出、分配行必填，如“广告收入”“绿化养护”' },
+  { header: '金额（元）', required: true, description: '最多两位小数，可用千分位逗号；只有期初、期末余额可以为负数' },
+  { header: '说明', required: false, description: '可选，200字以内' },
+  { header: '用途', required: false, description: '分配行必填：六类规定用途之一，如“补充专项维修资金”' },
+  { header: '批准表决编号', required: false, description: '维修资金支出：批准该笔使用的表决编号' },
+  { header: '应急使用记录编号', required: false, description: '维修资金应急支出：经社区确认的应急使用记录编号' },
+] as const
+
+const ROW_KINDS = { 期初余额: 'opening', 收入: 'income', 支出: 'expense', 分配: 'allocation', 收入合计: 'incomeTotal', 支出合计: 'expenseTotal', 期末余额: 'closing' } as const
+type RowKind = (typeof ROW_KINDS)[keyof typeof ROW_KINDS]
+const SINGLETONS: RowKind[] = ['opening', 'incomeTotal', 'expenseTotal', 'closing']
+const SINGLETON_NAME: Record<string, string> = { opening: '期初余额', incomeTotal: '收入合计', expenseTotal: '支出合计', closing: '期末余额' }
+const MAX_LINES = 2000
+
+/** "1,234.50" or "-12.3" → fen; null unless exact. Commas only in thousands positions. */
+export function parseYuan(raw: string, allowNegative: boolean): number | null {
+  let s = raw.trim()
+  let sign = 1
+  if (s.startsWith('-')) {
+    if (!allowNegative) return null
+    sign = -1
+    s = s.slice(1)
+  }
+  if (s.includes(',')) {
+    if (!/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) return null
+    s = s.replace(/,/g, '')
+  }
+  const fen = parseFen(s)
+  return fen === null ? null : sign * fen
+}
+
+const useKeyOf = (raw: string) => {
+  if (raw in PUBLIC_REVENUE_USES) return raw
+  const byLabel = Object.entries(PUBLIC_REVENUE_USES).find(([, label]) => label === raw)
+  return byLabel ? byLabel[0] : raw // unknown: kept, so checkStatement reports use_not_permitted
+}
+
+export type TableResult = { ok: true; content: StatementContentInput } | { ok: false; errors: StatementProblem[] }
+
+/** Reads a statement table; every problem is reported with its Excel row number, and then nothing is returned. */
+export function statementFromTable(header: string[], records: { line: number; values: Record<string, string> }[]): TableResult {
+  const errors: StatementProblem[] = []
+  const missing = STATEMENT_TABLE_COLUMNS.filter((c) => c.required && !header.includes(c.header)).map((c) => c.header)
+  if (missing.length) return { ok: false, errors: [{ line: null, field: 'header', code: 'missing_columns', message: `缺少列：${missing.join('、')}` }] }
+  const singles: Partial<Record<RowKind, number>> = {}
+  const seen = new Set<RowKind>()
+  const lines: StatementLineInput[] = []
+  for (const r of records) {
+    const add = (field: string, code: string, message: string) => errors.push({ line: r.line, field, code, message: `第${r.line}行 ${message}` })
+    const v = (h: string) => (r.values[h] ?? '').trim()
+    const kind = ROW_KINDS[v('项目') as keyof typeof ROW_KINDS]
+    if (!kind) {
+      add('项目', 'unknown_row_kind', `“项目”须为 期初余额、收入、支出、分配、收入合计、支出合计、期末余额 之一`)
+      continue
+    }
+    const singleton = SINGLETONS.includes(kind)
+    const fen = parseYuan(v('金额（元）'), kind === 'opening' || kind === 'closing')
+    if (fen === null) add('金额（元）', 'amount_invalid', `金额“${v('金额（元）')}”不是最多两位小数的${kind === 'opening' || kind === 'closing' ? '' : '非负'}数`)
+    if (singleton) {
+      if (seen.has(kind)) add('项目', 'duplicate_row', `重复的“${SINGLETON_NAME[kind]}”行`)
+      seen.add(kind)
+      if (fen !== null) singles[kind] = fen
+      continue
+    }
+    const category = v('科目')
+    if (!category) add('科目', 'required', '收入、支出、分配行须填写科目')
+    else if (category.length > 50) add('科目', 'too_long', '科目不能超过50字')
+    const note = v('说明')
+    if (note.length > 200) add('说明', 'too_long', '说明不能超过200字')
+    const pollId = v('批准表决编号')
+    const emergencyId = v('应急使用记录编号')
+    if (pollId && emergencyId) add('批准表决编号', 'two_authorities', '一笔支出只能注明一个依据：表决或应急使用记录')
+    if (pollId.length > 40 || emergencyId.length > 40) add('批准表决编号', 'too_long', '编号不能超过40个字符')
+    const line: StatementLineInput = { direction: kind as 'income' | 'expense' | 'allocation', category, amountFen: fen ?? 0 }
+    if (note) line.note = note
+    const use = v('用途')
+    if (kind === 'allocation') {
+      if (!use) add('用途', 'required', '分配行须填写用途')
+      else line.use = useKeyOf(use)
+    } else if (use) add('用途', 'not_allocation', '只有分配行填写用途')
+    if (pollId) line.authorisedBy = { pollId }
+    else if (emergencyId) line.authorisedBy = { emergencyId }
+    lines.push(line)
+  }
+  for (const k of SINGLETONS) if (!seen.has(k)) {
+    errors.push({ line: null, field: SINGLETON_NAME[k]!, code: 'missing_row', message: `缺少“${SINGLETON_NAME[k]}”行` })
+  }
+  if (lines.length === 0) errors.push({ line: null, field: 'lines', code: 'no_lines', message: '至少要有一行收入、支出或分配' })
+  if (lines.length > MAX_LINES) errors.push({ line: null, field: 'lines', code: 'too_many_lines', message: `最多 ${MAX_LINES} 行` })
+  if (errors.length) return { ok: false, errors }
+  return {
+    ok: true,
+    content: { openingFen: singles.opening!, lines, totals: { incomeFen: singles.incomeTotal!, expenseFen: singles.expenseTotal! }, closingFen: singles.closing! },
+  }
+}
+
+const NAME_OF: Record<StatementLineInput['direction'], string> = { income: '收入', expense: '支出', allocation: '分配' }
+
+/** A statement's content as the table (header first): the export, and the template's example. */
+export function statementToTable(c: StatementContentInput): string[][] {
+  const row = (kind: string, category: string, fen: number, l?: StatementLineInput) => [
+    kind,
+    category,
+    formatFen(fen),
+    l?.note ?? '',
+    l?.use ? (PUBLIC_REVENUE_USES[l.use as keyof typeof PUBLIC_REVENUE_USES] ?? l.use) : '',
+    l?.authorisedBy && 'pollId' in l.authorisedBy ? l.authorisedBy.pollId : '',
+    l?.authorisedBy && 'emergencyId' in l.authorisedBy ? l.authorisedBy.emergencyId : '',
+  ]
+  return [
+    STATEMENT_TABLE_COLUMNS.map((col) => col.header),
+    row('期初余额', '', c.openingFen),
+    ...c.lines.map((l) => row(NAME_OF[l.direction], l.category, l.amountFen, l)),
+    row('收入合计', '', c.totals.incomeFen),
+    row('支出合计', '', c.totals.expenseFen),
+    row('期末余额', '', c.closingFen),
+  ]
+}
+
+/** The template's example: a public-revenue quarter whose arithmetic holds. */
+export const STATEMENT_TABLE_EXAMPLE: StatementContentInput = {
+  openingFen: 1_250_000,
+  lines: [
+    { direction: 'income', category: '电梯广告', amountFen: 360_000 },
+    { direction: 'income', category: '地面停车（共有道路）', amountFen: 1_200_000 },
+    { direction: 'income', category: '快递柜场地费', amountFen: 90_000, note: '2台' },
+    { direction: 'expense', category: '物业服务企业分成（合同约定20%）', amountFen: 330_000 },
+    { direction: 'allocation', category: '转入专项维修资金', amountFen: 800_000, use: 'fund_topup' },
+    { direction: 'allocation', category: '业委会工作经费', amountFen: 100_000, use: 'assembly_costs' },
+  ],
+  totals: { incomeFen: 1_650_000, expenseFen: 330_000 },
+  closingFen: 2_570_000,
+}

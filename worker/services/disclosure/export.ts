@@ -1,0 +1,32 @@
+import { eq } from 'drizzle-orm'
+import { STATEMENT_KINDS, type StatementKind } from '../../../shared/statements'
+import { statementToTable } from '../../../shared/statement-table'
+import { communities, statements } from '../../../drizzle/schema'
+import { AppError } from '../../lib/errors'
+import type { ServiceCtx } from '../context'
+
+/**
+ * A statement as a download: the same table the upload reads (shared/statement-table.ts), so an
+ * export can be corrected and uploaded again; the XLSX adds a sheet naming what it is and its hash.
+ */
+export async function statementTable(ctx: ServiceCtx, id: string) {
+  const [s] = await ctx.db.select().from(statements).where(eq(statements.id, id))
+  if (!s) throw new AppError('NOT_FOUND')
+  const [c] = await ctx.db.select({ name: communities.name }).from(communities).where(eq(communities.id, s.communityId))
+  const label = STATEMENT_KINDS[s.kind as StatementKind].label
+  return {
+    fileName: `${c!.name}-${s.period}-${label}-第${s.version}版`,
+    sheetName: label,
+    rows: statementToTable(s.content),
+    about: [
+      ['小区', c!.name],
+      ['报表', label],
+      ['期间', s.period],
+      ['版本', String(s.version)],
+      ['公开方', s.discloser === 'firm' ? '物业服务企业' : '业主委员会'],
+      ['发布时间', s.publishedAt.toISOString()],
+      ['更正理由', s.correctionReason ?? ''],
+      ['报表摘要（SHA-256）', s.contentHash],
+    ],
+  }
+}
