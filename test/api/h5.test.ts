@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots, pollResults } from '../../drizzle/schema'
 import { browserSession, formField } from '../helpers/browser-session'
-import { announcedPoll, communityStaff, FIRM_PROFILE, firmServingCommunity, newPhone, openWindow, setupCommunity } from '../helpers/fixtures'
+import { announcedPoll, communityStaff, FIRM_PROFILE, firmServingCommunity, newPhone, openWindow, setupCommunity, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -282,5 +282,56 @@ describe('H5 community pages', () => {
     expect(page.text).toContain('1.95 元/㎡·月')
     expect(page.text).toContain('范围 1.20–1.80')
     expect(page.text).toContain('高于指导价上限')
+  })
+})
+
+describe('H5 accounts pages', () => {
+  it('owners read a quarter with charts and comparisons, open a statement, and object to a line from the page', async () => {
+    const s = await setupCommunity(h)
+    const firm = await firmServingCommunity(h, s, 81)
+    const pub = (period: string, opening: number, ads: number) =>
+      h.request('POST', `/api/communities/${s.community.id}/statements`, {
+        token: firm.token,
+        json: statement('public_revenue', period, opening, [
+          { direction: 'income', category: '电梯广告', amountFen: ads },
+          { direction: 'expense', category: '物业分成', amountFen: 1_000 },
+          { direction: 'allocation', category: '转入维修资金', amountFen: 2_000, use: 'fund_topup' },
+        ]),
+      })
+    expect((await pub('2026Q2', 0, 10_000)).status).toBe(201)
+    const q3 = await pub('2026Q3', 9_000, 13_000)
+    expect(q3.status).toBe(201)
+
+    expect((await browserSession(h).get(`/h5/c/${s.community.id}/accounts`)).status).toBe(303)
+    const b = await ownerBrowser(s)
+    const page = await b.get(`/h5/c/${s.community.id}/accounts`)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('2026Q3 账目公开')
+    expect(page.text).toContain('<svg') // server-rendered charts, no script
+    expect(page.text).not.toContain('<script')
+    expect(page.text).toContain('+30.00') // income 130.00 against 100.00 the quarter before
+    expect(page.text).toContain('公共收益净额 ¥120.00 的去向')
+    expect(page.text).toContain('补充专项维修资金')
+    expect(page.text).toContain('2026Q2</a>')
+
+    const detail = await b.get(`/h5/statements/${q3.json.id}`)
+    expect(detail.status).toBe(200)
+    expect(detail.text).toContain('电梯广告')
+    expect(detail.text).toContain(q3.json.contentHash)
+    const bad = await b.post(`/h5/statements/${q3.json.id}/objections`, { line: '9', body: '第九行不存在的异议' })
+    expect(bad.status).toBe(422)
+    expect(bad.text).toContain('报表只有 3 行')
+    const made = await b.post(`/h5/statements/${q3.json.id}/objections`, { line: '2', body: '物业分成比例与合同约定不符' })
+    expect(made.status).toBe(303)
+    const thread = await h.request('GET', `/api/statements/${q3.json.id}/objections`, { token: s.committee })
+    expect(thread.json.objections).toEqual([expect.objectContaining({ line: 2, body: '物业分成比例与合同约定不符' })])
+    expect((await b.get(`/h5/statements/${q3.json.id}`)).text).toContain('尚未答复')
+
+    const outsider = await ownerBrowser(await setupCommunity(h))
+    expect((await outsider.get(`/h5/c/${s.community.id}/accounts`)).status).toBe(404)
+    const peek = await outsider.get(`/h5/statements/${q3.json.id}`)
+    expect(peek.status).toBe(404)
+    expect(peek.text).not.toContain('电梯广告')
+    expect((await outsider.post(`/h5/statements/${q3.json.id}/objections`, { body: '别的小区的业主来提异议' })).status).toBe(404)
   })
 })

@@ -8,6 +8,7 @@ import { polls } from '../../../drizzle/schema'
 import type { HonoEnv, Role } from '../../env'
 import { AppError } from '../../lib/errors'
 import { access, route, type AnyRoute } from '../../lib/route'
+import { AccountsPage, StatementPage } from '../../pages/accounts'
 import { CommunityPage, ContactsPage, FeesPage } from '../../pages/community'
 import { LoginPage } from '../../pages/login'
 import { ErrorPage } from '../../pages/parts'
@@ -23,7 +24,9 @@ import { ctxOf } from '../../services/context'
 import { listComments, postComment } from '../../services/polls/discussion'
 import { getCommunity } from '../../services/communities/communities'
 import { feeSchedule, getFirmProfile } from '../../services/disclosure/fees'
-import { overdueStatements } from '../../services/disclosure/statements'
+import { quarterAccounts } from '../../services/disclosure/accounts'
+import { listObjections, postObjection } from '../../services/disclosure/objections'
+import { overdueStatements, statementCommunity, statementDetail } from '../../services/disclosure/statements'
 import { listNotices } from '../../services/notices/notices'
 import { candidatesOf, displayStatus, listPolls, pollCommunity, pollEventsOf, presentPoll } from '../../services/polls/lifecycle'
 import { checkedResult, checkReceipt } from '../../services/results/check'
@@ -50,6 +53,9 @@ function errorPage(c: Context<HonoEnv>, e: unknown, back?: string) {
   if (e.code === 'UNAUTHENTICATED') return c.redirect(`/h5/login?next=${encodeURIComponent(c.req.path)}`, 303)
   return c.html(<ErrorPage status={e.status} code={e.code} message={e.message} back={back} />, e.status as 400)
 }
+
+/** What to tell a person about a refused form: the first field's own message, else the error's. */
+const messageOf = (e: AppError) => (e.code === 'VALIDATION_FAILED' ? ((e.details as { issues?: { message: string }[] })?.issues?.[0]?.message ?? e.message) : e.message)
 
 /** A page handler whose domain errors become error pages. */
 const page =
@@ -110,6 +116,35 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, extra: { cast?: {
       signedIn
     />,
     extra.error ? 422 : 200,
+  )
+}
+
+const ACCOUNT_READERS: Role[] = ['owner', 'committee', 'firm_staff', 'community_staff', 'admin']
+
+/** Accounts are for the community (the API's READERS): signed out → login; another community → not found. */
+async function accountsScope(c: Context<HonoEnv>, communityId: string | null) {
+  const caller = await h5Caller(c)
+  if (!caller) throw new AppError('UNAUTHENTICATED')
+  if (!communityId) throw new AppError('NOT_FOUND')
+  const roles = await rolesInCommunity(c.var.db, c.var.clock, caller, communityId)
+  if (!roles || !ACCOUNT_READERS.some((r) => roles.has(r))) throw new AppError('NOT_FOUND')
+  return { caller, roles }
+}
+
+async function renderStatement(c: Context<HonoEnv>, sid: string, error: string | null = null) {
+  const ctx = ctxOf(c)
+  const communityId = await statementCommunity(ctx, sid)
+  const { roles } = await accountsScope(c, communityId)
+  return c.html(
+    <StatementPage
+      statement={await statementDetail(ctx, sid)}
+      communityId={communityId!}
+      objections={await listObjections(ctx, sid)}
+      canObject={roles.has('owner')}
+      error={error}
+      signedIn
+    />,
+    error ? 422 : 200,
   )
 }
 
@@ -311,8 +346,7 @@ export const h5Routes: AnyRoute[] = [
         return renderPoll(c, pollId, { cast: { receipt: out.receipt, choice: out.choice } })
       } catch (e) {
         if (!(e instanceof AppError) || e.code === 'UNAUTHENTICATED') throw e
-        const detail = e.code === 'VALIDATION_FAILED' ? ((e.details as { issues?: { message: string }[] })?.issues?.[0]?.message ?? e.message) : e.message
-        return renderPoll(c, pollId, { error: detail })
+        return renderPoll(c, pollId, { error: messageOf(e) })
       }
     }),
   }),
@@ -357,6 +391,60 @@ export const h5Routes: AnyRoute[] = [
       const receipt = c.req.query('receipt')?.trim()
       const check = receipt ? await checkReceipt(ctx, pollId, receipt, document) : null
       return c.html(<ResultPage document={document} signature={signature} receipt={check} signedIn={signedIn} />)
+    }),
+  }),
+  route({
+    method: 'get',
+    path: '/h5/c/:cid/accounts',
+    summary: '季度账目（本小区）：收支、环比同比、图表、逾期未公开',
+    tags,
+    access: access.public,
+    params: CidParams,
+    query: z.object({ period: z.string().max(10).optional() }),
+    responses: html,
+    handler: page(async (c) => {
+      const cid = c.req.param('cid')!
+      await accountsScope(c, cid)
+      const period = c.req.query('period')
+      const accounts = await quarterAccounts(ctxOf(c), cid, period && /^\d{4}Q[1-4]$/.test(period) ? period : undefined)
+      return c.html(<AccountsPage communityId={cid} accounts={accounts} signedIn />)
+    }),
+  }),
+  route({
+    method: 'get',
+    path: '/h5/statements/:sid',
+    summary: '报表明细页：各行、全部版本与差异、异议与答复；业主可在公示期内提出异议',
+    tags,
+    access: access.public,
+    params: z.object({ sid: z.string().min(1).max(40) }),
+    responses: html,
+    handler: page(async (c) => renderStatement(c, c.req.param('sid')!)),
+  }),
+  route({
+    method: 'post',
+    path: '/h5/statements/:sid/objections',
+    summary: '网页提出异议（业主，公示期内）',
+    tags,
+    access: access.public,
+    params: z.object({ sid: z.string().min(1).max(40) }),
+    upload: { contentTypes: [FORM], description: 'line（可选，行号）, body' },
+    responses: { 303: { description: '回到报表页' }, 422: { description: '未能提出（页面说明原因）', contentType: 'text/html' } },
+    handler: page(async (c) => {
+      assertSameOrigin(c)
+      const sid = c.req.param('sid')!
+      await accountsScope(c, await statementCommunity(ctxOf(c), sid))
+      const parsed = z
+        .object({ line: z.union([z.literal(''), z.coerce.number().int().min(1).max(2000)]).optional(), body: z.string().trim().min(5).max(2000) })
+        .safeParse(await readForm(c))
+      if (!parsed.success) return renderStatement(c, sid, '异议内容须为5至2000字，行号须为正整数。')
+      try {
+        const line = parsed.data.line === '' || parsed.data.line === undefined ? undefined : parsed.data.line
+        await postObjection(ctxOf(c), sid, { line, body: parsed.data.body })
+      } catch (e) {
+        if (!(e instanceof AppError) || e.code === 'UNAUTHENTICATED') throw e
+        return renderStatement(c, sid, messageOf(e))
+      }
+      return c.redirect(`/h5/statements/${sid}#objections`, 303)
     }),
   }),
 ]
