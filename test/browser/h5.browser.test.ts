@@ -8,7 +8,7 @@ import { chromium, devices, type Browser } from 'playwright-core'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots } from '../../drizzle/schema'
-import { announcedPoll, setupCommunity } from '../helpers/fixtures'
+import { announcedPoll, firmServingCommunity, setupCommunity, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 /**
@@ -130,5 +130,39 @@ describe.skipIf(!available)('H5 pages in a real browser', () => {
     const rows = await h.db.select().from(ballots).where(eq(ballots.pollId, poll.id))
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ receipt, choice: 'agree', channel: 'h5' })
+  })
+
+  it('an owner reads the quarter’s accounts with their charts on a phone', async () => {
+    const s = await setupCommunity(h)
+    const firm = await firmServingCommunity(h, s, 91)
+    const posted = await h.request('POST', `/api/communities/${s.community.id}/statements`, {
+      token: firm.token,
+      json: statement('public_revenue', '2026Q3', 0, [
+        { direction: 'income', category: '电梯广告', amountFen: 360_000 },
+        { direction: 'income', category: '地面停车', amountFen: 1_200_000 },
+        { direction: 'expense', category: '物业分成', amountFen: 330_000 },
+        { direction: 'allocation', category: '转入维修资金', amountFen: 800_000, use: 'fund_topup' },
+        { direction: 'allocation', category: '业委会经费', amountFen: 100_000, use: 'assembly_costs' },
+      ]),
+    })
+    expect(posted.status).toBe(201)
+    const me = await h.request('GET', '/api/me', { token: s.owner })
+    h.clock.advance(61_000)
+    const mobile = await browser.newContext(phone())
+    const page = await mobile.newPage()
+    await page.goto(`${base}/h5/login?next=${encodeURIComponent(`/h5/c/${s.community.id}/accounts`)}`)
+    await page.getByLabel('手机号').fill(me.json.phone)
+    await page.getByRole('button', { name: '获取验证码' }).click()
+    await page.getByLabel('短信验证码').fill(h.sms.lastCode(me.json.phone)!)
+    await page.getByRole('button', { name: '登录' }).click()
+    await page.waitForURL(`${base}/h5/c/${s.community.id}/accounts`)
+    await expect(page.getByRole('heading', { name: '2026Q3 账目公开' }).isVisible()).resolves.toBe(true)
+    // the charts are drawn: each SVG has a real size on the phone's screen
+    const boxes = await page.locator('svg[role=img]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width))
+    expect(boxes.length).toBeGreaterThanOrEqual(3)
+    for (const w of boxes) expect(w).toBeGreaterThan(250)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    writeFileSync(join(SCREENSHOTS, 'accounts-phone.png'), await page.screenshot({ fullPage: true }))
+    await mobile.close()
   })
 })
