@@ -23,6 +23,7 @@ import { feeRoutes } from './routes/disclosure/fees.routes'
 import { statementRoutes } from './routes/disclosure/statements.routes'
 import { h5Routes } from './routes/h5/h5.routes'
 import { emergencyRoutes } from './routes/disclosure/emergency.routes'
+import { oversightRoutes } from './routes/disclosure/oversight.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -51,6 +52,7 @@ export const apiRoutes: AnyRoute[] = [
   ...feeRoutes,
   ...statementRoutes,
   ...emergencyRoutes,
+  ...oversightRoutes,
   ...h5Routes,
   ...adminRoutes,
 ]

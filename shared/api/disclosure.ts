@@ -178,3 +178,17 @@ export const AccountsReply = z.object({
   ),
   overdue: OverdueReply.shape.overdue,
 })
+
+export const OversightReply = z.object({
+  communities: z.array(
+    z.object({
+      communityId: z.string(),
+      name: z.string(),
+      firm: z.string().nullable(),
+      overdue: OverdueReply.shape.overdue,
+      flaggedFees: z.array(z.object({ item: z.string(), rateFen: z.number().int(), maxFen: z.number().int() })).describe('高于指导价上限的收费'),
+      unansweredObjections: z.number().int(),
+      emergencyUsesAwaitingConfirmation: z.number().int().describe('业委会已批准、待社区确认的应急使用'),
+    }),
+  ),
+})

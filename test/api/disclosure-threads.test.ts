@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emergencyUses, statementObjections } from '../../drizzle/schema'
-import { bulkOwners, communityStaff, firmServingCommunity, setupCommunity, statement } from '../helpers/fixtures'
+import { bulkOwners, communityStaff, FIRM_PROFILE, firmServingCommunity, setupCommunity, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -150,5 +150,36 @@ describe('per-community statement deadline', () => {
       h.clock.set(new Date('2026-11-20T02:00:00Z'))
     }
     expect((await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { statementDeadlineMonths: 0 } })).status).toBe(400)
+  })
+})
+
+describe('the community staff’s oversight view', () => {
+  it('lists the communities their street covers, with overdue statements, flagged fees, open objections and emergency uses awaiting them', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServingCommunity(h, s, 64)
+    const staff = await communityStaff(h, s)
+    await h.request('POST', '/api/reference-prices', {
+      token: staff,
+      json: { district: s.community.district, serviceGrade: '二级', item: '物业服务费（住宅）', basis: 'per_m2_month', baseFen: 150, minFen: 120, maxFen: 180, effectiveFrom: '2026-01-01' },
+    })
+    await h.request('PUT', `/api/communities/${s.community.id}/firm-profile`, { token: firm.token, json: { ...FIRM_PROFILE, serviceGrade: '二级' } })
+    await h.request('POST', `/api/communities/${s.community.id}/fee-items`, { token: firm.token, json: { item: '物业服务费（住宅）', payer: '业主', basis: 'per_m2_month', rateFen: 200, startsOn: '2026-01-01', regime: 'guided' } })
+    const st = await post(s.community.id, firm.token, statement('service_fee', '2026Q3', 0, [{ direction: 'income', category: '物业费', amountFen: 100 }]))
+    await h.request('POST', `/api/statements/${st.json.id}/objections`, { token: s.owner, json: { line: 1, body: '物业费收入明显偏低' } })
+    await h.request('POST', `/api/communities/${s.community.id}/emergency-uses`, { token: s.committee, json: { hazard: '地下车库顶板渗水漏电', works: '防水与线路改造', estimatedFen: 100_000 } })
+
+    const view = await h.request('GET', '/api/oversight', { token: staff })
+    expect(view.status).toBe(200)
+    expect(view.json.communities).toHaveLength(1) // only this street's community
+    expect(view.json.communities[0]).toMatchObject({
+      communityId: s.community.id,
+      flaggedFees: [{ item: '物业服务费（住宅）', rateFen: 200, maxFen: 180 }],
+      unansweredObjections: 1,
+      emergencyUsesAwaitingConfirmation: 1,
+    })
+    expect(view.json.communities[0].overdue.map((o: { kind: string; period: string }) => `${o.kind}:${o.period}`)).toContain('public_revenue:2026Q3')
+    expect(view.json.communities[0].overdue.map((o: { kind: string; period: string }) => `${o.kind}:${o.period}`)).not.toContain('service_fee:2026Q3')
+    expect((await h.request('GET', '/api/oversight', { token: s.owner })).status).toBe(403)
+    expect((await h.request('GET', '/api/oversight', { token: s.committee })).status).toBe(403)
   })
 })
