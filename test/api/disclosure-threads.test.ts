@@ -160,10 +160,10 @@ describe('the community staff’s oversight view', () => {
     const staff = await communityStaff(h, s)
     await h.request('POST', '/api/reference-prices', {
       token: staff,
-      json: { district: s.community.district, serviceGrade: '二级', item: '物业服务费（住宅）', basis: 'per_m2_month', baseFen: 150, minFen: 120, maxFen: 180, effectiveFrom: '2026-01-01' },
+      json: { district: s.community.district, serviceGrade: '二级', item: '物业服务费（监督测试）', basis: 'per_m2_month', baseFen: 150, minFen: 120, maxFen: 180, effectiveFrom: '2026-01-01' },
     })
     await h.request('PUT', `/api/communities/${s.community.id}/firm-profile`, { token: firm.token, json: { ...FIRM_PROFILE, serviceGrade: '二级' } })
-    await h.request('POST', `/api/communities/${s.community.id}/fee-items`, { token: firm.token, json: { item: '物业服务费（住宅）', payer: '业主', basis: 'per_m2_month', rateFen: 200, startsOn: '2026-01-01', regime: 'guided' } })
+    await h.request('POST', `/api/communities/${s.community.id}/fee-items`, { token: firm.token, json: { item: '物业服务费（监督测试）', payer: '业主', basis: 'per_m2_month', rateFen: 200, startsOn: '2026-01-01', regime: 'guided' } })
     const st = await post(s.community.id, firm.token, statement('service_fee', '2026Q3', 0, [{ direction: 'income', category: '物业费', amountFen: 100 }]))
     await h.request('POST', `/api/statements/${st.json.id}/objections`, { token: s.owner, json: { line: 1, body: '物业费收入明显偏低' } })
     await h.request('POST', `/api/communities/${s.community.id}/emergency-uses`, { token: s.committee, json: { hazard: '地下车库顶板渗水漏电', works: '防水与线路改造', estimatedFen: 100_000 } })
@@ -173,7 +173,7 @@ describe('the community staff’s oversight view', () => {
     expect(view.json.communities).toHaveLength(1) // only this street's community
     expect(view.json.communities[0]).toMatchObject({
       communityId: s.community.id,
-      flaggedFees: [{ item: '物业服务费（住宅）', rateFen: 200, maxFen: 180 }],
+      flaggedFees: [{ item: '物业服务费（监督测试）', rateFen: 200, maxFen: 180 }],
       unansweredObjections: 1,
       emergencyUsesAwaitingConfirmation: 1,
     })

@@ -267,12 +267,12 @@ describe('H5 community pages', () => {
     const staff = await communityStaff(h, s)
     const ref = await h.request('POST', '/api/reference-prices', {
       token: staff,
-      json: { district: '测试区', serviceGrade: '二级', item: '物业服务费（住宅）', basis: 'per_m2_month', baseFen: 150, minFen: 120, maxFen: 180, effectiveFrom: '2026-01-01' },
+      json: { district: '测试区', serviceGrade: '二级', item: '物业服务费（网页测试）', basis: 'per_m2_month', baseFen: 150, minFen: 120, maxFen: 180, effectiveFrom: '2026-01-01' },
     })
     expect(ref.status).toBe(201)
     const fee = await h.request('POST', `/api/communities/${s.community.id}/fee-items`, {
       token: firm.token,
-      json: { item: '物业服务费（住宅）', payer: '业主', basis: 'per_m2_month', rateFen: 195, startsOn: '2026-01-01', regime: 'guided' },
+      json: { item: '物业服务费（网页测试）', payer: '业主', basis: 'per_m2_month', rateFen: 195, startsOn: '2026-01-01', regime: 'guided' },
     })
     expect(fee.status).toBe(201)
     const page = await browserSession(h).get(`/h5/c/${s.community.id}/fees`)

@@ -4,7 +4,7 @@ import { formatFen } from '../../shared/decimal'
 import { PUBLIC_REVENUE_USES, STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
 import { BarChart, PairedBarChart, ShareChart } from './charts'
 import { Page } from './layout'
-import { beijing } from './parts'
+import { beijing, OverdueList } from './parts'
 
 type Accounts = z.infer<typeof AccountsReply>
 type Kind = Accounts['kinds'][number]
@@ -98,18 +98,7 @@ export function AccountsPage(props: { communityId: string; accounts: Accounts; s
             ))}
         </p>
       ) : null}
-      {a.overdue.length ? (
-        <div class="card bad">
-          <strong>逾期未公开</strong>
-          <ul>
-            {a.overdue.map((o) => (
-              <li>
-                {o.period} {STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind}（应于 {o.deadline} 前公开）
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <OverdueList overdue={a.overdue} />
       {a.kinds.length === 0 ? <p class="meta">本季度尚无公开的报表。</p> : null}
       {a.kinds.map((k) => (
         <KindCard k={k} />

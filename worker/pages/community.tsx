@@ -1,9 +1,8 @@
 import type { z } from 'zod'
 import type { FeeLine, FeeScheduleReply, FirmProfileReply } from '../../shared/api/disclosure'
 import { formatFen } from '../../shared/decimal'
-import { STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
 import { Page } from './layout'
-import { beijing } from './parts'
+import { beijing, ContactsTable, OverdueList } from './parts'
 
 type Notice = { code: string; kind: string; title: string; pinned: boolean; startsAt: string; issuerLabel: string }
 type PollItem = { id: string; title: string; status: string; closesAt: string }
@@ -43,18 +42,7 @@ export function CommunityPage(props: { communityId: string; name: string; notice
           ))}
         </ul>
       )}
-      {props.overdue?.length ? (
-        <div class="card bad">
-          <strong>逾期未公开的账目</strong>
-          <ul>
-            {props.overdue.map((o) => (
-              <li>
-                {o.period} {STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind}（应于 {o.deadline} 前公开）
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <OverdueList overdue={props.overdue ?? []} />
     </Page>
   )
 }
@@ -72,26 +60,7 @@ export function ContactsPage(props: { communityId: string; notice: { title: stri
           <p class="meta">
             {n.issuerLabel}　{beijing(n.startsAt).slice(0, 10)} 公示（<a href={`/n/${n.code}`}>原公告</a>）
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th>部门</th>
-                <th>在小区内负责</th>
-                <th>联系方式</th>
-              </tr>
-            </thead>
-            <tbody>
-              {n.contacts.map((c) => (
-                <tr>
-                  <td>{c.department}</td>
-                  <td>{c.handles}</td>
-                  <td>
-                    <a href={`tel:${c.phone.replace(/[^0-9+]/g, '')}`}>{c.phone}</a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ContactsTable contacts={n.contacts} />
         </div>
       )}
     </Page>

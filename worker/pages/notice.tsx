@@ -1,5 +1,6 @@
 import type { SignatureCheck } from '../services/results/check'
 import { Page } from './layout'
+import { ContactsTable } from './parts'
 import { SignatureBlock } from './result'
 
 export interface NoticeView {
@@ -63,24 +64,7 @@ export function NoticePage(props: { notice: NoticeView; poster?: boolean }) {
         </p>
       ) : null}
       {n.contacts?.length ? (
-        <table>
-          <thead>
-            <tr>
-              <th>部门</th>
-              <th>在小区内负责</th>
-              <th>联系方式</th>
-            </tr>
-          </thead>
-          <tbody>
-            {n.contacts.map((c) => (
-              <tr>
-                <td>{c.department}</td>
-                <td>{c.handles}</td>
-                <td>{c.phone}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ContactsTable contacts={n.contacts} />
       ) : null}
       {props.poster && n.qrSvg ? (
         <div>

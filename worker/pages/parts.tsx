@@ -1,4 +1,6 @@
 import type { Child } from 'hono/jsx'
+import { formatCenti } from '../../shared/decimal'
+import { STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
 import { Page } from './layout'
 
 /** Beijing wall-clock time of an instant, as people read it on a notice: "2026-12-10 09:00". */
@@ -43,3 +45,63 @@ export const Section = (props: { title: string; children: Child }) => (
     {props.children}
   </section>
 )
+
+type Weight = { areaCenti: number; voters: number }
+
+/** Participation against the 2/3 lines of 民法典 第278条, by area and by voters. */
+export function ParticipationBars(props: { participated: Weight; total: Weight; needs?: Weight }) {
+  const { participated: p, total: t, needs } = props
+  const twoThirds = { num: 2, den: 3, label: '三分之二' }
+  return (
+    <div>
+      <p>
+        已参与面积：{formatCenti(p.areaCenti)} / {formatCenti(t.areaCenti)} ㎡{needs ? `（须达三分之二：${formatCenti(needs.areaCenti)} ㎡）` : ''}
+      </p>
+      <Bar part={p.areaCenti} whole={t.areaCenti} line={twoThirds} />
+      <p>
+        已参与人数：{share(p.voters, t.voters)}
+        {needs ? `（须达 ${needs.voters} 人）` : ''}
+      </p>
+      <Bar part={p.voters} whole={t.voters} line={twoThirds} />
+    </div>
+  )
+}
+
+/** The enforcement-contacts table, with numbers a phone can dial by a tap. */
+export const ContactsTable = (props: { contacts: { department: string; handles: string; phone: string }[] }) => (
+  <table>
+    <thead>
+      <tr>
+        <th>部门</th>
+        <th>在小区内负责</th>
+        <th>联系方式</th>
+      </tr>
+    </thead>
+    <tbody>
+      {props.contacts.map((c) => (
+        <tr>
+          <td>{c.department}</td>
+          <td>{c.handles}</td>
+          <td>
+            <a href={`tel:${c.phone.replace(/[^0-9+]/g, '')}`}>{c.phone}</a>
+          </td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+)
+
+/** Statements missing past their deadline, as owners, the committee and staff see them. */
+export const OverdueList = (props: { overdue: { kind: string; period: string; deadline: string }[] }) =>
+  props.overdue.length ? (
+    <div class="card bad">
+      <strong>逾期未公开的账目</strong>
+      <ul>
+        {props.overdue.map((o) => (
+          <li>
+            {o.period} {STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind}（应于 {o.deadline} 前公开）
+          </li>
+        ))}
+      </ul>
+    </div>
+  ) : null

@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import type { CommentReply, PollReply, TurnoutReply } from '../../shared/api/polls'
 import { formatCenti } from '../../shared/decimal'
 import { Page } from './layout'
-import { Bar, beijing, share } from './parts'
+import { beijing, ParticipationBars } from './parts'
 
 type Poll = z.infer<typeof PollReply>
 type Turnout = z.infer<typeof TurnoutReply>
@@ -97,12 +97,7 @@ export function PollPage(props: {
       ) : null}
 
       <h2>参与情况</h2>
-      <p>
-        已参与面积：{formatCenti(t.participated.areaCenti)} / {formatCenti(t.total.areaCenti)} ㎡（须达三分之二：{formatCenti(t.quorumNeeds.areaCenti)} ㎡）
-      </p>
-      <Bar part={t.participated.areaCenti} whole={t.total.areaCenti} line={{ num: 2, den: 3, label: '三分之二' }} />
-      <p>已参与人数：{share(t.participated.voters, t.total.voters)}（须达 {t.quorumNeeds.voters} 人）</p>
-      <Bar part={t.participated.voters} whole={t.total.voters} line={{ num: 2, den: 3, label: '三分之二' }} />
+      <ParticipationBars participated={t.participated} total={t.total} needs={t.quorumNeeds} />
 
       {props.form ? <BallotForm poll={p} form={props.form} /> : props.formNote ? <p class="card">{props.formNote}</p> : null}
 

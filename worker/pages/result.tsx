@@ -2,7 +2,7 @@ import { formatCenti } from '../../shared/decimal'
 import type { Tally } from '../../shared/tally'
 import type { ReceiptCheck, SignatureCheck } from '../services/results/check'
 import { Page } from './layout'
-import { Bar, beijing, share } from './parts'
+import { Bar, beijing, ParticipationBars, share } from './parts'
 
 
 type Weight = { areaCenti: number; voters: number }
@@ -97,10 +97,7 @@ function SingleTally(props: { t: Tally; approval: { num: number; den: number; la
   return (
     <div>
       <h2>参与表决（须达总数的三分之二）</h2>
-      <p>面积：{formatCenti(t.participated.areaCenti)} / {formatCenti(t.total.areaCenti)} ㎡</p>
-      <Bar part={t.participated.areaCenti} whole={t.total.areaCenti} line={{ num: 2, den: 3, label: '三分之二' }} />
-      <p>人数：{share(t.participated.voters, t.total.voters)}</p>
-      <Bar part={t.participated.voters} whole={t.total.voters} line={{ num: 2, den: 3, label: '三分之二' }} />
+      <ParticipationBars participated={t.participated} total={t.total} />
       <h2>同意（须{props.approval.label === '半数' ? '过参与表决的半数' : '达参与表决的四分之三'}）</h2>
       <p>面积：{formatCenti(t.agree.areaCenti)} / {formatCenti(t.participated.areaCenti)} ㎡</p>
       <Bar part={t.agree.areaCenti} whole={t.participated.areaCenti} line={props.approval} />
@@ -133,10 +130,7 @@ function ElectionTally(props: { e: NonNullable<ResultDocument['election']> }) {
   return (
     <div>
       <h2>参与表决（须达总数的三分之二）</h2>
-      <p>面积：{formatCenti(e.participated.areaCenti)} / {formatCenti(e.total.areaCenti)} ㎡</p>
-      <Bar part={e.participated.areaCenti} whole={e.total.areaCenti} line={{ num: 2, den: 3, label: '三分之二' }} />
-      <p>人数：{share(e.participated.voters, e.total.voters)}</p>
-      <Bar part={e.participated.voters} whole={e.total.voters} line={{ num: 2, den: 3, label: '三分之二' }} />
+      <ParticipationBars participated={e.participated} total={e.total} />
       <h2>候选人得票（须过参与表决面积和人数的半数；应选 {e.seats} 名）</h2>
       {e.candidates.map((c) => (
         <div>

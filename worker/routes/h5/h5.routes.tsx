@@ -68,6 +68,10 @@ const page =
     }
   }
 
+/** A public GET page (it checks the cookie session itself where it needs one). */
+const getPage = <P extends z.ZodObject<z.ZodRawShape>>(path: string, summary: string, params: P, handler: (c: Context<HonoEnv>) => Promise<Response>, query?: z.ZodObject<z.ZodRawShape>) =>
+  route({ method: 'get', path, summary, tags, access: access.public, params, ...(query ? { query } : {}), responses: html, handler: page(handler) })
+
 async function readForm(c: Context<HonoEnv>) {
   const type = c.req.header('content-type') ?? ''
   if (!type.startsWith(FORM) && !type.startsWith('multipart/form-data')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { expected: FORM })
@@ -171,67 +175,40 @@ async function communityRoles(c: Context<HonoEnv>, communityId: string) {
 }
 
 export const h5Routes: AnyRoute[] = [
-  route({
-    method: 'get',
-    path: '/h5/c/:cid',
-    summary: '小区首页：公告栏、表决（本小区业主和工作人员）、逾期未公开的账目',
-    tags,
-    access: access.public,
-    params: CidParams,
-    responses: html,
-    handler: page(async (c) => {
-      const cid = c.req.param('cid')!
-      const ctx = ctxOf(c)
-      const community = await getCommunity(ctx, cid)
-      const { caller, roles } = await communityRoles(c, cid)
-      const reader = roles !== null && POLL_READERS.some((r) => roles.has(r))
-      const now = ctx.clock.now()
-      const polls = reader ? (await listPolls(ctx, cid, false)).map((p) => ({ id: p.id, title: p.title, status: displayStatus(p, now), closesAt: p.closesAt.toISOString() })) : null
-      return c.html(
-        <CommunityPage
-          communityId={cid}
-          name={community.name}
-          notices={await listNotices(ctx, cid, false)}
-          polls={polls}
-          overdue={roles ? await overdueStatements(ctx, cid) : null}
-          signedIn={caller !== null}
-        />,
-      )
-    }),
+  getPage('/h5/c/:cid', '小区首页：公告栏、表决（本小区业主和工作人员）、逾期未公开的账目', CidParams, async (c) => {
+    const cid = c.req.param('cid')!
+    const ctx = ctxOf(c)
+    const community = await getCommunity(ctx, cid)
+    const { caller, roles } = await communityRoles(c, cid)
+    const reader = roles !== null && POLL_READERS.some((r) => roles.has(r))
+    const now = ctx.clock.now()
+    const polls = reader ? (await listPolls(ctx, cid, false)).map((p) => ({ id: p.id, title: p.title, status: displayStatus(p, now), closesAt: p.closesAt.toISOString() })) : null
+    return c.html(
+      <CommunityPage
+        communityId={cid}
+        name={community.name}
+        notices={await listNotices(ctx, cid, false)}
+        polls={polls}
+        overdue={roles ? await overdueStatements(ctx, cid) : null}
+        signedIn={caller !== null}
+      />,
+    )
   }),
-  route({
-    method: 'get',
-    path: '/h5/c/:cid/contacts',
-    summary: '执法部门联系公示（公开）',
-    tags,
-    access: access.public,
-    params: CidParams,
-    responses: html,
-    handler: page(async (c) => {
-      const cid = c.req.param('cid')!
-      const ctx = ctxOf(c)
-      await getCommunity(ctx, cid)
-      const board = (await listNotices(ctx, cid, false)).find((n) => n.kind === 'enforcement_contacts' && n.contacts?.length)
-      const signedIn = (await h5Caller(c)) !== null
-      return c.html(<ContactsPage communityId={cid} notice={board ? { ...board, contacts: board.contacts! } : null} signedIn={signedIn} />)
-    }),
+  getPage('/h5/c/:cid/contacts', '执法部门联系公示（公开）', CidParams, async (c) => {
+    const cid = c.req.param('cid')!
+    const ctx = ctxOf(c)
+    await getCommunity(ctx, cid)
+    const board = (await listNotices(ctx, cid, false)).find((n) => n.kind === 'enforcement_contacts' && n.contacts?.length)
+    const signedIn = (await h5Caller(c)) !== null
+    return c.html(<ContactsPage communityId={cid} notice={board ? { ...board, contacts: board.contacts! } : null} signedIn={signedIn} />)
   }),
-  route({
-    method: 'get',
-    path: '/h5/c/:cid/fees',
-    summary: '物业服务企业信息与收费标准（公开；高于指导价的收费标红）',
-    tags,
-    access: access.public,
-    params: CidParams,
-    responses: html,
-    handler: page(async (c) => {
-      const cid = c.req.param('cid')!
-      const ctx = ctxOf(c)
-      const schedule = await feeSchedule(ctx, cid)
-      const profile = schedule.firm ? await getFirmProfile(ctx, cid).catch((e) => (e instanceof AppError && e.code === 'NOT_FOUND' ? null : Promise.reject(e))) : null
-      const signedIn = (await h5Caller(c)) !== null
-      return c.html(<FeesPage communityId={cid} profile={profile} schedule={schedule} signedIn={signedIn} />)
-    }),
+  getPage('/h5/c/:cid/fees', '物业服务企业信息与收费标准（公开；高于指导价的收费标红）', CidParams, async (c) => {
+    const cid = c.req.param('cid')!
+    const ctx = ctxOf(c)
+    const schedule = await feeSchedule(ctx, cid)
+    const profile = schedule.firm ? await getFirmProfile(ctx, cid).catch((e) => (e instanceof AppError && e.code === 'NOT_FOUND' ? null : Promise.reject(e))) : null
+    const signedIn = (await h5Caller(c)) !== null
+    return c.html(<FeesPage communityId={cid} profile={profile} schedule={schedule} signedIn={signedIn} />)
   }),
   route({
     method: 'get',
@@ -301,16 +278,7 @@ export const h5Routes: AnyRoute[] = [
       return c.redirect('/h5/login', 303)
     }),
   }),
-  route({
-    method: 'get',
-    path: '/h5/polls/:pid',
-    summary: '表决页：议题、讨论、参与情况；本次表决的投票权人可在此投票（需登录）',
-    tags,
-    access: access.public,
-    params: PollParams,
-    responses: html,
-    handler: page(async (c) => renderPoll(c, c.req.param('pid')!)),
-  }),
+  getPage('/h5/polls/:pid', '表决页：议题、讨论、参与情况；本次表决的投票权人可在此投票（需登录）', PollParams, async (c) => renderPoll(c, c.req.param('pid')!)),
   route({
     method: 'post',
     path: '/h5/polls/:pid/ballot',
@@ -374,52 +342,23 @@ export const h5Routes: AnyRoute[] = [
       return c.redirect(`/h5/polls/${pollId}#discussion`, 303)
     }),
   }),
-  route({
-    method: 'get',
-    path: '/h5/polls/:pid/result',
-    summary: '表决结果页（公开）：票数、对照法定比例的图示、签名核验、凭回执核验本人选票',
-    tags,
-    access: access.public,
-    params: PollParams,
-    query: z.object({ receipt: z.string().max(64).optional() }),
-    responses: html,
-    handler: page(async (c) => {
-      const pollId = c.req.param('pid')!
-      const ctx = ctxOf(c)
-      const signedIn = (await h5Caller(c)) !== null
-      const { document, signature } = await checkedResult(ctx, pollId)
-      const receipt = c.req.query('receipt')?.trim()
-      const check = receipt ? await checkReceipt(ctx, pollId, receipt, document) : null
-      return c.html(<ResultPage document={document} signature={signature} receipt={check} signedIn={signedIn} />)
-    }),
-  }),
-  route({
-    method: 'get',
-    path: '/h5/c/:cid/accounts',
-    summary: '季度账目（本小区）：收支、环比同比、图表、逾期未公开',
-    tags,
-    access: access.public,
-    params: CidParams,
-    query: z.object({ period: z.string().max(10).optional() }),
-    responses: html,
-    handler: page(async (c) => {
-      const cid = c.req.param('cid')!
-      await accountsScope(c, cid)
-      const period = c.req.query('period')
-      const accounts = await quarterAccounts(ctxOf(c), cid, period && /^\d{4}Q[1-4]$/.test(period) ? period : undefined)
-      return c.html(<AccountsPage communityId={cid} accounts={accounts} signedIn />)
-    }),
-  }),
-  route({
-    method: 'get',
-    path: '/h5/statements/:sid',
-    summary: '报表明细页：各行、全部版本与差异、异议与答复；业主可在公示期内提出异议',
-    tags,
-    access: access.public,
-    params: z.object({ sid: z.string().min(1).max(40) }),
-    responses: html,
-    handler: page(async (c) => renderStatement(c, c.req.param('sid')!)),
-  }),
+  getPage('/h5/polls/:pid/result', '表决结果页（公开）：票数、对照法定比例的图示、签名核验、凭回执核验本人选票', PollParams, async (c) => {
+    const pollId = c.req.param('pid')!
+    const ctx = ctxOf(c)
+    const signedIn = (await h5Caller(c)) !== null
+    const { document, signature } = await checkedResult(ctx, pollId)
+    const receipt = c.req.query('receipt')?.trim()
+    const check = receipt ? await checkReceipt(ctx, pollId, receipt, document) : null
+    return c.html(<ResultPage document={document} signature={signature} receipt={check} signedIn={signedIn} />)
+  }, z.object({ receipt: z.string().max(64).optional() })),
+  getPage('/h5/c/:cid/accounts', '季度账目（本小区）：收支、环比同比、图表、逾期未公开', CidParams, async (c) => {
+    const cid = c.req.param('cid')!
+    await accountsScope(c, cid)
+    const period = c.req.query('period')
+    const accounts = await quarterAccounts(ctxOf(c), cid, period && /^\d{4}Q[1-4]$/.test(period) ? period : undefined)
+    return c.html(<AccountsPage communityId={cid} accounts={accounts} signedIn />)
+  }, z.object({ period: z.string().max(10).optional() })),
+  getPage('/h5/statements/:sid', '报表明细页：各行、全部版本与差异、异议与答复；业主可在公示期内提出异议', z.object({ sid: z.string().min(1).max(40) }), async (c) => renderStatement(c, c.req.param('sid')!)),
   route({
     method: 'post',
     path: '/h5/statements/:sid/objections',
