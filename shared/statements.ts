@@ -1,16 +1,21 @@
+/** A statement's period: a quarter "2026Q3", a month "2026-10", or a year "2026". */
+export type PeriodGrain = 'quarter' | 'month' | 'year'
+export const GRAIN_ZH: Record<PeriodGrain, string> = { quarter: '季度（如 2026Q3）', month: '月份（如 2026-10）', year: '年度（如 2026）' }
+
 /**
  * Periodic statements (disclosure.md): which kinds, who discloses them, their periods and
  * deadlines, and the arithmetic every statement obeys. Pure: the server checks uploads with it,
  * and the mini-program can check a draft before sending it. Money is integer fen.
  */
 export const STATEMENT_KINDS = {
-  service_fee: { label: '物业服务费收支', disclosers: ['firm'] },
-  public_revenue: { label: '公共收益收支', disclosers: ['firm', 'committee'] },
-  maintenance_fund: { label: '专项维修资金使用', disclosers: ['committee', 'firm'] },
-  shared_utility: { label: '公共水电分摊', disclosers: ['firm'] },
-  elevator: { label: '电梯维保支出', disclosers: ['firm'] },
-  committee_funds: { label: '业委会工作经费', disclosers: ['committee'] },
-} as const satisfies Record<string, { label: string; disclosers: readonly ('firm' | 'committee')[] }>
+  service_fee: { label: '物业服务费收支', disclosers: ['firm'], grains: ['quarter'] },
+  public_revenue: { label: '公共收益收支', disclosers: ['firm', 'committee'], grains: ['quarter'] },
+  // each use is a line of the quarter's statement; the annual statement (deposits, interest, balance) is a year
+  maintenance_fund: { label: '专项维修资金使用', disclosers: ['committee', 'firm'], grains: ['quarter', 'year'] },
+  shared_utility: { label: '公共水电分摊', disclosers: ['firm'], grains: ['month', 'quarter'] },
+  elevator: { label: '电梯维保支出', disclosers: ['firm'], grains: ['quarter'] },
+  committee_funds: { label: '业委会工作经费', disclosers: ['committee'], grains: ['quarter'] },
+} as const satisfies Record<string, { label: string; disclosers: readonly ('firm' | 'committee')[]; grains: readonly PeriodGrain[] }>
 export type StatementKind = keyof typeof STATEMENT_KINDS
 export const STATEMENT_KIND_KEYS = Object.keys(STATEMENT_KINDS) as StatementKind[]
 
@@ -69,20 +74,47 @@ export function quarter(period: string): { start: string; end: string; deadline:
   }
 }
 
+const pad = (n: number) => String(n).padStart(2, '0')
+const lastDayOf = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate()
+/** The last day of the month `months` after the month of `end` (YYYY-MM-DD). */
+function endOfMonthAfter(end: string, months: number) {
+  const m = Number(end.slice(5, 7)) + months
+  const y = Number(end.slice(0, 4)) + Math.floor((m - 1) / 12)
+  const mm = ((m - 1) % 12) + 1
+  return `${y}-${pad(mm)}-${pad(lastDayOf(y, mm))}`
+}
+
+/**
+ * Any statement period → its grain, dates, the period before it (same grain: the roll-forward
+ * chain) and its default deadline, the end of the month after it ends (disclosure.md).
+ */
+export function statementPeriod(period: string): { grain: PeriodGrain; start: string; end: string; deadline: string; previous: string } | null {
+  const q = quarter(period)
+  if (q) return { grain: 'quarter', ...q }
+  let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period)
+  if (m) {
+    const y = Number(m[1])
+    const mo = Number(m[2])
+    const end = `${y}-${pad(mo)}-${pad(lastDayOf(y, mo))}`
+    return { grain: 'month', start: `${y}-${pad(mo)}-01`, end, deadline: endOfMonthAfter(end, 1), previous: mo === 1 ? `${y - 1}-12` : `${y}-${pad(mo - 1)}` }
+  }
+  m = /^(\d{4})$/.exec(period)
+  if (m) {
+    const y = Number(m[1])
+    return { grain: 'year', start: `${y}-01-01`, end: `${y}-12-31`, deadline: `${y + 1}-01-31`, previous: String(y - 1) }
+  }
+  return null
+}
+
 /**
  * The deadline of a quarter's statement when it is due `months` months after the quarter: the last
  * day of that month (public revenue: 1, the first month of the next quarter; others: a community
  * setting, default 1).
  */
 export function deadlineAfter(period: string, months: number): string | null {
-  const q = quarter(period)
-  if (!q || !Number.isInteger(months) || months < 1) return null
-  const y = Number(q.end.slice(0, 4))
-  const m = Number(q.end.slice(5, 7)) + months
-  const yy = y + Math.floor((m - 1) / 12)
-  const mm = ((m - 1) % 12) + 1
-  const last = new Date(Date.UTC(yy, mm, 0)).getUTCDate()
-  return `${yy}-${String(mm).padStart(2, '0')}-${String(last).padStart(2, '0')}`
+  const p = statementPeriod(period)
+  if (!p || !Number.isInteger(months) || months < 1) return null
+  return endOfMonthAfter(p.end, months)
 }
 
 /**

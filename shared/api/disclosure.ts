@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { STATEMENT_KINDS, statementPeriod } from '../statements'
 
 const phone = z.string().trim().regex(/^[0-9+\-() ]{5,20}$/, { message: '电话号码格式不正确' })
 const isoDate = z.iso.date()
@@ -76,7 +77,7 @@ export const StatementLineBody = z.object({
 })
 export const StatementBody = z.object({
   kind: z.enum(['service_fee', 'public_revenue', 'maintenance_fund', 'shared_utility', 'elevator', 'committee_funds']),
-  period: z.string().regex(/^\d{4}Q[1-4]$/, { message: '期间格式为 2026Q3' }),
+  period: z.string().regex(/^\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$/, { message: '期间格式为 2026Q3（季度）、2026-10（月份）或 2026（年度）' }),
   content: z.object({
     openingFen: z.number().int().min(-100_000_000_000).max(100_000_000_000),
     lines: z.array(StatementLineBody).min(1).max(2000),
@@ -85,7 +86,11 @@ export const StatementBody = z.object({
   }),
   replacesId: z.string().max(40).optional().describe('更正时：被更正的版本'),
   correctionReason: z.string().trim().min(5).max(500).optional(),
+}).refine((b) => (STATEMENT_KINDS[b.kind].grains as readonly string[]).includes(statementPeriod(b.period)?.grain ?? ''), {
+  message: '该类报表的期间不对：物业服务费、公共收益、电梯、业委会经费按季度（2026Q3）；公共水电可按月（2026-10）；维修资金年度报表按年（2026）',
+  path: ['period'],
 })
+
 export const StatementReply = z.object({
   id: z.string(),
   kind: z.string(),

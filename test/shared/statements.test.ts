@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkStatement, quarter, quarterOfDate } from '../../shared/statements'
+import { checkStatement, deadlineAfter, quarter, quarterOfDate, statementPeriod } from '../../shared/statements'
 
 describe('statement periods', () => {
   it('quarters, their deadlines (end of the first month after) and the period before', () => {
@@ -10,6 +10,24 @@ describe('statement periods', () => {
     expect(quarter('26Q1')).toBeNull()
     expect(quarterOfDate('2026-11-20')).toBe('2026Q4')
     expect(quarterOfDate('2026-03-31')).toBe('2026Q1')
+  })
+
+  it('months and years too, each rolling forward from the period before of the same grain', () => {
+    expect(statementPeriod('2026Q3')).toEqual({ grain: 'quarter', start: '2026-07-01', end: '2026-09-30', deadline: '2026-10-31', previous: '2026Q2' })
+    expect(statementPeriod('2026-01')).toEqual({ grain: 'month', start: '2026-01-01', end: '2026-01-31', deadline: '2026-02-28', previous: '2025-12' })
+    expect(statementPeriod('2024-02')).toMatchObject({ end: '2024-02-29', deadline: '2024-03-31', previous: '2024-01' })
+    expect(statementPeriod('2026-12')).toMatchObject({ deadline: '2027-01-31', previous: '2026-11' })
+    expect(statementPeriod('2026')).toEqual({ grain: 'year', start: '2026-01-01', end: '2026-12-31', deadline: '2027-01-31', previous: '2025' })
+    for (const bad of ['2026-13', '2026-00', '2026-1', '26', '2026Q0', '2026-Q1', '']) expect(statementPeriod(bad)).toBeNull()
+  })
+
+  it('a deadline a number of months after the period ends, across the year end', () => {
+    expect(deadlineAfter('2026Q3', 1)).toBe('2026-10-31')
+    expect(deadlineAfter('2026Q3', 2)).toBe('2026-11-30')
+    expect(deadlineAfter('2026Q4', 2)).toBe('2027-02-28')
+    expect(deadlineAfter('2026-11', 3)).toBe('2027-02-28')
+    expect(deadlineAfter('2026Q4', 0)).toBeNull()
+    expect(deadlineAfter('nope', 1)).toBeNull()
   })
 })
 

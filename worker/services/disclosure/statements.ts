@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type { z } from 'zod'
 import type { StatementBody } from '../../../shared/api/disclosure'
-import { checkStatement, deadlineAfter, DISPLAY_DAYS, quarter, quarterOfDate, STATEMENT_KINDS, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
+import { checkStatement, deadlineAfter, DISPLAY_DAYS, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
 import { CommunitySettings } from '../../../shared/community'
 import { formatFen } from '../../../shared/decimal'
 import { shanghaiDate } from '../../../shared/time'
@@ -48,7 +48,7 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
   const discloser = roles.has('firm_staff') && allowed.includes('firm') ? 'firm' : roles.has('committee') && allowed.includes('committee') ? 'committee' : null
   if (!discloser) throw new AppError('FORBIDDEN', { reason: 'not_a_discloser_of_this_kind', disclosers: allowed })
   const firmId = discloser === 'firm' ? await callerFirm(ctx, communityId) : null
-  const q = quarter(input.period)!
+  const q = statementPeriod(input.period)!
   if (q.start > shanghaiDate(ctx.clock.now())) reject([{ line: null, field: 'period', code: 'future_period', message: '不能发布尚未开始的期间的报表' }])
   const problems = checkStatement(input.kind, input.content)
   return withTransaction(ctx.db, async (tx) => {
