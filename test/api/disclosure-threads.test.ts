@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { emergencyUses, statementObjections } from '../../drizzle/schema'
+import { emergencyUses, statementObjections, statements } from '../../drizzle/schema'
 import { bulkOwners, communityStaff, FIRM_PROFILE, firmServingCommunity, setupCommunity, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
@@ -202,5 +202,32 @@ describe('statement periods by kind', () => {
     const annual = await post(s.community.id, s.committee, statement('maintenance_fund', '2025', 10_000_000, [{ direction: 'income', category: '利息', amountFen: 150_000 }]))
     expect(annual.status).toBe(201)
     expect(annual.json.period).toBe('2025')
+  })
+})
+
+describe('who may publish', () => {
+  it('firm staff cannot post a statement, by JSON or by file, for a community their firm does not serve', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    await firmServingCommunity(h, s, 66)
+    const elsewhere = await setupCommunity(h, { units: 1 })
+    const otherFirm = await firmServingCommunity(h, elsewhere, 67)
+    const body = statement('service_fee', '2026Q3', 0, [{ direction: 'income', category: '物业费', amountFen: 100 }])
+    const json = await post(s.community.id, otherFirm.token, body)
+    expect(json.status).toBe(403)
+    const file = await h.request('POST', `/api/communities/${s.community.id}/statements/upload?kind=service_fee&period=2026Q3`, {
+      token: otherFirm.token,
+      body: '项目,科目,金额（元）\n期初余额,,0\n收入,物业费,1.00\n收入合计,,1.00\n支出合计,,0\n期末余额,,1.00\n',
+      headers: { 'content-type': 'text/csv' },
+    })
+    expect(file.status).toBe(403)
+    const [{ n } = { n: -1 }] = await h.db.select({ n: count() }).from(statements).where(eq(statements.communityId, s.community.id))
+    expect(n).toBe(0)
+    // and where it does serve, the same file is published
+    const own = await h.request('POST', `/api/communities/${elsewhere.community.id}/statements/upload?kind=service_fee&period=2026Q3`, {
+      token: otherFirm.token,
+      body: '项目,科目,金额（元）\n期初余额,,0\n收入,物业费,1.00\n收入合计,,1.00\n支出合计,,0\n期末余额,,1.00\n',
+      headers: { 'content-type': 'text/csv' },
+    })
+    expect(own.status).toBe(201)
   })
 })
