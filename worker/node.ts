@@ -68,7 +68,11 @@ async function main() {
       for (const p of demo.people) console.log(`  ${p.role.padEnd(16)} ${p.phone}  ${p.note}`)
       console.log(`\n  1. curl -X POST ${base}/api/auth/otp/send -H 'content-type: application/json' -d '{"phone":"13800000001"}'`)
       console.log(`  2. the code is printed below as [dev-sms] (SMS_PROVIDER=console), and kept in the admin's outbox`)
-      console.log(`  3. curl -X POST ${base}/api/auth/otp/verify -H 'content-type: application/json' -d '{"phone":"13800000001","code":"<code>"}'\n`)
+      console.log(`  3. curl -X POST ${base}/api/auth/otp/verify -H 'content-type: application/json' -d '{"phone":"13800000001","code":"<code>"}'`)
+      console.log(`\nOn a phone (or a narrow browser window), no mini-program needed:`)
+      console.log(`  the community's board:  ${base}/h5/c/${demo.communityId}`)
+      console.log(`  the open poll:          ${base}/h5/polls/${demo.pollId}   (sign in as the owner 13800000001 and vote)`)
+      console.log(`  last quarter's accounts: ${base}/h5/c/${demo.communityId}/accounts\n`)
     }
   })
   const stop = async () => {

@@ -2,7 +2,13 @@ import { eq } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { idCheckChar } from '../../shared/id-number'
 import { usccCheckChar } from '../../shared/uscc'
-import { communities, users } from '../../drizzle/schema'
+import { communities, polls, users } from '../../drizzle/schema'
+import { quarter, quarterOfDate } from '../../shared/statements'
+import { shanghaiDate } from '../../shared/time'
+import { postFeeItem, postFirmProfile } from '../services/disclosure/fees'
+import { publishStatement } from '../services/disclosure/statements'
+import { postNotice } from '../services/notices/notices'
+import { announcePoll, draftPoll } from '../services/polls/lifecycle'
 import type { Services } from '../env'
 import { requestBinding } from '../services/bindings/bindings'
 import { createCommunity } from '../services/communities/communities'
@@ -80,7 +86,10 @@ export async function seedDemo(s: Services) {
     { role: 'community_staff', phone: DEMO_PHONES.staff, note: '社区工作人员' },
   ]
   const [existing] = await s.db.select().from(communities).where(eq(communities.name, DEMO_COMMUNITY))
-  if (existing) return { communityId: existing.id, communityName: existing.name, people }
+  if (existing) {
+    const [poll] = await s.db.select({ id: polls.id }).from(polls).where(eq(polls.communityId, existing.id)).limit(1)
+    return { communityId: existing.id, communityName: existing.name, people, pollId: poll?.id ?? null }
+  }
 
   const adminId = await userFor(s, DEMO_PHONES.admin)
   const ctx: ServiceCtx = { ...s, actor: { userId: adminId, phone: DEMO_PHONES.admin, isAdmin: true }, requestId: 'seed', clientIp: 'seed' }
@@ -99,5 +108,73 @@ export async function seedDemo(s: Services) {
   for (const room of ['101', '102']) {
     await requestBinding(ownerCtx, community.id, { name: '王建国', idNumber: demoIdNumber(0), building: '1栋', unit: '1单元', room })
   }
-  return { communityId: community.id, communityName: community.name, people }
+  const pollId = await seedDisclosureAndNotices(s, ctx, community.id)
+  return { communityId: community.id, communityName: community.name, people, pollId }
+}
+
+/**
+ * What a newcomer needs to see every page: the firm's profile and fees, last quarter's public
+ * revenue, the enforcement-contacts board, a notice, and a poll open for two weeks (announced
+ * with a recorded short-notice reason, as the law allows).
+ */
+async function seedDisclosureAndNotices(s: Services, admin: ServiceCtx, communityId: string) {
+  const as = async (phone: string): Promise<ServiceCtx> => ({ ...admin, actor: { userId: await userFor(s, phone), phone, isAdmin: false } })
+  const firm = await as(DEMO_PHONES.firm)
+  const committee = await as(DEMO_PHONES.committee)
+  const staff = await as(DEMO_PHONES.staff)
+  await postFirmProfile(firm, communityId, {
+    licenceValidUntil: null,
+    projectManager: { name: '李经理', phone: '13800000101' },
+    complaintPhone: '010-55550000',
+    priceHotline: '12358',
+    serviceGrade: '二级',
+    contractors: [
+      { kind: 'elevator', name: '示例电梯维保有限公司', phone: '010-55550001' },
+      { kind: 'fire', name: '示例消防技术服务有限公司', phone: '010-55550002' },
+    ],
+  })
+  await postFeeItem(firm, communityId, { item: '物业服务费（住宅）', payer: '业主', basis: 'per_m2_month', rateFen: 180, startsOn: '2026-01-01', regime: 'guided' })
+  await postFeeItem(firm, communityId, { item: '地面停车服务费', payer: '车位使用人', basis: 'per_vehicle_month', rateFen: 15_000, startsOn: '2026-01-01', regime: 'market' })
+  const now = s.clock.now()
+  const last = quarter(quarterOfDate(shanghaiDate(now)))!.previous
+  await publishStatement(firm, communityId, new Set(['firm_staff']), {
+    kind: 'public_revenue',
+    period: last,
+    content: {
+      openingFen: 0,
+      lines: [
+        { direction: 'income', category: '电梯广告', amountFen: 360_000 },
+        { direction: 'income', category: '地面停车（共有道路）', amountFen: 1_200_000 },
+        { direction: 'expense', category: '物业服务企业分成（合同约定20%）', amountFen: 312_000 },
+        { direction: 'allocation', category: '转入专项维修资金', amountFen: 800_000, use: 'fund_topup' },
+      ],
+      totals: { incomeFen: 1_560_000, expenseFen: 312_000 },
+      closingFen: 1_248_000,
+    },
+  })
+  await postNotice(staff, communityId, new Set(['community_staff']), {
+    kind: 'enforcement_contacts',
+    title: '幸福里小区执法部门联系公示',
+    body: '小区内遇到以下问题，可直接联系相关部门。',
+    contacts: [
+      { department: '公安（派出所）', handles: '治安、噪音扰民、高空抛物', phone: '110 / 010-55551100' },
+      { department: '消防', handles: '消防通道堵塞、电动车楼道充电', phone: '119' },
+      { department: '城管', handles: '违章搭建、毁绿种菜', phone: '12319' },
+      { department: '市场监管', handles: '物业乱收费、明码标价', phone: '12315' },
+    ],
+    pinned: true,
+  })
+  await postNotice(committee, communityId, new Set(['committee']), { kind: 'general', title: '关于二次供水水箱清洗的通知', body: '下周六 9:00—17:00 清洗水箱，期间停水，请提前储水。' })
+  const poll = await draftPoll(committee, communityId, {
+    title: '关于使用公共收益增设电动车充电桩的表决',
+    body: '拟在地下车库增设电动车充电桩20个，费用约人民币8万元，从公共收益中列支。请业主表决。',
+    matter: 'common_use',
+    kind: 'single',
+    attachments: [],
+    scopeBuildings: null,
+    opensAt: new Date(now.getTime() + 60_000).toISOString(),
+    closesAt: new Date(now.getTime() + 14 * 86_400_000).toISOString(),
+  })
+  await announcePoll(committee, poll.id, '演示：公告期不足15日，仅用于本地体验')
+  return poll.id
 }
