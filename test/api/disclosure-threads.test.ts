@@ -47,6 +47,9 @@ describe('objections to a statement, answered on record', () => {
     expect(twice.status).toBe(409)
     const [row] = await h.db.select().from(statementObjections).where(eq(statementObjections.id, made.json.id))
     expect(row!.answer).toContain('灌溉')
+    // the statement itself cannot be edited, even by the application's own connection
+    await expect(h.db.update(statements).set({ closingFen: 0 }).where(eq(statements.id, sid))).rejects.toThrow()
+    await expect(h.db.delete(statements).where(eq(statements.id, sid))).rejects.toThrow()
 
     // after the display period, no new objections
     h.clock.advance(46 * DAY)

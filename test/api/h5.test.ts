@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots, pollResults } from '../../drizzle/schema'
 import { browserSession, formField } from '../helpers/browser-session'
@@ -198,9 +198,16 @@ describe('H5 result page', () => {
     expect(noticePage.text).toContain('签名有效')
     expect(noticePage.text).toContain(`/h5/polls/${p.id}/result`)
 
-    // a stored result edited after signing is reported, not shown as valid
+    // the database refuses to edit a published result…
     const [r] = await h.db.select().from(pollResults).where(eq(pollResults.pollId, p.id))
-    await h.db.update(pollResults).set({ document: { ...(r!.document as object), outcomeText: '表决通过。' } }).where(and(eq(pollResults.pollId, p.id)))
+    const edit = () => h.db.update(pollResults).set({ document: { ...(r!.document as object), outcomeText: '表决通过。' } }).where(and(eq(pollResults.pollId, p.id)))
+    await expect(edit()).rejects.toThrow()
+    // …and one edited behind its back (trigger disabled, as a superuser could) is reported, not shown as valid
+    await h.db.transaction(async (tx) => {
+      await tx.execute(sql`alter table poll_results disable trigger poll_results_immutable`)
+      await tx.update(pollResults).set({ document: { ...(r!.document as object), outcomeText: '表决通过。' } }).where(eq(pollResults.pollId, p.id))
+      await tx.execute(sql`alter table poll_results enable trigger poll_results_immutable`)
+    })
     const tampered = await anyone.get(`/h5/polls/${p.id}/result`)
     expect(tampered.text).toContain('签名无效')
     expect(tampered.text).not.toContain('签名有效')
