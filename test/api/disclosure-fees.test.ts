@@ -63,5 +63,11 @@ describe('the firm’s standing profile and fee schedule (issue 4, first step)',
     expect(schedule.json.inForce).toEqual([expect.objectContaining({ rateFen: 180, aboveRange: false, reference: expect.objectContaining({ maxFen: 240 }) })])
     expect(schedule.json.upcoming).toEqual([expect.objectContaining({ rateFen: 260, startsOn: '2026-12-20', aboveRange: true })])
     expect(schedule.json.flagged.map((l: { rateFen: number }) => l.rateFen)).toEqual([260])
+    // the change is on the board from now until a month after it applies; a first posting is not a change
+    const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
+    const changes = board.json.notices.filter((n: { kind: string }) => n.kind === 'fee_change')
+    expect(changes).toHaveLength(1)
+    expect(changes[0]).toMatchObject({ title: '收费调整公示：物业服务费（住宅）', pinned: true, issuerLabel: '物业服务企业', endsAt: '2027-01-19T16:00:00.000Z' })
+    expect(changes[0].body).toContain('由 1.80 元/㎡·月 调整为 2.60 元/㎡·月，自 2026-12-20 起执行')
   })
 })

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { FeeLine, FeeScheduleReply, FirmProfileReply } from '../../shared/api/disclosure'
+import { FEE_BASIS_UNIT, type FeeLine, type FeeScheduleReply, type FirmProfileReply } from '../../shared/api/disclosure'
 import { formatFen } from '../../shared/decimal'
 import { Page } from './layout'
 import { beijing, ContactsTable, OverdueList } from './parts'
@@ -67,13 +67,6 @@ export function ContactsPage(props: { communityId: string; notice: { title: stri
   )
 }
 
-const BASIS_ZH: Record<string, string> = {
-  per_m2_month: '元/㎡·月',
-  per_vehicle_month: '元/车位·月',
-  per_household_month: '元/户·月',
-  per_use: '元/次',
-  other: '元',
-}
 
 function FeeRow(props: { f: z.infer<typeof FeeLine> }) {
   const f = props.f
@@ -85,7 +78,7 @@ function FeeRow(props: { f: z.infer<typeof FeeLine> }) {
       </td>
       <td>{f.payer}</td>
       <td class="num">
-        {formatFen(f.rateFen)} {BASIS_ZH[f.basis]}
+        {formatFen(f.rateFen)} {FEE_BASIS_UNIT[f.basis]}
       </td>
       <td>
         {f.regime === 'guided' ? '政府指导价' : '市场调节价'}

@@ -1,13 +1,15 @@
 import { and, count, desc, eq, gte, isNull, lte, or } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type { z } from 'zod'
-import type { FeeItemBody, FirmProfileBody, ReferencePriceBody } from '../../../shared/api/disclosure'
+import { FEE_BASIS_UNIT, type FeeItemBody, type FirmProfileBody, type ReferencePriceBody } from '../../../shared/api/disclosure'
+import { formatFen } from '../../../shared/decimal'
 import { addMonthsToDate, shanghaiDate } from '../../../shared/time'
 import { communities, feeItems, firmContracts, firmProfiles, firms, referencePrices, roleGrants } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
+import { publishNotice } from '../notices/notices'
 
 /** A rate change is posted at least one month before it applies (disclosure.md; seed 003 item 四). */
 export const RATE_CHANGE_NOTICE_MONTHS = 1
@@ -74,12 +76,35 @@ export async function postFeeItem(ctx: ServiceCtx, communityId: string, input: z
   const firmId = await callerFirm(ctx, communityId)
   const today = shanghaiDate(ctx.clock.now())
   return withTransaction(ctx.db, async (tx) => {
-    const [earlier] = await tx.select({ id: feeItems.id }).from(feeItems).where(and(eq(feeItems.communityId, communityId), eq(feeItems.firmId, firmId), eq(feeItems.item, input.item))).limit(1)
+    const [earlier] = await tx
+      .select()
+      .from(feeItems)
+      .where(and(eq(feeItems.communityId, communityId), eq(feeItems.firmId, firmId), eq(feeItems.item, input.item)))
+      .orderBy(desc(feeItems.startsOn), desc(feeItems.postedAt))
+      .limit(1)
     const earliest = addMonthsToDate(today, RATE_CHANGE_NOTICE_MONTHS)
     if (earlier && input.startsOn < earliest) {
       throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'startsOn', code: 'notice_too_short', message: `调整收费须提前一个月公示，最早执行日期为 ${earliest}` }] })
     }
     const [f] = await tx.insert(feeItems).values({ id: nanoid(), firmId, communityId, ...input, postedBy: actorOf(ctx).userId, postedAt: ctx.clock.now() }).returning()
+    if (earlier) {
+      // the change hangs on the board from now until a month after it applies (seed 003 item 四)
+      const unit = FEE_BASIS_UNIT[input.basis]
+      await publishNotice(tx, ctx, {
+        communityId,
+        kind: 'fee_change',
+        title: `收费调整公示：${input.item}`,
+        body: [
+          `${input.item}（缴费人：${input.payer}）由 ${formatFen(earlier.rateFen)} ${FEE_BASIS_UNIT[earlier.basis]} 调整为 ${formatFen(input.rateFen)} ${unit}，自 ${input.startsOn} 起执行。`,
+          `定价方式：${input.regime === 'guided' ? '政府指导价' : '市场调节价'}。对收费有异议，可向业主委员会反映，或拨打价格举报电话 12358。`,
+        ].join('\n'),
+        startsAt: ctx.clock.now(),
+        endsAt: new Date(`${addMonthsToDate(input.startsOn, 1)}T00:00:00+08:00`),
+        pinned: true,
+        issuedBy: actorOf(ctx).userId,
+        issuerLabel: '物业服务企业',
+      })
+    }
     await recordAudit(tx, ctx, { communityId, action: earlier ? 'fee.change_posted' : 'fee.posted', subjectType: 'fee_item', subjectId: f!.id, details: { item: input.item, rateFen: input.rateFen, startsOn: input.startsOn } })
     return f!
   })
