@@ -85,7 +85,7 @@ describe('notices (issue 5, first step)', () => {
     const poster = await h.app.request(`/n/${n.json.code}/poster`)
     const posterHtml = await poster.text()
     expect(posterHtml).toContain('<svg')
-    expect(posterHtml).toContain('盖章处')
+    expect(posterHtml).toContain('（盖章）')
     expect((await h.app.request('/n/nonexist')).status).toBe(404)
   })
 })

@@ -39,7 +39,13 @@ export function Page(props: { title: string; children: Child; nav?: { communityI
           .num { font-variant-numeric: tabular-nums; }
           td.num, th.num { text-align: right; }
           svg { max-width: 100%; height: auto; }
-          @media print { body { font-size: 14pt; } nav, form { display: none; } }
+          .poster-foot { display: flex; justify-content: space-between; align-items: flex-end; gap: 16px; margin-top: 24px; }
+          .poster-qr { width: 55mm; height: 55mm; }
+          .poster-qr svg { width: 100%; height: 100%; }
+          .poster-seal { text-align: center; min-width: 45mm; }
+          .seal-box { width: 42mm; height: 42mm; border: 1px dashed #666; margin: 0 auto; display: flex; align-items: center; justify-content: center; color: #999; }
+          @page { size: A4; margin: 15mm; }
+          @media print { body { font-size: 14pt; max-width: none; padding: 0; } nav, form { display: none; } }
         `}</style>
       </head>
       <body>

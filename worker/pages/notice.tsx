@@ -67,11 +67,17 @@ export function NoticePage(props: { notice: NoticeView; poster?: boolean }) {
         <ContactsTable contacts={n.contacts} />
       ) : null}
       {props.poster && n.qrSvg ? (
-        <div>
-          <div style="width: 45mm; height: 45mm" dangerouslySetInnerHTML={{ __html: n.qrSvg }} />
-          <p class="meta">扫码在手机上查看（公告全文与更正记录）</p>
-          <p class="meta">盖章处：</p>
-          <div style="width: 40mm; height: 40mm; border: 1px dashed #666" />
+        <div class="poster-foot">
+          <div>
+            {/* the SVG is our own output (lib/qr.ts) from the notice's URL, not user text */}
+            <div class="poster-qr" dangerouslySetInnerHTML={{ __html: n.qrSvg }} />
+            <p class="meta">手机扫码查看全文、更正记录{n.kind === 'poll_announcement' ? '，并参与表决' : ''}</p>
+          </div>
+          <div class="poster-seal">
+            <p>{n.issuerLabel}</p>
+            <div class="seal-box">（盖章）</div>
+            <p>{date(n.startsAt)}</p>
+          </div>
         </div>
       ) : null}
     </Page>
