@@ -60,7 +60,7 @@ export function Page(props: { title: string; children: Child; nav?: { communityI
                 <button class="secondary" style="font-size:0.8em;padding:2px 10px;min-height:0">退出登录</button>
               </form>
             ) : (
-              <a href="/h5/login">登录</a>
+              <a href={`/h5/login?next=${encodeURIComponent(`/h5/c/${props.nav.communityId}`)}`}>登录</a>
             )}
           </nav>
         ) : null}
