@@ -143,7 +143,7 @@ export function StatementPage(props: {
         <br />
         摘要（SHA-256）：<span style="word-break:break-all">{s.contentHash}</span>
         <br />
-        下载：<a href={`/api/statements/${s.id}/export.xlsx`}>XLSX</a>　<a href={`/api/statements/${s.id}/export.csv`}>CSV</a>（需在小程序或接口中登录）
+        下载：<a href={`/h5/statements/${s.id}/export.xlsx`}>XLSX</a>　<a href={`/h5/statements/${s.id}/export.csv`}>CSV</a>
       </p>
       {props.error ? <p class="error" role="alert">{props.error}</p> : null}
       <table>

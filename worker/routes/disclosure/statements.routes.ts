@@ -6,7 +6,7 @@ import { ctxOf } from '../../services/context'
 import { listStatements, overdueStatements, publishStatement, statementCommunity, statementDetail } from '../../services/disclosure/statements'
 import { answerObjection, listObjections, objectionCommunity, postObjection } from '../../services/disclosure/objections'
 import { quarterAccounts } from '../../services/disclosure/accounts'
-import { statementTable } from '../../services/disclosure/export'
+import { statementSheets, statementTable } from '../../services/disclosure/export'
 import { readTableUpload, tableDownload, XLSX_TYPE } from '../../lib/download'
 import { AppError } from '../../lib/errors'
 import { issuesDetails } from '../../lib/route'
@@ -144,7 +144,7 @@ export const statementRoutes = [
     responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
     handler: async (c, { params }) => {
       const t = await statementTable(ctxOf(c), params.sid)
-      return tableDownload(c, 'csv', t.fileName, [{ name: t.sheetName, rows: t.rows }])
+      return tableDownload(c, 'csv', t.fileName, statementSheets(t, 'csv'))
     },
   }),
   route({
@@ -157,10 +157,7 @@ export const statementRoutes = [
     responses: { 200: { description: 'XLSX', contentType: XLSX_TYPE } },
     handler: async (c, { params }) => {
       const t = await statementTable(ctxOf(c), params.sid)
-      return tableDownload(c, 'xlsx', t.fileName, [
-        { name: t.sheetName, rows: t.rows, columnWidths: [12, 28, 16, 24, 20, 24, 24] },
-        { name: '报表信息', rows: t.about, columnWidths: [20, 70] },
-      ])
+      return tableDownload(c, 'xlsx', t.fileName, statementSheets(t, 'xlsx'))
     },
   }),
   route({

@@ -25,6 +25,8 @@ import { listComments, postComment } from '../../services/polls/discussion'
 import { getCommunity } from '../../services/communities/communities'
 import { feeSchedule, getFirmProfile } from '../../services/disclosure/fees'
 import { quarterAccounts } from '../../services/disclosure/accounts'
+import { statementSheets, statementTable } from '../../services/disclosure/export'
+import { tableDownload, XLSX_TYPE } from '../../lib/download'
 import { listObjections, postObjection } from '../../services/disclosure/objections'
 import { overdueStatements, statementCommunity, statementDetail } from '../../services/disclosure/statements'
 import { listNotices } from '../../services/notices/notices'
@@ -166,6 +168,7 @@ const BallotForm = z.object({
 })
 
 const CidParams = z.object({ cid: z.string().min(1).max(40) })
+const SidParams = z.object({ sid: z.string().min(1).max(40) })
 
 /** The signed-in caller's roles in a community (null when signed out or without a role there). */
 async function communityRoles(c: Context<HonoEnv>, communityId: string) {
@@ -358,14 +361,31 @@ export const h5Routes: AnyRoute[] = [
     const accounts = await quarterAccounts(ctxOf(c), cid, period && /^\d{4}Q[1-4]$/.test(period) ? period : undefined)
     return c.html(<AccountsPage communityId={cid} accounts={accounts} signedIn />)
   }, z.object({ period: z.string().max(10).optional() })),
-  getPage('/h5/statements/:sid', '报表明细页：各行、全部版本与差异、异议与答复；业主可在公示期内提出异议', z.object({ sid: z.string().min(1).max(40) }), async (c) => renderStatement(c, c.req.param('sid')!)),
+  ...(['csv', 'xlsx'] as const).map((kind) =>
+    route({
+      method: 'get',
+      path: `/h5/statements/:sid/export.${kind}`,
+      summary: `网页下载报表（${kind.toUpperCase()}，本小区）`,
+      tags,
+      access: access.public,
+      params: SidParams,
+      responses: { 200: { description: kind.toUpperCase(), contentType: kind === 'csv' ? 'text/csv' : XLSX_TYPE } },
+      handler: page(async (c) => {
+        const sid = c.req.param('sid')!
+        await accountsScope(c, await statementCommunity(ctxOf(c), sid))
+        const t = await statementTable(ctxOf(c), sid)
+        return tableDownload(c, kind, t.fileName, statementSheets(t, kind))
+      }),
+    }),
+  ),
+  getPage('/h5/statements/:sid', '报表明细页：各行、全部版本与差异、异议与答复；业主可在公示期内提出异议', SidParams, async (c) => renderStatement(c, c.req.param('sid')!)),
   route({
     method: 'post',
     path: '/h5/statements/:sid/objections',
     summary: '网页提出异议（业主，公示期内）',
     tags,
     access: access.public,
-    params: z.object({ sid: z.string().min(1).max(40) }),
+    params: SidParams,
     upload: { contentTypes: [FORM], description: 'line（可选，行号）, body' },
     responses: { 303: { description: '回到报表页' }, 422: { description: '未能提出（页面说明原因）', contentType: 'text/html' } },
     handler: page(async (c) => {

@@ -30,3 +30,9 @@ export async function statementTable(ctx: ServiceCtx, id: string) {
     ],
   }
 }
+
+/** The sheets of a statement download: the table alone for CSV; with the about sheet for XLSX. */
+export function statementSheets(t: Awaited<ReturnType<typeof statementTable>>, kind: 'csv' | 'xlsx') {
+  const table = { name: t.sheetName, rows: t.rows, columnWidths: [12, 28, 16, 24, 20, 24, 24] }
+  return kind === 'csv' ? [table] : [table, { name: '报表信息', rows: t.about, columnWidths: [20, 70] }]
+}
