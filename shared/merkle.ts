@@ -94,23 +94,38 @@ export async function merkleRoot(leafHashes: string[]): Promise<string> {
   return toHex(level[0]!)
 }
 
+/** Every level of the tree, leaves first, root last: built once, it answers any number of proofs. */
+export type MerkleTree = Uint8Array[][]
+
+export async function merkleTree(leafHashes: string[]): Promise<MerkleTree> {
+  if (leafHashes.length === 0) throw new RangeError('an empty tree has no proofs')
+  const levels = [hashesBytes(leafHashes)]
+  while (levels[levels.length - 1]!.length > 1) levels.push(await levelUp(levels[levels.length - 1]!))
+  return levels
+}
+
 /**
- * RFC 6962 PATH(index, D[size]). Built bottom-up: at each level the sibling of the node on the
+ * RFC 6962 PATH(index, D[size]) read off a built tree: at each level the sibling of the node on the
  * leaf's way to the root, none where that node is the promoted odd one (the recursive definition
- * adds no element there either). Costs a full tree build, O(size) digests.
+ * adds no element there either). No digests: O(log size).
  */
-export async function merkleProof(leafHashes: string[], index: number): Promise<MerkleProof> {
-  if (!Number.isSafeInteger(index) || index < 0 || index >= leafHashes.length) throw new RangeError('leaf index out of range')
-  let level = hashesBytes(leafHashes)
-  let i = index
+export function proofFromTree(tree: MerkleTree, index: number): MerkleProof {
+  const size = tree[0]!.length
+  if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new RangeError('leaf index out of range')
   const path: string[] = []
-  while (level.length > 1) {
+  let i = index
+  for (const level of tree.slice(0, -1)) {
     const sibling = i % 2 === 1 ? i - 1 : i + 1
     if (sibling < level.length) path.push(toHex(level[sibling]!))
-    level = await levelUp(level)
     i = Math.floor(i / 2)
   }
-  return { index, size: leafHashes.length, path }
+  return { index, size, path }
+}
+
+/** PATH(index, D[size]) from the leaf hashes: a full tree build, O(size) digests. */
+export async function merkleProof(leafHashes: string[], index: number): Promise<MerkleProof> {
+  if (!Number.isSafeInteger(index) || index < 0 || index >= leafHashes.length) throw new RangeError('leaf index out of range')
+  return proofFromTree(await merkleTree(leafHashes), index)
 }
 
 /**

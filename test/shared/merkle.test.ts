@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { canonicalBallotLeaf, leafHash, merkleProof, merkleRoot, verifyProof, type MerkleProof } from '../../shared/merkle'
+import { canonicalBallotLeaf, leafHash, merkleProof, merkleRoot, merkleTree, proofFromTree, verifyProof, type MerkleProof } from '../../shared/merkle'
 import { verifyReceipt } from '../../shared/verify-result'
 
 // ── An independent RFC 6962 §2.1 reference on node:crypto, written as the RFC writes it ─────────
@@ -115,6 +115,17 @@ describe('Merkle inclusion proofs (RFC 6962 PATH, RFC 9162 §2.1.3.2 verificatio
         expect(await verifyProof(hs[i]!, proof, root), `n=${n} i=${i}`).toBe(true)
       }
     }
+  })
+
+  it('one built tree answers every proof without hashing again, and its top is the root', async () => {
+    for (const n of [1, 2, 7, 16, 33]) {
+      const hs = await hashesOf(n)
+      const tree = await merkleTree(hs)
+      expect(Buffer.from(tree.at(-1)![0]!).toString('hex')).toBe(await merkleRoot(hs))
+      for (let i = 0; i < n; i++) expect(proofFromTree(tree, i), `n=${n} i=${i}`).toEqual(await merkleProof(hs, i))
+      expect(() => proofFromTree(tree, n)).toThrow(RangeError)
+    }
+    await expect(merkleTree([])).rejects.toThrow(RangeError)
   })
 
   it('any tampering fails: leaf, index, path (swapped, flipped, short, long), root', async () => {
@@ -261,7 +272,15 @@ describe('Merkle inclusion proofs (RFC 6962 PATH, RFC 9162 §2.1.3.2 verificatio
     const t2 = performance.now()
     const proof = await merkleProof(hs, 12_345)
     const t3 = performance.now()
-    console.log(`[merkle] 20,000 leaves: leaf hashes ${(t1 - t0).toFixed(0)} ms, root ${(t2 - t1).toFixed(0)} ms, one proof ${(t3 - t2).toFixed(0)} ms`)
+    const tree = await merkleTree(hs)
+    const t4 = performance.now()
+    for (let i = 0; i < 1000; i++) proofFromTree(tree, (i * 7919) % n)
+    const t5 = performance.now()
+    console.log(
+      `[merkle] 20,000 leaves: leaf hashes ${(t1 - t0).toFixed(0)} ms, root ${(t2 - t1).toFixed(0)} ms, one proof from scratch ${(t3 - t2).toFixed(0)} ms; ` +
+        `tree once ${(t4 - t3).toFixed(0)} ms, then 1,000 proofs from it ${(t5 - t4).toFixed(1)} ms`,
+    )
+    expect(proofFromTree(tree, 12_345)).toEqual(proof)
     expect(root).toBe(hex(refMth(leaves(n).map(L))))
     expect(proof.path).toHaveLength(15)
     expect(await verifyProof(hs[12_345]!, proof, root)).toBe(true)

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import { ballots, pollResults } from '../../../drizzle/schema'
-import { leafHash, merkleProof } from '../../../shared/merkle'
+import { leafHash, merkleTree, proofFromTree, type MerkleTree } from '../../../shared/merkle'
 import { ballotLeaf } from '../results/leaf'
 import { AppError } from '../../lib/errors'
 import { actorOf, type ServiceCtx } from '../context'
@@ -41,5 +41,23 @@ export async function proofFor(ctx: ServiceCtx, pollId: string, receipt: string)
   const hash = await leafHash(leaf)
   const index = r.leaves.indexOf(hash)
   if (index < 0) return { receipt, standing: false, leaf: null, leafHash: null, proof: null, merkleRoot: r.merkleRoot }
-  return { receipt, standing: true, leaf, leafHash: hash, proof: await merkleProof(r.leaves, index), merkleRoot: r.merkleRoot }
+  return { receipt, standing: true, leaf, leafHash: hash, proof: proofFromTree(await treeOf(pollId, r.merkleRoot, r.leaves), index), merkleRoot: r.merkleRoot }
+}
+
+/**
+ * The proof endpoint is public: building a 20,000-leaf tree per request would let anyone spend half
+ * a second of CPU per call. A published result never changes (a trigger refuses it), so the built
+ * tree is kept per isolate for the last few polls asked about, keyed by poll and root.
+ */
+const TREES_KEPT = 8
+const trees = new Map<string, Promise<MerkleTree>>()
+function treeOf(pollId: string, root: string, leaves: string[]) {
+  const key = `${pollId}:${root}`
+  let tree = trees.get(key)
+  if (tree) trees.delete(key) // re-inserted below: the map's order is the recency order
+  else tree = merkleTree(leaves)
+  trees.set(key, tree)
+  tree.catch(() => trees.delete(key))
+  while (trees.size > TREES_KEPT) trees.delete(trees.keys().next().value!)
+  return tree
 }
