@@ -50,8 +50,8 @@ export const presentBallot = (b: BallotRow) => ({
  * No row shared by all voters is updated here (../shared/stack.md: a hot row costs 70%).
  */
 async function lockForBallot(tx: Db, pollId: string, voterId: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock_shared(1, hashtext(${pollId}))`)
-  await tx.execute(sql`select pg_advisory_xact_lock(2, hashtext(${`${pollId}:${voterId}`}))`)
+  // one round trip; a select list is evaluated left to right, so the poll's lock is taken first
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(1, hashtext(${pollId})), pg_advisory_xact_lock(2, hashtext(${`${pollId}:${voterId}`}))`)
 }
 
 /** Taken by the close: waits for ballots in flight, and keeps new ones out until the count is done. */
@@ -88,16 +88,16 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
     }
     const { open, settings } = await pollWindow(tx, input.pollId)
     if (!open) throw new AppError('POLL_NOT_OPEN')
-    const [previous] = await tx
-      .select()
-      .from(ballots)
-      .where(and(eq(ballots.pollId, input.pollId), eq(ballots.voterId, input.voterId), eq(ballots.kind, kind), eq(ballots.current, true)))
-    if (previous && settings.revotePolicy === 'first_final') throw new AppError('BALLOT_FINAL')
-    const [{ v } = { v: 0 }] = await tx
-      .select({ v: max(ballots.version) })
+    // the voter's standing ballot of this kind and the highest version on any channel, in one read
+    const [{ v, previousId } = { v: 0, previousId: null }] = await tx
+      .select({
+        v: max(ballots.version),
+        previousId: sql<string | null>`(array_agg(${ballots.id}) filter (where ${ballots.kind} = ${kind} and ${ballots.current}))[1]`,
+      })
       .from(ballots)
       .where(and(eq(ballots.pollId, input.pollId), eq(ballots.voterId, input.voterId)))
-    if (previous) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previous.id))
+    if (previousId && settings.revotePolicy === 'first_final') throw new AppError('BALLOT_FINAL')
+    if (previousId) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previousId))
     const [ballot] = await tx
       .insert(ballots)
       .values({
