@@ -92,6 +92,44 @@ describe('H5 sign-in', () => {
   })
 })
 
+describe('H5 session renewal', () => {
+  const TTL = () => h.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 1000
+
+  it('two tabs renewing at once both stay signed in; the family is not revoked', async () => {
+    const b = browserSession(h)
+    await b.login(newPhone())
+    h.clock.advance(TTL())
+    try {
+      const [one, two] = await Promise.all([b.get('/h5/login/done'), b.get('/h5/login/done')])
+      expect([one.status, two.status]).toEqual([200, 200])
+      // exactly one of them rotated the refresh token; the browser keeps the new one
+      const rotated = [one, two].filter((r) => r.headers.getSetCookie().some((c) => c.startsWith('gy_rt=')))
+      expect(rotated).toHaveLength(1)
+      expect((await h.request('POST', '/api/auth/refresh', { json: { refreshToken: decodeURIComponent(b.jar.get('gy_rt')!) } })).status).toBe(200)
+    } finally {
+      h.clock.advance(-TTL())
+    }
+  })
+
+  it('a refresh cookie replayed after the grace window revokes the whole sign-in', async () => {
+    const b = browserSession(h)
+    await b.login(newPhone())
+    const stolen = b.jar.get('gy_rt')!
+    h.clock.advance(TTL())
+    try {
+      expect((await b.get('/h5/login/done')).status).toBe(200) // rotates
+      h.clock.advance(31_000)
+      const thief = browserSession(h)
+      thief.jar.set('gy_rt', stolen)
+      expect((await thief.get('/h5/login/done')).status).toBe(303)
+      // the owner's own, newer token went with the family
+      expect((await h.request('POST', '/api/auth/refresh', { json: { refreshToken: decodeURIComponent(b.jar.get('gy_rt')!) } })).status).toBe(401)
+    } finally {
+      h.clock.advance(-TTL() - 31_000)
+    }
+  })
+})
+
 describe('H5 poll page and ballot', () => {
   it('sends a signed-out reader to the login page and back', async () => {
     const s = await setupCommunity(h)

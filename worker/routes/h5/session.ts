@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Caller, HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
 import { callerOf } from '../../middleware/access'
-import { refreshSession, type Session } from '../../services/auth/sessions'
+import { renewPageSession, type Session } from '../../services/auth/sessions'
 import { verifyAccessToken } from '../../services/auth/tokens'
 import { ctxOf } from '../../services/context'
 
@@ -18,10 +18,11 @@ const REFRESH = 'gy_rt'
 
 const secure = (c: Context<HonoEnv>) => c.var.config.PUBLIC_BASE_URL.startsWith('https:')
 
-export function setSessionCookies(c: Context<HonoEnv>, s: Session) {
+/** Sets the session cookies; a renewal within the reuse grace brings no refresh token and leaves that cookie alone. */
+export function setSessionCookies(c: Context<HonoEnv>, s: Pick<Session, 'accessToken' | 'expiresIn'> & { refreshToken: string | null }) {
   const base = { httpOnly: true, secure: secure(c), sameSite: 'Lax' as const, path: '/' }
   setCookie(c, ACCESS, s.accessToken, { ...base, maxAge: s.expiresIn })
-  setCookie(c, REFRESH, s.refreshToken, { ...base, maxAge: c.var.config.REFRESH_TOKEN_TTL_DAYS * 86_400 })
+  if (s.refreshToken) setCookie(c, REFRESH, s.refreshToken, { ...base, maxAge: c.var.config.REFRESH_TOKEN_TTL_DAYS * 86_400 })
 }
 
 export function clearSessionCookies(c: Context<HonoEnv>) {
@@ -33,7 +34,8 @@ export const refreshCookie = (c: Context<HonoEnv>) => getCookie(c, REFRESH)
 
 /**
  * The signed-in owner of an H5 page, or null. An expired access cookie is renewed with the
- * refresh cookie (rotation, as the API does); anything invalid just signs the browser out.
+ * refresh cookie (rotation, as the API does, with a short grace for two tabs renewing at once);
+ * anything invalid just signs the browser out.
  */
 export async function h5Caller(c: Context<HonoEnv>): Promise<Caller | null> {
   let userId: string | null = null
@@ -43,7 +45,7 @@ export async function h5Caller(c: Context<HonoEnv>): Promise<Caller | null> {
     const rt = getCookie(c, REFRESH)
     if (rt) {
       try {
-        const s = await refreshSession(ctxOf(c), rt)
+        const s = await renewPageSession(ctxOf(c), rt)
         setSessionCookies(c, s)
         userId = s.userId
       } catch (e) {

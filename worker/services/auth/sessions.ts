@@ -32,9 +32,22 @@ export async function startSession(ctx: ServiceCtx, userId: string): Promise<Ses
  * copied: the whole family is revoked (OAuth 2.0 Security BCP, refresh token rotation).
  */
 export async function refreshSession(ctx: ServiceCtx, presented: string): Promise<Session> {
+  const out = await rotate(ctx, presented, 0)
+  return { ...out, refreshToken: out.refreshToken! }
+}
+
+/**
+ * The H5 pages' renewal: the same rotation, except that a token used within the last
+ * `PAGE_REUSE_GRACE_SECONDS` (two tabs of one browser renewing at once) gets a fresh access token
+ * and no new refresh token, instead of revoking the family. Older reuse still revokes it.
+ */
+export const PAGE_REUSE_GRACE_SECONDS = 30
+export const renewPageSession = (ctx: ServiceCtx, presented: string) => rotate(ctx, presented, PAGE_REUSE_GRACE_SECONDS)
+
+async function rotate(ctx: ServiceCtx, presented: string, graceSeconds: number): Promise<Omit<Session, 'refreshToken'> & { refreshToken: string | null }> {
   const hash = await sha256Hex(presented)
   const now = ctx.clock.now()
-  type Outcome = { error: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'REFRESH_TOKEN_REUSED' } | { error?: undefined; refreshToken: string; userId: string }
+  type Outcome = { error: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'REFRESH_TOKEN_REUSED' } | { error?: undefined; refreshToken: string | null; userId: string }
   const outcome = await withTransaction<Outcome>(ctx.db, async (tx) => {
     const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash))
     if (!row || row.revokedAt) return { error: 'TOKEN_INVALID' as const }
@@ -46,6 +59,9 @@ export async function refreshSession(ctx: ServiceCtx, presented: string): Promis
       .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.usedAt)))
       .returning({ id: refreshTokens.id })
     if (used.length === 0) {
+      const [again] = await tx.select({ usedAt: refreshTokens.usedAt, revokedAt: refreshTokens.revokedAt }).from(refreshTokens).where(eq(refreshTokens.id, row.id))
+      const justUsed = graceSeconds > 0 && again?.usedAt && !again.revokedAt && now.getTime() - again.usedAt.getTime() <= graceSeconds * 1000
+      if (justUsed) return { refreshToken: null, userId: row.userId }
       await tx.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)))
       return { error: 'REFRESH_TOKEN_REUSED' as const }
     }
