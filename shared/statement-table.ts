@@ -22,6 +22,8 @@ type RowKind = (typeof ROW_KINDS)[keyof typeof ROW_KINDS]
 const SINGLETONS: RowKind[] = ['opening', 'incomeTotal', 'expenseTotal', 'closing']
 const SINGLETON_NAME: Record<string, string> = { opening: '期初余额', incomeTotal: '收入合计', expenseTotal: '支出合计', closing: '期末余额' }
 const MAX_LINES = 2000
+/** the API's own limit on one amount (shared/api/disclosure.ts) */
+const MAX_FEN = 100_000_000_000
 
 /** "1,234.50" or "-12.3" → fen; null unless exact. Commas only in thousands positions. */
 export function parseYuan(raw: string, allowNegative: boolean): number | null {
@@ -41,7 +43,8 @@ export function parseYuan(raw: string, allowNegative: boolean): number | null {
 }
 
 const useKeyOf = (raw: string) => {
-  if (raw in PUBLIC_REVENUE_USES) return raw
+  // own keys only: "toString" or "__proto__" is no permitted use
+  if (Object.hasOwn(PUBLIC_REVENUE_USES, raw)) return raw
   const byLabel = Object.entries(PUBLIC_REVENUE_USES).find(([, label]) => label === raw)
   return byLabel ? byLabel[0] : raw // unknown: kept, so checkStatement reports use_not_permitted
 }
@@ -59,14 +62,17 @@ export function statementFromTable(header: string[], records: { line: number; va
   for (const r of records) {
     const add = (field: string, code: string, message: string) => errors.push({ line: r.line, field, code, message: `第${r.line}行 ${message}` })
     const v = (h: string) => (r.values[h] ?? '').trim()
-    const kind = ROW_KINDS[v('项目') as keyof typeof ROW_KINDS]
+    const kind = Object.hasOwn(ROW_KINDS, v('项目')) ? ROW_KINDS[v('项目') as keyof typeof ROW_KINDS] : undefined
     if (!kind) {
       add('项目', 'unknown_row_kind', `“项目”须为 期初余额、收入、支出、分配、收入合计、支出合计、期末余额 之一`)
       continue
     }
     const singleton = SINGLETONS.includes(kind)
-    const fen = parseYuan(v('金额（元）'), kind === 'opening' || kind === 'closing')
-    if (fen === null) add('金额（元）', 'amount_invalid', `金额“${v('金额（元）')}”不是最多两位小数的${kind === 'opening' || kind === 'closing' ? '' : '非负'}数`)
+    let fen = parseYuan(v('金额（元）'), kind === 'opening' || kind === 'closing')
+    if (fen !== null && Math.abs(fen) > MAX_FEN) {
+      add('金额（元）', 'amount_too_large', `金额超过 ${MAX_FEN / 100} 元的上限`)
+      fen = null
+    } else if (fen === null) add('金额（元）', 'amount_invalid', `金额“${v('金额（元）')}”不是最多两位小数的${kind === 'opening' || kind === 'closing' ? '' : '非负'}数`)
     if (singleton) {
       if (seen.has(kind)) add('项目', 'duplicate_row', `重复的“${SINGLETON_NAME[kind]}”行`)
       seen.add(kind)

@@ -149,7 +149,7 @@ export function checkStatement(kind: StatementKind, c: StatementContentInput): S
     const n = i + 1
     if (l.direction === 'allocation') {
       if (kind !== 'public_revenue') add(n, 'direction', 'allocation_not_allowed', `第${n}行 只有公共收益报表可以列出收益分配`)
-      else if (!l.use || !(l.use in PUBLIC_REVENUE_USES)) add(n, 'use', 'use_not_permitted', `第${n}行 公共收益只能用于六类规定用途`)
+      else if (!l.use || !Object.hasOwn(PUBLIC_REVENUE_USES, l.use)) add(n, 'use', 'use_not_permitted', `第${n}行 公共收益只能用于六类规定用途`)
     }
     if (kind === 'maintenance_fund' && l.direction === 'expense' && !l.authorisedBy) add(n, 'authorisedBy', 'use_unauthorised', `第${n}行 维修资金的每一笔使用都须注明批准它的表决`)
   })

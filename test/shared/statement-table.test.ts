@@ -80,6 +80,23 @@ describe('statement tables (CSV / XLSX upload and export)', () => {
     expect(read.errors.at(-1)!.message).toContain('支出合计')
   })
 
+  it('inherited names are not row kinds or uses, and an amount beyond the API limit is named by its row', () => {
+    const kinds = table(...frame([['toString', 'x', '1'], ['__proto__', 'x', '1'], ['收入', '广告', '1000000000.01']]))
+    expect(!kinds.ok && kinds.errors.map((e) => [e.line, e.code])).toEqual([
+      [3, 'unknown_row_kind'],
+      [4, 'unknown_row_kind'],
+      [5, 'amount_too_large'],
+    ])
+    const uses = table(...frame([['收入', '广告', '3'], ['分配', 'a', '1', '', 'toString'], ['分配', 'b', '1', '', '__proto__'], ['分配', 'c', '1', '', 'constructor']], '0', '3', '0', '3'))
+    expect(uses.ok).toBe(true)
+    if (!uses.ok) return
+    expect(checkStatement('public_revenue', uses.content).map((p) => [p.line, p.code])).toEqual([
+      [2, 'use_not_permitted'],
+      [3, 'use_not_permitted'],
+      [4, 'use_not_permitted'],
+    ])
+  })
+
   it('a table without the required columns, or without any line, is refused as a whole', () => {
     const noColumns = statementFromTable(['科目', '金额'], [{ line: 2, values: { 科目: 'x', 金额: '1' } }])
     expect(!noColumns.ok && noColumns.errors).toEqual([{ line: null, field: 'header', code: 'missing_columns', message: '缺少列：项目、金额（元）' }])
