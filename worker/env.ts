@@ -7,9 +7,14 @@ export type MiniProgramClient = ReturnType<typeof createMiniProgramClient>
 
 export type Role = 'owner' | 'committee' | 'firm_staff' | 'community_staff' | 'admin'
 
-/** Time as the application sees it; tests swap in a fake. Vote closing uses the database's clock instead. */
+/**
+ * Time as the application sees it; tests swap in a fake. In production the voting window is
+ * decided by the database's clock (one clock for every instance); a clock that is `authoritative`
+ * (the tests' fake) decides it instead, so a test never depends on the calendar (worker/db/clock.ts).
+ */
 export interface Clock {
   now(): Date
+  readonly authoritative?: boolean
 }
 
 /** Everything a handler may use, put on the context per request (style.md: per-request services). */

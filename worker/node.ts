@@ -12,6 +12,9 @@ import { VERSION } from './routes/health/health.routes'
 import { seedDemo } from './seed/demo'
 import { buildServices } from './services-factory'
 
+/** How long requests in flight may run on after SIGTERM/SIGINT before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 5_000
+
 /** Embedded mode only: development secrets are made once and kept beside the data. */
 async function devSecrets(dataDir: string): Promise<Record<string, string>> {
   const file = join(dataDir, 'dev-secrets.json')
@@ -75,13 +78,29 @@ async function main() {
       console.log(`  last quarter's accounts: ${base}/h5/c/${demo.communityId}/accounts\n`)
     }
   })
-  const stop = async () => {
-    server.close()
-    await database.close()
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) {
+      // a second signal: the operator does not want to wait
+      process.exit(1)
+    }
+    stopping = true
+    console.log(`\n${signal}: no new connections; requests in flight have ${SHUTDOWN_GRACE_MS / 1000} s to finish`)
+    // whatever happens below, the process ends: a hung request or a stuck close cannot keep it alive
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 3_000).unref()
+    const http = server as unknown as import('node:http').Server
+    const drained = new Promise<void>((resolve) => http.close(() => resolve()))
+    http.closeIdleConnections?.()
+    const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), SHUTDOWN_GRACE_MS).unref())
+    if ((await Promise.race([drained, grace])) === 'timeout') {
+      console.log('requests still running after the grace period were cut off')
+      http.closeAllConnections?.()
+    }
+    await Promise.race([database.close().catch(() => {}), new Promise((r) => setTimeout(r, 2_000).unref())])
     process.exit(0)
   }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
 }
 
 await main()

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ballots, communities } from '../../drizzle/schema'
+import { ballots, communities, polls } from '../../drizzle/schema'
 import { DEMO_COMMUNITY, DEMO_PHONES, seedDemo } from '../../worker/seed/demo'
 import { browserSession, formField } from '../helpers/browser-session'
 import { startHarness, type Harness } from '../helpers/harness'
@@ -18,6 +18,8 @@ describe('the demo community `npm start` seeds', () => {
     const first = await seedDemo(h.services)
     const again = await seedDemo(h.services)
     expect(again).toMatchObject({ communityId: first.communityId, pollId: first.pollId })
+    // the demo poll opens a second after the seed
+    h.clock.advance(1_000)
     expect(await h.db.select().from(communities).where(eq(communities.name, DEMO_COMMUNITY))).toHaveLength(1)
     const cid = first.communityId
 
@@ -41,5 +43,21 @@ describe('the demo community `npm start` seeds', () => {
     expect(voted.status).toBe(200)
     expect(voted.text).toContain('已投票：同意')
     expect(await h.db.select().from(ballots).where(eq(ballots.pollId, first.pollId!))).toHaveLength(1)
+  })
+  it('has a poll open for voting whenever it starts, however old the data is', async () => {
+    const first = await seedDemo(h.services)
+    const poll = await h.db.select().from(polls).where(eq(polls.id, first.pollId!))
+    // a month later the demo's poll has closed: starting again seeds a fresh one, open a second later
+    h.clock.set(new Date(poll[0]!.closesAt.getTime() + 30 * 86_400_000))
+    const later = await seedDemo(h.services)
+    expect(later.pollId).not.toBe(first.pollId)
+    h.clock.advance(1_000)
+    const owner = browserSession(h)
+    await owner.login(DEMO_PHONES.owner)
+    const page = await owner.get(`/h5/polls/${later.pollId}`)
+    const voted = await owner.post(`/h5/polls/${later.pollId}/ballot`, { key: formField(page.text, 'key')!, voterId: formField(page.text, 'voterId')!, choice: 'oppose' })
+    expect(voted.text).toContain('已投票：反对')
+    // and starting once more keeps that poll
+    expect((await seedDemo(h.services)).pollId).toBe(later.pollId)
   })
 })

@@ -83,7 +83,7 @@ describe('quarterly statements (issue 4, second step)', () => {
     await h.request('POST', `/api/polls/${p.id}/ballots`, { token: s.owner, json: { choice: 'agree' } })
     await h.request('POST', `/api/polls/${p.id}/ballots`, { token: o2!.token, json: { choice: 'agree' } })
     const open = await announcedPoll(h, s.community.id, s.committee)
-    await sleep(1600)
+    h.clock.advance(1600)
     expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).json.document.outcome).toBe('passed')
     const use = (pollId?: string) => statement('maintenance_fund', '2026Q3', 1_000_000, [{ direction: 'expense', category: '电梯更换', amountFen: 300_000, ...(pollId ? { authorisedBy: { pollId } } : {}) }])
     const none = await post(s.community.id, s.committee, use())

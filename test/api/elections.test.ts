@@ -69,7 +69,7 @@ describe('elections (选举业主委员会) and choosing a firm (选聘物业)',
     const spoiled = await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId: v6, choice: 'spoiled', spoiledReason: '所选超过应选人数', photoSha256: 'd'.repeat(64) } })
     expect(spoiled.json.choice).toBe('spoiled')
 
-    await sleep(2600)
+    h.clock.advance(2600)
     const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     expect(closed.status).toBe(200)
     const e = closed.json.document.election
@@ -108,7 +108,7 @@ describe('elections (选举业主委员会) and choosing a firm (选聘物业)',
     await h.request('POST', `/api/polls/${p.id}/ballots`, { token: owners[0]!.token, json: { choice: 'oppose' } })
     const v = (await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: owners[1]!.token })).json.voters[0].voterId
     await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId: v, choice: 'spoiled', spoiledReason: '字迹无法辨认', photoSha256: 'e'.repeat(64) } })
-    await sleep(1600)
+    h.clock.advance(1600)
     const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     expect(closed.json.document.tally).toMatchObject({ spoiled: { voters: 1 }, participated: { voters: 3 }, agree: { voters: 1 } })
     expect(closed.json.document.outcome).toBe('rejected')
@@ -128,7 +128,7 @@ describe('election receipts', () => {
     const ids = (await h.request('GET', `/api/polls/${p.id}`, { token: s.owner })).json.candidates.map((c: { id: string }) => c.id)
     const mine = await h.request('POST', `/api/polls/${p.id}/ballots`, { token: s.owner, json: { marks: [ids[1]] } })
     await h.request('POST', `/api/polls/${p.id}/ballots`, { token: o2!.token, json: { marks: [ids[1]] } })
-    await sleep(1600)
+    h.clock.advance(1600)
     const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     expect(closed.json.document.election.electedNames).toEqual(['李华'])
     const proof = await h.request('GET', `/api/polls/${p.id}/proof/${mine.json.receipt}`)

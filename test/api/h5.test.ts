@@ -213,7 +213,7 @@ describe('H5 result page', () => {
     const page = await b.get(`/h5/polls/${p.id}`)
     const voted = await b.post(`/h5/polls/${p.id}/ballot`, { key: formField(page.text, 'key')!, voterId: formField(page.text, 'voterId')!, choice: 'agree' })
     const receipt = /投票回执：<span class="num">([\w-]+)<\/span>/.exec(voted.text)![1]!
-    await sleep(2600)
+    h.clock.advance(2600)
     expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).status).toBe(200)
 
     const anyone = browserSession(h)

@@ -41,6 +41,37 @@ describe('notices (issue 5, first step)', () => {
     expect(fee.json.issuerLabel).toBe('公告物业')
   })
 
+  it('every kind is corrected by every role that may post it (no hang on the embedded database)', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const staff = await staffOf(s)
+    const firm = await h.request('POST', '/api/firms', { token: s.admin, json: { name: '更正物业', uscc: usccFor(301) } })
+    const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId
+    await h.request('POST', `/api/communities/${s.community.id}/firm-contracts`, { token: s.admin, json: { firmId, startsOn: '2026-01-01' } })
+    const fp = newPhone()
+    await h.request('POST', '/api/role-grants', { token: s.admin, json: { role: 'firm_staff', phone: fp, firmId } })
+    const firmToken = (await h.login(fp)).accessToken
+    const tokenOf = { committee: s.committee, community_staff: staff, firm_staff: firmToken } as Record<string, string>
+    const allowed: Record<string, string[]> = {
+      general: ['committee', 'community_staff', 'firm_staff'],
+      disclosure: ['firm_staff', 'committee'],
+      fee_change: ['firm_staff'],
+      enforcement_contacts: ['community_staff'],
+    }
+    const issuer = { committee: '业主委员会', community_staff: '测试社区', firm_staff: '更正物业' } as Record<string, string>
+    for (const [kind, roles] of Object.entries(allowed)) {
+      for (const role of roles) {
+        const extra = kind === 'enforcement_contacts' ? { contacts } : {}
+        const posted = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: tokenOf[role]!, json: { kind, title: `${kind}公告`, body: '正文', ...extra } })
+        expect(posted.status, `${role} posts ${kind}`).toBe(201)
+        const fixed = await h.request('POST', `/api/notices/${posted.json.id}/corrections`, { token: tokenOf[role]!, json: { title: `${kind}公告（更正）`, body: '更正后的正文' } })
+        expect(fixed.status, `${role} corrects ${kind}: ${fixed.text}`).toBe(201)
+        expect(fixed.json).toMatchObject({ kind, version: 2, issuerLabel: issuer[role] })
+      }
+    }
+    // the server still answers others
+    expect((await h.request('GET', '/health')).status).toBe(200)
+  })
+
   it('a correction is a new version; the old one leaves the board, stays on record and points to the new', async () => {
     const s = await setupCommunity(h, { units: 2 })
     const first = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title: '停水通知', body: '11月25日停水。' } })

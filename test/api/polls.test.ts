@@ -137,7 +137,7 @@ describe('ballots', () => {
 
   it('refuses before opening, outside the electorate, and a co-owner who is not the representative', async () => {
     const s = await setupCommunity(h, { units: 2 })
-    const future = await announcedPoll(h, s.community.id, s.committee, { opensAt: new Date(Date.now() + 3_600_000).toISOString(), closesAt: new Date(Date.now() + 7_200_000).toISOString() })
+    const future = await announcedPoll(h, s.community.id, s.committee, openWindow(3_600_000, 3_600_000))
     const early = await vote(future.id, s.owner, 'agree')
     expect(early.json.error.code).toBe('POLL_NOT_OPEN')
 
@@ -242,7 +242,7 @@ describe('close, result, receipts', () => {
     expect(early.status).toBe(409)
     expect(early.json.error.code).toBe('POLL_NOT_CLOSABLE')
     expect((await h.request('GET', `/api/polls/${p.id}/result`)).json.error.code).toBe('RESULT_NOT_PUBLISHED')
-    await sleep(2600)
+    h.clock.advance(2600)
     const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     expect(closed.status).toBe(200)
     expect(closed.json.document).toMatchObject({
@@ -286,7 +286,7 @@ describe('close, result, receipts', () => {
     await vote(p.id, owners[1]!.token, 'abstain')
     const q = await announcedPoll(h, s.community.id, s.committee, openWindow(1500))
     await vote(q.id, s.owner, 'agree')
-    await sleep(1600)
+    h.clock.advance(1600)
     const rejected = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     expect(rejected.json.document.outcome).toBe('rejected')
     expect(rejected.json.document.outcomeText).toMatch(/未形成决定/)
@@ -306,7 +306,7 @@ describe('close, result, receipts', () => {
     const mine = await Promise.all(owners.slice(2, 4).map((o) => h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: o.token })))
     const ids = mine.map((m) => m.json.voters[0].voterId)
     expect((await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: ids, method: 'paper_signed' } })).status).toBe(201)
-    await sleep(1600)
+    h.clock.advance(1600)
     const r = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     expect(r.json.document.tally).toMatchObject({ deemed: { voters: 2 }, agree: { voters: 4 }, participated: { voters: 5 }, quorum: true })
     expect(r.json.document.outcome).toBe('passed')
@@ -340,14 +340,13 @@ describe('concurrency (real database)', () => {
     const s = await setupCommunity(h, { units: 41 })
     const owners = await bulkOwners(h, s.community.id, s.rows.slice(1))
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(1200))
-    await sleep(1000)
+    h.clock.advance(1000)
+    // ballots keep arriving while the clock passes the close and the committee closes the poll
     const racing = owners.map((o, i) => sleep(i * 10).then(() => vote(p.id, o.token, 'agree')))
-    await sleep(250)
-    let closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
-    while (closed.status === 409 && closed.json.error.code === 'POLL_NOT_CLOSABLE') {
-      await sleep(50)
-      closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
-    }
+    await sleep(200)
+    expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).json.error.code).toBe('POLL_NOT_CLOSABLE')
+    h.clock.advance(250)
+    const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     expect(closed.status).toBe(200)
     const outcomes = await Promise.all(racing)
     const accepted = outcomes.filter((r) => r.status === 201)
@@ -378,7 +377,7 @@ describe('per-voter list, exports, evidence, disputes', () => {
     expect((await h.request('POST', `/api/polls/${p.id}/ballots/${paper.json.receipt}/dispute`, { token: s.owner, json: { reason: '不是我的签名' } })).status).toBe(404)
     const d = await h.request('POST', `/api/polls/${p.id}/ballots/${paper.json.receipt}/dispute`, { token: o2!.token, json: { reason: '纸质票不是本人签字' } })
     expect(d.json).toEqual({ receipt: paper.json.receipt, disputed: true })
-    await sleep(1600)
+    h.clock.advance(1600)
     await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     const closed = await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.owner })
     expect(closed.json.voters.map((v: { choice: string | null }) => v.choice).sort()).toEqual(['agree', 'oppose', null].sort())
@@ -417,7 +416,7 @@ describe('a 20,000-unit community', () => {
     expect(p.electorate).toMatchObject({ totalVoters: 20_000, totalAreaCenti: 20_000 * 8850 })
     const cast = await Promise.all(voters.map((v, i) => vote(p.id, v.token, i % 4 ? 'agree' : 'oppose')))
     expect(cast.filter((r) => r.status !== 201).map((r) => r.text)).toEqual([])
-    await sleep(Math.max(0, Date.parse(window.closesAt) - Date.now()) + 200)
+    h.clock.set(new Date(Date.parse(window.closesAt) + 200))
     const t1 = Date.now()
     const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: committee })
     const closeMs = Date.now() - t1
@@ -441,7 +440,7 @@ describe('notices a poll puts on the board', () => {
     expect(announcement).toMatchObject({ title: '表决公告：关于更换小区电梯的表决', pinned: true, url: expect.stringMatching(/\/n\/[a-z0-9]{8}$/) })
     expect(announcement.body).toContain('测试：电梯故障需尽快处理')
     await vote(p.id, s.owner, 'agree')
-    await sleep(1600)
+    h.clock.advance(1600)
     const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     const after = await h.request('GET', `/api/communities/${s.community.id}/notices?all=1`)
     const result = after.json.notices.find((n: { kind: string }) => n.kind === 'result')

@@ -1,6 +1,6 @@
 import { idCheckChar } from '../../shared/id-number'
 import { usccCheckChar } from '../../shared/uscc'
-import { uniquePhone, type Harness } from './harness'
+import { testClock, uniquePhone, type Harness } from './harness'
 
 export const newPhone = uniquePhone
 
@@ -133,9 +133,14 @@ export async function bulkOwners(h: Harness, communityId: string, rows: RosterRo
   return out
 }
 
-/** A draft body whose voting window is open by the database's clock (real time), closing after `closesInMs`. */
-export function openWindow(closesInMs: number, opensAgoMs = 60_000) {
-  return { opensAt: new Date(Date.now() - opensAgoMs).toISOString(), closesAt: new Date(Date.now() + closesInMs).toISOString() }
+/**
+ * A voting window on the test clock: it opens `opensInMs` from now (announcing needs a future
+ * opening) and lasts `closesInMs`. `announcedPoll` moves the clock to the opening when it is near,
+ * so the poll is open once announced; a test ends voting with `h.clock.advance(closesInMs)`.
+ */
+export function openWindow(closesInMs: number, opensInMs = 60_000) {
+  const now = testClock().now().getTime()
+  return { opensAt: new Date(now + opensInMs).toISOString(), closesAt: new Date(now + opensInMs + closesInMs).toISOString() }
 }
 
 export const pollDraft = (over: Record<string, unknown> = {}) => ({
@@ -153,6 +158,10 @@ export async function announcedPoll(h: Harness, cid: string, committee: string, 
   if (d.status !== 201) throw new Error(`draft failed: ${d.status} ${d.text}`)
   const a = await h.request('POST', `/api/polls/${d.json.id}/announce`, { token: committee, json: { noticeOverrideReason: '测试：电梯故障需尽快处理' } })
   if (a.status !== 200) throw new Error(`announce failed: ${a.status} ${a.text}`)
+  // a poll that opens within the next ten minutes is open once announced (short-notice tests)
+  const opensAt = Date.parse(a.json.opensAt)
+  const wait = opensAt - h.clock.now().getTime()
+  if (wait > 0 && wait <= 10 * 60_000) h.clock.set(new Date(opensAt))
   return a.json as { id: string; electorate: { totalVoters: number; totalAreaCenti: number } }
 }
 

@@ -12,7 +12,13 @@ let signingJwk: Promise<string> | null = null
 /** One result-signing key per test process. */
 export const testSigningJwk = () => (signingJwk ??= generateSigningJwk())
 
+/**
+ * The tests' one clock: the app, the fixtures and the assertions read it, and it decides the
+ * voting window in the database too (`authoritative`, worker/db/clock.ts), so the suite gives the
+ * same result whatever the calendar says. It starts at TEST_EPOCH and moves only when a test moves it.
+ */
 export class FakeClock implements Clock {
+  readonly authoritative = true
   constructor(private t: Date) {}
   now() {
     return new Date(this.t)
@@ -23,6 +29,17 @@ export class FakeClock implements Clock {
   advance(ms: number) {
     this.t = new Date(this.t.getTime() + ms)
   }
+}
+
+/** Where every harness's clock starts (TEST_NOW moves it, to show that no test depends on the date). */
+export const TEST_EPOCH = new Date(process.env.TEST_NOW ?? '2026-11-20T02:00:00Z')
+if (Number.isNaN(TEST_EPOCH.getTime())) throw new Error(`TEST_NOW is not a date: ${process.env.TEST_NOW}`)
+
+let activeClock: FakeClock | null = null
+/** The clock of this test file's harness (one harness per file), for fixtures that build times. */
+export function testClock(): FakeClock {
+  if (!activeClock) throw new Error('no harness started in this test file: testClock() needs startHarness() first')
+  return activeClock
 }
 
 export const TEST_WECHAT = { appId: 'wx0123456789abcdef', secret: 'test-wechat-secret-0123456789' }
@@ -61,7 +78,8 @@ export async function startHarness(opts: { database?: Database; config?: Record<
   // each harness has its own admin, so files sharing one PostgreSQL never share a rate-limited phone
   const adminPhone = uniquePhone()
   const database = opts.database ?? (await openTestDatabase())
-  const clock = new FakeClock(new Date('2026-11-20T02:00:00Z'))
+  const clock = new FakeClock(TEST_EPOCH)
+  activeClock = clock
   const wechat = await startFakeWeChat(TEST_WECHAT)
   const sms = await startFakeSms(TEST_SMS)
   const config = testConfig({ ADMIN_PHONES: adminPhone, RESULT_SIGNING_JWK: await testSigningJwk(), WECHAT_API_BASE: wechat.url, ALIYUN_SMS_ENDPOINT: sms.url, ...opts.config })

@@ -4,6 +4,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import * as schema from '../../drizzle/schema'
@@ -31,11 +32,44 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Database
   }
 }
 
+/**
+ * PGlite has one connection: a query on the root handle while a transaction of the same async
+ * flow is open waits for that transaction, which waits for it, and the whole server hangs. This
+ * handle refuses such a query at once, naming it, so the mistake fails a test instead of hanging.
+ * Other requests' queries (another async flow) still queue for the connection as they should.
+ */
+export class RootHandleInTransaction extends Error {
+  constructor(query: unknown) {
+    const text = typeof query === 'string' ? query : String((query as { sql?: string })?.sql ?? query)
+    super(`the root database handle was used while this operation's transaction is open (use the transaction's handle): ${text.replace(/\s+/g, ' ').slice(0, 160)}`)
+    this.name = 'RootHandleInTransaction'
+  }
+}
+
+function guardRootHandle(client: PGlite): PGlite {
+  const inTransaction = new AsyncLocalStorage<true>()
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'transaction') {
+        return <T>(fn: (tx: Parameters<Parameters<PGlite['transaction']>[0]>[0]) => Promise<T>) => target.transaction((tx) => inTransaction.run(true, () => fn(tx)))
+      }
+      const value = Reflect.get(target, prop, target)
+      if (prop === 'query' || prop === 'exec' || prop === 'sql') {
+        return (...args: unknown[]) => {
+          if (inTransaction.getStore()) return Promise.reject(new RootHandleInTransaction(args[0]))
+          return (value as (...a: unknown[]) => unknown).apply(target, args)
+        }
+      }
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
 /** The embedded database: PGlite in `dataDir`, or in memory when dataDir is undefined. */
 export async function openPglite(dataDir?: string): Promise<Database & { client: PGlite }> {
   const client = dataDir ? new PGlite(dataDir) : new PGlite()
   await client.waitReady
-  const d = drizzlePglite(client, { schema })
+  const d = drizzlePglite(guardRootHandle(client), { schema })
   return {
     db: d as unknown as Db,
     kind: 'pglite',

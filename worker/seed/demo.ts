@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { and, desc, eq, gt, lte } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { idCheckChar } from '../../shared/id-number'
 import { usccCheckChar } from '../../shared/uscc'
@@ -87,8 +87,9 @@ export async function seedDemo(s: Services) {
   ]
   const [existing] = await s.db.select().from(communities).where(eq(communities.name, DEMO_COMMUNITY))
   if (existing) {
-    const [poll] = await s.db.select({ id: polls.id }).from(polls).where(eq(polls.communityId, existing.id)).limit(1)
-    return { communityId: existing.id, communityName: existing.name, people, pollId: poll?.id ?? null }
+    // however old .data/ is, the demo has a poll open for voting when it starts
+    const pollId = (await openDemoPoll(s, existing.id)) ?? (await seedDemoPoll(await ctxFor(s, DEMO_PHONES.committee), existing.id))
+    return { communityId: existing.id, communityName: existing.name, people, pollId }
   }
 
   const adminId = await userFor(s, DEMO_PHONES.admin)
@@ -108,14 +109,14 @@ export async function seedDemo(s: Services) {
   for (const room of ['101', '102']) {
     await requestBinding(ownerCtx, community.id, { name: '王建国', idNumber: demoIdNumber(0), building: '1栋', unit: '1单元', room })
   }
-  const pollId = await seedDisclosureAndNotices(s, ctx, community.id)
+  await seedDisclosureAndNotices(s, ctx, community.id)
+  const pollId = await seedDemoPoll(await ctxFor(s, DEMO_PHONES.committee), community.id)
   return { communityId: community.id, communityName: community.name, people, pollId }
 }
 
 /**
  * What a newcomer needs to see every page: the firm's profile and fees, last quarter's public
- * revenue, the enforcement-contacts board, a notice, and a poll open for two weeks (announced
- * with a recorded short-notice reason, as the law allows).
+ * revenue, the enforcement-contacts board and a notice.
  */
 async function seedDisclosureAndNotices(s: Services, admin: ServiceCtx, communityId: string) {
   const as = async (phone: string): Promise<ServiceCtx> => ({ ...admin, actor: { userId: await userFor(s, phone), phone, isAdmin: false } })
@@ -165,6 +166,30 @@ async function seedDisclosureAndNotices(s: Services, admin: ServiceCtx, communit
     pinned: true,
   })
   await postNotice(committee, communityId, new Set(['committee']), { kind: 'general', title: '关于二次供水水箱清洗的通知', body: '下周六 9:00—17:00 清洗水箱，期间停水，请提前储水。' })
+}
+
+async function ctxFor(s: Services, phone: string): Promise<ServiceCtx> {
+  return { ...s, actor: { userId: await userFor(s, phone), phone, isAdmin: false }, requestId: 'seed', clientIp: 'seed' }
+}
+
+/** The demo's poll that is open now, or will be within a minute (a fresh one is a second away). */
+async function openDemoPoll(s: Services, communityId: string): Promise<string | null> {
+  const now = s.clock.now()
+  const [poll] = await s.db
+    .select({ id: polls.id })
+    .from(polls)
+    .where(and(eq(polls.communityId, communityId), eq(polls.status, 'announced'), lte(polls.opensAt, new Date(now.getTime() + 60_000)), gt(polls.closesAt, new Date(now.getTime() + 3_600_000))))
+    .orderBy(desc(polls.closesAt))
+    .limit(1)
+  return poll?.id ?? null
+}
+
+/**
+ * A poll open for two weeks from a second after now (announced with a recorded short-notice
+ * reason, as the law allows): seeded with the demo, and again whenever the last one has closed.
+ */
+async function seedDemoPoll(committee: ServiceCtx, communityId: string) {
+  const now = committee.clock.now()
   const poll = await draftPoll(committee, communityId, {
     title: '关于使用公共收益增设电动车充电桩的表决',
     body: '拟在地下车库增设电动车充电桩20个，费用约人民币8万元，从公共收益中列支。请业主表决。',
@@ -172,7 +197,7 @@ async function seedDisclosureAndNotices(s: Services, admin: ServiceCtx, communit
     kind: 'single',
     attachments: [],
     scopeBuildings: null,
-    opensAt: new Date(now.getTime() + 60_000).toISOString(),
+    opensAt: new Date(now.getTime() + 1_000).toISOString(),
     closesAt: new Date(now.getTime() + 14 * 86_400_000).toISOString(),
   })
   await announcePoll(committee, poll.id, '演示：公告期不足15日，仅用于本地体验')

@@ -4,6 +4,8 @@ import { CommunitySettings } from '../../../shared/community'
 import { ballots, proxies } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
+import { dbNow } from '../../db/clock'
+import type { Clock } from '../../env'
 import { randomToken, sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
@@ -60,9 +62,10 @@ export async function lockPollForClose(tx: Db, pollId: string) {
 }
 
 /** The poll's state by the database's clock, read after the lock (clock_timestamp, not the transaction start). */
-async function pollWindow(tx: Db, pollId: string) {
+async function pollWindow(tx: Db, clock: Clock, pollId: string) {
+  const now = dbNow(clock)
   const [row] = rowsOf<{ status: string; settings: unknown; open: boolean }>(
-    await tx.execute(sql`select status, settings, (status = 'announced' and clock_timestamp() >= opens_at and clock_timestamp() < closes_at) as open
+    await tx.execute(sql`select status, settings, (status = 'announced' and ${now} >= opens_at and ${now} < closes_at) as open
                          from polls where id = ${pollId}`),
   )
   if (!row) throw new AppError('NOT_FOUND')
@@ -86,7 +89,7 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
         return { ballot: seen, replayed: true }
       }
     }
-    const { open, settings } = await pollWindow(tx, input.pollId)
+    const { open, settings } = await pollWindow(tx, ctx.clock, input.pollId)
     if (!open) throw new AppError('POLL_NOT_OPEN')
     // the voter's standing ballot of this kind and the highest version on any channel, in one read
     const [{ v, previousId } = { v: 0, previousId: null }] = await tx
@@ -117,6 +120,7 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
         receipt: randomToken(16),
         idempotencyKey: input.idempotencyKey ?? null,
         requestHash,
+        castAt: sql`${dbNow(ctx.clock)}`,
       })
       .returning()
     if (input.proxyId) {

@@ -92,13 +92,14 @@ function posterRole(kind: PostableKind, roles: ReadonlySet<Role>): Role {
   return role
 }
 
-async function issuerLabel(ctx: ServiceCtx, role: Role, communityId: string) {
+/** The issuer printed on a notice; `db` is the caller's transaction when there is one. */
+async function issuerLabel(db: Db, ctx: ServiceCtx, role: Role, communityId: string) {
   if (role === 'community_staff') {
-    const [c] = await ctx.db.select({ rc: communities.residentsCommittee }).from(communities).where(eq(communities.id, communityId))
+    const [c] = await db.select({ rc: communities.residentsCommittee }).from(communities).where(eq(communities.id, communityId))
     return c?.rc ?? ISSUER.community_staff!
   }
   if (role === 'firm_staff') {
-    const [f] = await ctx.db
+    const [f] = await db
       .select({ name: firms.name })
       .from(roleGrants)
       .innerJoin(firms, eq(firms.id, roleGrants.firmId))
@@ -111,7 +112,7 @@ async function issuerLabel(ctx: ServiceCtx, role: Role, communityId: string) {
 
 export async function postNotice(ctx: ServiceCtx, communityId: string, roles: ReadonlySet<Role>, input: NoticeInput) {
   const role = posterRole(input.kind, roles)
-  const label = await issuerLabel(ctx, role, communityId)
+  const label = await issuerLabel(ctx.db, ctx, role, communityId)
   return withTransaction(ctx.db, async (tx) => {
     const n = await publishNotice(tx, ctx, {
       communityId,
@@ -158,7 +159,7 @@ export async function correctNotice(ctx: ServiceCtx, noticeId: string, roles: Re
       version: old.version + 1,
       supersedesId: old.id,
       issuedBy: actorOf(ctx).userId,
-      issuerLabel: await issuerLabel(ctx, role, old.communityId),
+      issuerLabel: await issuerLabel(tx, ctx, role, old.communityId),
     })
     await recordAudit(tx, ctx, { communityId: old.communityId, action: 'notice.corrected', subjectType: 'notice', subjectId: n.id, details: { supersedes: old.id, version: n.version } })
     return presentNotice(n, ctx.config.PUBLIC_BASE_URL)

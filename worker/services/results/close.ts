@@ -5,6 +5,7 @@ import { leafHash, merkleRoot } from '../../../shared/merkle'
 import { MATTERS, tally, tallyElection, type Matter, type Tally } from '../../../shared/tally'
 import { deliveries, pollEvents, pollResults, polls, pollVoters } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
+import { dbNow } from '../../db/clock'
 import { AppError } from '../../lib/errors'
 import { signDocument } from '../../lib/signing'
 import { recordAudit } from '../audit'
@@ -54,7 +55,7 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     const p = await lockPoll(tx, pollId)
     if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
     const [clock] = rowsOf<{ ended: boolean; now: string | Date }>(
-      await tx.execute(sql`select clock_timestamp() >= closes_at as ended, clock_timestamp() as now from polls where id = ${pollId}`),
+      await tx.execute(sql`select ${dbNow(ctx.clock)} >= closes_at as ended, ${dbNow(ctx.clock)} as now from polls where id = ${pollId}`),
     )
     if (!clock?.ended) throw new AppError('POLL_NOT_CLOSABLE', { closesAt: p.closesAt.toISOString() })
     const closedAt = new Date(clock.now)

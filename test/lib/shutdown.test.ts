@@ -1,0 +1,73 @@
+/**
+ * The Node entry stops cleanly on SIGTERM and SIGINT (issue 10): it stops listening, lets requests
+ * in flight finish for a few seconds, closes the database and exits; a request that never ends
+ * cannot keep it alive. The real `worker/node.ts`, in its own process, on the run's database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inject } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { onPostgres } from '../helpers/db'
+import { testConfig } from '../helpers/harness'
+
+async function startServer() {
+  const port = 30_000 + Math.floor(Math.random() * 20_000)
+  const config = testConfig()
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'gongyi-shutdown-')),
+    SEED_DEMO: '0',
+    APP_ENV: 'development',
+  }
+  if (onPostgres()) Object.assign(env, { DATABASE_URL: inject('testDatabaseUrl'), JWT_SECRET: config.JWT_SECRET, ID_HASH_SECRET: config.ID_HASH_SECRET })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (b) => (out += b))
+  child.stderr!.on('data', (b) => (out += b))
+  const deadline = Date.now() + 60_000
+  while (!out.includes('listening on')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${out}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return { child, port, output: () => out }
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))))
+
+describe('the Node server on a signal', () => {
+  it('SIGTERM with an idle keep-alive connection: exits at once, cleanly', async () => {
+    const { child, port } = await startServer()
+    const health = await fetch(`http://127.0.0.1:${port}/health`, { headers: { connection: 'keep-alive' } })
+    expect(health.status).toBe(200)
+    const started = Date.now()
+    child.kill('SIGTERM')
+    expect(await exited(child)).toBe(0)
+    expect(Date.now() - started).toBeLessThan(4_000)
+  }, 90_000)
+
+  it('SIGINT with a request that never finishes: the server still exits after the grace period', async () => {
+    const { child, port, output } = await startServer()
+    // headers promise a body that never comes: the handler waits for it forever
+    const socket = connect(port, '127.0.0.1')
+    await new Promise((r) => socket.once('connect', r))
+    socket.write('POST /api/auth/otp/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"phone":')
+    await new Promise((r) => setTimeout(r, 300))
+    const started = Date.now()
+    child.kill('SIGINT')
+    const code = await exited(child)
+    const took = Date.now() - started
+    socket.destroy()
+    expect(code).toBe(0)
+    expect(took).toBeGreaterThan(4_000)
+    expect(took).toBeLessThan(9_000)
+    expect(output()).toContain('SIGINT')
+    // and nothing listens any more
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow()
+  }, 90_000)
+})
