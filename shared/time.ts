@@ -15,3 +15,18 @@ export function addMonths(at: Date, months: number): Date {
 
 /** A calendar date (YYYY-MM-DD) `months` months later. */
 export const addMonthsToDate = (isoDate: string, months: number) => addMonths(new Date(`${isoDate}T00:00:00Z`), months).toISOString().slice(0, 10)
+
+/** An instant as a person in China reads it: Beijing time, Chinese form ("2026年12月6日 08:09"). */
+export function beijingTime(at: Date | string): string {
+  const d = new Date(new Date(at).getTime() + SHANGHAI_OFFSET_MS)
+  const hh = String(d.getUTCHours()).padStart(2, '0')
+  const mm = String(d.getUTCMinutes()).padStart(2, '0')
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hh}:${mm}`
+}
+
+/** A calendar date (YYYY-MM-DD, or an instant's Beijing date) in Chinese form ("2026年12月6日"). */
+export function beijingDate(at: Date | string): string {
+  const iso = typeof at === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(at) ? at : shanghaiDate(new Date(at))
+  const [y, m, d] = iso.split('-').map(Number)
+  return `${y}年${m}月${d}日`
+}

@@ -37,3 +37,13 @@ describe('working days on the official calendar', () => {
     expect(() => addWorkingDays('2026-11-20', -1)).toThrow(RangeError)
   })
 })
+
+describe('times as a person reads them', () => {
+  it('Beijing time in Chinese form, eight hours ahead of UTC', async () => {
+    const { beijingTime, beijingDate } = await import('../../shared/time')
+    expect(beijingTime(new Date('2026-12-06T00:09:43.248Z'))).toBe('2026年12月6日 08:09')
+    expect(beijingTime('2026-12-31T16:30:00Z')).toBe('2027年1月1日 00:30')
+    expect(beijingDate('2026-03-05')).toBe('2026年3月5日')
+    expect(beijingDate(new Date('2026-03-04T17:00:00Z'))).toBe('2026年3月5日')
+  })
+})
