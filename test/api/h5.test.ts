@@ -141,8 +141,8 @@ describe('H5 poll page and ballot', () => {
 
   it('an owner reads the poll, votes through the form, gets a receipt; a double submit casts once', async () => {
     const s = await setupCommunity(h)
-    const p = await announcedPoll(h, s.community.id, s.committee)
     const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee)
     const page = await b.get(`/h5/polls/${p.id}`)
     expect(page.status).toBe(200)
     expect(page.text).toContain('关于更换小区电梯的表决')
@@ -158,7 +158,7 @@ describe('H5 poll page and ballot', () => {
 
     const voted = await b.post(`/h5/polls/${p.id}/ballot`, { key, voterId, choice: 'agree' })
     expect(voted.status).toBe(200)
-    const receipt = /投票回执：<span class="num">([\w-]+)<\/span>/.exec(voted.text)![1]!
+    const receipt = /投票回执：<span class="num">([\w-]+)<\/span>/.exec(voted.text)?.[1] ?? expect.fail(voted.text)
     const again = await b.post(`/h5/polls/${p.id}/ballot`, { key, voterId, choice: 'agree' })
     expect(/投票回执：<span class="num">([\w-]+)<\/span>/.exec(again.text)![1]).toBe(receipt)
     const rows = await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))
@@ -171,8 +171,8 @@ describe('H5 poll page and ballot', () => {
 
   it('a comment posted from the page appears in the discussion', async () => {
     const s = await setupCommunity(h)
-    const p = await announcedPoll(h, s.community.id, s.committee)
     const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee)
     const res = await b.post(`/h5/polls/${p.id}/comments`, { body: '支持更换，旧电梯经常困人。' })
     expect(res.status).toBe(303)
     const page = await b.get(`/h5/polls/${p.id}`)
@@ -196,8 +196,8 @@ describe('H5 poll page and ballot', () => {
 
   it('a ballot form posted from another site is refused and casts nothing', async () => {
     const s = await setupCommunity(h)
-    const p = await announcedPoll(h, s.community.id, s.committee)
     const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee)
     const page = await b.get(`/h5/polls/${p.id}`)
     const res = await b.post(`/h5/polls/${p.id}/ballot`, { key: formField(page.text, 'key')!, voterId: formField(page.text, 'voterId')!, choice: 'oppose' }, { origin: 'https://evil.example' })
     expect(res.status).toBe(403)
@@ -208,11 +208,11 @@ describe('H5 poll page and ballot', () => {
 describe('H5 result page', () => {
   it('shows the numbers against the legal lines, says the signature holds, and checks a receipt', async () => {
     const s = await setupCommunity(h, { units: 3 })
-    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(2500))
     const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(2500))
     const page = await b.get(`/h5/polls/${p.id}`)
     const voted = await b.post(`/h5/polls/${p.id}/ballot`, { key: formField(page.text, 'key')!, voterId: formField(page.text, 'voterId')!, choice: 'agree' })
-    const receipt = /投票回执：<span class="num">([\w-]+)<\/span>/.exec(voted.text)![1]!
+    const receipt = /投票回执：<span class="num">([\w-]+)<\/span>/.exec(voted.text)?.[1] ?? expect.fail(voted.text)
     h.clock.advance(2600)
     expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).status).toBe(200)
 
