@@ -106,7 +106,7 @@ describe('phone one-time code', () => {
     await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })
     const code = h.sms.lastCode(phone)!
     const wrong = code === '000000' ? '111111' : '000000'
-    for (let i = 0; i < OTP_LIMITS.verifyFailuresPerPhone.maxFailures; i++) {
+    for (let i = 0; i < OTP_LIMITS.verifyPerPhone.max; i++) {
       const r = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: wrong }, ip: randomIp() })
       expect(r.json.error.code).toBe('OTP_INVALID')
     }
@@ -114,9 +114,51 @@ describe('phone one-time code', () => {
     expect(locked.status).toBe(429)
     expect(locked.json.error.code).toBe('LOCKED_OUT')
     // after the lock, a new code works
-    h.clock.advance(OTP_LIMITS.verifyFailuresPerPhone.lockSeconds * 1000 + 1000)
+    h.clock.advance(OTP_LIMITS.verifyPerPhone.lockSeconds * 1000 + 1000)
     const session = await h.login(phone)
     expect(session.accessToken).toBeTruthy()
+  })
+
+  it('compares at most 5 codes per phone however many arrive at once: 200 parallel guesses with the right one last do not sign in', async () => {
+    const phone = newPhone()
+    const ip = randomIp()
+    await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })
+    const code = h.sms.lastCode(phone)!
+    const guesses = Array.from({ length: 200 }, (_, i) => (i === 199 ? code : String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0')))
+    const results = await Promise.all(guesses.map((c) => h.request('POST', '/api/auth/otp/verify', { json: { phone, code: c }, ip })))
+    const codes = results.map((r) => r.json?.error?.code ?? String(r.status))
+    const compared = codes.filter((c) => c === 'OTP_INVALID').length
+    expect(codes.filter((c) => c === '200')).toHaveLength(0)
+    expect(compared).toBeGreaterThan(0)
+    expect(compared).toBeLessThanOrEqual(OTP_LIMITS.verifyPerPhone.max)
+    expect(codes.filter((c) => c !== 'OTP_INVALID').every((c) => c === 'LOCKED_OUT')).toBe(true)
+    const [row] = await h.db.select().from(otpCodes).where(eq(otpCodes.phone, phone))
+    expect(row!.attempts).toBeLessThanOrEqual(OTP_LIMITS.verifyPerPhone.max)
+  })
+
+  it("does not lock an innocent phone behind the same address (NAT) after another phone's burst of failures", async () => {
+    const ip = randomIp()
+    // one attacker: 8 phones x 5 wrong codes from one address (40 failures, past the old per-IP lock of 30)
+    for (let p = 0; p < 8; p++) {
+      const victim = newPhone()
+      for (let i = 0; i < OTP_LIMITS.verifyPerPhone.max; i++) await h.request('POST', '/api/auth/otp/verify', { json: { phone: victim, code: '000000' }, ip })
+    }
+    const neighbour = newPhone()
+    await h.request('POST', '/api/auth/otp/send', { json: { phone: neighbour }, ip })
+    const ok = await h.request('POST', '/api/auth/otp/verify', { json: { phone: neighbour, code: h.sms.lastCode(neighbour) }, ip })
+    expect(ok.status).toBe(200)
+  })
+
+  it('still has a per-address ceiling across phones', async () => {
+    const ip = randomIp()
+    // in parallel: the address's counter is reserved atomically too
+    const burst = await Promise.all(Array.from({ length: OTP_LIMITS.verifyPerIp.max + 20 }, () => h.request('POST', '/api/auth/otp/verify', { json: { phone: newPhone(), code: '000000' }, ip })))
+    const codes = burst.map((r) => r.json.error.code)
+    expect(codes.filter((c) => c === 'OTP_INVALID')).toHaveLength(OTP_LIMITS.verifyPerIp.max)
+    expect(codes.filter((c) => c === 'LOCKED_OUT')).toHaveLength(20)
+    const fresh = newPhone()
+    const over = await h.request('POST', '/api/auth/otp/verify', { json: { phone: fresh, code: '000000' }, ip })
+    expect(over.json.error.code).toBe('LOCKED_OUT')
   })
 
   it('keeps rate-limit keys as digests, never the phone itself', async () => {
