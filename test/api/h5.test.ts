@@ -208,8 +208,9 @@ describe('H5 poll page and ballot', () => {
 describe('H5 result page', () => {
   it('shows the numbers against the legal lines, says the signature holds, and checks a receipt', async () => {
     const s = await setupCommunity(h, { units: 3 })
-    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(2500))
+    // signed in first: signing in moves the clock a minute, past this short window
     const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(2500))
     const page = await b.get(`/h5/polls/${p.id}`)
     const voted = await b.post(`/h5/polls/${p.id}/ballot`, { key: formField(page.text, 'key')!, voterId: formField(page.text, 'voterId')!, choice: 'agree' })
     const receipt = /投票回执：<span class="num">([\w-]+)<\/span>/.exec(voted.text)![1]!
