@@ -388,3 +388,49 @@ describe('H5 accounts pages', () => {
     expect((await outsider.get(`/h5/statements/${q3.json.id}/export.csv`)).status).toBe(404)
   })
 })
+
+describe('security headers', () => {
+  /** The directives of a Content-Security-Policy header, by name. */
+  const csp = (header: string | null) => new Map((header ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v.join(' ')]))
+
+  it('pages and the poster: a CSP that allows inline styles and our own forms only, no framing, nosniff, same-origin referrers; no inline script anywhere', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const n = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title: '停水通知', body: '明日停水。' } })
+    const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const pages = [`/n/${n.json.code}`, `/n/${n.json.code}/poster`, '/h5/login', `/h5/c/${s.community.id}`, `/h5/c/${s.community.id}/accounts`, `/h5/polls/${p.id}`]
+    for (const path of pages) {
+      const res = await b.get(path)
+      expect(res.status, path).toBe(200)
+      const policy = csp(res.headers.get('content-security-policy'))
+      expect(Object.fromEntries(policy), path).toEqual({
+        'default-src': "'none'",
+        'style-src': "'unsafe-inline'",
+        'form-action': "'self'",
+        'base-uri': "'none'",
+        'frame-ancestors': "'none'",
+      })
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+      expect(res.headers.get('referrer-policy')).toBe('same-origin')
+      expect(res.headers.get('strict-transport-security'), 'no HSTS over http').toBeNull()
+      // what the policy would refuse is not there to refuse: no script, no external or data: resource
+      expect(res.text, path).not.toMatch(/<script|\son[a-z]+=|javascript:|<img|<link|<iframe|data:/i)
+    }
+    const api = await h.request('GET', '/health')
+    expect(Object.fromEntries(csp(api.headers.get('content-security-policy')))).toEqual({ 'default-src': "'none'", 'base-uri': "'none'", 'frame-ancestors': "'none'" })
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff')
+  })
+
+  it('HSTS when the public address is https', async () => {
+    const tls = await startHarness({ database: h.database, config: { PUBLIC_BASE_URL: 'https://gongyi.example.cn' } })
+    try {
+      for (const path of ['/health', '/h5/login']) {
+        const res = await tls.request('GET', path)
+        expect(res.headers.get('strict-transport-security'), path).toBe('max-age=31536000; includeSubDomains')
+      }
+    } finally {
+      await tls.close()
+    }
+  })
+})
