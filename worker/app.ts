@@ -24,6 +24,7 @@ import { statementRoutes } from './routes/disclosure/statements.routes'
 import { h5Routes } from './routes/h5/h5.routes'
 import { emergencyRoutes } from './routes/disclosure/emergency.routes'
 import { oversightRoutes } from './routes/disclosure/oversight.routes'
+import { securityHeaders } from './middleware/secure-headers'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -76,6 +77,8 @@ export function createApp(options: AppOptions) {
       logLine({ requestId, method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Date.now() - started })
     }
   })
+
+  app.use(securityHeaders)
 
   app.onError((err, c) => {
     const requestId = c.get('requestId') ?? 'unknown'

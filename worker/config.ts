@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isProxyEntry } from './lib/client-ip'
 
 /**
  * The service's configuration, parsed once at each entry (worker/node.ts, worker/index.ts).
@@ -33,6 +34,15 @@ export const ConfigSchema = z
     WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
     WECHAT_APPID: z.string().optional(),
     WECHAT_SECRET: z.string().optional(),
+    /**
+     * Node entry: the proxies in front of the app (addresses, or IPv4 ranges like 10.0.0.0/8),
+     * comma-separated. X-Forwarded-For is believed only from them (lib/client-ip.ts); unset, never.
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .transform((s) => (s ?? '').split(',').map((p) => p.trim()).filter(Boolean))
+      .refine((list) => list.every(isProxyEntry), { error: 'TRUSTED_PROXIES must be comma-separated IP addresses or IPv4 ranges (10.0.0.0/8)' }),
     SMS_PROVIDER: z.enum(['console', 'aliyun']).default('console'),
     ALIYUN_SMS_ENDPOINT: z.string().url().default('https://dysmsapi.aliyuncs.com'),
     ALIYUN_ACCESS_KEY_ID: z.string().optional(),

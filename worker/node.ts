@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { createApp } from './app'
+import { clientAddress } from './lib/client-ip'
 import { generateSigningJwk } from './lib/signing'
 import { ConfigError, parseConfig, type Config } from './config'
 import { openPglite, openPostgres } from './db/node'
@@ -58,7 +59,7 @@ async function main() {
   const services = buildServices(config, database.db)
   const app = createApp({
     services: () => services,
-    clientIp: (c) => getConnInfo(c).remote.address ?? 'unknown',
+    clientIp: (c) => clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.TRUSTED_PROXIES),
     version: VERSION,
   })
   const demo = config.SEED_DEMO === '1' || (config.SEED_DEMO === undefined && embedded) ? await seedDemo(services) : null

@@ -37,13 +37,19 @@ export const notices = pgTable(
   (t) => [uniqueIndex('notices_code_uq').on(t.code), index('notices_community_idx').on(t.communityId, t.publishedAt)],
 )
 
-/** Scans of a notice's QR code, counted per day. Nothing about the person scanning is kept. */
-export const noticeScans = pgTable(
-  'notice_scans',
+/**
+ * Who opened a notice's page, as far as counting needs: one row per device per notice per Beijing
+ * day, keyed by a digest that is useless outside that day and notice (HMAC of day, notice, address
+ * and user agent under a server secret, truncated to 64 bits): nothing personal is stored, and a
+ * reload or a burst of requests from one device adds nothing. Insert-only (ON CONFLICT DO NOTHING),
+ * so a page view never updates a shared row; the figure is a count by aggregate.
+ */
+export const noticeScanDevices = pgTable(
+  'notice_scan_devices',
   {
     noticeId: text('notice_id').notNull().references(() => notices.id),
     day: date('day', { mode: 'string' }).notNull(),
-    count: integer('count').notNull(),
+    device: text('device').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.noticeId, t.day] })],
+  (t) => [primaryKey({ columns: [t.noticeId, t.day, t.device] })],
 )

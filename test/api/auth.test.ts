@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, exists, gt, isNull, sql } from 'drizzle-orm'
+import { SignJWT, decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { otpCodes, refreshTokens, users } from '../../drizzle/schema'
 import { OTP_LIMITS } from '../../worker/services/auth/otp'
@@ -106,7 +107,7 @@ describe('phone one-time code', () => {
     await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })
     const code = h.sms.lastCode(phone)!
     const wrong = code === '000000' ? '111111' : '000000'
-    for (let i = 0; i < OTP_LIMITS.verifyFailuresPerPhone.maxFailures; i++) {
+    for (let i = 0; i < OTP_LIMITS.verifyPerPhone.max; i++) {
       const r = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: wrong }, ip: randomIp() })
       expect(r.json.error.code).toBe('OTP_INVALID')
     }
@@ -114,9 +115,51 @@ describe('phone one-time code', () => {
     expect(locked.status).toBe(429)
     expect(locked.json.error.code).toBe('LOCKED_OUT')
     // after the lock, a new code works
-    h.clock.advance(OTP_LIMITS.verifyFailuresPerPhone.lockSeconds * 1000 + 1000)
+    h.clock.advance(OTP_LIMITS.verifyPerPhone.lockSeconds * 1000 + 1000)
     const session = await h.login(phone)
     expect(session.accessToken).toBeTruthy()
+  })
+
+  it('compares at most 5 codes per phone however many arrive at once: 200 parallel guesses with the right one last do not sign in', async () => {
+    const phone = newPhone()
+    const ip = randomIp()
+    await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })
+    const code = h.sms.lastCode(phone)!
+    const guesses = Array.from({ length: 200 }, (_, i) => (i === 199 ? code : String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0')))
+    const results = await Promise.all(guesses.map((c) => h.request('POST', '/api/auth/otp/verify', { json: { phone, code: c }, ip })))
+    const codes = results.map((r) => r.json?.error?.code ?? String(r.status))
+    const compared = codes.filter((c) => c === 'OTP_INVALID').length
+    expect(codes.filter((c) => c === '200')).toHaveLength(0)
+    expect(compared).toBeGreaterThan(0)
+    expect(compared).toBeLessThanOrEqual(OTP_LIMITS.verifyPerPhone.max)
+    expect(codes.filter((c) => c !== 'OTP_INVALID').every((c) => c === 'LOCKED_OUT')).toBe(true)
+    const [row] = await h.db.select().from(otpCodes).where(eq(otpCodes.phone, phone))
+    expect(row!.attempts).toBeLessThanOrEqual(OTP_LIMITS.verifyPerPhone.max)
+  })
+
+  it("does not lock an innocent phone behind the same address (NAT) after another phone's burst of failures", async () => {
+    const ip = randomIp()
+    // one attacker: 8 phones x 5 wrong codes from one address (40 failures, past the old per-IP lock of 30)
+    for (let p = 0; p < 8; p++) {
+      const victim = newPhone()
+      for (let i = 0; i < OTP_LIMITS.verifyPerPhone.max; i++) await h.request('POST', '/api/auth/otp/verify', { json: { phone: victim, code: '000000' }, ip })
+    }
+    const neighbour = newPhone()
+    await h.request('POST', '/api/auth/otp/send', { json: { phone: neighbour }, ip })
+    const ok = await h.request('POST', '/api/auth/otp/verify', { json: { phone: neighbour, code: h.sms.lastCode(neighbour) }, ip })
+    expect(ok.status).toBe(200)
+  })
+
+  it('still has a per-address ceiling across phones', async () => {
+    const ip = randomIp()
+    // in parallel: the address's counter is reserved atomically too
+    const burst = await Promise.all(Array.from({ length: OTP_LIMITS.verifyPerIp.max + 20 }, () => h.request('POST', '/api/auth/otp/verify', { json: { phone: newPhone(), code: '000000' }, ip })))
+    const codes = burst.map((r) => r.json.error.code)
+    expect(codes.filter((c) => c === 'OTP_INVALID')).toHaveLength(OTP_LIMITS.verifyPerIp.max)
+    expect(codes.filter((c) => c === 'LOCKED_OUT')).toHaveLength(20)
+    const fresh = newPhone()
+    const over = await h.request('POST', '/api/auth/otp/verify', { json: { phone: fresh, code: '000000' }, ip })
+    expect(over.json.error.code).toBe('LOCKED_OUT')
   })
 
   it('keeps rate-limit keys as digests, never the phone itself', async () => {
@@ -172,6 +215,96 @@ describe('refresh tokens', () => {
     expect((await h.request('POST', '/api/auth/logout', { json: { refreshToken: s.refreshToken } })).status).toBe(204)
     expect((await h.request('POST', '/api/auth/refresh', { json: { refreshToken: s.refreshToken } })).status).toBe(401)
     expect((await h.request('POST', '/api/auth/logout', { json: { refreshToken: 'x'.repeat(43) } })).status).toBe(204)
+  })
+})
+
+describe('access tokens', () => {
+  it('end at once when their sign-in ends: logout, and a family revoked for reuse; other sign-ins stay', async () => {
+    const phone = newPhone()
+    const a = await h.login(phone)
+    h.clock.advance(61_000)
+    const b = await h.login(phone)
+    expect((await h.request('GET', '/api/me', { token: a.accessToken })).status).toBe(200)
+    expect((await h.request('POST', '/api/auth/logout', { json: { refreshToken: a.refreshToken } })).status).toBe(204)
+    const after = await h.request('GET', '/api/me', { token: a.accessToken })
+    expect(after.status).toBe(401)
+    expect(after.json.error.code).toBe('TOKEN_INVALID')
+    expect((await h.request('GET', '/api/me', { token: b.accessToken })).status).toBe(200)
+    // a thief replays b's rotated refresh token: the family, and every access token it issued, ends
+    const rotated = await h.request('POST', '/api/auth/refresh', { json: { refreshToken: b.refreshToken } })
+    expect((await h.request('GET', '/api/me', { token: rotated.json.accessToken })).status).toBe(200)
+    expect((await h.request('POST', '/api/auth/refresh', { json: { refreshToken: b.refreshToken } })).json.error.code).toBe('REFRESH_TOKEN_REUSED')
+    expect((await h.request('GET', '/api/me', { token: rotated.json.accessToken })).status).toBe(401)
+    expect((await h.request('GET', '/api/me', { token: b.accessToken })).status).toBe(401)
+  })
+
+  it('are refused without exp, iat, sub or sid, with another alg, typ, issuer or audience', async () => {
+    const s = await h.login(newPhone())
+    const { sub, sid } = decodeJwt(s.accessToken) as { sub: string; sid: string }
+    const key = new TextEncoder().encode(h.config.JWT_SECRET)
+    const iat = Math.floor(h.clock.now().getTime() / 1000)
+    const make = (o: { alg?: string; typ?: string | null; iss?: string; aud?: string; exp?: number | null; iat?: number | null; sub?: string | null; sid?: string | null } = {}) => {
+      const claims: Record<string, unknown> = { sid: o.sid === undefined ? sid : o.sid ?? undefined }
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: o.alg ?? 'HS256', ...(o.typ === null ? {} : { typ: o.typ ?? 'JWT' }) })
+      jwt.setIssuer(o.iss ?? 'gongyi').setAudience(o.aud ?? 'gongyi-api')
+      if (o.sub !== null) jwt.setSubject(o.sub ?? sub)
+      if (o.iat !== null) jwt.setIssuedAt(o.iat ?? iat)
+      if (o.exp !== null) jwt.setExpirationTime(o.exp ?? iat + 600)
+      return jwt.sign(key)
+    }
+    // the control: the same construction is accepted
+    expect((await h.request('GET', '/api/me', { token: await make() })).status).toBe(200)
+    const bad = {
+      'no exp': { exp: null },
+      'no iat': { iat: null },
+      'no sub': { sub: null },
+      'no sid': { sid: null },
+      'HS512 under the same key': { alg: 'HS512' },
+      'HS384 under the same key': { alg: 'HS384' },
+      'typ other than JWT': { typ: 'at+jwt' },
+      'no typ': { typ: null },
+      'another issuer': { iss: 'someone-else' },
+      'another audience': { aud: 'gongyi-admin' },
+      'issued in the future': { iat: iat + 3600, exp: iat + 7200 },
+      'exp far beyond the lifetime': { iat: iat - 3 * h.config.ACCESS_TOKEN_TTL_SECONDS, exp: iat + 86_400 },
+    } as const
+    for (const [what, o] of Object.entries(bad)) {
+      const res = await h.request('GET', '/api/me', { token: await make(o) })
+      expect(res.status, what).toBe(401)
+    }
+    const [head, body] = s.accessToken.split('.')
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${body}.`
+    expect((await h.request('GET', '/api/me', { token: none })).status).toBe(401)
+    expect(head).toBeTruthy()
+  })
+
+  it('measures what the per-request session check adds to loading the caller', async () => {
+    const s = await h.login(newPhone())
+    const { sub, sid } = decodeJwt(s.accessToken) as { sub: string; sid: string }
+    const before = () => h.db.select({ id: users.id, phone: users.phone }).from(users).where(eq(users.id, sub))
+    const live = () =>
+      h.db
+        .select({ one: refreshTokens.id })
+        .from(refreshTokens)
+        .where(and(eq(refreshTokens.familyId, sid), eq(refreshTokens.userId, users.id), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, h.clock.now())))
+    const after = () => h.db.select({ id: users.id, phone: users.phone }).from(users).where(and(eq(users.id, sub), exists(live())))
+    // interleaved, so that the load of the machine (shared by many) falls on both alike
+    let base = 0
+    let checked = 0
+    for (let i = 0; i < 50; i++) await Promise.all([before(), after()]) // warm up
+    for (let i = 0; i < 500; i++) {
+      const t0 = performance.now()
+      await before()
+      const t1 = performance.now()
+      await after()
+      base += t1 - t0
+      checked += performance.now() - t1
+    }
+    base /= 500
+    checked /= 500
+    expect(await after()).toHaveLength(1)
+    console.log(`[access] caller lookup: ${(base * 1000).toFixed(0)} µs without the session check, ${(checked * 1000).toFixed(0)} µs with it (+${((checked - base) * 1000).toFixed(0)} µs per request, one query either way)`)
+    expect(checked).toBeLessThan(base * 3 + 1)
   })
 })
 

@@ -1,5 +1,7 @@
+import { eq } from 'drizzle-orm'
 import jsQR from 'jsqr'
 import { PNG } from 'pngjs'
+import { noticeScanDevices } from '../../drizzle/schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { communityStaff, newPhone, setupCommunity, usccFor } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
@@ -99,19 +101,30 @@ describe('notices (issue 5, first step)', () => {
     expect(n.json.url).toBe(`${h.config.PUBLIC_BASE_URL}/n/${n.json.code}`)
     const svg = await h.app.request(`/api/notices/${n.json.code}/qr.svg`)
     expect(await svg.text()).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
-    for (let i = 0; i < 3; i++) {
-      const page = await h.app.request(`/n/${n.json.code}`)
+    const phone = (ip: string, ua = 'Mozilla/5.0 (iPhone) MicroMessenger/8.0') => h.request('GET', `/n/${n.json.code}`, { ip, headers: { 'user-agent': ua } })
+    for (const ip of ['10.9.0.1', '10.9.0.2', '10.9.0.3']) {
+      const page = await phone(ip)
       expect(page.status).toBe(200)
-      expect(await page.text()).toContain('电梯维保通知')
+      expect(page.text).toContain('电梯维保通知')
     }
+    // one device reloading, or anyone hammering the page, counts once a day
+    await Promise.all(Array.from({ length: 200 }, () => phone('10.9.0.1')))
+    // two phones behind one household's address are two devices
+    await phone('10.9.0.1', 'Mozilla/5.0 (Linux; Android 14) MicroMessenger/8.0')
     h.clock.advance(86_400_000)
     try {
-      await h.app.request(`/n/${n.json.code}`)
+      await phone('10.9.0.1')
+      await phone('10.9.0.1')
     } finally {
       h.clock.advance(-86_400_000)
     }
     const scans = await h.request('GET', `/api/notices/${n.json.id}/scans`, { token: s.committee })
-    expect(scans.json.scans).toEqual([{ day: '2026-11-20', count: 3 }, { day: '2026-11-21', count: 1 }])
+    expect(scans.json).toEqual({ label: '扫码访问（按设备每日计一次）', scans: [{ day: '2026-11-20', count: 4 }, { day: '2026-11-21', count: 1 }] })
+    // nothing personal is kept: no address, no user agent, only short digests
+    const kept = await h.db.select().from(noticeScanDevices).where(eq(noticeScanDevices.noticeId, n.json.id))
+    expect(kept).toHaveLength(5)
+    for (const row of kept) expect(row.device).toMatch(/^[0-9a-f]{16}$/)
+    expect(JSON.stringify(kept)).not.toMatch(/10\.9\.0|Mozilla/)
     expect((await h.request('GET', `/api/notices/${n.json.id}/scans`, { token: s.owner })).status).toBe(403)
     const poster = await h.app.request(`/n/${n.json.code}/poster`)
     const posterHtml = await poster.text()

@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ballots } from '../../drizzle/schema'
+import { ballots, bindings, proxies } from '../../drizzle/schema'
 import { verifyProof, leafHash } from '../../shared/merkle'
 import { verifyDocument } from '../../worker/lib/signing'
 import { announcedPoll, idNumber, importRosterJson, newPhone, openWindow, pollDraft, setupCommunity, simpleRoster, bulkOwners, type RosterRowInput } from '../helpers/fixtures'
@@ -175,7 +175,7 @@ describe('ballots', () => {
     expect(t.json.participated.voters).toBe(1)
   })
 
-  it('proxies: named by the owner, used by the proxy, limited per proxy, revocable until used', async () => {
+  it('proxies: named by the owner, used by the proxy, limited per proxy, revocable at any time', async () => {
     const s = await setupCommunity(h, { units: 4 })
     await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { proxyLimit: 1 } })
     const p = await announcedPoll(h, s.community.id, s.committee)
@@ -195,8 +195,12 @@ describe('ballots', () => {
     const asProxy = await vote(p.id, proxyOwner!.token, 'agree', {}, { voterId: granted.json.voterId })
     expect(asProxy.status).toBe(201)
     expect(asProxy.json.channel).toBe('proxy')
+    // a used proxy is ended by its owner too: its ballot stands, and it casts nothing more
     const revoke = await h.request('DELETE', `/api/polls/${p.id}/proxies/${granted.json.id}`, { token: s.owner })
-    expect(revoke.json.error.code).toBe('PROXY_NOT_ACTIVE')
+    expect(revoke.json.status).toBe('revoked')
+    const again = await vote(p.id, proxyOwner!.token, 'oppose', {}, { voterId: granted.json.voterId })
+    expect(again.json.error.code).toBe('NOT_IN_ELECTORATE')
+    expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${granted.json.id}`, { token: s.owner })).json.error.code).toBe('PROXY_NOT_ACTIVE')
     // an unused proxy is revocable, by its grantor, through its own poll only
     const other = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: thirdOwner!.token, json: { proxyPhone: (await h.request('GET', '/api/me', { token: s.owner })).json.phone } })
     expect(other.status).toBe(201)
@@ -205,6 +209,63 @@ describe('ballots', () => {
     expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${other.json.id}`, { token: s.owner })).status).toBe(404)
     const revoked = await h.request('DELETE', `/api/polls/${p.id}/proxies/${other.json.id}`, { token: thirdOwner!.token })
     expect(revoked.json.status).toBe('revoked')
+  })
+})
+
+describe('proxies give way to the owner', () => {
+  /** An owner (flat 1), a proxy who owns flat 2, and a proxy named for this poll. */
+  async function proxied() {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const [proxyOwner] = await bulkOwners(h, s.community.id, [s.rows[1]!])
+    const phone = (await h.request('GET', '/api/me', { token: proxyOwner!.token })).json.phone
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
+    expect(granted.status).toBe(201)
+    return { s, p, proxy: proxyOwner!.token, voterId: granted.json.voterId as string, proxyId: granted.json.id as string }
+  }
+  const standing = async (pid: string, token: string) =>
+    (await h.request('GET', `/api/polls/${pid}/ballots/mine`, { token })).json.voters[0].ballots.find((b: { current: boolean }) => b.current)
+
+  it('once the owner votes in person the proxy ends, used or not, and can never replace the owner\'s ballot', async () => {
+    const { s, p, proxy, voterId, proxyId } = await proxied()
+    expect((await vote(p.id, proxy, 'agree', {}, { voterId })).json.channel).toBe('proxy')
+    const own = await vote(p.id, s.owner, 'oppose')
+    expect(own.status).toBe(201)
+    const [px] = await h.db.select().from(proxies).where(eq(proxies.id, proxyId))
+    expect(px!.status).toBe('revoked')
+    const replace = await vote(p.id, proxy, 'agree', {}, { voterId })
+    expect(replace.status).toBeGreaterThanOrEqual(400)
+    expect(await standing(p.id, s.owner)).toMatchObject({ choice: 'oppose', channel: 'app' })
+    // the proxy no longer sees the owner's ballots (only the voter sees their choice)
+    const theirs = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: proxy })
+    expect(theirs.text).not.toContain('oppose')
+  })
+
+  it("ending the grantor's binding ends the proxies it granted (the owner's own, a roster re-import)", async () => {
+    const { s, p, proxy, voterId, proxyId } = await proxied()
+    const [mine] = (await h.request('GET', '/api/me/bindings', { token: s.owner })).json.bindings
+    expect((await h.request('DELETE', `/api/me/bindings/${mine.id}`, { token: s.owner })).status).toBe(200)
+    const [px] = await h.db.select().from(proxies).where(eq(proxies.id, proxyId))
+    expect(px!.status).toBe('revoked')
+    expect((await vote(p.id, proxy, 'agree', {}, { voterId })).status).toBeGreaterThanOrEqual(400)
+
+    const t = await proxied()
+    // the re-imported roster lists someone else as the owner of flat 1
+    const rows = t.s.rows.map((r, i) => (i === 0 ? { ...r, 业主姓名: '新业主', 证件号码: idNumber(777) } : r))
+    expect((await importRosterJson(h, t.s.admin, t.s.community.id, rows)).status).toBe(201)
+    expect((await vote(t.p.id, t.proxy, 'agree', {}, { voterId: t.voterId })).status).toBeGreaterThanOrEqual(400)
+    const [px2] = await h.db.select().from(proxies).where(eq(proxies.id, t.proxyId))
+    expect(px2!.status).toBe('revoked')
+  })
+
+  it('a proxy ballot needs the grantor to be a verified owner at that moment', async () => {
+    const { s, p, proxy, voterId } = await proxied()
+    // however the binding ended (here behind the services' back), the ballot itself checks the grantor
+    await h.db.update(bindings).set({ status: 'ended' }).where(eq(bindings.userId, s.ownerUserId))
+    const res = await vote(p.id, proxy, 'agree', {}, { voterId })
+    expect(res.status).toBe(409)
+    expect(res.json.error).toMatchObject({ code: 'PROXY_NOT_ACTIVE', details: { reason: 'grantor_not_verified' } })
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
   })
 })
 

@@ -13,6 +13,7 @@ import type { AnyRoute } from '../../worker/lib/route'
 import { rowsOf } from '../../worker/services/roles/resolve'
 import { adminToken, announcedPoll, createCommunity, usccFor, idNumber, importRosterJson, newPhone, setupCommunity, simpleRoster } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
+import { readXlsx } from '../../worker/lib/spreadsheet'
 
 let h: Harness
 let fill: Record<string, string>
@@ -177,4 +178,103 @@ describe('every protected route', () => {
       }
     })
   }
+})
+
+/**
+ * The secret ballot (民法典 第278条 votes are the owners' own; the result is what is published):
+ * until the result is published, no route of the app shows any voter's choice or marks to anyone
+ * but that voter. Every GET route, API and page alike, is called by every other identity (signed
+ * out, each role, an admin, another community, and a proxy the owner has since outvoted), and its
+ * answer is searched for a choice in every form it can take: a JSON field, a spreadsheet cell, a
+ * page's "已投票" line.
+ */
+describe('secret ballot: no route shows a choice before the result is published', () => {
+  const CHOICE_WORDS = new Set(['agree', 'oppose', 'abstain', 'spoiled', '同意', '反对', '弃权', '废票'])
+  const viewers: Record<string, { token?: string }> = {}
+
+  beforeAll(async () => {
+    const a = { community: { id: fill.cid! } }
+    // a proxy (an owner of flat 3) votes for the owner of flat 1, who then votes in person
+    const proxyUser = await h.login(newPhone())
+    const rows = simpleRoster(10)
+    const r = rows[2]!
+    const bound = await h.request('POST', `/api/communities/${a.community.id}/bindings`, {
+      token: proxyUser.accessToken,
+      json: { name: r.业主姓名, idNumber: r.证件号码, building: r.楼栋, unit: r.单元, room: r.房号 },
+    })
+    expect(bound.json.status).toBe('verified')
+    const me = await h.request('GET', '/api/me', { token: proxyUser.accessToken })
+    const granted = await h.request('POST', `/api/polls/${fill.pid}/proxies`, { token: inA.owner, json: { proxyPhone: me.json.phone } })
+    expect(granted.status).toBe(201)
+    const byProxy = await h.request('POST', `/api/polls/${fill.pid}/ballots`, { token: proxyUser.accessToken, json: { choice: 'agree', voterId: granted.json.voterId } })
+    expect(byProxy.status).toBe(201)
+    expect((await h.request('POST', `/api/polls/${fill.pid}/ballots`, { token: inA.owner, json: { choice: 'oppose' } })).status).toBe(201)
+    // a paper ballot the committee entered for the unbound flat 2
+    const electorate = await h.request('GET', `/api/polls/${fill.pid}/voters`, { token: inA.committee })
+    const unbound = electorate.json.voters.find((v: { voted: boolean; voterId: string }) => !v.voted && v.voterId !== granted.json.voterId)
+    const paper = await h.request('POST', `/api/polls/${fill.pid}/paper-ballots`, { token: inA.committee, json: { voterId: unbound.voterId, choice: 'abstain', photoSha256: 'd'.repeat(64) } })
+    expect(paper.status).toBe(201)
+    const notices = await h.request('GET', `/api/communities/${fill.cid}/notices`)
+    fill.code = notices.json.notices[0].code
+    Object.assign(viewers, {
+      'signed out': {},
+      committee: { token: inA.committee },
+      community_staff: { token: inA.community_staff },
+      firm_staff: { token: inA.firm_staff },
+      admin: { token: await adminToken(h) },
+      'another community': { token: outsider },
+      'the outvoted proxy': { token: proxyUser.accessToken },
+    })
+  })
+
+  /** Where a choice shows in an answer, or null. */
+  function choiceIn(res: { text: string; json: unknown; headers: Headers }, bytes: Uint8Array): string | null {
+    const type = res.headers.get('content-type') ?? ''
+    if (type.includes('json')) {
+      const found: string[] = []
+      const walk = (v: unknown, path: string) => {
+        if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`))
+        else if (v && typeof v === 'object') {
+          for (const [k, x] of Object.entries(v)) {
+            if ((k === 'choice' || k === 'marks' || k === 'spoiledReason') && x !== null && x !== undefined) found.push(`${path}.${k}=${JSON.stringify(x)}`)
+            walk(x, `${path}.${k}`)
+          }
+        }
+      }
+      walk(res.json, '$')
+      return found[0] ?? null
+    }
+    const cells = type.includes('csv') ? res.text.split(/[\r\n,]+/) : type.includes('spreadsheet') ? readXlsx(bytes).flatMap((sh) => sh.rows.flat()) : []
+    const cell = cells.find((c) => CHOICE_WORDS.has(c.trim()) || c.startsWith('选择：'))
+    if (cell) return `cell ${cell}`
+    if (type.includes('html') && /已投票/.test(res.text)) return 'page says 已投票'
+    return null
+  }
+
+  for (const r of apiRoutes.filter((x) => x.method === 'get')) {
+    it(`GET ${r.path}`, async () => {
+      const path = pathFor(r)
+      for (const [who, v] of Object.entries(viewers)) {
+        const page = path.startsWith('/h5/') || path.startsWith('/n/')
+        const headers: Record<string, string> = {}
+        if (v.token) headers[page ? 'cookie' : 'authorization'] = page ? `gy_at=${v.token}` : `Bearer ${v.token}`
+        const raw = await h.app.request(path, { headers })
+        const bytes = new Uint8Array(await raw.arrayBuffer())
+        const text = new TextDecoder().decode(bytes)
+        let json: unknown = null
+        try {
+          json = JSON.parse(text)
+        } catch {}
+        expect(choiceIn({ text, json, headers: raw.headers }, bytes), `${who} on ${path}`).toBeNull()
+      }
+    })
+  }
+
+  it('the evidence file says who voted and how, never what', async () => {
+    const ev = await h.request('GET', `/api/polls/${fill.pid}/evidence`, { token: inA.committee })
+    expect(ev.status).toBe(200)
+    expect(ev.json.choicesWithheld).toBe(true)
+    expect(ev.json.ballots.map((b: { channel: string }) => b.channel).sort()).toEqual(['app', 'paper', 'proxy'])
+    for (const b of ev.json.ballots) expect(Object.keys(b)).toEqual(expect.arrayContaining(['voterId', 'version', 'channel', 'castAt']))
+  })
 })

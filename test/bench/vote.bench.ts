@@ -18,7 +18,7 @@ import { parseConfig } from '../../worker/config'
 import { openPglite, openPostgres, type Database } from '../../worker/db/node'
 import { generateSigningJwk } from '../../worker/lib/signing'
 import { buildServices } from '../../worker/services-factory'
-import { issueAccessToken } from '../../worker/services/auth/tokens'
+import { startSession } from '../../worker/services/auth/sessions'
 import { importRoster } from '../../worker/services/roster/import'
 import { createCommunity } from '../../worker/services/communities/communities'
 import { grantCommittee } from '../../worker/services/roles/grants'
@@ -92,9 +92,9 @@ try {
     const userId = nanoid()
     await database.db.insert(schema.users).values({ id: userId, phone: `137${String(tokens.length).padStart(8, '0')}` })
     await database.db.insert(schema.bindings).values({ id: nanoid(), userId, communityId: community.id, unitKey: o.unitKey, claimedName: o.name, claimedIdHash: o.ownerKey, claimedIdLast4: '0000', ownerKey: o.ownerKey, status: 'verified' })
-    tokens.push((await issueAccessToken(config, services.clock, userId)).accessToken)
+    tokens.push((await startSession(services, userId)).accessToken)
   }
-  const committeeToken = (await issueAccessToken(config, services.clock, committeeGrant.userId)).accessToken
+  const committeeToken = (await startSession(services, committeeGrant.userId)).accessToken
   const draft = await app.request(`/api/communities/${community.id}/polls`, {
     method: 'POST',
     headers: { authorization: `Bearer ${committeeToken}`, 'content-type': 'application/json' },

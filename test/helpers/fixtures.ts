@@ -96,14 +96,14 @@ export function usccFor(seed: number): string {
 
 /**
  * Many verified owners at once, for load and concurrency tests: users and verified bindings are
- * written directly (as approved claims would leave them) and tokens issued by the real signer.
+ * written directly (as approved claims would leave them) and sessions started by the real service.
  * Everything else in those tests still goes through the HTTP app.
  */
 export async function bulkOwners(h: Harness, communityId: string, rows: RosterRowInput[]) {
   const { nanoid } = await import('nanoid')
   const { and, eq, inArray } = await import('drizzle-orm')
   const schema = await import('../../drizzle/schema')
-  const { issueAccessToken } = await import('../../worker/services/auth/tokens')
+  const { startSession } = await import('../../worker/services/auth/sessions')
   const { unitKeyOf } = await import('../../shared/roster')
   const [c] = await h.db.select().from(schema.communities).where(eq(schema.communities.id, communityId))
   const keys = rows.map((r) => unitKeyOf(r.楼栋, r.单元 ?? '', r.房号))
@@ -128,7 +128,7 @@ export async function bulkOwners(h: Harness, communityId: string, rows: RosterRo
       ownerKey: o.ownerKey,
       status: 'verified',
     })
-    out.push({ token: (await issueAccessToken(h.config, h.clock, userId)).accessToken, userId, unitKey: keys[i]! })
+    out.push({ token: (await startSession(h.services, userId)).accessToken, userId, unitKey: keys[i]! })
   }
   return out
 }

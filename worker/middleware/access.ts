@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm'
+import { and, eq, exists, gt, isNull } from 'drizzle-orm'
 import type { Context, MiddlewareHandler } from 'hono'
-import { users } from '../../drizzle/schema'
+import { refreshTokens, users } from '../../drizzle/schema'
 import type { Caller, HonoEnv } from '../env'
 import { AppError } from '../lib/errors'
 import type { Access } from '../lib/route'
-import { verifyAccessToken } from '../services/auth/tokens'
+import { verifyAccessToken, type TokenSubject } from '../services/auth/tokens'
 import { rolesInCommunity } from '../services/roles/resolve'
 
 /** Reads the bearer token, if any. A present but bad token is an error even where none is needed. */
@@ -18,9 +18,18 @@ async function authenticate(c: Context<HonoEnv>): Promise<Caller | null> {
   return caller
 }
 
-/** The account behind a verified token (bearer or H5 cookie); null if it no longer exists. */
-export async function callerOf(c: Context<HonoEnv>, userId: string): Promise<Caller | null> {
-  const [user] = await c.var.db.select({ id: users.id, phone: users.phone }).from(users).where(eq(users.id, userId))
+/**
+ * The account behind a verified token (bearer or H5 cookie); null if it no longer exists or its
+ * sign-in has ended (logout, a revoked or expired refresh family): checked in the same query that
+ * loads the caller, so ending a session ends its access tokens at once, not when they expire.
+ */
+export async function callerOf(c: Context<HonoEnv>, token: TokenSubject): Promise<Caller | null> {
+  const db = c.var.db
+  const live = db
+    .select({ one: refreshTokens.id })
+    .from(refreshTokens)
+    .where(and(eq(refreshTokens.familyId, token.sessionId), eq(refreshTokens.userId, users.id), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, c.var.clock.now())))
+  const [user] = await db.select({ id: users.id, phone: users.phone }).from(users).where(and(eq(users.id, token.userId), exists(live)))
   if (!user) return null
   return { userId: user.id, phone: user.phone, isAdmin: user.phone !== null && c.var.config.ADMIN_PHONES.includes(user.phone) }
 }

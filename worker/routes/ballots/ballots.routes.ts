@@ -90,7 +90,7 @@ export const ballotRoutes = [
   route({
     method: 'post',
     path: '/api/polls/:pid/proxies',
-    summary: '委托他人代为投票（仅本次表决；使用前可撤销）',
+    summary: '委托他人代为投票（仅本次表决；随时可撤销；业主本人投票后委托即终止）',
     tags,
     access: onPoll(['owner']),
     params: PidParams,
@@ -101,7 +101,7 @@ export const ballotRoutes = [
   route({
     method: 'delete',
     path: '/api/polls/:pid/proxies/:xid',
-    summary: '撤销委托（受托人尚未投票时）',
+    summary: '撤销委托（随时可撤销：受托人此后不能再投；已投的委托票在业主本人投票前有效）',
     tags,
     access: onPoll(['owner']),
     params: PidParams.extend({ xid: z.string().min(1).max(40) }),

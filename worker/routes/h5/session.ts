@@ -38,23 +38,23 @@ export const refreshCookie = (c: Context<HonoEnv>) => getCookie(c, REFRESH)
  * anything invalid just signs the browser out.
  */
 export async function h5Caller(c: Context<HonoEnv>): Promise<Caller | null> {
-  let userId: string | null = null
+  let caller: Caller | null = null
   const at = getCookie(c, ACCESS)
-  if (at) userId = await verifyAccessToken(c.var.config, c.var.clock, at).catch(() => null)
-  if (!userId) {
+  const subject = at ? await verifyAccessToken(c.var.config, c.var.clock, at).catch(() => null) : null
+  if (subject) caller = await callerOf(c, subject)
+  if (!caller) {
     const rt = getCookie(c, REFRESH)
     if (rt) {
       try {
         const s = await renewPageSession(ctxOf(c), rt)
         setSessionCookies(c, s)
-        userId = s.userId
+        caller = await callerOf(c, await verifyAccessToken(c.var.config, c.var.clock, s.accessToken))
       } catch (e) {
         if (!(e instanceof AppError)) throw e
         clearSessionCookies(c)
       }
     }
   }
-  const caller = userId ? await callerOf(c, userId) : null
   c.set('caller', caller)
   return caller
 }

@@ -151,12 +151,12 @@ noticeRoutes.push(
   route({
     method: 'get',
     path: '/api/notices/:nid/scans',
-    summary: '扫码次数（按日统计，不记录扫码人）',
+    summary: '扫码访问（按设备每日计一次；只存当日、当公告内有效的截断摘要，不记录扫码人）',
     tags,
     access: access.community(['committee', 'community_staff', 'firm_staff', 'admin'], { param: 'nid', community: (c) => noticeCommunity(c.var, c.req.param('nid') ?? '') }),
     params: z.object({ nid: z.string().min(1).max(40) }),
-    responses: { 200: { description: '每日扫码次数', schema: z.object({ scans: z.array(z.object({ day: z.string(), count: z.number().int() })) }) } },
-    handler: async (c, { params }) => ({ status: 200, json: { scans: await scansOf(ctxOf(c), params.nid) } }),
+    responses: { 200: { description: '每日扫码访问设备数', schema: z.object({ label: z.string(), scans: z.array(z.object({ day: z.string(), count: z.number().int() })) }) } },
+    handler: async (c, { params }) => ({ status: 200, json: await scansOf(ctxOf(c), params.nid) }),
   }),
   route({
     method: 'get',
@@ -168,7 +168,7 @@ noticeRoutes.push(
     responses: { 200: { description: 'HTML', contentType: 'text/html' } },
     handler: async (c, { params }) => {
       const { row, view } = await noticeView(c, params.code, false)
-      await countScan(ctxOf(c), row.id)
+      await countScan(ctxOf(c), row.id, c.req.header('user-agent') ?? '')
       return c.html(<NoticePage notice={view} />)
     },
   }),

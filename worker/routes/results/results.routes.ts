@@ -117,7 +117,7 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/evidence',
-    summary: '表决证据文件（投票权人快照、各版本选票及方式、委托、送达、公告、签名结果），供争议处理',
+    summary: '表决证据文件（投票权人快照、各版本选票的方式与时间、委托、送达、公告、签名结果；结果公布前不含任何人的表决意见），供争议处理',
     tags,
     access: onPoll(['committee', 'community_staff', 'admin']),
     params: PidParams,

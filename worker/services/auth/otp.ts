@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { normalizePhone } from '../../../shared/phone'
 import { otpCodes, users } from '../../../drizzle/schema'
@@ -6,7 +6,7 @@ import { withTransaction } from '../../db/tx'
 import { hmacHex, randomDigits, timingSafeEqualStr } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
-import { assertNotLocked, clearFailures, consume, recordFailure, type Limiter } from './rate-limit'
+import { clearFailures, consume, releaseAttempt, reserveAttempt, type Limiter } from './rate-limit'
 import { startSession } from './sessions'
 
 export const OTP_TTL_SECONDS = 300
@@ -18,8 +18,15 @@ export const OTP_LIMITS = {
   sendPerPhonePerMinute: 1,
   sendPerPhonePerHour: 5,
   sendPerIpPerHour: 30,
-  verifyFailuresPerPhone: { maxFailures: 5, windowSeconds: 900, lockSeconds: 1800 },
-  verifyFailuresPerIp: { maxFailures: 30, windowSeconds: 3600, lockSeconds: 3600 },
+  /** code comparisons per phone, from anywhere: the guessing budget (a 6-digit code, 5 tries) */
+  verifyPerPhone: { max: 5, windowSeconds: 900, lockSeconds: 1800 },
+  /** per phone from one address: after the phone's lock ends, one address still gets 5 an hour */
+  verifyPerIpPhone: { max: 5, windowSeconds: 3600, lockSeconds: 3600 },
+  /**
+   * per address, across phones: a ceiling far above what one household behind a NAT or a carrier
+   * gateway reaches, so one attacker's burst locks their own targets, not the neighbours' phones
+   */
+  verifyPerIp: { max: 300, windowSeconds: 3600, lockSeconds: 3600 },
 } as const
 
 const limiter = (ctx: ServiceCtx): Limiter => ({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET })
@@ -59,32 +66,37 @@ export async function sendOtp(ctx: ServiceCtx, rawPhone: string) {
   return { expiresInSeconds: OTP_TTL_SECONDS, resendAfterSeconds: OTP_RESEND_SECONDS }
 }
 
-/** Checks a code; on success the phone's account (created on first sign-in) gets a new session. */
+/**
+ * Checks a code; on success the phone's account (created on first sign-in) gets a new session.
+ * Every comparison is paid for first: an attempt is reserved atomically against each limit, and
+ * the code row's own counter is taken by a conditional UPDATE, so however many requests arrive at
+ * once, at most `verifyPerPhone.max` codes are compared per phone per window.
+ */
 export async function verifyOtp(ctx: ServiceCtx, rawPhone: string, code: string) {
   const phone = phoneOrThrow(rawPhone)
   const l = limiter(ctx)
-  await assertNotLocked(l, `otp-verify:ip:${ctx.clientIp}`)
-  await assertNotLocked(l, `otp-verify:phone:${phone}`)
+  const keys = {
+    phone: `otp-verify:phone:${phone}`,
+    ipPhone: `otp-verify:ip-phone:${ctx.clientIp}|${phone}`,
+    ip: `otp-verify:ip:${ctx.clientIp}`,
+  }
+  await reserveAttempt(l, keys.phone, OTP_LIMITS.verifyPerPhone)
+  await reserveAttempt(l, keys.ipPhone, OTP_LIMITS.verifyPerIpPhone)
+  await reserveAttempt(l, keys.ip, OTP_LIMITS.verifyPerIp)
   const now = ctx.clock.now()
-  const [current] = await ctx.db
-    .select()
+  const latest = ctx.db
+    .select({ id: otpCodes.id })
     .from(otpCodes)
     .where(and(eq(otpCodes.phone, phone), isNull(otpCodes.consumedAt), gt(otpCodes.expiresAt, now)))
     .orderBy(desc(otpCodes.createdAt))
     .limit(1)
+  const [current] = await ctx.db
+    .update(otpCodes)
+    .set({ attempts: sql`${otpCodes.attempts} + 1` })
+    .where(and(eq(otpCodes.id, sql`(${latest})`), isNull(otpCodes.consumedAt), lt(otpCodes.attempts, OTP_MAX_ATTEMPTS_PER_CODE)))
+    .returning({ id: otpCodes.id, codeHash: otpCodes.codeHash })
   const ok = current !== undefined && /^\d{6}$/.test(code) && timingSafeEqualStr(current.codeHash, await codeHash(ctx, phone, code))
-  if (!ok) {
-    if (current) {
-      const attempts = current.attempts + 1
-      await ctx.db
-        .update(otpCodes)
-        .set({ attempts, consumedAt: attempts >= OTP_MAX_ATTEMPTS_PER_CODE ? now : null })
-        .where(eq(otpCodes.id, current.id))
-    }
-    await recordFailure(l, `otp-verify:phone:${phone}`, OTP_LIMITS.verifyFailuresPerPhone)
-    await recordFailure(l, `otp-verify:ip:${ctx.clientIp}`, OTP_LIMITS.verifyFailuresPerIp)
-    throw new AppError('OTP_INVALID')
-  }
+  if (!ok) throw new AppError('OTP_INVALID')
   const userId = await withTransaction(ctx.db, async (tx) => {
     const consumed = await tx
       .update(otpCodes)
@@ -99,6 +111,9 @@ export async function verifyOtp(ctx: ServiceCtx, rawPhone: string, code: string)
     return id
   })
   if (!userId) throw new AppError('OTP_INVALID')
-  await clearFailures(l, `otp-verify:phone:${phone}`)
+  // a right code is not a failure: the phone starts again from none, the address gets its attempt back
+  await clearFailures(l, keys.phone)
+  await clearFailures(l, keys.ipPhone)
+  await releaseAttempt(l, keys.ip, OTP_LIMITS.verifyPerIp)
   return startSession(ctx, userId)
 }

@@ -14,7 +14,7 @@ export interface Session {
   userId: string
 }
 
-async function newRefreshToken(ctx: ServiceCtx, userId: string, familyId: string) {
+async function newRefreshToken(ctx: Pick<ServiceCtx, 'config' | 'db' | 'clock'>, userId: string, familyId: string) {
   const token = randomToken(32)
   const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000)
   await ctx.db.insert(refreshTokens).values({ id: nanoid(), userId, familyId, tokenHash: await sha256Hex(token), expiresAt })
@@ -22,9 +22,10 @@ async function newRefreshToken(ctx: ServiceCtx, userId: string, familyId: string
 }
 
 /** A new sign-in: a new token family. */
-export async function startSession(ctx: ServiceCtx, userId: string): Promise<Session> {
-  const refreshToken = await newRefreshToken(ctx, userId, nanoid())
-  return { ...(await issueAccessToken(ctx.config, ctx.clock, userId)), refreshToken, userId }
+export async function startSession(ctx: Pick<ServiceCtx, 'config' | 'db' | 'clock'>, userId: string): Promise<Session> {
+  const familyId = nanoid()
+  const refreshToken = await newRefreshToken(ctx, userId, familyId)
+  return { ...(await issueAccessToken(ctx.config, ctx.clock, userId, familyId)), refreshToken, userId }
 }
 
 /**
@@ -47,7 +48,7 @@ export const renewPageSession = (ctx: ServiceCtx, presented: string) => rotate(c
 async function rotate(ctx: ServiceCtx, presented: string, graceSeconds: number): Promise<Omit<Session, 'refreshToken'> & { refreshToken: string | null }> {
   const hash = await sha256Hex(presented)
   const now = ctx.clock.now()
-  type Outcome = { error: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'REFRESH_TOKEN_REUSED' } | { error?: undefined; refreshToken: string | null; userId: string }
+  type Outcome = { error: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'REFRESH_TOKEN_REUSED' } | { error?: undefined; refreshToken: string | null; userId: string; familyId: string }
   const outcome = await withTransaction<Outcome>(ctx.db, async (tx) => {
     const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash))
     if (!row || row.revokedAt) return { error: 'TOKEN_INVALID' as const }
@@ -61,19 +62,23 @@ async function rotate(ctx: ServiceCtx, presented: string, graceSeconds: number):
     if (used.length === 0) {
       const [again] = await tx.select({ usedAt: refreshTokens.usedAt, revokedAt: refreshTokens.revokedAt }).from(refreshTokens).where(eq(refreshTokens.id, row.id))
       const justUsed = graceSeconds > 0 && again?.usedAt && !again.revokedAt && now.getTime() - again.usedAt.getTime() <= graceSeconds * 1000
-      if (justUsed) return { refreshToken: null, userId: row.userId }
+      if (justUsed) return { refreshToken: null, userId: row.userId, familyId: row.familyId }
       await tx.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)))
       return { error: 'REFRESH_TOKEN_REUSED' as const }
     }
     const refreshToken = await newRefreshToken({ ...ctx, db: tx }, row.userId, row.familyId)
-    return { refreshToken, userId: row.userId }
+    return { refreshToken, userId: row.userId, familyId: row.familyId }
   })
   // Thrown after commit, so the family's revocation stands.
   if (outcome.error) throw new AppError(outcome.error)
-  return { ...(await issueAccessToken(ctx.config, ctx.clock, outcome.userId)), refreshToken: outcome.refreshToken, userId: outcome.userId }
+  return { ...(await issueAccessToken(ctx.config, ctx.clock, outcome.userId, outcome.familyId)), refreshToken: outcome.refreshToken, userId: outcome.userId }
 }
 
-/** Ends the sign-in the token belongs to. Unknown tokens are ignored: logout reveals nothing. */
+/**
+ * Ends the sign-in the token belongs to: its refresh tokens, and (the family being the access
+ * token's `sid`) its access tokens on their next request. Unknown tokens are ignored: logout
+ * reveals nothing.
+ */
 export async function endSession(ctx: ServiceCtx, presented: string) {
   const [row] = await ctx.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256Hex(presented)))
   if (!row) return

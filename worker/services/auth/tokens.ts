@@ -5,14 +5,26 @@ import { AppError } from '../../lib/errors'
 
 const ISSUER = 'gongyi'
 const AUDIENCE = 'gongyi-api'
+const ALG = 'HS256'
+const IAT_SKEW_SECONDS = 60
 
 const keyOf = (config: Config) => new TextEncoder().encode(config.JWT_SECRET)
 
-/** Short-lived access token (HS256). Roles are not in it: they are looked up per request, so a revocation bites at once. */
-export async function issueAccessToken(config: Config, clock: Clock, userId: string) {
+/** What a verified access token says: whose it is, and which sign-in (refresh-token family) it belongs to. */
+export interface TokenSubject {
+  userId: string
+  sessionId: string
+}
+
+/**
+ * Short-lived access token (HS256). Roles are not in it: they are looked up per request, so a
+ * revocation bites at once. `sid` names the sign-in, so that logging out or a revoked family ends
+ * the access tokens it issued at once too (checked with the caller, worker/middleware/access.ts).
+ */
+export async function issueAccessToken(config: Config, clock: Clock, userId: string, sessionId: string) {
   const iat = Math.floor(clock.now().getTime() / 1000)
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
+  const token = await new SignJWT({ sid: sessionId })
+    .setProtectedHeader({ alg: ALG, typ: 'JWT' })
     .setSubject(userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -22,16 +34,27 @@ export async function issueAccessToken(config: Config, clock: Clock, userId: str
   return { accessToken: token, expiresIn: config.ACCESS_TOKEN_TTL_SECONDS }
 }
 
-export async function verifyAccessToken(config: Config, clock: Clock, token: string): Promise<string> {
+/**
+ * Accepts only what we issue (RFC 8725): HS256 under our key, typ JWT, our issuer and audience, with `exp`, `iat`,
+ * `sub` and `sid` all present, and no older than an access token lives (a token without `exp`
+ * would otherwise never expire).
+ */
+export async function verifyAccessToken(config: Config, clock: Clock, token: string): Promise<TokenSubject> {
   try {
     const { payload } = await jwtVerify(token, keyOf(config), {
       issuer: ISSUER,
       audience: AUDIENCE,
-      algorithms: ['HS256'],
+      algorithms: [ALG],
+      typ: 'JWT',
+      requiredClaims: ['exp', 'iat', 'sub', 'sid'],
       currentDate: clock.now(),
     })
-    if (!payload.sub) throw new AppError('TOKEN_INVALID')
-    return payload.sub
+    if (typeof payload.sub !== 'string' || !payload.sub || typeof payload.sid !== 'string' || !payload.sid) throw new AppError('TOKEN_INVALID')
+    // no older than an access token lives, and not from the future (a little skew between instances is allowed)
+    const now = Math.floor(clock.now().getTime() / 1000)
+    if (payload.iat! > now + IAT_SKEW_SECONDS) throw new AppError('TOKEN_INVALID')
+    if (now - payload.iat! > config.ACCESS_TOKEN_TTL_SECONDS) throw new AppError('TOKEN_EXPIRED')
+    return { userId: payload.sub, sessionId: payload.sid }
   } catch (e) {
     if (e instanceof AppError) throw e
     if (e instanceof errors.JWTExpired) throw new AppError('TOKEN_EXPIRED')

@@ -1,7 +1,7 @@
 import { and, eq, max, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
-import { ballots, proxies } from '../../../drizzle/schema'
+import { ballots } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { dbNow } from '../../db/clock'
@@ -11,6 +11,7 @@ import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
+import { assertProxyMayCast, settleProxies } from './proxies'
 
 export type BallotChoice = 'agree' | 'oppose' | 'abstain' | 'spoiled' | 'marked'
 export type BallotChannel = 'app' | 'h5' | 'chatbot' | 'paper' | 'proxy'
@@ -91,6 +92,8 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
     }
     const { open, settings } = await pollWindow(tx, ctx.clock, input.pollId)
     if (!open) throw new AppError('POLL_NOT_OPEN')
+    // proxies (proxies.ts): checked here, under the voter's lock, and settled after the insert
+    if (input.proxyId) await assertProxyMayCast(tx, { ...input, proxyId: input.proxyId })
     // the voter's standing ballot of this kind and the highest version on any channel, in one read
     const [{ v, previousId } = { v: 0, previousId: null }] = await tx
       .select({
@@ -123,15 +126,7 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
         castAt: sql`${dbNow(ctx.clock)}`,
       })
       .returning()
-    if (input.proxyId) {
-      await tx.update(proxies).set({ status: 'used', endedAt: ctx.clock.now() }).where(and(eq(proxies.id, input.proxyId), eq(proxies.status, 'active')))
-    } else if (input.ownerCasting) {
-      // the owner voting in person takes back an unused proxy
-      await tx
-        .update(proxies)
-        .set({ status: 'revoked', endedAt: ctx.clock.now() })
-        .where(and(eq(proxies.pollId, input.pollId), eq(proxies.voterId, input.voterId), eq(proxies.status, 'active')))
-    }
+    await settleProxies(tx, ctx.clock.now(), input)
     // The choice stays out of the audit log: the split is not visible while the poll is open.
     await recordAudit(tx, ctx, {
       communityId: input.communityId,

@@ -1,12 +1,14 @@
-import { and, count, eq, inArray, ne } from 'drizzle-orm'
+import { and, count, eq, inArray, ne, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { normalizePhone } from '../../../shared/phone'
 import { bindings, polls, proxies, users } from '../../../drizzle/schema'
+import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
+import { rowsOf } from '../roles/resolve'
 import { resolveVoter } from './eligibility'
 
 /**
@@ -46,17 +48,77 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   })
 }
 
-/** Revocable until used. */
+/**
+ * The owner ends their proxy at any time, used or not: the proxy casts nothing more for them. A
+ * ballot the proxy already cast stands until the owner votes (a proxy's vote was the owner's
+ * will when it was cast).
+ */
 export async function revokeProxy(ctx: ServiceCtx, pollId: string, proxyId: string) {
   const actor = actorOf(ctx)
   return withTransaction(ctx.db, async (tx) => {
     const [px] = await tx.select().from(proxies).where(eq(proxies.id, proxyId)).for('update')
     // only the owner who named the proxy, and only through the poll it is for
     if (!px || px.pollId !== pollId || px.grantorUserId !== actor.userId) throw new AppError('NOT_FOUND')
-    if (px.status !== 'active') throw new AppError('PROXY_NOT_ACTIVE', { status: px.status })
+    if (px.status === 'revoked') throw new AppError('PROXY_NOT_ACTIVE', { status: px.status })
     const [u] = await tx.update(proxies).set({ status: 'revoked', endedAt: ctx.clock.now() }).where(eq(proxies.id, proxyId)).returning()
     const [p] = await tx.select({ communityId: polls.communityId }).from(polls).where(eq(polls.id, px.pollId))
-    await recordAudit(tx, ctx, { communityId: p!.communityId, action: 'proxy.revoked', subjectType: 'proxy', subjectId: px.id })
+    await recordAudit(tx, ctx, { communityId: p!.communityId, action: 'proxy.revoked', subjectType: 'proxy', subjectId: px.id, details: { wasUsed: px.status === 'used' } })
     return { id: u!.id, voterId: u!.voterId, proxyUserId: u!.proxyUserId, status: u!.status }
   })
+}
+
+/**
+ * Proxies and the ballot (called by castBallot inside its transaction, after the voter's lock, so
+ * an owner's vote, a revocation or an ended binding cannot interleave with a proxy's ballot).
+ *
+ * Before the ballot: a proxy's ballot needs the proxy still standing and its grantor still a
+ * verified owner acting for that voter at this moment (指导规则 第26条: the proxy speaks only for
+ * an owner; an owner who no longer is one has nobody to lend their vote to).
+ */
+export async function assertProxyMayCast(tx: Db, input: { pollId: string; voterId: string; communityId: string; proxyId: string }) {
+  const [row] = rowsOf<{ status: string; grantor_verified: boolean }>(
+    await tx.execute(sql`
+      select px.status, exists (
+        select 1 from poll_voters pv join bindings b on b.owner_key = pv.representative_owner_key
+        where pv.poll_id = px.poll_id and pv.voter_id = px.voter_id
+          and b.user_id = px.grantor_user_id and b.community_id = ${input.communityId} and b.status = 'verified') as grantor_verified
+      from proxies px where px.id = ${input.proxyId} and px.poll_id = ${input.pollId} and px.voter_id = ${input.voterId}`),
+  )
+  if (!row || row.status === 'revoked') throw new AppError('PROXY_NOT_ACTIVE', { status: row?.status ?? null })
+  if (!row.grantor_verified) throw new AppError('PROXY_NOT_ACTIVE', { reason: 'grantor_not_verified' })
+}
+
+/**
+ * After the ballot: a proxy's ballot marks its proxy used; the owner voting in person ends their
+ * proxy, used or not, so it can never replace the owner's own ballot.
+ */
+export async function settleProxies(tx: Db, now: Date, input: { pollId: string; voterId: string; proxyId: string | null; ownerCasting: boolean }) {
+  if (input.proxyId) {
+    await tx.update(proxies).set({ status: 'used', endedAt: now }).where(and(eq(proxies.id, input.proxyId), eq(proxies.status, 'active')))
+  } else if (input.ownerCasting) {
+    await tx
+      .update(proxies)
+      .set({ status: 'revoked', endedAt: now })
+      .where(and(eq(proxies.pollId, input.pollId), eq(proxies.voterId, input.voterId), inArray(proxies.status, ['active', 'used'])))
+  }
+}
+
+/**
+ * Ends the proxies of a community's running polls whose grantor is no longer a verified owner
+ * acting for the voter: called in the transaction that ends a binding (the owner's own, a roster
+ * re-import), so a proxy never outlives the binding that granted it.
+ */
+export async function endOrphanedProxies(tx: Db, ctx: Pick<ServiceCtx, 'actor' | 'requestId' | 'clock'>, communityId: string) {
+  const ended = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      update proxies px set status = 'revoked', ended_at = ${ctx.clock.now().toISOString()}::timestamptz
+      from polls p, poll_voters pv
+      where p.id = px.poll_id and p.community_id = ${communityId} and p.status = 'announced'
+        and pv.poll_id = px.poll_id and pv.voter_id = px.voter_id and px.status in ('active', 'used')
+        and not exists (select 1 from bindings b where b.user_id = px.grantor_user_id and b.community_id = ${communityId}
+                        and b.status = 'verified' and b.owner_key = pv.representative_owner_key)
+      returning px.id`),
+  )
+  for (const { id } of ended) await recordAudit(tx, ctx, { communityId, action: 'proxy.ended', subjectType: 'proxy', subjectId: id, details: { reason: 'grantor_binding_ended' } })
+  return ended.length
 }

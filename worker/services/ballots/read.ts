@@ -7,7 +7,7 @@ import { actorOf, type ServiceCtx } from '../context'
 import { castableVoters } from './eligibility'
 import { presentBallot } from './cast'
 
-/** Every ballot version cast for the voters this user acts for, paper entries included (so an owner can dispute one). */
+/** Every ballot version cast for the voters this user owns, paper entries included (so an owner can dispute one); for a proxy, its own. */
 export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: string) {
   const actor = actorOf(ctx)
   const voters = await castableVoters(ctx.db, pollId, communityId, actor.userId)
@@ -24,8 +24,9 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
       unitLabels: v.unitLabels,
       areaCenti: v.areaCenti,
       via: v.via,
+      // a proxy sees the ballots it cast, never the owner's own (secret ballot: only the voter sees their choice)
       ballots: rows
-        .filter((b) => b.voterId === v.voterId)
+        .filter((b) => b.voterId === v.voterId && (v.via === 'owner' || b.castByUserId === actor.userId))
         .map((b) => ({ ...presentBallot(b), current: b.current, kind: b.kind, disputed: b.disputedAt !== null })),
     })),
   }

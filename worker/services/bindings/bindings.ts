@@ -10,6 +10,7 @@ import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
+import { endOrphanedProxies } from '../ballots/proxies'
 import { consume } from '../auth/rate-limit'
 import { actorOf, type ServiceCtx } from '../context'
 import { idHashOf } from '../roster/import'
@@ -119,6 +120,8 @@ export async function revokeMyBinding(ctx: ServiceCtx, bindingId: string) {
     if (b.status !== 'verified' && b.status !== 'pending') throw new AppError('RESOURCE_STATE', { status: b.status })
     const [u] = await tx.update(bindings).set({ status: 'revoked', endedAt: ctx.clock.now() }).where(eq(bindings.id, b.id)).returning()
     await recordAudit(tx, ctx, { communityId: b.communityId, action: 'binding.revoked', subjectType: 'binding', subjectId: b.id })
+    // the proxies this owner named end with the binding
+    await endOrphanedProxies(tx, ctx, b.communityId)
     return u!
   })
   return (await present(ctx.db, [row]))[0]!

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm'
 import { customAlphabet, nanoid } from 'nanoid'
-import { communities, firms, noticeScans, notices, roleGrants } from '../../../drizzle/schema'
+import { communities, firms, noticeScanDevices, notices, roleGrants } from '../../../drizzle/schema'
 import { shanghaiDate } from '../../../shared/time'
 import type { Role } from '../../env'
 import { withTransaction } from '../../db/tx'
@@ -8,6 +8,7 @@ import { recordAudit } from '../audit'
 import { actorOf } from '../context'
 import type { Db } from '../../db/types'
 import { AppError } from '../../lib/errors'
+import { hmacHex } from '../../lib/crypto'
 import type { ServiceCtx } from '../context'
 
 /** Short public codes for /n/<code>: no look-alike characters, easy to type from a printed notice. */
@@ -166,17 +167,29 @@ export async function correctNotice(ctx: ServiceCtx, noticeId: string, roles: Re
   })
 }
 
-/** Counts one scan for today (Asia/Shanghai); nothing about the scanner is stored. */
-export async function countScan(ctx: ServiceCtx, noticeId: string) {
+/** What the scan figure counts, in words for the people who read it. */
+export const SCAN_COUNT_LABEL = '扫码访问（按设备每日计一次）'
+
+/**
+ * Counts a scan at most once per device per notice per Beijing day. The device is a keyed digest
+ * of the day, the notice, the client's address and user agent, truncated: it identifies nobody,
+ * cannot be linked across days or notices without the server's secret, and a reload or a burst
+ * adds nothing. One insert that may do nothing: no shared row is updated on a page view.
+ */
+export async function countScan(ctx: ServiceCtx, noticeId: string, userAgent: string) {
   const day = shanghaiDate(ctx.clock.now())
-  await ctx.db
-    .insert(noticeScans)
-    .values({ noticeId, day, count: 1 })
-    .onConflictDoUpdate({ target: [noticeScans.noticeId, noticeScans.day], set: { count: sql`${noticeScans.count} + 1` } })
+  const device = (await hmacHex(ctx.config.ID_HASH_SECRET, `scan:${day}|${noticeId}|${ctx.clientIp}|${userAgent.slice(0, 512)}`)).slice(0, 16)
+  await ctx.db.insert(noticeScanDevices).values({ noticeId, day, device }).onConflictDoNothing()
 }
 
 export async function scansOf(ctx: ServiceCtx, noticeId: string) {
-  return ctx.db.select({ day: noticeScans.day, count: noticeScans.count }).from(noticeScans).where(eq(noticeScans.noticeId, noticeId)).orderBy(noticeScans.day)
+  const days = await ctx.db
+    .select({ day: noticeScanDevices.day, count: sql<number>`count(*)::int` })
+    .from(noticeScanDevices)
+    .where(eq(noticeScanDevices.noticeId, noticeId))
+    .groupBy(noticeScanDevices.day)
+    .orderBy(noticeScanDevices.day)
+  return { label: SCAN_COUNT_LABEL, scans: days.map((d) => ({ day: d.day, count: Number(d.count) })) }
 }
 
 export async function noticeRowByCode(ctx: ServiceCtx, code: string) {

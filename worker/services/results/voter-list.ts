@@ -9,19 +9,21 @@ import { actorOf, type ServiceCtx } from '../context'
 import { candidatesOf } from '../polls/lifecycle'
 import { rowsOf } from '../roles/resolve'
 import { sql } from 'drizzle-orm'
+import { choicesPublished } from './secrecy'
 
 const CHOICE_ZH = { agree: '同意', oppose: '反对', abstain: '弃权', spoiled: '废票', marked: '选择' } as const
 const CHANNEL_ZH: Record<string, string> = { app: '小程序', h5: '网页', chatbot: '公众号', paper: '纸质票', proxy: '委托代理' }
 
 /**
  * The per-voter list owners of the community may check (units, masked name, choice, channel).
- * Choices appear once the poll is closed, or earlier only where the community chose to show the split.
+ * Choices appear once the result is published (secrecy.ts), whatever the community shows of the
+ * aggregate split while the poll is open.
  */
 export async function voterList(ctx: ServiceCtx, pollId: string) {
   const [p] = await ctx.db.select().from(polls).where(eq(polls.id, pollId))
   if (!p || !p.rosterVersionId) throw new AppError('RESOURCE_STATE', { status: p?.status })
   const settings = CommunitySettings.parse(p.settings ?? {})
-  const showChoice = p.status === 'closed' || settings.showSplitWhileOpen
+  const showChoice = await choicesPublished(ctx.db, pollId)
   const voters = await ctx.db.select().from(pollVoters).where(eq(pollVoters.pollId, pollId)).orderBy(asc(pollVoters.unitLabels))
   const standing = new Map((await standingBallots(ctx.db, pollId, settings.paperVsElectronic)).map((b) => [b.voterId, b]))
   const nameOf = new Map((await candidatesOf(ctx.db, pollId)).map((c) => [c.id, c.name]))
@@ -59,7 +61,9 @@ export function voterListTable(list: Awaited<ReturnType<typeof voterList>>): (st
 
 /**
  * Everything a dispute needs, for the committee: the frozen electorate, every ballot version with
- * its channel, proxies, delivery records, every public notice, and the signed result.
+ * its channel, proxies, delivery records, every public notice, and the signed result. Before the
+ * result is published it says who voted and how (channel, time, versions, who entered it), never
+ * what: choices, marks and a spoiled ballot's reason are withheld (secrecy.ts).
  */
 export async function evidenceFile(ctx: ServiceCtx, pollId: string) {
   const [p] = await ctx.db.select().from(polls).where(eq(polls.id, pollId))
@@ -73,16 +77,18 @@ export async function evidenceFile(ctx: ServiceCtx, pollId: string) {
     ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId)),
   ])
   const result = results[0]
+  const showChoice = result !== undefined
   return {
     type: 'gongyi.poll-evidence/1',
     generatedAt: ctx.clock.now().toISOString(),
+    choicesWithheld: !showChoice,
     poll: { ...p, settings: p.settings },
     electorate: electorate.map((v) => ({ voterId: v.voterId, units: v.unitLabels, name: v.maskedName, areaCenti: v.areaCenti, kind: v.kind })),
     ballots: allBallots.map((b) => ({
       receipt: b.receipt,
       voterId: b.voterId,
       version: b.version,
-      choice: b.choice,
+      ...(showChoice ? { choice: b.choice, marks: b.marks ?? null, spoiledReason: b.spoiledReason } : {}),
       channel: b.channel,
       kind: b.kind,
       current: b.current,

@@ -11,6 +11,7 @@ import { withTransaction } from '../../db/tx'
 import { hmacHex, sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
+import { endOrphanedProxies } from '../ballots/proxies'
 import type { ServiceCtx } from '../context'
 
 export type RosterSource = 'csv' | 'xlsx' | 'json'
@@ -213,6 +214,8 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
         .update(bindings)
         .set({ status: 'ended', endedAt: ctx.clock.now(), reason: '名册更新后该房屋已不再登记此业主' })
         .where(inArray(bindings.id, ended.map((b) => b.id)))
+      // and so do the proxies those owners named in running polls
+      await endOrphanedProxies(tx, ctx, communityId)
     }
     await recordAudit(tx, ctx, {
       communityId,
