@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { HTTPException } from 'hono/http-exception'
+import { contextStorage } from 'hono/context-storage'
 import { ErrorCodes, type ErrorBody } from '../shared/errors'
 import type { HonoEnv, ServicesFactory } from './env'
 import { AppError } from './lib/errors'
@@ -111,6 +112,9 @@ export function createApp(options: AppOptions) {
     return c.json(body, 404)
   })
 
+  // the H5 shell reads its display preference (大字) from the request it renders for
+  app.use('/h5/*', contextStorage())
+  app.use('/n/*', contextStorage())
   mount(app, apiRoutes)
   app.get('/openapi.json', (c) => c.json(openApiDocument(apiRoutes, options.version ?? '0.0.0')))
   return app
