@@ -8,6 +8,7 @@ import { AppError } from './lib/errors'
 import { logLine } from './lib/log'
 import { mount, type AnyRoute } from './lib/route'
 import { openApiDocument } from './lib/openapi'
+import { ErrorPage } from './pages/parts'
 import { authRoutes } from './routes/auth/auth.routes'
 import { bindingRoutes } from './routes/bindings/bindings.routes'
 import { communityRoutes } from './routes/communities/communities.routes'
@@ -108,6 +109,8 @@ export function createApp(options: AppOptions) {
   })
 
   app.notFound((c) => {
+    // a person who follows a broken link to a page gets a page in words, not JSON
+    if (/^\/(h5|n)\//.test(c.req.path)) return c.html(ErrorPage({ status: 404, code: 'NOT_FOUND', message: '找不到这一页' }), 404)
     const body: ErrorBody = { error: { code: 'NOT_FOUND', message: ErrorCodes.NOT_FOUND.message, requestId: c.get('requestId') ?? 'unknown' } }
     return c.json(body, 404)
   })

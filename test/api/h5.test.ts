@@ -350,6 +350,12 @@ describe('H5 community pages', () => {
     const outsider = await ownerBrowser(await setupCommunity(h))
     expect((await outsider.get(`/h5/c/${s.community.id}`)).text).not.toContain(`/h5/polls/${p.id}"`)
     expect((await browserSession(h).get('/h5/c/no-such-community')).status).toBe(404)
+    // a broken link to a page is a page in words, not JSON and not a code
+    const lost = await browserSession(h).get('/h5/no/such/page')
+    expect(lost.status).toBe(404)
+    expect(lost.headers.get('content-type')).toContain('text/html')
+    expect(lost.text).toContain('找不到这一页')
+    expect(lost.text).not.toContain('NOT_FOUND（')
   })
 
   it('the enforcement-contacts board lists each department with a tap-to-call number', async () => {

@@ -252,7 +252,6 @@ export function MePage(props: { phoneMasked: string | null; justSignedIn: boolea
         </a>
       </div>
       {props.justSignedIn ? null : <p class="meta">{props.phoneMasked ? `已登录：${props.phoneMasked}` : null}</p>}
-      {props.communities.length === 0 ? null : null}
       {/* signing out is in the top bar of every page that has one; this page may have none */}
       {first ? null : (
         <form method="post" action="/h5/logout" class="actions">

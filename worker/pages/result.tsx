@@ -7,7 +7,7 @@ import { choiceWords } from './poll'
 
 type Weight = { areaCenti: number; voters: number }
 type TallyView = { total: Weight; participated: Weight; agree: Weight; oppose: Weight; abstain: Weight; spoiled: Weight; deemed?: Weight; quorum?: boolean }
-type ElectionView = { seats: number; participated: Weight; total: Weight; quorum: boolean; candidates: { name: string; votes: Weight; elected: boolean }[] }
+type ElectionView = { seats: number; participated: Weight; total: Weight; quorum: boolean; candidates: { candidateId?: string; name: string; votes: Weight; elected: boolean }[] }
 
 /**
  * The fields of the signed result document this page reads. It is read defensively: the document
@@ -27,7 +27,6 @@ interface ResultDocument {
   ballots?: { merkleRoot?: string; treeSize?: number }
   closedAt?: string
   noticeOverrideReason?: string | null
-  candidates?: { id: string; name: string }[]
 }
 
 const RECEIPT_TEXT = {
@@ -115,7 +114,7 @@ export function ResultPage(props: {
   const { signature, receipt, mine } = props.result
   const d = props.result.document as unknown as ResultDocument
   const approval = d.approvalClass === 'special' ? { num: 3, den: 4, label: '四分之三' } : { num: 1, den: 2, label: '半数' }
-  const candidates = d.candidates ?? []
+  const candidates = (d.election?.candidates ?? []).map((c) => ({ id: c.candidateId ?? '', name: c.name }))
   return (
     <Page title={`表决结果：${d.title}`} nav={{ communityId: d.communityId, signedIn: props.signedIn }}>
       {signature.valid ? null : <SignatureBlock check={signature} />}
