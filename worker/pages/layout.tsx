@@ -78,7 +78,7 @@ button.warn, .btn.warn { background: #f2f2f2; color: #a00000; border: 1px solid 
 .msg .icon.warn { background: #b00000; } .msg .icon.info { background: #1d5aa8; } .msg .icon.wait { background: #8a5300; }
 .msg h1 { margin: 0.75rem 0 0.5rem; font-size: 1.5rem; }
 .msg .lead { font-size: 1.15rem; font-weight: 600; }
-.msg p { text-align: left; }
+.msg p, .msg dl { text-align: left; }
 .big-outcome { font-size: 2rem; font-weight: 800; margin: 0.5rem 0; }
 dl.kv { margin: 0; }
 dl.kv > div { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0 1rem; padding: 0.4rem 0; border-top: 1px solid #e5e5e5; }
