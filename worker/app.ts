@@ -1,12 +1,14 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { HTTPException } from 'hono/http-exception'
+import { contextStorage } from 'hono/context-storage'
 import { ErrorCodes, type ErrorBody } from '../shared/errors'
 import type { HonoEnv, ServicesFactory } from './env'
 import { AppError } from './lib/errors'
 import { logLine } from './lib/log'
 import { mount, type AnyRoute } from './lib/route'
 import { openApiDocument } from './lib/openapi'
+import { ErrorPage } from './pages/parts'
 import { authRoutes } from './routes/auth/auth.routes'
 import { bindingRoutes } from './routes/bindings/bindings.routes'
 import { communityRoutes } from './routes/communities/communities.routes'
@@ -110,10 +112,15 @@ export function createApp(options: AppOptions) {
   })
 
   app.notFound((c) => {
+    // a person who follows a broken link to a page gets a page in words, not JSON
+    if (/^\/(h5|n)\//.test(c.req.path)) return c.html(ErrorPage({ status: 404, code: 'NOT_FOUND', message: '找不到这一页' }), 404)
     const body: ErrorBody = { error: { code: 'NOT_FOUND', message: ErrorCodes.NOT_FOUND.message, requestId: c.get('requestId') ?? 'unknown' } }
     return c.json(body, 404)
   })
 
+  // the H5 shell reads its display preference (大字) from the request it renders for
+  app.use('/h5/*', contextStorage())
+  app.use('/n/*', contextStorage())
   mount(app, apiRoutes)
   app.get('/openapi.json', (c) => c.json(openApiDocument(apiRoutes, options.version ?? '0.0.0')))
   return app

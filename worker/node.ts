@@ -73,10 +73,12 @@ async function main() {
       console.log(`\n  1. curl -X POST ${base}/api/auth/otp/send -H 'content-type: application/json' -d '{"phone":"13800000001"}'`)
       console.log(`  2. the code is printed below as [dev-sms] (SMS_PROVIDER=console), and kept in the admin's outbox`)
       console.log(`  3. curl -X POST ${base}/api/auth/otp/verify -H 'content-type: application/json' -d '{"phone":"13800000001","code":"<code>"}'`)
+      // listening on every interface (HOST=0.0.0.0): a phone reaches the pages at the public address
+      const pages = info.address === '0.0.0.0' || info.address === '::' ? config.PUBLIC_BASE_URL.replace(/\/$/, '') : base
       console.log(`\nOn a phone (or a narrow browser window), no mini-program needed:`)
-      console.log(`  the community's board:  ${base}/h5/c/${demo.communityId}`)
-      console.log(`  the open poll:          ${base}/h5/polls/${demo.pollId}   (sign in as the owner 13800000001 and vote)`)
-      console.log(`  last quarter's accounts: ${base}/h5/c/${demo.communityId}/accounts\n`)
+      console.log(`  the community's board:  ${pages}/h5/c/${demo.communityId}`)
+      console.log(`  the open poll:          ${pages}/h5/polls/${demo.pollId}   (sign in as the owner 13800000001 and vote)`)
+      console.log(`  last quarter's accounts: ${pages}/h5/c/${demo.communityId}/accounts\n`)
     }
   })
   let stopping = false

@@ -4,6 +4,7 @@ import { ballots, pollResults } from '../../drizzle/schema'
 import { browserSession, formField } from '../helpers/browser-session'
 import { announcedPoll, communityStaff, FIRM_PROFILE, firmServingCommunity, newPhone, openWindow, setupCommunity, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
+import { shortReceipt } from '../../shared/receipt'
 
 let h: Harness
 beforeAll(async () => {
@@ -139,7 +140,7 @@ describe('H5 poll page and ballot', () => {
     expect(res.headers.get('location')).toBe(`/h5/login?next=${encodeURIComponent(`/h5/polls/${p.id}`)}`)
   })
 
-  it('an owner reads the poll, votes through the form, gets a receipt; a double submit casts once', async () => {
+  it('an owner reads the poll, confirms the choice in words, votes, and lands on a page saying it counted; a double submit casts once', async () => {
     const s = await setupCommunity(h)
     const p = await announcedPoll(h, s.community.id, s.committee)
     const b = await ownerBrowser(s)
@@ -147,26 +148,84 @@ describe('H5 poll page and ballot', () => {
     expect(page.status).toBe(200)
     expect(page.text).toContain('关于更换小区电梯的表决')
     expect(page.text).toContain('参与情况')
-    expect(page.text).toContain('提交投票')
+    expect(page.text).toContain('下一步：确认')
     const key = formField(page.text, 'key')!
     const voterId = formField(page.text, 'voterId')!
     expect(key).toMatch(/^[\w-]{24}$/)
 
-    const none = await b.post(`/h5/polls/${p.id}/ballot`, { key, voterId })
+    const none = await b.post(`/h5/polls/${p.id}/confirm`, { key, voterId })
     expect(none.status).toBe(422)
     expect(none.text).toContain('请选择同意、反对或弃权')
 
+    // the confirmation repeats the choice in words and casts nothing yet
+    const confirm = await b.post(`/h5/polls/${p.id}/confirm`, { key, voterId, choice: 'agree' })
+    expect(confirm.status).toBe(200)
+    expect(confirm.text).toContain('请确认您的投票')
+    expect(confirm.text).toContain('确认投票：同意')
+    expect(formField(confirm.text, 'choice')).toBe('agree')
+    expect(formField(confirm.text, 'key')).toBe(key)
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
+
     const voted = await b.post(`/h5/polls/${p.id}/ballot`, { key, voterId, choice: 'agree' })
-    expect(voted.status).toBe(200)
-    const receipt = /投票回执：<span class="num">([\w-]+)<\/span>/.exec(voted.text)![1]!
+    expect(voted.status).toBe(303) // POST → redirect → GET: a reload casts nothing
     const again = await b.post(`/h5/polls/${p.id}/ballot`, { key, voterId, choice: 'agree' })
-    expect(/投票回执：<span class="num">([\w-]+)<\/span>/.exec(again.text)![1]).toBe(receipt)
+    expect(again.headers.get('location')).toBe(voted.headers.get('location'))
     const rows = await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ receipt, choice: 'agree', channel: 'h5', voterId })
+    expect(rows[0]).toMatchObject({ choice: 'agree', channel: 'h5', voterId })
+    const done = await b.get(voted.headers.get('location')!)
+    expect(done.status).toBe(200)
+    expect(done.text).toContain('您的票已计入')
+    expect(done.text).toContain('同意')
+    expect(done.text).toContain('前回到表决页重新选择，以最后一次为准')
+    expect(done.text).toContain(shortReceipt(rows[0]!.receipt))
     // the ballot is the same ballot the API shows the owner
     const mine = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })
-    expect(mine.json.voters[0].ballots[0]).toMatchObject({ receipt, channel: 'h5' })
+    expect(mine.json.voters[0].ballots[0]).toMatchObject({ receipt: rows[0]!.receipt, channel: 'h5' })
+    // the poll page now shows the ballot in my name and still lets me change it
+    const after = await b.get(`/h5/polls/${p.id}`)
+    expect(after.text).toContain('以我的名义投的票')
+    expect(after.text).toContain('您已投：同意，可以改投')
+  })
+
+  it('shows the ballot form only while voting is open: before, when it opens; after, that it is counting; then the result', async () => {
+    const s = await setupCommunity(h)
+    const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(3_600_000, 3 * 3_600_000))
+    const before = await b.get(`/h5/polls/${p.id}`)
+    expect(before.text).toContain('投票还没有开始')
+    expect(before.text).not.toContain('下一步：确认')
+    const early = await b.post(`/h5/polls/${p.id}/confirm`, { key: 'k'.repeat(24), voterId: 'x', choice: 'agree' })
+    expect(early.status).toBe(422)
+    h.clock.advance(3 * 3_600_000)
+    expect((await b.get(`/h5/polls/${p.id}`)).text).toContain('下一步：确认')
+    h.clock.advance(3_600_000)
+    const counting = await b.get(`/h5/polls/${p.id}`)
+    expect(counting.text).toContain('正在计票')
+    expect(counting.text).not.toContain('下一步：确认')
+    expect((await b.get(`/h5/polls/${p.id}/result`)).text).toContain('正在计票')
+    const committee = await h.login(s.committeePhone) // hours later: the morning's access token has expired
+    expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: committee.accessToken })).status).toBe(200)
+    expect((await b.get(`/h5/polls/${p.id}`)).text).toContain(`href="/h5/polls/${p.id}/result"`)
+  })
+
+  it('an owner sees the paper ballot entered in their name and disputes it from the page', async () => {
+    const s = await setupCommunity(h)
+    const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const voterId = (await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })).json.voters[0].voterId
+    const paper = await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: 'oppose', photoSha256: 'b'.repeat(64) } })
+    expect(paper.status).toBe(201)
+    const page = await b.get(`/h5/polls/${p.id}`)
+    expect(page.text).toContain('纸质表决票（业委会录入）')
+    expect(page.text).toContain('这张纸质票不是您投的')
+    const short = await b.post(`/h5/polls/${p.id}/dispute`, { receipt: paper.json.receipt, reason: '不是' })
+    expect(short.status).toBe(422)
+    const disputed = await b.post(`/h5/polls/${p.id}/dispute`, { receipt: paper.json.receipt, reason: '纸质票不是本人签字' })
+    expect(disputed.status).toBe(303)
+    expect((await b.get(`/h5/polls/${p.id}`)).text).toContain('您已对这张票提出异议')
+    const evidence = await h.request('GET', `/api/polls/${p.id}/evidence`, { token: s.committee })
+    expect(JSON.stringify(evidence.json)).toContain('纸质票不是本人签字')
   })
 
   it('a comment posted from the page appears in the discussion', async () => {
@@ -190,6 +249,7 @@ describe('H5 poll page and ballot', () => {
     expect(page.status).toBe(404)
     expect(page.text).not.toContain('关于更换小区电梯的表决')
     const post = await b.post(`/h5/polls/${p.id}/ballot`, { key: 'k'.repeat(20), voterId: 'x', choice: 'agree' })
+    expect((await b.post(`/h5/polls/${p.id}/confirm`, { key: 'k'.repeat(20), voterId: 'x', choice: 'agree' })).status).toBe(404)
     expect(post.status).toBe(404)
     expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
   })
@@ -206,27 +266,38 @@ describe('H5 poll page and ballot', () => {
 })
 
 describe('H5 result page', () => {
-  it('shows the numbers against the legal lines, says the signature holds, and checks a receipt', async () => {
+  it('leads with the outcome and its two lines, checks the signed-in owner’s ballot without typing, a short receipt in any case, and the signature', async () => {
     const s = await setupCommunity(h, { units: 3 })
     // signed in first: signing in moves the clock a minute, past this short window
     const b = await ownerBrowser(s)
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(2500))
     const page = await b.get(`/h5/polls/${p.id}`)
     const voted = await b.post(`/h5/polls/${p.id}/ballot`, { key: formField(page.text, 'key')!, voterId: formField(page.text, 'voterId')!, choice: 'agree' })
-    const receipt = /投票回执：<span class="num">([\w-]+)<\/span>/.exec(voted.text)![1]!
+    expect(voted.status).toBe(303)
+    const [row] = await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))
+    const receipt = row!.receipt
     h.clock.advance(2600)
     expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).status).toBe(200)
+
+    const mine = await b.get(`/h5/polls/${p.id}/result`)
+    expect(mine.text).toContain('我的选票')
+    expect(mine.text).toContain('核验通过')
 
     const anyone = browserSession(h)
     const result = await anyone.get(`/h5/polls/${p.id}/result`)
     expect(result.status).toBe(200)
     expect(result.text).toContain('签名有效')
-    expect(result.text).toContain('表决不成立') // 1 of 3 took part: no quorum
+    expect(result.text).toContain('<h1>表决不成立</h1>') // 1 of 3 took part: no quorum, said first and big
+    expect(result.text).toContain('✗ 参与人数：1 / 3 人（33.3%），未达到')
     expect(result.text).toContain('三分之二')
+    expect(result.text).not.toContain('我的选票')
     expect(result.text).toMatch(/class="line" style="left:66.6%"/)
 
     const counted = await anyone.get(`/h5/polls/${p.id}/result?receipt=${receipt}`)
     expect(counted.text).toContain('核验通过')
+    // the short form, typed in lower case with a space, finds the same ballot
+    const typed = shortReceipt(receipt).toLowerCase().replace('-', ' ')
+    expect((await anyone.get(`/h5/polls/${p.id}/result?receipt=${encodeURIComponent(typed)}`)).text).toContain('核验通过')
     const unknown = await anyone.get(`/h5/polls/${p.id}/result?receipt=AAAAAAAAAAAAAAAAAAAAAA`)
     expect(unknown.text).toContain('找不到这张回执')
 
@@ -253,12 +324,14 @@ describe('H5 result page', () => {
     expect(tampered.text).not.toContain('<p class="card">表决通过。</p>')
   })
 
-  it('a result not yet published is a plain page saying so', async () => {
+  it('a result not yet published is a plain page saying so, and when, in words', async () => {
     const s = await setupCommunity(h)
     const p = await announcedPoll(h, s.community.id, s.committee)
     const res = await browserSession(h).get(`/h5/polls/${p.id}/result`)
-    expect(res.status).toBe(409)
+    expect(res.status).toBe(200)
     expect(res.text).toContain('表决结果尚未公布')
+    expect(res.text).toContain('投票正在进行')
+    expect(res.text).not.toContain('RESULT_NOT_PUBLISHED（')
   })
 })
 
@@ -278,6 +351,12 @@ describe('H5 community pages', () => {
     const outsider = await ownerBrowser(await setupCommunity(h))
     expect((await outsider.get(`/h5/c/${s.community.id}`)).text).not.toContain(`/h5/polls/${p.id}"`)
     expect((await browserSession(h).get('/h5/c/no-such-community')).status).toBe(404)
+    // a broken link to a page is a page in words, not JSON and not a code
+    const lost = await browserSession(h).get('/h5/no/such/page')
+    expect(lost.status).toBe(404)
+    expect(lost.headers.get('content-type')).toContain('text/html')
+    expect(lost.text).toContain('找不到这一页')
+    expect(lost.text).not.toContain('NOT_FOUND（')
   })
 
   it('the enforcement-contacts board lists each department with a tap-to-call number', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots } from '../../drizzle/schema'
 import { announcedPoll, firmServingCommunity, setupCommunity, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
+import { shortReceipt } from '../../shared/receipt'
 
 /**
  * Real Chromium (Debian's package, driven by playwright-core) against the real app on a real
@@ -121,15 +122,20 @@ describe.skipIf(!available)('H5 pages in a real browser', () => {
     writeFileSync(join(SCREENSHOTS, 'poll-phone.png'), await page.screenshot({ fullPage: true }))
 
     await page.getByLabel('同意').check()
-    await page.getByRole('button', { name: '提交投票' }).click()
-    await expect(page.getByRole('status').innerText()).resolves.toContain('已投票：同意')
-    const receipt = (await page.locator('[role=status] .num').innerText()).trim()
+    await page.getByRole('button', { name: '下一步：确认' }).click()
+    await page.waitForURL(`${base}/h5/polls/${poll.id}/confirm`)
+    await page.getByRole('button', { name: '确认投票：同意' }).click()
+    await page.waitForURL(`${base}/h5/polls/${poll.id}/voted?**`)
+    await expect(page.getByRole('heading', { name: '您的票已计入' }).isVisible()).resolves.toBe(true)
+    expect(new URL(page.url()).pathname).toBe(`/h5/polls/${poll.id}/voted`) // POST → redirect → GET
+    const receipt = (await page.locator('dd.mono').innerText()).trim()
     writeFileSync(join(SCREENSHOTS, 'voted-phone.png'), await page.screenshot({ fullPage: true }))
     await mobile.close()
 
     const rows = await h.db.select().from(ballots).where(eq(ballots.pollId, poll.id))
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ receipt, choice: 'agree', channel: 'h5' })
+    expect(shortReceipt(rows[0]!.receipt)).toBe(receipt)
+    expect(rows[0]).toMatchObject({ choice: 'agree', channel: 'h5' })
   })
 
   it('an owner reads the quarter’s accounts with their charts on a phone', async () => {

@@ -21,7 +21,7 @@ describe('server-rendered SVG charts', () => {
   it('bars are proportional, the longest full width, amounts in yuan from fen', () => {
     const out = svg(BarChart({ title: '收入构成', bars: [{ label: '广告', fen: 300_000 }, { label: '停车', fen: 150_000 }, { label: '快递柜', fen: 0 }] }))
     expect(widths(out)).toEqual([360, 180, 0])
-    expect(out).toContain('广告　¥3000.00')
+    expect(out).toContain('广告　¥3,000.00') // thousands separated, as people read amounts
     expect(out).toContain('role="img"')
     expect(balanced(out)).toBe(true)
   })
@@ -54,7 +54,8 @@ describe('server-rendered SVG charts', () => {
     expect(percent(0, 5)).toBe('0.0%')
     expect(percent(1, 0)).toBe('—')
     const out = svg(ShareChart({ title: '去向', total: 300, parts: [{ label: '补充专项维修资金', fen: 100 }, { label: '维修', fen: 100 }] }))
-    expect(out).toContain('补充专项维修资金　¥1.00（33.3%）')
+    expect(out).toContain('>补充专项维修资金</text>')
+    expect(out).toContain('>¥1.00（33.3%）</text>') // the amount on its own line under the label: 18 px text fits a phone
     expect(out).toContain('未分配　¥1.00（33.3%）')
     expect(balanced(out)).toBe(true)
   })

@@ -1,10 +1,9 @@
 import type { z } from 'zod'
 import type { AccountsReply, ObjectionReply, StatementDetailReply } from '../../shared/api/disclosure'
-import { formatFen } from '../../shared/decimal'
 import { PUBLIC_REVENUE_USES, STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
 import { BarChart, PairedBarChart, ShareChart } from './charts'
 import { Page } from './layout'
-import { beijing, OverdueList } from './parts'
+import { beijing, money, OverdueList } from './parts'
 
 type Accounts = z.infer<typeof AccountsReply>
 type Kind = Accounts['kinds'][number]
@@ -13,7 +12,7 @@ type Kind = Accounts['kinds'][number]
 function delta(now: number, then: number | undefined) {
   if (then === undefined) return '—'
   const d = now - then
-  return d === 0 ? '持平' : `${d > 0 ? '+' : '−'}${formatFen(Math.abs(d))}`
+  return d === 0 ? '持平' : `${d > 0 ? '+' : '−'}${money(Math.abs(d))}`
 }
 
 function KindCard(props: { k: Kind }) {
@@ -27,7 +26,7 @@ function KindCard(props: { k: Kind }) {
       <p class="meta">
         {k.discloser === 'firm' ? '物业服务企业' : '业主委员会'}公开，第 {k.version} 版，{beijing(k.publishedAt)}　<a href={`/h5/statements/${k.statementId}`}>明细、异议与答复</a>
       </p>
-      <table>
+      <table class="stack">
         <thead>
           <tr>
             <th>（元）</th>
@@ -39,33 +38,33 @@ function KindCard(props: { k: Kind }) {
         <tbody>
           <tr>
             <td>期初余额</td>
-            <td class="num">{formatFen(k.openingFen)}</td>
+            <td class="num" data-label="本季度（元）">{money(k.openingFen)}</td>
             <td />
             <td />
           </tr>
           <tr>
             <td>收入</td>
-            <td class="num">{formatFen(k.incomeFen)}</td>
-            <td class="num">{delta(k.incomeFen, prev?.incomeFen)}</td>
-            <td class="num">{delta(k.incomeFen, year?.incomeFen)}</td>
+            <td class="num" data-label="本季度（元）">{money(k.incomeFen)}</td>
+            <td class="num" data-label="环比">{delta(k.incomeFen, prev?.incomeFen)}</td>
+            <td class="num" data-label="同比">{delta(k.incomeFen, year?.incomeFen)}</td>
           </tr>
           <tr>
             <td>支出</td>
-            <td class="num">{formatFen(k.expenseFen)}</td>
-            <td class="num">{delta(k.expenseFen, prev?.expenseFen)}</td>
-            <td class="num">{delta(k.expenseFen, year?.expenseFen)}</td>
+            <td class="num" data-label="本季度（元）">{money(k.expenseFen)}</td>
+            <td class="num" data-label="环比">{delta(k.expenseFen, prev?.expenseFen)}</td>
+            <td class="num" data-label="同比">{delta(k.expenseFen, year?.expenseFen)}</td>
           </tr>
           <tr>
             <td>期末余额</td>
-            <td class="num">{formatFen(k.closingFen)}</td>
-            <td class="num">{delta(k.closingFen, prev?.closingFen)}</td>
-            <td class="num">{delta(k.closingFen, year?.closingFen)}</td>
+            <td class="num" data-label="本季度（元）">{money(k.closingFen)}</td>
+            <td class="num" data-label="环比">{delta(k.closingFen, prev?.closingFen)}</td>
+            <td class="num" data-label="同比">{delta(k.closingFen, year?.closingFen)}</td>
           </tr>
         </tbody>
       </table>
       <BarChart title="收入构成" bars={k.income.map((c) => ({ label: c.category, fen: c.fen }))} />
       <BarChart title="支出构成" bars={k.expense.map((c) => ({ label: c.category, fen: c.fen }))} color="#b35900" />
-      {k.kind === 'public_revenue' && net > 0 ? <ShareChart title={`公共收益净额 ¥${formatFen(net)} 的去向`} total={net} parts={k.allocations.map((a) => ({ label: a.label, fen: a.fen }))} /> : null}
+      {k.kind === 'public_revenue' && net > 0 ? <ShareChart title={`公共收益净额 ¥${money(net)} 的去向`} total={net} parts={k.allocations.map((a) => ({ label: a.label, fen: a.fen }))} /> : null}
       {year || prev ? (
         <PairedBarChart
           title={year ? '与上年同期比较' : '与上一季度比较'}
@@ -84,7 +83,7 @@ function KindCard(props: { k: Kind }) {
 export function AccountsPage(props: { communityId: string; accounts: Accounts; signedIn: boolean }) {
   const a = props.accounts
   return (
-    <Page title={`${a.period} 账目公开`} nav={{ communityId: props.communityId, signedIn: props.signedIn }}>
+    <Page title={`${a.period} 账目公开`} nav={{ communityId: props.communityId, signedIn: props.signedIn, current: 'accounts' }}>
       <h1>{a.period} 账目公开</h1>
       {a.periods.length > 1 ? (
         <p class="meta">
@@ -122,15 +121,15 @@ export function StatementPage(props: {
   const label = STATEMENT_KINDS[s.kind as StatementKind]?.label ?? s.kind
   const lineRow = (l: (typeof s.content.lines)[number], i: number) => (
     <tr>
-      <td class="num">{i + 1}</td>
-      <td>{DIRECTION_ZH[l.direction]}</td>
-      <td>
+      <td class="num" data-label="行">{i + 1}</td>
+      <td data-label="类别">{DIRECTION_ZH[l.direction]}</td>
+      <td data-label="科目">
         {l.category}
         {l.use ? `（${PUBLIC_REVENUE_USES[l.use as keyof typeof PUBLIC_REVENUE_USES] ?? l.use}）` : ''}
         {l.note ? <span class="meta">　{l.note}</span> : null}
         {l.authorisedBy ? <span class="meta">　依据：{'pollId' in l.authorisedBy ? `表决 ${l.authorisedBy.pollId}` : `应急使用记录 ${l.authorisedBy.emergencyId}`}</span> : null}
       </td>
-      <td class="num">{formatFen(l.amountFen)}</td>
+      <td class="num" data-label="金额（元）">{money(l.amountFen)}</td>
     </tr>
   )
   return (
@@ -146,7 +145,7 @@ export function StatementPage(props: {
         下载：<a href={`/h5/statements/${s.id}/export.xlsx`}>XLSX</a>　<a href={`/h5/statements/${s.id}/export.csv`}>CSV</a>
       </p>
       {props.error ? <p class="error" role="alert">{props.error}</p> : null}
-      <table>
+      <table class="stack">
         <thead>
           <tr>
             <th class="num">行</th>
@@ -159,20 +158,20 @@ export function StatementPage(props: {
           <tr>
             <td />
             <td colspan={2}>期初余额</td>
-            <td class="num">{formatFen(s.content.openingFen)}</td>
+            <td class="num" data-label="金额（元）">{money(s.content.openingFen)}</td>
           </tr>
           {s.content.lines.map(lineRow)}
           <tr>
             <td />
             <td colspan={2}>收入合计 / 支出合计</td>
-            <td class="num">
-              {formatFen(s.content.totals.incomeFen)} / {formatFen(s.content.totals.expenseFen)}
+            <td class="num" data-label="金额（元）">
+              {money(s.content.totals.incomeFen)} / {money(s.content.totals.expenseFen)}
             </td>
           </tr>
           <tr>
             <td />
             <td colspan={2}>期末余额</td>
-            <td class="num">{formatFen(s.content.closingFen)}</td>
+            <td class="num" data-label="金额（元）">{money(s.content.closingFen)}</td>
           </tr>
         </tbody>
       </table>
@@ -194,11 +193,11 @@ export function StatementPage(props: {
           <strong>与第 {s.diff.fromVersion} 版的差异</strong>
           {s.diff.changed.map((c) => (
             <p>
-              第 {c.line} 行：{c.before ? `${c.before.category} ${formatFen(c.before.amountFen)}` : '（无）'} → {c.after ? `${c.after.category} ${formatFen(c.after.amountFen)}` : '（删除）'}
+              第 {c.line} 行：{c.before ? `${c.before.category} ${money(c.before.amountFen)}` : '（无）'} → {c.after ? `${c.after.category} ${money(c.after.amountFen)}` : '（删除）'}
             </p>
           ))}
           <p>
-            期末余额：{formatFen(s.diff.closingFen.before)} → {formatFen(s.diff.closingFen.after)}
+            期末余额：{money(s.diff.closingFen.before)} → {money(s.diff.closingFen.after)}
           </p>
         </div>
       ) : null}
@@ -219,15 +218,11 @@ export function StatementPage(props: {
         </div>
       ))}
       {props.canObject ? (
-        <form method="post" action={`/h5/statements/${s.id}/objections`}>
-          <label>
-            对第几行有异议（不填为整张报表）
-            <input name="line" inputmode="numeric" maxlength={4} />
-          </label>
-          <label>
-            异议内容（将以“楼栋房号 业主”的名义公开）
-            <textarea name="body" rows={3} maxlength={2000} required />
-          </label>
+        <form method="post" action={`/h5/statements/${s.id}/objections`} class="panel">
+          <label for="line">对第几行有异议（不填为整张报表）</label>
+          <input id="line" name="line" inputmode="numeric" maxlength={4} />
+          <label for="objection">异议内容（将以“楼栋房号 业主”的名义公开）</label>
+          <textarea id="objection" name="body" rows={3} maxlength={2000} required />
           <button type="submit" class="secondary">提出异议</button>
         </form>
       ) : null}

@@ -1,4 +1,4 @@
-import { formatFen } from '../../shared/decimal'
+import { money } from './parts'
 
 /**
  * Server-rendered SVG charts for the accounts pages: no script, scale to the phone's width through
@@ -13,7 +13,7 @@ const WIDTH = 360
 const FONT = 'system-ui, "PingFang SC", "Noto Sans CJK SC", sans-serif'
 const COLORS = ['#1769aa', '#b35900', '#2e7d32', '#6a1b9a', '#c62828', '#00838f', '#5d4037']
 const round1 = (x: number) => Math.round(x * 10) / 10
-const yuan = (fen: number) => `¥${formatFen(fen)}`
+const yuan = (fen: number) => `¥${money(fen)}`
 
 /** Share of a whole to one decimal, by integer arithmetic: 1/3 → "33.3%". */
 export function percent(part: number, whole: number): string {
@@ -27,10 +27,10 @@ function assertAmounts(bars: { fen: number }[]) {
 }
 
 const Empty = (props: { title: string }) => (
-  <svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox={`0 0 ${WIDTH} 60`} font-family={FONT}>
+  <svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox={`0 0 ${WIDTH} 62`} font-family={FONT}>
     <title>{props.title}</title>
-    <text x="0" y="20" font-size="16" font-weight="700" fill="#111">{props.title}</text>
-    <text x="0" y="48" font-size="15" fill="#333">暂无数据</text>
+    <text x="0" y="20" font-size="19" font-weight="700" fill="#111">{props.title}</text>
+    <text x="0" y="50" font-size="18" fill="#333">暂无数据</text>
   </svg>
 )
 
@@ -39,20 +39,20 @@ export function BarChart(props: { title: string; bars: Bar[]; color?: string }) 
   assertAmounts(props.bars)
   if (props.bars.length === 0) return <Empty title={props.title} />
   const max = Math.max(...props.bars.map((b) => b.fen))
-  const row = 46
+  const row = 50
   const height = 32 + row * props.bars.length
   return (
     <svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox={`0 0 ${WIDTH} ${height}`} font-family={FONT}>
       <title>{props.title}</title>
-      <text x="0" y="20" font-size="16" font-weight="700" fill="#111">{props.title}</text>
+      <text x="0" y="20" font-size="19" font-weight="700" fill="#111">{props.title}</text>
       {props.bars.map((b, i) => {
         const y = 32 + i * row
         const w = max > 0 ? round1((b.fen / max) * WIDTH) : 0
         return (
           <g>
             <title>{`${b.label}：${yuan(b.fen)}`}</title>
-            <text x="0" y={y + 15} font-size="15" fill="#111">{`${b.label}　${yuan(b.fen)}`}</text>
-            <rect x="0" y={y + 21} width={w} height="16" fill={props.color ?? COLORS[0]} />
+            <text x="0" y={y + 18} font-size="18" fill="#111">{`${b.label}　${yuan(b.fen)}`}</text>
+            <rect x="0" y={y + 25} width={w} height="16" fill={props.color ?? COLORS[0]} />
           </g>
         )
       })}
@@ -65,25 +65,26 @@ export function PairedBarChart(props: { title: string; series: [string, string];
   assertAmounts(props.rows.flatMap((r) => [{ fen: r.a }, { fen: r.b }]))
   if (props.rows.length === 0) return <Empty title={props.title} />
   const max = Math.max(...props.rows.flatMap((r) => [r.a, r.b]))
-  const row = 60
-  const height = 56 + row * props.rows.length
+  const row = 64
+  const top = 84
+  const height = top + row * props.rows.length
   const w = (fen: number) => (max > 0 ? round1((fen / max) * WIDTH) : 0)
   return (
     <svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox={`0 0 ${WIDTH} ${height}`} font-family={FONT}>
       <title>{props.title}</title>
-      <text x="0" y="20" font-size="16" font-weight="700" fill="#111">{props.title}</text>
-      <rect x="0" y="30" width="14" height="14" fill={COLORS[0]} />
-      <text x="20" y="43" font-size="14" fill="#111">{props.series[0]}</text>
-      <rect x="180" y="30" width="14" height="14" fill={COLORS[1]} />
-      <text x="200" y="43" font-size="14" fill="#111">{props.series[1]}</text>
+      <text x="0" y="20" font-size="19" font-weight="700" fill="#111">{props.title}</text>
+      <rect x="0" y="31" width="16" height="16" fill={COLORS[0]} />
+      <text x="22" y="46" font-size="18" fill="#111">{props.series[0]}</text>
+      <rect x="0" y="57" width="16" height="16" fill={COLORS[1]} />
+      <text x="22" y="72" font-size="18" fill="#111">{props.series[1]}</text>
       {props.rows.map((r, i) => {
-        const y = 56 + i * row
+        const y = top + i * row
         return (
           <g>
             <title>{`${r.label}：${props.series[0]} ${yuan(r.a)}，${props.series[1]} ${yuan(r.b)}`}</title>
-            <text x="0" y={y + 15} font-size="15" fill="#111">{r.label}</text>
-            <rect x="0" y={y + 21} width={w(r.a)} height="14" fill={COLORS[0]} />
-            <rect x="0" y={y + 37} width={w(r.b)} height="14" fill={COLORS[1]} />
+            <text x="0" y={y + 18} font-size="18" fill="#111">{r.label}</text>
+            <rect x="0" y={y + 25} width={w(r.a)} height="14" fill={COLORS[0]} />
+            <rect x="0" y={y + 41} width={w(r.b)} height="14" fill={COLORS[1]} />
           </g>
         )
       })}
@@ -98,12 +99,13 @@ export function ShareChart(props: { title: string; total: number; parts: Bar[] }
   const allocated = props.parts.reduce((a, p) => a + p.fen, 0)
   if (allocated > props.total) throw new RangeError(`parts (${allocated}) exceed the whole (${props.total})`)
   let x = 0
-  const legendY = 78
-  const height = legendY + 26 * (props.parts.length + 1)
+  const legendY = 86
+  const entry = 48
+  const height = legendY + entry * props.parts.length + 12
   return (
     <svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox={`0 0 ${WIDTH} ${height}`} font-family={FONT}>
       <title>{props.title}</title>
-      <text x="0" y="20" font-size="16" font-weight="700" fill="#111">{props.title}</text>
+      <text x="0" y="20" font-size="19" font-weight="700" fill="#111">{props.title}</text>
       <rect x="0" y="32" width={WIDTH} height="28" fill="#ddd" stroke="#111" stroke-width="1" />
       {props.parts.map((p, i) => {
         const w = round1((p.fen / props.total) * WIDTH)
@@ -113,11 +115,12 @@ export function ShareChart(props: { title: string; total: number; parts: Bar[] }
       })}
       {props.parts.map((p, i) => (
         <g>
-          <rect x="0" y={legendY + i * 26 - 13} width="14" height="14" fill={COLORS[i % COLORS.length]} />
-          <text x="20" y={legendY + i * 26} font-size="14" fill="#111">{`${p.label}　${yuan(p.fen)}（${percent(p.fen, props.total)}）`}</text>
+          <rect x="0" y={legendY + i * entry - 15} width="16" height="16" fill={COLORS[i % COLORS.length]} />
+          <text x="22" y={legendY + i * entry} font-size="18" fill="#111">{p.label}</text>
+          <text x="22" y={legendY + i * entry + 22} font-size="18" fill="#111">{`${yuan(p.fen)}（${percent(p.fen, props.total)}）`}</text>
         </g>
       ))}
-      <text x="0" y={legendY + props.parts.length * 26} font-size="14" fill="#333">{`未分配　${yuan(props.total - allocated)}（${percent(props.total - allocated, props.total)}）`}</text>
+      <text x="0" y={legendY + props.parts.length * entry} font-size="18" fill="#333">{`未分配　${yuan(props.total - allocated)}（${percent(props.total - allocated, props.total)}）`}</text>
     </svg>
   )
 }

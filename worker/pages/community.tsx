@@ -2,46 +2,85 @@ import type { z } from 'zod'
 import { FEE_BASIS_UNIT, type FeeLine, type FeeScheduleReply, type FirmProfileReply } from '../../shared/api/disclosure'
 import { formatFen } from '../../shared/decimal'
 import { Page } from './layout'
-import { beijing, ContactsTable, OverdueList } from './parts'
+import { beijing, beijingDate, ContactsTable, OverdueList, Tel } from './parts'
 
 type Notice = { code: string; kind: string; title: string; pinned: boolean; startsAt: string; issuerLabel: string }
-type PollItem = { id: string; title: string; status: string; closesAt: string }
+type PollItem = { id: string; title: string; status: string; closesAt: string; opensAt?: string }
 
-const POLL_STATUS: Record<string, string> = { announced: '待投票', open: '投票中', voting_ended: '待公布结果', closed: '已公布结果', cancelled: '已取消', draft: '草稿' }
+/** A poll's state as a list line says it, with the time that matters next. */
+export function pollLine(p: PollItem): string {
+  switch (p.status) {
+    case 'announced':
+      return p.opensAt ? `待投票：${beijing(p.opensAt)} 开始` : '待投票'
+    case 'open':
+      return `投票中：${beijing(p.closesAt)} 截止`
+    case 'voting_ended':
+    case 'counting':
+      return '投票已截止，正在计票'
+    case 'closed':
+      return '已公布结果'
+    case 'cancelled':
+      return '已取消'
+    default:
+      return ''
+  }
+}
 
 /** A community's front page: what hangs on its board now, its polls for those who may see them, and the links. */
-export function CommunityPage(props: { communityId: string; name: string; notices: Notice[]; polls: PollItem[] | null; overdue: { kind: string; period: string; deadline: string }[] | null; signedIn: boolean }) {
+export function CommunityPage(props: {
+  communityId: string
+  name: string
+  notices: Notice[]
+  polls: PollItem[] | null
+  overdue: { kind: string; period: string; deadline: string }[] | null
+  signedIn: boolean
+  /** signed in with no verified flat here: the next step is binding one */
+  canBind?: boolean
+}) {
+  const cid = props.communityId
   return (
-    <Page title={props.name} nav={{ communityId: props.communityId, signedIn: props.signedIn }}>
+    <Page title={props.name} nav={{ communityId: cid, signedIn: props.signedIn, current: 'home' }}>
       <h1>{props.name}</h1>
-      <h2>公告栏</h2>
-      {props.notices.length === 0 ? <p class="meta">目前没有展示中的公告。</p> : null}
-      <ul>
-        {props.notices.map((n) => (
-          <li>
-            <a href={`/n/${n.code}`}>{n.title}</a>
-            {n.pinned ? '（置顶）' : ''}
-            <span class="meta">　{n.issuerLabel}　{beijing(n.startsAt).slice(0, 10)}</span>
-          </li>
-        ))}
-      </ul>
+      {props.canBind ? (
+        <div class="actions">
+          <a class="btn" href={`/h5/c/${cid}/bind`}>
+            绑定我的房屋
+          </a>
+          <p class="meta">绑定后可以参与本小区的表决。</p>
+        </div>
+      ) : null}
       <h2>表决</h2>
       {props.polls === null ? (
-        <p class="meta">
-          表决只对本小区业主和工作人员显示。<a href={`/h5/login?next=${encodeURIComponent(`/h5/c/${props.communityId}`)}`}>登录</a>后查看。
+        <p class="card">
+          表决只对本小区业主和工作人员显示。请先<a href={`/h5/login?next=${encodeURIComponent(`/h5/c/${cid}`)}`}>登录</a>后查看{props.signedIn ? '' : '，业主登录后再绑定房屋'}。
         </p>
       ) : props.polls.length === 0 ? (
         <p class="meta">暂无表决。</p>
       ) : (
-        <ul>
+        <div class="cells">
           {props.polls.map((p) => (
-            <li>
-              <a href={p.status === 'closed' ? `/h5/polls/${p.id}/result` : `/h5/polls/${p.id}`}>{p.title}</a>
-              <span class="meta">　{POLL_STATUS[p.status] ?? p.status}　截止 {beijing(p.closesAt)}</span>
-            </li>
+            <a class="cell" href={p.status === 'closed' ? `/h5/polls/${p.id}/result` : `/h5/polls/${p.id}`}>
+              <span class="title">{p.title}</span>
+              <span class="meta">{pollLine(p)}</span>
+            </a>
           ))}
-        </ul>
+        </div>
       )}
+      <h2>公告栏</h2>
+      {props.notices.length === 0 ? <p class="meta">目前没有展示中的公告。</p> : null}
+      <div class="cells">
+        {props.notices.map((n) => (
+          <a class="cell" href={`/n/${n.code}`}>
+            <span class="title">
+              {n.pinned ? '【置顶】' : ''}
+              {n.title}
+            </span>
+            <span class="meta">
+              {n.issuerLabel}　{beijingDate(n.startsAt)}
+            </span>
+          </a>
+        ))}
+      </div>
       <OverdueList overdue={props.overdue ?? []} />
     </Page>
   )
@@ -51,14 +90,14 @@ export function CommunityPage(props: { communityId: string; name: string; notice
 export function ContactsPage(props: { communityId: string; notice: { title: string; code: string; contacts: { department: string; handles: string; phone: string }[]; issuerLabel: string; startsAt: string } | null; signedIn: boolean }) {
   const n = props.notice
   return (
-    <Page title="执法部门联系公示" nav={{ communityId: props.communityId, signedIn: props.signedIn }}>
+    <Page title="执法部门联系公示" nav={{ communityId: props.communityId, signedIn: props.signedIn, current: 'contacts' }}>
       <h1>执法部门联系公示</h1>
       {!n ? (
         <p class="meta">社区尚未公示执法部门联系方式。</p>
       ) : (
         <div>
           <p class="meta">
-            {n.issuerLabel}　{beijing(n.startsAt).slice(0, 10)} 公示（<a href={`/n/${n.code}`}>原公告</a>）
+            {n.issuerLabel}　{beijingDate(n.startsAt)} 公示（<a href={`/n/${n.code}`}>原公告</a>）
           </p>
           <ContactsTable contacts={n.contacts} />
         </div>
@@ -67,45 +106,46 @@ export function ContactsPage(props: { communityId: string; notice: { title: stri
   )
 }
 
-
-function FeeRow(props: { f: z.infer<typeof FeeLine> }) {
+function FeeCell(props: { f: z.infer<typeof FeeLine> }) {
   const f = props.f
   return (
-    <tr>
-      <td>
-        {f.item}
-        {f.aboveRange ? <strong style="color:#b00">（高于指导价上限）</strong> : null}
-      </td>
-      <td>{f.payer}</td>
-      <td class="num">
-        {formatFen(f.rateFen)} {FEE_BASIS_UNIT[f.basis]}
-      </td>
-      <td>
-        {f.regime === 'guided' ? '政府指导价' : '市场调节价'}
-        {f.reference ? `：基准 ${formatFen(f.reference.baseFen)}，范围 ${formatFen(f.reference.minFen)}–${formatFen(f.reference.maxFen)}` : ''}
-      </td>
-      <td>{f.startsOn}</td>
-    </tr>
+    <li>
+      <strong>{f.item}</strong>
+      {f.aboveRange ? <strong style="color:#a00000">（高于指导价上限）</strong> : null}
+      <dl class="kv">
+        <div>
+          <dt>收费标准</dt>
+          <dd class="num">
+            {formatFen(f.rateFen)} {FEE_BASIS_UNIT[f.basis]}
+          </dd>
+        </div>
+        <div>
+          <dt>缴费人</dt>
+          <dd>{f.payer}</dd>
+        </div>
+        <div>
+          <dt>定价方式</dt>
+          <dd>
+            {f.regime === 'guided' ? '政府指导价' : '市场调节价'}
+            {f.reference ? `：基准 ${formatFen(f.reference.baseFen)}，范围 ${formatFen(f.reference.minFen)}–${formatFen(f.reference.maxFen)}` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>执行日期</dt>
+          <dd>{beijingDate(f.startsOn)}</dd>
+        </div>
+      </dl>
+    </li>
   )
 }
 
-const FeeTable = (props: { lines: z.infer<typeof FeeLine>[] }) => (
-  <table>
-    <thead>
-      <tr>
-        <th>项目</th>
-        <th>缴费人</th>
-        <th class="num">收费标准</th>
-        <th>定价方式</th>
-        <th>执行日期</th>
-      </tr>
-    </thead>
-    <tbody>
-      {props.lines.map((f) => (
-        <FeeRow f={f} />
-      ))}
-    </tbody>
-  </table>
+/** Fee lines as cards: a five-column table wraps one character per line on a phone. */
+const FeeList = (props: { lines: z.infer<typeof FeeLine>[] }) => (
+  <ul class="cells">
+    {props.lines.map((f) => (
+      <FeeCell f={f} />
+    ))}
+  </ul>
 )
 
 /** The firm's standing profile and fee schedule (明码标价 第六条; seed 002 (四)2): posted at all times, public. */
@@ -113,44 +153,71 @@ export function FeesPage(props: { communityId: string; profile: z.infer<typeof F
   const p = props.profile
   const s = props.schedule
   return (
-    <Page title="物业服务与收费公示" nav={{ communityId: props.communityId, signedIn: props.signedIn }}>
+    <Page title="物业服务与收费公示" nav={{ communityId: props.communityId, signedIn: props.signedIn, current: 'fees' }}>
       <h1>物业服务与收费公示</h1>
       {!s.firm ? <p class="meta">本小区目前没有在合同期内的物业服务企业。</p> : null}
       {s.firm ? (
-        <div class="card">
+        <div class="panel">
           <p>
             <strong>{s.firm.name}</strong>
           </p>
           <p class="meta">统一社会信用代码：{s.firm.uscc}</p>
           {p ? (
-            <div>
-              <p>营业执照有效期：{p.content.licenceValidUntil ?? '长期'}</p>
-              <p>服务等级：{p.content.serviceGrade}</p>
-              <p>
-                项目经理：{p.content.projectManager.name}　<a href={`tel:${p.content.projectManager.phone}`}>{p.content.projectManager.phone}</a>
-              </p>
-              <p>
-                投诉电话：<a href={`tel:${p.content.complaintPhone}`}>{p.content.complaintPhone}</a>　价格举报：<a href={`tel:${p.content.priceHotline}`}>{p.content.priceHotline}</a>
-              </p>
+            <dl class="kv">
+              <div>
+                <dt>营业执照有效期</dt>
+                <dd>{p.content.licenceValidUntil ? beijingDate(p.content.licenceValidUntil) : '长期'}</dd>
+              </div>
+              <div>
+                <dt>服务等级</dt>
+                <dd>{p.content.serviceGrade}</dd>
+              </div>
+              <div>
+                <dt>项目经理 {p.content.projectManager.name}</dt>
+                <dd>
+                  <Tel phone={p.content.projectManager.phone} />
+                </dd>
+              </div>
+              <div>
+                <dt>投诉电话</dt>
+                <dd>
+                  <Tel phone={p.content.complaintPhone} />
+                </dd>
+              </div>
+              <div>
+                <dt>价格举报</dt>
+                <dd>
+                  <Tel phone={p.content.priceHotline} />
+                </dd>
+              </div>
               {p.content.contractors.map((c) => (
-                <p>
-                  {c.kind === 'elevator' ? '电梯维保' : '消防维保'}：{c.name}　<a href={`tel:${c.phone}`}>{c.phone}</a>
-                </p>
+                <div>
+                  <dt>
+                    {c.kind === 'elevator' ? '电梯维保' : '消防维保'}：{c.name}
+                  </dt>
+                  <dd>
+                    <Tel phone={c.phone} />
+                  </dd>
+                </div>
               ))}
-              <p class="meta">公示于 {beijing(p.postedAt)}（第 {p.versions} 版）</p>
-            </div>
+            </dl>
           ) : (
             <p class="meta">物业尚未公示项目经理、投诉电话等信息。</p>
           )}
+          {p ? (
+            <p class="meta">
+              公示于 {beijing(p.postedAt)}（第 {p.versions} 版）
+            </p>
+          ) : null}
         </div>
       ) : null}
       {s.flagged.length ? <p class="card bad">有 {s.flagged.length} 项收费高于政府指导价上限，已提示业委会。</p> : null}
       <h2>现行收费标准</h2>
-      {s.inForce.length ? <FeeTable lines={s.inForce} /> : <p class="meta">暂无。</p>}
+      {s.inForce.length ? <FeeList lines={s.inForce} /> : <p class="meta">暂无。</p>}
       {s.upcoming.length ? (
         <div>
           <h2>已公示的收费调整（尚未执行）</h2>
-          <FeeTable lines={s.upcoming} />
+          <FeeList lines={s.upcoming} />
         </div>
       ) : null}
     </Page>

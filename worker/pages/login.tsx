@@ -8,28 +8,31 @@ export function LoginPage(props: { next: string; phone?: string; codeSent?: bool
   return (
     <Page title="手机号登录">
       <h1>手机号登录</h1>
-      <p class="meta">用已在物业或业委会登记的手机号登录，登录后可以查看表决、投票和查看账目。</p>
-      {props.error ? <p class="error" role="alert">{props.error}</p> : null}
+      <p class="meta">用您的手机号接收短信验证码登录。登录后可以绑定房屋、参与表决、查看账目。</p>
+      {props.error ? (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
       {props.codeSent ? (
-        <form method="post" action="/h5/login">
+        <form method="post" action="/h5/login" class="panel">
           <input type="hidden" name="step" value="verify" />
           <input type="hidden" name="next" value={props.next} />
           <input type="hidden" name="phone" value={props.phone ?? ''} />
           <p>验证码已发送到 {props.phone}，5分钟内有效。</p>
-          <label>
-            短信验证码
-            <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={6} required />
-          </label>
+          <label for="code">短信验证码</label>
+          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={6} required />
           <button type="submit">登录</button>
+          <a class="btn secondary" href={`/h5/login?next=${encodeURIComponent(props.next)}`}>
+            没收到？换个手机号或重新获取
+          </a>
         </form>
       ) : (
-        <form method="post" action="/h5/login">
+        <form method="post" action="/h5/login" class="panel">
           <input type="hidden" name="step" value="send" />
           <input type="hidden" name="next" value={props.next} />
-          <label>
-            手机号
-            <input type="tel" name="phone" value={props.phone ?? ''} inputmode="tel" autocomplete="tel" maxlength={20} required />
-          </label>
+          <label for="phone">手机号</label>
+          <input id="phone" type="tel" name="phone" value={props.phone ?? ''} inputmode="tel" autocomplete="tel" maxlength={20} required />
           <button type="submit">获取验证码</button>
         </form>
       )}

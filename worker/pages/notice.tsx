@@ -1,6 +1,6 @@
 import type { SignatureCheck } from '../services/results/check'
 import { Page } from './layout'
-import { ContactsTable } from './parts'
+import { beijingDate, ContactsTable } from './parts'
 import { SignatureBlock } from './result'
 
 export interface NoticeView {
@@ -30,7 +30,6 @@ const KIND_ZH: Record<string, string> = {
   fee_change: '收费调整公示',
   enforcement_contacts: '执法部门联系公示',
 }
-const date = (iso: string) => iso.slice(0, 10)
 
 /** The page a scanned notice opens: readable with no JavaScript and no sign-in. */
 export function NoticePage(props: { notice: NoticeView; poster?: boolean }) {
@@ -44,7 +43,7 @@ export function NoticePage(props: { notice: NoticeView; poster?: boolean }) {
       {n.supersededBy ? <p class="superseded">本公告已被更正，请以新版本为准：{n.supersededBy}</p> : null}
       <h1>{n.title}</h1>
       <p class="meta">
-        发布：{n.issuerLabel}　展示期：{date(n.startsAt)} 至 {n.endsAt ? date(n.endsAt) : '长期'}
+        发布：{n.issuerLabel}　展示期：{beijingDate(n.startsAt)} 至 {n.endsAt ? beijingDate(n.endsAt) : '长期'}
       </p>
       {n.signature ? <SignatureBlock check={n.signature} /> : null}
       <div class="body">{n.body}</div>
@@ -76,7 +75,7 @@ export function NoticePage(props: { notice: NoticeView; poster?: boolean }) {
           <div class="poster-seal">
             <p>{n.issuerLabel}</p>
             <div class="seal-box">（盖章）</div>
-            <p>{date(n.startsAt)}</p>
+            <p>{beijingDate(n.startsAt)}</p>
           </div>
         </div>
       ) : null}

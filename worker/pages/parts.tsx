@@ -1,19 +1,36 @@
 import type { Child } from 'hono/jsx'
-import { formatCenti } from '../../shared/decimal'
+import { formatCenti, formatFen } from '../../shared/decimal'
+import { beijingDate, beijingTime } from '../../shared/time'
 import { STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
 import { Page } from './layout'
 
-/** Beijing wall-clock time of an instant, as people read it on a notice: "2026-12-10 09:00". */
-export const beijing = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+/** An instant as people read it: Beijing time in Chinese form ("2026年12月6日 08:09"). */
+export const beijing = (iso: string) => beijingTime(iso)
+export { beijingDate }
+
+/** Yuan with thousands separators for people to read ("1,234,567.89"); the amount stays integer fen. */
+export function money(fen: number): string {
+  const s = formatFen(fen)
+  const [int, dec] = s.replace('-', '').split('.')
+  return `${s.startsWith('-') ? '−' : ''}${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${dec ? `.${dec}` : ''}`
+}
+
+/** A phone number a tap dials, shown as written. */
+export const Tel = (props: { phone: string }) => <a href={`tel:${props.phone.replace(/[^0-9+]/g, '')}`}>{props.phone}</a>
 
 /**
  * "a / b (xx.x%)": the exact counts first, the percent (one decimal, rounded down by integer
  * arithmetic) only as a reading aid. Decisions never come from this number.
  */
+/** A share to one decimal, rounded down by integer arithmetic, so it never shows a line reached that was not: "66.6%". */
+export function pct(part: number, whole: number): string {
+  const permille = Math.floor((part * 1000) / whole)
+  return `${Math.floor(permille / 10)}.${permille % 10}%`
+}
+
 export function share(part: number, whole: number): string {
   if (whole <= 0) return `${part} / ${whole}`
-  const permille = Math.floor((part * 1000) / whole)
-  return `${part} / ${whole}（${Math.floor(permille / 10)}.${permille % 10}%）`
+  return `${part} / ${whole}（${pct(part, whole)}）`
 }
 
 /** A bar of part/whole with the legal line drawn at num/den of the width (the 2/3, 1/2, 3/4 lines). */
@@ -28,13 +45,54 @@ export function Bar(props: { part: number; whole: number; line?: { num: number; 
   )
 }
 
+type Icon = 'success' | 'warn' | 'info' | 'wait'
+const ICON_CHAR: Record<Icon, string> = { success: '✓', warn: '!', info: 'i', wait: '…' }
+
+/**
+ * WeUI's message page: a big icon, the outcome in words, what it means, and the next step as a
+ * full-width button. Every state a person can reach ends on one of these, never on a code.
+ */
+export function Msg(props: { icon: Icon; title: string; lead?: string; children?: Child; actions?: { href: string; label: string; secondary?: boolean }[]; code?: string }) {
+  return (
+    <div class="msg" role={props.icon === 'warn' ? 'alert' : 'status'} data-code={props.code}>
+      <span class={`icon ${props.icon === 'success' ? '' : props.icon}`} aria-hidden="true">
+        {ICON_CHAR[props.icon]}
+      </span>
+      <h1>{props.title}</h1>
+      {props.lead ? <p class="lead">{props.lead}</p> : null}
+      {props.children}
+      {props.actions?.map((a) => (
+        <a class={a.secondary ? 'btn secondary' : 'btn'} href={a.href}>
+          {a.label}
+        </a>
+      ))}
+    </div>
+  )
+}
+
+/** What a person can do next after each refusal; the machine code stays out of sight (data-code). */
+const NEXT_STEP: Partial<Record<string, string>> = {
+  NOT_FOUND: '链接可能抄错了，或者这一页只对本小区的业主和工作人员显示。请从小区公告或“我的”页面进入。',
+  FORBIDDEN: '请回到本网站的页面重新操作。如果是别人发给您的链接，请不要在其中填写任何信息。',
+  RATE_LIMITED: '请过几分钟再试。',
+  LOCKED_OUT: '为保护您的账号，请半小时后再试。',
+  INTERNAL: '请稍后再试；如果一直这样，请联系业委会或物业。',
+  SERVICE_UNAVAILABLE: '请稍后再试。',
+  SMS_UNAVAILABLE: '请稍后再试。',
+  RESULT_NOT_PUBLISHED: '投票截止并完成计票后，结果会在这里公布，并张贴在小区公告栏。',
+}
+
 export function ErrorPage(props: { status: number; code: string; message: string; back?: string }) {
   return (
-    <Page title="出错了">
-      <h1>无法完成</h1>
-      <p class="error">{props.message}</p>
-      <p class="meta">错误代码：{props.code}（{props.status}）</p>
-      {props.back ? <p><a href={props.back}>返回</a></p> : null}
+    <Page title={props.message}>
+      <Msg
+        icon="warn"
+        title={props.message}
+        code={props.code}
+        actions={[props.back ? { href: props.back, label: '返回' } : { href: '/h5/me', label: '回到“我的”' }]}
+      >
+        <p>{NEXT_STEP[props.code] ?? '请返回上一页重新操作。'}</p>
+      </Msg>
     </Page>
   )
 }
@@ -67,28 +125,19 @@ export function ParticipationBars(props: { participated: Weight; total: Weight; 
   )
 }
 
-/** The enforcement-contacts table, with numbers a phone can dial by a tap. */
+/** The enforcement-contacts list, with numbers a phone can dial by a tap. */
 export const ContactsTable = (props: { contacts: { department: string; handles: string; phone: string }[] }) => (
-  <table>
-    <thead>
-      <tr>
-        <th>部门</th>
-        <th>在小区内负责</th>
-        <th>联系方式</th>
-      </tr>
-    </thead>
-    <tbody>
-      {props.contacts.map((c) => (
-        <tr>
-          <td>{c.department}</td>
-          <td>{c.handles}</td>
-          <td>
-            <a href={`tel:${c.phone.replace(/[^0-9+]/g, '')}`}>{c.phone}</a>
-          </td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+  <ul class="cells">
+    {props.contacts.map((c) => (
+      <li>
+        <strong>{c.department}</strong>
+        <p>在小区内负责：{c.handles}</p>
+        <p>
+          电话：<Tel phone={c.phone} />
+        </p>
+      </li>
+    ))}
+  </ul>
 )
 
 /** Statements missing past their deadline, as owners, the committee and staff see them. */
@@ -99,7 +148,7 @@ export const OverdueList = (props: { overdue: { kind: string; period: string; de
       <ul>
         {props.overdue.map((o) => (
           <li>
-            {o.period} {STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind}（应于 {o.deadline} 前公开）
+            {o.period} {STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind}（应于 {beijingDate(o.deadline)} 前公开）
           </li>
         ))}
       </ul>

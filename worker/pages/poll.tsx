@@ -1,40 +1,78 @@
 import type { z } from 'zod'
 import type { CommentReply, PollReply, TurnoutReply } from '../../shared/api/polls'
 import { formatCenti } from '../../shared/decimal'
+import { shortReceipt } from '../../shared/receipt'
 import { Page } from './layout'
-import { beijing, ParticipationBars } from './parts'
+import { beijing, Msg, ParticipationBars } from './parts'
 
 type Poll = z.infer<typeof PollReply>
 type Turnout = z.infer<typeof TurnoutReply>
 type Comment = z.infer<typeof CommentReply>
 
+export interface VoterView {
+  voterId: string
+  unitLabels: string
+  areaCenti: number
+  via: 'owner' | 'proxy'
+}
+
 export interface BallotFormView {
   /** the voters this owner may cast for (own units, or as proxy) */
-  voters: { voterId: string; unitLabels: string; areaCenti: number; via: 'owner' | 'proxy'; current: string | null }[]
+  voters: (VoterView & { current: string | null })[]
   /** a fresh idempotency key: a double-tapped submit casts once */
   key: string
 }
+
+/** A ballot cast in the name of one of my voters, as I am shown it (paper entries included, to dispute). */
+export interface MyBallotView {
+  voter: VoterView
+  receipt: string
+  choice: string
+  marks: string[] | null
+  channel: string
+  castAt: string
+  current: boolean
+  disputed: boolean
+}
+
+/** Where the ballot stands for this reader: the form only while voting is open. */
+export type BallotState =
+  | { kind: 'form'; form: BallotFormView; final: boolean }
+  | { kind: 'voted_final' }
+  | { kind: 'not_open'; opensAt: string }
+  | { kind: 'counting' }
+  | { kind: 'closed' }
+  | { kind: 'cancelled'; reason: string | null }
+  | { kind: 'not_voter'; text: string }
 
 const STATUS_ZH: Record<string, string> = {
   draft: '草稿',
   announced: '已公告，待投票',
   open: '投票中',
-  voting_ended: '投票已截止，待公布结果',
+  voting_ended: '投票已截止，正在计票',
+  counting: '投票已截止，正在计票',
   closed: '已公布结果',
   cancelled: '已取消',
 }
 export const CHOICE_ZH: Record<string, string> = { agree: '同意', oppose: '反对', abstain: '弃权', spoiled: '废票', marked: '已选候选人' }
+const CHANNEL_ZH: Record<string, string> = { app: '小程序', h5: '手机网页', chatbot: '公众号', paper: '纸质表决票（业委会录入）', proxy: '受托人代投' }
 const APPROVAL_ZH = { ordinary: '一般事项：同意须过参与表决面积和人数的半数', special: '重大事项：同意须达参与表决面积和人数的四分之三' }
 
-/** The poll as an owner reads it on a phone: the text, the discussion, the turnout, and the ballot. */
+/** A choice in words: "同意", or for an election the names marked ("张三、李四"; none: 弃权). */
+export function choiceWords(choice: string, marks: string[] | null, candidates: { id: string; name: string }[]): string {
+  if (choice === 'marked' && marks?.length) return `选 ${marks.map((m) => candidates.find((c) => c.id === m)?.name ?? m).join('、')}`
+  return CHOICE_ZH[choice] ?? choice
+}
+
+const voterLine = (v: VoterView) => `${v.unitLabels}（${formatCenti(v.areaCenti)} ㎡${v.via === 'proxy' ? '，受托投票' : ''}）`
+
+/** The poll as an owner reads it on a phone: the state and the ballot first, then the text, the turnout and the discussion. */
 export function PollPage(props: {
   poll: Poll
   turnout: Turnout
   comments: Comment[]
-  form: BallotFormView | null
-  /** why there is no ballot form (not in the electorate, not open, ...) */
-  formNote: string | null
-  cast?: { receipt: string; choice: string; resultUrl: string } | null
+  ballot: BallotState
+  mine: MyBallotView[]
   error?: string | null
   canComment: boolean
   signedIn: boolean
@@ -43,45 +81,49 @@ export function PollPage(props: {
   const t = props.turnout
   return (
     <Page title={p.title} nav={{ communityId: p.communityId, signedIn: props.signedIn }}>
-      <p>
-        <span class="tag">{STATUS_ZH[t.status] ?? t.status}</span>
-      </p>
       <h1>{p.title}</h1>
-      <p class="meta">
-        事项：{p.matterLabel}（{APPROVAL_ZH[p.approvalClass]}）
-        <br />
-        投票时间：{beijing(p.opensAt)} 至 {beijing(p.closesAt)}
-        {p.closesAt !== p.originalClosesAt ? `（原定 ${beijing(p.originalClosesAt)}，已延期）` : ''}
-      </p>
-      {p.noticeOverrideReason ? <p class="card">公告期不足15日，理由：{p.noticeOverrideReason}</p> : null}
-      {props.error ? <p class="error" role="alert">{props.error}</p> : null}
-      {props.cast ? (
-        <div class="card ok" role="status">
-          <p>已投票：{CHOICE_ZH[props.cast.choice] ?? props.cast.choice}。</p>
-          <p>
-            投票回执：<span class="num">{props.cast.receipt}</span>
-          </p>
-          <p class="meta">请保存回执。结果公布后，可凭回执核验您的选票已计入：<a href={props.cast.resultUrl}>核验页面</a></p>
-        </div>
+      <div class="panel">
+        <p>
+          <span class={`tag ${t.status === 'open' ? 'open' : ''}`}>{STATUS_ZH[t.status] ?? STATUS_ZH[p.status] ?? '表决'}</span>
+        </p>
+        <dl class="kv">
+          <div>
+            <dt>投票开始</dt>
+            <dd>{beijing(p.opensAt)}</dd>
+          </div>
+          <div>
+            <dt>投票截止</dt>
+            <dd>
+              {beijing(p.closesAt)}
+              {p.closesAt !== p.originalClosesAt ? `（原定 ${beijing(p.originalClosesAt)}，已延期）` : ''}
+            </dd>
+          </div>
+          <div>
+            <dt>事项</dt>
+            <dd>{p.matterLabel}</dd>
+          </div>
+        </dl>
+        <p class="meta">{APPROVAL_ZH[p.approvalClass]}</p>
+      </div>
+      {props.error ? (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
       ) : null}
-      <div class="body">{p.body}</div>
+      <BallotSection poll={p} state={props.ballot} />
+      {props.mine.length ? <MyBallots poll={p} mine={props.mine} /> : null}
+      {p.noticeOverrideReason ? <p class="card">公告期不足15日，理由：{p.noticeOverrideReason}</p> : null}
+      <h2>议题内容</h2>
+      <div class="panel body">{p.body}</div>
       {p.candidates.length ? (
-        <table>
-          <thead>
-            <tr>
-              <th>候选人</th>
-              <th>说明</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.candidates.map((c) => (
-              <tr>
-                <td>{c.name}</td>
-                <td>{[c.building, c.unitLabel, c.statement].filter(Boolean).join('；')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul class="cells">
+          {p.candidates.map((c) => (
+            <li>
+              <strong>{c.name}</strong>
+              <p>{[c.building, c.unitLabel, c.statement].filter(Boolean).join('；')}</p>
+            </li>
+          ))}
+        </ul>
       ) : null}
       {p.events.filter((e) => e.kind !== 'announced').length ? (
         <div class="card">
@@ -97,14 +139,14 @@ export function PollPage(props: {
       ) : null}
 
       <h2>参与情况</h2>
-      <ParticipationBars participated={t.participated} total={t.total} needs={t.quorumNeeds} />
-
-      {props.form ? <BallotForm poll={p} form={props.form} /> : props.formNote ? <p class="card">{props.formNote}</p> : null}
+      <div class="panel">
+        <ParticipationBars participated={t.participated} total={t.total} needs={t.quorumNeeds} />
+      </div>
 
       <h2 id="discussion">讨论（{props.comments.length}）</h2>
       {props.comments.length === 0 ? <p class="meta">暂无讨论。</p> : null}
       {props.comments.map((c) => (
-        <div class="card" style={c.parentId ? 'margin-left:24px' : ''}>
+        <div class="card" style={c.parentId ? 'margin-left:1.5rem' : ''}>
           <p class="meta">
             {c.authorLabel}（{c.authorRole === 'committee' ? '业委会' : '业主'}）　{beijing(c.createdAt)}
           </p>
@@ -112,46 +154,77 @@ export function PollPage(props: {
         </div>
       ))}
       {props.canComment ? (
-        <form method="post" action={`/h5/polls/${p.id}/comments`}>
-          <label>
-            发表意见（将以“楼栋房号 业主”的名义公开）
-            <textarea name="body" rows={3} maxlength={2000} required />
-          </label>
-          <button type="submit" class="secondary">发表</button>
+        <form method="post" action={`/h5/polls/${p.id}/comments`} class="panel">
+          <label for="comment">发表意见（将以“楼栋房号 业主”的名义公开）</label>
+          <textarea id="comment" name="body" rows={3} maxlength={2000} required />
+          <button type="submit" class="secondary">
+            发表
+          </button>
         </form>
       ) : null}
     </Page>
   )
 }
 
-function BallotForm(props: { poll: Poll; form: BallotFormView }) {
+function BallotSection(props: { poll: Poll; state: BallotState }) {
+  const s = props.state
+  const p = props.poll
+  switch (s.kind) {
+    case 'form':
+      return <BallotForm poll={p} form={s.form} final={s.final} />
+    case 'voted_final':
+      return <p class="card ok">您已投票。本小区规定首次投票即为最终结果，不能改投。</p>
+    case 'not_open':
+      return (
+        <p class="card">
+          投票还没有开始，将于 <strong>{beijing(s.opensAt)}</strong> 开始。届时请再打开本页投票。
+        </p>
+      )
+    case 'counting':
+      return <p class="card">投票已于 {beijing(p.closesAt)} 截止，正在计票。结果公布后会张贴在小区公告栏，也可以在本页查看。</p>
+    case 'closed':
+      return (
+        <div class="actions">
+          <a class="btn" href={`/h5/polls/${p.id}/result`}>
+            查看表决结果
+          </a>
+        </div>
+      )
+    case 'cancelled':
+      return <p class="card bad">本次表决已取消{s.reason ? `：${s.reason}` : '。'}</p>
+    case 'not_voter':
+      return <p class="card">{s.text}</p>
+  }
+}
+
+function BallotForm(props: { poll: Poll; form: BallotFormView; final: boolean }) {
   const p = props.poll
   const voters = props.form.voters
   return (
-    <form method="post" action={`/h5/polls/${p.id}/ballot`} class="card">
-      <h2 style="margin-top:0">投票</h2>
+    <form method="post" action={`/h5/polls/${p.id}/confirm`} class="panel">
+      <h2 style="margin:0.5rem 0">投票</h2>
       <input type="hidden" name="key" value={props.form.key} />
       {voters.length === 1 ? (
         <p>
-          以 {voters[0]!.unitLabels}（{formatCenti(voters[0]!.areaCenti)} ㎡）{voters[0]!.via === 'proxy' ? '受托人' : '业主'}的名义投票
-          {voters[0]!.current ? `；已投：${CHOICE_ZH[voters[0]!.current] ?? voters[0]!.current}` : ''}
+          以 {voterLine(voters[0]!)} {voters[0]!.via === 'proxy' ? '受托人' : '业主'}的名义投票
+          {voters[0]!.current ? `；您已投：${CHOICE_ZH[voters[0]!.current] ?? voters[0]!.current}，可以改投` : ''}
           <input type="hidden" name="voterId" value={voters[0]!.voterId} />
         </p>
       ) : (
-        <label>
-          以谁的名义投票
-          <select name="voterId" required>
+        <div>
+          <label for="voterId">以谁的名义投票</label>
+          <select id="voterId" name="voterId" required>
             {voters.map((v) => (
               <option value={v.voterId}>
-                {v.unitLabels}（{formatCenti(v.areaCenti)} ㎡{v.via === 'proxy' ? '，受托' : ''}
-                {v.current ? `，已投${CHOICE_ZH[v.current] ?? v.current}` : ''}）
+                {voterLine(v)}
+                {v.current ? `，已投${CHOICE_ZH[v.current] ?? v.current}` : ''}
               </option>
             ))}
           </select>
-        </label>
+        </div>
       )}
       {p.kind === 'single' ? (
-        <fieldset style="border:0;padding:0">
+        <fieldset>
           <legend>您的意见</legend>
           {(['agree', 'oppose', 'abstain'] as const).map((choice) => (
             <label class="choice">
@@ -161,7 +234,7 @@ function BallotForm(props: { poll: Poll; form: BallotFormView }) {
           ))}
         </fieldset>
       ) : (
-        <fieldset style="border:0;padding:0">
+        <fieldset>
           <legend>最多选 {p.seats} 位（不选即为弃权）</legend>
           {p.candidates.map((c) => (
             <label class="choice">
@@ -171,7 +244,117 @@ function BallotForm(props: { poll: Poll; form: BallotFormView }) {
           ))}
         </fieldset>
       )}
-      <button type="submit">提交投票</button>
+      <button type="submit">下一步：确认</button>
+      <p class="meta">{props.final ? '本小区规定首次投票即为最终结果，提交后不能改投。' : `投票截止（${beijing(p.closesAt)}）前可以改投，以最后一次为准。`}</p>
     </form>
+  )
+}
+
+/** Ballots in my name: what stands, and a paper ballot the committee entered, which I can dispute here. */
+function MyBallots(props: { poll: Poll; mine: MyBallotView[] }) {
+  const p = props.poll
+  return (
+    <div>
+      <h2 id="mine">以我的名义投的票</h2>
+      <ul class="cells">
+        {props.mine.map((b) => (
+          <li>
+            <strong>{choiceWords(b.choice, b.marks, p.candidates)}</strong>
+            {b.current ? '（有效）' : '（已被之后的票取代）'}
+            <p class="meta">
+              {b.voter.unitLabels}　{CHANNEL_ZH[b.channel] ?? b.channel}　{beijing(b.castAt)}
+            </p>
+            <p class="meta">
+              回执 <span class="mono">{shortReceipt(b.receipt)}</span>
+            </p>
+            {b.channel === 'paper' || b.channel === 'proxy' ? (
+              b.disputed ? (
+                <p class="bad">您已对这张票提出异议，业委会须核实处理，异议记录在案。</p>
+              ) : (
+                <form method="post" action={`/h5/polls/${p.id}/dispute`}>
+                  <input type="hidden" name="receipt" value={b.receipt} />
+                  <label for={`reason-${b.receipt}`}>{b.channel === 'paper' ? '这张纸质票不是您投的，或录入有误？' : '这张委托票有误？'}</label>
+                  <textarea id={`reason-${b.receipt}`} name="reason" rows={2} maxlength={500} required placeholder="请写明理由，例如：纸质票不是本人签字" />
+                  <button type="submit" class="warn">
+                    提出异议
+                  </button>
+                </form>
+              )
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+/** The confirmation step: the choice repeated in words before anything is cast. */
+export function ConfirmPage(props: { poll: Poll; voter: VoterView; idemKey: string; choice: string | null; marks: string[] | null; final: boolean }) {
+  const p = props.poll
+  const words = props.choice ? CHOICE_ZH[props.choice] ?? props.choice : choiceWords(props.marks?.length ? 'marked' : 'abstain', props.marks, p.candidates)
+  return (
+    <Page title="请确认您的投票" nav={{ communityId: p.communityId, signedIn: true }}>
+      <Msg icon="info" title="请确认您的投票" lead={p.title}>
+        <p>
+          以 {voterLine(props.voter)} 的名义，您的选择是：
+        </p>
+        <p class="big-outcome" style="text-align:center">
+          {words}
+        </p>
+        <p class="meta">{props.final ? '本小区规定首次投票即为最终结果，确认后不能改投。' : `确认后计入；投票截止（${beijing(p.closesAt)}）前可以改投。`}</p>
+        <form method="post" action={`/h5/polls/${p.id}/ballot`}>
+          <input type="hidden" name="key" value={props.idemKey} />
+          <input type="hidden" name="voterId" value={props.voter.voterId} />
+          {props.choice ? <input type="hidden" name="choice" value={props.choice} /> : null}
+          {(props.marks ?? []).map((m) => (
+            <input type="hidden" name="marks" value={m} />
+          ))}
+          {!props.choice && !props.marks?.length ? <input type="hidden" name="choice" value="abstain" /> : null}
+          <button type="submit">确认投票：{words}</button>
+        </form>
+        <a class="btn secondary" href={`/h5/polls/${p.id}`}>
+          返回修改
+        </a>
+      </Msg>
+    </Page>
+  )
+}
+
+/** After casting (POST → redirect → this GET, so a reload casts nothing): the vote is counted, in words. */
+export function VotedPage(props: { poll: Poll; ballot: MyBallotView; final: boolean; open: boolean }) {
+  const p = props.poll
+  const b = props.ballot
+  return (
+    <Page title="投票成功" nav={{ communityId: p.communityId, signedIn: true }}>
+      <Msg icon="success" title="您的票已计入" lead={p.title} actions={[{ href: `/h5/polls/${p.id}`, label: '回到表决页' }]}>
+        <p class="big-outcome" style="text-align:center">
+          {choiceWords(b.choice, b.marks, p.candidates)}
+        </p>
+        <dl class="kv">
+          <div>
+            <dt>以谁的名义</dt>
+            <dd>{b.voter.unitLabels}</dd>
+          </div>
+          <div>
+            <dt>投票时间</dt>
+            <dd>{beijing(b.castAt)}</dd>
+          </div>
+          <div>
+            <dt>投票回执</dt>
+            <dd class="mono">{shortReceipt(b.receipt)}</dd>
+          </div>
+        </dl>
+        <p>
+          {props.final
+            ? '本小区规定首次投票即为最终结果，不能改投。'
+            : props.open
+              ? `想改主意：投票截止（${beijing(p.closesAt)}）前回到表决页重新选择，以最后一次为准。`
+              : '投票已截止。'}
+        </p>
+        <p class="meta">
+          结果公布后，登录打开结果页即可看到您的票是否计入，不用输入回执。回执（不分大小写）可以抄下保存，也可以在结果页输入核验；完整回执：<span class="mono">{b.receipt}</span>
+        </p>
+      </Msg>
+    </Page>
   )
 }

@@ -52,8 +52,10 @@ function normalizeClaimedId(raw: string): string {
 /**
  * An owner claims a unit. Name + ID (keyed hash) + unit matching an owner on the current roster
  * verifies at once; anything else waits for the committee or community staff.
+ * `replacePending`: a new claim to a unit the account already has pending withdraws the pending
+ * one (the owner corrects a typo in the name) instead of being refused as a duplicate.
  */
-export async function requestBinding(ctx: ServiceCtx, communityId: string, input: z.infer<typeof RequestBindingBody>) {
+export async function requestBinding(ctx: ServiceCtx, communityId: string, input: z.infer<typeof RequestBindingBody>, opts: { replacePending?: boolean } = {}) {
   const actor = actorOf(ctx)
   const idNumber = normalizeClaimedId(input.idNumber)
   await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `binding:user:${actor.userId}`, BINDING_ATTEMPTS_PER_HOUR, 3600)
@@ -67,10 +69,15 @@ export async function requestBinding(ctx: ServiceCtx, communityId: string, input
       .where(and(eq(rosterUnits.rosterVersionId, versionId), eq(rosterUnits.unitKey, unitKey)))
     if (!unit) throw new AppError('UNIT_NOT_IN_ROSTER')
     const [dup] = await tx
-      .select({ id: bindings.id })
+      .select({ id: bindings.id, status: bindings.status })
       .from(bindings)
       .where(and(eq(bindings.userId, actor.userId), eq(bindings.communityId, communityId), eq(bindings.unitKey, unitKey), inArray(bindings.status, ['verified', 'pending'])))
-    if (dup) throw new AppError('BINDING_DUPLICATE', { bindingId: dup.id })
+      .for('update')
+    if (dup && !(dup.status === 'pending' && opts.replacePending)) throw new AppError('BINDING_DUPLICATE', { bindingId: dup.id })
+    if (dup) {
+      await tx.update(bindings).set({ status: 'revoked', reason: '已由新的申请取代', endedAt: ctx.clock.now() }).where(eq(bindings.id, dup.id))
+      await recordAudit(tx, ctx, { communityId, action: 'binding.replaced', subjectType: 'binding', subjectId: dup.id })
+    }
     const [match] = await tx
       .select({ ownerKey: rosterOwners.ownerKey, name: rosterOwners.name })
       .from(rosterOwners)
@@ -103,6 +110,13 @@ export async function requestBinding(ctx: ServiceCtx, communityId: string, input
     return b!
   })
   return (await present(ctx.db, [row]))[0]!
+}
+
+/** One of the caller's own bindings; another person's is "not found". */
+export async function myBinding(ctx: ServiceCtx, bindingId: string) {
+  const [b] = await ctx.db.select().from(bindings).where(and(eq(bindings.id, bindingId), eq(bindings.userId, actorOf(ctx).userId)))
+  if (!b) throw new AppError('NOT_FOUND')
+  return (await present(ctx.db, [b]))[0]!
 }
 
 export async function listMyBindings(ctx: ServiceCtx) {

@@ -1,0 +1,45 @@
+import type { Context } from 'hono'
+import { z } from 'zod'
+import type { HonoEnv } from '../../env'
+import { AppError } from '../../lib/errors'
+import { access, route } from '../../lib/route'
+import { ErrorPage } from '../../pages/parts'
+
+/** What every H5 route shares: HTML responses, form parsing, errors as pages in words. */
+export const tags = ['手机网页（H5）']
+export const html = { 200: { description: 'HTML', contentType: 'text/html' } }
+export const FORM = 'application/x-www-form-urlencoded'
+
+/** Only paths of our own pages may be a post-login destination (no open redirect). */
+export const safeNext = (next: unknown, fallback = '/h5/login/done') => (typeof next === 'string' && /^\/(h5|n)\/[A-Za-z0-9/_?=&.%-]*$/.test(next) ? next : fallback)
+
+export function errorPage(c: Context<HonoEnv>, e: unknown, back?: string) {
+  if (!(e instanceof AppError)) throw e
+  if (e.code === 'UNAUTHENTICATED') return c.redirect(`/h5/login?next=${encodeURIComponent(c.req.path)}`, 303)
+  return c.html(<ErrorPage status={e.status} code={e.code} message={e.message} back={back} />, e.status as 400)
+}
+
+/** What to tell a person about a refused form: the first field's own message, else the error's. */
+export const messageOf = (e: AppError) => (e.code === 'VALIDATION_FAILED' ? ((e.details as { issues?: { message: string }[] })?.issues?.[0]?.message ?? e.message) : e.message)
+
+/** A page handler whose domain errors become error pages. */
+export const page =
+  (handler: (c: Context<HonoEnv>) => Promise<Response>) =>
+  async (c: Context<HonoEnv>): Promise<Response> => {
+    try {
+      return await handler(c)
+    } catch (e) {
+      return errorPage(c, e)
+    }
+  }
+
+/** A public GET page (it checks the cookie session itself where it needs one). */
+export const getPage = <P extends z.ZodObject<z.ZodRawShape>>(path: string, summary: string, params: P, handler: (c: Context<HonoEnv>) => Promise<Response>, query?: z.ZodObject<z.ZodRawShape>) =>
+  route({ method: 'get', path, summary, tags, access: access.public, params, ...(query ? { query } : {}), responses: html, handler: page(handler) })
+
+export async function readForm(c: Context<HonoEnv>) {
+  const type = c.req.header('content-type') ?? ''
+  if (!type.startsWith(FORM) && !type.startsWith('multipart/form-data')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { expected: FORM })
+  return c.req.parseBody({ all: true })
+}
+
