@@ -24,6 +24,7 @@ import { statementRoutes } from './routes/disclosure/statements.routes'
 import { h5Routes } from './routes/h5/h5.routes'
 import { emergencyRoutes } from './routes/disclosure/emergency.routes'
 import { oversightRoutes } from './routes/disclosure/oversight.routes'
+import { complaintRoutes } from './routes/complaints/complaints.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -53,6 +54,7 @@ export const apiRoutes: AnyRoute[] = [
   ...statementRoutes,
   ...emergencyRoutes,
   ...oversightRoutes,
+  ...complaintRoutes,
   ...h5Routes,
   ...adminRoutes,
 ]

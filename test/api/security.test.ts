@@ -29,7 +29,8 @@ async function tableCounts() {
          + (select count(*) from roster_versions) + (select count(*) from communities) + (select count(*) from firms)
          + (select count(*) from firm_contracts) + (select count(*) from refresh_tokens)
          + (select count(*) from polls) + (select count(*) from ballots) + (select count(*) from proxies)
-         + (select count(*) from poll_comments) + (select count(*) from poll_events) + (select count(*) from deliveries) as n,
+         + (select count(*) from poll_comments) + (select count(*) from poll_events) + (select count(*) from deliveries)
+         + (select count(*) from complaints) + (select count(*) from complaint_events) as n,
            (select coalesce(sum(xmin::text::bigint), 0) from bindings) + (select coalesce(sum(xmin::text::bigint), 0) from role_grants)
          + (select coalesce(sum(xmin::text::bigint), 0) from communities) + (select coalesce(sum(xmin::text::bigint), 0) from polls) as versions`)
   return rowsOf<{ n: string | number; versions: string | number }>(r)[0]
@@ -95,6 +96,9 @@ beforeAll(async () => {
   const c = a.community as { district: string; street: string; residentsCommittee: string }
   await h.request('POST', '/api/role-grants', { token: admin, json: { role: 'community_staff', phone: staffPhone, district: c.district, street: c.street, residentsCommittee: c.residentsCommittee } })
   inA.community_staff = (await h.login(staffPhone)).accessToken
+  const complaint = await h.request('POST', `/api/communities/${a.community.id}/complaints`, { token: a.owner, json: { category: 'cleaning', body: '垃圾三天未清运', place: '3栋' } })
+  expect(complaint.status).toBe(201)
+  fill.complaintId = complaint.json.id
 
   // Community B, in another street, with one person holding every role there.
   const b = await createCommunity(h, admin)

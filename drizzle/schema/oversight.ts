@@ -1,0 +1,73 @@
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { communities, firms } from './community'
+import { users } from './identity'
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+/**
+ * An owner's complaint about their compound (shared/complaints.ts: categories, desks, deadlines).
+ * The row is the case's current state; every step is a `complaint_events` row.
+ */
+export const complaints = pgTable(
+  'complaints',
+  {
+    id: text('id').primaryKey(),
+    communityId: text('community_id').notNull().references(() => communities.id),
+    /** the firm serving the compound when it was filed (null: none under contract) */
+    firmId: text('firm_id').references(() => firms.id),
+    complainantUserId: text('complainant_user_id').notNull().references(() => users.id),
+    /** the complainant's flat (unit key), for the people allowed to see who complained */
+    complainantUnitKey: text('complainant_unit_key').notNull(),
+    /** the owner asked that the firm not see who they are (community staff and departments always do) */
+    hiddenFromFirm: boolean('hidden_from_firm').notNull(),
+    category: text('category').notNull(),
+    urgency: text('urgency').notNull(),
+    body: text('body').notNull(),
+    photos: jsonb('photos').$type<string[]>().notNull(),
+    place: text('place').notNull(),
+    /** who answers now; null while a returned complaint waits to be re-dispatched */
+    desk: text('desk'),
+    status: text('status').notNull(),
+    /** 0: with the desk; 1: escalated to community staff; 2: to the street */
+    escalation: integer('escalation').notNull().default(0),
+    filedAt: ts('filed_at').notNull(),
+    dispatchedAt: ts('dispatched_at').notNull(),
+    firstContactBy: ts('first_contact_by').notNull(),
+    resolveBy: ts('resolve_by').notNull(),
+    sendBackBy: ts('send_back_by').notNull(),
+    /** when the street takes it over if still open (set at the first escalation) */
+    streetBy: ts('street_by'),
+    contactedAt: ts('contacted_at'),
+    resolvedAt: ts('resolved_at'),
+    /** when silence closes it (set at 办结) */
+    reviewBy: ts('review_by'),
+    closedAt: ts('closed_at'),
+    /** first contact and resolution, measured once against the desk's deadlines (接诉即办) */
+    contactedOnTime: boolean('contacted_on_time'),
+    resolvedOnTime: boolean('resolved_on_time'),
+    /** the owner's answer at 回访: true satisfied, false not (reopened), null none yet / silence */
+    satisfied: boolean('satisfied'),
+    reopenCount: integer('reopen_count').notNull().default(0),
+  },
+  (t) => [index('complaints_community_idx').on(t.communityId, t.filedAt), index('complaints_firm_idx').on(t.firmId, t.filedAt), index('complaints_open_idx').on(t.status)],
+)
+
+/** One step of a complaint: what, when, by whom (a person with their capacity, or the system's deadline run). */
+export const complaintEvents = pgTable(
+  'complaint_events',
+  {
+    id: text('id').primaryKey(),
+    complaintId: text('complaint_id').notNull().references(() => complaints.id),
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    desk: text('desk'),
+    actorUserId: text('actor_user_id').references(() => users.id),
+    /** owner, firm, department, community_staff, system */
+    actorRole: text('actor_role').notNull(),
+    note: text('note'),
+    at: ts('at').notNull(),
+  },
+  (t) => [uniqueIndex('complaint_events_seq_uq').on(t.complaintId, t.seq)],
+)
