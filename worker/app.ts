@@ -25,6 +25,7 @@ import { h5Routes } from './routes/h5/h5.routes'
 import { emergencyRoutes } from './routes/disclosure/emergency.routes'
 import { oversightRoutes } from './routes/disclosure/oversight.routes'
 import { complaintRoutes } from './routes/complaints/complaints.routes'
+import { ratingRoutes } from './routes/complaints/ratings.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -55,6 +56,7 @@ export const apiRoutes: AnyRoute[] = [
   ...emergencyRoutes,
   ...oversightRoutes,
   ...complaintRoutes,
+  ...ratingRoutes,
   ...h5Routes,
   ...adminRoutes,
 ]

@@ -71,3 +71,26 @@ export const complaintEvents = pgTable(
   },
   (t) => [uniqueIndex('complaint_events_seq_uq').on(t.complaintId, t.seq)],
 )
+
+/**
+ * An owner's quarterly rating of the firm serving their compound: one per voter (the roster
+ * owner, whichever account they use) per firm and quarter, changed in place until the quarter ends.
+ * Read only in aggregate (shared/ratings.ts); no route returns a row to anyone but its author.
+ */
+export const firmRatings = pgTable(
+  'firm_ratings',
+  {
+    id: text('id').primaryKey(),
+    communityId: text('community_id').notNull().references(() => communities.id),
+    firmId: text('firm_id').notNull().references(() => firms.id),
+    quarter: text('quarter').notNull(),
+    /** the roster owner (binding owner key): two accounts of one owner rate once */
+    voterKey: text('voter_key').notNull(),
+    userId: text('user_id').notNull().references(() => users.id),
+    scores: jsonb('scores').$type<Record<string, number>>().notNull(),
+    comment: text('comment'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('firm_ratings_voter_uq').on(t.communityId, t.firmId, t.quarter, t.voterKey), index('firm_ratings_firm_idx').on(t.firmId, t.quarter)],
+)

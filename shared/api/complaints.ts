@@ -79,3 +79,30 @@ export const ComplaintRatesReply = z.object({
     }),
   ),
 })
+
+// Owners' quarterly ratings of their firm (shared/ratings.ts)
+const score = z.number().int().min(1).max(5)
+export const RatingBody = z.object({
+  scores: z.object({ cleaning: score, security: score, greenery: score, repairs: score, attitude: score }).describe('环境卫生、秩序维护、绿化养护、维修服务、服务态度，1–5分'),
+  comment: z.string().trim().min(1).max(500).nullable().default(null),
+})
+const MyRating = z.object({ quarter: z.string(), firmId: z.string(), scores: z.record(z.string(), z.number().int()), comment: z.string().nullable(), updatedAt: z.string() })
+export const MyRatingReply = z.object({ quarter: z.string(), rating: MyRating.nullable() })
+export const SavedRatingReply = MyRating
+export const RatingSummaryReply = z.object({
+  quarter: z.string(),
+  firms: z.array(
+    z.object({
+      firmId: z.string(),
+      firmName: z.string(),
+      responses: z.number().int(),
+      shown: z.boolean().describe('少于3份评价时只显示份数'),
+      dimensions: z.array(z.object({ dimension: z.string(), label: z.string(), counts: z.array(z.number().int()).describe('1–5分各多少人'), satisfied: z.number().int(), of: z.number().int(), percent: z.number().int().nullable() })),
+      satisfied: z.number().int(),
+      of: z.number().int(),
+      percent: z.number().int().nullable().describe('满意率（4–5分占比，四舍五入）'),
+      targetPercent: z.number().int(),
+      meetsTarget: z.boolean().nullable(),
+    }),
+  ),
+})
