@@ -26,6 +26,7 @@ import { emergencyRoutes } from './routes/disclosure/emergency.routes'
 import { oversightRoutes } from './routes/disclosure/oversight.routes'
 import { complaintRoutes } from './routes/complaints/complaints.routes'
 import { ratingRoutes } from './routes/complaints/ratings.routes'
+import { creditRoutes } from './routes/credit/credit.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -57,6 +58,7 @@ export const apiRoutes: AnyRoute[] = [
   ...oversightRoutes,
   ...complaintRoutes,
   ...ratingRoutes,
+  ...creditRoutes,
   ...h5Routes,
   ...adminRoutes,
 ]

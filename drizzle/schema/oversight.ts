@@ -94,3 +94,40 @@ export const firmRatings = pgTable(
   },
   (t) => [uniqueIndex('firm_ratings_voter_uq').on(t.communityId, t.firmId, t.quarter, t.voterKey), index('firm_ratings_firm_idx').on(t.firmId, t.quarter)],
 )
+
+/**
+ * A record in a firm's credit file (信用档案) kept by a district's housing department: generated
+ * from this system's own data (`source` system, `sourceRef` naming what it came from, so a run
+ * never records the same fact twice) or entered by the department with evidence. A firm may
+ * appeal once; the department's decision is kept with it. A withdrawn record stays on file and
+ * no longer counts.
+ */
+export const creditRecords = pgTable(
+  'credit_records',
+  {
+    id: text('id').primaryKey(),
+    firmId: text('firm_id').notNull().references(() => firms.id),
+    district: text('district').notNull(),
+    category: text('category', { enum: ['base', 'good', 'bad'] }).notNull(),
+    item: text('item').notNull(),
+    pointsCenti: integer('points_centi').notNull(),
+    occurredOn: text('occurred_on').notNull(),
+    expiresOn: text('expires_on'),
+    seriousDishonesty: boolean('serious_dishonesty').notNull().default(false),
+    source: text('source', { enum: ['system', 'department'] }).notNull(),
+    sourceRef: text('source_ref'),
+    /** documents by name and SHA-256, and what they show */
+    evidence: jsonb('evidence').$type<{ name: string; sha256?: string; note?: string }[]>().notNull(),
+    status: text('status', { enum: ['in_force', 'appealed', 'withdrawn'] }).notNull(),
+    enteredBy: text('entered_by').references(() => users.id),
+    enteredAt: ts('entered_at').notNull(),
+    appeal: text('appeal'),
+    appealedBy: text('appealed_by').references(() => users.id),
+    appealedAt: ts('appealed_at'),
+    decision: text('decision', { enum: ['upheld', 'withdrawn'] }),
+    decisionNote: text('decision_note'),
+    decidedBy: text('decided_by').references(() => users.id),
+    decidedAt: ts('decided_at'),
+  },
+  (t) => [index('credit_records_firm_idx').on(t.firmId, t.district), uniqueIndex('credit_records_source_uq').on(t.firmId, t.district, t.sourceRef)],
+)

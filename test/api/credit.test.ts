@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { issueAccessToken } from '../../worker/services/auth/tokens'
+import { runComplaintDeadlines } from '../../worker/services/oversight/complaints'
+import { bulkOwners, createCommunity, firmServingCommunity, importRosterJson, newPhone, setupCommunity, simpleRoster } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+const all = (n: number) => ({ cleaning: n, security: n, greenery: n, repairs: n, attitude: n })
+const renew = async (token: string) => (await issueAccessToken(h.config, h.clock, JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub)).accessToken
+const evidence = [{ name: '处罚决定书.pdf', sha256: 'c'.repeat(64) }]
+
+/** A district of its own (so other tests' firms never join its list), with its housing department. */
+async function district(tag: string) {
+  const name = `信用区${tag}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`
+  const phone = newPhone()
+  const g = await h.request('POST', '/api/role-grants', { token: await h.adminToken(), json: { role: 'department_staff', phone, district: name, department: 'housing' } })
+  expect(g.status).toBe(201)
+  return { name, housing: (await h.login(phone)).accessToken, path: `/api/districts/${encodeURIComponent(name)}` }
+}
+
+/** A compound in the district, served by a new firm, with owners bound. */
+async function compound(districtName: string, seed: number, owners = 3) {
+  const admin = await h.adminToken()
+  const base = await createCommunity(h, admin)
+  const moved = await h.request('POST', '/api/communities', {
+    token: admin,
+    json: { name: `${base.name}-${seed}`, district: districtName, street: base.street, residentsCommittee: base.residentsCommittee },
+  })
+  expect(moved.status).toBe(201)
+  const community = moved.json
+  const rows = simpleRoster(owners, { start: seed * 10 })
+  expect((await importRosterJson(h, admin, community.id, rows)).status).toBe(201)
+  const firm = await firmServingCommunity(h, { admin, community }, seed)
+  const people = await bulkOwners(h, community.id, rows)
+  return { community, firm, owners: people }
+}
+
+describe('credit files', () => {
+  it('the department enters records with evidence; the system generates them from its own data, once; the firm sees its file and appeals; the decision is on record', async () => {
+    h.clock.set(new Date('2026-11-20T02:00:00Z'))
+    const d = await district('a')
+    const x = await compound(d.name, 501)
+    // a complaint to the firm that misses its first contact, and owners' ratings below 90%
+    const filed = await h.request('POST', `/api/communities/${x.community.id}/complaints`, { token: x.owners[0]!.token, json: { category: 'cleaning', body: '楼道垃圾无人清理', place: '1栋' } })
+    expect(filed.status).toBe(201)
+    for (const [i, o] of x.owners.entries()) await h.request('PUT', `/api/communities/${x.community.id}/ratings/mine`, { token: o.token, json: { scores: all(i === 0 ? 2 : 4) } })
+    h.clock.set(new Date('2026-11-24T02:00:00Z'))
+    await runComplaintDeadlines(h.services)
+    const housing = await renew(d.housing)
+
+    const entered = await h.request('POST', `${d.path}/credit-records`, {
+      token: housing,
+      json: { firmId: x.firm.firmId, category: 'bad', item: '未按规定退出项目（一票否决）', pointsCenti: 2000, occurredOn: '2026-11-01', seriousDishonesty: true, evidence },
+    })
+    expect(entered.status).toBe(201)
+    expect(entered.json).toMatchObject({ source: 'department', status: 'in_force', seriousDishonesty: true })
+    const noEvidence = await h.request('POST', `${d.path}/credit-records`, { token: housing, json: { firmId: x.firm.firmId, category: 'good', item: '表彰', pointsCenti: 100, occurredOn: '2026-11-01', evidence: [] } })
+    expect(noEvidence.status).toBe(400)
+    const elsewhere = await firmServingCommunity(h, await setupCommunity(h, { units: 1 }), 599)
+    expect((await h.request('POST', `${d.path}/credit-records`, { token: housing, json: { firmId: elsewhere.firmId, category: 'good', item: '表彰', pointsCenti: 100, occurredOn: '2026-11-01', evidence } })).status).toBe(404)
+
+    const gen = await h.request('POST', `${d.path}/credit-records/generate`, { token: housing, json: { quarter: '2026Q4' } })
+    expect(gen.status).toBe(200)
+    const items = gen.json.created.map((r: { item: string; category: string; pointsCenti: number }) => [r.category, r.pointsCenti, r.item])
+    expect(items).toContainEqual(['bad', 100, '投诉超过先行联系时限'])
+    // 10 of 15 scores at 4–5: 66.67% → 67%, below 90%
+    expect(items.find((i: string[]) => String(i[2]).includes('业主满意率 67%'))).toEqual(['bad', 200, expect.stringContaining('未达90%，3份')])
+    const again = await h.request('POST', `${d.path}/credit-records/generate`, { token: housing, json: { quarter: '2026Q4' } })
+    expect(again.json.created).toHaveLength(0)
+
+    const firmToken = await renew(x.firm.token)
+    const file = await h.request('GET', `/api/firms/${x.firm.firmId}/credit-file`, { token: firmToken })
+    expect(file.status).toBe(200)
+    expect(file.json.records).toHaveLength(1 + gen.json.created.length)
+    expect((await h.request('GET', `/api/firms/${elsewhere.firmId}/credit-file`, { token: firmToken })).status).toBe(403)
+
+    const appealed = await h.request('POST', `/api/credit-records/${entered.json.id}/appeal`, { token: firmToken, json: { reason: '已按合同约定提前三个月书面告知并办理交接', evidence: [{ name: '交接确认书.pdf' }] } })
+    expect(appealed.json).toMatchObject({ status: 'appealed' })
+    expect((await h.request('POST', `/api/credit-records/${entered.json.id}/appeal`, { token: firmToken, json: { reason: '再次提出异议' } })).status).toBe(409)
+    expect((await h.request('POST', `/api/credit-records/${entered.json.id}/decide`, { token: firmToken, json: { upheld: false, note: '自己决定' } })).status).toBe(403)
+    const decided = await h.request('POST', `/api/credit-records/${entered.json.id}/decide`, { token: housing, json: { upheld: false, note: '经核实交接手续完备，撤销该记录' } })
+    expect(decided.json).toMatchObject({ status: 'withdrawn', decision: 'withdrawn', decisionNote: '经核实交接手续完备，撤销该记录' })
+    expect(decided.json.appeal).toContain('交接确认书.pdf')
+    const deptView = await h.request('GET', `${d.path}/firms/${x.firm.firmId}/credit-file`, { token: housing })
+    expect(deptView.json.records.find((r: { id: string }) => r.id === entered.json.id).status).toBe('withdrawn')
+
+    // another district's housing department sees nothing here
+    const other = await district('b')
+    expect((await h.request('GET', `${d.path}/firms/${x.firm.firmId}/credit-file`, { token: other.housing })).status).toBe(403)
+    expect((await h.request('POST', `/api/credit-records/${entered.json.id}/decide`, { token: other.housing, json: { upheld: true, note: 'x' } })).status).toBe(403)
+  })
+})
