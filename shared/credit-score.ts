@@ -63,6 +63,9 @@ interface SchemeBase {
   validityMonths: number
   baseCapCenti: number
   goodCapCenti: number
+  /** grades that put a firm on the quarter's good list (好榜) and bad list (差榜) */
+  goodGrades: readonly string[]
+  badGrades: readonly string[]
 }
 
 export interface ThresholdScheme extends SchemeBase {
@@ -109,6 +112,8 @@ export const YANTAI_2022: ThresholdScheme = {
   bottomGrade: 'C',
   bottomWithoutBadRecord: 'B',
   blacklistGrade: '黑名单',
+  goodGrades: ['AAA'],
+  badGrades: ['C', '黑名单'],
 }
 
 export const BEIJING_2026: RankScheme = {
@@ -129,6 +134,8 @@ export const BEIJING_2026: RankScheme = {
     { grade: 'D', cumulativePercent: 100 },
   ],
   dishonestyGrade: 'D',
+  goodGrades: ['A'],
+  badGrades: ['D'],
 }
 
 export const CREDIT_SCHEMES: Readonly<Record<string, CreditScheme>> = {
@@ -292,6 +299,10 @@ export function rankFirms(scheme: CreditScheme, firms: readonly FirmInputs[], as
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Which list a grade puts a firm on (seed 003 三: 好差榜), or none. */
+export const listOf = (scheme: CreditScheme, grade: string): 'good' | 'bad' | null =>
+  scheme.goodGrades.includes(grade) ? 'good' : scheme.badGrades.includes(grade) ? 'bad' : null
 
 /** 85.5 from 8550, for people; never used to decide anything. */
 export const formatPoints = (centi: number) => {

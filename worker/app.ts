@@ -26,7 +26,7 @@ import { emergencyRoutes } from './routes/disclosure/emergency.routes'
 import { oversightRoutes } from './routes/disclosure/oversight.routes'
 import { complaintRoutes } from './routes/complaints/complaints.routes'
 import { ratingRoutes } from './routes/complaints/ratings.routes'
-import { creditRoutes } from './routes/credit/credit.routes'
+import { creditListRoutes, creditRoutes } from './routes/credit/credit.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -59,6 +59,7 @@ export const apiRoutes: AnyRoute[] = [
   ...complaintRoutes,
   ...ratingRoutes,
   ...creditRoutes,
+  ...creditListRoutes,
   ...h5Routes,
   ...adminRoutes,
 ]

@@ -131,3 +131,27 @@ export const creditRecords = pgTable(
   },
   (t) => [index('credit_records_firm_idx').on(t.firmId, t.district), uniqueIndex('credit_records_source_uq').on(t.firmId, t.district, t.sourceRef)],
 )
+
+/**
+ * The quarterly good/bad list (好差榜) of a district: computed (a draft, recomputable), reviewed
+ * and published by the housing department as a notice on every compound's board. Entries keep
+ * each firm's score with every input and weight, so the published list can be recomputed.
+ */
+export const creditLists = pgTable(
+  'credit_lists',
+  {
+    id: text('id').primaryKey(),
+    district: text('district').notNull(),
+    quarter: text('quarter').notNull(),
+    schemeId: text('scheme_id').notNull(),
+    asOf: text('as_of').notNull(),
+    entries: jsonb('entries').$type<unknown[]>().notNull(),
+    status: text('status', { enum: ['draft', 'published'] }).notNull(),
+    computedBy: text('computed_by').notNull().references(() => users.id),
+    computedAt: ts('computed_at').notNull(),
+    publishedBy: text('published_by').references(() => users.id),
+    publishedAt: ts('published_at'),
+    noticeCodes: jsonb('notice_codes').$type<string[]>(),
+  },
+  (t) => [uniqueIndex('credit_lists_quarter_uq').on(t.district, t.quarter)],
+)

@@ -41,3 +41,43 @@ export const CreditRecordReply = z.object({
 })
 export const CreditFileReply = z.object({ firmId: z.string(), records: z.array(CreditRecordReply) })
 export const GenerateReply = z.object({ quarter: z.string(), created: z.array(CreditRecordReply) })
+
+// The quarterly good/bad list (好差榜)
+export const ComputeListBody = GenerateBody.extend({ scheme: z.enum(['yantai-2022', 'beijing-2026']).describe('本区县选定并公布的评价方案') })
+const Part = z.object({
+  part: z.string(),
+  label: z.string(),
+  rawCenti: z.number().int().optional(),
+  capCenti: z.number().int().optional(),
+  rate: z.object({ hits: z.number().int(), of: z.number().int() }).optional(),
+  weightCenti: z.number().int().optional(),
+  pointsCenti: z.number().int(),
+})
+const Counted = z.object({ id: z.string(), category: z.string(), item: z.string(), pointsCenti: z.number().int(), occurredOn: z.string() })
+export const CreditListReply = z.object({
+  id: z.string(),
+  district: z.string(),
+  quarter: z.string(),
+  schemeId: z.string(),
+  schemeName: z.string(),
+  asOf: z.string(),
+  status: z.enum(['draft', 'published']),
+  entries: z.array(
+    z.object({
+      firmId: z.string(),
+      firmName: z.string(),
+      scoreCenti: z.number().int().describe('得分，单位 0.01 分'),
+      grade: z.string(),
+      rank: z.number().int().describe('同分并列取较前名次'),
+      blacklisted: z.boolean(),
+      list: z.enum(['good', 'bad']).nullable(),
+      badTwoQuartersRunning: z.boolean().describe('连续两个季度列入差榜'),
+      parts: z.array(Part).describe('每一项输入和权重'),
+      counted: z.array(Counted.passthrough()),
+      expired: z.array(Counted.passthrough()),
+    }),
+  ),
+  computedAt: z.string(),
+  publishedAt: z.string().nullable(),
+  noticeCodes: z.array(z.string()),
+})

@@ -97,3 +97,72 @@ describe('credit files', () => {
     expect((await h.request('POST', `/api/credit-records/${entered.json.id}/decide`, { token: other.housing, json: { upheld: true, note: 'x' } })).status).toBe(403)
   })
 })
+
+describe('the quarterly good/bad list', () => {
+  it('computed from data built through the API, reviewed and published as a notice on every board; a firm on the bad list two quarters running is flagged and named', async () => {
+    h.clock.set(new Date('2026-11-25T02:00:00Z')) // Wednesday; never back in time (sign-in limits count on the clock)
+    const d = await district('list')
+    const [a, b, c] = [await compound(d.name, 511, 1), await compound(d.name, 512, 1), await compound(d.name, 513, 1)]
+    const enter = async (firmId: string, category: string, pointsCenti: number, item: string) => {
+      const r = await h.request('POST', `${d.path}/credit-records`, { token: d.housing, json: { firmId, category, item, pointsCenti, occurredOn: '2026-10-15', evidence } })
+      expect(r.status).toBe(201)
+    }
+    await enter(a!.firm.firmId, 'base', 8000, '资质、人员、制度齐全')
+    await enter(a!.firm.firmId, 'good', 1000, '获评市级优秀物业服务项目')
+    await enter(b!.firm.firmId, 'base', 6500, '基础信息')
+    await enter(c!.firm.firmId, 'base', 5000, '基础信息')
+    await h.request('POST', `/api/communities/${c!.community.id}/complaints`, { token: c!.owners[0]!.token, json: { category: 'common_repair', body: '单元门禁坏了一周', place: '1栋' } })
+    h.clock.set(new Date('2026-11-27T02:00:00Z')) // first contact was due by the end of Thursday
+    await runComplaintDeadlines(h.services)
+    const housing = await renew(d.housing)
+    expect((await h.request('POST', `${d.path}/credit-records/generate`, { token: housing, json: { quarter: '2026Q4' } })).json.created).toHaveLength(1)
+
+    const computed = await h.request('POST', `${d.path}/credit-lists`, { token: housing, json: { quarter: '2026Q4', scheme: 'yantai-2022' } })
+    expect(computed.status).toBe(200)
+    expect(computed.json.entries.map((e: { firmId: string; scoreCenti: number; grade: string; list: string | null; rank: number }) => [e.firmId, e.scoreCenti, e.grade, e.list, e.rank])).toEqual([
+      [a!.firm.firmId, 9000, 'AAA', 'good', 1],
+      [b!.firm.firmId, 6500, 'B', null, 2],
+      [c!.firm.firmId, 4900, 'C', 'bad', 3],
+    ])
+    const cEntry = computed.json.entries[2]
+    expect(cEntry.parts.map((p: { part: string; pointsCenti: number }) => [p.part, p.pointsCenti])).toEqual([
+      ['base', 5000],
+      ['good', 0],
+      ['bad', -100],
+    ])
+    expect(cEntry.counted.map((r: { item: string }) => r.item)).toContain('投诉超过先行联系时限')
+    expect(cEntry.badTwoQuartersRunning).toBe(false)
+
+    const published = await h.request('POST', `${d.path}/credit-lists/2026Q4/publish`, { token: housing })
+    expect(published.json).toMatchObject({ status: 'published' })
+    expect(published.json.noticeCodes).toHaveLength(3)
+    const board = await h.request('GET', `/api/communities/${a!.community.id}/notices`)
+    const notice = board.json.notices.find((n: { title: string }) => n.title === `${d.name}物业服务企业2026Q4好差榜`)
+    expect(notice.body).toContain('好榜：物业公司511')
+    expect(notice.body).toContain('差榜：物业公司513')
+    expect(notice.body).toContain('物业公司513：49分，C（基础信息50，良好行为0，不良行为-1）')
+    expect((await h.request('GET', `/n/${notice.code}/poster`)).status).toBe(200)
+    expect((await h.request('GET', `/api/notices/${notice.code}/qr.svg`)).status).toBe(200)
+    expect((await h.request('POST', `${d.path}/credit-lists`, { token: housing, json: { quarter: '2026Q4', scheme: 'yantai-2022' } })).status).toBe(409)
+
+    // next quarter: Beijing's rank proportion first (a draft), then the district settles on Yantai again
+    h.clock.set(new Date('2027-01-11T02:00:00Z'))
+    const h2 = await renew(d.housing)
+    const beijing = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'beijing-2026' } })
+    // 3 firms: rank 1 is 33% (> A's 20%), ranks 1–2 within B's 80%, rank 3 beyond 95% → D
+    expect(beijing.json.entries.map((e: { grade: string; scoreCenti: number }) => [e.grade, e.scoreCenti])).toEqual([
+      ['B', 9000],
+      ['B', 8000],
+      ['D', 4000 - 100 + 0 + 1500 + 1500],
+    ])
+    expect(beijing.json.entries[2].parts.find((p: { part: string }) => p.part === 'complaint_response')).toMatchObject({ rate: { hits: 0, of: 1 }, weightCenti: 1000, pointsCenti: 0 })
+    const yantai = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'yantai-2022' } })
+    expect(yantai.json.entries.filter((e: { badTwoQuartersRunning: boolean }) => e.badTwoQuartersRunning).map((e: { firmId: string }) => e.firmId)).toEqual([c!.firm.firmId])
+    await h.request('POST', `${d.path}/credit-lists/2027Q1/publish`, { token: h2 })
+    const board2 = await h.request('GET', `/api/communities/${b!.community.id}/notices`)
+    expect(board2.json.notices.find((n: { title: string }) => n.title.includes('2027Q1')).body).toContain('连续两个季度列入差榜，予以通报：物业公司513')
+    // another district's department cannot read or publish it
+    const other = await district('list-other')
+    expect((await h.request('GET', `${d.path}/credit-lists/2027Q1`, { token: other.housing })).status).toBe(403)
+  })
+})

@@ -31,7 +31,7 @@ async function tableCounts() {
          + (select count(*) from polls) + (select count(*) from ballots) + (select count(*) from proxies)
          + (select count(*) from poll_comments) + (select count(*) from poll_events) + (select count(*) from deliveries)
          + (select count(*) from complaints) + (select count(*) from complaint_events)
-         + (select count(*) from firm_ratings) + (select count(*) from credit_records) as n,
+         + (select count(*) from firm_ratings) + (select count(*) from credit_records) + (select count(*) from credit_lists) as n,
            (select coalesce(sum(xmin::text::bigint), 0) from bindings) + (select coalesce(sum(xmin::text::bigint), 0) from role_grants)
          + (select coalesce(sum(xmin::text::bigint), 0) from communities) + (select coalesce(sum(xmin::text::bigint), 0) from polls) as versions`)
   return rowsOf<{ n: string | number; versions: string | number }>(r)[0]
@@ -109,7 +109,7 @@ beforeAll(async () => {
     json: { firmId, category: 'good', item: '市级优秀物业项目', pointsCenti: 500, occurredOn: '2026-06-01', evidence: [{ name: '表彰文件.pdf', sha256: 'b'.repeat(64) }] },
   })
   expect(record.status).toBe(201)
-  Object.assign(fill, { district: encodeURIComponent(c.district), firmId, recordId: record.json.id })
+  Object.assign(fill, { district: encodeURIComponent(c.district), firmId, recordId: record.json.id, quarter: '2026Q4' })
 
   // Community B, in another street, with one person holding every role there.
   const b = await createCommunity(h, admin)

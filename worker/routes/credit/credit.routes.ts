@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import { AppealBody, CreditFileReply, CreditRecordBody, CreditRecordReply, DecideBody, GenerateBody, GenerateReply } from '../../../shared/api/credit'
+import { AppealBody, ComputeListBody, CreditFileReply, CreditListReply, CreditRecordBody, CreditRecordReply, DecideBody, GenerateBody, GenerateReply } from '../../../shared/api/credit'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
+import { computeList, getList, publishList } from '../../services/oversight/credit-list'
 import { appealRecord, creditFile, decideAppeal, enterRecord, generateRecords, recordKeys } from '../../services/oversight/credit'
 
 const tags = ['物业企业信用档案']
@@ -73,5 +74,41 @@ export const creditRoutes = [
     body: DecideBody,
     responses: { 200: { description: '已决定', schema: CreditRecordReply } },
     handler: async (c, { params, body }) => ({ status: 200, json: await decideAppeal(ctxOf(c), params.recordId, body) }),
+  }),
+]
+
+const QuarterParams = DistrictParams.extend({ quarter: z.string().regex(/^\d{4}Q[1-4]$/, { message: '季度格式如 2026Q4' }) })
+
+export const creditListRoutes = [
+  route({
+    method: 'post',
+    path: '/api/districts/:district/credit-lists',
+    summary: '计算本区县某季度的好差榜（草稿，发布前可重新计算）',
+    tags,
+    access: access.district(),
+    params: DistrictParams,
+    body: ComputeListBody,
+    responses: { 200: { description: '草稿：每家企业的得分、等级和全部输入', schema: CreditListReply } },
+    handler: async (c, { params, body }) => ({ status: 200, json: await computeList(ctxOf(c), params.district, body.quarter, body.scheme) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/districts/:district/credit-lists/:quarter',
+    summary: '本区县某季度的好差榜',
+    tags,
+    access: access.district(),
+    params: QuarterParams,
+    responses: { 200: { description: '好差榜', schema: CreditListReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await getList(ctxOf(c), params.district, params.quarter) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/districts/:district/credit-lists/:quarter/publish',
+    summary: '审核后发布好差榜（在本区县各小区公告栏发布公告，附海报和二维码）',
+    tags,
+    access: access.district(),
+    params: QuarterParams,
+    responses: { 200: { description: '已发布', schema: CreditListReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await publishList(ctxOf(c), params.district, params.quarter) }),
   }),
 ]
