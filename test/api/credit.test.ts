@@ -116,6 +116,12 @@ describe('the quarterly good/bad list', () => {
     await runComplaintDeadlines(h.services)
     const housing = await renew(d.housing)
     expect((await h.request('POST', `${d.path}/credit-records/generate`, { token: housing, json: { quarter: '2026Q4' } })).json.created).toHaveLength(1)
+    // the quarter's rates per firm across the district, and the firm's own
+    const rates = await h.request('GET', `${d.path}/complaint-rates?quarter=2026Q4`, { token: housing })
+    expect(rates.json.desks).toEqual([expect.objectContaining({ desk: 'firm', firmId: c!.firm.firmId, deskLabel: '物业公司513', filed: 1, response: { hits: 0, of: 1, percent: 0 } })])
+    const own = await h.request('GET', `/api/firms/${c!.firm.firmId}/complaint-rates?quarter=2026Q4`, { token: await renew(c!.firm.token) })
+    expect(own.json.desks[0]).toMatchObject({ firmId: c!.firm.firmId, filed: 1 })
+    expect((await h.request('GET', `/api/firms/${c!.firm.firmId}/complaint-rates?quarter=2026Q4`, { token: await renew(a!.firm.token) })).status).toBe(403)
 
     const computed = await h.request('POST', `${d.path}/credit-lists`, { token: housing, json: { quarter: '2026Q4', scheme: 'yantai-2022' } })
     expect(computed.status).toBe(200)

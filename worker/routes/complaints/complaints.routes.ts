@@ -5,7 +5,7 @@ import type { HonoEnv, Role } from '../../env'
 import { tableDownload, XLSX_TYPE } from '../../lib/download'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
-import { communityComplaintRates, complaintLedger } from '../../services/oversight/complaint-ledger'
+import { communityComplaintRates, complaintLedger, complaintRatesBy } from '../../services/oversight/complaint-ledger'
 import { complaintCommunity, type DeskAction, deskStep, dispatchComplaint, fileComplaint, getComplaint, listComplaints, reviewComplaint } from '../../services/oversight/complaints'
 import { CidParams } from '../communities/communities.routes'
 
@@ -120,5 +120,27 @@ export const complaintRoutes = [
     query: QuarterQuery,
     responses: { 200: { description: '各承办单位的三率', schema: ComplaintRatesReply } },
     handler: async (c, { params, query }) => ({ status: 200, json: await communityComplaintRates(ctxOf(c), params.cid, query.quarter) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/districts/:district/complaint-rates',
+    summary: '本区县各物业企业、各职能部门的季度响应率、解决率、满意率（住建部门）',
+    tags,
+    access: access.district(),
+    params: z.object({ district: z.string().trim().min(1).max(50) }),
+    query: QuarterQuery,
+    responses: { 200: { description: '各承办单位的三率', schema: ComplaintRatesReply } },
+    handler: async (c, { params, query }) => ({ status: 200, json: await complaintRatesBy(ctxOf(c), { district: params.district }, query.quarter) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/firms/:firmId/complaint-rates',
+    summary: '本企业的季度响应率、解决率、满意率（各小区合计）',
+    tags,
+    access: access.firm(),
+    params: z.object({ firmId: z.string().min(1).max(40) }),
+    query: QuarterQuery,
+    responses: { 200: { description: '本企业的三率', schema: ComplaintRatesReply } },
+    handler: async (c, { params, query }) => ({ status: 200, json: await complaintRatesBy(ctxOf(c), { firmId: params.firmId }, query.quarter) }),
   }),
 ]

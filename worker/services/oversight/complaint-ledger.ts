@@ -1,7 +1,8 @@
 import { COMPLAINT_CATEGORIES, type ComplaintCategory, COMPLAINT_STATUSES, type ComplaintStatus, URGENCIES, type Urgency } from '../../../shared/complaints'
 import { quarter } from '../../../shared/statements'
 import { beijingTime } from '../../../shared/time'
-import type { complaints } from '../../../drizzle/schema'
+import { eq, inArray } from 'drizzle-orm'
+import { communities, firms, type complaints } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
 import { complaintsFiled, deskLabel } from './complaints'
@@ -47,6 +48,33 @@ export async function communityComplaintRates(ctx: ServiceCtx, communityId: stri
   return {
     period,
     desks: [...byDesk.entries()].map(([desk, rs]) => ({ desk, deskLabel: deskLabel(desk), firmId: desk === 'firm' ? (rs[0]!.firmId ?? null) : null, ...ratesOf(rs) })),
+  }
+}
+
+/**
+ * The quarter's rates across a district (the housing department's view), per firm and per
+ * department, or of one firm everywhere (the firm's own view).
+ */
+export async function complaintRatesBy(ctx: ServiceCtx, where: { district?: string; firmId?: string }, period: string) {
+  const span = quarterSpan(period)
+  const communityIds = where.district
+    ? (await ctx.db.select({ id: communities.id }).from(communities).where(eq(communities.district, where.district))).map((c) => c.id)
+    : undefined
+  const rows = await complaintsFiled(ctx.db, { communityIds, firmId: where.firmId }, span.from, span.to)
+  const groups = new Map<string, Row[]>()
+  for (const r of rows) {
+    const desk = r.desk ?? COMPLAINT_CATEGORIES[r.category as ComplaintCategory]?.desk ?? 'firm'
+    if (where.firmId && desk !== 'firm') continue
+    const key = desk === 'firm' ? `firm:${r.firmId}` : desk
+    groups.set(key, [...(groups.get(key) ?? []), r])
+  }
+  const names = new Map((await ctx.db.select({ id: firms.id, name: firms.name }).from(firms).where(inArray(firms.id, [...new Set(rows.map((r) => r.firmId ?? ''))]))).map((f) => [f.id, f.name]))
+  return {
+    period,
+    desks: [...groups.entries()].map(([key, rs]) => {
+      const firmId = key.startsWith('firm:') ? rs[0]!.firmId : null
+      return { desk: firmId ? 'firm' : key, deskLabel: firmId ? (names.get(firmId) ?? deskLabel('firm')) : deskLabel(key), firmId, ...ratesOf(rs) }
+    }),
   }
 }
 
