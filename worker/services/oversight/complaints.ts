@@ -29,10 +29,10 @@ export interface FileComplaintInput {
   category: ComplaintCategory
   body: string
   /** SHA-256 of each photo, hex */
-  photos: string[]
+  photos?: string[]
   place: string
   /** the owner asks that the firm not see who they are */
-  hideFromFirm: boolean
+  hideFromFirm?: boolean
 }
 
 const OPEN: ComplaintStatus[] = ['dispatched', 'contacted', 'handling', 'returned']
@@ -62,7 +62,9 @@ async function addEvent(
 /**
  * 受理 and 派单 in one step: the owner files about their own compound, the category routes it to
  * the firm or a department with the deadlines of its urgency. The owner must hold a verified
- * binding here (the chat-bot calls this too, so the check is the verb's, not only the route's).
+ * binding here (the chat-bot calls this too, so the check is the verb's, not only the route's;
+ * callers parse their input with FileComplaintBody from shared/api/complaints first).
+ * Returns the complaint as its owner sees it.
  */
 export async function fileComplaint(ctx: ServiceCtx, communityId: string, input: FileComplaintInput) {
   const actor = actorOf(ctx)
@@ -89,11 +91,11 @@ export async function fileComplaint(ctx: ServiceCtx, communityId: string, input:
         firmId: firm?.id ?? null,
         complainantUserId: actor.userId,
         complainantUnitKey: binding.unitKey,
-        hiddenFromFirm: input.hideFromFirm,
+        hiddenFromFirm: input.hideFromFirm ?? false,
         category: input.category,
         urgency: route.urgency,
         body: input.body,
-        photos: input.photos,
+        photos: input.photos ?? [],
         place: input.place,
         desk,
         status: desk ? 'dispatched' : 'returned',
@@ -115,7 +117,7 @@ export async function fileComplaint(ctx: ServiceCtx, communityId: string, input:
       at: now,
     })
     await recordAudit(tx, ctx, { communityId, action: 'complaint.filed', subjectType: 'complaint', subjectId: c!.id, details: { category: input.category, desk } })
-    return c!
+    return present({ userId: actor.userId, roles: new Set<Role>(['owner']), firmIds: [], departments: [] }, c!)
   })
 }
 
