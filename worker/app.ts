@@ -27,6 +27,9 @@ import { h5Routes } from './routes/h5/h5.routes'
 import { emergencyRoutes } from './routes/disclosure/emergency.routes'
 import { oversightRoutes } from './routes/disclosure/oversight.routes'
 import { securityHeaders } from './middleware/secure-headers'
+import { complaintRoutes } from './routes/complaints/complaints.routes'
+import { ratingRoutes } from './routes/complaints/ratings.routes'
+import { creditListRoutes, creditRoutes } from './routes/credit/credit.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -56,6 +59,10 @@ export const apiRoutes: AnyRoute[] = [
   ...statementRoutes,
   ...emergencyRoutes,
   ...oversightRoutes,
+  ...complaintRoutes,
+  ...ratingRoutes,
+  ...creditRoutes,
+  ...creditListRoutes,
   ...h5Routes,
   ...adminRoutes,
 ]

@@ -5,7 +5,7 @@ import type { createMiniProgramClient } from './wechat/miniprogram'
 
 export type MiniProgramClient = ReturnType<typeof createMiniProgramClient>
 
-export type Role = 'owner' | 'committee' | 'firm_staff' | 'community_staff' | 'admin'
+export type Role = 'owner' | 'committee' | 'firm_staff' | 'community_staff' | 'admin' | 'department_staff'
 
 /**
  * Time as the application sees it; tests swap in a fake. In production the voting window is

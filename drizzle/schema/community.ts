@@ -53,14 +53,16 @@ export const firmContracts = pgTable(
  * Roles other than owner (owners get theirs through bindings; admins from configuration).
  * committee: one community. firm_staff: a firm, hence the communities it serves under contract.
  * community_staff: a residents' committee (or a whole street when residentsCommittee is null),
- * hence every community there.
+ * hence every community there. department_staff: a department (住建, 公安, 消防 …) of a district
+ * (区县职能部门), hence every community of the district; the housing department keeps the firms'
+ * credit files there.
  */
 export const roleGrants = pgTable(
   'role_grants',
   {
     id: text('id').primaryKey(),
     userId: text('user_id').notNull().references(() => users.id),
-    role: text('role', { enum: ['committee', 'firm_staff', 'community_staff'] }).notNull(),
+    role: text('role', { enum: ['committee', 'firm_staff', 'community_staff', 'department_staff'] }).notNull(),
     communityId: text('community_id').references(() => communities.id),
     firmId: text('firm_id').references(() => firms.id),
     district: text('district'),
@@ -70,6 +72,8 @@ export const roleGrants = pgTable(
     grantedAt: ts('granted_at').notNull().defaultNow(),
     revokedBy: text('revoked_by').references(() => users.id),
     revokedAt: ts('revoked_at'),
+    /** department_staff: which department of the district (shared/complaints.ts DEPARTMENT_KEYS) */
+    department: text('department'),
   },
   (t) => [
     index('role_grants_user_idx').on(t.userId).where(sql`revoked_at is null`),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CommunitySettings, SettingsPatch } from '../community'
+import { DEPARTMENT_KEYS, type Department } from '../complaints'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 
@@ -68,17 +69,24 @@ export const GrantRoleBody = z.discriminatedUnion('role', [
     street: text(50),
     residentsCommittee: text(50).optional().describe('留空表示整个街道'),
   }),
+  z.object({
+    role: z.literal('department_staff'),
+    phone: z.string().min(1).max(20),
+    district: text(50),
+    department: z.enum(DEPARTMENT_KEYS as [Department, ...Department[]]).describe('区县职能部门：housing 为住建部门（管理物业企业信用档案）'),
+  }),
 ])
 export const RoleGrantReply = z.object({
   id: z.string(),
   userId: z.string(),
   phoneMasked: z.string().nullable(),
-  role: z.enum(['committee', 'firm_staff', 'community_staff']),
+  role: z.enum(['committee', 'firm_staff', 'community_staff', 'department_staff']),
   communityId: z.string().nullable(),
   firmId: z.string().nullable(),
   district: z.string().nullable(),
   street: z.string().nullable(),
   residentsCommittee: z.string().nullable(),
   grantedAt: z.string(),
+  department: z.string().nullable(),
 })
 export const RoleGrantListReply = z.object({ grants: z.array(RoleGrantReply) })

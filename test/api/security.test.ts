@@ -30,7 +30,9 @@ async function tableCounts() {
          + (select count(*) from roster_versions) + (select count(*) from communities) + (select count(*) from firms)
          + (select count(*) from firm_contracts) + (select count(*) from refresh_tokens)
          + (select count(*) from polls) + (select count(*) from ballots) + (select count(*) from proxies)
-         + (select count(*) from poll_comments) + (select count(*) from poll_events) + (select count(*) from deliveries) as n,
+         + (select count(*) from poll_comments) + (select count(*) from poll_events) + (select count(*) from deliveries)
+         + (select count(*) from complaints) + (select count(*) from complaint_events)
+         + (select count(*) from firm_ratings) + (select count(*) from credit_records) + (select count(*) from credit_lists) as n,
            (select coalesce(sum(xmin::text::bigint), 0) from bindings) + (select coalesce(sum(xmin::text::bigint), 0) from role_grants)
          + (select coalesce(sum(xmin::text::bigint), 0) from communities) + (select coalesce(sum(xmin::text::bigint), 0) from polls) as versions`)
   return rowsOf<{ n: string | number; versions: string | number }>(r)[0]
@@ -96,6 +98,19 @@ beforeAll(async () => {
   const c = a.community as { district: string; street: string; residentsCommittee: string }
   await h.request('POST', '/api/role-grants', { token: admin, json: { role: 'community_staff', phone: staffPhone, district: c.district, street: c.street, residentsCommittee: c.residentsCommittee } })
   inA.community_staff = (await h.login(staffPhone)).accessToken
+  const complaint = await h.request('POST', `/api/communities/${a.community.id}/complaints`, { token: a.owner, json: { category: 'cleaning', body: '垃圾三天未清运', place: '3栋' } })
+  expect(complaint.status).toBe(201)
+  fill.complaintId = complaint.json.id
+  // the district's housing department, its credit file of A's firm, and one record in it
+  const housingPhone = newPhone()
+  await h.request('POST', '/api/role-grants', { token: admin, json: { role: 'department_staff', phone: housingPhone, district: c.district, department: 'housing' } })
+  const housing = (await h.login(housingPhone)).accessToken
+  const record = await h.request('POST', `/api/districts/${encodeURIComponent(c.district)}/credit-records`, {
+    token: housing,
+    json: { firmId, category: 'good', item: '市级优秀物业项目', pointsCenti: 500, occurredOn: '2026-06-01', evidence: [{ name: '表彰文件.pdf', sha256: 'b'.repeat(64) }] },
+  })
+  expect(record.status).toBe(201)
+  Object.assign(fill, { district: encodeURIComponent(c.district), firmId, recordId: record.json.id, quarter: '2026Q4' })
 
   // Community B, in another street, with one person holding every role there.
   const b = await createCommunity(h, admin)
@@ -159,6 +174,22 @@ describe('every protected route', () => {
         }
         expect(await tableCounts()).toEqual(before)
       })
+
+      if (r.access.kind === 'firm' || r.access.kind === 'district') {
+        // firm routes: only that firm's staff; district routes: only that district's housing department
+        const wrong = (['owner', 'committee', 'firm_staff', 'community_staff'] as Role[]).filter((role) => !(r.access.kind === 'firm' && role === 'firm_staff'))
+        it(`refuses everyone but ${r.access.kind === 'firm' ? "the firm's own staff" : "the district's housing department"} (${wrong.join(', ')}, another firm's staff), writing nothing`, async () => {
+          const before = await tableCounts()
+          for (const role of wrong) {
+            const res = await call(r, inA[role])
+            expect(res.status, `${role} on ${r.path}`).toBe(403)
+            expect(res.json.error.code).toBe('FORBIDDEN')
+          }
+          const other = await call(r, outsider)
+          expect(other.status).toBe(403)
+          expect(await tableCounts()).toEqual(before)
+        })
+      }
 
       if (r.access.kind === 'admin' || r.access.kind === 'community') {
         const allowed = r.access.kind === 'admin' ? [] : r.access.roles

@@ -202,3 +202,10 @@ export function statement(kind: string, period: string, openingFen: number, line
   const expenseFen = lines.filter((l) => l.direction === 'expense').reduce((a, l) => a + l.amountFen, 0)
   return { kind, period, content: { openingFen, lines, totals: { incomeFen, expenseFen }, closingFen: openingFen + incomeFen - expenseFen } }
 }
+
+/** A fresh sign-in for the person behind `token`, once the fake clock has moved past its life. */
+export async function renewToken(h: Harness, token: string) {
+  const { startSession } = await import('../../worker/services/auth/sessions')
+  const sub = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub as string
+  return (await startSession(h.services, sub)).accessToken
+}

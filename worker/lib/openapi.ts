@@ -39,6 +39,10 @@ function accessText(r: AnyRoute): string {
       return '平台管理员'
     case 'community':
       return `该小区的角色之一：${r.access.roles.join(', ')}`
+    case 'firm':
+      return '该物业企业的员工（或平台管理员）'
+    case 'district':
+      return '该区县住建部门（department_staff, housing；或平台管理员）'
   }
 }
 

@@ -15,6 +15,13 @@ export type Access =
   | { kind: 'signed_in' }
   | { kind: 'admin' }
   | { kind: 'community'; roles: readonly Role[]; community: CommunityResolver; param: string }
+  /** staff of the firm named by the route (its own credit file), or an admin */
+  | { kind: 'firm'; firm: KeyResolver; param: string }
+  /** the housing department (区县住建部门) of the district named by the route, or an admin */
+  | { kind: 'district'; district: KeyResolver; param: string }
+
+/** Finds the firm or district a request acts on (null: the resource does not exist → 404). */
+export type KeyResolver = (c: Context<HonoEnv>) => Promise<string | null>
 
 /** Finds the community a request acts on (null: the resource does not exist → 404). */
 export type CommunityResolver = (c: Context<HonoEnv>) => Promise<string | null>
@@ -29,6 +36,16 @@ export const access = {
     roles,
     param: resolve?.param ?? 'cid',
     community: resolve?.community ?? (async (c) => c.req.param('cid') ?? null),
+  }),
+  firm: (resolve?: { param: string; firm: KeyResolver }): Access => ({
+    kind: 'firm',
+    param: resolve?.param ?? 'firmId',
+    firm: resolve?.firm ?? (async (c) => c.req.param('firmId') ?? null),
+  }),
+  district: (resolve?: { param: string; district: KeyResolver }): Access => ({
+    kind: 'district',
+    param: resolve?.param ?? 'district',
+    district: resolve?.district ?? (async (c) => c.req.param('district') ?? null),
   }),
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, exists, gt, isNull } from 'drizzle-orm'
 import type { Context, MiddlewareHandler } from 'hono'
-import { refreshTokens, users } from '../../drizzle/schema'
+import { refreshTokens, roleGrants, users } from '../../drizzle/schema'
 import type { Caller, HonoEnv } from '../env'
 import { AppError } from '../lib/errors'
 import type { Access } from '../lib/route'
@@ -34,7 +34,11 @@ export async function callerOf(c: Context<HonoEnv>, token: TokenSubject): Promis
   return { userId: user.id, phone: user.phone, isAdmin: user.phone !== null && c.var.config.ADMIN_PHONES.includes(user.phone) }
 }
 
-/** Enforces a route's declared access: 401 without a valid identity, 404 for no such community, 403 without the role. */
+/**
+ * Enforces a route's declared access: 401 without a valid identity, 404 for no such community,
+ * firm or district, 403 without the role. Firm and district routes (credit files, the good/bad
+ * list) check a grant directly: staff of that firm, or that district's housing department.
+ */
 export function authorize(access: Access): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
     const caller = await authenticate(c)
@@ -44,6 +48,26 @@ export function authorize(access: Access): MiddlewareHandler<HonoEnv> {
     if (access.kind === 'signed_in') return next()
     if (access.kind === 'admin') {
       if (!caller.isAdmin) throw new AppError('FORBIDDEN')
+      return next()
+    }
+    if (access.kind === 'firm' || access.kind === 'district') {
+      const key = access.kind === 'firm' ? await access.firm(c) : await access.district(c)
+      if (!key) throw new AppError('NOT_FOUND')
+      if (caller.isAdmin) return next()
+      const [grant] = await c.var.db
+        .select({ id: roleGrants.id })
+        .from(roleGrants)
+        .where(
+          and(
+            eq(roleGrants.userId, caller.userId),
+            isNull(roleGrants.revokedAt),
+            access.kind === 'firm'
+              ? and(eq(roleGrants.role, 'firm_staff'), eq(roleGrants.firmId, key))
+              : and(eq(roleGrants.role, 'department_staff'), eq(roleGrants.department, 'housing'), eq(roleGrants.district, key)),
+          ),
+        )
+        .limit(1)
+      if (!grant) throw new AppError('FORBIDDEN', { required: access.kind === 'firm' ? ['firm_staff'] : ['department_staff:housing'] })
       return next()
     }
     const communityId = await access.community(c)

@@ -43,6 +43,7 @@ async function present(db: Db, rows: GrantRow[]) {
       street: r.street,
       residentsCommittee: r.residentsCommittee,
       grantedAt: r.grantedAt.toISOString(),
+      department: r.department,
     }
   })
 }
@@ -73,6 +74,8 @@ export async function grantRole(ctx: ServiceCtx, input: z.infer<typeof GrantRole
       const [firm] = await tx.select({ id: firms.id }).from(firms).where(eq(firms.id, input.firmId))
       if (!firm) throw new AppError('NOT_FOUND', { resource: 'firm' })
       values = { id: nanoid(), userId, role: 'firm_staff', firmId: input.firmId, grantedBy: actorOf(ctx).userId }
+    } else if (input.role === 'department_staff') {
+      values = { id: nanoid(), userId, role: 'department_staff', district: input.district, department: input.department, grantedBy: actorOf(ctx).userId }
     } else {
       values = {
         id: nanoid(),

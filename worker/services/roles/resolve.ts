@@ -6,7 +6,7 @@ import type { Caller, Clock, Role } from '../../env'
 /**
  * The caller's roles in one community, in one query: owner through a verified binding, committee
  * by grant, firm staff through a contract in force today, community staff through the community's
- * street / residents' committee, admin from configuration. `null` when the community does not exist.
+ * street / residents' committee, department staff through its district, admin from configuration. `null` when the community does not exist.
  */
 export async function rolesInCommunity(db: Db, clock: Clock, caller: Caller, communityId: string): Promise<Set<Role> | null> {
   const today = shanghaiDate(clock.now())
@@ -24,15 +24,19 @@ export async function rolesInCommunity(db: Db, clock: Clock, caller: Caller, com
       exists (select 1 from role_grants g
               where g.role = 'community_staff' and g.user_id = ${caller.userId} and g.revoked_at is null
                 and g.district = c.district and g.street = c.street
-                and (g.residents_committee is null or g.residents_committee = c.residents_committee)) as community_staff
+                and (g.residents_committee is null or g.residents_committee = c.residents_committee)) as community_staff,
+      exists (select 1 from role_grants g
+              where g.role = 'department_staff' and g.user_id = ${caller.userId} and g.revoked_at is null
+                and g.district = c.district) as department_staff
     from communities c where c.id = ${communityId}`)
-  const row = rowsOf<{ owner: boolean; committee: boolean; firm_staff: boolean; community_staff: boolean }>(rows)[0]
+  const row = rowsOf<{ owner: boolean; committee: boolean; firm_staff: boolean; community_staff: boolean; department_staff: boolean }>(rows)[0]
   if (!row) return null
   const roles = new Set<Role>()
   if (row.owner) roles.add('owner')
   if (row.committee) roles.add('committee')
   if (row.firm_staff) roles.add('firm_staff')
   if (row.community_staff) roles.add('community_staff')
+  if (row.department_staff) roles.add('department_staff')
   if (caller.isAdmin) roles.add('admin')
   return roles
 }

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runComplaintDeadlines } from '../../worker/services/oversight/complaints'
+import { bulkOwners, createCommunity, firmServingCommunity, importRosterJson, newPhone, setupCommunity, simpleRoster, renewToken } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+const all = (n: number) => ({ cleaning: n, security: n, greenery: n, repairs: n, attitude: n })
+const renew = (token: string) => renewToken(h, token)
+const evidence = [{ name: '处罚决定书.pdf', sha256: 'c'.repeat(64) }]
+
+/** A district of its own (so other tests' firms never join its list), with its housing department. */
+async function district(tag: string) {
+  const name = `信用区${tag}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`
+  const phone = newPhone()
+  const g = await h.request('POST', '/api/role-grants', { token: await h.adminToken(), json: { role: 'department_staff', phone, district: name, department: 'housing' } })
+  expect(g.status).toBe(201)
+  return { name, housing: (await h.login(phone)).accessToken, path: `/api/districts/${encodeURIComponent(name)}` }
+}
+
+/** A compound in the district, served by a new firm, with owners bound. */
+async function compound(districtName: string, seed: number, owners = 3) {
+  const admin = await h.adminToken()
+  const base = await createCommunity(h, admin)
+  const moved = await h.request('POST', '/api/communities', {
+    token: admin,
+    json: { name: `${base.name}-${seed}`, district: districtName, street: base.street, residentsCommittee: base.residentsCommittee },
+  })
+  expect(moved.status).toBe(201)
+  const community = moved.json
+  const rows = simpleRoster(owners, { start: seed * 10 })
+  expect((await importRosterJson(h, admin, community.id, rows)).status).toBe(201)
+  const firm = await firmServingCommunity(h, { admin, community }, seed)
+  const people = await bulkOwners(h, community.id, rows)
+  return { community, firm, owners: people }
+}
+
+describe('credit files', () => {
+  it('the department enters records with evidence; the system generates them from its own data, once; the firm sees its file and appeals; the decision is on record', async () => {
+    h.clock.set(new Date('2026-11-20T02:00:00Z'))
+    const d = await district('a')
+    const x = await compound(d.name, 501)
+    // a complaint to the firm that misses its first contact, and owners' ratings below 90%
+    const filed = await h.request('POST', `/api/communities/${x.community.id}/complaints`, { token: x.owners[0]!.token, json: { category: 'cleaning', body: '楼道垃圾无人清理', place: '1栋' } })
+    expect(filed.status).toBe(201)
+    for (const [i, o] of x.owners.entries()) await h.request('PUT', `/api/communities/${x.community.id}/ratings/mine`, { token: o.token, json: { scores: all(i === 0 ? 2 : 4) } })
+    h.clock.set(new Date('2026-11-24T02:00:00Z'))
+    await runComplaintDeadlines(h.services)
+    const housing = await renew(d.housing)
+
+    const entered = await h.request('POST', `${d.path}/credit-records`, {
+      token: housing,
+      json: { firmId: x.firm.firmId, category: 'bad', item: '未按规定退出项目（一票否决）', pointsCenti: 2000, occurredOn: '2026-11-01', seriousDishonesty: true, evidence },
+    })
+    expect(entered.status).toBe(201)
+    expect(entered.json).toMatchObject({ source: 'department', status: 'in_force', seriousDishonesty: true })
+    const noEvidence = await h.request('POST', `${d.path}/credit-records`, { token: housing, json: { firmId: x.firm.firmId, category: 'good', item: '表彰', pointsCenti: 100, occurredOn: '2026-11-01', evidence: [] } })
+    expect(noEvidence.status).toBe(400)
+    const elsewhere = await firmServingCommunity(h, await setupCommunity(h, { units: 1 }), 599)
+    expect((await h.request('POST', `${d.path}/credit-records`, { token: housing, json: { firmId: elsewhere.firmId, category: 'good', item: '表彰', pointsCenti: 100, occurredOn: '2026-11-01', evidence } })).status).toBe(404)
+
+    const gen = await h.request('POST', `${d.path}/credit-records/generate`, { token: housing, json: { quarter: '2026Q4' } })
+    expect(gen.status).toBe(200)
+    const items = gen.json.created.map((r: { item: string; category: string; pointsCenti: number }) => [r.category, r.pointsCenti, r.item])
+    expect(items).toContainEqual(['bad', 100, '投诉超过先行联系时限'])
+    // 10 of 15 scores at 4–5: 66.67% → 67%, below 90%
+    expect(items.find((i: string[]) => String(i[2]).includes('业主满意率 67%'))).toEqual(['bad', 200, expect.stringContaining('未达90%，3份')])
+    const again = await h.request('POST', `${d.path}/credit-records/generate`, { token: housing, json: { quarter: '2026Q4' } })
+    expect(again.json.created).toHaveLength(0)
+
+    const firmToken = await renew(x.firm.token)
+    const file = await h.request('GET', `/api/firms/${x.firm.firmId}/credit-file`, { token: firmToken })
+    expect(file.status).toBe(200)
+    expect(file.json.records).toHaveLength(1 + gen.json.created.length)
+    expect((await h.request('GET', `/api/firms/${elsewhere.firmId}/credit-file`, { token: firmToken })).status).toBe(403)
+
+    const appealed = await h.request('POST', `/api/credit-records/${entered.json.id}/appeal`, { token: firmToken, json: { reason: '已按合同约定提前三个月书面告知并办理交接', evidence: [{ name: '交接确认书.pdf' }] } })
+    expect(appealed.json).toMatchObject({ status: 'appealed' })
+    expect((await h.request('POST', `/api/credit-records/${entered.json.id}/appeal`, { token: firmToken, json: { reason: '再次提出异议' } })).status).toBe(409)
+    expect((await h.request('POST', `/api/credit-records/${entered.json.id}/decide`, { token: firmToken, json: { upheld: false, note: '自己决定' } })).status).toBe(403)
+    const decided = await h.request('POST', `/api/credit-records/${entered.json.id}/decide`, { token: housing, json: { upheld: false, note: '经核实交接手续完备，撤销该记录' } })
+    expect(decided.json).toMatchObject({ status: 'withdrawn', decision: 'withdrawn', decisionNote: '经核实交接手续完备，撤销该记录' })
+    expect(decided.json.appeal).toContain('交接确认书.pdf')
+    const deptView = await h.request('GET', `${d.path}/firms/${x.firm.firmId}/credit-file`, { token: housing })
+    expect(deptView.json.records.find((r: { id: string }) => r.id === entered.json.id).status).toBe('withdrawn')
+
+    // another district's housing department sees nothing here
+    const other = await district('b')
+    expect((await h.request('GET', `${d.path}/firms/${x.firm.firmId}/credit-file`, { token: other.housing })).status).toBe(403)
+    expect((await h.request('POST', `/api/credit-records/${entered.json.id}/decide`, { token: other.housing, json: { upheld: true, note: 'x' } })).status).toBe(403)
+  })
+})
+
+describe('the quarterly good/bad list', () => {
+  it('computed from data built through the API, reviewed and published as a notice on every board; a firm on the bad list two quarters running is flagged and named', async () => {
+    h.clock.set(new Date('2026-11-25T02:00:00Z')) // Wednesday; never back in time (sign-in limits count on the clock)
+    const d = await district('list')
+    const [a, b, c] = [await compound(d.name, 511, 1), await compound(d.name, 512, 1), await compound(d.name, 513, 1)]
+    const enter = async (firmId: string, category: string, pointsCenti: number, item: string) => {
+      const r = await h.request('POST', `${d.path}/credit-records`, { token: d.housing, json: { firmId, category, item, pointsCenti, occurredOn: '2026-10-15', evidence } })
+      expect(r.status).toBe(201)
+    }
+    await enter(a!.firm.firmId, 'base', 8000, '资质、人员、制度齐全')
+    await enter(a!.firm.firmId, 'good', 1000, '获评市级优秀物业服务项目')
+    await enter(b!.firm.firmId, 'base', 6500, '基础信息')
+    await enter(c!.firm.firmId, 'base', 5000, '基础信息')
+    await h.request('POST', `/api/communities/${c!.community.id}/complaints`, { token: c!.owners[0]!.token, json: { category: 'common_repair', body: '单元门禁坏了一周', place: '1栋' } })
+    h.clock.set(new Date('2026-11-27T02:00:00Z')) // first contact was due by the end of Thursday
+    await runComplaintDeadlines(h.services)
+    const housing = await renew(d.housing)
+    expect((await h.request('POST', `${d.path}/credit-records/generate`, { token: housing, json: { quarter: '2026Q4' } })).json.created).toHaveLength(1)
+    // the quarter's rates per firm across the district, and the firm's own
+    const rates = await h.request('GET', `${d.path}/complaint-rates?quarter=2026Q4`, { token: housing })
+    expect(rates.json.desks).toEqual([expect.objectContaining({ desk: 'firm', firmId: c!.firm.firmId, deskLabel: '物业公司513', filed: 1, response: { hits: 0, of: 1, percent: 0 } })])
+    const own = await h.request('GET', `/api/firms/${c!.firm.firmId}/complaint-rates?quarter=2026Q4`, { token: await renew(c!.firm.token) })
+    expect(own.json.desks[0]).toMatchObject({ firmId: c!.firm.firmId, filed: 1 })
+    expect((await h.request('GET', `/api/firms/${c!.firm.firmId}/complaint-rates?quarter=2026Q4`, { token: await renew(a!.firm.token) })).status).toBe(403)
+
+    const computed = await h.request('POST', `${d.path}/credit-lists`, { token: housing, json: { quarter: '2026Q4', scheme: 'yantai-2022' } })
+    expect(computed.status).toBe(200)
+    expect(computed.json.entries.map((e: { firmId: string; scoreCenti: number; grade: string; list: string | null; rank: number }) => [e.firmId, e.scoreCenti, e.grade, e.list, e.rank])).toEqual([
+      [a!.firm.firmId, 9000, 'AAA', 'good', 1],
+      [b!.firm.firmId, 6500, 'B', null, 2],
+      [c!.firm.firmId, 4900, 'C', 'bad', 3],
+    ])
+    const cEntry = computed.json.entries[2]
+    expect(cEntry.parts.map((p: { part: string; pointsCenti: number }) => [p.part, p.pointsCenti])).toEqual([
+      ['base', 5000],
+      ['good', 0],
+      ['bad', -100],
+    ])
+    expect(cEntry.counted.map((r: { item: string }) => r.item)).toContain('投诉超过先行联系时限')
+    expect(cEntry.badTwoQuartersRunning).toBe(false)
+
+    const published = await h.request('POST', `${d.path}/credit-lists/2026Q4/publish`, { token: housing })
+    expect(published.json).toMatchObject({ status: 'published' })
+    expect(published.json.noticeCodes).toHaveLength(3)
+    const board = await h.request('GET', `/api/communities/${a!.community.id}/notices`)
+    const notice = board.json.notices.find((n: { title: string }) => n.title === `${d.name}物业服务企业2026Q4好差榜`)
+    expect(notice.body).toContain('好榜：物业公司511')
+    expect(notice.body).toContain('差榜：物业公司513')
+    expect(notice.body).toContain('物业公司513：49分，C（基础信息50，良好行为0，不良行为-1）')
+    expect((await h.request('GET', `/n/${notice.code}/poster`)).status).toBe(200)
+    expect((await h.request('GET', `/api/notices/${notice.code}/qr.svg`)).status).toBe(200)
+    expect((await h.request('POST', `${d.path}/credit-lists`, { token: housing, json: { quarter: '2026Q4', scheme: 'yantai-2022' } })).status).toBe(409)
+
+    // next quarter: Beijing's rank proportion first (a draft), then the district settles on Yantai again
+    h.clock.set(new Date('2027-01-11T02:00:00Z'))
+    const h2 = await renew(d.housing)
+    const beijing = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'beijing-2026' } })
+    // 3 firms: rank 1 is 33% (> A's 20%), ranks 1–2 within B's 80%, rank 3 beyond 95% → D
+    expect(beijing.json.entries.map((e: { grade: string; scoreCenti: number }) => [e.grade, e.scoreCenti])).toEqual([
+      ['B', 9000],
+      ['B', 8000],
+      ['D', 4000 - 100 + 0 + 1500 + 1500],
+    ])
+    expect(beijing.json.entries[2].parts.find((p: { part: string }) => p.part === 'complaint_response')).toMatchObject({ rate: { hits: 0, of: 1 }, weightCenti: 1000, pointsCenti: 0 })
+    const yantai = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'yantai-2022' } })
+    expect(yantai.json.entries.filter((e: { badTwoQuartersRunning: boolean }) => e.badTwoQuartersRunning).map((e: { firmId: string }) => e.firmId)).toEqual([c!.firm.firmId])
+    await h.request('POST', `${d.path}/credit-lists/2027Q1/publish`, { token: h2 })
+    const board2 = await h.request('GET', `/api/communities/${b!.community.id}/notices`)
+    expect(board2.json.notices.find((n: { title: string }) => n.title.includes('2027Q1')).body).toContain('连续两个季度列入差榜，予以通报：物业公司513')
+    // another district's department cannot read or publish it
+    const other = await district('list-other')
+    expect((await h.request('GET', `${d.path}/credit-lists/2027Q1`, { token: other.housing })).status).toBe(403)
+  })
+})

@@ -1,0 +1,19 @@
+import { expect, it } from 'vitest'
+import { summariseRatings } from '../../shared/ratings'
+
+const all = (n: number) => ({ cleaning: n, security: n, greenery: n, repairs: n, attitude: n })
+
+it('satisfaction is the share of 4 and 5 among all scores, against 90% by integer comparison', () => {
+  // 4 ratings × 5 dimensions = 20 scores; 18 satisfied = exactly 90%: meets the target
+  const exactly = summariseRatings([all(5), all(4), { ...all(5), cleaning: 3 }, { ...all(5), repairs: 1 }])
+  expect([exactly.satisfied, exactly.of, exactly.percent, exactly.meetsTarget]).toEqual([18, 20, 90, true])
+  const below = summariseRatings([all(5), all(4), { ...all(5), cleaning: 3, security: 2 }, { ...all(5), repairs: 1 }])
+  expect([below.satisfied, below.of, below.percent, below.meetsTarget]).toEqual([17, 20, 85, false])
+  expect(exactly.dimensions.find((d) => d.dimension === 'cleaning')!.counts).toEqual([0, 0, 1, 1, 2])
+})
+
+it('shows nothing but the count below three responses', () => {
+  const two = summariseRatings([all(5), all(1)])
+  expect(two).toMatchObject({ responses: 2, shown: false, percent: null, meetsTarget: null, satisfied: 0, of: 0 })
+  for (const d of two.dimensions) expect(d.counts).toEqual([])
+})

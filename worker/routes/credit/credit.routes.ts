@@ -1,0 +1,114 @@
+import { z } from 'zod'
+import { AppealBody, ComputeListBody, CreditFileReply, CreditListReply, CreditRecordBody, CreditRecordReply, DecideBody, GenerateBody, GenerateReply } from '../../../shared/api/credit'
+import { access, route } from '../../lib/route'
+import { ctxOf } from '../../services/context'
+import { computeList, getList, publishList } from '../../services/oversight/credit-list'
+import { appealRecord, creditFile, decideAppeal, enterRecord, generateRecords, recordKeys } from '../../services/oversight/credit'
+
+const tags = ['物业企业信用档案']
+const DistrictParams = z.object({ district: z.string().trim().min(1).max(50) })
+const FirmParams = z.object({ firmId: z.string().min(1).max(40) })
+const RecordParams = z.object({ recordId: z.string().min(1).max(40) })
+
+export const creditRoutes = [
+  route({
+    method: 'post',
+    path: '/api/districts/:district/credit-records',
+    summary: '住建部门录入信用记录（表彰、处罚、一票否决等，须附证据）',
+    tags,
+    access: access.district(),
+    params: DistrictParams,
+    body: CreditRecordBody,
+    responses: { 201: { description: '已记入档案', schema: CreditRecordReply } },
+    handler: async (c, { params, body }) => ({ status: 201, json: await enterRecord(ctxOf(c), params.district, body) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/districts/:district/credit-records/generate',
+    summary: '由本系统数据生成某季度的信用记录（投诉超时、满意率、报表逾期、超指导价收费；可重复执行）',
+    tags,
+    access: access.district(),
+    params: DistrictParams,
+    body: GenerateBody,
+    responses: { 200: { description: '本次新增的记录', schema: GenerateReply } },
+    handler: async (c, { params, body }) => ({ status: 200, json: await generateRecords(ctxOf(c), params.district, body.quarter) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/districts/:district/firms/:firmId/credit-file',
+    summary: '某物业企业在本区县的信用档案',
+    tags,
+    access: access.district(),
+    params: DistrictParams.extend(FirmParams.shape),
+    responses: { 200: { description: '全部记录（含已撤销）', schema: CreditFileReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await creditFile(ctxOf(c), params.firmId, params.district) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/firms/:firmId/credit-file',
+    summary: '本企业的信用档案（各区县）',
+    tags,
+    access: access.firm(),
+    params: FirmParams,
+    responses: { 200: { description: '全部记录', schema: CreditFileReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await creditFile(ctxOf(c), params.firmId) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/credit-records/:recordId/appeal',
+    summary: '物业企业对一条记录提出异议（每条一次）',
+    tags,
+    access: access.firm({ param: 'recordId', firm: async (c) => (await recordKeys(c.var, c.req.param('recordId') ?? ''))?.firmId ?? null }),
+    params: RecordParams,
+    body: AppealBody,
+    responses: { 200: { description: '已提出异议', schema: CreditRecordReply } },
+    handler: async (c, { params, body }) => ({ status: 200, json: await appealRecord(ctxOf(c), params.recordId, body) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/credit-records/:recordId/decide',
+    summary: '住建部门对异议作出决定（维持或撤销，留档）',
+    tags,
+    access: access.district({ param: 'recordId', district: async (c) => (await recordKeys(c.var, c.req.param('recordId') ?? ''))?.district ?? null }),
+    params: RecordParams,
+    body: DecideBody,
+    responses: { 200: { description: '已决定', schema: CreditRecordReply } },
+    handler: async (c, { params, body }) => ({ status: 200, json: await decideAppeal(ctxOf(c), params.recordId, body) }),
+  }),
+]
+
+const QuarterParams = DistrictParams.extend({ quarter: z.string().regex(/^\d{4}Q[1-4]$/, { message: '季度格式如 2026Q4' }) })
+
+export const creditListRoutes = [
+  route({
+    method: 'post',
+    path: '/api/districts/:district/credit-lists',
+    summary: '计算本区县某季度的好差榜（草稿，发布前可重新计算）',
+    tags,
+    access: access.district(),
+    params: DistrictParams,
+    body: ComputeListBody,
+    responses: { 200: { description: '草稿：每家企业的得分、等级和全部输入', schema: CreditListReply } },
+    handler: async (c, { params, body }) => ({ status: 200, json: await computeList(ctxOf(c), params.district, body.quarter, body.scheme) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/districts/:district/credit-lists/:quarter',
+    summary: '本区县某季度的好差榜',
+    tags,
+    access: access.district(),
+    params: QuarterParams,
+    responses: { 200: { description: '好差榜', schema: CreditListReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await getList(ctxOf(c), params.district, params.quarter) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/districts/:district/credit-lists/:quarter/publish',
+    summary: '审核后发布好差榜（在本区县各小区公告栏发布公告，附海报和二维码）',
+    tags,
+    access: access.district(),
+    params: QuarterParams,
+    responses: { 200: { description: '已发布', schema: CreditListReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await publishList(ctxOf(c), params.district, params.quarter) }),
+  }),
+]
