@@ -93,6 +93,14 @@ describe('phone one-time code', () => {
     expect((await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })).status).toBe(200)
   })
 
+  it('holds every counter under a burst: 20 parallel sends for one phone send one SMS', async () => {
+    const phone = newPhone()
+    const results = await Promise.all(Array.from({ length: 20 }, () => h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })))
+    expect(results.filter((r) => r.status === 200)).toHaveLength(OTP_LIMITS.sendPerPhonePerMinute)
+    expect(results.filter((r) => r.status === 429)).toHaveLength(20 - OTP_LIMITS.sendPerPhonePerMinute)
+    expect(h.sms.sent.filter((m) => m.phone === phone)).toHaveLength(1)
+  })
+
   it('limits sending per IP address', async () => {
     const ip = randomIp()
     for (let i = 0; i < OTP_LIMITS.sendPerIpPerHour; i++) {
