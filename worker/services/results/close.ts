@@ -75,6 +75,9 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
         candidates: candidates.map((c) => c.id),
         seats: p.seats!,
         spoiledParticipate: settings.spoiledParticipate,
+        // 指导规则 第26条, per candidate: the same rule and the same delivery record as one matter
+        nonVoters: settings.nonVoterRule,
+        delivered: delivered.map((d) => d.voterId),
       })
       const nameOf = new Map(candidates.map((c) => [c.id, c.name]))
       election = {

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { announcedPoll, bulkOwners, openWindow, pollDraft, setupCommunity } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+const people = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `候选人${i + 1}`, building: '1栋' }))
+const candidatePoll = (matter: 'manager' | 'committee', seats: number, n: number) =>
+  pollDraft({ title: matter === 'manager' ? '选聘物业服务企业' : '选举业主委员会委员', body: '候选人名单及简介见下，每位业主最多选应选名额。', matter, kind: 'election', seats, candidates: people(n) })
+
+/** A community of `units` flats, one owner each, all signed in; the settings given applied first. */
+async function community(units: number, settings: Record<string, unknown> = {}) {
+  const s = await setupCommunity(h, { units })
+  if (Object.keys(settings).length) await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: settings })
+  const owners = [{ token: s.owner }, ...(await bulkOwners(h, s.community.id, s.rows.slice(1)))]
+  return { s, owners }
+}
+
+async function voterIdOf(pollId: string, token: string): Promise<string> {
+  return (await h.request('GET', `/api/polls/${pollId}/ballots/mine`, { token })).json.voters[0].voterId
+}
+
+describe('follow_majority in candidate polls (指导规则 第26条)', () => {
+  it('one seat: the notified non-voter adds to the leader, and the signed result states what the rule did', async () => {
+    const { s, owners } = await community(7, { nonVoterRule: 'follow_majority' })
+    const p = await announcedPoll(h, s.community.id, s.committee, { ...candidatePoll('manager', 1, 2), ...openWindow(5000) })
+    const [a, b] = (await h.request('GET', `/api/polls/${p.id}`, { token: s.owner })).json.candidates.map((c: { id: string }) => c.id)
+    const marks = [[a], [a], [b], [b], [b]]
+    for (const [i, m] of marks.entries()) expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: owners[i]!.token, json: { marks: m } })).status).toBe(201)
+    // one of the two who did not vote was notified
+    const notified = await voterIdOf(p.id, owners[5]!.token)
+    expect((await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: [notified], method: 'paper_signed' } })).status).toBe(201)
+    h.clock.advance(5100)
+    // voting has closed: a delivery now could still tip the count, so it is refused
+    const late = await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: [await voterIdOf(p.id, owners[6]!.token)], method: 'paper_signed' } })
+    expect(late.status).toBe(409)
+    expect(late.json.error.code).toBe('VOTING_CLOSED')
+    const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    const e = closed.json.document.election
+    expect(e.participated.voters).toBe(6)
+    expect(e.deemed.voters).toBe(1)
+    expect(e.followMajority).toEqual({ to: [b], reason: 'added' })
+    expect(e.candidates[1]).toMatchObject({ votes: { voters: 4 }, deemed: { voters: 1 }, elected: true })
+    expect(closed.json.document.rules.nonVoters).toBe('follow_majority')
+  })
+
+  it('three seats: the candidates the actual ballots elect each receive the non-voters; a tie for a seat adds to no one', async () => {
+    const { s, owners } = await community(9, { nonVoterRule: 'follow_majority' })
+    const p = await announcedPoll(h, s.community.id, s.committee, { ...candidatePoll('committee', 3, 4), ...openWindow(5000) })
+    const [w, x, y, z] = (await h.request('GET', `/api/polls/${p.id}`, { token: s.owner })).json.candidates.map((c: { id: string }) => c.id)
+    const marks = [[x, y, z], [x, y, z], [x, y, w], [w], []]
+    for (const [i, m] of marks.entries()) await h.request('POST', `/api/polls/${p.id}/ballots`, { token: owners[i]!.token, json: { marks: m } })
+    const notified = await Promise.all(owners.slice(5, 8).map((o) => voterIdOf(p.id, o.token)))
+    await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: notified, method: 'app_message' } })
+    // a second poll with a tie for the second of two seats among the actual ballots
+    const q = await announcedPoll(h, s.community.id, s.committee, { ...candidatePoll('committee', 2, 3), ...openWindow(5000) })
+    const [qa, qb, qc] = (await h.request('GET', `/api/polls/${q.id}`, { token: s.owner })).json.candidates.map((c: { id: string }) => c.id)
+    const tie = [[qa, qb], [qa, qc], [qb, qc], [qa, qb], [qa, qc]]
+    for (const [i, m] of tie.entries()) await h.request('POST', `/api/polls/${q.id}/ballots`, { token: owners[i]!.token, json: { marks: m } })
+    h.clock.advance(5100)
+
+    const e = (await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).json.document.election
+    expect(e.followMajority).toEqual({ to: [x, y], reason: 'added' })
+    expect(e).toMatchObject({ quorum: true, participated: { voters: 8 }, deemed: { voters: 3 } })
+    expect(e.elected).toEqual([x, y])
+    const t = (await h.request('POST', `/api/polls/${q.id}/close`, { token: s.committee })).json.document
+    expect(t.election.followMajority).toEqual({ to: [], reason: 'tie_for_seat' })
+    expect(t.election.participated.voters).toBe(5)
+  })
+})
