@@ -174,6 +174,7 @@ export const VoterListReply = z.object({
       choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled', 'marked']).nullable(),
       marks: z.array(z.string()).nullable().describe('候选人表决：所选候选人姓名'),
       channel: z.string().nullable(),
+      followedMajority: z.array(z.string()).nullable().describe('随多数：未投票但已送达通知、按议事规则计入的一方或候选人'),
     }),
   ),
 })

@@ -48,6 +48,18 @@ describe('follow_majority in candidate polls (指导规则 第26条)', () => {
     expect(e.followMajority).toEqual({ to: [b], reason: 'added' })
     expect(e.candidates[1]).toMatchObject({ votes: { voters: 4 }, deemed: { voters: 1 }, elected: true })
     expect(closed.json.document.rules.nonVoters).toBe('follow_majority')
+    // the notice and the signed summary say where follow-majority came in, with areas beside heads
+    const summary: string[] = closed.json.document.summary
+    expect(summary).toContain('候选人2：4 人（66.67%），面积 354.00 平方米（66.67%），其中随多数 1 人、面积 88.50 平方米，当选（第1名）。')
+    expect(summary.some((l) => l.includes('本次 1 人（面积 88.50 平方米）随多数计入候选人2'))).toBe(true)
+    const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
+    const notice = board.json.notices.find((n: { kind: string }) => n.kind === 'result')
+    expect(notice.body).toContain('其中随多数 1 人')
+    // the per-voter list marks the one counted with the majority, and only that one
+    const list = await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.owner })
+    expect(list.json.voters.filter((v: { followedMajority: string[] | null }) => v.followedMajority)).toEqual([expect.objectContaining({ voterId: notified, voted: false, followedMajority: ['候选人2'] })])
+    const csv = await h.request('GET', `/api/polls/${p.id}/voters.csv`, { token: s.owner })
+    expect(csv.text).toContain('随多数：候选人2')
   })
 
   it('three seats: the candidates the actual ballots elect each receive the non-voters; a tie for a seat adds to no one', async () => {

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { leafHash, merkleRoot } from '../../../shared/merkle'
+import { electionLines, electionShortfalls, tallyLines, tallyShortfalls } from '../../../shared/result-text'
 import { MATTERS, tally, tallyElection, type Matter, type Tally } from '../../../shared/tally'
 import { deliveries, pollEvents, pollResults, polls, pollVoters } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
@@ -100,6 +101,11 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     }
     const outcome = counted ? counted.outcome : election!.quorum ? (election!.elected.length ? 'elected' : 'none_elected') : 'no_quorum'
     const outcomeText = counted ? OUTCOME_TEXT[counted.outcome] : electionText(election!)
+    // The wording owners read (notice and result page) is signed with the numbers it states.
+    const candidateNames = new Map(candidates.map((c) => [c.id, c.name]))
+    const nameOfCandidate = (id: string) => candidateNames.get(id) ?? id
+    const summary = counted ? tallyLines(counted, p.approvalClass) : electionLines(election!, nameOfCandidate)
+    const shortfalls = counted ? tallyShortfalls(counted, p.approvalClass) : electionShortfalls(election!, nameOfCandidate)
     const paper = await paperCounts(tx, pollId)
     const sorted = [...standing].sort((a, b) => (a.receipt < b.receipt ? -1 : 1))
     const leaves = await Promise.all(sorted.map((b) => leafHash(ballotLeaf(pollId, b))))
@@ -129,6 +135,8 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
       election,
       outcome,
       outcomeText,
+      summary,
+      shortfalls,
       // 已发放未回收: reported, never counted (voting-rules.md)
       paperBallots: paper,
       ballots: { standing: standing.length, merkleRoot: root, treeSize: leaves.length, leafFormat: 'shared/merkle.ts canonicalBallotLeaf (elections: choice = "marked:<id>+<id>"), sorted by receipt' },
@@ -144,9 +152,7 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
       title: `表决结果公告：${p.title}`,
       body: [
         outcomeText,
-        counted
-          ? `参与表决：${counted.participated.voters}/${counted.total.voters} 人；同意 ${counted.agree.voters} 人，反对 ${counted.oppose.voters} 人，弃权 ${counted.abstain.voters} 人，废票 ${counted.spoiled.voters} 张。`
-          : `参与表决：${election!.participated.voters}/${election!.total.voters} 人；弃权 ${election!.abstain.voters} 人，废票 ${election!.spoiled.voters} 张。`,
+        ...summary,
         paper.issued ? `纸质表决票：发放 ${paper.issued} 张，收回 ${paper.returned} 张，已发放未回收 ${paper.notReturned} 张。` : null,
         p.noticeOverrideReason ? `本次表决公告期不足15日，理由：${p.noticeOverrideReason}` : null,
         `全部选票的默克尔根：${root}。结果文件已签名，可凭投票回执核验本人选票已计入。`,

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { CommunitySettings } from '../../../shared/community'
 import { formatCenti } from '../../../shared/decimal'
+import { percentForPeople } from '../../../shared/result-text'
 import type { ElectionTally, Tally, Weight } from '../../../shared/tally'
 import { pollResults, polls } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
@@ -10,12 +11,7 @@ import type { ServiceCtx } from '../context'
 /** The columns of published result notices (表决结果公示). */
 export const TALLY_COLUMNS = ['表决事项', '赞同', '反对', '弃权', '随多数', '未选', '已作废', '已发放未回收', '投票权人数', '占参与表决人数比例', '专有部分面积', '占参与表决面积比例', '表决结果'] as const
 
-/** A percentage for people, from integers (two decimals, rounded down). Decisions never read it. */
-export function percent(part: number, whole: number): string {
-  if (whole === 0) return '0.00%'
-  const basisPoints = (BigInt(part) * 10000n) / BigInt(whole)
-  return `${basisPoints / 100n}.${String(basisPoints % 100n).padStart(2, '0')}%`
-}
+const percent = percentForPeople
 
 const weightCells = (w: Weight, participated: Weight) => [w.voters, percent(w.voters, participated.voters), formatCenti(w.areaCenti), percent(w.areaCenti, participated.areaCenti)]
 
