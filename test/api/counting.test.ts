@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseCenti } from '../../shared/decimal'
 import { announcedPoll, bulkOwners, openWindow, pollDraft, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
@@ -20,6 +21,24 @@ async function community(units: number, settings: Record<string, unknown> = {}) 
   if (Object.keys(settings).length) await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: settings })
   const owners = [{ token: s.owner }, ...(await bulkOwners(h, s.community.id, s.rows.slice(1)))]
   return { s, owners }
+}
+
+/**
+ * Checks an exported tally from the export alone: the 明细 rows add up to 投票权人总数, those
+ * counted as participating to 参与表决, in heads and in exact area. Returns rows by item.
+ */
+async function checkedExport(pollId: string) {
+  const csv = await h.request('GET', `/api/polls/${pollId}/tally.csv`)
+  const rows = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(','))
+  const [head, ...body] = rows
+  const col = (name: string) => head!.indexOf(name)
+  const sum = (rs: string[][]) => rs.reduce((acc, r) => ({ voters: acc.voters + Number(r[col('人数')]), area: acc.area + parseCenti(r[col('专有部分面积（平方米）')]!)! }), { voters: 0, area: 0 })
+  const item = (name: string) => body.find((r) => r[col('项目')] === name)!
+  const weight = (r: string[]) => ({ voters: Number(r[col('人数')]), area: parseCenti(r[col('专有部分面积（平方米）')]!)! })
+  const detail = body.filter((r) => r[col('类别')] === '明细')
+  expect(sum(detail)).toEqual(weight(item('投票权人总数')))
+  expect(sum(detail.filter((r) => r[col('计入参与表决')] === '是'))).toEqual(weight(item('参与表决')))
+  return { item, col }
 }
 
 async function voterIdOf(pollId: string, token: string): Promise<string> {
@@ -60,6 +79,11 @@ describe('follow_majority in candidate polls (指导规则 第26条)', () => {
     expect(list.json.voters.filter((v: { followedMajority: string[] | null }) => v.followedMajority)).toEqual([expect.objectContaining({ voterId: notified, voted: false, followedMajority: ['候选人2'] })])
     const csv = await h.request('GET', `/api/polls/${p.id}/voters.csv`, { token: s.owner })
     expect(csv.text).toContain('随多数：候选人2')
+    // the export: the counts add up to the electorate and to the participants; the deemed voter on its own row
+    const x = await checkedExport(p.id)
+    expect(x.item('随多数（未投票，按议事规则计入）')[x.col('人数')]).toBe('1')
+    expect(x.item('候选人：候选人2').slice(x.col('人数'), x.col('人数') + 2)).toEqual(['4', '1'])
+    expect(x.item('未投票')[x.col('人数')]).toBe('1')
   })
 
   it('three seats: the candidates the actual ballots elect each receive the non-voters; a tie for a seat adds to no one', async () => {
@@ -84,5 +108,25 @@ describe('follow_majority in candidate polls (指导规则 第26条)', () => {
     const t = (await h.request('POST', `/api/polls/${q.id}/close`, { token: s.committee })).json.document
     expect(t.election.followMajority).toEqual({ to: [], reason: 'tie_for_seat' })
     expect(t.election.participated.voters).toBe(5)
+  })
+})
+
+describe('the tally export', () => {
+  it('a single matter with deemed voters and spoiled ballots that do not participate: every total adds up', async () => {
+    const { s, owners } = await community(8, { nonVoterRule: 'follow_majority', spoiledParticipate: false })
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
+    for (const [i, choice] of (['agree', 'agree', 'agree', 'oppose', 'abstain'] as const).entries()) await h.request('POST', `/api/polls/${p.id}/ballots`, { token: owners[i]!.token, json: { choice } })
+    const spoiledVoter = await voterIdOf(p.id, owners[5]!.token)
+    await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId: spoiledVoter, choice: 'spoiled', spoiledReason: '同时勾选同意和反对', photoSha256: 'f'.repeat(64) } })
+    await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: [await voterIdOf(p.id, owners[6]!.token)], method: 'paper_signed' } })
+    h.clock.advance(5100)
+    const doc = (await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).json.document
+    expect(doc.tally).toMatchObject({ agree: { voters: 4 }, deemed: { voters: 1 }, participated: { voters: 6 } })
+    const x = await checkedExport(p.id)
+    expect(x.item('同意').slice(x.col('人数'), x.col('人数') + 2)).toEqual(['4', '1'])
+    expect(x.item('废票')[x.col('计入参与表决')]).toBe('否')
+    expect(x.item('未投票')[x.col('人数')]).toBe('1')
+    expect(x.item('参与表决')[x.col('判定')]).toBe('达到三分之二')
+    expect(x.item('同意')[x.col('判定')]).toBe('通过')
   })
 })

@@ -65,7 +65,7 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/tally.csv',
-    summary: '计票结果（公示表格式：表决事项、赞同、反对、弃权、随多数、未选、已作废、已发放未回收……）',
+    summary: '计票结果（每行一项：同意、反对、弃权、废票、未投票、合计、候选人得票、已发放未回收；人数与面积并列，明细相加等于投票权人总数）',
     tags,
     access: access.public,
     params: PidParams,
@@ -81,7 +81,7 @@ export const resultRoutes = [
     params: PidParams,
     responses: { 200: { description: 'XLSX', contentType: XLSX_TYPE } },
     handler: async (c, { params }) =>
-      tableDownload(c, 'xlsx', '表决结果', [{ name: '表决结果', rows: await tallyTable(ctxOf(c), params.pid), columnWidths: [24, 8, 8, 8, 8, 8, 8, 12, 10, 16, 14, 16, 18] }]),
+      tableDownload(c, 'xlsx', '表决结果', [{ name: '表决结果', rows: await tallyTable(ctxOf(c), params.pid), columnWidths: [24, 8, 24, 12, 8, 14, 20, 22, 20, 20, 18, 18, 40] }]),
   }),
   route({
     method: 'get',
