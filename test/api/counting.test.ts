@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCenti } from '../../shared/decimal'
+import { writeXlsx } from '../../worker/lib/spreadsheet'
+import { verifyDocument } from '../../worker/lib/signing'
 import { announcedPoll, bulkOwners, openWindow, pollDraft, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
@@ -130,3 +132,113 @@ describe('the tally export', () => {
     expect(x.item('同意')[x.col('判定')]).toBe('通过')
   })
 })
+
+describe('counting day (计票): paper ballots counted after the close', () => {
+  const people = {
+    counters: [{ name: '赵计票', unitOrOffice: '2栋-1单元-1105' }, { name: '孙计票', unitOrOffice: '3栋-1单元-1210' }],
+    scrutineers: [{ name: '钱监票', unitOrOffice: '4栋-1单元-1301' }, { name: '李干事', unitOrOffice: '测试街道办事处' }],
+    boxState: '封条完好，无破损',
+  }
+  const csvOf = (rows: string[][]) => ['楼栋,单元,房号,表决意见,废票原因,收到时间', ...rows.map((r) => r.join(','))].join('\r\n')
+
+  it('a 600-ballot register, the flags, the scrutineers’ confirmation and the signed result', async () => {
+    const s = await setupCommunity(h, { units: 620 })
+    const owners = [{ token: s.owner }, ...(await bulkOwners(h, s.community.id, s.rows.slice(1, 3)))]
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(60_000))
+    const closesAt = (await h.request('GET', `/api/polls/${p.id}`, { token: s.committee })).json.closesAt as string
+    for (const [i, choice] of (['agree', 'oppose', 'agree'] as const).entries()) expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: owners[i]!.token, json: { choice } })).status).toBe(201)
+    // paper ballots handed out to the first 610 flats
+    const list = (await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.committee })).json.voters as { voterId: string; units: string }[]
+    const voterOfRoom = new Map(list.map((v) => [v.units.split('-').at(-1)!, v.voterId]))
+    const issued = s.rows.slice(0, 610).map((r) => voterOfRoom.get(r.房号)!)
+    expect((await h.request('POST', `/api/polls/${p.id}/paper-issued`, { token: s.committee, json: { voterIds: issued } })).status).toBe(201)
+
+    // counting starts only after the close; then the electronic channels and deliveries are shut
+    expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })).json.error.code).toBe('POLL_NOT_CLOSABLE')
+    h.clock.advance(60_100)
+    expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: owners[0]!.token, json: { choice: 'oppose' } })).json.error.code).toBe('POLL_NOT_OPEN')
+    // paper was issued: no result until the count
+    expect((await h.request('GET', `/api/polls/${p.id}/result`)).json.error.code).toBe('RESULT_NOT_PUBLISHED')
+    const opened = await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })
+    expect(opened.status).toBe(201)
+    expect(opened.json.status).toBe('counting')
+    expect((await h.request('GET', `/api/polls/${p.id}`, { token: s.owner })).json.status).toBe('counting')
+
+    // a register with faults: every bad row named, nothing stored
+    const before = new Date(Date.parse(closesAt) - 3_600_000)
+    const bj = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+    const row = (i: number, opinion: string, extra: Partial<{ reason: string; at: string }> = {}) => {
+      const r = s.rows[i]!
+      return [r.楼栋, r.单元 ?? '', r.房号, opinion, extra.reason ?? '', extra.at ?? bj(before)]
+    }
+    const faulty = csvOf([row(0, '同意'), ['99栋', '1单元', '9999', '同意', '', ''], row(0, '反对'), row(5, '赞成'), row(6, '同意', { at: bj(new Date(Date.parse(closesAt) + 60_000)) })])
+    const refused = await h.request('POST', `/api/polls/${p.id}/counting/register`, { token: s.committee, body: faulty, headers: { 'content-type': 'text/csv' } })
+    expect(refused.status).toBe(422)
+    expect(refused.json.error.code).toBe('COUNTING_INVALID')
+    expect(refused.json.error.details.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([[3, 'not_in_electorate'], [4, 'duplicate_in_register'], [5, 'invalid_choice'], [6, 'received_after_close']])
+    expect(refused.json.error.details.errors[0].message).toBe('第3行 99栋-1单元-9999：该房屋不在本次表决的投票权人名单中')
+    expect((await h.request('GET', `/api/polls/${p.id}/counting`, { token: s.committee })).json.paperEntered).toBe(0)
+
+    // the register of 600 ballots (flats 0–599): 400 agree, 150 oppose, 40 abstain, 10 spoiled; as XLSX
+    const opinion = (i: number) => (i < 400 ? '同意' : i < 550 ? '反对' : i < 590 ? '弃权' : '')
+    const rows600 = Array.from({ length: 600 }, (_, i) => row(i, opinion(i), i >= 590 ? { reason: '同时勾选同意和反对' } : {}))
+    const xlsx = writeXlsx([{ name: '计票登记表', rows: [['楼栋', '单元', '房号', '表决意见', '废票原因', '收到时间'], ...rows600] }])
+    const started = performance.now()
+    const entered = await h.request('POST', `/api/polls/${p.id}/counting/register`, { token: s.committee, body: xlsx, headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } })
+    const ms = performance.now() - started
+    expect(entered.status).toBe(201)
+    expect(entered.json.entered).toBe(600)
+    expect(ms).toBeLessThan(5000)
+    console.log(`[counting] 600-ballot register entered in ${Math.round(ms)} ms`)
+
+    // one by one, by the room on the ballot: received in time, and one received after the close
+    expect((await h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json: { building: s.rows[600]!.楼栋, unit: '1单元', room: s.rows[600]!.房号, choice: 'agree', receivedAt: before.toISOString() } })).status).toBe(201)
+    const late = await h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json: { building: s.rows[601]!.楼栋, unit: '1单元', room: s.rows[601]!.房号, choice: 'agree', receivedAt: new Date(Date.parse(closesAt) + 1000).toISOString() } })
+    expect(late.status).toBe(422)
+    expect(late.json.error.details.errors[0].code).toBe('received_after_close')
+    const outsider = await h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json: { building: '1栋', room: '0000', choice: 'agree' } })
+    expect(outsider.json.error.details.errors[0].message).toBe('1栋-0000：该房屋不在本次表决的投票权人名单中')
+
+    // the sheet: three voters with paper and electronic ballots (electronic stands), nine issued and not returned
+    const sheet = (await h.request('GET', `/api/polls/${p.id}/counting`, { token: s.committee })).json
+    expect(sheet.paperEntered).toBe(601)
+    expect(sheet.flags.filter((f: { kind: string }) => f.kind === 'paper_and_electronic')).toHaveLength(3)
+    expect(sheet.flags.find((f: { kind: string }) => f.kind === 'paper_and_electronic').text).toContain('以电子票为准')
+    expect(sheet.flags.filter((f: { kind: string }) => f.kind === 'issued_not_returned')).toHaveLength(9)
+
+    // the scrutineers confirm; the result is computed, signed and published with the counting record
+    expect((await h.request('POST', `/api/polls/${p.id}/counting/confirm`, { token: s.committee, json: { confirmedBy: ['路人甲'] } })).status).toBe(400)
+    const closed = await h.request('POST', `/api/polls/${p.id}/counting/confirm`, { token: s.committee, json: { confirmedBy: ['钱监票', '李干事'], settlement: '三户纸质票与电子票并存，按议事规则以电子票为准' } })
+    expect(closed.status).toBe(200)
+    const doc = closed.json.document
+    // 601 paper + 3 electronic, the three with both count once (electronic): 601 voters of 620
+    // agree: paper 0–399 less flats 1 (electronic oppose) → 399 + flat 600 = 400; oppose 150 + 1
+    expect(doc.tally).toMatchObject({ participated: { voters: 601 }, agree: { voters: 400 }, oppose: { voters: 151 }, abstain: { voters: 40 }, spoiled: { voters: 10 } })
+    expect(doc.outcome).toBe('passed')
+    expect(doc.counting).toMatchObject({ boxState: '封条完好，无破损', confirmedBy: ['钱监票', '李干事'], paperEntered: 601 })
+    expect(doc.counting.flags).toHaveLength(12)
+    expect(doc.paperBallots).toMatchObject({ issued: 610, returned: 601, notReturned: 9 })
+    await verifyDocument(closed.json.jws, (await h.request('GET', '/.well-known/jwks.json')).json)
+    const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
+    expect(board.json.notices.find((n: { kind: string }) => n.kind === 'result').body).toContain('监票人 钱监票（4栋-1单元-1301）、李干事（测试街道办事处），已由 钱监票、李干事 确认')
+    const evidence = await h.request('GET', `/api/polls/${p.id}/evidence`, { token: s.committee })
+    expect(evidence.json.counting.counters).toHaveLength(2)
+    expect(evidence.json.ballots.filter((b: { receivedAt: string | null }) => b.receivedAt).length).toBe(601)
+    await checkedExport(p.id)
+  })
+
+  it('with no paper ballots issued, the result publishes by itself on the first read after the close', async () => {
+    const { s, owners } = await community(3)
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
+    for (const o of owners) await h.request('POST', `/api/polls/${p.id}/ballots`, { token: o.token, json: { choice: 'agree' } })
+    expect((await h.request('GET', `/api/polls/${p.id}/result`)).json.error.code).toBe('RESULT_NOT_PUBLISHED')
+    h.clock.advance(5100)
+    const r = await h.request('GET', `/api/polls/${p.id}/result`)
+    expect(r.status).toBe(200)
+    expect(r.json.document.outcome).toBe('passed')
+    expect((await h.request('GET', `/api/polls/${p.id}`, { token: s.owner })).json.status).toBe('closed')
+    // a second read serves the same signed result
+    expect((await h.request('GET', `/api/polls/${p.id}/result`)).json.jws).toBe(r.json.jws)
+  })
+})
+

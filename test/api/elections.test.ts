@@ -70,7 +70,11 @@ describe('elections (选举业主委员会) and choosing a firm (选聘物业)',
     expect(spoiled.json.choice).toBe('spoiled')
 
     h.clock.advance(2600)
-    const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    // paper ballots were handed out: the result waits for the public count and the scrutineers
+    expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).json.error.code).toBe('COUNTING_REQUIRED')
+    const people = { counters: [{ name: '赵计票', unitOrOffice: '1栋-1单元-103' }], scrutineers: [{ name: '钱监票', unitOrOffice: '幸福社区居委会' }], boxState: '封条完好' }
+    expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })).status).toBe(201)
+    const closed = await h.request('POST', `/api/polls/${p.id}/counting/confirm`, { token: s.committee, json: { confirmedBy: ['钱监票'] } })
     expect(closed.status).toBe(200)
     const e = closed.json.document.election
     // 9 voters; participated: 7 ballots (5 app incl. an abstention, 1 proxy, 1 spoiled): 7·3 ≥ 9·2

@@ -7,7 +7,7 @@ import { beijing, ContactsTable, OverdueList } from './parts'
 type Notice = { code: string; kind: string; title: string; pinned: boolean; startsAt: string; issuerLabel: string }
 type PollItem = { id: string; title: string; status: string; closesAt: string }
 
-const POLL_STATUS: Record<string, string> = { announced: '待投票', open: '投票中', voting_ended: '待公布结果', closed: '已公布结果', cancelled: '已取消', draft: '草稿' }
+const POLL_STATUS: Record<string, string> = { announced: '待投票', open: '投票中', voting_ended: '待公布结果', counting: '计票中', closed: '已公布结果', cancelled: '已取消', draft: '草稿' }
 
 /** A community's front page: what hangs on its board now, its polls for those who may see them, and the links. */
 export function CommunityPage(props: { communityId: string; name: string; notices: Notice[]; polls: PollItem[] | null; overdue: { kind: string; period: string; deadline: string }[] | null; signedIn: boolean }) {

@@ -6,7 +6,7 @@ import { AppError } from '../../lib/errors'
 import { access, route } from '../../lib/route'
 import { proofFor } from '../../services/ballots/read'
 import { ctxOf } from '../../services/context'
-import { closePoll } from '../../services/results/close'
+import { closePoll, publishIfDue } from '../../services/results/close'
 import { publicJwks } from '../../services/results/keys'
 import { recordPaperIssued } from '../../services/results/paper-issues'
 import { tallyTable } from '../../services/results/tally-export'
@@ -36,6 +36,7 @@ export const resultRoutes = [
     params: PidParams,
     responses: { 200: { description: '结果', schema: ResultReply } },
     handler: async (c, { params }) => {
+      await publishIfDue(ctxOf(c), params.pid)
       const [r] = await c.var.db.select().from(pollResults).where(eq(pollResults.pollId, params.pid))
       if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
       return { status: 200, json: { document: r.document, jws: r.jws, merkleRoot: r.merkleRoot } }

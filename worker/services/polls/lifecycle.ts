@@ -269,7 +269,7 @@ export async function listPolls(ctx: ServiceCtx, communityId: string, includeDra
   return rows.filter((p) => includeDrafts || p.status !== 'draft')
 }
 
-/** draft / announced / open / voting_ended / closed / cancelled, as people see it now. */
+/** draft / announced / open / voting_ended / counting / closed / cancelled, as people see it now. */
 export function displayStatus(p: PollRow, now: Date) {
   if (p.status !== 'announced') return p.status
   if (now < p.opensAt) return 'announced' as const

@@ -16,6 +16,7 @@ import type { ServiceCtx } from '../context'
 import { candidatesOf, lockPoll } from '../polls/lifecycle'
 import { ballotLeaf } from './leaf'
 import { paperCounts } from './paper-issues'
+import { countingRecord } from '../counting/counting'
 import { rowsOf } from '../roles/resolve'
 import { publishNotice } from '../notices/notices'
 import { signingKeys } from './keys'
@@ -54,12 +55,17 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
   return withTransaction(ctx.db, async (tx) => {
     await lockPollForClose(tx, pollId)
     const p = await lockPoll(tx, pollId)
-    if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
+    if (p.status !== 'announced' && p.status !== 'counting') throw new AppError('RESOURCE_STATE', { status: p.status })
     const [clock] = rowsOf<{ ended: boolean; now: string | Date }>(
       await tx.execute(sql`select ${dbNow(ctx.clock)} >= closes_at as ended, ${dbNow(ctx.clock)} as now from polls where id = ${pollId}`),
     )
     if (!clock?.ended) throw new AppError('POLL_NOT_CLOSABLE', { closesAt: p.closesAt.toISOString() })
     const closedAt = new Date(clock.now)
+    // voting-rules.md, counting day: where paper ballots were handed out they are counted in public
+    // after the close, and the result waits for the scrutineers' confirmation
+    const paper = await paperCounts(tx, pollId)
+    const counting = await countingRecord({ ...ctx, db: tx }, pollId)
+    if ((paper.issued > 0 || p.status === 'counting') && !counting?.confirmedAt) throw new AppError('COUNTING_REQUIRED', { issued: paper.issued })
     const settings = CommunitySettings.parse(p.settings ?? {})
     const electorate = await tx.select({ voterId: pollVoters.voterId, areaCenti: pollVoters.areaCenti }).from(pollVoters).where(eq(pollVoters.pollId, pollId))
     const standing = await standingBallots(tx, pollId, settings.paperVsElectronic)
@@ -106,7 +112,6 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     const nameOfCandidate = (id: string) => candidateNames.get(id) ?? id
     const summary = counted ? tallyLines(counted, p.approvalClass) : electionLines(election!, nameOfCandidate)
     const shortfalls = counted ? tallyShortfalls(counted, p.approvalClass) : electionShortfalls(election!, nameOfCandidate)
-    const paper = await paperCounts(tx, pollId)
     const sorted = [...standing].sort((a, b) => (a.receipt < b.receipt ? -1 : 1))
     const leaves = await Promise.all(sorted.map((b) => leafHash(ballotLeaf(pollId, b))))
     const root = await merkleRoot(leaves)
@@ -139,6 +144,8 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
       shortfalls,
       // 已发放未回收: reported, never counted (voting-rules.md)
       paperBallots: paper,
+      // who counted, who scrutinised, the box, the flags and how they were settled
+      counting,
       ballots: { standing: standing.length, merkleRoot: root, treeSize: leaves.length, leafFormat: 'shared/merkle.ts canonicalBallotLeaf (elections: choice = "marked:<id>+<id>"), sorted by receipt' },
       closedAt: closedAt.toISOString(),
     }
@@ -154,6 +161,9 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
         outcomeText,
         ...summary,
         paper.issued ? `纸质表决票：发放 ${paper.issued} 张，收回 ${paper.returned} 张，已发放未回收 ${paper.notReturned} 张。` : null,
+        counting
+          ? `公开计票：计票人 ${counting.counters.map((x) => `${x.name}（${x.unitOrOffice}）`).join('、')}；监票人 ${counting.scrutineers.map((x) => `${x.name}（${x.unitOrOffice}）`).join('、')}，已由 ${(counting.confirmedBy ?? []).join('、')} 确认。`
+          : null,
         p.noticeOverrideReason ? `本次表决公告期不足15日，理由：${p.noticeOverrideReason}` : null,
         `全部选票的默克尔根：${root}。结果文件已签名，可凭投票回执核验本人选票已计入。`,
       ]
@@ -170,4 +180,25 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.closed', subjectType: 'poll', subjectId: pollId, details: { outcome, merkleRoot: root, standing: standing.length } })
     return { document, jws, merkleRoot: root }
   })
+}
+
+/**
+ * A result due without anyone's act: voting has closed and no paper ballots were handed out, so
+ * there is nothing to count in public. Published on the first read after the close (until the
+ * scheduled jobs land). A concurrent read that publishes first wins; this one then reads that.
+ */
+export async function publishIfDue(ctx: ServiceCtx, pollId: string): Promise<void> {
+  const [r] = await ctx.db.select({ pollId: pollResults.pollId }).from(pollResults).where(eq(pollResults.pollId, pollId))
+  if (r) return
+  const [due] = rowsOf<{ due: boolean }>(
+    await ctx.db.execute(sql`select (status = 'announced' and ${dbNow(ctx.clock)} >= closes_at
+                                     and not exists (select 1 from paper_issues where poll_id = ${pollId})) as due
+                              from polls where id = ${pollId}`),
+  )
+  if (!due?.due) return
+  try {
+    await closePoll(ctx, pollId)
+  } catch (e) {
+    if (!(e instanceof AppError && e.code === 'RESOURCE_STATE')) throw e
+  }
 }

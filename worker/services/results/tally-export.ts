@@ -5,6 +5,7 @@ import type { ElectionTally, Tally, Weight } from '../../../shared/tally'
 import { pollResults } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
+import { publishIfDue } from './close'
 
 /**
  * The tally as a table a person can check with a pencil. Every column means one thing on every
@@ -84,6 +85,7 @@ export function tallyRows(doc: ResultDoc): Cell[][] {
 }
 
 export async function tallyTable(ctx: ServiceCtx, pollId: string): Promise<Cell[][]> {
+  await publishIfDue(ctx, pollId)
   const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
   if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
   return tallyRows(r.document as unknown as ResultDoc)

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit'
 import { standingBallots } from '../ballots/standing'
 import { actorOf, type ServiceCtx } from '../context'
 import { candidatesOf } from '../polls/lifecycle'
+import { countingRecord } from '../counting/counting'
 import { rowsOf } from '../roles/resolve'
 import { sql } from 'drizzle-orm'
 
@@ -103,10 +104,13 @@ export async function evidenceFile(ctx: ServiceCtx, pollId: string) {
       proxyId: b.proxyId,
       paperPhotoSha256: b.paperPhotoSha256,
       castAt: b.castAt.toISOString(),
+      receivedAt: b.receivedAt?.toISOString() ?? null,
       dispute: b.disputedAt ? { at: b.disputedAt.toISOString(), reason: b.disputeReason } : null,
     })),
     proxies: proxyRows.map((x) => ({ id: x.id, voterId: x.voterId, grantorUserId: x.grantorUserId, proxyUserId: x.proxyUserId, status: x.status, createdAt: x.createdAt.toISOString() })),
     deliveries: deliveryRows.map((d) => ({ voterId: d.voterId, method: d.method, evidenceSha256: d.evidenceSha256, recordedAt: d.recordedAt.toISOString() })),
+    // the public count of paper ballots: who counted and scrutinised, the box, the flags, the confirmation
+    counting: await countingRecord(ctx, pollId),
     notices: events.map((e) => ({ kind: e.kind, text: e.text, at: e.at.toISOString() })),
     result: result ? { document: result.document, jws: result.jws, merkleRoot: result.merkleRoot, publishedAt: result.publishedAt.toISOString() } : null,
   }
