@@ -4,14 +4,13 @@ import { CommunitySettings } from '../../../shared/community'
 import { normalizeUnitPart, unitKeyOf } from '../../../shared/roster'
 import { beijingTime } from '../../../shared/time'
 import { ballots, countingSessions, pollCandidates, polls, pollVoters, rosterUnits, type CountingPerson } from '../../../drizzle/schema'
-import type { Db } from '../../db/types'
 import { dbNow } from '../../db/clock'
 import { withTransaction } from '../../db/tx'
 import { randomToken, sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
-import { lockPoll } from '../polls/lifecycle'
+import { lockPoll, votingEnded } from '../polls/lifecycle'
 import { rowsOf } from '../roles/resolve'
 
 /**
@@ -48,18 +47,13 @@ export async function openCounting(ctx: ServiceCtx, pollId: string, input: { cou
   return withTransaction(ctx.db, async (tx) => {
     const p = await lockPoll(tx, pollId)
     if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
-    const at = await ended(tx, ctx, pollId)
+    const at = await votingEnded(tx, ctx.clock, pollId)
     if (!at.ended) throw new AppError('POLL_NOT_CLOSABLE', { closesAt: p.closesAt.toISOString() })
     await tx.insert(countingSessions).values({ pollId, counters: input.counters, scrutineers: input.scrutineers, boxState: input.boxState, openedBy: actor.userId, openedAt: at.now })
     await tx.update(polls).set({ status: 'counting' }).where(eq(polls.id, pollId))
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.counting_opened', subjectType: 'poll', subjectId: pollId, details: { counters: input.counters.length, scrutineers: input.scrutineers.length } })
     return countingSheet({ ...ctx, db: tx }, pollId)
   })
-}
-
-async function ended(tx: Db, ctx: ServiceCtx, pollId: string) {
-  const [r] = rowsOf<{ ended: boolean; now: string | Date }>(await tx.execute(sql`select ${dbNow(ctx.clock)} >= closes_at as ended, ${dbNow(ctx.clock)} as now from polls where id = ${pollId}`))
-  return { ended: Boolean(r?.ended), now: new Date(r!.now) }
 }
 
 const BEIJING = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/
@@ -239,7 +233,7 @@ export async function confirmCounting<T>(ctx: ServiceCtx, pollId: string, input:
     const names = new Set(session!.scrutineers.map((s) => s.name))
     const unknown = input.confirmedBy.filter((n) => !names.has(n))
     if (unknown.length) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'confirmedBy', code: 'not_a_scrutineer', message: `不是本次登记的监票人：${unknown.join('、')}` }] })
-    const { now } = await ended(tx, ctx, pollId)
+    const { now } = await votingEnded(tx, ctx.clock, pollId)
     await tx.update(countingSessions).set({ confirmedBy: [...new Set(input.confirmedBy)], settlement: input.settlement ?? null, confirmedAt: now }).where(eq(countingSessions.pollId, pollId))
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.counting_confirmed', subjectType: 'poll', subjectId: pollId, details: { confirmedBy: input.confirmedBy.length } })
     return publish({ ...ctx, db: tx })

@@ -1,10 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { deliveries, pollVoters } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
-import { dbNow } from '../../db/clock'
-import { rowsOf } from '../roles/resolve'
-import { lockPoll } from './lifecycle'
+import { assertBeforeClose, lockPoll } from './lifecycle'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
@@ -15,10 +13,8 @@ export async function recordDeliveries(ctx: ServiceCtx, pollId: string, input: {
   return withTransaction(ctx.db, async (tx) => {
     const p = await lockPoll(tx, pollId)
     if (!p.rosterVersionId) throw new AppError('RESOURCE_STATE', { status: p.status })
-    // voting-rules.md, counting day: nothing changes after the close, and a delivery recorded then
-    // could still tip follow_majority. The poll row is locked, so the close cannot slip in between.
-    const [w] = rowsOf<{ ended: boolean }>(await tx.execute(sql`select ${dbNow(ctx.clock)} >= closes_at as ended from polls where id = ${pollId}`))
-    if (p.status !== 'announced' || w?.ended) throw new AppError('VOTING_CLOSED', { closesAt: p.closesAt.toISOString() })
+    // the poll row is locked, so the close cannot slip in between
+    await assertBeforeClose(tx, ctx.clock, p)
     const ids = [...new Set(input.voterIds)]
     const known = await tx.select({ voterId: pollVoters.voterId }).from(pollVoters).where(and(eq(pollVoters.pollId, pollId), inArray(pollVoters.voterId, ids)))
     if (known.length !== ids.length) {

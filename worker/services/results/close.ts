@@ -13,7 +13,7 @@ import { recordAudit } from '../audit'
 import { lockPollForClose } from '../ballots/cast'
 import { standingBallots } from '../ballots/standing'
 import type { ServiceCtx } from '../context'
-import { candidatesOf, lockPoll } from '../polls/lifecycle'
+import { candidatesOf, lockPoll, votingEnded } from '../polls/lifecycle'
 import { ballotLeaf } from './leaf'
 import { paperCounts } from './paper-issues'
 import { countingRecord } from '../counting/counting'
@@ -56,11 +56,9 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     await lockPollForClose(tx, pollId)
     const p = await lockPoll(tx, pollId)
     if (p.status !== 'announced' && p.status !== 'counting') throw new AppError('RESOURCE_STATE', { status: p.status })
-    const [clock] = rowsOf<{ ended: boolean; now: string | Date }>(
-      await tx.execute(sql`select ${dbNow(ctx.clock)} >= closes_at as ended, ${dbNow(ctx.clock)} as now from polls where id = ${pollId}`),
-    )
-    if (!clock?.ended) throw new AppError('POLL_NOT_CLOSABLE', { closesAt: p.closesAt.toISOString() })
-    const closedAt = new Date(clock.now)
+    const clock = await votingEnded(tx, ctx.clock, pollId)
+    if (!clock.ended) throw new AppError('POLL_NOT_CLOSABLE', { closesAt: p.closesAt.toISOString() })
+    const closedAt = clock.now
     // voting-rules.md, counting day: where paper ballots were handed out they are counted in public
     // after the close, and the result waits for the scrutineers' confirmation
     const paper = await paperCounts(tx, pollId)

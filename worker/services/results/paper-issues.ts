@@ -1,18 +1,19 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { paperIssues, polls, pollVoters } from '../../../drizzle/schema'
+import { paperIssues, pollVoters } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
+import { assertBeforeClose, lockPoll } from '../polls/lifecycle'
 
 /** The organiser records which voters were handed a paper ballot (for 已发放未回收). */
 export async function recordPaperIssued(ctx: ServiceCtx, pollId: string, voterIds: string[]) {
   const actor = actorOf(ctx)
   return withTransaction(ctx.db, async (tx) => {
-    const [p] = await tx.select().from(polls).where(eq(polls.id, pollId))
-    if (!p || p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p?.status })
+    const p = await lockPoll(tx, pollId)
+    await assertBeforeClose(tx, ctx.clock, p)
     const ids = [...new Set(voterIds)]
     const known = await tx.select({ voterId: pollVoters.voterId }).from(pollVoters).where(and(eq(pollVoters.pollId, pollId), inArray(pollVoters.voterId, ids)))
     if (known.length !== ids.length) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'voterIds', code: 'not_in_electorate', message: '有投票权人不在本次表决名单中' }] })
