@@ -241,6 +241,9 @@ export async function extendPoll(ctx: ServiceCtx, pollId: string, closesAt: stri
   return withTransaction(ctx.db, async (tx) => {
     const p = await lockPoll(tx, pollId)
     if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
+    // extending is for a vote still running (turnout short); once closed, reopening would let
+    // ballots in after the count's deadline
+    await assertBeforeClose(tx, ctx.clock, p)
     const next = new Date(closesAt)
     if (next <= p.closesAt) throw new AppError('POLL_WINDOW_INVALID', { reason: 'not_later' })
     if (next > addMonths(p.originalClosesAt, MAX_EXTENSION_MONTHS)) throw new AppError('EXTENSION_TOO_LONG')
