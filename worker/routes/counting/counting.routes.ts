@@ -12,7 +12,18 @@ const tags = ['计票']
 /** 600 ballots in a register are ~40 KB; a generous ceiling, far below what could block others. */
 const MAX_REGISTER_BYTES = 2 * 1024 * 1024
 
+const registerRows = () => [[...REGISTER_COLUMNS.map((x) => x.header)], ...REGISTER_EXAMPLE]
+
 export const countingRoutes = [
+  route({
+    method: 'get',
+    path: '/api/counting/register-template.csv',
+    summary: '计票登记表模板（CSV）',
+    tags,
+    access: access.public,
+    responses: { 200: { description: '模板', contentType: 'text/csv' } },
+    handler: async (c) => tableDownload(c, 'csv', '计票登记表', [{ name: '计票登记表', rows: registerRows() }]),
+  }),
   route({
     method: 'get',
     path: '/api/counting/register-template.xlsx',
@@ -22,7 +33,7 @@ export const countingRoutes = [
     responses: { 200: { description: '模板', contentType: XLSX_TYPE } },
     handler: async (c) =>
       tableDownload(c, 'xlsx', '计票登记表', [
-        { name: '计票登记表', rows: [[...REGISTER_COLUMNS.map((x) => x.header)], ...REGISTER_EXAMPLE], columnWidths: [10, 10, 10, 24, 24, 20, 68] },
+        { name: '计票登记表', rows: registerRows(), columnWidths: [10, 10, 10, 24, 24, 20, 68] },
         { name: '填写说明', rows: [['列', '必填', '说明'], ...REGISTER_COLUMNS.map((x) => [x.header, x.required ? '是' : '否', x.description])] },
       ]),
   }),
