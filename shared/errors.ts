@@ -52,6 +52,9 @@ export const ErrorCodes = {
   PROXY_NOT_ACTIVE: { status: 409, message: '该委托已使用或已撤销' },
   RECEIPT_NOT_FOUND: { status: 404, message: '找不到该投票回执' },
   RESULT_NOT_PUBLISHED: { status: 409, message: '表决结果尚未公布' },
+  VOTING_CLOSED: { status: 409, message: '投票已截止，不能再登记送达或变更投票权人' },
+  COUNTING_INVALID: { status: 422, message: '计票登记有误，未登记任何选票' },
+  COUNTING_REQUIRED: { status: 409, message: '本次表决发放了纸质票，须公开计票并经监票人确认后公布结果' },
   // disclosure
   STATEMENT_INVALID: { status: 422, message: '报表存在错误，未发布' },
   STATEMENT_EXISTS: { status: 409, message: '该期报表已发布；如需更正，请发布更正版本并说明理由' },

@@ -57,6 +57,19 @@ export interface Tally {
   quorum: boolean
   passed: boolean
   outcome: 'passed' | 'rejected' | 'no_quorum'
+  /** present only under follow_majority: what the rule did, so a result never claims more */
+  followMajority?: FollowMajority
+}
+
+/**
+ * What follow_majority did (指导规则 第26条). `to`: the side ('agree' / 'oppose') or the candidates
+ * that received the delivered non-voters' weight; empty when nothing was added, and `reason` says
+ * why: no side / candidate had a majority of the actual ballots, the actual ballots left a tie for
+ * a seat, or no delivered non-voter was left to add.
+ */
+export interface FollowMajority {
+  to: string[]
+  reason: 'added' | 'no_majority' | 'tie_for_seat' | 'none_delivered'
 }
 
 export interface ElectionBallot {
@@ -71,10 +84,16 @@ export interface ElectionInput {
   candidates: string[]
   seats: number
   spoiledParticipate?: boolean
+  /** as in TallyInput: 指导规则 第26条, per candidate (voting-rules.md, "In candidate polls") */
+  nonVoters?: 'ignore' | 'follow_majority'
+  delivered?: string[]
 }
 export interface CandidateResult {
   candidateId: string
+  /** actual marks plus `deemed` */
   votes: Weight
+  /** the non-voters' weight this candidate received under follow_majority (else zero) */
+  deemed: Weight
   majority: boolean
   elected: boolean
   /** 1-based among candidates with a majority, else null; null for everyone without quorum */
@@ -82,9 +101,14 @@ export interface CandidateResult {
 }
 export interface ElectionTally {
   total: Weight
+  /** actual + deemed */
   participated: Weight
   abstain: Weight
   spoiled: Weight
+  /** zero unless follow_majority added non-voters; included in participated */
+  deemed: Weight
+  /** present only under follow_majority */
+  followMajority?: FollowMajority
   quorum: boolean
   /** in the order of input.candidates */
   candidates: CandidateResult[]
@@ -274,6 +298,14 @@ function approves(approval: ApprovalClass, agree: Weight, participated: Weight):
 // tally: one question, agree / oppose / abstain
 // ---------------------------------------------------------------------------------------------
 
+function nonVoterRule(rule: TallyInput['nonVoters']): 'ignore' | 'follow_majority' {
+  const r = rule ?? 'ignore'
+  if (r !== 'ignore' && r !== 'follow_majority') {
+    throw new TallyInputError('invalid_option', `未投票业主的计票规则 ${String(r)} 无效`, String(r))
+  }
+  return r
+}
+
 const zero = (): Weight => ({ areaCenti: 0, voters: 0 })
 const plus = (a: Weight, b: Weight): Weight => ({
   areaCenti: a.areaCenti + b.areaCenti,
@@ -285,10 +317,7 @@ export function tally(input: TallyInput): Tally {
   if (approval !== 'ordinary' && approval !== 'special') {
     throw new TallyInputError('invalid_option', `表决类别 ${String(approval)} 无效`, String(approval))
   }
-  const nonVoters = input.nonVoters ?? 'ignore'
-  if (nonVoters !== 'ignore' && nonVoters !== 'follow_majority') {
-    throw new TallyInputError('invalid_option', `未投票业主的计票规则 ${String(nonVoters)} 无效`, String(nonVoters))
-  }
+  const nonVoters = nonVoterRule(input.nonVoters)
   const spoiledParticipate = input.spoiledParticipate ?? true
 
   const electorate = buildElectorate(input.units)
@@ -329,19 +358,23 @@ export function tally(input: TallyInput): Tally {
   // only for non-voters whose delivery is on record. A voter who returned any ballot, spoiled
   // included, is not a non-voter.
   let deemed = zero()
+  let followMajority: FollowMajority | undefined
   if (nonVoters === 'follow_majority') {
     const side = majorityOf(agree, participated) ? 'agree' : majorityOf(oppose, participated) ? 'oppose' : null
-    if (side !== null) {
+    if (side === null) {
+      followMajority = { to: [], reason: 'no_majority' }
+    } else {
       deemed = deemedWeight(electorate, voted, input.delivered)
       if (side === 'agree') agree = plus(agree, deemed)
       else oppose = plus(oppose, deemed)
       participated = plus(participated, deemed)
+      followMajority = deemed.voters > 0 ? { to: [side], reason: 'added' } : { to: [], reason: 'none_delivered' }
     }
   }
 
   const quorum = hasQuorum(participated, electorate.total)
   const passed = quorum && approves(approval, agree, participated)
-  return {
+  const result: Tally = {
     total: electorate.total,
     participated,
     agree,
@@ -353,6 +386,8 @@ export function tally(input: TallyInput): Tally {
     passed,
     outcome: passed ? 'passed' : quorum ? 'rejected' : 'no_quorum',
   }
+  if (followMajority) result.followMajority = followMajority
+  return result
 }
 
 function deemedWeight(electorate: Electorate, voted: Uint8Array, delivered: string[] | undefined): Weight {
@@ -396,6 +431,7 @@ export function tallyElection(input: ElectionInput): ElectionTally {
     candidateIndex.set(id, c)
   }
   const spoiledParticipate = input.spoiledParticipate ?? true
+  const nonVoters = nonVoterRule(input.nonVoters)
 
   const electorate = buildElectorate(input.units)
   const voted = new Uint8Array(electorate.total.voters)
@@ -460,43 +496,96 @@ export function tallyElection(input: ElectionInput): ElectionTally {
   const spoiled: Weight = { areaCenti: spoiledA, voters: spoiledP }
   let participated = plus({ areaCenti: markedA, voters: markedP }, abstain)
   if (spoiledParticipate) participated = plus(participated, spoiled)
-  // 民法典 第278条第2款 / 第1259条: the same 2/3 quorum as any joint decision
-  const quorum = hasQuorum(participated, electorate.total)
+  const votes: Weight[] = candidates.map((_, c) => ({ areaCenti: votesA[c] as number, voters: votesP[c] as number }))
+  const deemedOf: Weight[] = candidates.map(() => zero())
 
-  const results: CandidateResult[] = candidates.map((candidateId, c) => {
-    const votes: Weight = { areaCenti: votesA[c] as number, voters: votesP[c] as number }
-    // 民法典 第278条第2款: 选举业主委员会 needs 过半数 of the participants' area AND voters.
-    // Reported even without quorum (it describes the marks), but then no one is ranked or elected.
-    return { candidateId, votes, majority: majorityOf(votes, participated), elected: false, rank: null }
-  })
-
-  const elected: string[] = []
-  if (quorum) {
-    // Rank by area_c / A_part + voters_c / P_part, higher first (Shenzhen's published election
-    // templates), compared exactly as a·P + p·A in BigInt: these products pass 2^53.
-    // Ties go to the larger area. A tie in both score and area is a tie in voters too
-    // (equal a and equal a/A + p/P force equal p), so no voter tiebreak can apply; the last
-    // resort is the order of input.candidates, which the caller should make the ballot order
-    // drawn by lot (抽签) and recorded.
-    const A = BigInt(participated.areaCenti)
-    const P = BigInt(participated.voters)
-    const ranked = results
-      .map((r, c) => ({ r, c, score: BigInt(r.votes.areaCenti) * P + BigInt(r.votes.voters) * A }))
-      .filter((x) => x.r.majority)
-      .sort((x, y) => {
-        if (x.score !== y.score) return x.score > y.score ? -1 : 1
-        if (x.r.votes.areaCenti !== y.r.votes.areaCenti) return y.r.votes.areaCenti - x.r.votes.areaCenti
-        return x.c - y.c
-      })
-    for (const [k, x] of ranked.entries()) {
-      x.r.rank = k + 1
-      // Seats no candidate with a majority fills stay vacant: a by-election follows, no runoff.
-      if (k < seats) {
-        x.r.elected = true
-        elected.push(x.r.candidateId)
+  // 指导规则 第26条, per candidate (voting-rules.md, "In candidate polls"): the candidates the
+  // ACTUAL ballots elect (majority, within the seats, by rank) receive every delivered non-voter's
+  // weight, and those non-voters participate. As for one matter, the actual ballots need not reach
+  // quorum by themselves: deeming is what may bring them to it. A tie for a seat among the actual
+  // ballots (equal score and area across the last seat) would make the lot decide whom silence
+  // follows, so then nothing is added.
+  let deemed = zero()
+  let followMajority: FollowMajority | undefined
+  if (nonVoters === 'follow_majority') {
+    const actual = rankCandidates(votes, participated)
+    if (actual.length === 0) {
+      followMajority = { to: [], reason: 'no_majority' }
+    } else if (actual.length > seats && sameRank(actual[seats - 1]!, actual[seats]!)) {
+      followMajority = { to: [], reason: 'tie_for_seat' }
+    } else {
+      deemed = deemedWeight(electorate, voted, input.delivered)
+      if (deemed.voters === 0) {
+        followMajority = { to: [], reason: 'none_delivered' }
+      } else {
+        const to = actual.slice(0, seats).map((x) => x.c)
+        for (const c of to) {
+          votes[c] = plus(votes[c] as Weight, deemed)
+          deemedOf[c] = deemed
+        }
+        participated = plus(participated, deemed)
+        followMajority = { to: to.map((c) => candidates[c] as string), reason: 'added' }
       }
     }
   }
 
-  return { total: electorate.total, participated, abstain, spoiled, quorum, candidates: results, elected }
+  // 民法典 第278条第2款 / 第1259条: the same 2/3 quorum as any joint decision
+  const quorum = hasQuorum(participated, electorate.total)
+  // 民法典 第278条第2款: 选举业主委员会 needs 过半数 of the participants' area AND voters.
+  // Reported even without quorum (it describes the marks), but then no one is ranked or elected.
+  const results: CandidateResult[] = candidates.map((candidateId, c) => ({
+    candidateId,
+    votes: votes[c] as Weight,
+    deemed: deemedOf[c] as Weight,
+    majority: majorityOf(votes[c] as Weight, participated),
+    elected: false,
+    rank: null,
+  }))
+
+  const elected: string[] = []
+  if (quorum) {
+    for (const [k, x] of rankCandidates(votes, participated).entries()) {
+      const r = results[x.c] as CandidateResult
+      r.rank = k + 1
+      // Seats no candidate with a majority fills stay vacant: a by-election follows, no runoff.
+      if (k < seats) {
+        r.elected = true
+        elected.push(r.candidateId)
+      }
+    }
+  }
+
+  const result: ElectionTally = { total: electorate.total, participated, abstain, spoiled, deemed, quorum, candidates: results, elected }
+  if (followMajority) result.followMajority = followMajority
+  return result
 }
+
+interface Ranked {
+  c: number
+  score: bigint
+  area: number
+}
+
+/**
+ * The candidates with a majority of `participated`, best first. Rank by area_c / A_part +
+ * voters_c / P_part, higher first (Shenzhen's published election templates), compared exactly as
+ * a·P + p·A in BigInt: these products pass 2^53. Ties go to the larger area. A tie in both score
+ * and area is a tie in voters too (equal a and equal a/A + p/P force equal p), so no voter
+ * tiebreak can apply; the last resort is the order of the candidates, which the caller should
+ * make the ballot order drawn by lot (抽签) and recorded.
+ */
+function rankCandidates(votes: Weight[], participated: Weight): Ranked[] {
+  const A = BigInt(participated.areaCenti)
+  const P = BigInt(participated.voters)
+  return votes
+    .map((v, c) => ({ c, v }))
+    .filter(({ v }) => majorityOf(v, participated))
+    .map(({ c, v }) => ({ c, score: BigInt(v.areaCenti) * P + BigInt(v.voters) * A, area: v.areaCenti }))
+    .sort((x, y) => {
+      if (x.score !== y.score) return x.score > y.score ? -1 : 1
+      if (x.area !== y.area) return y.area - x.area
+      return x.c - y.c
+    })
+}
+
+const sameRank = (x: Ranked, y: Ranked): boolean => x.score === y.score && x.area === y.area

@@ -20,6 +20,7 @@ import { firmRoutes } from './routes/firms/firms.routes'
 import { ballotRoutes } from './routes/ballots/ballots.routes'
 import { pollRoutes } from './routes/polls/polls.routes'
 import { resultRoutes } from './routes/results/results.routes'
+import { countingRoutes } from './routes/counting/counting.routes'
 import { noticeRoutes } from './routes/notices/notices.routes'
 import { feeRoutes } from './routes/disclosure/fees.routes'
 import { statementRoutes } from './routes/disclosure/statements.routes'
@@ -54,6 +55,7 @@ export const apiRoutes: AnyRoute[] = [
   ...pollRoutes,
   ...ballotRoutes,
   ...resultRoutes,
+  ...countingRoutes,
   ...noticeRoutes,
   ...feeRoutes,
   ...statementRoutes,

@@ -31,7 +31,8 @@ export const polls = pgTable(
     opensAt: ts('opens_at').notNull(),
     closesAt: ts('closes_at').notNull(),
     originalClosesAt: ts('original_closes_at').notNull(),
-    status: text('status', { enum: ['draft', 'announced', 'closed', 'cancelled'] }).notNull(),
+    /** counting: voting has closed and the committee is counting the paper ballots (计票) */
+    status: text('status', { enum: ['draft', 'announced', 'counting', 'closed', 'cancelled'] }).notNull(),
     announcedAt: ts('announced_at'),
     noticeOverrideReason: text('notice_override_reason'),
     rosterVersionId: text('roster_version_id').references(() => rosterVersions.id),
@@ -94,8 +95,10 @@ export const ballots = pgTable(
     receipt: text('receipt').notNull(),
     idempotencyKey: text('idempotency_key'),
     requestHash: text('request_hash').notNull(),
-    /** the database's clock, inside the transaction that accepted it */
+    /** the database's clock, inside the transaction that accepted it (for paper: when it was entered) */
     castAt: ts('cast_at').notNull().default(sql`clock_timestamp()`),
+    /** paper ballots entered while counting: when the ballot reached the box (by the close) */
+    receivedAt: ts('received_at'),
     disputedAt: ts('disputed_at'),
     disputeReason: text('dispute_reason'),
   },
@@ -220,3 +223,29 @@ export const paperIssues = pgTable(
   },
   (t) => [primaryKey({ columns: [t.pollId, t.voterId] })],
 )
+
+/** A person at the count: a counter (计票人) or scrutineer (监票人), by name and unit or office. */
+export interface CountingPerson {
+  name: string
+  /** e.g. "3栋2单元501" for an owner, "XX街道办事处" or "XX社区居委会" for an official */
+  unitOrOffice: string
+}
+
+/**
+ * The public count of paper ballots after the close (唱票/计票): who counted, who scrutinised, the
+ * state of the box, and the scrutineers' confirmation. One per poll; it goes into the signed
+ * result and the evidence file.
+ */
+export const countingSessions = pgTable('counting_sessions', {
+  pollId: text('poll_id').primaryKey().references(() => polls.id),
+  counters: jsonb('counters').$type<CountingPerson[]>().notNull(),
+  scrutineers: jsonb('scrutineers').$type<CountingPerson[]>().notNull(),
+  /** as found when opened, e.g. "封条完好，箱内选票 600 张" */
+  boxState: text('box_state').notNull(),
+  openedBy: text('opened_by').notNull().references(() => users.id),
+  openedAt: ts('opened_at').notNull(),
+  /** the scrutineers who confirmed the count, and how each flag was settled */
+  confirmedBy: jsonb('confirmed_by').$type<string[]>(),
+  settlement: text('settlement'),
+  confirmedAt: ts('confirmed_at'),
+})

@@ -49,7 +49,7 @@ export const ExtendBody = z.object({ closesAt: instant, reason: z.string().trim(
 export const CancelBody = z.object({ reason: z.string().trim().min(5).max(500) })
 export const AmendBody = z.object({ text: z.string().trim().min(5).max(5000).describe('更正公告全文') })
 
-export const PollStatus = z.enum(['draft', 'announced', 'open', 'voting_ended', 'closed', 'cancelled'])
+export const PollStatus = z.enum(['draft', 'announced', 'open', 'voting_ended', 'counting', 'closed', 'cancelled'])
 
 export const PollEvent = z.object({ kind: z.string(), text: z.string(), at: z.string() })
 export const CandidateReply = CandidateInput.extend({ id: z.string(), ordinal: z.number().int() })
@@ -174,9 +174,42 @@ export const VoterListReply = z.object({
       choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled', 'marked']).nullable(),
       marks: z.array(z.string()).nullable().describe('候选人表决：所选候选人姓名'),
       channel: z.string().nullable(),
+      followedMajority: z.array(z.string()).nullable().describe('随多数：未投票但已送达通知、按议事规则计入的一方或候选人'),
     }),
   ),
 })
 export const DisputeBody = z.object({ reason: z.string().trim().min(5).max(500).describe('异议理由，如“纸质票不是本人签字”') })
 
 export const PaperIssuedBody = z.object({ voterIds: z.array(z.string().min(1).max(40)).min(1).max(50_000) })
+
+// Counting day (计票): the public count of paper ballots after the close
+
+const CountingPerson = z.object({ name: z.string().trim().min(1).max(40), unitOrOffice: z.string().trim().min(1).max(80).describe('所在房屋或单位（如街道办、居委会）') })
+export const CountingOpenBody = z.object({
+  counters: z.array(CountingPerson).min(1).max(20).describe('计票人'),
+  scrutineers: z.array(CountingPerson).min(1).max(20).describe('监票人'),
+  boxState: z.string().trim().min(2).max(500).describe('开箱时票箱状态，如“封条完好”'),
+})
+/** One paper ballot as the counters read it: the room printed on it, never an internal id. */
+export const CountingBallotBody = z.object({
+  building: z.string().trim().min(1).max(40).describe('楼栋'),
+  unit: z.string().trim().max(40).default('').describe('单元（没有单元可留空）'),
+  room: z.string().trim().min(1).max(40).describe('房号'),
+  choice: z.enum(['agree', 'oppose', 'abstain']).optional().describe('单一事项：同意、反对、弃权'),
+  marks: z.array(z.string().trim().min(1).max(80)).max(50).optional().describe('候选人表决：票面所选候选人姓名（空数组为弃权）'),
+  spoiledReason: z.string().trim().min(2).max(200).optional().describe('废票：理由'),
+  receivedAt: z.string().datetime({ offset: true }).optional().describe('选票投入票箱或收回的时间，须不晚于表决截止时间；不填为截止时封箱'),
+  photoSha256: sha256.optional(),
+})
+export const CountingConfirmBody = z.object({
+  confirmedBy: z.array(z.string().trim().min(1).max(40)).min(1).max(20).describe('确认计票结果的监票人姓名'),
+  settlement: z.string().trim().max(2000).optional().describe('对计票表所列问题的处理说明'),
+})
+const CountingFlag = z.object({ kind: z.enum(['paper_and_electronic', 'issued_not_returned']), units: z.string(), text: z.string() })
+export const CountingSheetReply = z.object({
+  status: PollStatus,
+  session: z.object({ counters: z.array(CountingPerson), scrutineers: z.array(CountingPerson), boxState: z.string(), openedAt: z.string(), confirmedAt: z.string().nullable(), confirmedBy: z.array(z.string()).nullable(), settlement: z.string().nullable() }).nullable(),
+  paperEntered: z.number().int(),
+  flags: z.array(CountingFlag),
+})
+export const CountingEntryReply = z.object({ entered: z.number().int() })

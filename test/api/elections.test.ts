@@ -70,7 +70,11 @@ describe('elections (选举业主委员会) and choosing a firm (选聘物业)',
     expect(spoiled.json.choice).toBe('spoiled')
 
     h.clock.advance(2600)
-    const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    // paper ballots were handed out: the result waits for the public count and the scrutineers
+    expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).json.error.code).toBe('COUNTING_REQUIRED')
+    const people = { counters: [{ name: '赵计票', unitOrOffice: '1栋-1单元-103' }], scrutineers: [{ name: '钱监票', unitOrOffice: '幸福社区居委会' }], boxState: '封条完好' }
+    expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })).status).toBe(201)
+    const closed = await h.request('POST', `/api/polls/${p.id}/counting/confirm`, { token: s.committee, json: { confirmedBy: ['钱监票'] } })
     expect(closed.status).toBe(200)
     const e = closed.json.document.election
     // 9 voters; participated: 7 ballots (5 app incl. an abstention, 1 proxy, 1 spoiled): 7·3 ≥ 9·2
@@ -83,7 +87,7 @@ describe('elections (选举业主委员会) and choosing a firm (选聘物业)',
     ])
     expect(e.vacantSeats).toBe(1)
     expect(closed.json.document.outcomeText).toBe('当选：张明。空缺 1 席，另行补选。')
-    expect(closed.json.document.paperBallots).toEqual({ issued: 2, returned: 1, notReturned: 1 })
+    expect(closed.json.document.paperBallots).toEqual({ issued: 2, returned: 1, notReturned: 1, notReturnedAreaCenti: 8850 })
     await verifyDocument(closed.json.jws, (await h.request('GET', '/.well-known/jwks.json')).json)
 
     // the per-voter list shows the marks by name
@@ -93,11 +97,14 @@ describe('elections (选举业主委员会) and choosing a firm (选聘物业)',
     // the tally in the published column layout, as CSV and XLSX
     const csv = await h.request('GET', `/api/polls/${p.id}/tally.csv`)
     const rows = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(','))
-    expect(rows[0]).toEqual(['表决事项', '赞同', '反对', '弃权', '随多数', '未选', '已作废', '已发放未回收', '投票权人数', '占参与表决人数比例', '专有部分面积', '占参与表决面积比例', '表决结果'])
-    expect(rows[1]).toEqual(['候选人：张明', '4', '', '1', '', '1', '1', '1', '4', '57.14%', '354.00', '57.14%', '当选（第1名）'])
-    expect(rows[2]!.at(-1)).toBe('未当选（未过半数）')
+    expect(rows[0]).toEqual(['表决事项', '类别', '项目', '计入参与表决', '人数', '其中随多数人数', '专有部分面积（平方米）', '其中随多数面积（平方米）', '占投票权人总数人数比例', '占投票权人总数面积比例', '占参与表决人数比例', '占参与表决面积比例', '判定'])
+    const byItem = new Map(rows.slice(1).map((r) => [r[2], r]))
+    expect(byItem.get('候选人：张明')!.slice(1)).toEqual(['得票', '候选人：张明', '是', '4', '0', '354.00', '0.00', '44.44%', '44.44%', '57.14%', '57.14%', '当选（第1名）'])
+    expect(byItem.get('候选人：李华')!.at(-1)).toMatch(/^未当选：李华得票人数 3\/7，未过半数，需 4 人/)
+    // 5 valid ballots marking someone, 1 abstention, 1 spoiled, 2 not voted (one of them issued paper, not returned)
+    expect(['有效票（选了候选人）', '弃权（未选任何候选人）', '废票', '未投票', '投票权人总数', '参与表决', '已发放未回收纸质票'].map((k) => byItem.get(k)![4])).toEqual(['5', '1', '1', '2', '9', '7', '1'])
     const xlsx = await h.app.request(`/api/polls/${p.id}/tally.xlsx`)
-    expect(readXlsx(new Uint8Array(await xlsx.arrayBuffer()))[0]!.rows[1]![0]).toBe('候选人：张明')
+    expect(readXlsx(new Uint8Array(await xlsx.arrayBuffer()))[0]!.rows.map((r) => String(r[2]))).toContain('候选人：张明')
   })
 
   it('a single-matter tally export reports deemed votes and spoiled paper ballots', async () => {
@@ -114,7 +121,7 @@ describe('elections (选举业主委员会) and choosing a firm (选聘物业)',
     expect(closed.json.document.outcome).toBe('rejected')
     const csv = await h.request('GET', `/api/polls/${p.id}/tally.csv`)
     const row = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n')[1]!.split(',')
-    expect(row).toEqual(['关于更换小区电梯的表决', '1', '1', '0', '0', '0', '1', '0', '1', '33.33%', '88.50', '33.33%', '未通过（未形成决定）'])
+    expect(row).toEqual(['关于更换小区电梯的表决', '明细', '同意', '是', '1', '0', '88.50', '0.00', '33.33%', '33.33%', '33.33%', '33.33%', '未通过（未形成决定）：同意人数 1/3，未过半数，需 2 人；同意面积 88.50/265.50 平方米，未过半数，需 132.76 平方米'])
     expect((await h.request('GET', `/api/polls/${p.id}/tally.csv`.replace(p.id, 'nope'))).status).toBe(409)
   })
 })

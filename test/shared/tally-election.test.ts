@@ -14,6 +14,9 @@ function units(...voters: [string, ...number[]][]): ElectorUnit[] {
   )
 }
 
+/** no non-voter's weight: what every candidate receives without follow_majority */
+const none = { areaCenti: 0, voters: 0 }
+
 /** n voters of area 100 each, named v1..vn */
 function equalVoters(n: number): ElectorUnit[] {
   return units(...Array.from({ length: n }, (_, i): [string, number] => [`v${i + 1}`, 100]))
@@ -56,11 +59,12 @@ describe('tallyElection: choosing one firm (manager, seats = 1)', () => {
       participated: { areaCenti: 1000, voters: 4 },
       abstain: { areaCenti: 0, voters: 0 },
       spoiled: { areaCenti: 0, voters: 0 },
+      deemed: none,
       quorum: true,
       candidates: [
-        { candidateId: 'firmA', votes: { areaCenti: 700, voters: 3 }, majority: true, elected: true, rank: 1 },
-        { candidateId: 'firmB', votes: { areaCenti: 300, voters: 1 }, majority: false, elected: false, rank: null },
-        { candidateId: 'firmC', votes: { areaCenti: 0, voters: 0 }, majority: false, elected: false, rank: null },
+        { candidateId: 'firmA', votes: { areaCenti: 700, voters: 3 }, deemed: none, majority: true, elected: true, rank: 1 },
+        { candidateId: 'firmB', votes: { areaCenti: 300, voters: 1 }, deemed: none, majority: false, elected: false, rank: null },
+        { candidateId: 'firmC', votes: { areaCenti: 0, voters: 0 }, deemed: none, majority: false, elected: false, rank: null },
       ],
       elected: ['firmA'],
     })
@@ -116,7 +120,7 @@ describe('majority: more than half of participating area AND voters (过半数, 
       seats: 1,
     })
     expect(candidate(t.candidates, 'X')).toEqual({
-      candidateId: 'X', votes: { areaCenti: 201, voters: 2 }, majority: true, elected: true, rank: 1,
+      candidateId: 'X', votes: { areaCenti: 201, voters: 2 }, deemed: none, majority: true, elected: true, rank: 1,
     })
   })
 
@@ -160,10 +164,10 @@ describe('rank: area_c/A_part + voters_c/P_part, ties to the larger area', () =>
     const t = tallyElection({ units: fiveUnequal, ballots: xyBallots, candidates: ['X', 'Y'], seats: 2 })
     // 55·5 + 4·100 = 675 = 75·5 + 3·100
     expect(candidate(t.candidates, 'X')).toEqual({
-      candidateId: 'X', votes: { areaCenti: 55, voters: 4 }, majority: true, elected: true, rank: 2,
+      candidateId: 'X', votes: { areaCenti: 55, voters: 4 }, deemed: none, majority: true, elected: true, rank: 2,
     })
     expect(candidate(t.candidates, 'Y')).toEqual({
-      candidateId: 'Y', votes: { areaCenti: 75, voters: 3 }, majority: true, elected: true, rank: 1,
+      candidateId: 'Y', votes: { areaCenti: 75, voters: 3 }, deemed: none, majority: true, elected: true, rank: 1,
     })
     expect(t.elected).toEqual(['Y', 'X'])
   })
@@ -186,9 +190,9 @@ describe('rank: area_c/A_part + voters_c/P_part, ties to the larger area', () =>
       seats: 2,
     })
     expect(t.candidates).toEqual([
-      { candidateId: 'X', votes: { areaCenti: 525, voters: 7 }, majority: true, elected: false, rank: 3 },
-      { candidateId: 'Y', votes: { areaCenti: 625, voters: 6 }, majority: true, elected: true, rank: 2 },
-      { candidateId: 'Z', votes: { areaCenti: 850, voters: 7 }, majority: true, elected: true, rank: 1 },
+      { candidateId: 'X', votes: { areaCenti: 525, voters: 7 }, deemed: none, majority: true, elected: false, rank: 3 },
+      { candidateId: 'Y', votes: { areaCenti: 625, voters: 6 }, deemed: none, majority: true, elected: true, rank: 2 },
+      { candidateId: 'Z', votes: { areaCenti: 850, voters: 7 }, deemed: none, majority: true, elected: true, rank: 1 },
     ])
     expect(t.elected).toEqual(['Z', 'Y'])
   })
@@ -218,11 +222,11 @@ describe('rank: area_c/A_part + voters_c/P_part, ties to the larger area', () =>
       seats: 3,
     })
     expect(t.candidates).toEqual([
-      { candidateId: 'D', votes: { areaCenti: 300, voters: 3 }, majority: false, elected: false, rank: null },
-      { candidateId: 'C', votes: { areaCenti: 400, voters: 4 }, majority: true, elected: true, rank: 3 },
+      { candidateId: 'D', votes: { areaCenti: 300, voters: 3 }, deemed: none, majority: false, elected: false, rank: null },
+      { candidateId: 'C', votes: { areaCenti: 400, voters: 4 }, deemed: none, majority: true, elected: true, rank: 3 },
       // A and B tie exactly (same area, same voters): B comes first in input.candidates
-      { candidateId: 'B', votes: { areaCenti: 500, voters: 5 }, majority: true, elected: true, rank: 1 },
-      { candidateId: 'A', votes: { areaCenti: 500, voters: 5 }, majority: true, elected: true, rank: 2 },
+      { candidateId: 'B', votes: { areaCenti: 500, voters: 5 }, deemed: none, majority: true, elected: true, rank: 1 },
+      { candidateId: 'A', votes: { areaCenti: 500, voters: 5 }, deemed: none, majority: true, elected: true, rank: 2 },
     ])
     expect(t.elected).toEqual(['B', 'A', 'C'])
 
@@ -276,8 +280,8 @@ describe('quorum (民法典 第278条 / 第1259条) in elections', () => {
     expect(t.quorum).toBe(false)
     expect(t.participated).toEqual({ areaCenti: 200, voters: 2 })
     expect(t.candidates).toEqual([
-      { candidateId: 'A', votes: { areaCenti: 200, voters: 2 }, majority: true, elected: false, rank: null },
-      { candidateId: 'B', votes: { areaCenti: 0, voters: 0 }, majority: false, elected: false, rank: null },
+      { candidateId: 'A', votes: { areaCenti: 200, voters: 2 }, deemed: none, majority: true, elected: false, rank: null },
+      { candidateId: 'B', votes: { areaCenti: 0, voters: 0 }, deemed: none, majority: false, elected: false, rank: null },
     ])
     expect(t.elected).toEqual([])
   })
@@ -370,10 +374,10 @@ describe('products beyond 2^53 in the rank are compared exactly', () => {
     })
     expect(t.participated).toEqual({ areaCenti: A, voters: 5 })
     expect(candidate(t.candidates, 'X')).toEqual({
-      candidateId: 'X', votes: { areaCenti: aX, voters: 4 }, majority: true, elected: true, rank: 1,
+      candidateId: 'X', votes: { areaCenti: aX, voters: 4 }, deemed: none, majority: true, elected: true, rank: 1,
     })
     expect(candidate(t.candidates, 'Y')).toEqual({
-      candidateId: 'Y', votes: { areaCenti: aY, voters: 3 }, majority: true, elected: true, rank: 2,
+      candidateId: 'Y', votes: { areaCenti: aY, voters: 3 }, deemed: none, majority: true, elected: true, rank: 2,
     })
     expect(t.elected).toEqual(['X', 'Y'])
 
@@ -450,5 +454,68 @@ describe('TallyInputError in elections', () => {
       'duplicate_candidate',
       'A',
     )
+  })
+})
+
+describe('follow_majority in candidate polls (指导规则 第26条, voting-rules.md "In candidate polls")', () => {
+  it('the firm-choice notice: B 370 + 41 notified non-voters = 411, 646 taking part', () => {
+    // 817 voters: A 214, B 370, 16 abstain, 5 spoiled; 41 of the 212 who did not vote were notified
+    const all = equalVoters(817)
+    const ids = all.map((u) => u.voterId)
+    const ballots: ElectionBallot[] = [
+      ...ids.slice(0, 214).map((voterId) => ({ voterId, marks: ['A'] })),
+      ...ids.slice(214, 584).map((voterId) => ({ voterId, marks: ['B'] })),
+      ...ids.slice(584, 600).map((voterId) => ({ voterId, marks: [] })),
+      ...ids.slice(600, 605).map((voterId) => ({ voterId, marks: [], spoiled: true })),
+    ]
+    const t = tallyElection({ units: all, ballots, candidates: ['A', 'B'], seats: 1, nonVoters: 'follow_majority', delivered: ids.slice(605, 646) })
+    expect(t.participated).toEqual({ areaCenti: 64600, voters: 646 })
+    expect(t.deemed).toEqual({ areaCenti: 4100, voters: 41 })
+    expect(candidate(t.candidates, 'B')).toMatchObject({ votes: { voters: 411 }, deemed: { voters: 41 }, elected: true })
+    expect(candidate(t.candidates, 'A')).toMatchObject({ votes: { voters: 214 }, deemed: none, elected: false })
+    expect(t.followMajority).toEqual({ to: ['B'], reason: 'added' })
+    // without the rule the same ballots give 605 taking part and 370
+    const plain = tallyElection({ units: all, ballots, candidates: ['A', 'B'], seats: 1, delivered: ids.slice(605, 646) })
+    expect(plain.participated.voters).toBe(605)
+    expect(candidate(plain.candidates, 'B').votes.voters).toBe(370)
+    expect(plain.followMajority).toBeUndefined()
+  })
+
+  it('three seats: every candidate the actual ballots elect receives the non-voters, and they lift the quorum', () => {
+    // 9 voters; 5 vote (5/9 < 2/3), 3 notified non-voters bring participation to 8/9
+    const t = tallyElection({
+      units: equalVoters(9),
+      ballots: marks({ v1: ['X', 'Y', 'Z'], v2: ['X', 'Y', 'Z'], v3: ['X', 'Y', 'W'], v4: ['W'], v5: [] }),
+      candidates: ['W', 'X', 'Y', 'Z'],
+      seats: 3,
+      nonVoters: 'follow_majority',
+      delivered: ['v6', 'v7', 'v8'],
+    })
+    expect(t.followMajority).toEqual({ to: ['X', 'Y'], reason: 'added' })
+    expect(t.quorum).toBe(true)
+    expect(t.participated).toEqual({ areaCenti: 800, voters: 8 })
+    expect(candidate(t.candidates, 'X').votes).toEqual({ areaCenti: 600, voters: 6 })
+    expect(candidate(t.candidates, 'Z')).toMatchObject({ votes: { voters: 2 }, deemed: none, elected: false })
+    expect(t.elected).toEqual(['X', 'Y'])
+  })
+
+  it('a tie for a seat among the actual ballots: nothing is added, and the result says why', () => {
+    const t = tallyElection({
+      units: equalVoters(6),
+      ballots: marks({ v1: ['A', 'B'], v2: ['A', 'C'], v3: ['B', 'C'], v4: ['A', 'B'], v5: ['A', 'C'] }),
+      candidates: ['A', 'B', 'C'],
+      seats: 2,
+      nonVoters: 'follow_majority',
+    })
+    // A 4, B 3, C 3 of 5: B and C tie for the second seat
+    expect(t.followMajority).toEqual({ to: [], reason: 'tie_for_seat' })
+    expect(t.deemed).toEqual(none)
+    expect(t.participated.voters).toBe(5)
+  })
+
+  it('no candidate with a majority of the actual ballots: nothing is added', () => {
+    const t = tallyElection({ units: equalVoters(5), ballots: marks({ v1: ['A'], v2: ['B'], v3: ['C'] }), candidates: ['A', 'B', 'C'], seats: 1, nonVoters: 'follow_majority' })
+    expect(t.followMajority).toEqual({ to: [], reason: 'no_majority' })
+    expect(t.participated.voters).toBe(3)
   })
 })

@@ -14,6 +14,7 @@ import {
   type ElectionInput,
   type ElectionTally,
   type ElectorUnit,
+  type FollowMajority,
   type Tally,
   type TallyInput,
   type Weight,
@@ -44,6 +45,7 @@ interface RefTally {
   quorum: boolean
   passed: boolean
   outcome: string
+  followMajority?: FollowMajority
 }
 
 type RefOutcome<T> = { errors: Set<string> } | { value: T }
@@ -99,19 +101,17 @@ function refTally(input: TallyInput): RefOutcome<RefTally> {
   let participated = add(add(add(agree, oppose), abstain), spoiledCounts ? spoiled : Z)
 
   let deemed = Z
+  let followMajority: FollowMajority | undefined
   if (input.nonVoters === 'follow_majority') {
     const agreeWins = overHalf(agree, participated)
     const opposeWins = overHalf(oppose, participated)
+    followMajority = { to: [], reason: 'no_majority' }
     if (agreeWins || opposeWins) {
-      const balloted = new Set(input.ballots.map((b) => b.voterId))
-      const deliveredSet = input.delivered === undefined ? null : new Set(input.delivered)
-      const deemedIds = [...voters.keys()].filter(
-        (id) => !balloted.has(id) && (deliveredSet === null || deliveredSet.has(id)),
-      )
-      deemed = weightOf(deemedIds)
+      deemed = weightOf(refNonVoters(voters, input.ballots, input.delivered))
       if (agreeWins) agree = add(agree, deemed)
       else oppose = add(oppose, deemed)
       participated = add(participated, deemed)
+      followMajority = deemed.voters > 0n ? { to: [agreeWins ? 'agree' : 'oppose'], reason: 'added' } : { to: [], reason: 'none_delivered' }
     }
   }
   const total = refTotal(voters)
@@ -121,17 +121,25 @@ function refTally(input: TallyInput): RefOutcome<RefTally> {
       ? agree.area * 4n >= participated.area * 3n && agree.voters * 4n >= participated.voters * 3n
       : overHalf(agree, participated)
   const passed = quorum && approved
-  return {
-    value: {
-      total, participated, agree, oppose, abstain, spoiled, deemed, quorum, passed,
-      outcome: !quorum ? 'no_quorum' : passed ? 'passed' : 'rejected',
-    },
+  const value: RefTally = {
+    total, participated, agree, oppose, abstain, spoiled, deemed, quorum, passed,
+    outcome: !quorum ? 'no_quorum' : passed ? 'passed' : 'rejected',
   }
+  if (followMajority) value.followMajority = followMajority
+  return { value }
+}
+
+/** Voters without a ballot whose delivery is on record (all of them when no record is given). */
+function refNonVoters(voters: Map<string, bigint>, ballots: { voterId: string }[], delivered: string[] | undefined): string[] {
+  const balloted = new Set(ballots.map((b) => b.voterId))
+  const deliveredSet = delivered === undefined ? null : new Set(delivered)
+  return [...voters.keys()].filter((id) => !balloted.has(id) && (deliveredSet === null || deliveredSet.has(id)))
 }
 
 interface RefCandidate {
   candidateId: string
   votes: BW
+  deemed: BW
   majority: boolean
   elected: boolean
   rank: number | null
@@ -141,9 +149,32 @@ interface RefElection {
   participated: BW
   abstain: BW
   spoiled: BW
+  deemed: BW
+  followMajority?: FollowMajority
   quorum: boolean
   candidates: RefCandidate[]
   elected: string[]
+}
+
+/**
+ * Rank (1-based) of each candidate among those with a majority of `participated`, by counting who
+ * beats whom; null without a majority.
+ */
+function refRanks(votes: BW[], participated: BW): (number | null)[] {
+  const A = participated.area
+  const P = participated.voters
+  // x beats y: a higher a/A + p/P, i.e. (ax − ay)·P > (py − px)·A; then larger area; then earlier
+  const beats = (x: number, y: number): boolean => {
+    const vx = votes[x] as BW
+    const vy = votes[y] as BW
+    const lhs = (vx.area - vy.area) * P
+    const rhs = (vy.voters - vx.voters) * A
+    if (lhs !== rhs) return lhs > rhs
+    if (vx.area !== vy.area) return vx.area > vy.area
+    return x < y
+  }
+  const qualified = votes.map((v, i) => (overHalf(v, participated) ? i : -1)).filter((i) => i >= 0)
+  return votes.map((_, i) => (qualified.includes(i) ? 1 + qualified.filter((j) => j !== i && beats(j, i)).length : null))
 }
 
 function refElection(input: ElectionInput): RefOutcome<RefElection> {
@@ -168,39 +199,48 @@ function refElection(input: ElectionInput): RefOutcome<RefElection> {
   const spoiled = w(input.ballots.filter((b) => b.spoiled === true))
   const valid = input.ballots.filter((b) => b.spoiled !== true)
   const abstain = w(valid.filter((b) => b.marks.length === 0))
-  const participated = add(w(valid), input.spoiledParticipate === false ? Z : spoiled)
-  const total = refTotal(voters)
-  const quorum = quorumOf(participated, total)
+  let participated = add(w(valid), input.spoiledParticipate === false ? Z : spoiled)
+  const votes = candidates.map((c) => w(valid.filter((b) => b.marks.includes(c))))
+  const deemedOf = candidates.map(() => Z)
 
-  const results: RefCandidate[] = candidates.map((candidateId) => {
-    const votes = w(valid.filter((b) => b.marks.includes(candidateId)))
-    return { candidateId, votes, majority: overHalf(votes, participated), elected: false, rank: null }
-  })
-  if (quorum) {
-    const A = participated.area
-    const P = participated.voters
-    // x beats y: a higher a/A + p/P, i.e. (ax − ay)·P > (py − px)·A; then larger area; then earlier
-    const beats = (x: number, y: number): boolean => {
-      const cx = results[x] as RefCandidate
-      const cy = results[y] as RefCandidate
-      const lhs = (cx.votes.area - cy.votes.area) * P
-      const rhs = (cy.votes.voters - cx.votes.voters) * A
-      if (lhs !== rhs) return lhs > rhs
-      if (cx.votes.area !== cy.votes.area) return cx.votes.area > cy.votes.area
-      return x < y
-    }
-    const qualified = results.map((r, i) => (r.majority ? i : -1)).filter((i) => i >= 0)
-    for (const i of qualified) {
-      const r = results[i] as RefCandidate
-      r.rank = 1 + qualified.filter((j) => j !== i && beats(j, i)).length
-      r.elected = r.rank <= seats
+  let deemed = Z
+  let followMajority: FollowMajority | undefined
+  if (input.nonVoters === 'follow_majority') {
+    const actual = refRanks(votes, participated)
+    const winners = candidates.map((_, i) => i).filter((i) => (actual[i] ?? Infinity) <= seats)
+    // a tie for a seat: the last seat's holder and the first one out have the same area and voters
+    const at = (r: number) => candidates.map((_, i) => i).filter((i) => actual[i] === r)
+    const tie = at(seats).some((x) => at(seats + 1).some((y) => (votes[x] as BW).area === (votes[y] as BW).area && (votes[x] as BW).voters === (votes[y] as BW).voters))
+    const nonVoters = refNonVoters(voters, input.ballots, input.delivered)
+    if (winners.length === 0) followMajority = { to: [], reason: 'no_majority' }
+    else if (tie) followMajority = { to: [], reason: 'tie_for_seat' }
+    else if (nonVoters.length === 0) followMajority = { to: [], reason: 'none_delivered' }
+    else {
+      deemed = nonVoters.reduce<BW>((acc, id) => add(acc, { area: voters.get(id) ?? 0n, voters: 1n }), Z)
+      const ordered = winners.sort((x, y) => (actual[x] ?? 0) - (actual[y] ?? 0))
+      for (const i of ordered) {
+        votes[i] = add(votes[i] as BW, deemed)
+        deemedOf[i] = deemed
+      }
+      participated = add(participated, deemed)
+      followMajority = { to: ordered.map((i) => candidates[i] as string), reason: 'added' }
     }
   }
+
+  const total = refTotal(voters)
+  const quorum = quorumOf(participated, total)
+  const ranks = refRanks(votes, participated)
+  const results: RefCandidate[] = candidates.map((candidateId, i) => {
+    const rank = quorum ? (ranks[i] ?? null) : null
+    return { candidateId, votes: votes[i] as BW, deemed: deemedOf[i] as BW, majority: overHalf(votes[i] as BW, participated), elected: rank !== null && rank <= seats, rank }
+  })
   const elected = results
     .filter((r) => r.elected)
     .sort((x, y) => (x.rank ?? 0) - (y.rank ?? 0))
     .map((r) => r.candidateId)
-  return { value: { total, participated, abstain, spoiled, quorum, candidates: results, elected } }
+  const value: RefElection = { total, participated, abstain, spoiled, deemed, quorum, candidates: results, elected }
+  if (followMajority) value.followMajority = followMajority
+  return { value }
 }
 
 function asBig(t: Tally): RefTally {
@@ -208,15 +248,17 @@ function asBig(t: Tally): RefTally {
     total: bw(t.total), participated: bw(t.participated), agree: bw(t.agree), oppose: bw(t.oppose),
     abstain: bw(t.abstain), spoiled: bw(t.spoiled), deemed: bw(t.deemed),
     quorum: t.quorum, passed: t.passed, outcome: t.outcome,
+    ...(t.followMajority ? { followMajority: t.followMajority } : {}),
   }
 }
 
 function asBigElection(t: ElectionTally): RefElection {
   return {
     total: bw(t.total), participated: bw(t.participated), abstain: bw(t.abstain), spoiled: bw(t.spoiled),
-    quorum: t.quorum,
-    candidates: t.candidates.map((c) => ({ ...c, votes: bw(c.votes) })),
+    deemed: bw(t.deemed), quorum: t.quorum,
+    candidates: t.candidates.map((c) => ({ ...c, votes: bw(c.votes), deemed: bw(c.deemed) })),
     elected: t.elected,
+    ...(t.followMajority ? { followMajority: t.followMajority } : {}),
   }
 }
 
@@ -377,6 +419,8 @@ const electionArb = (crowded: boolean): fc.Arbitrary<ElectionInput> =>
                 },
               ),
           seats: fc.constant(seatCount),
+          nonVoters: fc.constantFrom<ElectionInput['nonVoters']>(undefined, 'ignore', 'follow_majority', 'follow_majority'),
+          delivered: fc.option(fc.array(fc.constantFrom(...voterIds, 'stranger'), { maxLength: 16 }), { nil: undefined }),
           spoiledParticipate: fc.constantFrom<boolean | undefined>(undefined, true, false),
           fault: faultArb,
           electionFault: electionFaultArb,
@@ -443,6 +487,8 @@ const electionArb = (crowded: boolean): fc.Arbitrary<ElectionInput> =>
           const broken = injectFault(r.fault, units, ballots, (voterId) => ({ voterId, marks: [] }), r.badArea)
           const input: ElectionInput = { units: broken.units, ballots: broken.ballots, candidates, seats }
           if (r.spoiledParticipate !== undefined) input.spoiledParticipate = r.spoiledParticipate
+          if (r.nonVoters !== undefined) input.nonVoters = r.nonVoters
+          if (r.delivered !== undefined) input.delivered = r.delivered
           return input
         }),
     )
@@ -554,6 +600,17 @@ describe('tallyElection agrees with the BigInt reference', () => {
         for (const c of t.candidates) {
           expect(c.votes.voters <= markers).toBe(true)
           if (c.majority) expect(2 * c.votes.voters > t.participated.voters).toBe(true)
+        }
+        // follow_majority: only under the rule, the same weight to each candidate it names, and
+        // those candidates (elected by the actual ballots) stay elected once counted with it
+        if (input.nonVoters !== 'follow_majority') expect(t.followMajority).toBeUndefined()
+        const to = t.followMajority?.to ?? []
+        expect(t.followMajority?.reason === 'added').toBe(to.length > 0)
+        expect(t.deemed.voters > 0).toBe(to.length > 0)
+        expect(to.length <= input.seats).toBe(true)
+        for (const c of t.candidates) {
+          expect(c.deemed).toEqual(to.includes(c.candidateId) ? t.deemed : { areaCenti: 0, voters: 0 })
+          if (to.includes(c.candidateId) && t.quorum) expect(c.elected).toBe(true)
         }
       }),
       runs,

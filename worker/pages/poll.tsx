@@ -49,8 +49,8 @@ const STATUS_ZH: Record<string, string> = {
   draft: '草稿',
   announced: '已公告，待投票',
   open: '投票中',
-  voting_ended: '投票已截止，正在计票',
-  counting: '投票已截止，正在计票',
+  voting_ended: '投票已截止，待公布结果',
+  counting: '投票已截止，正在公开计票',
   closed: '已公布结果',
   cancelled: '已取消',
 }

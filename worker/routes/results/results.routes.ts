@@ -6,7 +6,7 @@ import { AppError } from '../../lib/errors'
 import { access, route } from '../../lib/route'
 import { proofFor } from '../../services/ballots/read'
 import { ctxOf } from '../../services/context'
-import { closePoll } from '../../services/results/close'
+import { closePoll, publishIfDue } from '../../services/results/close'
 import { publicJwks } from '../../services/results/keys'
 import { recordPaperIssued } from '../../services/results/paper-issues'
 import { tallyTable } from '../../services/results/tally-export'
@@ -36,6 +36,7 @@ export const resultRoutes = [
     params: PidParams,
     responses: { 200: { description: '结果', schema: ResultReply } },
     handler: async (c, { params }) => {
+      await publishIfDue(ctxOf(c), params.pid)
       const [r] = await c.var.db.select().from(pollResults).where(eq(pollResults.pollId, params.pid))
       if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
       return { status: 200, json: { document: r.document, jws: r.jws, merkleRoot: r.merkleRoot } }
@@ -65,7 +66,7 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/tally.csv',
-    summary: '计票结果（公示表格式：表决事项、赞同、反对、弃权、随多数、未选、已作废、已发放未回收……）',
+    summary: '计票结果（每行一项：同意、反对、弃权、废票、未投票、合计、候选人得票、已发放未回收；人数与面积并列，明细相加等于投票权人总数）',
     tags,
     access: access.public,
     params: PidParams,
@@ -81,7 +82,7 @@ export const resultRoutes = [
     params: PidParams,
     responses: { 200: { description: 'XLSX', contentType: XLSX_TYPE } },
     handler: async (c, { params }) =>
-      tableDownload(c, 'xlsx', '表决结果', [{ name: '表决结果', rows: await tallyTable(ctxOf(c), params.pid), columnWidths: [24, 8, 8, 8, 8, 8, 8, 12, 10, 16, 14, 16, 18] }]),
+      tableDownload(c, 'xlsx', '表决结果', [{ name: '表决结果', rows: await tallyTable(ctxOf(c), params.pid), columnWidths: [24, 8, 24, 12, 8, 14, 20, 22, 20, 20, 18, 18, 40] }]),
   }),
   route({
     method: 'get',

@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import { deliveries, polls, pollVoters } from '../../../drizzle/schema'
+import { deliveries, pollVoters } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
+import { assertBeforeClose, lockPoll } from './lifecycle'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
@@ -10,8 +11,10 @@ import { actorOf, type ServiceCtx } from '../context'
 export async function recordDeliveries(ctx: ServiceCtx, pollId: string, input: { voterIds: string[]; method: (typeof deliveries.$inferInsert)['method']; evidenceSha256?: string }) {
   const actor = actorOf(ctx)
   return withTransaction(ctx.db, async (tx) => {
-    const [p] = await tx.select().from(polls).where(eq(polls.id, pollId))
-    if (!p || !p.rosterVersionId) throw new AppError('RESOURCE_STATE', { status: p?.status })
+    const p = await lockPoll(tx, pollId)
+    if (!p.rosterVersionId) throw new AppError('RESOURCE_STATE', { status: p.status })
+    // the poll row is locked, so the close cannot slip in between
+    await assertBeforeClose(tx, ctx.clock, p)
     const ids = [...new Set(input.voterIds)]
     const known = await tx.select({ voterId: pollVoters.voterId }).from(pollVoters).where(and(eq(pollVoters.pollId, pollId), inArray(pollVoters.voterId, ids)))
     if (known.length !== ids.length) {

@@ -9,6 +9,8 @@ import { addMonths, beijingTime, shanghaiDate } from '../../../shared/time'
 import { communities, pollCandidates, pollEvents, polls, rosterUnits } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
+import { dbNow } from '../../db/clock'
+import type { Clock } from '../../env'
 import { sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
@@ -26,6 +28,21 @@ export const MAX_EXTENSION_MONTHS = 3
 const DAY = 86_400_000
 /** whole calendar days between two instants' Asia/Shanghai dates */
 const calendarDaysBetween = (from: Date, to: Date) => Math.round((Date.parse(shanghaiDate(to)) - Date.parse(shanghaiDate(from))) / DAY)
+
+/** Whether voting has closed, and the time, by the database's clock (the test clock in tests). */
+export async function votingEnded(tx: Db, clock: Clock, pollId: string): Promise<{ ended: boolean; now: Date }> {
+  const [r] = rowsOf<{ ended: boolean; now: string | Date }>(await tx.execute(sql`select ${dbNow(clock)} >= closes_at as ended, ${dbNow(clock)} as now from polls where id = ${pollId}`))
+  if (!r) throw new AppError('NOT_FOUND')
+  return { ended: Boolean(r.ended), now: new Date(r.now) }
+}
+
+/**
+ * voting-rules.md, counting day: after the close nothing changes but the count of paper ballots
+ * received by then: no deliveries (they could tip follow_majority), no paper handed out.
+ */
+export async function assertBeforeClose(tx: Db, clock: Clock, p: PollRow) {
+  if (p.status !== 'announced' || (await votingEnded(tx, clock, p.id)).ended) throw new AppError('VOTING_CLOSED', { closesAt: p.closesAt.toISOString() })
+}
 
 export async function lockPoll(tx: Db, pollId: string): Promise<PollRow> {
   const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update')
@@ -224,6 +241,9 @@ export async function extendPoll(ctx: ServiceCtx, pollId: string, closesAt: stri
   return withTransaction(ctx.db, async (tx) => {
     const p = await lockPoll(tx, pollId)
     if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
+    // extending is for a vote still running (turnout short); once closed, reopening would let
+    // ballots in after the count's deadline
+    await assertBeforeClose(tx, ctx.clock, p)
     const next = new Date(closesAt)
     if (next <= p.closesAt) throw new AppError('POLL_WINDOW_INVALID', { reason: 'not_later' })
     if (next > addMonths(p.originalClosesAt, MAX_EXTENSION_MONTHS)) throw new AppError('EXTENSION_TOO_LONG')
@@ -269,7 +289,7 @@ export async function listPolls(ctx: ServiceCtx, communityId: string, includeDra
   return rows.filter((p) => includeDrafts || p.status !== 'draft')
 }
 
-/** draft / announced / open / voting_ended / closed / cancelled, as people see it now. */
+/** draft / announced / open / voting_ended / counting / closed / cancelled, as people see it now. */
 export function displayStatus(p: PollRow, now: Date) {
   if (p.status !== 'announced') return p.status
   if (now < p.opensAt) return 'announced' as const

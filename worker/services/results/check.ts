@@ -6,6 +6,7 @@ import { canonicalJson, verifyDocument } from '../../lib/signing'
 import { proofFor } from '../ballots/read'
 import type { ServiceCtx } from '../context'
 import { publicJwks } from './keys'
+import { publishIfDue } from './close'
 
 export type SignatureCheck = { valid: true; kid: string } | { valid: false; reason: string }
 export type ReceiptCheck =
@@ -18,6 +19,7 @@ export type ReceiptCheck =
  * from what was signed is reported as a failed check, never shown as the result.
  */
 export async function checkedResult(ctx: ServiceCtx, pollId: string): Promise<{ document: Record<string, unknown>; signature: SignatureCheck }> {
+  await publishIfDue(ctx, pollId)
   const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
   if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
   try {

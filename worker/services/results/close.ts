@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { leafHash, merkleRoot } from '../../../shared/merkle'
+import { electionLines, electionShortfalls, tallyLines, tallyShortfalls } from '../../../shared/result-text'
 import { MATTERS, tally, tallyElection, type Matter, type Tally } from '../../../shared/tally'
 import { deliveries, pollEvents, pollResults, polls, pollVoters } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
@@ -12,9 +13,10 @@ import { recordAudit } from '../audit'
 import { lockPollForClose } from '../ballots/cast'
 import { standingBallots } from '../ballots/standing'
 import type { ServiceCtx } from '../context'
-import { candidatesOf, lockPoll } from '../polls/lifecycle'
+import { candidatesOf, lockPoll, votingEnded } from '../polls/lifecycle'
 import { ballotLeaf } from './leaf'
 import { paperCounts } from './paper-issues'
+import { countingRecord } from '../counting/counting'
 import { rowsOf } from '../roles/resolve'
 import { publishNotice } from '../notices/notices'
 import { signingKeys } from './keys'
@@ -53,12 +55,15 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
   return withTransaction(ctx.db, async (tx) => {
     await lockPollForClose(tx, pollId)
     const p = await lockPoll(tx, pollId)
-    if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
-    const [clock] = rowsOf<{ ended: boolean; now: string | Date }>(
-      await tx.execute(sql`select ${dbNow(ctx.clock)} >= closes_at as ended, ${dbNow(ctx.clock)} as now from polls where id = ${pollId}`),
-    )
-    if (!clock?.ended) throw new AppError('POLL_NOT_CLOSABLE', { closesAt: p.closesAt.toISOString() })
-    const closedAt = new Date(clock.now)
+    if (p.status !== 'announced' && p.status !== 'counting') throw new AppError('RESOURCE_STATE', { status: p.status })
+    const clock = await votingEnded(tx, ctx.clock, pollId)
+    if (!clock.ended) throw new AppError('POLL_NOT_CLOSABLE', { closesAt: p.closesAt.toISOString() })
+    const closedAt = clock.now
+    // voting-rules.md, counting day: where paper ballots were handed out they are counted in public
+    // after the close, and the result waits for the scrutineers' confirmation
+    const paper = await paperCounts(tx, pollId)
+    const counting = await countingRecord({ ...ctx, db: tx }, pollId)
+    if ((paper.issued > 0 || p.status === 'counting') && !counting?.confirmedAt) throw new AppError('COUNTING_REQUIRED', { issued: paper.issued })
     const settings = CommunitySettings.parse(p.settings ?? {})
     const electorate = await tx.select({ voterId: pollVoters.voterId, areaCenti: pollVoters.areaCenti }).from(pollVoters).where(eq(pollVoters.pollId, pollId))
     const standing = await standingBallots(tx, pollId, settings.paperVsElectronic)
@@ -75,6 +80,9 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
         candidates: candidates.map((c) => c.id),
         seats: p.seats!,
         spoiledParticipate: settings.spoiledParticipate,
+        // 指导规则 第26条, per candidate: the same rule and the same delivery record as one matter
+        nonVoters: settings.nonVoterRule,
+        delivered: delivered.map((d) => d.voterId),
       })
       const nameOf = new Map(candidates.map((c) => [c.id, c.name]))
       election = {
@@ -97,7 +105,11 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     }
     const outcome = counted ? counted.outcome : election!.quorum ? (election!.elected.length ? 'elected' : 'none_elected') : 'no_quorum'
     const outcomeText = counted ? OUTCOME_TEXT[counted.outcome] : electionText(election!)
-    const paper = await paperCounts(tx, pollId)
+    // The wording owners read (notice and result page) is signed with the numbers it states.
+    const candidateNames = new Map(candidates.map((c) => [c.id, c.name]))
+    const nameOfCandidate = (id: string) => candidateNames.get(id) ?? id
+    const summary = counted ? tallyLines(counted, p.approvalClass) : electionLines(election!, nameOfCandidate)
+    const shortfalls = counted ? tallyShortfalls(counted, p.approvalClass) : electionShortfalls(election!, nameOfCandidate)
     const sorted = [...standing].sort((a, b) => (a.receipt < b.receipt ? -1 : 1))
     const leaves = await Promise.all(sorted.map((b) => leafHash(ballotLeaf(pollId, b))))
     const root = await merkleRoot(leaves)
@@ -126,8 +138,12 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
       election,
       outcome,
       outcomeText,
+      summary,
+      shortfalls,
       // 已发放未回收: reported, never counted (voting-rules.md)
       paperBallots: paper,
+      // who counted, who scrutinised, the box, the flags and how they were settled
+      counting,
       ballots: { standing: standing.length, merkleRoot: root, treeSize: leaves.length, leafFormat: 'shared/merkle.ts canonicalBallotLeaf (elections: choice = "marked:<id>+<id>"), sorted by receipt' },
       closedAt: closedAt.toISOString(),
     }
@@ -141,10 +157,11 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
       title: `表决结果公告：${p.title}`,
       body: [
         outcomeText,
-        counted
-          ? `参与表决：${counted.participated.voters}/${counted.total.voters} 人；同意 ${counted.agree.voters} 人，反对 ${counted.oppose.voters} 人，弃权 ${counted.abstain.voters} 人，废票 ${counted.spoiled.voters} 张。`
-          : `参与表决：${election!.participated.voters}/${election!.total.voters} 人；弃权 ${election!.abstain.voters} 人，废票 ${election!.spoiled.voters} 张。`,
+        ...summary,
         paper.issued ? `纸质表决票：发放 ${paper.issued} 张，收回 ${paper.returned} 张，已发放未回收 ${paper.notReturned} 张。` : null,
+        counting
+          ? `公开计票：计票人 ${counting.counters.map((x) => `${x.name}（${x.unitOrOffice}）`).join('、')}；监票人 ${counting.scrutineers.map((x) => `${x.name}（${x.unitOrOffice}）`).join('、')}，已由 ${(counting.confirmedBy ?? []).join('、')} 确认。`
+          : null,
         p.noticeOverrideReason ? `本次表决公告期不足15日，理由：${p.noticeOverrideReason}` : null,
         `全部选票的默克尔根：${root}。结果文件已签名，可凭投票回执核验本人选票已计入。`,
       ]
@@ -161,4 +178,25 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.closed', subjectType: 'poll', subjectId: pollId, details: { outcome, merkleRoot: root, standing: standing.length } })
     return { document, jws, merkleRoot: root }
   })
+}
+
+/**
+ * A result due without anyone's act: voting has closed and no paper ballots were handed out, so
+ * there is nothing to count in public. Published on the first read after the close (until the
+ * scheduled jobs land). A concurrent read that publishes first wins; this one then reads that.
+ */
+export async function publishIfDue(ctx: ServiceCtx, pollId: string): Promise<void> {
+  const [r] = await ctx.db.select({ pollId: pollResults.pollId }).from(pollResults).where(eq(pollResults.pollId, pollId))
+  if (r) return
+  const [due] = rowsOf<{ due: boolean }>(
+    await ctx.db.execute(sql`select (status = 'announced' and ${dbNow(ctx.clock)} >= closes_at
+                                     and not exists (select 1 from paper_issues where poll_id = ${pollId})) as due
+                              from polls where id = ${pollId}`),
+  )
+  if (!due?.due) return
+  try {
+    await closePoll(ctx, pollId)
+  } catch (e) {
+    if (!(e instanceof AppError && e.code === 'RESOURCE_STATE')) throw e
+  }
 }

@@ -1,54 +1,92 @@
 import { eq } from 'drizzle-orm'
-import { CommunitySettings } from '../../../shared/community'
 import { formatCenti } from '../../../shared/decimal'
+import { electionShortfalls, percentForPeople, tallyShortfalls } from '../../../shared/result-text'
 import type { ElectionTally, Tally, Weight } from '../../../shared/tally'
-import { pollResults, polls } from '../../../drizzle/schema'
+import { pollResults } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
-import { standingBallots } from '../ballots/standing'
 import type { ServiceCtx } from '../context'
+import { publishIfDue } from './close'
 
-/** The columns of published result notices (表决结果公示). */
-export const TALLY_COLUMNS = ['表决事项', '赞同', '反对', '弃权', '随多数', '未选', '已作废', '已发放未回收', '投票权人数', '占参与表决人数比例', '专有部分面积', '占参与表决面积比例', '表决结果'] as const
+/**
+ * The tally as a table a person can check with a pencil. Every column means one thing on every
+ * row; a cell that does not apply is empty. 类别 says how rows add up: the 明细 rows split the
+ * electorate (their 人数 and 面积 add up to 投票权人总数; those with 计入参与表决 = 是 add up to
+ * 参与表决); 合计 rows are those sums; 得票 rows are each candidate's marks (a ballot may mark
+ * several); 附注 rows are reported, never counted (已发放未回收, voting-rules.md).
+ */
+export const TALLY_COLUMNS = [
+  '表决事项', '类别', '项目', '计入参与表决', '人数', '其中随多数人数', '专有部分面积（平方米）', '其中随多数面积（平方米）',
+  '占投票权人总数人数比例', '占投票权人总数面积比例', '占参与表决人数比例', '占参与表决面积比例', '判定',
+] as const
 
-/** A percentage for people, from integers (two decimals, rounded down). Decisions never read it. */
-export function percent(part: number, whole: number): string {
-  if (whole === 0) return '0.00%'
-  const basisPoints = (BigInt(part) * 10000n) / BigInt(whole)
-  return `${basisPoints / 100n}.${String(basisPoints % 100n).padStart(2, '0')}%`
+type Cell = string | number
+interface ResultDoc {
+  title: string
+  approvalClass: 'ordinary' | 'special'
+  rules: { spoiledParticipate: boolean }
+  tally: Tally | null
+  election: (ElectionTally & { candidates: (ElectionTally['candidates'][number] & { name: string })[] }) | null
+  paperBallots: { notReturned: number; notReturnedAreaCenti?: number }
 }
 
-const weightCells = (w: Weight, participated: Weight) => [w.voters, percent(w.voters, participated.voters), formatCenti(w.areaCenti), percent(w.areaCenti, participated.areaCenti)]
+const ZERO: Weight = { areaCenti: 0, voters: 0 }
+const minus = (a: Weight, b: Weight): Weight => ({ areaCenti: a.areaCenti - b.areaCenti, voters: a.voters - b.voters })
 
-/** The published tally as rows: one for a single matter, one per candidate for an election. */
-export async function tallyTable(ctx: ServiceCtx, pollId: string): Promise<(string | number)[][]> {
-  const [p] = await ctx.db.select().from(polls).where(eq(polls.id, pollId))
-  const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
-  if (!p || !r) throw new AppError('RESULT_NOT_PUBLISHED')
-  const doc = r.document as {
-    title: string
-    tally: Tally | null
-    election: (ElectionTally & { candidates: (ElectionTally['candidates'][number] & { name: string })[] }) | null
-    paperBallots: { notReturned: number }
-  }
-  const notReturned = doc.paperBallots.notReturned
+/** The published tally as rows, from the signed result document alone. */
+export function tallyRows(doc: ResultDoc): Cell[][] {
+  const t = doc.tally ?? doc.election!
+  const { total, participated } = t
+  const row = (kind: string, item: string, counts: boolean | null, w: Weight, deemed: Weight | null, verdict: string): Cell[] => [
+    doc.title, kind, item, counts === null ? '' : counts ? '是' : '否',
+    w.voters, deemed ? deemed.voters : '', formatCenti(w.areaCenti), deemed ? formatCenti(deemed.areaCenti) : '',
+    percentForPeople(w.voters, total.voters), percentForPeople(w.areaCenti, total.areaCenti),
+    counts ? percentForPeople(w.voters, participated.voters) : '', counts ? percentForPeople(w.areaCenti, participated.areaCenti) : '',
+    verdict,
+  ]
+  const spoiledCounts = doc.rules.spoiledParticipate
+  // the actual ballots: participants less the deemed, plus spoiled ballots that do not participate
+  const balloted = { areaCenti: participated.areaCenti - t.deemed.areaCenti + (spoiledCounts ? 0 : t.spoiled.areaCenti), voters: participated.voters - t.deemed.voters + (spoiledCounts ? 0 : t.spoiled.voters) }
+  const notVoted = minus(minus(total, balloted), t.deemed)
+  const short = (s: { text: string }[]) => s.map((x) => x.text).join('；')
+  const quorumVerdict = t.quorum ? '达到三分之二' : short(doc.tally ? tallyShortfalls(doc.tally, doc.approvalClass) : electionShortfalls(doc.election!, (id) => id))
+  const rows: Cell[][] = [[...TALLY_COLUMNS]]
+
   if (doc.tally) {
-    const t = doc.tally
-    const settings = CommunitySettings.parse(p.settings ?? {})
-    const actual = { agree: 0, oppose: 0, abstain: 0 }
-    for (const b of await standingBallots(ctx.db, pollId, settings.paperVsElectronic)) if (b.choice in actual) actual[b.choice as keyof typeof actual]++
-    const notVoted = t.total.voters - t.participated.voters + (settings.spoiledParticipate ? 0 : t.spoiled.voters)
-    const result = t.outcome === 'passed' ? '通过' : t.outcome === 'rejected' ? '未通过（未形成决定）' : '表决不成立'
-    return [[...TALLY_COLUMNS], [doc.title, actual.agree, actual.oppose, actual.abstain, t.deemed.voters, notVoted, t.spoiled.voters, notReturned, ...weightCells(t.agree, t.participated), result]]
+    const x = doc.tally
+    const to = x.followMajority?.to ?? []
+    const agreeVerdict = x.passed ? '通过' : x.quorum ? `未通过（未形成决定）：${short(tallyShortfalls(x, doc.approvalClass))}` : '表决不成立'
+    rows.push(
+      row('明细', '同意', true, x.agree, to.includes('agree') ? x.deemed : ZERO, agreeVerdict),
+      row('明细', '反对', true, x.oppose, to.includes('oppose') ? x.deemed : ZERO, ''),
+      row('明细', '弃权', true, x.abstain, ZERO, ''),
+    )
+  } else {
+    const e = doc.election!
+    const marked = minus(minus(minus(participated, e.abstain), spoiledCounts ? e.spoiled : ZERO), e.deemed)
+    rows.push(row('明细', '有效票（选了候选人）', true, marked, ZERO, ''), row('明细', '弃权（未选任何候选人）', true, e.abstain, ZERO, ''))
+    if (e.deemed.voters > 0) rows.push(row('明细', '随多数（未投票，按议事规则计入）', true, e.deemed, e.deemed, ''))
   }
-  const e = doc.election!
-  const settings = CommunitySettings.parse(p.settings ?? {})
-  // ballots that marked at least one candidate (participants less abstentions and counted spoiled ones)
-  const marked = e.participated.voters - e.abstain.voters - (settings.spoiledParticipate ? e.spoiled.voters : 0)
-  const rows: (string | number)[][] = [[...TALLY_COLUMNS]]
-  for (const c of e.candidates) {
-    const result = !e.quorum ? '表决不成立' : c.elected ? `当选（第${c.rank}名）` : c.majority ? '未当选（名额已满）' : '未当选（未过半数）'
-    // 未选: a valid ballot that marked others but not this candidate
-    rows.push([`候选人：${c.name}`, c.votes.voters, '', e.abstain.voters, '', marked - c.votes.voters, e.spoiled.voters, notReturned, ...weightCells(c.votes, e.participated), result])
+  rows.push(
+    row('明细', '废票', spoiledCounts, t.spoiled, null, ''),
+    row('明细', '未投票', false, notVoted, null, ''),
+    row('合计', '投票权人总数', null, total, null, ''),
+    row('合计', '参与表决', true, participated, t.deemed, quorumVerdict),
+  )
+  if (doc.election) {
+    for (const c of doc.election.candidates) {
+      const verdict = !t.quorum ? '表决不成立' : c.elected ? `当选（第${c.rank}名）` : c.majority ? '未当选（名额已满）' : `未当选：${short(electionShortfalls({ ...doc.election, candidates: [c] }, () => c.name))}`
+      rows.push(row('得票', `候选人：${c.name}`, true, c.votes, c.deemed ?? ZERO, verdict))
+    }
   }
+  const nr = doc.paperBallots.notReturned
+  const nrArea = doc.paperBallots.notReturnedAreaCenti
+  rows.push([doc.title, '附注', '已发放未回收纸质票', '否', nr, '', nrArea === undefined ? '' : formatCenti(nrArea), '', percentForPeople(nr, total.voters), nrArea === undefined ? '' : percentForPeople(nrArea, total.areaCenti), '', '', '不计入'])
   return rows
+}
+
+export async function tallyTable(ctx: ServiceCtx, pollId: string): Promise<Cell[][]> {
+  await publishIfDue(ctx, pollId)
+  const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
+  if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
+  return tallyRows(r.document as unknown as ResultDoc)
 }

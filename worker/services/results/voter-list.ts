@@ -7,6 +7,7 @@ import { recordAudit } from '../audit'
 import { standingBallots } from '../ballots/standing'
 import { actorOf, type ServiceCtx } from '../context'
 import { candidatesOf } from '../polls/lifecycle'
+import { countingRecord } from '../counting/counting'
 import { rowsOf } from '../roles/resolve'
 import { sql } from 'drizzle-orm'
 import { choicesPublished } from './secrecy'
@@ -27,6 +28,7 @@ export async function voterList(ctx: ServiceCtx, pollId: string) {
   const voters = await ctx.db.select().from(pollVoters).where(eq(pollVoters.pollId, pollId)).orderBy(asc(pollVoters.unitLabels))
   const standing = new Map((await standingBallots(ctx.db, pollId, settings.paperVsElectronic)).map((b) => [b.voterId, b]))
   const nameOf = new Map((await candidatesOf(ctx.db, pollId)).map((c) => [c.id, c.name]))
+  const followed = p.status === 'closed' ? await followedMajority(ctx, pollId, nameOf) : null
   return {
     showChoice,
     voters: voters.map((v) => {
@@ -40,9 +42,21 @@ export async function voterList(ctx: ServiceCtx, pollId: string) {
         choice: showChoice && b ? b.choice : null,
         marks: showChoice && b?.marks ? b.marks.map((m) => nameOf.get(m) ?? m) : null,
         channel: b ? b.channel : null,
+        // 指导规则 第26条: a delivered non-voter the signed result counted with the majority
+        followedMajority: !b && followed?.voters.has(v.voterId) ? followed.to : null,
       }
     }),
   }
+}
+
+/** Whom follow_majority counted the delivered non-voters for, by the signed result; null if no one. */
+async function followedMajority(ctx: ServiceCtx, pollId: string, nameOf: Map<string, string>) {
+  const [r] = await ctx.db.select({ document: pollResults.document }).from(pollResults).where(eq(pollResults.pollId, pollId))
+  const doc = r?.document as { tally?: { followMajority?: { to: string[] } } | null; election?: { followMajority?: { to: string[] } } | null } | undefined
+  const to = doc?.tally?.followMajority?.to ?? doc?.election?.followMajority?.to ?? []
+  if (to.length === 0) return null
+  const delivered = await ctx.db.selectDistinct({ voterId: deliveries.voterId }).from(deliveries).where(eq(deliveries.pollId, pollId))
+  return { voters: new Set(delivered.map((d) => d.voterId)), to: to.map((x) => (x === 'agree' ? '同意' : x === 'oppose' ? '反对' : (nameOf.get(x) ?? x))) }
 }
 
 export function voterListTable(list: Awaited<ReturnType<typeof voterList>>): (string | number)[][] {
@@ -53,7 +67,7 @@ export function voterListTable(list: Awaited<ReturnType<typeof voterList>>): (st
       v.name,
       (v.areaCenti / 100).toFixed(2),
       v.voted ? '是' : '否',
-      v.choice === 'marked' ? `选择：${v.marks!.join('、')}` : v.choice ? CHOICE_ZH[v.choice] : list.showChoice ? '' : '（截止后公布）',
+      v.followedMajority ? `随多数：${v.followedMajority.join('、')}` : v.choice === 'marked' ? `选择：${v.marks!.join('、')}` : v.choice ? CHOICE_ZH[v.choice] : list.showChoice ? '' : '（截止后公布）',
       v.channel ? (CHANNEL_ZH[v.channel] ?? v.channel) : '',
     ]),
   ]
@@ -96,10 +110,13 @@ export async function evidenceFile(ctx: ServiceCtx, pollId: string) {
       proxyId: b.proxyId,
       paperPhotoSha256: b.paperPhotoSha256,
       castAt: b.castAt.toISOString(),
+      receivedAt: b.receivedAt?.toISOString() ?? null,
       dispute: b.disputedAt ? { at: b.disputedAt.toISOString(), reason: b.disputeReason } : null,
     })),
     proxies: proxyRows.map((x) => ({ id: x.id, voterId: x.voterId, grantorUserId: x.grantorUserId, proxyUserId: x.proxyUserId, status: x.status, createdAt: x.createdAt.toISOString() })),
     deliveries: deliveryRows.map((d) => ({ voterId: d.voterId, method: d.method, evidenceSha256: d.evidenceSha256, recordedAt: d.recordedAt.toISOString() })),
+    // the public count of paper ballots: who counted and scrutinised, the box, the flags, the confirmation
+    counting: await countingRecord(ctx, pollId),
     notices: events.map((e) => ({ kind: e.kind, text: e.text, at: e.at.toISOString() })),
     result: result ? { document: result.document, jws: result.jws, merkleRoot: result.merkleRoot, publishedAt: result.publishedAt.toISOString() } : null,
   }

@@ -1,0 +1,247 @@
+import { and, eq, sql } from 'drizzle-orm'
+import { nanoid } from 'nanoid'
+import { CommunitySettings } from '../../../shared/community'
+import { normalizeUnitPart, unitKeyOf } from '../../../shared/roster'
+import { beijingTime } from '../../../shared/time'
+import { ballots, countingSessions, pollCandidates, polls, pollVoters, rosterUnits, type CountingPerson } from '../../../drizzle/schema'
+import { dbNow } from '../../db/clock'
+import { withTransaction } from '../../db/tx'
+import { randomToken, sha256Hex } from '../../lib/crypto'
+import { AppError } from '../../lib/errors'
+import { recordAudit } from '../audit'
+import { actorOf, type ServiceCtx } from '../context'
+import { lockPoll, votingEnded } from '../polls/lifecycle'
+import { rowsOf } from '../roles/resolve'
+
+/**
+ * Counting day (voting-rules.md, "Counting day"): after the close the committee opens the box in
+ * public, counters read each paper ballot out and scrutineers watch (唱票、计票、监票); a paper
+ * ballot counts if it was received by the closing time. Electronic channels are already closed by
+ * the clock, and nothing else changes: not the electorate, not the electronic ballots.
+ */
+
+/** One paper ballot as read at the count. `line` is the register's row as Excel shows it (null: a single entry). */
+export interface CountedPaper {
+  line: number | null
+  building: string
+  unit: string
+  room: string
+  choice?: 'agree' | 'oppose' | 'abstain'
+  /** candidate polls: the names marked on the ballot */
+  marks?: string[]
+  spoiledReason?: string
+  /** ISO with offset, or Beijing time "YYYY-MM-DD HH:mm[:ss]" from a register; absent: sealed at the close */
+  receivedAt?: string
+  photoSha256?: string
+}
+
+export interface CountingError {
+  line: number | null
+  column: string
+  code: string
+  message: string
+}
+
+export async function openCounting(ctx: ServiceCtx, pollId: string, input: { counters: CountingPerson[]; scrutineers: CountingPerson[]; boxState: string }) {
+  const actor = actorOf(ctx)
+  return withTransaction(ctx.db, async (tx) => {
+    const p = await lockPoll(tx, pollId)
+    if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
+    const at = await votingEnded(tx, ctx.clock, pollId)
+    if (!at.ended) throw new AppError('POLL_NOT_CLOSABLE', { closesAt: p.closesAt.toISOString() })
+    await tx.insert(countingSessions).values({ pollId, counters: input.counters, scrutineers: input.scrutineers, boxState: input.boxState, openedBy: actor.userId, openedAt: at.now })
+    await tx.update(polls).set({ status: 'counting' }).where(eq(polls.id, pollId))
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.counting_opened', subjectType: 'poll', subjectId: pollId, details: { counters: input.counters.length, scrutineers: input.scrutineers.length } })
+    return countingSheet({ ...ctx, db: tx }, pollId)
+  })
+}
+
+const BEIJING = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/
+
+/** A received-at as written: ISO with an offset, or a Beijing wall time from a register. */
+function parseReceived(s: string): Date | null {
+  const m = BEIJING.exec(s.trim())
+  const iso = m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}T${m[4]!.padStart(2, '0')}:${m[5]}:${m[6] ?? '00'}+08:00` : s.trim()
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(iso)) return null
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? null : d
+}
+
+/**
+ * Enters paper ballots read at the count, checked as a whole: every bad entry is reported with
+ * its register row and nothing is stored if any is bad. Errors speak to the committee.
+ */
+export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries: CountedPaper[], fileErrors: CountingError[] = []) {
+  const actor = actorOf(ctx)
+  return withTransaction(ctx.db, async (tx) => {
+    const p = await lockPoll(tx, pollId)
+    if (p.status !== 'counting') throw new AppError('RESOURCE_STATE', { status: p.status, reason: '请先开始计票（登记计票人、监票人和票箱状态）' })
+    const [session] = await tx.select().from(countingSessions).where(eq(countingSessions.pollId, pollId))
+    if (session?.confirmedAt) throw new AppError('RESOURCE_STATE', { reason: '监票人已确认计票结果，不能再登记' })
+
+    // the frozen electorate by the rooms printed on ballots: roster units of the poll's version, in its scope
+    const units = await tx
+      .select({ unitKey: rosterUnits.unitKey, voterId: pollVoters.voterId })
+      .from(rosterUnits)
+      .innerJoin(pollVoters, and(eq(pollVoters.pollId, pollId), eq(pollVoters.voterId, rosterUnits.voterId)))
+      .where(eq(rosterUnits.rosterVersionId, p.rosterVersionId!))
+    const voterOfUnit = new Map(units.map((u) => [u.unitKey, u.voterId]))
+    const paperAlready = new Set(
+      (await tx.select({ voterId: ballots.voterId }).from(ballots).where(and(eq(ballots.pollId, pollId), eq(ballots.kind, 'paper'), eq(ballots.current, true)))).map((b) => b.voterId),
+    )
+    const candidates = await tx.select({ id: pollCandidates.id, name: pollCandidates.name }).from(pollCandidates).where(eq(pollCandidates.pollId, pollId))
+    const byName = new Map<string, string[]>()
+    for (const c of candidates) byName.set(c.name, [...(byName.get(c.name) ?? []), c.id])
+
+    // rows the file itself got wrong are reported once, with the rest
+    const errors: CountingError[] = [...fileErrors]
+    const skip = new Set(fileErrors.map((e) => e.line))
+    const bad = (e: CountedPaper, column: string, code: string, message: string) => errors.push({ line: e.line, column, code, message: e.line === null ? message : `第${e.line}行 ${message}` })
+    const firstLineOf = new Map<string, number | null>()
+    const ready: { voterId: string; choice: 'agree' | 'oppose' | 'abstain' | 'spoiled' | 'marked'; marks: string[] | null; spoiledReason: string | null; receivedAt: Date; photo: string | null }[] = []
+    for (const e of entries) {
+      if (e.line !== null && skip.has(e.line)) continue
+      const voterId = voterOfUnit.get(unitKeyOf(e.building, e.unit, e.room))
+      const where = [normalizeUnitPart(e.building), normalizeUnitPart(e.unit), normalizeUnitPart(e.room)].filter(Boolean).join('-')
+      if (!voterId) {
+        bad(e, '房号', 'not_in_electorate', `${where}：该房屋不在本次表决的投票权人名单中`)
+        continue
+      }
+      if (firstLineOf.has(voterId)) {
+        const first = firstLineOf.get(voterId)
+        bad(e, '房号', 'duplicate_in_register', `${where}：与${first === null ? '前一张' : `第${first}行`}是同一投票权人的选票，一户只能登记一张`)
+        continue
+      }
+      firstLineOf.set(voterId, e.line)
+      if (paperAlready.has(voterId)) bad(e, '房号', 'already_entered', `${where}：该投票权人已登记过纸质票`)
+      // voting-rules.md: a paper ballot counts if it was received by the closing time
+      const receivedAt = e.receivedAt ? parseReceived(e.receivedAt) : p.closesAt
+      if (!receivedAt) bad(e, '收到时间', 'invalid_time', `收到时间“${e.receivedAt}”无法识别，请写成 2026-12-06 18:00（北京时间）`)
+      else if (receivedAt > p.closesAt) bad(e, '收到时间', 'received_after_close', `收到时间 ${beijingTime(receivedAt)} 晚于表决截止时间 ${beijingTime(p.closesAt)}，该票不计入`)
+      let content: (typeof ready)[number] | null = null
+      if (e.spoiledReason) {
+        content = { voterId, choice: 'spoiled', marks: null, spoiledReason: e.spoiledReason, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
+      } else if (p.kind === 'single') {
+        if (!e.choice || e.marks) bad(e, '表决意见', 'invalid_choice', '请填写同意、反对或弃权（无法辨认的票请登记为废票并写明原因）')
+        else content = { voterId, choice: e.choice, marks: null, spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
+      } else {
+        const names = e.marks ?? []
+        const ids = names.map((n) => byName.get(n))
+        if (e.choice && e.choice !== 'abstain') bad(e, '表决意见', 'election', '候选人表决请填写所选候选人姓名（不选为弃权）')
+        else if (ids.some((x) => x === undefined)) bad(e, '表决意见', 'unknown_candidate', `不是本次表决的候选人：${names.filter((_, i) => !ids[i]).join('、')}`)
+        else if (ids.some((x) => x!.length > 1)) bad(e, '表决意见', 'ambiguous_candidate', '候选人重名，请按候选人序号核对后登记')
+        else if (new Set(names).size !== names.length) bad(e, '表决意见', 'duplicate_mark', '同一候选人填写了两次，应登记为废票')
+        else if (names.length > p.seats!) bad(e, '表决意见', 'too_many_marks', `所选 ${names.length} 人超过应选 ${p.seats} 人，应登记为废票`)
+        else content = { voterId, choice: names.length ? 'marked' : 'abstain', marks: ids.map((x) => x![0]!), spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
+      }
+      if (content) ready.push(content)
+    }
+    if (errors.length) throw new AppError('COUNTING_INVALID', { errors })
+
+    // versions continue each voter's history (an electronic ballot may exist; both stay on record)
+    const versions = new Map(
+      rowsOf<{ voter_id: string; v: number | string }>(await tx.execute(sql`select voter_id, max(version) as v from ballots where poll_id = ${pollId} group by voter_id`)).map((r) => [r.voter_id, Number(r.v)]),
+    )
+    const enteredAt = sql`${dbNow(ctx.clock)}`
+    for (let i = 0; i < ready.length; i += 500) {
+      const chunk = ready.slice(i, i + 500)
+      const hashes = await Promise.all(chunk.map((r) => sha256Hex(JSON.stringify([r.voterId, r.choice, r.marks, 'paper', r.photo, r.spoiledReason]))))
+      await tx.insert(ballots).values(
+        chunk.map((r, k) => ({
+          id: nanoid(),
+          pollId,
+          voterId: r.voterId,
+          version: (versions.get(r.voterId) ?? 0) + 1,
+          choice: r.choice,
+          marks: r.marks,
+          spoiledReason: r.spoiledReason,
+          channel: 'paper' as const,
+          kind: 'paper' as const,
+          current: true,
+          castByUserId: actor.userId,
+          proxyId: null,
+          paperPhotoSha256: r.photo,
+          receipt: randomToken(16),
+          idempotencyKey: null,
+          requestHash: hashes[k]!,
+          castAt: enteredAt,
+          receivedAt: r.receivedAt,
+        })),
+      )
+    }
+    // choices stay out of the audit log, as for every ballot
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.paper_counted', subjectType: 'poll', subjectId: pollId, details: { entered: ready.length } })
+    return { entered: ready.length }
+  })
+}
+
+export type CountingFlag = { kind: 'paper_and_electronic' | 'issued_not_returned'; units: string; text: string }
+
+/** The counting sheet: the session and what must be settled before the result (voting-rules.md). */
+export async function countingSheet(ctx: ServiceCtx, pollId: string) {
+  const [p] = await ctx.db.select().from(polls).where(eq(polls.id, pollId))
+  if (!p) throw new AppError('NOT_FOUND')
+  const settings = CommunitySettings.parse(p.settings ?? {})
+  const [session] = await ctx.db.select().from(countingSessions).where(eq(countingSessions.pollId, pollId))
+  const flags: CountingFlag[] = []
+  const both = rowsOf<{ units: string }>(
+    await ctx.db.execute(sql`
+      select pv.unit_labels as units from poll_voters pv
+      where pv.poll_id = ${pollId}
+        and exists (select 1 from ballots b where b.poll_id = pv.poll_id and b.voter_id = pv.voter_id and b.current and b.kind = 'paper')
+        and exists (select 1 from ballots b where b.poll_id = pv.poll_id and b.voter_id = pv.voter_id and b.current and b.kind = 'electronic')
+      order by pv.unit_labels`),
+  )
+  const stands = settings.paperVsElectronic === 'paper' ? '纸质票' : '电子票'
+  for (const r of both) flags.push({ kind: 'paper_and_electronic', units: r.units, text: `${r.units}：既有纸质票又有电子票，按本小区规则以${stands}为准，两张均留档` })
+  const missing = rowsOf<{ units: string }>(
+    await ctx.db.execute(sql`
+      select pv.unit_labels as units from paper_issues pi join poll_voters pv on pv.poll_id = pi.poll_id and pv.voter_id = pi.voter_id
+      where pi.poll_id = ${pollId}
+        and not exists (select 1 from ballots b where b.poll_id = pi.poll_id and b.voter_id = pi.voter_id and b.kind = 'paper')
+      order by pv.unit_labels`),
+  )
+  for (const r of missing) flags.push({ kind: 'issued_not_returned', units: r.units, text: `${r.units}：已发放纸质票未收回，不计入` })
+  const [entered] = rowsOf<{ n: string | number }>(await ctx.db.execute(sql`select count(*) as n from ballots where poll_id = ${pollId} and kind = 'paper' and current and received_at is not null`))
+  return {
+    status: p.status === 'announced' ? ('voting_ended' as const) : p.status,
+    session: session
+      ? {
+          counters: session.counters,
+          scrutineers: session.scrutineers,
+          boxState: session.boxState,
+          openedAt: session.openedAt.toISOString(),
+          confirmedAt: session.confirmedAt?.toISOString() ?? null,
+          confirmedBy: session.confirmedBy ?? null,
+          settlement: session.settlement ?? null,
+        }
+      : null,
+    paperEntered: Number(entered?.n ?? 0),
+    flags,
+  }
+}
+
+/**
+ * The scrutineers confirm the count (names as on the signed counting sheet); in the same
+ * transaction the result is computed, signed and published with the counting record.
+ */
+export async function confirmCounting<T>(ctx: ServiceCtx, pollId: string, input: { confirmedBy: string[]; settlement?: string }, publish: (ctx: ServiceCtx) => Promise<T>): Promise<T> {
+  return withTransaction(ctx.db, async (tx) => {
+    const p = await lockPoll(tx, pollId)
+    if (p.status !== 'counting') throw new AppError('RESOURCE_STATE', { status: p.status })
+    const [session] = await tx.select().from(countingSessions).where(eq(countingSessions.pollId, pollId))
+    const names = new Set(session!.scrutineers.map((s) => s.name))
+    const unknown = input.confirmedBy.filter((n) => !names.has(n))
+    if (unknown.length) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'confirmedBy', code: 'not_a_scrutineer', message: `不是本次登记的监票人：${unknown.join('、')}` }] })
+    const { now } = await votingEnded(tx, ctx.clock, pollId)
+    await tx.update(countingSessions).set({ confirmedBy: [...new Set(input.confirmedBy)], settlement: input.settlement ?? null, confirmedAt: now }).where(eq(countingSessions.pollId, pollId))
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.counting_confirmed', subjectType: 'poll', subjectId: pollId, details: { confirmedBy: input.confirmedBy.length } })
+    return publish({ ...ctx, db: tx })
+  })
+}
+
+/** The counting record as the signed result and the evidence file carry it; null without a count. */
+export async function countingRecord(ctx: ServiceCtx, pollId: string) {
+  const sheet = await countingSheet(ctx, pollId)
+  return sheet.session ? { ...sheet.session, paperEntered: sheet.paperEntered, flags: sheet.flags } : null
+}

@@ -1,0 +1,48 @@
+import type { TableRecord } from '../../lib/spreadsheet'
+import type { CountedPaper, CountingError } from './counting'
+
+/** The counting register (计票登记表): one row per paper ballot, as the counters read it out. */
+export const REGISTER_COLUMNS = [
+  { header: '楼栋', required: true, description: '票面所写楼栋，如 1栋' },
+  { header: '单元', required: false, description: '票面所写单元；没有单元的留空' },
+  { header: '房号', required: true, description: '票面所写房号，如 101' },
+  { header: '表决意见', required: false, description: '单一事项：同意、反对或弃权；选举或选聘：所选候选人姓名，用顿号分隔，未选任何人写“弃权”' },
+  { header: '废票原因', required: false, description: '废票填写原因（如“字迹无法辨认”“所选超过应选人数”），填写即为废票' },
+  { header: '收到时间', required: false, description: '选票收回的北京时间，如 2026-12-06 17:30；须不晚于表决截止时间；不填视为截止时封箱' },
+  { header: '照片SHA256', required: false, description: '签字票面照片的 SHA-256（64位十六进制），可不填' },
+] as const
+
+export const REGISTER_EXAMPLE = [
+  ['1栋', '1单元', '101', '同意', '', '2026-12-06 17:30', ''],
+  ['1栋', '1单元', '102', '', '字迹无法辨认', '', ''],
+]
+
+const CHOICES: Record<string, 'agree' | 'oppose' | 'abstain'> = { 同意: 'agree', 反对: 'oppose', 弃权: 'abstain' }
+
+/** Register rows → entries; the column-level faults of the file itself (a missing column, a bad hash). */
+export function registerEntries(header: string[], records: TableRecord[]): { entries: CountedPaper[]; errors: CountingError[] } {
+  const errors: CountingError[] = []
+  for (const c of REGISTER_COLUMNS) {
+    if (c.required && !header.includes(c.header)) errors.push({ line: 1, column: c.header, code: 'missing_column', message: `缺少“${c.header}”列` })
+  }
+  if (errors.length) return { entries: [], errors }
+  if (records.length === 0) return { entries: [], errors: [{ line: null, column: '', code: 'empty', message: '登记表没有任何选票' }] }
+  const entries: CountedPaper[] = []
+  for (const { line, values: v } of records) {
+    const get = (k: string) => (Object.hasOwn(v, k) ? (v[k] ?? '').trim() : '')
+    const e: CountedPaper = { line, building: get('楼栋'), unit: get('单元'), room: get('房号') }
+    if (!e.building || !e.room) errors.push({ line, column: e.building ? '房号' : '楼栋', code: 'required', message: `第${line}行 缺少${e.building ? '房号' : '楼栋'}` })
+    const opinion = get('表决意见')
+    const reason = get('废票原因')
+    if (reason) e.spoiledReason = reason
+    else if (Object.hasOwn(CHOICES, opinion)) e.choice = CHOICES[opinion]
+    else if (opinion) e.marks = opinion.split(/[、，,;；\s]+/).filter(Boolean)
+    const received = get('收到时间')
+    if (received) e.receivedAt = received
+    const photo = get('照片SHA256').toLowerCase()
+    if (photo && !/^[0-9a-f]{64}$/.test(photo)) errors.push({ line, column: '照片SHA256', code: 'invalid_hash', message: `第${line}行 照片SHA256须为64位十六进制` })
+    else if (photo) e.photoSha256 = photo
+    entries.push(e)
+  }
+  return { entries, errors }
+}
