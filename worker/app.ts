@@ -24,6 +24,8 @@ import { statementRoutes } from './routes/disclosure/statements.routes'
 import { h5Routes } from './routes/h5/h5.routes'
 import { emergencyRoutes } from './routes/disclosure/emergency.routes'
 import { oversightRoutes } from './routes/disclosure/oversight.routes'
+import { oaQrRoutes, wechatOaRoutes } from './routes/wechat-oa/wechat-oa.routes'
+import { oaLinkRoutes } from './routes/wechat-oa/link.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -55,6 +57,9 @@ export const apiRoutes: AnyRoute[] = [
   ...oversightRoutes,
   ...h5Routes,
   ...adminRoutes,
+  ...wechatOaRoutes,
+  ...oaLinkRoutes,
+  ...oaQrRoutes,
 ]
 
 export function createApp(options: AppOptions) {

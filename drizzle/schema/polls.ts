@@ -18,6 +18,8 @@ export const polls = pgTable(
     communityId: text('community_id').notNull().references(() => communities.id),
     /** single: agree / oppose / abstain on one matter; election: marks for up to `seats` candidates */
     kind: text('kind', { enum: ['single', 'election'] }).notNull().default('single'),
+    /** the community's short reference (第12号), what owners type in chat; given when drafted */
+    number: integer('number'),
     seats: integer('seats'),
     title: text('title').notNull(),
     body: text('body').notNull(),
@@ -46,7 +48,7 @@ export const polls = pgTable(
     createdBy: text('created_by').notNull().references(() => users.id),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('polls_community_idx').on(t.communityId, t.createdAt)],
+  (t) => [index('polls_community_idx').on(t.communityId, t.createdAt), uniqueIndex('polls_number_uq').on(t.communityId, t.number)],
 )
 
 /** The electorate frozen at announcement: each voter with its area inside the poll's scope. */

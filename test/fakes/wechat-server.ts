@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { serveFake } from './serve'
+import type { FakeOa } from './wechat-oa'
 
 type Err = { errcode: number; errmsg: string }
 
@@ -7,7 +8,7 @@ type Err = { errcode: number; errmsg: string }
  * A fake WeChat API (jscode2session, stable_token, getuserphonenumber) speaking the documented
  * protocol and its error codes. Tests script it through `codes` and `phoneCodes`.
  */
-export async function startFakeWeChat(opts: { appId?: string; secret?: string } = {}) {
+export async function startFakeWeChat(opts: { appId?: string; secret?: string; officialAccount?: FakeOa & { appId: string; secret: string } } = {}) {
   const appId = opts.appId ?? 'wx-fake-app'
   const secret = opts.secret ?? 'fake-secret'
   const codes = new Map<string, { openid: string; unionid?: string } | Err>()
@@ -42,7 +43,9 @@ export async function startFakeWeChat(opts: { appId?: string; secret?: string } 
   })
   app.post('/cgi-bin/stable_token', async (c) => {
     const b = (await c.req.json()) as { grant_type?: string; appid?: string; secret?: string }
-    if (b.grant_type !== 'client_credential' || b.appid !== appId || b.secret !== secret) return c.json({ errcode: 40125, errmsg: 'invalid appsecret' })
+    const oa = opts.officialAccount
+    const known = (b.appid === appId && b.secret === secret) || (oa && b.appid === oa.appId && b.secret === oa.secret)
+    if (b.grant_type !== 'client_credential' || !known) return c.json({ errcode: 40125, errmsg: 'invalid appsecret' })
     const t = `token-${++state.tokenIssued}-${crypto.randomUUID()}`
     tokens.add(t)
     return c.json({ access_token: t, expires_in: 7200 })
@@ -61,6 +64,7 @@ export async function startFakeWeChat(opts: { appId?: string; secret?: string } 
     })
   })
 
+  opts.officialAccount?.mount(app, (t) => tokens.has(t))
   const server = await serveFake(app)
   return {
     ...server,
