@@ -26,6 +26,7 @@ import { emergencyRoutes } from './routes/disclosure/emergency.routes'
 import { oversightRoutes } from './routes/disclosure/oversight.routes'
 import { oaQrRoutes, wechatOaRoutes } from './routes/wechat-oa/wechat-oa.routes'
 import { oaLinkRoutes } from './routes/wechat-oa/link.routes'
+import { reminderRoutes } from './routes/notifications/reminders.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -60,6 +61,7 @@ export const apiRoutes: AnyRoute[] = [
   ...wechatOaRoutes,
   ...oaLinkRoutes,
   ...oaQrRoutes,
+  ...reminderRoutes,
 ]
 
 export function createApp(options: AppOptions) {

@@ -43,6 +43,11 @@ export const ConfigSchema = z
     WECHAT_OA_AUTHORIZE_BASE: z.string().url().default('https://open.weixin.qq.com'),
     /** a reply not ready in this time goes out as a customer-service message instead (WeChat waits 5 s) */
     WECHAT_OA_REPLY_BUDGET_MS: z.coerce.number().int().min(0).max(4_500).default(3_000),
+    /** notifications: the official account's template message and the mini-program's subscribe message */
+    WECHAT_OA_TEMPLATE_ID: z.string().optional(),
+    WECHAT_SUBSCRIBE_TEMPLATE_ID: z.string().optional(),
+    /** an SMS template for notifications (params: title, link), for owners WeChat cannot reach */
+    ALIYUN_SMS_NOTICE_TEMPLATE_CODE: z.string().optional(),
     SMS_PROVIDER: z.enum(['console', 'aliyun']).default('console'),
     ALIYUN_SMS_ENDPOINT: z.string().url().default('https://dysmsapi.aliyuncs.com'),
     ALIYUN_ACCESS_KEY_ID: z.string().optional(),

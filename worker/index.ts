@@ -10,6 +10,7 @@ import { VERSION } from './routes/health/health.routes'
 import { buildServices } from './services-factory'
 import { createMiniProgramClient } from './wechat/miniprogram'
 import { oaClientFor } from './services-factory'
+import { runDueJobs } from './scheduler/jobs'
 
 interface WorkerEnv extends Record<string, unknown> {
   HYPERDRIVE?: { connectionString: string }
@@ -31,15 +32,23 @@ function isolateState(env: WorkerEnv) {
   return cached
 }
 
+function servicesFor(env: Record<string, unknown>) {
+  const { config, wechat, oa } = isolateState(env as WorkerEnv)
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL (or a HYPERDRIVE binding) is required in a Worker')
+  const sql = postgres(config.DATABASE_URL, { max: 1, fetch_types: false, onnotice: () => {} })
+  return buildServices(config, drizzle(sql, { schema }) as unknown as Db, { wechat, oa })
+}
+
 const app = createApp({
   version: VERSION,
-  services: (env) => {
-    const { config, wechat, oa } = isolateState(env as WorkerEnv)
-    if (!config.DATABASE_URL) throw new Error('DATABASE_URL (or a HYPERDRIVE binding) is required in a Worker')
-    const sql = postgres(config.DATABASE_URL, { max: 1, fetch_types: false, onnotice: () => {} })
-    return buildServices(config, drizzle(sql, { schema }) as unknown as Db, { wechat, oa })
-  },
+  services: servicesFor,
   clientIp: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
 })
 
-export default app
+export default {
+  fetch: app.fetch,
+  /** The Cron Trigger (wrangler.toml `[triggers] crons`): the same jobs the Node timer runs. */
+  scheduled(_event: unknown, env: Record<string, unknown>, ctx: { waitUntil(p: Promise<unknown>): void }) {
+    ctx.waitUntil(runDueJobs(servicesFor(env)))
+  },
+}

@@ -21,6 +21,7 @@ export function buildServices(config: Config, db: Db, opts: { clock?: Clock; fet
           accessKeySecret: config.ALIYUN_ACCESS_KEY_SECRET!,
           signName: config.ALIYUN_SMS_SIGN_NAME!,
           templateCode: config.ALIYUN_SMS_TEMPLATE_CODE!,
+          noticeTemplateCode: config.ALIYUN_SMS_NOTICE_TEMPLATE_CODE,
           // protocol timestamps are wall-clock time, whatever clock the app runs on
           fetch: opts.fetch,
         })

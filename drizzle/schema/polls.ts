@@ -135,7 +135,7 @@ export const deliveries = pgTable(
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
     voterId: text('voter_id').notNull(),
-    method: text('method', { enum: ['app_message', 'chatbot', 'paper_signed', 'notice_board'] }).notNull(),
+    method: text('method', { enum: ['app_message', 'chatbot', 'paper_signed', 'notice_board', 'sms'] }).notNull(),
     evidenceSha256: text('evidence_sha256'),
     recordedBy: text('recorded_by').notNull().references(() => users.id),
     recordedAt: ts('recorded_at').notNull().defaultNow(),

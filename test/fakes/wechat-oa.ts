@@ -33,6 +33,8 @@ export function createFakeOa(opts: FakeOaOptions) {
   const lastInbound = new Map<string, { at: number; sent: number }>()
   const sent: { touser: string; content: string; at: number }[] = []
   const qrcodes = new Map<string, string>()
+  const templates: { touser: string; templateId: string; url: string; data: Record<string, { value: string }>; at: number }[] = []
+  const unfollowed = new Set<string>()
   const oauthCodes = new Map<string, string>()
   let msgSeq = 6054768590064713728n
   const state = { browserOpenid: null as string | null, sendFailures: 0 }
@@ -135,6 +137,18 @@ export function createFakeOa(opts: FakeOaOptions) {
       sent.push({ touser: b.touser, content: b.text.content, at: opts.now() })
       return c.json({ errcode: 0, errmsg: 'ok' })
     })
+    app.post('/cgi-bin/message/template/send', async (c) => {
+      if (!hasToken(c.req.query('access_token') ?? '')) return c.json({ errcode: 40001, errmsg: 'invalid credential' })
+      if (state.sendFailures > 0) {
+        state.sendFailures--
+        return c.json({ errcode: -1, errmsg: 'system error' })
+      }
+      const b = (await c.req.json()) as { touser?: string; template_id?: string; url?: string; data?: Record<string, { value: string }> }
+      if (!b.touser || !b.template_id || !b.data) return c.json({ errcode: 44002, errmsg: 'empty post data' })
+      if (unfollowed.has(b.touser)) return c.json({ errcode: 43004, errmsg: 'require subscribe' })
+      templates.push({ touser: b.touser, templateId: b.template_id, url: b.url ?? '', data: b.data, at: opts.now() })
+      return c.json({ errcode: 0, errmsg: 'ok', msgid: templates.length })
+    })
     app.post('/cgi-bin/qrcode/create', async (c) => {
       if (!hasToken(c.req.query('access_token') ?? '')) return c.json({ errcode: 40001, errmsg: 'invalid credential' })
       const b = (await c.req.json()) as { action_name?: string; action_info?: { scene?: { scene_str?: string } }; expire_seconds?: number }
@@ -171,6 +185,10 @@ export function createFakeOa(opts: FakeOaOptions) {
     mount,
     /** customer-service messages WeChat accepted, oldest first */
     sent,
+    /** template messages (notifications) WeChat accepted */
+    templates,
+    /** followers who have left: template messages to them answer 43004 */
+    unfollowed,
     /** the scene a QR ticket carries (what a scan sends back) */
     sceneOf: (ticket: string) => qrcodes.get(ticket),
     state,

@@ -15,6 +15,8 @@ export async function startFakeWeChat(opts: { appId?: string; secret?: string; o
   const phoneCodes = new Map<string, string | Err>()
   const used = new Set<string>()
   const tokens = new Set<string>()
+  const subscribeSent: { touser: string; templateId: string; page: string; data: Record<string, { value: string }> }[] = []
+  const subscribeRefused = new Set<string>()
   const calls: { path: string; query: Record<string, string>; body?: unknown }[] = []
   const state = { busyTimes: 0, tokenIssued: 0 }
 
@@ -64,6 +66,20 @@ export async function startFakeWeChat(opts: { appId?: string; secret?: string; o
     })
   })
 
+  // subscribe messages (wechat.md, Notifications): field limits as WeChat enforces them (47003), 43101 scripted
+  const subscribeLimits: Record<string, number> = { thing: 20, phrase: 5, number: 32, letter: 32, character_string: 32, symbol: 5, name: 10, phone_number: 17 }
+  app.post('/cgi-bin/message/subscribe/send', async (c) => {
+    if (!tokens.has(c.req.query('access_token') ?? '')) return c.json({ errcode: 40001, errmsg: 'invalid credential' })
+    const b = (await c.req.json()) as { touser?: string; template_id?: string; page?: string; data?: Record<string, { value?: string }> }
+    if (!b.touser || !b.template_id || !b.data) return c.json({ errcode: 47001, errmsg: 'data format error' })
+    for (const [k, v] of Object.entries(b.data)) {
+      const limit = subscribeLimits[k.replace(/\d+$/, '')]
+      if (!v?.value || (limit && [...v.value].length > limit)) return c.json({ errcode: 47003, errmsg: `argument invalid! data.${k}.value invalid` })
+    }
+    if (subscribeRefused.has(b.touser)) return c.json({ errcode: 43101, errmsg: 'user refuse to accept the msg' })
+    subscribeSent.push({ touser: b.touser, templateId: b.template_id, page: b.page ?? '', data: b.data as Record<string, { value: string }> })
+    return c.json({ errcode: 0, errmsg: 'ok' })
+  })
   opts.officialAccount?.mount(app, (t) => tokens.has(t))
   const server = await serveFake(app)
   return {
@@ -71,6 +87,9 @@ export async function startFakeWeChat(opts: { appId?: string; secret?: string; o
     codes,
     phoneCodes,
     calls,
+    /** subscribe messages accepted, and the openids that have no authorisation left (43101) */
+    subscribeSent,
+    subscribeRefused,
     get busyTimes() {
       return state.busyTimes
     },

@@ -8,6 +8,8 @@ export interface AliyunSmsOptions {
   accessKeySecret: string
   signName: string
   templateCode: string
+  /** the notification template (params: title, link) */
+  noticeTemplateCode?: string
   fetch?: typeof fetch
   now?: () => Date
   nonce?: () => string
@@ -26,8 +28,7 @@ export function createAliyunSmsSender(opts: AliyunSmsOptions): SmsSender {
   const doFetch = opts.fetch ?? fetch
   const now = opts.now ?? (() => new Date())
   const nonce = opts.nonce ?? (() => crypto.randomUUID())
-  return {
-    async sendOtp(phone, code) {
+  async function send(phone: string, templateCode: string, templateParam: Record<string, string>) {
       const params: Record<string, string> = {
         AccessKeyId: opts.accessKeyId,
         Action: 'SendSms',
@@ -38,8 +39,8 @@ export function createAliyunSmsSender(opts: AliyunSmsOptions): SmsSender {
         SignatureMethod: 'HMAC-SHA1',
         SignatureNonce: nonce(),
         SignatureVersion: '1.0',
-        TemplateCode: opts.templateCode,
-        TemplateParam: JSON.stringify({ code }),
+        TemplateCode: templateCode,
+        TemplateParam: JSON.stringify(templateParam),
         Timestamp: popTimestamp(now()),
         Version: '2017-05-25',
       }
@@ -56,6 +57,10 @@ export function createAliyunSmsSender(opts: AliyunSmsOptions): SmsSender {
       if (body.Code === 'isv.BUSINESS_LIMIT_CONTROL' || body.Code === 'Throttling.User') throw new AppError('RATE_LIMITED', { provider: 'aliyun' })
       if (body.Code === 'isv.MOBILE_NUMBER_ILLEGAL') throw new AppError('PHONE_INVALID')
       throw new AppError('SMS_UNAVAILABLE', { provider: 'aliyun', providerCode: body.Code ?? 'unknown' })
-    },
+  }
+  const noticeTemplate = opts.noticeTemplateCode
+  return {
+    sendOtp: (phone, code) => send(phone, opts.templateCode, { code }),
+    ...(noticeTemplate ? { sendNotice: (phone: string, params: { title: string; link: string }) => send(phone, noticeTemplate, params) } : {}),
   }
 }

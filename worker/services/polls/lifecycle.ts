@@ -15,6 +15,7 @@ import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
 import { publishNotice } from '../notices/notices'
+import { enqueuePollNotification } from '../notifications/outbox'
 
 export type PollRow = typeof polls.$inferSelect
 
@@ -219,6 +220,8 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
       subjectId: pollId,
       details: { rosterVersionId, totalVoters, noticeDays, override: Boolean(noticeOverrideReason) },
     })
+    // owners hear of it through the outbox, committed with the announcement or not at all
+    await enqueuePollNotification(tx, ctx, pollId, 'poll_announced', { dedupe: 'announced' })
     return u!
   })
 }

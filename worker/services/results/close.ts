@@ -17,6 +17,7 @@ import { ballotLeaf } from './leaf'
 import { paperCounts } from './paper-issues'
 import { rowsOf } from '../roles/resolve'
 import { publishNotice } from '../notices/notices'
+import { enqueuePollNotification } from '../notifications/outbox'
 import { signingKeys } from './keys'
 
 /** How long a result notice stays on the board (the record itself is kept for good). */
@@ -159,6 +160,7 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     }, closedAt)
     await tx.insert(pollEvents).values({ id: nanoid(), pollId, kind: 'closed', text: `表决结束并公布结果：${outcomeText}`, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.closed', subjectType: 'poll', subjectId: pollId, details: { outcome, merkleRoot: root, standing: standing.length } })
+    await enqueuePollNotification(tx, ctx, pollId, 'result_published', { dedupe: 'result' })
     return { document, jws, merkleRoot: root }
   })
 }

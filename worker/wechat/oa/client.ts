@@ -61,6 +61,12 @@ export function createOaClient(opts: OaClientOptions) {
       if (r.errcode) throw new WeChatApiError(r.errcode, r.errmsg ?? '')
     },
 
+    /** A template message (notifications outside the 48 h window); 43004 when the owner has unfollowed. */
+    async sendTemplate(openid: string, templateId: string, url: string, data: Record<string, { value: string }>): Promise<void> {
+      const r = await post<object>('/cgi-bin/message/template/send', { touser: openid, template_id: templateId, url, data })
+      if (r.errcode) throw new WeChatApiError(r.errcode, r.errmsg ?? '')
+    },
+
     /** A parameterised QR code; scanning it sends a subscribe (qrscene_ prefix) or SCAN event with the scene. */
     async createQrCode(scene: string, permanent = false): Promise<{ ticket: string; url: string; expireSeconds: number | null }> {
       const body = permanent
