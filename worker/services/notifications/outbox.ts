@@ -237,3 +237,42 @@ export async function drainOutbox(services: Services, opts: { batch?: number; co
   }
   return tally
 }
+
+/**
+ * Queues a notification that is not about a poll (a new statement, an answer to an objection) for
+ * the given accounts, or for every verified owner of the community, in the caller's transaction.
+ */
+export async function enqueueForOwners(
+  tx: Db,
+  services: Pick<Services, 'config' | 'clock' | 'sms'> & { actor?: { userId: string } | null },
+  communityId: string,
+  who: { userIds: string[] } | 'all_owners',
+  kind: NotificationKind,
+  payload: Omit<NotificationPayload, 'link'> & { path: string },
+  dedupe: string,
+) {
+  const recipients = rowsOf<{ user_id: string; has_oa: boolean; has_mp: boolean; has_phone: boolean }>(
+    await tx.execute(sql`
+      select u.id as user_id,
+        exists (select 1 from oa_followers f where f.user_id = u.id and f.subscribed) as has_oa,
+        u.wechat_openid is not null as has_mp, u.phone is not null as has_phone
+      from users u
+      where ${
+        who === 'all_owners'
+          ? sql`u.id in (select b.user_id from bindings b where b.community_id = ${communityId} and b.status = 'verified')`
+          : who.userIds.length
+            ? sql`u.id in (${sql.join(who.userIds.map((id) => sql`${id}`), sql`, `)})`
+            : sql`false`
+      }`),
+  )
+  const now = services.clock.now()
+  const { path, ...rest } = payload
+  const rows = recipients.flatMap((r) => {
+    const channel = channelFor(services.config, services, r)
+    return channel
+      ? [{ dedupeKey: `${dedupe}:${r.user_id}`, userId: r.user_id, communityId, kind, channel, payload: { ...rest, text: clip(rest.text, 100), link: `${base(services.config)}${path}` }, actorUserId: services.actor?.userId ?? null, nextAttemptAt: now, createdAt: now }]
+      : []
+  })
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(notificationOutbox).values(rows.slice(i, i + 1000)).onConflictDoNothing()
+  return rows.length
+}
