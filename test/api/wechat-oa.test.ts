@@ -66,6 +66,10 @@ describe('the official-account callback: protocol', () => {
     // the same MsgId again (WeChat's redelivery) gets the same answer without acting again
     const again = await h.oa.send({ from, content: '帮助', msgId: '6054768590064713728' })
     expect(again.reply).toBe(r.reply)
+    // binding codes cannot be guessed by messaging: 10 tries an hour per follower
+    const guesser = newOpenid()
+    for (let i = 0; i < 10; i++) expect((await h.oa.send({ from: guesser, content: `绑定 ${String(100000 + i)}` })).reply).toContain('无效')
+    expect((await h.oa.send({ from: guesser, content: '绑定 999999' })).reply).toContain('次数过多')
     // anything not understood gets the help text, never an error
     expect((await h.oa.send({ from, content: '今天天气怎么样？' })).reply).toContain('共议·业主表决助手')
     expect((await h.oa.send({ from, content: '议题' })).reply).toContain('绑定')

@@ -5,6 +5,7 @@ import { beijingTime } from '../../../shared/time'
 import { ballots, bindings, oaFollowers, oaLinkCodes, pollResults, polls, type PendingChatVote } from '../../../drizzle/schema'
 import { hmacHex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
+import { consume } from '../auth/rate-limit'
 import { castBallot } from '../ballots/cast'
 import { ballotContent } from '../ballots/content'
 import { castableVoters, resolveVoter } from '../ballots/eligibility'
@@ -20,6 +21,7 @@ import { CHOICE_TEXT, fitReply, helpText, NOT_BOUND } from './replies'
 const PENDING_MS = 10 * 60_000
 /** A one-time binding code (绑定 123456) lives this long. */
 export const LINK_CODE_MS = 10 * 60_000
+const LINK_ATTEMPTS_PER_HOUR = 10
 
 const STATUS_TEXT: Record<string, string> = { draft: '草稿', announced: '已公告，尚未开始投票', open: '投票中', ended: '投票已截止，等待计票', closed: '已公布结果', cancelled: '已取消' }
 
@@ -104,6 +106,13 @@ async function bind(ctx: ServiceCtx, openid: string, code: string | null): Promi
     const [f] = await ctx.db.select({ userId: oaFollowers.userId }).from(oaFollowers).where(eq(oaFollowers.openid, openid))
     if (f?.userId) return `您的微信已绑定共议账号。如需改绑其他账号，请打开 ${link} 用新账号登录。`
     return `请打开链接，用手机号登录并完成业主身份核验：${link}\n在微信里打开会自动绑定本微信；在其他浏览器打开，页面会显示6位绑定码，回复“绑定 绑定码”即可。`
+  }
+  // six digits could be guessed by messaging: 10 tries an hour per follower (the count commits with the reply)
+  try {
+    await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `oa-bind:${openid}`, LINK_ATTEMPTS_PER_HOUR, 3600)
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'RATE_LIMITED') return '绑定尝试次数过多，请一小时后再试。'
+    throw e
   }
   const digest = await linkCodeDigest(ctx, code)
   const [used] = await ctx.db
