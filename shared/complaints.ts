@@ -107,3 +107,37 @@ export function deadlinesFrom(at: Date, urgency: Urgency) {
 }
 
 export const routeOf = (category: ComplaintCategory) => COMPLAINT_CATEGORIES[category]
+
+/**
+ * The category of a complaint written in free words (the chat-bot's `投诉 …`), by the first rule
+ * whose words it contains; the most urgent rules come first. Text that matches none goes to the
+ * firm as a repair: a desk that is not responsible sends it back within 2 working days and
+ * community staff re-dispatch it (the 12345 loop), so a wrong guess costs time, never the case.
+ */
+const CATEGORY_WORDS: [ComplaintCategory, RegExp][] = [
+  ['elevator_trapped', /困人|被困|关在电梯/u],
+  ['urgent_hazard', /燃气泄漏|煤气泄漏|漏气|爆管|水管爆|漏水|渗水|跑水/u],
+  ['dangerous_goods', /易燃|易爆|危险品|煤气罐|液化气罐/u],
+  ['fire_lane', /消防通道|消防栓|灭火器|消防设施|楼道充电|飞线充电/u],
+  ['utility_outage', /停水|停电|停气|没水|没电|断水|断电/u],
+  ['elevator_safety', /电梯.*(隐患|年检|检验|超期|不安全)/u],
+  ['common_repair', /坏|故障|维修|报修|不亮|停运/u],
+  ['fees', /收费|乱收|多收|物业费|停车费|明码标价/u],
+  ['fund_misuse', /维修资金|维修基金|公共收益|广告费/u],
+  ['illegal_building', /违建|违章搭建|加盖|私搭|改变外观|封阳台/u],
+  ['structure_alteration', /承重墙|拆墙|砸墙|占用楼道|占用公共/u],
+  ['green_space', /毁绿|种菜|砍树|占绿|养鸡|养鸭/u],
+  ['parking_use', /车位改|停车场.*改|车库改/u],
+  ['pollution_noise', /噪音|噪声|扰民|油烟|异味|污水|排污/u],
+  ['dogs', /狗|犬/u],
+  ['public_order', /治安|偷|盗|打架|堵门|堵塞出入口|车库出入口/u],
+  ['cleaning', /垃圾|保洁|卫生|清扫|脏/u],
+  ['greenery_upkeep', /绿化|草坪|修剪/u],
+  ['security_service', /门岗|保安|巡逻|门禁/u],
+  ['service_attitude', /态度|骂人|不理|推诿/u],
+]
+
+export function categoryFromWords(text: string): { category: ComplaintCategory; guessed: boolean } {
+  for (const [category, words] of CATEGORY_WORDS) if (words.test(text)) return { category, guessed: true }
+  return { category: 'common_repair', guessed: false }
+}

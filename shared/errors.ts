@@ -58,6 +58,10 @@ export const ErrorCodes = {
   // disclosure
   STATEMENT_INVALID: { status: 422, message: '报表存在错误，未发布' },
   STATEMENT_EXISTS: { status: 409, message: '该期报表已发布；如需更正，请发布更正版本并说明理由' },
+  // official-account callback
+  WECHAT_SIGNATURE_INVALID: { status: 401, message: '微信消息签名无效' },
+  WECHAT_TIMESTAMP_STALE: { status: 401, message: '微信消息时间戳与当前时间相差过大' },
+  WECHAT_MESSAGE_INVALID: { status: 400, message: '微信消息格式无效' },
   // generic
   RESOURCE_STATE: { status: 409, message: '当前状态下不能执行此操作' },
   SERVICE_UNAVAILABLE: { status: 503, message: '服务暂时不可用' },

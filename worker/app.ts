@@ -31,6 +31,9 @@ import { securityHeaders } from './middleware/secure-headers'
 import { complaintRoutes } from './routes/complaints/complaints.routes'
 import { ratingRoutes } from './routes/complaints/ratings.routes'
 import { creditListRoutes, creditRoutes } from './routes/credit/credit.routes'
+import { oaQrRoutes, wechatOaRoutes } from './routes/wechat-oa/wechat-oa.routes'
+import { oaLinkRoutes } from './routes/wechat-oa/link.routes'
+import { reminderRoutes } from './routes/notifications/reminders.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
 z.config(z.locales.zhCN())
@@ -67,6 +70,10 @@ export const apiRoutes: AnyRoute[] = [
   ...creditListRoutes,
   ...h5Routes,
   ...adminRoutes,
+  ...wechatOaRoutes,
+  ...oaLinkRoutes,
+  ...oaQrRoutes,
+  ...reminderRoutes,
 ]
 
 export function createApp(options: AppOptions) {

@@ -43,6 +43,21 @@ export const ConfigSchema = z
       .optional()
       .transform((s) => (s ?? '').split(',').map((p) => p.trim()).filter(Boolean))
       .refine((list) => list.every(isProxyEntry), { error: 'TRUSTED_PROXIES must be comma-separated IP addresses or IPv4 ranges (10.0.0.0/8)' }),
+    /** the official account (公众号) chat-bot; base URL as for the mini-program (WECHAT_API_BASE) */
+    WECHAT_OA_APPID: z.string().optional(),
+    WECHAT_OA_SECRET: z.string().optional(),
+    WECHAT_OA_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, { error: 'WECHAT_OA_TOKEN must be 3 to 32 letters or digits' }).optional(),
+    /** set: safe mode (消息加解密) */
+    WECHAT_OA_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}$/, { error: 'WECHAT_OA_ENCODING_AES_KEY must be 43 base64 characters' }).optional(),
+    /** where 网页授权 sends the browser (a fake stands in for it in tests) */
+    WECHAT_OA_AUTHORIZE_BASE: z.string().url().default('https://open.weixin.qq.com'),
+    /** a reply not ready in this time goes out as a customer-service message instead (WeChat waits 5 s) */
+    WECHAT_OA_REPLY_BUDGET_MS: z.coerce.number().int().min(0).max(4_500).default(3_000),
+    /** notifications: the official account's template message and the mini-program's subscribe message */
+    WECHAT_OA_TEMPLATE_ID: z.string().optional(),
+    WECHAT_SUBSCRIBE_TEMPLATE_ID: z.string().optional(),
+    /** an SMS template for notifications (params: title, link), for owners WeChat cannot reach */
+    ALIYUN_SMS_NOTICE_TEMPLATE_CODE: z.string().optional(),
     SMS_PROVIDER: z.enum(['console', 'aliyun']).default('console'),
     ALIYUN_SMS_ENDPOINT: z.string().url().default('https://dysmsapi.aliyuncs.com'),
     ALIYUN_ACCESS_KEY_ID: z.string().optional(),
@@ -65,6 +80,10 @@ export const ConfigSchema = z
     }
     if (Boolean(c.WECHAT_APPID) !== Boolean(c.WECHAT_SECRET)) {
       ctx.addIssue({ code: 'custom', path: ['WECHAT_SECRET'], message: 'WECHAT_APPID and WECHAT_SECRET go together' })
+    }
+    const oa = ['WECHAT_OA_APPID', 'WECHAT_OA_SECRET', 'WECHAT_OA_TOKEN'] as const
+    if (oa.some((k) => c[k]) || c.WECHAT_OA_ENCODING_AES_KEY) {
+      for (const k of oa) if (!c[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'WECHAT_OA_APPID, WECHAT_OA_SECRET and WECHAT_OA_TOKEN go together' })
     }
   // run even when other settings are malformed, so one start-up names every problem
   }, { when: () => true })

@@ -2,6 +2,7 @@ import type { Config } from './config'
 import type { Db } from './db/types'
 import type { SmsSender } from './sms/sender'
 import type { createMiniProgramClient } from './wechat/miniprogram'
+import type { OaClient } from './wechat/oa/client'
 
 export type MiniProgramClient = ReturnType<typeof createMiniProgramClient>
 
@@ -25,6 +26,8 @@ export interface Services {
   sms: SmsSender
   /** null when WECHAT_APPID/WECHAT_SECRET are not configured */
   wechat: MiniProgramClient | null
+  /** the official account's API client; null when WECHAT_OA_* are not configured */
+  oa?: OaClient | null
 }
 
 /** Who is calling, once their token has been checked. */

@@ -12,9 +12,12 @@ import { openPglite, openPostgres } from './db/node'
 import { VERSION } from './routes/health/health.routes'
 import { seedDemo } from './seed/demo'
 import { buildServices } from './services-factory'
+import { runDueJobs } from './scheduler/jobs'
 
 /** How long requests in flight may run on after SIGTERM/SIGINT before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000
+/** How often the scheduler runs its jobs (the Worker's cron is every minute too). */
+const SCHEDULER_INTERVAL_MS = 60_000
 
 /** Embedded mode only: development secrets are made once and kept beside the data. */
 async function devSecrets(dataDir: string): Promise<Record<string, string>> {
@@ -81,6 +84,15 @@ async function main() {
       console.log(`  last quarter's accounts: ${pages}/h5/c/${demo.communityId}/accounts\n`)
     }
   })
+  // The scheduler on Node: the same jobs as the Worker's Cron Trigger, once a minute, never overlapping
+  // (jobs claim their rows with SKIP LOCKED, so other instances may run them at the same time).
+  let jobsRunning = false
+  const scheduler = setInterval(() => {
+    if (jobsRunning) return
+    jobsRunning = true
+    void runDueJobs(services).finally(() => (jobsRunning = false))
+  }, SCHEDULER_INTERVAL_MS)
+  scheduler.unref()
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) {
@@ -88,6 +100,7 @@ async function main() {
       process.exit(1)
     }
     stopping = true
+    clearInterval(scheduler)
     console.log(`\n${signal}: no new connections; requests in flight have ${SHUTDOWN_GRACE_MS / 1000} s to finish`)
     // whatever happens below, the process ends: a hung request or a stuck close cannot keep it alive
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 3_000).unref()

@@ -18,6 +18,8 @@ export const polls = pgTable(
     communityId: text('community_id').notNull().references(() => communities.id),
     /** single: agree / oppose / abstain on one matter; election: marks for up to `seats` candidates */
     kind: text('kind', { enum: ['single', 'election'] }).notNull().default('single'),
+    /** the community's short reference (第12号), what owners type in chat; given when drafted */
+    number: integer('number'),
     seats: integer('seats'),
     title: text('title').notNull(),
     body: text('body').notNull(),
@@ -47,7 +49,7 @@ export const polls = pgTable(
     createdBy: text('created_by').notNull().references(() => users.id),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('polls_community_idx').on(t.communityId, t.createdAt)],
+  (t) => [index('polls_community_idx').on(t.communityId, t.createdAt), uniqueIndex('polls_number_uq').on(t.communityId, t.number)],
 )
 
 /** The electorate frozen at announcement: each voter with its area inside the poll's scope. */
@@ -136,7 +138,7 @@ export const deliveries = pgTable(
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
     voterId: text('voter_id').notNull(),
-    method: text('method', { enum: ['app_message', 'chatbot', 'paper_signed', 'notice_board'] }).notNull(),
+    method: text('method', { enum: ['app_message', 'chatbot', 'paper_signed', 'notice_board', 'sms'] }).notNull(),
     evidenceSha256: text('evidence_sha256'),
     recordedBy: text('recorded_by').notNull().references(() => users.id),
     recordedAt: ts('recorded_at').notNull().defaultNow(),

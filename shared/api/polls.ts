@@ -57,6 +57,8 @@ export const PollReply = z.object({
   id: z.string(),
   communityId: z.string(),
   kind: z.enum(['single', 'election']),
+  /** the community's short reference (第12号) */
+  number: z.number().int().nullable(),
   seats: z.number().int().nullable(),
   candidates: z.array(CandidateReply),
   title: z.string(),

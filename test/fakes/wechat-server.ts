@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { serveFake } from './serve'
+import type { FakeOa } from './wechat-oa'
 
 type Err = { errcode: number; errmsg: string }
 
@@ -7,13 +8,15 @@ type Err = { errcode: number; errmsg: string }
  * A fake WeChat API (jscode2session, stable_token, getuserphonenumber) speaking the documented
  * protocol and its error codes. Tests script it through `codes` and `phoneCodes`.
  */
-export async function startFakeWeChat(opts: { appId?: string; secret?: string } = {}) {
+export async function startFakeWeChat(opts: { appId?: string; secret?: string; officialAccount?: FakeOa & { appId: string; secret: string } } = {}) {
   const appId = opts.appId ?? 'wx-fake-app'
   const secret = opts.secret ?? 'fake-secret'
   const codes = new Map<string, { openid: string; unionid?: string } | Err>()
   const phoneCodes = new Map<string, string | Err>()
   const used = new Set<string>()
   const tokens = new Set<string>()
+  const subscribeSent: { touser: string; templateId: string; page: string; data: Record<string, { value: string }> }[] = []
+  const subscribeRefused = new Set<string>()
   const calls: { path: string; query: Record<string, string>; body?: unknown }[] = []
   const state = { busyTimes: 0, tokenIssued: 0 }
 
@@ -42,7 +45,9 @@ export async function startFakeWeChat(opts: { appId?: string; secret?: string } 
   })
   app.post('/cgi-bin/stable_token', async (c) => {
     const b = (await c.req.json()) as { grant_type?: string; appid?: string; secret?: string }
-    if (b.grant_type !== 'client_credential' || b.appid !== appId || b.secret !== secret) return c.json({ errcode: 40125, errmsg: 'invalid appsecret' })
+    const oa = opts.officialAccount
+    const known = (b.appid === appId && b.secret === secret) || (oa && b.appid === oa.appId && b.secret === oa.secret)
+    if (b.grant_type !== 'client_credential' || !known) return c.json({ errcode: 40125, errmsg: 'invalid appsecret' })
     const t = `token-${++state.tokenIssued}-${crypto.randomUUID()}`
     tokens.add(t)
     return c.json({ access_token: t, expires_in: 7200 })
@@ -61,12 +66,30 @@ export async function startFakeWeChat(opts: { appId?: string; secret?: string } 
     })
   })
 
+  // subscribe messages (wechat.md, Notifications): field limits as WeChat enforces them (47003), 43101 scripted
+  const subscribeLimits: Record<string, number> = { thing: 20, phrase: 5, number: 32, letter: 32, character_string: 32, symbol: 5, name: 10, phone_number: 17 }
+  app.post('/cgi-bin/message/subscribe/send', async (c) => {
+    if (!tokens.has(c.req.query('access_token') ?? '')) return c.json({ errcode: 40001, errmsg: 'invalid credential' })
+    const b = (await c.req.json()) as { touser?: string; template_id?: string; page?: string; data?: Record<string, { value?: string }> }
+    if (!b.touser || !b.template_id || !b.data) return c.json({ errcode: 47001, errmsg: 'data format error' })
+    for (const [k, v] of Object.entries(b.data)) {
+      const limit = subscribeLimits[k.replace(/\d+$/, '')]
+      if (!v?.value || (limit && [...v.value].length > limit)) return c.json({ errcode: 47003, errmsg: `argument invalid! data.${k}.value invalid` })
+    }
+    if (subscribeRefused.has(b.touser)) return c.json({ errcode: 43101, errmsg: 'user refuse to accept the msg' })
+    subscribeSent.push({ touser: b.touser, templateId: b.template_id, page: b.page ?? '', data: b.data as Record<string, { value: string }> })
+    return c.json({ errcode: 0, errmsg: 'ok' })
+  })
+  opts.officialAccount?.mount(app, (t) => tokens.has(t))
   const server = await serveFake(app)
   return {
     ...server,
     codes,
     phoneCodes,
     calls,
+    /** subscribe messages accepted, and the openids that have no authorisation left (43101) */
+    subscribeSent,
+    subscribeRefused,
     get busyTimes() {
       return state.busyTimes
     },

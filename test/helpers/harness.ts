@@ -5,6 +5,7 @@ import type { Clock } from '../../worker/env'
 import { buildServices } from '../../worker/services-factory'
 import { startFakeSms } from '../fakes/sms-server'
 import { startFakeWeChat } from '../fakes/wechat-server'
+import { createFakeOa, type Inbound } from '../fakes/wechat-oa'
 import { generateSigningJwk } from '../../worker/lib/signing'
 import { openTestDatabase } from './db'
 
@@ -43,6 +44,7 @@ export function testClock(): FakeClock {
 }
 
 export const TEST_WECHAT = { appId: 'wx0123456789abcdef', secret: 'test-wechat-secret-0123456789' }
+export const TEST_OA = { appId: 'wxoa0123456789abcd', secret: 'test-oa-secret-0123456789', token: 'gongyitesttoken' }
 export const TEST_SMS = { accessKeyId: 'LTAI-test-key', accessKeySecret: 'test-aliyun-secret-0123456789' }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
@@ -53,6 +55,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     ADMIN_PHONES: '13900000000',
     WECHAT_APPID: TEST_WECHAT.appId,
     WECHAT_SECRET: TEST_WECHAT.secret,
+    WECHAT_OA_APPID: TEST_OA.appId,
+    WECHAT_OA_SECRET: TEST_OA.secret,
+    WECHAT_OA_TOKEN: TEST_OA.token,
     SMS_PROVIDER: 'aliyun',
     ALIYUN_ACCESS_KEY_ID: TEST_SMS.accessKeyId,
     ALIYUN_ACCESS_KEY_SECRET: TEST_SMS.accessKeySecret,
@@ -80,9 +85,11 @@ export async function startHarness(opts: { database?: Database; config?: Record<
   const database = opts.database ?? (await openTestDatabase())
   const clock = new FakeClock(TEST_EPOCH)
   activeClock = clock
-  const wechat = await startFakeWeChat(TEST_WECHAT)
+  // the official account's side of WeChat: safe mode when the test configures an EncodingAESKey
+  const oaFake = createFakeOa({ ...TEST_OA, encodingAesKey: opts.config?.WECHAT_OA_ENCODING_AES_KEY, now: () => clock.now().getTime() })
+  const wechat = await startFakeWeChat({ ...TEST_WECHAT, officialAccount: Object.assign(oaFake, { appId: TEST_OA.appId, secret: TEST_OA.secret }) })
   const sms = await startFakeSms(TEST_SMS)
-  const config = testConfig({ ADMIN_PHONES: adminPhone, RESULT_SIGNING_JWK: await testSigningJwk(), WECHAT_API_BASE: wechat.url, ALIYUN_SMS_ENDPOINT: sms.url, ...opts.config })
+  const config = testConfig({ ADMIN_PHONES: adminPhone, RESULT_SIGNING_JWK: await testSigningJwk(), WECHAT_API_BASE: wechat.url, WECHAT_OA_AUTHORIZE_BASE: wechat.url, ALIYUN_SMS_ENDPOINT: sms.url, ...opts.config })
   const services = buildServices(config, database.db, { clock })
   const app = createApp({ services: () => services, clientIp: (c) => c.req.header('x-test-client-ip') ?? '127.0.0.1' })
 
@@ -133,6 +140,8 @@ export async function startHarness(opts: { database?: Database; config?: Record<
     clock,
     wechat,
     sms,
+    /** WeChat delivering to this app's official-account callback, and the account's API state */
+    oa: { ...oaFake, send: (m: Inbound, o?: Parameters<typeof oaFake.deliver>[2]) => oaFake.deliver((p, init) => app.request(p, init), m, o) },
     config,
     services,
     request,

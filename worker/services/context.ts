@@ -16,6 +16,7 @@ export function ctxOf(c: Context<HonoEnv>): ServiceCtx {
     clock: v.clock,
     sms: v.sms,
     wechat: v.wechat,
+    oa: v.oa,
     actor: v.caller,
     requestId: v.requestId,
     clientIp: v.clientIp,

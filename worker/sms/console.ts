@@ -13,5 +13,9 @@ export function createConsoleSmsSender(opts: { record: (phone: string, message: 
       await opts.record(phone, message)
       log(`[dev-sms] ${maskPhone(phone)} 验证码 ${code}`)
     },
+    async sendNotice(phone, params) {
+      await opts.record(phone, `【共议】${params.title} 详情：${params.link}`)
+      log(`[dev-sms] ${maskPhone(phone)} 通知`)
+    },
   }
 }

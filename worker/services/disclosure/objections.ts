@@ -8,6 +8,7 @@ import { withTransaction } from '../../db/tx'
 import type { Role } from '../../env'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
+import { enqueueForOwners } from '../notifications/outbox'
 import { actorOf, type ServiceCtx } from '../context'
 import { callerFirm } from './fees'
 
@@ -88,6 +89,7 @@ export async function answerObjection(ctx: ServiceCtx, objectionId: string, role
       .returning()
     if (!u) throw new AppError('RESOURCE_STATE', { reason: 'already_answered' })
     await recordAudit(tx, ctx, { communityId: o.communityId, action: 'statement.objection_answered', subjectType: 'statement_objection', subjectId: objectionId, details: { statementId: o.statementId } })
+    await enqueueForOwners(tx, ctx, o.communityId, { userIds: [o.authorUserId] }, 'objection_answered', { title: '您对收支报表的异议已答复', text: input.answer, path: `/h5/statements/${o.statementId}` }, `objection:${objectionId}`)
     return present(u)
   })
 }

@@ -14,6 +14,7 @@ import { AppError } from '../../lib/errors'
 import { canonicalJson } from '../../lib/signing'
 import type { Role } from '../../env'
 import { recordAudit } from '../audit'
+import { enqueueForOwners } from '../notifications/outbox'
 import { actorOf, type ServiceCtx } from '../context'
 import { publishNotice } from '../notices/notices'
 import { callerFirm, servingFirm } from './fees'
@@ -112,6 +113,7 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
       subjectId: s!.id,
       details: { kind: input.kind, period: input.period, version: s!.version, contentHash },
     })
+    await enqueueForOwners(tx, ctx, communityId, 'all_owners', 'statement_published', { title: `${input.period} ${STATEMENT_KINDS[input.kind].label}${current ? '（更正）' : ''}`, text: '新的收支报表已公示，公示期内可提出异议', path: `/h5/statements/${s!.id}` }, `statement:${s!.id}`)
     return present(s!)
   })
 }

@@ -17,6 +17,7 @@ import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
 import { publishNotice } from '../notices/notices'
+import { enqueuePollNotification } from '../notifications/outbox'
 
 export type PollRow = typeof polls.$inferSelect
 
@@ -100,9 +101,12 @@ export async function candidatesOf(db: Db, pollId: string) {
 export async function draftPoll(ctx: ServiceCtx, communityId: string, input: z.infer<typeof PollDraftBody>) {
   const actor = actorOf(ctx)
   return withTransaction(ctx.db, async (tx) => {
+    // the community's next poll number (what owners type in chat: 第12号); drafts in one community queue here
+    await tx.execute(sql`select pg_advisory_xact_lock(3, hashtext(${communityId}))`)
+    const number = sql`(select coalesce(max(number), 0) + 1 from polls where community_id = ${communityId})`
     const [p] = await tx
       .insert(polls)
-      .values({ id: nanoid(), communityId, ...shapeOf(input), classifiedBy: actor.userId, status: 'draft', createdBy: actor.userId, createdAt: ctx.clock.now() })
+      .values({ id: nanoid(), communityId, number, ...shapeOf(input), classifiedBy: actor.userId, status: 'draft', createdBy: actor.userId, createdAt: ctx.clock.now() })
       .returning()
     await writeCandidates(tx, p!.id, input)
     await recordAudit(tx, ctx, { communityId, action: 'poll.drafted', subjectType: 'poll', subjectId: p!.id, details: { matter: input.matter, kind: input.kind } })
@@ -233,6 +237,8 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
       subjectId: pollId,
       details: { rosterVersionId, totalVoters, noticeDays, override: Boolean(noticeOverrideReason) },
     })
+    // owners hear of it through the outbox, committed with the announcement or not at all
+    await enqueuePollNotification(tx, ctx, pollId, 'poll_announced', { dedupe: 'announced' })
     return u!
   })
 }
@@ -316,6 +322,7 @@ export function presentPoll(p: PollRow, now: Date, events: (typeof pollEvents.$i
     id: p.id,
     communityId: p.communityId,
     kind: p.kind,
+    number: p.number,
     seats: p.seats,
     candidates: candidates.map(presentCandidate),
     title: p.title,

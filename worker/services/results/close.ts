@@ -6,6 +6,7 @@ import { electionLines, electionShortfalls, tallyLines, tallyShortfalls } from '
 import { MATTERS, tally, tallyElection, type Matter, type Tally } from '../../../shared/tally'
 import { deliveries, pollEvents, pollResults, polls, pollVoters } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
+import type { Services } from '../../env'
 import { dbNow } from '../../db/clock'
 import { AppError } from '../../lib/errors'
 import { signDocument } from '../../lib/signing'
@@ -19,6 +20,7 @@ import { paperCounts } from './paper-issues'
 import { countingRecord } from '../counting/counting'
 import { rowsOf } from '../roles/resolve'
 import { publishNotice } from '../notices/notices'
+import { enqueuePollNotification } from '../notifications/outbox'
 import { signingKeys } from './keys'
 
 /** How long a result notice stays on the board (the record itself is kept for good). */
@@ -176,6 +178,7 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     }, closedAt)
     await tx.insert(pollEvents).values({ id: nanoid(), pollId, kind: 'closed', text: `表决结束并公布结果：${outcomeText}`, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.closed', subjectType: 'poll', subjectId: pollId, details: { outcome, merkleRoot: root, standing: standing.length } })
+    await enqueuePollNotification(tx, ctx, pollId, 'result_published', { dedupe: 'result' })
     return { document, jws, merkleRoot: root }
   })
 }
@@ -199,4 +202,22 @@ export async function publishIfDue(ctx: ServiceCtx, pollId: string): Promise<voi
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'RESOURCE_STATE')) throw e
   }
+}
+
+/**
+ * The scheduled side of `publishIfDue`: every poll whose voting has ended with no paper ballots
+ * handed out gets its result published without waiting for a reader. Each poll is its own
+ * transaction under the close's lock, so two instances running this at once publish once.
+ */
+export async function publishDueResults(services: Services, limit = 50): Promise<number> {
+  const due = rowsOf<{ id: string }>(
+    await services.db.execute(sql`select p.id from polls p
+      where p.status = 'announced' and p.closes_at <= ${dbNow(services.clock)}
+        and not exists (select 1 from poll_results r where r.poll_id = p.id)
+        and not exists (select 1 from paper_issues i where i.poll_id = p.id)
+      order by p.closes_at limit ${limit}`),
+  )
+  const ctx: ServiceCtx = { ...services, actor: null, requestId: 'scheduler:results', clientIp: 'scheduler' }
+  for (const p of due) await publishIfDue(ctx, p.id)
+  return due.length
 }

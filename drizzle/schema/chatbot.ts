@@ -1,0 +1,55 @@
+import { boolean, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { users } from './identity'
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+/** A vote said in chat, waiting for `确认` (never cast from one message). */
+export interface PendingChatVote {
+  pollId: string
+  communityId: string
+  voterId: string
+  choice: 'agree' | 'oppose' | 'abstain' | 'marked'
+  /** elections: candidate ids marked */
+  marks: string[] | null
+  until: string
+}
+
+/** Someone who talks to the official account (公众号), by the openid WeChat gives for this account. */
+export const oaFollowers = pgTable(
+  'oa_followers',
+  {
+    openid: text('openid').primaryKey(),
+    /** the account that signed in on the H5 page (网页授权) or sent a one-time code; null until then */
+    userId: text('user_id').references(() => users.id),
+    subscribed: boolean('subscribed').notNull().default(true),
+    subscribedAt: ts('subscribed_at'),
+    unsubscribedAt: ts('unsubscribed_at'),
+    /** the owner's last message: customer-service messages may follow within 48 h of it */
+    lastInboundAt: ts('last_inbound_at'),
+    pendingVote: jsonb('pending_vote').$type<PendingChatVote | null>(),
+    linkedAt: ts('linked_at'),
+  },
+  (t) => [index('oa_followers_user_idx').on(t.userId)],
+)
+
+/**
+ * One row per message (`msg:<MsgId>`) or event (`evt:<FromUserName>:<CreateTime>`) acted on. The key
+ * is claimed in the same transaction as the action, so WeChat's redeliveries, to any instance, act
+ * once; a redelivery gets the reply the first delivery made.
+ */
+export const oaInbound = pgTable('oa_inbound', {
+  key: text('key').primaryKey(),
+  openid: text('openid').notNull(),
+  reply: text('reply'),
+  receivedAt: ts('received_at').notNull(),
+})
+
+/** `绑定 <code>` outside WeChat: a one-time code shown to a signed-in account, kept as a digest. */
+export const oaLinkCodes = pgTable('oa_link_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+})

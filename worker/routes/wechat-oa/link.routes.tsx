@@ -1,0 +1,84 @@
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { z } from 'zod'
+import { oaLinkCodes } from '../../../drizzle/schema'
+import type { HonoEnv } from '../../env'
+import { randomDigits, randomToken, timingSafeEqualStr } from '../../lib/crypto'
+import { AppError } from '../../lib/errors'
+import { access, route } from '../../lib/route'
+import { Page } from '../../pages/layout'
+import { ErrorPage } from '../../pages/parts'
+import { LINK_CODE_MS, linkCodeDigest, linkOpenid } from '../../services/chatbot/commands'
+import { ctxOf } from '../../services/context'
+import { h5Caller } from '../h5/session'
+
+const PATH = '/h5/wechat/link'
+const STATE = 'gy_oa_state'
+
+function LinkPage(props: { title: string; children: any }) {
+  return (
+    <Page title={props.title}>
+      <h1>{props.title}</h1>
+      {props.children}
+    </Page>
+  )
+}
+
+/**
+ * Links the official account to the account signed in here. Inside WeChat the page learns the
+ * reader's openid silently by 网页授权 (snsapi_base, wechat.md), with `state` bound to a cookie;
+ * elsewhere it shows a one-time code to send as `绑定 <code>`.
+ */
+export const oaLinkRoutes = [
+  route({
+    method: 'get',
+    path: PATH,
+    summary: '绑定公众号：微信内静默网页授权取得 openid；微信外显示一次性绑定码',
+    tags: ['公众号'],
+    access: access.public,
+    query: z.object({ code: z.string().max(128).optional(), state: z.string().max(64).optional() }),
+    responses: { 200: { description: 'HTML', contentType: 'text/html' }, 302: { description: '转到微信网页授权' }, 303: { description: '先登录' } },
+    handler: async (c: Context<HonoEnv>, { query }) => {
+      const caller = await h5Caller(c)
+      if (!caller) return c.redirect(`/h5/login?next=${encodeURIComponent(PATH)}`, 303)
+      const ctx = ctxOf(c)
+      const cfg = ctx.config
+      const base = cfg.PUBLIC_BASE_URL.replace(/\/$/, '')
+      if (query.code) {
+        const expected = getCookie(c, STATE)
+        deleteCookie(c, STATE, { path: PATH })
+        if (!ctx.oa || !expected || !query.state || !timingSafeEqualStr(expected, query.state)) {
+          return c.html(<ErrorPage status={400} code="FORBIDDEN" message="授权已失效，请从公众号重新打开绑定链接。" />, 400)
+        }
+        try {
+          await linkOpenid(ctx, await ctx.oa.openidFromOAuthCode(query.code), caller.userId)
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e
+          return c.html(<ErrorPage status={e.status} code={e.code} message={e.message} />, e.status as 400)
+        }
+        return c.html(
+          <LinkPage title="绑定成功">
+            <p>本微信已绑定您的共议账号。回到公众号回复“议题”即可查看和投票。</p>
+          </LinkPage>,
+        )
+      }
+      if (ctx.oa && /MicroMessenger/i.test(c.req.header('user-agent') ?? '')) {
+        const state = randomToken(16)
+        setCookie(c, STATE, state, { httpOnly: true, secure: base.startsWith('https:'), sameSite: 'Lax', path: PATH, maxAge: 600 })
+        const q = new URLSearchParams({ appid: cfg.WECHAT_OA_APPID!, redirect_uri: `${base}${PATH}`, response_type: 'code', scope: 'snsapi_base', state })
+        return c.redirect(`${cfg.WECHAT_OA_AUTHORIZE_BASE.replace(/\/$/, '')}/connect/oauth2/authorize?${q}#wechat_redirect`, 302)
+      }
+      const code = randomDigits(6)
+      await ctx.db.insert(oaLinkCodes).values({ codeHash: await linkCodeDigest(ctx, code), userId: caller.userId, expiresAt: new Date(ctx.clock.now().getTime() + LINK_CODE_MS) })
+      return c.html(
+        <LinkPage title="绑定公众号">
+          <p>请在公众号对话框回复：</p>
+          <p class="code">
+            <strong>绑定 {code}</strong>
+          </p>
+          <p class="meta">绑定码10分钟内有效，只能使用一次。</p>
+        </LinkPage>,
+      )
+    },
+  }),
+]
