@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { HonoEnv, Role } from '../env'
 import { authorize } from '../middleware/access'
 import { AppError } from './errors'
+import { containsNul, refuseNul } from './input'
 
 /**
  * Who may call a route. Every route declares one; the access middleware enforces it before
@@ -104,6 +105,12 @@ export function mount(app: Hono<HonoEnv>, routes: AnyRoute[]) {
         }),
       )
     }
+    chain.push(async (c, next) => {
+      // before access control: resolving the community of a path already queries the database
+      if (containsNul(c.req.param())) throw new AppError('NOT_FOUND')
+      refuseNul(c.req.queries(), 'query')
+      await next()
+    })
     chain.push(authorize(r.access))
     if (r.params) chain.push(zValidator('param', r.params, validationHook) as unknown as MiddlewareHandler<HonoEnv>)
     if (r.query) chain.push(zValidator('query', r.query, validationHook) as unknown as MiddlewareHandler<HonoEnv>)
@@ -114,6 +121,10 @@ export function mount(app: Hono<HonoEnv>, routes: AnyRoute[]) {
         await next()
       })
       chain.push(zValidator('json', r.body, validationHook) as unknown as MiddlewareHandler<HonoEnv>)
+      chain.push(async (c, next) => {
+        refuseNul((c.req.valid as (t: string) => unknown)('json'), 'body')
+        await next()
+      })
     }
     const handler: MiddlewareHandler<HonoEnv> = async (c) => {
       const valid = c.req.valid.bind(c.req) as (t: string) => unknown

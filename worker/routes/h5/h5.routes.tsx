@@ -7,6 +7,7 @@ import { normalizePhone } from '../../../shared/phone'
 import { polls } from '../../../drizzle/schema'
 import type { HonoEnv, Role } from '../../env'
 import { AppError } from '../../lib/errors'
+import { refuseNul } from '../../lib/input'
 import { access, route, type AnyRoute } from '../../lib/route'
 import { AccountsPage, StatementPage } from '../../pages/accounts'
 import { CommunityPage, ContactsPage, FeesPage } from '../../pages/community'
@@ -77,7 +78,15 @@ const getPage = <P extends z.ZodObject<z.ZodRawShape>>(path: string, summary: st
 async function readForm(c: Context<HonoEnv>) {
   const type = c.req.header('content-type') ?? ''
   if (!type.startsWith(FORM) && !type.startsWith('multipart/form-data')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { expected: FORM })
-  return c.req.parseBody({ all: true })
+  let form: Awaited<ReturnType<typeof c.req.parseBody>>
+  try {
+    form = await c.req.parseBody({ all: true })
+  } catch {
+    // a multipart body that does not parse is the sender's mistake, not ours
+    throw new AppError('VALIDATION_FAILED', { reason: 'form' })
+  }
+  refuseNul(form, 'form')
+  return form
 }
 
 /** The caller's roles in the poll's community; 401 (to the login page) or 403 otherwise. */
