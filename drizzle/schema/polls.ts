@@ -54,6 +54,8 @@ export const pollVoters = pgTable(
   'poll_voters',
   {
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
     areaCenti: bigint('area_centi', { mode: 'number' }).notNull(),
     unitCount: integer('unit_count').notNull(),
@@ -78,6 +80,8 @@ export const ballots = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
     version: integer('version').notNull(),
     /** single polls: agree / oppose / abstain / spoiled; elections: marked / abstain (no mark) / spoiled */
@@ -113,6 +117,8 @@ export const proxies = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
     grantorUserId: text('grantor_user_id').notNull().references(() => users.id),
     proxyUserId: text('proxy_user_id').notNull().references(() => users.id),
@@ -132,6 +138,8 @@ export const deliveries = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
     method: text('method', { enum: ['app_message', 'chatbot', 'paper_signed', 'notice_board'] }).notNull(),
     evidenceSha256: text('evidence_sha256'),
@@ -147,6 +155,8 @@ export const pollEvents = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     kind: text('kind', { enum: ['announced', 'amended', 'extended', 'cancelled', 'closed'] }).notNull(),
     text: text('text').notNull(),
     details: jsonb('details').$type<Record<string, unknown>>(),
@@ -162,6 +172,8 @@ export const pollComments = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     parentId: text('parent_id'),
     authorUserId: text('author_user_id').notNull().references(() => users.id),
     authorRole: text('author_role', { enum: ['owner', 'committee'] }).notNull(),
@@ -178,6 +190,8 @@ export const pollComments = pgTable(
 /** The published result: the signed document and the Merkle root over the standing ballots. */
 export const pollResults = pgTable('poll_results', {
   pollId: text('poll_id').primaryKey().references(() => polls.id),
+  /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+  communityId: text('community_id').notNull().references(() => communities.id),
   document: jsonb('document').$type<Record<string, unknown>>().notNull(),
   jws: text('jws').notNull(),
   merkleRoot: text('merkle_root').notNull(),
@@ -195,6 +209,8 @@ export const pollCandidates = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     ordinal: integer('ordinal').notNull(),
     name: text('name').notNull(),
     /** election: where the candidate lives */
@@ -214,6 +230,8 @@ export const paperIssues = pgTable(
   'paper_issues',
   {
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
     issuedBy: text('issued_by').notNull().references(() => users.id),
     issuedAt: ts('issued_at').notNull().defaultNow(),

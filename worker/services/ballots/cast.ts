@@ -64,12 +64,12 @@ export async function lockPollForClose(tx: Db, pollId: string) {
 /** The poll's state by the database's clock, read after the lock (clock_timestamp, not the transaction start). */
 async function pollWindow(tx: Db, clock: Clock, pollId: string) {
   const now = dbNow(clock)
-  const [row] = rowsOf<{ status: string; settings: unknown; open: boolean }>(
-    await tx.execute(sql`select status, settings, (status = 'announced' and ${now} >= opens_at and ${now} < closes_at) as open
+  const [row] = rowsOf<{ status: string; settings: unknown; open: boolean; community_id: string }>(
+    await tx.execute(sql`select status, settings, community_id, (status = 'announced' and ${now} >= opens_at and ${now} < closes_at) as open
                          from polls where id = ${pollId}`),
   )
   if (!row) throw new AppError('NOT_FOUND')
-  return { open: row.open, settings: CommunitySettings.parse(row.settings ?? {}) }
+  return { open: row.open, settings: CommunitySettings.parse(row.settings ?? {}), communityId: row.community_id }
 }
 
 export async function castBallot(ctx: ServiceCtx, input: CastInput) {
@@ -89,7 +89,7 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
         return { ballot: seen, replayed: true }
       }
     }
-    const { open, settings } = await pollWindow(tx, ctx.clock, input.pollId)
+    const { open, settings, communityId } = await pollWindow(tx, ctx.clock, input.pollId)
     if (!open) throw new AppError('POLL_NOT_OPEN')
     // the voter's standing ballot of this kind and the highest version on any channel, in one read
     const [{ v, previousId } = { v: 0, previousId: null }] = await tx
@@ -106,6 +106,7 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
       .values({
         id: nanoid(),
         pollId: input.pollId,
+        communityId,
         voterId: input.voterId,
         version: (v ?? 0) + 1,
         choice: input.choice,
