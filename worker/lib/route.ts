@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { HonoEnv, Role } from '../env'
 import { authorize } from '../middleware/access'
 import { AppError } from './errors'
+import { immutableCache } from './http-cache'
 import { containsNul, refuseNul } from './input'
 
 /**
@@ -54,6 +55,11 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   body?: B
   /** an upload read by the handler itself (CSV, XLSX): its accepted types, for the docs */
   upload?: { contentTypes: string[]; description: string }
+  /**
+   * 'immutable': the 200 answer never changes once given (worker/lib/http-cache.ts): kept in
+   * memory, strong ETag, Cache-Control immutable, and a hit is served before access control.
+   */
+  cache?: 'immutable'
   /** bytes; default 1 MiB */
   maxBodyBytes?: number
   responses: Record<number, ResponseSpec>
@@ -111,6 +117,7 @@ export function mount(app: Hono<HonoEnv>, routes: AnyRoute[]) {
       refuseNul(c.req.queries(), 'query')
       await next()
     })
+    if (r.cache === 'immutable') chain.push(immutableCache)
     chain.push(authorize(r.access))
     if (r.params) chain.push(zValidator('param', r.params, validationHook) as unknown as MiddlewareHandler<HonoEnv>)
     if (r.query) chain.push(zValidator('query', r.query, validationHook) as unknown as MiddlewareHandler<HonoEnv>)

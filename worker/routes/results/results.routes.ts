@@ -30,6 +30,8 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/result',
+    // published results never change (immutable in the database, 0009)
+    cache: 'immutable',
     summary: '已公布的表决结果（签名文件，任何人可核验）',
     tags,
     access: access.public,
@@ -44,6 +46,8 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/proof/:receipt',
+    // published results never change (immutable in the database, 0009)
+    cache: 'immutable',
     summary: '凭投票回执获取“本票已计入结果”的默克尔证明',
     tags,
     access: access.public,
@@ -65,6 +69,8 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/tally.csv',
+    // published results never change (immutable in the database, 0009)
+    cache: 'immutable',
     summary: '计票结果（公示表格式：表决事项、赞同、反对、弃权、随多数、未选、已作废、已发放未回收……）',
     tags,
     access: access.public,
@@ -75,6 +81,8 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/tally.xlsx',
+    // published results never change (immutable in the database, 0009)
+    cache: 'immutable',
     summary: '计票结果（公示表格式，XLSX）',
     tags,
     access: access.public,
