@@ -1,5 +1,7 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
+// only the Chinese locale: `z.locales` would bundle every language into the Worker
+import zhCN from 'zod/v4/locales/zh-CN.js'
 import { HTTPException } from 'hono/http-exception'
 import { ErrorCodes, type ErrorBody } from '../shared/errors'
 import type { HonoEnv, ServicesFactory } from './env'
@@ -26,7 +28,7 @@ import { emergencyRoutes } from './routes/disclosure/emergency.routes'
 import { oversightRoutes } from './routes/disclosure/oversight.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
-z.config(z.locales.zhCN())
+z.config(zhCN())
 
 export interface AppOptions {
   /** services for one request (db, clock, sms, wechat, config) */

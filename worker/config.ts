@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * The service's configuration, parsed once at each entry (worker/node.ts, worker/index.ts).

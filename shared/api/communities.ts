@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { CommunitySettings, SettingsPatch } from '../community'
 
 const text = (max: number) => z.string().trim().min(1).max(max)

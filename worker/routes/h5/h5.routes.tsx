@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { nanoid } from 'nanoid'
-import { z } from 'zod'
+import * as z from 'zod'
 import { ErrorCodes } from '../../../shared/errors'
 import { normalizePhone } from '../../../shared/phone'
 import { polls } from '../../../drizzle/schema'

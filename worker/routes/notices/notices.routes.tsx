@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { Context } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { notices } from '../../../drizzle/schema'
 import type { HonoEnv } from '../../env'
 import { qrPng, qrSvg } from '../../lib/qr'

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { z } from 'zod'
+import * as z from 'zod'
 import { DisputeBody, PaperIssuedBody, ProofReply, ResultReply, VoterListReply } from '../../../shared/api/polls'
 import { pollResults } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { AmendBody, PollDraftBody } from '../../../shared/api/polls'
 import { CommunitySettings } from '../../../shared/community'
 import { normalizeUnitPart } from '../../../shared/roster'
