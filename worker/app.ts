@@ -101,10 +101,11 @@ export function createApp(options: AppOptions) {
         message: String(cause?.message ?? (/^Failed query/.test(err.message) ? 'query failed' : err.message)).slice(0, 200),
         pgCode: cause?.code ?? (err as { code?: string }).code,
       })
-      appError = new AppError('INTERNAL')
+      appError = lostDatabase(err) ? new AppError('SERVICE_UNAVAILABLE', { retryable: true }) : new AppError('INTERNAL')
     }
     const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId } }
     if (appError.details !== undefined) body.error.details = appError.details
+    if (appError.code === 'SERVICE_UNAVAILABLE') c.header('retry-after', '1')
     return c.json(body, appError.status as 400)
   })
 
@@ -119,3 +120,16 @@ export function createApp(options: AppOptions) {
 }
 
 export type App = ReturnType<typeof createApp>
+
+/**
+ * The database connection was lost (a failover, a restart, a killed backend): the operation's
+ * transaction did not commit, so the request can simply be sent again. A 503 with Retry-After says
+ * so; anything else unexpected stays a 500.
+ */
+function lostDatabase(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : ''
+    if (/^(CONNECTION_(CLOSED|ENDED|DESTROYED)|ECONNRESET|ECONNREFUSED|EPIPE|57P0[123]|08\w{3})$/.test(code)) return true
+  }
+  return false
+}
