@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * A community's own rules. Each is a choice the law leaves to the 管理规约 / 议事规则,

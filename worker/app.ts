@@ -1,5 +1,7 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
+// only the Chinese locale: `z.locales` would bundle every language into the Worker
+import zhCN from 'zod/v4/locales/zh-CN.js'
 import { HTTPException } from 'hono/http-exception'
 import { contextStorage } from 'hono/context-storage'
 import { ErrorCodes, type ErrorBody } from '../shared/errors'
@@ -36,7 +38,7 @@ import { oaLinkRoutes } from './routes/wechat-oa/link.routes'
 import { reminderRoutes } from './routes/notifications/reminders.routes'
 
 // Field-level validation messages in Chinese, like every other message people read.
-z.config(z.locales.zhCN())
+z.config(zhCN())
 
 export interface AppOptions {
   /** services for one request (db, clock, sms, wechat, config) */
@@ -120,10 +122,11 @@ export function createApp(options: AppOptions) {
         message: String(cause?.message ?? (/^Failed query/.test(err.message) ? 'query failed' : err.message)).slice(0, 200),
         pgCode: cause?.code ?? (err as { code?: string }).code,
       })
-      appError = new AppError('INTERNAL')
+      appError = lostDatabase(err) ? new AppError('SERVICE_UNAVAILABLE', { retryable: true }) : new AppError('INTERNAL')
     }
     const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId } }
     if (appError.details !== undefined) body.error.details = appError.details
+    if (appError.code === 'SERVICE_UNAVAILABLE') c.header('retry-after', '1')
     return c.json(body, appError.status as 400)
   })
 
@@ -143,3 +146,16 @@ export function createApp(options: AppOptions) {
 }
 
 export type App = ReturnType<typeof createApp>
+
+/**
+ * The database connection was lost (a failover, a restart, a killed backend): the operation's
+ * transaction did not commit, so the request can simply be sent again. A 503 with Retry-After says
+ * so; anything else unexpected stays a 500.
+ */
+function lostDatabase(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : ''
+    if (/^(CONNECTION_(CLOSED|ENDED|DESTROYED)|ECONNRESET|ECONNREFUSED|EPIPE|57P0[123]|08\w{3})$/.test(code)) return true
+  }
+  return false
+}

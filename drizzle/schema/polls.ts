@@ -57,6 +57,8 @@ export const pollVoters = pgTable(
   'poll_voters',
   {
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
     areaCenti: bigint('area_centi', { mode: 'number' }).notNull(),
     unitCount: integer('unit_count').notNull(),
@@ -81,6 +83,8 @@ export const ballots = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
     version: integer('version').notNull(),
     /** single polls: agree / oppose / abstain / spoiled; elections: marked / abstain (no mark) / spoiled */
@@ -118,6 +122,8 @@ export const proxies = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
     grantorUserId: text('grantor_user_id').notNull().references(() => users.id),
     proxyUserId: text('proxy_user_id').notNull().references(() => users.id),
@@ -137,6 +143,8 @@ export const deliveries = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
     method: text('method', { enum: ['app_message', 'chatbot', 'paper_signed', 'notice_board', 'sms'] }).notNull(),
     evidenceSha256: text('evidence_sha256'),
@@ -152,6 +160,8 @@ export const pollEvents = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     kind: text('kind', { enum: ['announced', 'amended', 'extended', 'cancelled', 'closed'] }).notNull(),
     text: text('text').notNull(),
     details: jsonb('details').$type<Record<string, unknown>>(),
@@ -167,6 +177,8 @@ export const pollComments = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     parentId: text('parent_id'),
     authorUserId: text('author_user_id').notNull().references(() => users.id),
     authorRole: text('author_role', { enum: ['owner', 'committee'] }).notNull(),
@@ -183,6 +195,8 @@ export const pollComments = pgTable(
 /** The published result: the signed document and the Merkle root over the standing ballots. */
 export const pollResults = pgTable('poll_results', {
   pollId: text('poll_id').primaryKey().references(() => polls.id),
+  /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+  communityId: text('community_id').notNull().references(() => communities.id),
   document: jsonb('document').$type<Record<string, unknown>>().notNull(),
   jws: text('jws').notNull(),
   merkleRoot: text('merkle_root').notNull(),
@@ -200,6 +214,8 @@ export const pollCandidates = pgTable(
   {
     id: text('id').primaryKey(),
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     ordinal: integer('ordinal').notNull(),
     name: text('name').notNull(),
     /** election: where the candidate lives */
@@ -219,6 +235,8 @@ export const paperIssues = pgTable(
   'paper_issues',
   {
     pollId: text('poll_id').notNull().references(() => polls.id),
+    /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
+    communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
     issuedBy: text('issued_by').notNull().references(() => users.id),
     issuedAt: ts('issued_at').notNull().defaultNow(),

@@ -58,6 +58,8 @@ export const rosterOwners = pgTable(
     id: text('id').primaryKey(),
     rosterVersionId: text('roster_version_id').notNull().references(() => rosterVersions.id),
     unitId: text('unit_id').notNull().references(() => rosterUnits.id),
+    /** the unit's community, repeated so the table can be distributed by compound (Citus) */
+    communityId: text('community_id').notNull().references(() => communities.id),
     name: text('name').notNull(),
     idHash: text('id_hash'),
     idLast4: text('id_last4'),

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const SendOtpBody = z.object({ phone: z.string().min(1).max(20).describe('手机号') })
 export const SendOtpReply = z.object({ expiresInSeconds: z.number().int(), resendAfterSeconds: z.number().int() })

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const RequestBindingBody = z.object({
   name: z.string().trim().min(1).max(50).describe('业主姓名（与名册一致）'),

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { CommunitySettings, SettingsPatch } from '../community'
 import { DEPARTMENT_KEYS, type Department } from '../complaints'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { STATEMENT_KINDS, statementPeriod } from '../statements'
 
 const phone = z.string().trim().regex(/^[0-9+\-() ]{5,20}$/, { message: '电话号码格式不正确' })

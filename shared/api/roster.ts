@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const RosterRowError = z.object({
   line: z.number().int().describe('文件中的行号（表头为第1行）'),

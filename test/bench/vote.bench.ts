@@ -111,7 +111,7 @@ try {
   await pool(tokens, CONCURRENCY, async () => {
     const n = i++
     await database.db.transaction(async (tx) => {
-      await tx.insert(schema.ballots).values({ id: nanoid(), pollId: pid, voterId: `baseline-${n}`, version: 1, choice: 'agree', channel: 'app', kind: 'electronic', current: true, castByUserId: adminId, receipt: nanoid(), requestHash: 'x' })
+      await tx.insert(schema.ballots).values({ id: nanoid(), pollId: pid, communityId: community.id, voterId: `baseline-${n}`, version: 1, choice: 'agree', channel: 'app', kind: 'electronic', current: true, castByUserId: adminId, receipt: nanoid(), requestHash: 'x' })
       await tx.insert(schema.auditLog).values({ communityId: community.id, actorUserId: adminId, action: 'bench', subjectType: 'ballot', subjectId: String(n) })
     })
   })

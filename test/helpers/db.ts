@@ -10,3 +10,29 @@ export async function openTestDatabase(): Promise<Database> {
   await database.migrate()
   return database
 }
+
+/**
+ * A database of this test file's own, for tests that compare whole tables before and after (on
+ * PostgreSQL the run's database is shared by files running in parallel): a fresh PGlite, or a
+ * scratch PostgreSQL database created from the run's one, migrated, and dropped on close.
+ */
+export async function openPrivateTestDatabase(): Promise<Database> {
+  if (!onPostgres()) return openTestDatabase()
+  const { default: postgres } = await import('postgres')
+  const base = new URL(inject('testDatabaseUrl'))
+  const name = `${base.pathname.slice(1)}_p${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  const admin = postgres(base.toString(), { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  const url = new URL(base)
+  url.pathname = `/${name}`
+  const database = openPostgres(url.toString(), { max: 20 })
+  await database.migrate()
+  return {
+    ...database,
+    async close() {
+      await database.close()
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { AppError } from './errors'
+import { refuseNul } from './input'
 import { readTable, SpreadsheetError, toCsv, writeXlsx } from './spreadsheet'
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -25,7 +26,9 @@ export async function readTableUpload(c: Context, alsoAccepted: string[] = []) {
   if (!kind) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { accepted: ['text/csv', XLSX_TYPE, ...alsoAccepted] })
   const bytes = new Uint8Array(await c.req.arrayBuffer())
   try {
-    return { kind, ...readTable(bytes, kind) }
+    const table = readTable(bytes, kind)
+    refuseNul(table, 'file')
+    return { kind, ...table }
   } catch (e) {
     if (e instanceof SpreadsheetError) throw new AppError('SPREADSHEET_UNREADABLE', { reason: e.code })
     throw e

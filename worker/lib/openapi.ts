@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { ErrorCodes } from '../../shared/errors'
 import type { AnyRoute } from './route'
 

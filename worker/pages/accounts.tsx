@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { AccountsReply, ObjectionReply, StatementDetailReply } from '../../shared/api/disclosure'
 import { PUBLIC_REVENUE_USES, STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
 import { BarChart, PairedBarChart, ShareChart } from './charts'

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { CommentReply, PollReply, TurnoutReply } from '../../shared/api/polls'
 import { formatCenti } from '../../shared/decimal'
 import { shortReceipt } from '../../shared/receipt'

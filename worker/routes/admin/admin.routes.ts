@@ -1,5 +1,5 @@
 import { desc } from 'drizzle-orm'
-import { z } from 'zod'
+import * as z from 'zod'
 import { smsOutbox } from '../../../drizzle/schema'
 import { access, route } from '../../lib/route'
 

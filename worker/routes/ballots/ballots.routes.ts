@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { BallotBody, BallotReply, MyBallotsReply, PaperBallotBody, ProxyBody, ProxyReply } from '../../../shared/api/polls'
 import { AppError } from '../../lib/errors'
 import { route } from '../../lib/route'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { EmergencyReviewBody, EmergencyUseBody, EmergencyUseReply } from '../../../shared/api/disclosure'
 import type { Role } from '../../env'
 import { access, route } from '../../lib/route'

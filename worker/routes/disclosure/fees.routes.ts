@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { FeeItemBody, FeeScheduleReply, FirmProfileBody, FirmProfileReply, ReferencePriceBody } from '../../../shared/api/disclosure'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'

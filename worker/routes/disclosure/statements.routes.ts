@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { AccountsQuery, AccountsReply, AnswerBody, ObjectionBody, ObjectionReply, OverdueReply, StatementBody, StatementDetailReply, StatementReply } from '../../../shared/api/disclosure'
 import type { Role } from '../../env'
 import { access, route } from '../../lib/route'

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { ErrorCodes } from '../../../shared/errors'
 import { normalizePhone } from '../../../shared/phone'
 import type { HonoEnv, Role } from '../../env'

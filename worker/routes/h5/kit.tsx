@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
+import { refuseNul } from '../../lib/input'
 import { access, route } from '../../lib/route'
 import { ErrorPage } from '../../pages/parts'
 
@@ -40,6 +41,14 @@ export const getPage = <P extends z.ZodObject<z.ZodRawShape>>(path: string, summ
 export async function readForm(c: Context<HonoEnv>) {
   const type = c.req.header('content-type') ?? ''
   if (!type.startsWith(FORM) && !type.startsWith('multipart/form-data')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { expected: FORM })
-  return c.req.parseBody({ all: true })
+  let form: Awaited<ReturnType<typeof c.req.parseBody>>
+  try {
+    form = await c.req.parseBody({ all: true })
+  } catch {
+    // a multipart body that does not parse is the sender's mistake, not ours
+    throw new AppError('VALIDATION_FAILED', { reason: 'form' })
+  }
+  refuseNul(form, 'form')
+  return form
 }
 

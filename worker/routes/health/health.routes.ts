@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { z } from 'zod'
+import * as z from 'zod'
 import { access, route } from '../../lib/route'
 
 export const HealthReply = z.object({

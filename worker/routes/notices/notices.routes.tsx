@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { Context } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { notices } from '../../../drizzle/schema'
 import type { HonoEnv } from '../../env'
 import { qrPng, qrSvg } from '../../lib/qr'
@@ -125,6 +125,8 @@ noticeRoutes.push(
   route({
     method: 'get',
     path: '/api/notices/:code/qr.svg',
+    // a code's QR encodes only its URL: a correction gets a new code, never a new image here
+    cache: 'immutable',
     summary: '公告二维码（SVG，指向 /n/<code>）',
     tags,
     access: access.public,
@@ -138,6 +140,8 @@ noticeRoutes.push(
   route({
     method: 'get',
     path: '/api/notices/:code/qr.png',
+    // a code's QR encodes only its URL: a correction gets a new code, never a new image here
+    cache: 'immutable',
     summary: '公告二维码（PNG，指向 /n/<code>）',
     tags,
     access: access.public,

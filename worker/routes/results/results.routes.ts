@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { z } from 'zod'
+import * as z from 'zod'
 import { DisputeBody, PaperIssuedBody, ProofReply, ResultReply, VoterListReply } from '../../../shared/api/polls'
 import { pollResults } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
@@ -30,6 +30,8 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/result',
+    // published results never change (immutable in the database, 0009)
+    cache: 'immutable',
     summary: '已公布的表决结果（签名文件，任何人可核验）',
     tags,
     access: access.public,
@@ -45,6 +47,8 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/proof/:receipt',
+    // published results never change (immutable in the database, 0009)
+    cache: 'immutable',
     summary: '凭投票回执获取“本票已计入结果”的默克尔证明',
     tags,
     access: access.public,
@@ -66,6 +70,8 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/tally.csv',
+    // published results never change (immutable in the database, 0009)
+    cache: 'immutable',
     summary: '计票结果（每行一项：同意、反对、弃权、废票、未投票、合计、候选人得票、已发放未回收；人数与面积并列，明细相加等于投票权人总数）',
     tags,
     access: access.public,
@@ -76,6 +82,8 @@ export const resultRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/tally.xlsx',
+    // published results never change (immutable in the database, 0009)
+    cache: 'immutable',
     summary: '计票结果（公示表格式，XLSX）',
     tags,
     access: access.public,

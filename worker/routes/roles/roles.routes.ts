@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { GrantCommitteeBody, GrantRoleBody, RoleGrantListReply, RoleGrantReply } from '../../../shared/api/communities'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'

@@ -3,6 +3,7 @@ import { RosterJsonBody, RosterUnitsQuery, RosterUnitsReply, RosterVersionListRe
 import { ROSTER_COLUMNS, ROSTER_EXAMPLE_ROWS } from '../../../shared/roster'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
+import { refuseNul } from '../../lib/input'
 import { access, issuesDetails, route } from '../../lib/route'
 import { readTableUpload, tableDownload, XLSX_TYPE } from '../../lib/download'
 import { ctxOf } from '../../services/context'
@@ -41,6 +42,7 @@ async function readUpload(c: Context<HonoEnv>): Promise<{ source: RosterSource; 
     } catch {
       throw new AppError('INVALID_JSON')
     }
+    refuseNul(body, 'body')
     return { source: 'json', ...jsonRecords(body) }
   }
   const table = await readTableUpload(c, ['application/json'])

@@ -1,4 +1,4 @@
-import { and, eq, max, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { ballots } from '../../../drizzle/schema'
@@ -8,10 +8,9 @@ import { dbNow } from '../../db/clock'
 import type { Clock } from '../../env'
 import { randomToken, sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
-import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
-import { assertProxyMayCast, settleProxies } from './proxies'
+import { assertProxyMayCast } from './proxies'
 
 export type BallotChoice = 'agree' | 'oppose' | 'abstain' | 'spoiled' | 'marked'
 export type BallotChannel = 'app' | 'h5' | 'chatbot' | 'paper' | 'proxy'
@@ -62,80 +61,104 @@ export async function lockPollForClose(tx: Db, pollId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(1, hashtext(${pollId}))`)
 }
 
-/** The poll's state by the database's clock, read after the lock (clock_timestamp, not the transaction start). */
-async function pollWindow(tx: Db, clock: Clock, pollId: string) {
+/**
+ * Everything a ballot decides on, in one statement after the locks: the poll's window by the
+ * database's clock (read after the lock: clock_timestamp, not the transaction start), its rules and
+ * community, the voter's last version on any channel and standing ballot of this kind, and a ballot
+ * this caller already cast with this idempotency key. New checks of the vote (a proxy's standing,
+ * a paper ballot's counting stage) belong here as further columns, so the vote stays one read.
+ */
+async function ballotState(tx: Db, clock: Clock, input: CastInput, kind: 'electronic' | 'paper', castBy: string) {
   const now = dbNow(clock)
-  const [row] = rowsOf<{ status: string; settings: unknown; open: boolean }>(
-    await tx.execute(sql`select status, settings, (status = 'announced' and ${now} >= opens_at and ${now} < closes_at) as open
-                         from polls where id = ${pollId}`),
+  const [row] = rowsOf<{ settings: unknown; community_id: string; open: boolean; last_version: number | null; previous_id: string | null; replay_id: string | null }>(
+    await tx.execute(sql`
+      select p.settings, p.community_id,
+             (p.status = 'announced' and ${now} >= p.opens_at and ${now} < p.closes_at) as open,
+             (select max(b.version) from ballots b where b.poll_id = p.id and b.voter_id = ${input.voterId}) as last_version,
+             (select b.id from ballots b where b.poll_id = p.id and b.voter_id = ${input.voterId} and b.kind = ${kind} and b.current) as previous_id,
+             ${input.idempotencyKey ? sql`(select b.id from ballots b where b.poll_id = p.id and b.cast_by_user_id = ${castBy} and b.idempotency_key = ${input.idempotencyKey})` : sql`null`} as replay_id
+      from polls p where p.id = ${input.pollId}`),
   )
   if (!row) throw new AppError('NOT_FOUND')
-  return { open: row.open, settings: CommunitySettings.parse(row.settings ?? {}) }
+  return { ...row, settings: CommunitySettings.parse(row.settings ?? {}) }
+}
+
+/**
+ * Every write of a ballot in one statement: the previous standing ballot of this kind steps down,
+ * the new version is inserted (the insert reads `prev`, so the step-down happens first and the
+ * partial unique index on standing ballots never sees two), a proxy is used up or an owner voting
+ * in person takes back an unused one, and the audit row (without the choice: the split stays
+ * secret while the poll is open) is written, all inside the caller's transaction.
+ */
+async function writeBallot(tx: Db, ctx: ServiceCtx, input: CastInput, b: { kind: 'electronic' | 'paper'; version: number; previousId: string | null; communityId: string; castBy: string; requestHash: string }) {
+  const id = nanoid()
+  // a Date is no parameter postgres.js takes in raw SQL: the instant as text, typed
+  const now = sql`${ctx.clock.now().toISOString()}::timestamptz`
+  const proxyWrite = input.proxyId
+    ? sql`update proxies set status = 'used', ended_at = ${now} where id = ${input.proxyId} and status = 'active' returning id`
+    : input.ownerCasting
+      ? // the owner voting in person ends their proxy, used or not: it can never replace the owner's ballot
+        sql`update proxies set status = 'revoked', ended_at = ${now} where poll_id = ${input.pollId} and voter_id = ${input.voterId} and status in ('active', 'used') returning id`
+      : sql`select null::text as id where false`
+  const details = JSON.stringify({ pollId: input.pollId, voterId: input.voterId, channel: input.channel, version: b.version })
+  const [row] = rowsOf<Record<string, unknown>>(
+    await tx.execute(sql`
+      with prev as (update ballots set current = false where id = ${b.previousId} returning id),
+      ins as (
+        insert into ballots (id, poll_id, community_id, voter_id, version, choice, marks, spoiled_reason, channel, kind, current,
+                             cast_by_user_id, proxy_id, paper_photo_sha256, receipt, idempotency_key, request_hash, cast_at)
+        select ${id}, ${input.pollId}, ${b.communityId}, ${input.voterId}, ${b.version}::int, ${input.choice}, ${input.marks ? JSON.stringify(input.marks) : null}::jsonb,
+               ${input.spoiledReason}, ${input.channel}, ${b.kind}, true, ${b.castBy}, ${input.proxyId}, ${input.paperPhotoSha256 ?? null},
+               ${randomToken(16)}, ${input.idempotencyKey ?? null}, ${b.requestHash}, ${dbNow(ctx.clock)}
+        from (select count(*) from prev) as stepped_down
+        returning *
+      ),
+      px as (${proxyWrite}),
+      audit as (
+        insert into audit_log (community_id, actor_user_id, action, subject_type, subject_id, details, request_id)
+        select ${input.communityId}, ${ctx.actor?.userId ?? null}, 'ballot.cast', 'ballot', ins.id, ${details}::jsonb, ${ctx.requestId ?? null} from ins
+        returning id
+      )
+      select ins.*, (select count(*) from px) as proxies_changed, (select count(*) from audit) as audited from ins`),
+  )
+  return {
+    receipt: row!.receipt as string,
+    voterId: row!.voter_id as string,
+    version: Number(row!.version),
+    choice: row!.choice as BallotChoice,
+    marks: (row!.marks as string[] | null) ?? null,
+    channel: row!.channel as BallotChannel,
+    castAt: new Date(row!.cast_at as string | Date),
+  }
 }
 
 export async function castBallot(ctx: ServiceCtx, input: CastInput) {
   const actor = actorOf(ctx)
   const kind = input.channel === 'paper' ? 'paper' : 'electronic'
   const requestHash = await sha256Hex(JSON.stringify([input.voterId, input.choice, input.marks, input.channel, input.paperPhotoSha256 ?? null, input.spoiledReason]))
+  // begin, the locks, one read, one write, commit: five round trips whatever the ballot
   const result = await withTransaction(ctx.db, async (tx) => {
     await lockForBallot(tx, input.pollId, input.voterId)
-    if (input.idempotencyKey) {
+    const state = await ballotState(tx, ctx.clock, input, kind, actor.userId)
+    if (state.replay_id) {
       // A retry on a bad network gets the ballot it already cast, even after the close.
-      const [seen] = await tx
-        .select()
-        .from(ballots)
-        .where(and(eq(ballots.pollId, input.pollId), eq(ballots.castByUserId, actor.userId), eq(ballots.idempotencyKey, input.idempotencyKey)))
-      if (seen) {
-        if (seen.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_CONFLICT')
-        return { ballot: seen, replayed: true }
-      }
+      const [seen] = await tx.select().from(ballots).where(eq(ballots.id, state.replay_id))
+      if (seen!.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_CONFLICT')
+      return { ballot: presentBallot(seen!), replayed: true }
     }
-    const { open, settings } = await pollWindow(tx, ctx.clock, input.pollId)
-    if (!open) throw new AppError('POLL_NOT_OPEN')
-    // proxies (proxies.ts): checked here, under the voter's lock, and settled after the insert
+    if (!state.open) throw new AppError('POLL_NOT_OPEN')
+    // a proxy still stands and its grantor is still a verified owner, checked under the voter's lock (proxies.ts)
     if (input.proxyId) await assertProxyMayCast(tx, { ...input, proxyId: input.proxyId })
-    // the voter's standing ballot of this kind and the highest version on any channel, in one read
-    const [{ v, previousId } = { v: 0, previousId: null }] = await tx
-      .select({
-        v: max(ballots.version),
-        previousId: sql<string | null>`(array_agg(${ballots.id}) filter (where ${ballots.kind} = ${kind} and ${ballots.current}))[1]`,
-      })
-      .from(ballots)
-      .where(and(eq(ballots.pollId, input.pollId), eq(ballots.voterId, input.voterId)))
-    if (previousId && settings.revotePolicy === 'first_final') throw new AppError('BALLOT_FINAL')
-    if (previousId) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previousId))
-    const [ballot] = await tx
-      .insert(ballots)
-      .values({
-        id: nanoid(),
-        pollId: input.pollId,
-        voterId: input.voterId,
-        version: (v ?? 0) + 1,
-        choice: input.choice,
-        marks: input.marks,
-        spoiledReason: input.spoiledReason,
-        channel: input.channel,
-        kind,
-        current: true,
-        castByUserId: actor.userId,
-        proxyId: input.proxyId,
-        paperPhotoSha256: input.paperPhotoSha256 ?? null,
-        receipt: randomToken(16),
-        idempotencyKey: input.idempotencyKey ?? null,
-        requestHash,
-        castAt: sql`${dbNow(ctx.clock)}`,
-      })
-      .returning()
-    await settleProxies(tx, ctx.clock.now(), input)
-    // The choice stays out of the audit log: the split is not visible while the poll is open.
-    await recordAudit(tx, ctx, {
-      communityId: input.communityId,
-      action: 'ballot.cast',
-      subjectType: 'ballot',
-      subjectId: ballot!.id,
-      details: { pollId: input.pollId, voterId: input.voterId, channel: input.channel, version: ballot!.version },
+    if (state.previous_id && state.settings.revotePolicy === 'first_final') throw new AppError('BALLOT_FINAL')
+    const ballot = await writeBallot(tx, ctx, input, {
+      kind,
+      version: Number(state.last_version ?? 0) + 1,
+      previousId: state.previous_id,
+      communityId: state.community_id,
+      castBy: actor.userId,
+      requestHash,
     })
-    return { ballot: ballot!, replayed: false }
+    return { ballot: { ...ballot, castAt: ballot.castAt.toISOString() }, replayed: false }
   })
-  return { ...presentBallot(result.ballot), replayed: result.replayed }
+  return { ...result.ballot, replayed: result.replayed }
 }

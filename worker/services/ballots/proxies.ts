@@ -41,7 +41,7 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
     if (existing) throw new AppError('CONFLICT', { reason: 'proxy_exists', proxyId: existing.id })
     const [px] = await tx
       .insert(proxies)
-      .values({ id: nanoid(), pollId, voterId: voter.voterId, grantorUserId: actor.userId, proxyUserId: proxyUser.id, status: 'active', createdAt: ctx.clock.now() })
+      .values({ id: nanoid(), pollId, communityId, voterId: voter.voterId, grantorUserId: actor.userId, proxyUserId: proxyUser.id, status: 'active', createdAt: ctx.clock.now() })
       .returning()
     await recordAudit(tx, ctx, { communityId, action: 'proxy.granted', subjectType: 'proxy', subjectId: px!.id, details: { pollId, voterId: voter.voterId, proxyUserId: proxyUser.id } })
     return { id: px!.id, voterId: px!.voterId, proxyUserId: px!.proxyUserId, status: px!.status }

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { RequestBindingBody } from '../../../shared/api/bindings'
 import { idLast4, isValidIdNumber, normalizeIdNumber } from '../../../shared/id-number'
 import { unitKeyOf } from '../../../shared/roster'

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { CreateCommunityBody, UpdateSettingsBody } from '../../../shared/api/communities'
 import { CommunitySettings } from '../../../shared/community'
 import { auditLog, communities, rosterVersions } from '../../../drizzle/schema'

@@ -150,6 +150,7 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
         chunk.map((r, k) => ({
           id: nanoid(),
           pollId,
+          communityId: p.communityId,
           voterId: r.voterId,
           version: (versions.get(r.voterId) ?? 0) + 1,
           choice: r.choice,

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { EmergencyReviewBody, EmergencyUseBody } from '../../../shared/api/disclosure'
 import { formatFen } from '../../../shared/decimal'
 import { DISPLAY_DAYS } from '../../../shared/statements'

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, isNull, lte, or } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { FEE_BASIS_UNIT, type FeeItemBody, type FirmProfileBody, type ReferencePriceBody } from '../../../shared/api/disclosure'
 import { formatFen } from '../../../shared/decimal'
 import { addMonthsToDate, shanghaiDate } from '../../../shared/time'

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { AnswerBody, ObjectionBody } from '../../../shared/api/disclosure'
 import { DISPLAY_DAYS } from '../../../shared/statements'
 import { bindings, statementObjections, statements } from '../../../drizzle/schema'

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { StatementBody } from '../../../shared/api/disclosure'
 import { checkStatement, deadlineAfter, DISPLAY_DAYS, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
 import { CommunitySettings } from '../../../shared/community'

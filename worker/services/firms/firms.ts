@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { CreateContractBody, CreateFirmBody } from '../../../shared/api/communities'
 import { isValidUscc, normalizeUscc } from '../../../shared/uscc'
 import { firmContracts, firms } from '../../../drizzle/schema'

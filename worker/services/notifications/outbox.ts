@@ -139,11 +139,11 @@ async function settle(db: Db, clock: Clock, outcomes: Outcome[]) {
   await withTransaction(db, async (tx) => {
     if (sent.length) {
       await tx.update(notificationOutbox).set({ status: 'sent', sentAt: now, errcode: null }).where(inArray(notificationOutbox.id, sent.map((r) => r.id)))
-      const polled = sent.filter((r) => r.pollId && r.voterId)
+      const polled = sent.filter((r) => r.pollId && r.voterId && r.communityId)
       if (polled.length) {
         await tx
           .insert(deliveries)
-          .values(polled.map((r) => ({ id: `nt${r.id}`, pollId: r.pollId!, voterId: r.voterId!, method: DELIVERY_METHOD[r.channel], recordedBy: r.actorUserId ?? r.userId, recordedAt: now })))
+          .values(polled.map((r) => ({ id: `nt${r.id}`, pollId: r.pollId!, communityId: r.communityId!, voterId: r.voterId!, method: DELIVERY_METHOD[r.channel], recordedBy: r.actorUserId ?? r.userId, recordedAt: now })))
           .onConflictDoNothing()
       }
     }

@@ -24,7 +24,7 @@ export async function recordDeliveries(ctx: ServiceCtx, pollId: string, input: {
     const now = ctx.clock.now()
     for (let i = 0; i < ids.length; i += 1000) {
       await tx.insert(deliveries).values(
-        ids.slice(i, i + 1000).map((voterId) => ({ id: nanoid(), pollId, voterId, method: input.method, evidenceSha256: input.evidenceSha256 ?? null, recordedBy: actor.userId, recordedAt: now })),
+        ids.slice(i, i + 1000).map((voterId) => ({ id: nanoid(), pollId, communityId: p.communityId, voterId, method: input.method, evidenceSha256: input.evidenceSha256 ?? null, recordedBy: actor.userId, recordedAt: now })),
       )
     }
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.deliveries_recorded', subjectType: 'poll', subjectId: pollId, details: { count: ids.length, method: input.method } })

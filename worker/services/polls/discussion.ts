@@ -49,7 +49,7 @@ export async function postComment(ctx: ServiceCtx, pollId: string, communityId: 
     }
     const [c] = await tx
       .insert(pollComments)
-      .values({ id: nanoid(), pollId, parentId: input.parentId ?? null, authorUserId: actor.userId, authorRole, authorLabel, body: input.body, createdAt: ctx.clock.now() })
+      .values({ id: nanoid(), pollId, communityId, parentId: input.parentId ?? null, authorUserId: actor.userId, authorRole, authorLabel, body: input.body, createdAt: ctx.clock.now() })
       .returning()
     await recordAudit(tx, ctx, { communityId, action: 'comment.posted', subjectType: 'poll_comment', subjectId: c!.id, details: { pollId } })
     return present(c!)

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { AmendBody, PollDraftBody } from '../../../shared/api/polls'
 import { CommunitySettings } from '../../../shared/community'
 import { normalizeUnitPart } from '../../../shared/roster'
@@ -51,8 +51,11 @@ export async function lockPoll(tx: Db, pollId: string): Promise<PollRow> {
   return p
 }
 
+/** The poll's community inside an insert (every tenant table carries it: issue 17), without another round trip. */
+const communityOfPoll = (pollId: string) => sql<string>`(select community_id from polls where id = ${pollId})`
+
 async function event(tx: Db, ctx: ServiceCtx, pollId: string, kind: (typeof pollEvents.$inferInsert)['kind'], text: string, details?: Record<string, unknown>) {
-  await tx.insert(pollEvents).values({ id: nanoid(), pollId, kind, text, details: details ?? null, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
+  await tx.insert(pollEvents).values({ id: nanoid(), pollId, communityId: communityOfPoll(pollId), kind, text, details: details ?? null, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
 }
 
 type Draft = z.infer<typeof PollDraftBody>
@@ -82,6 +85,7 @@ async function writeCandidates(tx: Db, pollId: string, input: Draft) {
     input.candidates.map((c, i) => ({
       id: nanoid(),
       pollId,
+      communityId: communityOfPoll(pollId),
       ordinal: i + 1,
       name: c.name,
       building: c.building ?? null,
@@ -171,8 +175,8 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
         where u.roster_version_id = ${rosterVersionId} and u.voter_id is not null ${inScope}
         group by u.voter_id
       )
-      insert into poll_voters (poll_id, voter_id, area_centi, unit_count, kind, representative_owner_key, unit_labels, masked_name)
-      select ${pollId}, v.id, agg.area, agg.units, v.kind, v.representative_owner_key, agg.labels,
+      insert into poll_voters (poll_id, community_id, voter_id, area_centi, unit_count, kind, representative_owner_key, unit_labels, masked_name)
+      select ${pollId}, v.community_id, v.id, agg.area, agg.units, v.kind, v.representative_owner_key, agg.labels,
              case when v.kind = 'developer' then '建设单位'
                   when rep.name is null then '*'
                   else left(rep.name, 1) || repeat('*', greatest(char_length(rep.name) - 1, 1)) end

@@ -150,7 +150,7 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
       closedAt: closedAt.toISOString(),
     }
     const jws = await signDocument(keys, document, { issuer: ctx.config.PUBLIC_BASE_URL, issuedAt: closedAt })
-    await tx.insert(pollResults).values({ pollId, document, jws, merkleRoot: root, leaves, publishedAt: closedAt })
+    await tx.insert(pollResults).values({ pollId, communityId: p.communityId, document, jws, merkleRoot: root, leaves, publishedAt: closedAt })
     await tx.update(polls).set({ status: 'closed', closedAt }).where(eq(polls.id, pollId))
     // 指导规则 第39条: results are announced within 3 days of closing; here, at the close itself
     await publishNotice(tx, ctx, {
@@ -176,7 +176,7 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
       issuedBy: ctx.actor?.userId ?? null,
       issuerLabel: '业主委员会',
     }, closedAt)
-    await tx.insert(pollEvents).values({ id: nanoid(), pollId, kind: 'closed', text: `表决结束并公布结果：${outcomeText}`, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
+    await tx.insert(pollEvents).values({ id: nanoid(), pollId, communityId: p.communityId, kind: 'closed', text: `表决结束并公布结果：${outcomeText}`, actorUserId: ctx.actor?.userId ?? null, at: ctx.clock.now() })
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.closed', subjectType: 'poll', subjectId: pollId, details: { outcome, merkleRoot: root, standing: standing.length } })
     await enqueuePollNotification(tx, ctx, pollId, 'result_published', { dedupe: 'result' })
     return { document, jws, merkleRoot: root }

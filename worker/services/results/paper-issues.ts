@@ -20,7 +20,7 @@ export async function recordPaperIssued(ctx: ServiceCtx, pollId: string, voterId
     for (let i = 0; i < ids.length; i += 1000) {
       await tx
         .insert(paperIssues)
-        .values(ids.slice(i, i + 1000).map((voterId) => ({ pollId, voterId, issuedBy: actor.userId, issuedAt: ctx.clock.now() })))
+        .values(ids.slice(i, i + 1000).map((voterId) => ({ pollId, communityId: p.communityId, voterId, issuedBy: actor.userId, issuedAt: ctx.clock.now() })))
         .onConflictDoNothing()
     }
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.paper_issued', subjectType: 'poll', subjectId: pollId, details: { count: ids.length } })

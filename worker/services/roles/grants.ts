@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { GrantRoleBody } from '../../../shared/api/communities'
 import { maskPhone, normalizePhone } from '../../../shared/phone'
 import { communities, firms, roleGrants, users } from '../../../drizzle/schema'

@@ -192,7 +192,7 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
         developerHeld: u.developerHeld,
         voterId: voterKey === undefined ? null : voterIds.get(voterKey)!,
       })
-      for (const o of owners.get(u.unitKey)!) ownerRows.push({ id: nanoid(), rosterVersionId: versionId, unitId, ...o })
+      for (const o of owners.get(u.unitKey)!) ownerRows.push({ id: nanoid(), rosterVersionId: versionId, communityId, unitId, ...o })
     }
     await insertBatched(unitRows, (chunk) => tx.insert(rosterUnits).values(chunk))
     await insertBatched(ownerRows, (chunk) => tx.insert(rosterOwners).values(chunk))
