@@ -48,6 +48,7 @@ export const noticeScanDevices = pgTable(
   'notice_scan_devices',
   {
     noticeId: text('notice_id').notNull().references(() => notices.id),
+    communityId: text('community_id').notNull().references(() => communities.id),
     day: date('day', { mode: 'string' }).notNull(),
     device: text('device').notNull(),
   },

@@ -68,6 +68,7 @@ export const pollReminders = pgTable(
     pollId: text('poll_id')
       .notNull()
       .references(() => polls.id),
+    communityId: text('community_id').notNull().references(() => communities.id),
     hoursBeforeClose: integer('hours_before_close').notNull(),
     dueAt: ts('due_at').notNull(),
     status: text('status', { enum: ['scheduled', 'done', 'cancelled'] }).notNull().default('scheduled'),

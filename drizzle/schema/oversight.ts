@@ -58,6 +58,7 @@ export const complaintEvents = pgTable(
   {
     id: text('id').primaryKey(),
     complaintId: text('complaint_id').notNull().references(() => complaints.id),
+    communityId: text('community_id').notNull().references(() => communities.id),
     seq: integer('seq').notNull(),
     kind: text('kind').notNull(),
     fromStatus: text('from_status'),

@@ -258,6 +258,7 @@ export interface CountingPerson {
  */
 export const countingSessions = pgTable('counting_sessions', {
   pollId: text('poll_id').primaryKey().references(() => polls.id),
+  communityId: text('community_id').notNull().references(() => communities.id),
   counters: jsonb('counters').$type<CountingPerson[]>().notNull(),
   scrutineers: jsonb('scrutineers').$type<CountingPerson[]>().notNull(),
   /** as found when opened, e.g. "封条完好，箱内选票 600 张" */

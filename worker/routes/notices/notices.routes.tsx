@@ -172,7 +172,7 @@ noticeRoutes.push(
     responses: { 200: { description: 'HTML', contentType: 'text/html' } },
     handler: async (c, { params }) => {
       const { row, view } = await noticeView(c, params.code, false)
-      await countScan(ctxOf(c), row.id, c.req.header('user-agent') ?? '')
+      await countScan(ctxOf(c), row, c.req.header('user-agent') ?? '')
       return c.html(<NoticePage notice={view} />)
     },
   }),

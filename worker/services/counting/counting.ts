@@ -49,7 +49,7 @@ export async function openCounting(ctx: ServiceCtx, pollId: string, input: { cou
     if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
     const at = await votingEnded(tx, ctx.clock, pollId)
     if (!at.ended) throw new AppError('POLL_NOT_CLOSABLE', { closesAt: p.closesAt.toISOString() })
-    await tx.insert(countingSessions).values({ pollId, counters: input.counters, scrutineers: input.scrutineers, boxState: input.boxState, openedBy: actor.userId, openedAt: at.now })
+    await tx.insert(countingSessions).values({ pollId, communityId: p.communityId, counters: input.counters, scrutineers: input.scrutineers, boxState: input.boxState, openedBy: actor.userId, openedAt: at.now })
     await tx.update(polls).set({ status: 'counting' }).where(eq(polls.id, pollId))
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.counting_opened', subjectType: 'poll', subjectId: pollId, details: { counters: input.counters.length, scrutineers: input.scrutineers.length } })
     return countingSheet({ ...ctx, db: tx }, pollId)

@@ -176,10 +176,11 @@ export const SCAN_COUNT_LABEL = '扫码访问（按设备每日计一次）'
  * cannot be linked across days or notices without the server's secret, and a reload or a burst
  * adds nothing. One insert that may do nothing: no shared row is updated on a page view.
  */
-export async function countScan(ctx: ServiceCtx, noticeId: string, userAgent: string) {
+export async function countScan(ctx: ServiceCtx, notice: { id: string; communityId: string }, userAgent: string) {
+  const noticeId = notice.id
   const day = shanghaiDate(ctx.clock.now())
   const device = (await hmacHex(ctx.config.ID_HASH_SECRET, `scan:${day}|${noticeId}|${ctx.clientIp}|${userAgent.slice(0, 512)}`)).slice(0, 16)
-  await ctx.db.insert(noticeScanDevices).values({ noticeId, day, device }).onConflictDoNothing()
+  await ctx.db.insert(noticeScanDevices).values({ noticeId, communityId: notice.communityId, day, device }).onConflictDoNothing()
 }
 
 export async function scansOf(ctx: ServiceCtx, noticeId: string) {

@@ -26,7 +26,7 @@ export async function setReminders(ctx: ServiceCtx, pollId: string, communityId:
     const now = ctx.clock.now()
     if (fresh.length) {
       await tx.insert(pollReminders).values(
-        fresh.map((h) => ({ id: nanoid(), pollId, hoursBeforeClose: h, dueAt: new Date(p.closesAt.getTime() - h * 3_600_000), createdBy: actor.userId, createdAt: now })),
+        fresh.map((h) => ({ id: nanoid(), pollId, communityId, hoursBeforeClose: h, dueAt: new Date(p.closesAt.getTime() - h * 3_600_000), createdBy: actor.userId, createdAt: now })),
       )
     }
     await recordAudit(tx, ctx, { communityId, action: 'poll.reminders_set', subjectType: 'poll', subjectId: pollId, details: { hoursBeforeClose: wanted } })

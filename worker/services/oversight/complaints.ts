@@ -47,6 +47,7 @@ async function addEvent(
   await tx.insert(complaintEvents).values({
     id: nanoid(),
     complaintId: c.id,
+    communityId: c.communityId,
     seq: (last ?? 0) + 1,
     kind: e.kind,
     fromStatus: e.from,
