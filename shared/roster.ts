@@ -222,7 +222,7 @@ type IdCheck = { kind: 'resident' | 'uscc' } | { code: RosterErrorCode; message:
 
 function checkIdNumber(id: string, today: Date | undefined): IdCheck {
   if (/^\d+(\.\d+)?E\+?\d+$/.test(id)) {
-    return { code: 'id_format', message: '证件号码被表格软件转换成了数字（科学计数法），请将该列设为文本格式后重新填写' }
+    return { code: 'id_format', message: '证件号码被 Excel 存成了数字，请把该列设为文本后重新输入' }
   }
   if (id.length !== 18) return { code: 'id_length', message: `证件号码应为18位，实为${Array.from(id).length}位` }
   const problem = idNumberProblem(id, { today })

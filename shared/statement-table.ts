@@ -21,7 +21,7 @@ const ROW_KINDS = { 期初余额: 'opening', 收入: 'income', 支出: 'expense'
 type RowKind = (typeof ROW_KINDS)[keyof typeof ROW_KINDS]
 const SINGLETONS: RowKind[] = ['opening', 'incomeTotal', 'expenseTotal', 'closing']
 const SINGLETON_NAME: Record<string, string> = { opening: '期初余额', incomeTotal: '收入合计', expenseTotal: '支出合计', closing: '期末余额' }
-const MAX_LINES = 2000
+export const STATEMENT_MAX_LINES = 2000
 /** the API's own limit on one amount (shared/api/disclosure.ts) */
 const MAX_FEN = 100_000_000_000
 
@@ -103,7 +103,7 @@ export function statementFromTable(header: string[], records: { line: number; va
     errors.push({ line: null, field: SINGLETON_NAME[k]!, code: 'missing_row', message: `缺少“${SINGLETON_NAME[k]}”行` })
   }
   if (lines.length === 0) errors.push({ line: null, field: 'lines', code: 'no_lines', message: '至少要有一行收入、支出或分配' })
-  if (lines.length > MAX_LINES) errors.push({ line: null, field: 'lines', code: 'too_many_lines', message: `最多 ${MAX_LINES} 行` })
+  if (lines.length > STATEMENT_MAX_LINES) errors.push({ line: null, field: 'lines', code: 'too_many_lines', message: `最多 ${STATEMENT_MAX_LINES} 行` })
   if (errors.length) return { ok: false, errors }
   return {
     ok: true,

@@ -61,7 +61,7 @@ describe('statements as files (CSV / XLSX)', () => {
     expect(xlsx.status).toBe(200)
     expect(xlsx.headers.get('content-disposition')).toContain(encodeURIComponent('2026Q3'))
     const bytes = new Uint8Array(await (await h.app.request(`/api/statements/${first.json.id}/export.xlsx`, { headers: { authorization: `Bearer ${s.owner}` } })).arrayBuffer())
-    const sheets = readXlsx(bytes)
+    const sheets = await readXlsx(bytes)
     expect(sheets.map((x) => x.name)).toEqual(['物业服务费收支', '报表信息'])
     expect(sheets[1]!.rows.find((r) => r[0] === '报表摘要（SHA-256）')?.[1]).toBe(first.json.contentHash)
     const rows = sheets[0]!.rows.map((r) => [...r])

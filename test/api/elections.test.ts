@@ -97,7 +97,7 @@ describe('elections (选举业主委员会) and choosing a firm (选聘物业)',
     expect(rows[1]).toEqual(['候选人：张明', '4', '', '1', '', '1', '1', '1', '4', '57.14%', '354.00', '57.14%', '当选（第1名）'])
     expect(rows[2]!.at(-1)).toBe('未当选（未过半数）')
     const xlsx = await h.app.request(`/api/polls/${p.id}/tally.xlsx`)
-    expect(readXlsx(new Uint8Array(await xlsx.arrayBuffer()))[0]!.rows[1]![0]).toBe('候选人：张明')
+    expect((await readXlsx(new Uint8Array(await xlsx.arrayBuffer())))[0]!.rows[1]![0]).toBe('候选人：张明')
   })
 
   it('a single-matter tally export reports deemed votes and spoiled paper ballots', async () => {

@@ -43,10 +43,12 @@ async function readUpload(c: Context<HonoEnv>): Promise<{ source: RosterSource; 
     }
     return { source: 'json', ...jsonRecords(body) }
   }
-  const table = await readTableUpload(c, ['application/json'])
+  const table = await readTableUpload(c, ['application/json'], { sheet: [ROSTER_SHEET] })
   return { source: table.kind, header: table.header, records: table.records }
 }
 
+/** The template's sheet: read by name, so a hidden or extra first sheet is not taken for the roll. */
+const ROSTER_SHEET = '业主名册'
 const templateRows = () => [ROSTER_COLUMNS.map((c) => c.header), ...ROSTER_EXAMPLE_ROWS.map((r) => ROSTER_COLUMNS.map((c) => r[c.header] ?? ''))]
 
 export const rosterRoutes = [
@@ -107,7 +109,7 @@ export const rosterRoutes = [
     responses: { 200: { description: '模板', contentType: XLSX_TYPE } },
     handler: async (c) =>
       tableDownload(c, 'xlsx', '业主名册模板', [
-        { name: '业主名册', rows: templateRows(), columnWidths: ROSTER_COLUMNS.map(() => 14) },
+        { name: ROSTER_SHEET, rows: templateRows(), columnWidths: ROSTER_COLUMNS.map(() => 14) },
         { name: '填写说明', rows: [['列', '必填', '说明'], ...ROSTER_COLUMNS.map((col) => [col.header, col.required ? '是' : '否', col.description])] },
       ]),
   }),
