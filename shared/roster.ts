@@ -158,8 +158,8 @@ export type RosterValidation = { ok: true; units: RosterUnit[] } | { ok: false; 
 /** 1,000,000 m²: anything larger in one unit is a typing error, and it keeps any sum of areas safe. */
 const MAX_AREA_CENTI = 100_000_000
 
-const UNIT_TYPE_LABELS: Readonly<Record<UnitType, string>> = { residence: '住宅', parking: '车位', commercial: '商业', other: '其他' }
-const AREA_SOURCE_LABELS: Readonly<Record<AreaSource, string>> = { register: '不动产登记', survey: '实测', contract: '合同' }
+export const UNIT_TYPE_LABELS: Readonly<Record<UnitType, string>> = { residence: '住宅', parking: '车位', commercial: '商业', other: '其他' }
+export const AREA_SOURCE_LABELS: Readonly<Record<AreaSource, string>> = { register: '不动产登记', survey: '实测', contract: '合同' }
 
 interface Choices<T> {
   /** cell text → value: the Chinese label, and for JSON uploads the English value itself */

@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { statements } from '../../drizzle/schema'
+import ExcelJS from 'exceljs'
 import { readXlsx, writeXlsx } from '../../worker/lib/spreadsheet'
 import { XLSX_TYPE } from '../../worker/lib/download'
 import { firmServingCommunity, setupCommunity, statement } from '../helpers/fixtures'
@@ -65,7 +66,15 @@ describe('statements as files (CSV / XLSX)', () => {
     expect(sheets.map((x) => x.name)).toEqual(['物业服务费收支', '报表信息'])
     expect(sheets[1]!.rows.find((r) => r[0] === '报表摘要（SHA-256）')?.[1]).toBe(first.json.contentHash)
     const rows = sheets[0]!.rows.map((r) => [...r])
-    expect(rows.find((r) => r[1] === '保洁')?.[2]).toBe('3000.00')
+    // amounts are numbers in the XLSX (so SUM works), shown as #,##0.00; published in Beijing time
+    expect(rows.find((r) => r[1] === '保洁')?.[2]).toBe('3000')
+    expect(rows.find((r) => r[0] === '期初余额')?.[2]).toBe('1000')
+    expect(sheets[1]!.rows.find((r) => r[0] === '发布时间')?.[1]).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer)
+    const cleaning = wb.worksheets[0]!.getRows(1, rows.length)!.find((r) => r.getCell(2).value === '保洁')!.getCell(3)
+    expect(cleaning.value).toBe(3000)
+    expect(cleaning.numFmt).toBe('#,##0.00')
     // correct the cleaning line and the totals, upload as a correction
     for (const r of rows) {
       if (r[1] === '保洁') r[2] = '2800.00'

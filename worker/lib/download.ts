@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { AppError } from './errors'
-import { readTable, SpreadsheetError, toCsv, writeXlsx, type TableOptions } from './spreadsheet'
+import { readTable, SpreadsheetError, toCsv, writeXlsx, type SheetSpec, type TableOptions } from './spreadsheet'
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 type Rows = (string | number | null)[][]
@@ -8,7 +8,7 @@ type Rows = (string | number | null)[][]
 const disposition = (filename: string) => `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`
 
 /** A table as a download: CSV (UTF-8 with BOM, for Excel) or XLSX, named in Chinese. */
-export function tableDownload(c: Context, kind: 'csv' | 'xlsx', name: string, sheets: { name: string; rows: Rows; columnWidths?: number[] }[]) {
+export function tableDownload(c: Context, kind: 'csv' | 'xlsx', name: string, sheets: SheetSpec[]) {
   if (kind === 'csv') {
     return c.body(toCsv(sheets[0]!.rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition(`${name}.csv`) })
   }

@@ -124,14 +124,18 @@ export function decodeText(bytes: Uint8Array): string {
   }
 }
 
+/** "-500.00", "-1,234.5": a plain number, which a spreadsheet reads as a number and never runs. */
+const PLAIN_NUMBER = /^-?\d{1,3}(?:,?\d{3})*(?:\.\d+)?$/
+
 /**
  * Text cells starting with = + - @ (or tab/CR) get a leading apostrophe so a spreadsheet shows them
- * as text instead of running them as formulas (CSV injection). Numbers passed as numbers are left alone.
+ * as text instead of running them as formulas (CSV injection). Numbers are left alone, also when
+ * passed as text: a negative opening balance exported as '-500.00 would not upload again.
  */
 function cell(v: string | number | null): string {
   if (v === null) return ''
   let s = typeof v === 'number' ? String(v) : v
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 

@@ -7,7 +7,7 @@ import { isLegacyXls, legacyXlsError } from './zip'
 export { decodeText, parseCsv, toCsv } from './csv'
 export { SpreadsheetError } from './errors'
 export { LIMITS } from './limits'
-export { excelNumber, readXlsx, readXlsxSheet, writeXlsx } from './xlsx'
+export { columnName, excelNumber, readXlsx, readXlsxSheet, writeXlsx, type SheetSpec } from './xlsx'
 
 export interface TableRecord {
   /** the row number a person sees in Excel (header = 1) */

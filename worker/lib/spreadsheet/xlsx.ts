@@ -357,8 +357,25 @@ export async function readXlsx(bytes: Uint8Array, opts: ReadOptions = {}): Promi
 
 const safeSheetName = (s: string, i: number) => (s.replace(/[\[\]:*?/\\]/g, ' ').slice(0, 31).trim() || `Sheet${i + 1}`)
 
+export interface SheetSpec {
+  name: string
+  rows: (string | number | null)[][]
+  columnWidths?: number[]
+  /** 0-based columns formatted as text ("@"): what is typed there (an ID number, a phone) stays as typed */
+  textColumns?: number[]
+  /** 0-based columns whose numbers are money, shown as #,##0.00 (still numbers, so SUM works) */
+  moneyColumns?: number[]
+  /** drop-down lists on a column's data rows (the header row excluded) */
+  choices?: { column: number; values: readonly string[] }[]
+}
+
+// cellXfs of styles.xml: 0 plain, 1 bold header, 2 text "@" (numFmtId 49), 3 money #,##0.00 (numFmtId 4)
+const STYLE = { bold: 1, text: 2, money: 3 } as const
+/** how far down a template's formats and drop-downs reach */
+const TEMPLATE_ROWS = 50_000
+
 /** A minimal valid XLSX: inline strings, numbers as numbers, the first row bold. */
-export function writeXlsx(sheets: { name: string; rows: (string | number | null)[][]; columnWidths?: number[] }[]): Uint8Array {
+export function writeXlsx(sheets: SheetSpec[]): Uint8Array {
   const files: Record<string, Uint8Array> = {}
   const sheetEntries = sheets.map((s, i) => ({ ...s, name: safeSheetName(s.name, i), file: `sheet${i + 1}.xml` }))
   files['[Content_Types].xml'] = strToU8(
@@ -374,25 +391,44 @@ export function writeXlsx(sheets: { name: string; rows: (string | number | null)
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheetEntries.map((s, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/${s.file}"/>`).join('')}<Relationship Id="rId${sheetEntries.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
   )
   files['xl/styles.xml'] = strToU8(
-    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs></styleSheet>`,
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`,
   )
   for (const s of sheetEntries) {
     const parts: string[] = []
+    const text = new Set(s.textColumns ?? [])
+    const money = new Set(s.moneyColumns ?? [])
     s.rows.forEach((row, r) => {
-      const style = r === 0 ? ' s="1"' : ''
       const cells = row
         .map((v, c) => {
           if (v === null || v === '') return ''
           const ref = `${columnName(c)}${r + 1}`
+          const st = r === 0 ? STYLE.bold : money.has(c) && typeof v === 'number' ? STYLE.money : text.has(c) ? STYLE.text : 0
+          const style = st ? ` s="${st}"` : ''
           if (typeof v === 'number' && Number.isFinite(v)) return `<c r="${ref}"${style}><v>${v}</v></c>`
           return `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${escapeXml(String(v))}</t></is></c>`
         })
         .join('')
       parts.push(`<row r="${r + 1}">${cells}</row>`)
     })
-    const cols = s.columnWidths?.length ? `<cols>${s.columnWidths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>` : ''
+    const widths = s.columnWidths ?? []
+    const colCount = Math.max(widths.length, ...[...text].map((c) => c + 1))
+    const colXml = Array.from({ length: colCount }, (_, i) => {
+      const w = widths[i]
+      if (w === undefined && !text.has(i)) return ''
+      return `<col min="${i + 1}" max="${i + 1}" width="${w ?? 14}"${w !== undefined ? ' customWidth="1"' : ''}${text.has(i) ? ` style="${STYLE.text}"` : ''}/>`
+    }).join('')
+    const cols = colXml ? `<cols>${colXml}</cols>` : ''
+    const choices = s.choices ?? []
+    const validations = choices.length
+      ? `<dataValidations count="${choices.length}">${choices
+          .map((v) => {
+            const col = columnName(v.column)
+            return `<dataValidation type="list" allowBlank="1" showErrorMessage="1" errorTitle="请从列表中选择" error="${escapeXml(`只能填写：${v.values.join('、')}`)}" sqref="${col}2:${col}${TEMPLATE_ROWS}"><formula1>"${escapeXml(v.values.join(','))}"</formula1></dataValidation>`
+          })
+          .join('')}</dataValidations>`
+      : ''
     files[`xl/worksheets/${s.file}`] = strToU8(
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${cols}<sheetData>${parts.join('')}</sheetData></worksheet>`,
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${cols}<sheetData>${parts.join('')}</sheetData>${validations}</worksheet>`,
     )
   }
   return zipSync(files, { level: 6 })
