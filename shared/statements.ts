@@ -1,3 +1,5 @@
+import { addWorkingDays } from './workdays'
+import { shanghaiDate } from './time'
 /** A statement's period: a quarter "2026Q3", a month "2026-10", or a year "2026". */
 export type PeriodGrain = 'quarter' | 'month' | 'year'
 export const GRAIN_ZH: Record<PeriodGrain, string> = { quarter: '季度（如 2026Q3）', month: '月份（如 2026-10）', year: '年度（如 2026）' }
@@ -119,10 +121,16 @@ export function deadlineAfter(period: string, months: number): string | null {
 
 /**
  * How long a published statement stays on display, and so how long owners may object to its lines:
- * public revenue is shown for at least 30 working days (disclosure.md); 45 calendar days covers
- * that across a public holiday, and the same window is used for every kind.
+ * public revenue is shown for at least 30 working days (disclosure.md), counted on the official
+ * calendar (shared/workdays.ts) from the day after publication; the same window serves every kind.
  */
-export const DISPLAY_DAYS = 45
+export const DISPLAY_WORKING_DAYS = 30
+
+/** The end of the display period of a statement published at `publishedAt`: midnight (Beijing) after its 30th working day. */
+export function displayEndsAt(publishedAt: Date): Date {
+  const lastDay = addWorkingDays(shanghaiDate(publishedAt), DISPLAY_WORKING_DAYS)
+  return new Date(new Date(`${lastDay}T00:00:00+08:00`).getTime() + 86_400_000)
+}
 
 /** The quarter a date (YYYY-MM-DD) falls in. */
 export const quarterOfDate = (d: string) => `${d.slice(0, 4)}Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`

@@ -101,3 +101,14 @@ describe('statement exports round-trip', () => {
     expect(ours[0]!.rows.find((r) => r[0] === '期初余额')?.[2]).toBe('-500')
   })
 })
+
+describe("the law's clocks", () => {
+  it('a quarter cannot be published before it has ended (the clock says 2026-11-20)', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServingCommunity(h, s, 92)
+    const early = await h.request('POST', `/api/communities/${s.community.id}/statements`, { token: firm.token, json: statement('service_fee', '2026Q4', 0, [{ direction: 'income', category: '物业费', amountFen: 1 }]) })
+    expect(early.status).toBe(422)
+    expect(early.json.error.details.errors[0]).toMatchObject({ code: 'period_not_ended', message: '2026Q4 尚未结束（截至 2026年12月31日），期满后才能发布该期报表' })
+  })
+})
+

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type { z } from 'zod'
 import type { AnswerBody, ObjectionBody } from '../../../shared/api/disclosure'
-import { DISPLAY_DAYS } from '../../../shared/statements'
+import { displayEndsAt } from '../../../shared/statements'
 import { bindings, statementObjections, statements } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import type { Role } from '../../env'
@@ -33,14 +33,14 @@ export async function listObjections(ctx: ServiceCtx, statementId: string) {
 
 /**
  * An owner objects to a line (or the whole statement) while it is on display (disclosure.md;
- * DISPLAY_DAYS). The owner is shown by their unit, never by name or phone.
+ * displayEndsAt: 30 working days). The owner is shown by their unit, never by name or phone.
  */
 export async function postObjection(ctx: ServiceCtx, statementId: string, input: z.infer<typeof ObjectionBody>) {
   const actor = actorOf(ctx)
   const [s] = await ctx.db.select().from(statements).where(eq(statements.id, statementId))
   if (!s) throw new AppError('NOT_FOUND')
   const now = ctx.clock.now()
-  const closes = new Date(s.publishedAt.getTime() + DISPLAY_DAYS * 86_400_000)
+  const closes = displayEndsAt(s.publishedAt)
   if (now >= closes) throw new AppError('RESOURCE_STATE', { reason: 'display_period_over', closedAt: closes.toISOString() })
   if (input.line !== undefined && input.line > s.content.lines.length) {
     throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'line', code: 'no_such_line', message: `报表只有 ${s.content.lines.length} 行` }] })

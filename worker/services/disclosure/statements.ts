@@ -2,10 +2,10 @@ import { and, desc, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type { z } from 'zod'
 import type { StatementBody } from '../../../shared/api/disclosure'
-import { checkStatement, deadlineAfter, DISPLAY_DAYS, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
+import { checkStatement, deadlineAfter, DISPLAY_WORKING_DAYS, displayEndsAt, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
 import { CommunitySettings } from '../../../shared/community'
 import { formatFen } from '../../../shared/decimal'
-import { shanghaiDate } from '../../../shared/time'
+import { beijingDate, shanghaiDate } from '../../../shared/time'
 import { communities, emergencyUses, pollResults, polls, statements } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
@@ -49,7 +49,10 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
   if (!discloser) throw new AppError('FORBIDDEN', { reason: 'not_a_discloser_of_this_kind', disclosers: allowed })
   const firmId = discloser === 'firm' ? await callerFirm(ctx, communityId) : null
   const q = statementPeriod(input.period)!
-  if (q.start > shanghaiDate(ctx.clock.now())) reject([{ line: null, field: 'period', code: 'future_period', message: '不能发布尚未开始的期间的报表' }])
+  // a period's accounts exist once it has ended: a 2026Q4 statement is published from 2027-01-01 on
+  const today = shanghaiDate(ctx.clock.now())
+  if (q.start > today) reject([{ line: null, field: 'period', code: 'future_period', message: '不能发布尚未开始的期间的报表' }])
+  if (q.end >= today) reject([{ line: null, field: 'period', code: 'period_not_ended', message: `${input.period} 尚未结束（截至 ${beijingDate(q.end)}），期满后才能发布该期报表` }])
   const problems = checkStatement(input.kind, input.content)
   return withTransaction(ctx.db, async (tx) => {
     const latestOf = async (period: string) =>
@@ -94,13 +97,13 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
       body: [
         `期初余额 ${formatFen(input.content.openingFen)} 元，本期收入 ${formatFen(input.content.totals.incomeFen)} 元，支出 ${formatFen(input.content.totals.expenseFen)} 元，期末余额 ${formatFen(input.content.closingFen)} 元。`,
         current ? `更正理由：${input.correctionReason}` : null,
-        `公示期内（${DISPLAY_DAYS}日）业主可对任一行提出异议，公开答复。报表摘要（SHA-256）：${contentHash}`,
+        `公示期内（${DISPLAY_WORKING_DAYS}个工作日）业主可对任一行提出异议，公开答复。报表摘要（SHA-256）：${contentHash}`,
       ]
         .filter((l) => l !== null)
         .join('\n'),
       statementId: s!.id,
       startsAt: s!.publishedAt,
-      endsAt: new Date(s!.publishedAt.getTime() + DISPLAY_DAYS * 86_400_000),
+      endsAt: displayEndsAt(s!.publishedAt),
       pinned: false,
       issuedBy: actor.userId,
       issuerLabel: discloser === 'firm' ? '物业服务企业' : '业主委员会',
