@@ -36,6 +36,12 @@ describe('statements as files (CSV / XLSX)', () => {
     expect(refused.json.error.details.errors).toEqual([expect.objectContaining({ line: 3, code: 'amount_invalid' })])
     const arithmetic = await upload(s.community.id, firm.token, 'kind=public_revenue&period=2026Q3', csv.replace('收入合计,,16500.00', '收入合计,,16500.01'), 'text/csv')
     expect(arithmetic.json.error.details.errors.map((e: { code: string }) => e.code)).toEqual(['income_total_mismatch', 'balance_mismatch'])
+    // named by the sheet rows of the totals, in yuan
+    expect(arithmetic.json.error.details.errors[0]).toMatchObject({ line: 9, message: '第9行 收入合计应为各收入行之和 16,500.00 元，表中为 16,500.01 元' })
+    expect(arithmetic.json.error.details.errors[1]).toMatchObject({ line: 11, message: expect.stringContaining('第11行 期初 12,500.00 元 + 收入 16,500.01 元') })
+    // a 分配 row's problem names its sheet row (the 5th line sits on row 7)
+    const badUse = await upload(s.community.id, firm.token, 'kind=public_revenue&period=2026Q3', csv.replace(/补充专项维修资金|fund_topup/, '发奖金'), 'text/csv')
+    expect(badUse.json.error.details.errors).toEqual([expect.objectContaining({ line: 7, code: 'use_not_permitted', message: expect.stringMatching(/^第7行 /) })])
     expect(await stored(s.community.id)).toBe(0)
 
     const ok = await upload(s.community.id, firm.token, 'kind=public_revenue&period=2026Q3', csv, 'text/csv')

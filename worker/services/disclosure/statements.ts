@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type { z } from 'zod'
 import type { StatementBody } from '../../../shared/api/disclosure'
-import { checkStatement, deadlineAfter, DISPLAY_WORKING_DAYS, displayEndsAt, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
+import { checkStatement, deadlineAfter, yuan, DISPLAY_WORKING_DAYS, displayEndsAt, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
 import { CommunitySettings } from '../../../shared/community'
 import { formatFen } from '../../../shared/decimal'
 import { beijingDate, shanghaiDate } from '../../../shared/time'
@@ -59,7 +59,7 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
       (await tx.select().from(statements).where(and(eq(statements.communityId, communityId), eq(statements.kind, input.kind), eq(statements.period, period))).orderBy(desc(statements.version)).limit(1))[0]
     const previous = await latestOf(q.previous)
     if (previous && previous.closingFen !== input.content.openingFen) {
-      problems.push({ line: null, field: 'openingFen', code: 'opening_mismatch', message: `期初余额应等于上期（${q.previous}）期末余额 ${previous.closingFen} 分` })
+      problems.push({ line: null, field: 'openingFen', code: 'opening_mismatch', message: `期初余额应等于上期（${q.previous}）期末余额 ${yuan(previous.closingFen)}，表中为 ${yuan(input.content.openingFen)}` })
     }
     if (input.kind === 'maintenance_fund') problems.push(...(await unauthorisedUses(tx, communityId, input.content.lines)))
     if (problems.length) reject(problems)
