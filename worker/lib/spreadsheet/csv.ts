@@ -108,19 +108,41 @@ export async function parseCsvPaced(text: string, limits: Partial<Limits> = {}, 
 
 /**
  * UTF-8 (with or without BOM) when the bytes are valid UTF-8; otherwise GB18030, which is what
- * Excel on a Chinese Windows writes for "CSV". A runtime without that decoder says so.
+ * Excel on a Chinese Windows writes for "CSV". A runtime without that decoder says so. Decoded in
+ * slices, yielding between them when given a pacer.
  */
+export async function decodeTextPaced(bytes: Uint8Array, pacer?: Pacer): Promise<string> {
+  const decode = async (decoder: TextDecoder) => {
+    const parts: string[] = []
+    const step = 256 * 1024
+    for (let p = 0; p < bytes.length; p += step) {
+      parts.push(decoder.decode(bytes.subarray(p, Math.min(bytes.length, p + step)), { stream: true }))
+      await pacer?.spend(step)
+    }
+    parts.push(decoder.decode())
+    return parts.join('')
+  }
+  try {
+    return await decode(new TextDecoder('utf-8', { fatal: true }))
+  } catch {
+    return decode(gbDecoder())
+  }
+}
+
+function gbDecoder(): TextDecoder {
+  try {
+    return new TextDecoder('gb18030')
+  } catch {
+    throw new SpreadsheetError('encoding', '文件不是 UTF-8 编码，且当前环境无法按 GBK 解码，请另存为“CSV UTF-8”')
+  }
+}
+
+/** decodeTextPaced at once, for small texts. */
 export function decodeText(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
-    let gb: TextDecoder
-    try {
-      gb = new TextDecoder('gb18030')
-    } catch {
-      throw new SpreadsheetError('encoding', '文件不是 UTF-8 编码，且当前环境无法按 GBK 解码，请另存为“CSV UTF-8”')
-    }
-    return gb.decode(bytes)
+    return gbDecoder().decode(bytes)
   }
 }
 

@@ -1,6 +1,6 @@
-import { decodeText, parseCsvPaced } from './csv'
+import { decodeTextPaced, parseCsvPaced } from './csv'
 import { SpreadsheetError } from './errors'
-import type { Limits } from './limits'
+import { Pacer, type Limits } from './limits'
 import { columnName, readXlsxSheet } from './xlsx'
 import { isLegacyXls, legacyXlsError } from './zip'
 
@@ -33,7 +33,8 @@ export async function readTable(bytes: Uint8Array, kind: 'csv' | 'xlsx', opts: T
   let dates = new Set<string>()
   let sheet: string | undefined
   if (kind === 'csv') {
-    const list = await parseCsvPaced(decodeText(bytes), opts.limits)
+    const pacer = new Pacer()
+    const list = await parseCsvPaced(await decodeTextPaced(bytes, pacer), opts.limits, pacer)
     rows = new Map()
     list.forEach((r, i) => rows.set(i, r))
   } else {
