@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type { z } from 'zod'
 import type { AnswerBody, ObjectionBody } from '../../../shared/api/disclosure'
@@ -25,9 +25,19 @@ const present = (o: Row) => ({
   answeredAt: o.answeredAt?.toISOString() ?? null,
 })
 
-/** The thread of a statement: public to the community, oldest first. */
+/**
+ * The thread of a statement: public to the community, oldest first. A correction keeps the thread
+ * of the versions before it (each objection names the version it was made on): what owners asked
+ * is often why it was corrected.
+ */
 export async function listObjections(ctx: ServiceCtx, statementId: string) {
-  const rows = await ctx.db.select().from(statementObjections).where(eq(statementObjections.statementId, statementId)).orderBy(asc(statementObjections.createdAt), asc(statementObjections.id))
+  const [s] = await ctx.db.select().from(statements).where(eq(statements.id, statementId))
+  if (!s) return []
+  const versions = ctx.db
+    .select({ id: statements.id })
+    .from(statements)
+    .where(and(eq(statements.communityId, s.communityId), eq(statements.kind, s.kind), eq(statements.period, s.period), lte(statements.version, s.version)))
+  const rows = await ctx.db.select().from(statementObjections).where(inArray(statementObjections.statementId, versions)).orderBy(asc(statementObjections.createdAt), asc(statementObjections.id))
   return rows.map(present)
 }
 

@@ -6,7 +6,7 @@ import { checkStatement, deadlineAfter, yuan, DISPLAY_WORKING_DAYS, displayEndsA
 import { CommunitySettings } from '../../../shared/community'
 import { formatFen } from '../../../shared/decimal'
 import { beijingDate, shanghaiDate } from '../../../shared/time'
-import { communities, emergencyUses, pollResults, polls, statements } from '../../../drizzle/schema'
+import { communities, emergencyUses, notices, pollResults, polls, statements } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { sha256Hex } from '../../lib/crypto'
@@ -88,9 +88,13 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
         publishedAt: ctx.clock.now(),
       })
       .returning()
-    // disclosure.md: on the board and online; the notice's QR opens the statement it names
+    // disclosure.md: on the board and online; the notice's QR opens the statement it names. A
+    // correction's notice supersedes the old one, which leaves the board and points to it.
     const label = STATEMENT_KINDS[input.kind].label
+    const [oldNotice] = current ? await tx.select().from(notices).where(and(eq(notices.statementId, current.id), eq(notices.kind, 'disclosure'))).orderBy(desc(notices.version)).limit(1) : []
+    if (oldNotice) await tx.update(notices).set({ endsAt: ctx.clock.now() }).where(eq(notices.id, oldNotice.id))
     await publishNotice(tx, ctx, {
+      ...(oldNotice ? { version: oldNotice.version + 1, supersedesId: oldNotice.id } : {}),
       communityId,
       kind: 'disclosure',
       title: current ? `${input.period} ${label}（更正，第${s!.version}版）` : `${input.period} ${label}`,
