@@ -31,6 +31,7 @@ export const ErrorCodes = {
   ROSTER_EMPTY: { status: 422, message: '业主名册没有任何房屋' },
   ROSTER_NOT_IMPORTED: { status: 409, message: '该小区尚未导入业主名册' },
   SPREADSHEET_UNREADABLE: { status: 422, message: '无法读取上传的表格文件' },
+  SPREADSHEET_TOO_LARGE: { status: 413, message: '表格超出本系统对一份表格的上限' },
   BINDING_DUPLICATE: { status: 409, message: '已提交过该房屋的绑定申请' },
   BINDING_NOT_PENDING: { status: 409, message: '该申请已处理' },
   UNIT_NOT_IN_ROSTER: { status: 422, message: '业主名册中没有这个房屋，请核对楼栋、单元和房号' },

@@ -158,8 +158,8 @@ export type RosterValidation = { ok: true; units: RosterUnit[] } | { ok: false; 
 /** 1,000,000 m²: anything larger in one unit is a typing error, and it keeps any sum of areas safe. */
 const MAX_AREA_CENTI = 100_000_000
 
-const UNIT_TYPE_LABELS: Readonly<Record<UnitType, string>> = { residence: '住宅', parking: '车位', commercial: '商业', other: '其他' }
-const AREA_SOURCE_LABELS: Readonly<Record<AreaSource, string>> = { register: '不动产登记', survey: '实测', contract: '合同' }
+export const UNIT_TYPE_LABELS: Readonly<Record<UnitType, string>> = { residence: '住宅', parking: '车位', commercial: '商业', other: '其他' }
+export const AREA_SOURCE_LABELS: Readonly<Record<AreaSource, string>> = { register: '不动产登记', survey: '实测', contract: '合同' }
 
 interface Choices<T> {
   /** cell text → value: the Chinese label, and for JSON uploads the English value itself */
@@ -222,7 +222,7 @@ type IdCheck = { kind: 'resident' | 'uscc' } | { code: RosterErrorCode; message:
 
 function checkIdNumber(id: string, today: Date | undefined): IdCheck {
   if (/^\d+(\.\d+)?E\+?\d+$/.test(id)) {
-    return { code: 'id_format', message: '证件号码被表格软件转换成了数字（科学计数法），请将该列设为文本格式后重新填写' }
+    return { code: 'id_format', message: '证件号码被 Excel 存成了数字，请把该列设为文本后重新输入' }
   }
   if (id.length !== 18) return { code: 'id_length', message: `证件号码应为18位，实为${Array.from(id).length}位` }
   const problem = idNumberProblem(id, { today })

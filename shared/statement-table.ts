@@ -21,7 +21,7 @@ const ROW_KINDS = { 期初余额: 'opening', 收入: 'income', 支出: 'expense'
 type RowKind = (typeof ROW_KINDS)[keyof typeof ROW_KINDS]
 const SINGLETONS: RowKind[] = ['opening', 'incomeTotal', 'expenseTotal', 'closing']
 const SINGLETON_NAME: Record<string, string> = { opening: '期初余额', incomeTotal: '收入合计', expenseTotal: '支出合计', closing: '期末余额' }
-const MAX_LINES = 2000
+export const STATEMENT_MAX_LINES = 2000
 /** the API's own limit on one amount (shared/api/disclosure.ts) */
 const MAX_FEN = 100_000_000_000
 
@@ -49,7 +49,31 @@ const useKeyOf = (raw: string) => {
   return byLabel ? byLabel[0] : raw // unknown: kept, so checkStatement reports use_not_permitted
 }
 
-export type TableResult = { ok: true; content: StatementContentInput } | { ok: false; errors: StatementProblem[] }
+/** Where each part of the content sits in the sheet (Excel row numbers), to name it in any later problem. */
+export interface SheetRows {
+  lines: number[]
+  singles: Partial<Record<'openingFen' | 'totals.incomeFen' | 'totals.expenseFen' | 'closingFen', number>>
+}
+export type TableResult = { ok: true; content: StatementContentInput; rows: SheetRows } | { ok: false; errors: StatementProblem[] }
+
+const FIELD_OF: Record<string, keyof SheetRows['singles']> = { opening: 'openingFen', incomeTotal: 'totals.incomeFen', expenseTotal: 'totals.expenseFen', closing: 'closingFen' }
+
+/**
+ * Problems found on the content (the arithmetic, the roll-forward, the authorisations) named by
+ * the sheet row the accountant sees: a line's "第3行" (its place among the lines) becomes its
+ * Excel row, and a total or balance problem names the row of that total.
+ */
+export function onSheetRows(problems: StatementProblem[], rows: SheetRows): StatementProblem[] {
+  return problems.map((p) => {
+    if (p.line !== null) {
+      const row = rows.lines[p.line - 1]
+      if (row === undefined) return p
+      return { ...p, line: row, message: p.message.replace(/^第\d+行/, `第${row}行`) }
+    }
+    const row = Object.hasOwn(rows.singles, p.field) ? rows.singles[p.field as keyof SheetRows['singles']] : undefined
+    return row === undefined ? p : { ...p, line: row, message: `第${row}行 ${p.message}` }
+  })
+}
 
 /** Reads a statement table; every problem is reported with its Excel row number, and then nothing is returned. */
 export function statementFromTable(header: string[], records: { line: number; values: Record<string, string> }[]): TableResult {
@@ -59,6 +83,7 @@ export function statementFromTable(header: string[], records: { line: number; va
   const singles: Partial<Record<RowKind, number>> = {}
   const seen = new Set<RowKind>()
   const lines: StatementLineInput[] = []
+  const rows: SheetRows = { lines: [], singles: {} }
   for (const r of records) {
     const add = (field: string, code: string, message: string) => errors.push({ line: r.line, field, code, message: `第${r.line}行 ${message}` })
     const v = (h: string) => (r.values[h] ?? '').trim()
@@ -76,6 +101,7 @@ export function statementFromTable(header: string[], records: { line: number; va
     if (singleton) {
       if (seen.has(kind)) add('项目', 'duplicate_row', `重复的“${SINGLETON_NAME[kind]}”行`)
       seen.add(kind)
+      rows.singles[FIELD_OF[kind]!] = r.line
       if (fen !== null) singles[kind] = fen
       continue
     }
@@ -98,15 +124,17 @@ export function statementFromTable(header: string[], records: { line: number; va
     if (pollId) line.authorisedBy = { pollId }
     else if (emergencyId) line.authorisedBy = { emergencyId }
     lines.push(line)
+    rows.lines.push(r.line)
   }
   for (const k of SINGLETONS) if (!seen.has(k)) {
     errors.push({ line: null, field: SINGLETON_NAME[k]!, code: 'missing_row', message: `缺少“${SINGLETON_NAME[k]}”行` })
   }
   if (lines.length === 0) errors.push({ line: null, field: 'lines', code: 'no_lines', message: '至少要有一行收入、支出或分配' })
-  if (lines.length > MAX_LINES) errors.push({ line: null, field: 'lines', code: 'too_many_lines', message: `最多 ${MAX_LINES} 行` })
+  if (lines.length > STATEMENT_MAX_LINES) errors.push({ line: null, field: 'lines', code: 'too_many_lines', message: `最多 ${STATEMENT_MAX_LINES} 行` })
   if (errors.length) return { ok: false, errors }
   return {
     ok: true,
+    rows,
     content: { openingFen: singles.opening!, lines, totals: { incomeFen: singles.incomeTotal!, expenseFen: singles.expenseTotal! }, closingFen: singles.closing! },
   }
 }

@@ -1,3 +1,6 @@
+import { formatFen } from './decimal'
+import { addWorkingDays } from './workdays'
+import { shanghaiDate } from './time'
 /** A statement's period: a quarter "2026Q3", a month "2026-10", or a year "2026". */
 export type PeriodGrain = 'quarter' | 'month' | 'year'
 export const GRAIN_ZH: Record<PeriodGrain, string> = { quarter: '季度（如 2026Q3）', month: '月份（如 2026-10）', year: '年度（如 2026）' }
@@ -119,10 +122,16 @@ export function deadlineAfter(period: string, months: number): string | null {
 
 /**
  * How long a published statement stays on display, and so how long owners may object to its lines:
- * public revenue is shown for at least 30 working days (disclosure.md); 45 calendar days covers
- * that across a public holiday, and the same window is used for every kind.
+ * public revenue is shown for at least 30 working days (disclosure.md), counted on the official
+ * calendar (shared/workdays.ts) from the day after publication; the same window serves every kind.
  */
-export const DISPLAY_DAYS = 45
+export const DISPLAY_WORKING_DAYS = 30
+
+/** The end of the display period of a statement published at `publishedAt`: midnight (Beijing) after its 30th working day. */
+export function displayEndsAt(publishedAt: Date): Date {
+  const lastDay = addWorkingDays(shanghaiDate(publishedAt), DISPLAY_WORKING_DAYS)
+  return new Date(new Date(`${lastDay}T00:00:00+08:00`).getTime() + 86_400_000)
+}
 
 /** The quarter a date (YYYY-MM-DD) falls in. */
 export const quarterOfDate = (d: string) => `${d.slice(0, 4)}Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`
@@ -134,16 +143,22 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
  * expense = closing; public-revenue allocations go only to the six uses and never exceed the net;
  * every maintenance-fund use names what authorised it. Every problem is reported.
  */
+/** Fen as an accountant reads it: "12,345.60 元". */
+export function yuan(fen: number): string {
+  const [int, dec] = formatFen(fen).split('.') as [string, string]
+  return `${int.replace(/\B(?=(\d{3})+$)/g, ',')}.${dec} 元`
+}
+
 export function checkStatement(kind: StatementKind, c: StatementContentInput): StatementProblem[] {
   const problems: StatementProblem[] = []
   const add = (line: number | null, field: string, code: string, message: string) => problems.push({ line, field, code, message })
   const of = (d: StatementLineInput['direction']) => c.lines.filter((l) => l.direction === d).map((l) => l.amountFen)
   const income = sum(of('income'))
   const expense = sum(of('expense'))
-  if (income !== c.totals.incomeFen) add(null, 'totals.incomeFen', 'income_total_mismatch', `收入合计应为各收入行之和 ${income} 分，申报为 ${c.totals.incomeFen} 分`)
-  if (expense !== c.totals.expenseFen) add(null, 'totals.expenseFen', 'expense_total_mismatch', `支出合计应为各支出行之和 ${expense} 分，申报为 ${c.totals.expenseFen} 分`)
+  if (income !== c.totals.incomeFen) add(null, 'totals.incomeFen', 'income_total_mismatch', `收入合计应为各收入行之和 ${yuan(income)}，表中为 ${yuan(c.totals.incomeFen)}`)
+  if (expense !== c.totals.expenseFen) add(null, 'totals.expenseFen', 'expense_total_mismatch', `支出合计应为各支出行之和 ${yuan(expense)}，表中为 ${yuan(c.totals.expenseFen)}`)
   if (c.openingFen + c.totals.incomeFen - c.totals.expenseFen !== c.closingFen) {
-    add(null, 'closingFen', 'balance_mismatch', `期初 ${c.openingFen} + 收入 ${c.totals.incomeFen} − 支出 ${c.totals.expenseFen} 应等于期末，申报期末为 ${c.closingFen} 分`)
+    add(null, 'closingFen', 'balance_mismatch', `期初 ${yuan(c.openingFen)} + 收入 ${yuan(c.totals.incomeFen)} − 支出 ${yuan(c.totals.expenseFen)} = ${yuan(c.openingFen + c.totals.incomeFen - c.totals.expenseFen)}，表中期末余额为 ${yuan(c.closingFen)}`)
   }
   c.lines.forEach((l, i) => {
     const n = i + 1
@@ -156,7 +171,7 @@ export function checkStatement(kind: StatementKind, c: StatementContentInput): S
   if (kind === 'public_revenue') {
     const net = income - expense
     const allocated = sum(of('allocation'))
-    if (allocated > net) add(null, 'lines', 'over_allocated', `分配合计 ${allocated} 分超过公共收益净额 ${net} 分`)
+    if (allocated > net) add(null, 'lines', 'over_allocated', `分配合计 ${yuan(allocated)} 超过公共收益净额 ${yuan(net)}`)
   }
   return problems
 }

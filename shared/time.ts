@@ -6,11 +6,18 @@ export function shanghaiDate(at: Date): string {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
 }
 
-/** The same instant `months` calendar months later (UTC month arithmetic, as JavaScript's Date does it). */
+/**
+ * The same Beijing wall-clock time `months` months later. 民法典 第202条: a period in months ends on
+ * the corresponding day of the last month, or on its last day when it has none (31 January + 1
+ * month is 28 or 29 February, not 3 March as JavaScript's Date would have it).
+ */
 export function addMonths(at: Date, months: number): Date {
-  const d = new Date(at)
-  d.setUTCMonth(d.getUTCMonth() + months)
-  return d
+  const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS)
+  const year = local.getUTCFullYear()
+  const month = local.getUTCMonth() + months
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
+  local.setUTCFullYear(year, month, Math.min(local.getUTCDate(), lastDay))
+  return new Date(local.getTime() - SHANGHAI_OFFSET_MS)
 }
 
 /** A calendar date (YYYY-MM-DD) `months` months later. */

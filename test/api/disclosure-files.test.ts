@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { statements } from '../../drizzle/schema'
+import ExcelJS from 'exceljs'
 import { readXlsx, writeXlsx } from '../../worker/lib/spreadsheet'
 import { XLSX_TYPE } from '../../worker/lib/download'
 import { firmServingCommunity, setupCommunity, statement } from '../helpers/fixtures'
@@ -35,6 +36,12 @@ describe('statements as files (CSV / XLSX)', () => {
     expect(refused.json.error.details.errors).toEqual([expect.objectContaining({ line: 3, code: 'amount_invalid' })])
     const arithmetic = await upload(s.community.id, firm.token, 'kind=public_revenue&period=2026Q3', csv.replace('收入合计,,16500.00', '收入合计,,16500.01'), 'text/csv')
     expect(arithmetic.json.error.details.errors.map((e: { code: string }) => e.code)).toEqual(['income_total_mismatch', 'balance_mismatch'])
+    // named by the sheet rows of the totals, in yuan
+    expect(arithmetic.json.error.details.errors[0]).toMatchObject({ line: 9, message: '第9行 收入合计应为各收入行之和 16,500.00 元，表中为 16,500.01 元' })
+    expect(arithmetic.json.error.details.errors[1]).toMatchObject({ line: 11, message: expect.stringContaining('第11行 期初 12,500.00 元 + 收入 16,500.01 元') })
+    // a 分配 row's problem names its sheet row (the 5th line sits on row 7)
+    const badUse = await upload(s.community.id, firm.token, 'kind=public_revenue&period=2026Q3', csv.replace(/补充专项维修资金|fund_topup/, '发奖金'), 'text/csv')
+    expect(badUse.json.error.details.errors).toEqual([expect.objectContaining({ line: 7, code: 'use_not_permitted', message: expect.stringMatching(/^第7行 /) })])
     expect(await stored(s.community.id)).toBe(0)
 
     const ok = await upload(s.community.id, firm.token, 'kind=public_revenue&period=2026Q3', csv, 'text/csv')
@@ -61,11 +68,19 @@ describe('statements as files (CSV / XLSX)', () => {
     expect(xlsx.status).toBe(200)
     expect(xlsx.headers.get('content-disposition')).toContain(encodeURIComponent('2026Q3'))
     const bytes = new Uint8Array(await (await h.app.request(`/api/statements/${first.json.id}/export.xlsx`, { headers: { authorization: `Bearer ${s.owner}` } })).arrayBuffer())
-    const sheets = readXlsx(bytes)
+    const sheets = await readXlsx(bytes)
     expect(sheets.map((x) => x.name)).toEqual(['物业服务费收支', '报表信息'])
     expect(sheets[1]!.rows.find((r) => r[0] === '报表摘要（SHA-256）')?.[1]).toBe(first.json.contentHash)
     const rows = sheets[0]!.rows.map((r) => [...r])
-    expect(rows.find((r) => r[1] === '保洁')?.[2]).toBe('3000.00')
+    // amounts are numbers in the XLSX (so SUM works), shown as #,##0.00; published in Beijing time
+    expect(rows.find((r) => r[1] === '保洁')?.[2]).toBe('3000')
+    expect(rows.find((r) => r[0] === '期初余额')?.[2]).toBe('1000')
+    expect(sheets[1]!.rows.find((r) => r[0] === '发布时间')?.[1]).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer)
+    const cleaning = wb.worksheets[0]!.getRows(1, rows.length)!.find((r) => r.getCell(2).value === '保洁')!.getCell(3)
+    expect(cleaning.value).toBe(3000)
+    expect(cleaning.numFmt).toBe('#,##0.00')
     // correct the cleaning line and the totals, upload as a correction
     for (const r of rows) {
       if (r[1] === '保洁') r[2] = '2800.00'

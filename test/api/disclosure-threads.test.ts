@@ -91,7 +91,7 @@ describe('emergency use of the maintenance fund (民法典 第281条第2款)', (
     expect(made.status).toBe(201)
     expect(made.json.status).toBe('approved')
     expect((await h.request('POST', `/api/communities/${s.community.id}/emergency-uses`, { token: s.owner, json: { hazard: '业主不能批准应急使用', works: '任意工程内容', estimatedFen: 1 } })).status).toBe(403)
-    const use = (emergencyId: string) => statement('maintenance_fund', '2026Q4', 2_000_000, [{ direction: 'expense', category: '电梯钢丝绳更换', amountFen: 4_700_000, authorisedBy: { emergencyId } }])
+    const use = (emergencyId: string) => statement('maintenance_fund', '2026Q3', 2_000_000, [{ direction: 'expense', category: '电梯钢丝绳更换', amountFen: 4_700_000, authorisedBy: { emergencyId } }])
 
     const early = await post(s.community.id, s.committee, use(made.json.id))
     expect(early.status).toBe(422)
@@ -109,7 +109,7 @@ describe('emergency use of the maintenance fund (民法典 第281条第2款)', (
 
     // a record of another community authorises nothing here
     const other = await setupCommunity(h, { units: 1 })
-    const foreign = await post(other.community.id, other.committee, statement('maintenance_fund', '2026Q4', 0, [{ direction: 'expense', category: 'x', amountFen: 1, authorisedBy: { emergencyId: made.json.id } }]))
+    const foreign = await post(other.community.id, other.committee, statement('maintenance_fund', '2026Q3', 0, [{ direction: 'expense', category: 'x', amountFen: 1, authorisedBy: { emergencyId: made.json.id } }]))
     expect(foreign.json.error.details.errors[0].code).toBe('emergency_not_confirmed')
 
     const ok = await post(s.community.id, s.committee, { ...use(made.json.id), content: { ...use(made.json.id).content, openingFen: 5_000_000, closingFen: 300_000 } })

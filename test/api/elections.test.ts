@@ -104,7 +104,7 @@ describe('elections (选举业主委员会) and choosing a firm (选聘物业)',
     // 5 valid ballots marking someone, 1 abstention, 1 spoiled, 2 not voted (one of them issued paper, not returned)
     expect(['有效票（选了候选人）', '弃权（未选任何候选人）', '废票', '未投票', '投票权人总数', '参与表决', '已发放未回收纸质票'].map((k) => byItem.get(k)![4])).toEqual(['5', '1', '1', '2', '9', '7', '1'])
     const xlsx = await h.app.request(`/api/polls/${p.id}/tally.xlsx`)
-    expect(readXlsx(new Uint8Array(await xlsx.arrayBuffer()))[0]!.rows.map((r) => String(r[2]))).toContain('候选人：张明')
+    expect((await readXlsx(new Uint8Array(await xlsx.arrayBuffer())))[0]!.rows.map((r) => String(r[2]))).toContain('候选人：张明')
   })
 
   it('a single-matter tally export reports deemed votes and spoiled paper ballots', async () => {

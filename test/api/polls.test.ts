@@ -449,7 +449,7 @@ describe('per-voter list, exports, evidence, disputes', () => {
     expect(csv.text).toContain('纸质票')
     const xlsx = await h.app.request(`/api/polls/${p.id}/voters.xlsx`, { headers: { authorization: `Bearer ${s.owner}` } })
     const { readXlsx } = await import('../../worker/lib/spreadsheet')
-    const sheet = readXlsx(new Uint8Array(await xlsx.arrayBuffer()))[0]!
+    const sheet = (await readXlsx(new Uint8Array(await xlsx.arrayBuffer())))[0]!
     // (XLSX stores no empty trailing cells)
     expect(sheet.rows.map((r) => r.join(','))).toEqual(lines.map((l) => l.replace(/,+$/, '')))
     const evidence = await h.request('GET', `/api/polls/${p.id}/evidence`, { token: s.committee })

@@ -185,7 +185,7 @@ describe('secret ballot: no route shows a choice before the result is published'
   })
 
   /** Where a choice shows in an answer, or null. */
-  function choiceIn(res: { text: string; json: unknown; headers: Headers }, bytes: Uint8Array): string | null {
+  async function choiceIn(res: { text: string; json: unknown; headers: Headers }, bytes: Uint8Array): Promise<string | null> {
     const type = res.headers.get('content-type') ?? ''
     if (type.includes('json')) {
       const found: string[] = []
@@ -201,7 +201,7 @@ describe('secret ballot: no route shows a choice before the result is published'
       walk(res.json, '$')
       return found[0] ?? null
     }
-    const cells = type.includes('csv') ? res.text.split(/[\r\n,]+/) : type.includes('spreadsheet') ? readXlsx(bytes).flatMap((sh) => sh.rows.flat()) : []
+    const cells = type.includes('csv') ? res.text.split(/[\r\n,]+/) : type.includes('spreadsheet') ? (await readXlsx(bytes)).flatMap((sh) => sh.rows.flat()) : []
     const cell = cells.find((c) => CHOICE_WORDS.has(c.trim()) || c.startsWith('选择：'))
     if (cell) return `cell ${cell}`
     if (type.includes('html') && /已投票/.test(res.text)) return 'page says 已投票'
@@ -222,7 +222,7 @@ describe('secret ballot: no route shows a choice before the result is published'
         try {
           json = JSON.parse(text)
         } catch {}
-        expect(choiceIn({ text, json, headers: raw.headers }, bytes), `${who} on ${path}`).toBeNull()
+        expect(await choiceIn({ text, json, headers: raw.headers }, bytes), `${who} on ${path}`).toBeNull()
       }
     })
   }

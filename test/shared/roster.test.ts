@@ -244,7 +244,7 @@ describe('validateRoster: problems', () => {
     }
     const msg = (line: number) => res.errors.find((e) => e.line === line)!.message
     expect(msg(12)).toBe('第12行 身份证号码校验位错误')
-    expect(msg(10)).toContain('科学计数法')
+    expect(msg(10)).toContain('存成了数字')
     expect(msg(22)).toBe('第22行 专有部分面积“101.00”与同一房屋（9栋 U1）第21行的“100.00”不一致')
     expect(msg(29)).toContain('第29、30行')
     expect(msg(31)).toContain('第31、33行')

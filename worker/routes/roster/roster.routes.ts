@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { RosterJsonBody, RosterUnitsQuery, RosterUnitsReply, RosterVersionListReply, RosterVersionReply } from '../../../shared/api/roster'
-import { ROSTER_COLUMNS, ROSTER_EXAMPLE_ROWS } from '../../../shared/roster'
+import { AREA_SOURCE_LABELS, ROSTER_COLUMNS, ROSTER_EXAMPLE_ROWS, UNIT_TYPE_LABELS } from '../../../shared/roster'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
 import { refuseNul } from '../../lib/input'
@@ -45,10 +45,29 @@ async function readUpload(c: Context<HonoEnv>): Promise<{ source: RosterSource; 
     refuseNul(body, 'body')
     return { source: 'json', ...jsonRecords(body) }
   }
-  const table = await readTableUpload(c, ['application/json'])
+  const table = await readTableUpload(c, ['application/json'], { sheet: [ROSTER_SHEET] })
   return { source: table.kind, header: table.header, records: table.records }
 }
 
+/** The template's sheet: read by name, so a hidden or extra first sheet is not taken for the roll. */
+const ROSTER_SHEET = '业主名册'
+/**
+ * 证件号码 and 手机号 as text, so Excel keeps all 18 digits (a General cell turns them into
+ * 1.10101199003077E+17); drop-downs where only a few words are accepted.
+ */
+function templateFormats() {
+  const at = (header: string) => ROSTER_COLUMNS.findIndex((c) => c.header === header)
+  const yesNo = ['是', '否']
+  return {
+    textColumns: [at('楼栋'), at('单元'), at('房号'), at('证件号码'), at('手机号')],
+    choices: [
+      { column: at('房屋类型'), values: Object.values(UNIT_TYPE_LABELS) },
+      { column: at('面积来源'), values: Object.values(AREA_SOURCE_LABELS) },
+      { column: at('是否代表人'), values: yesNo },
+      { column: at('开发商持有'), values: yesNo },
+    ],
+  }
+}
 const templateRows = () => [ROSTER_COLUMNS.map((c) => c.header), ...ROSTER_EXAMPLE_ROWS.map((r) => ROSTER_COLUMNS.map((c) => r[c.header] ?? ''))]
 
 export const rosterRoutes = [
@@ -109,7 +128,7 @@ export const rosterRoutes = [
     responses: { 200: { description: '模板', contentType: XLSX_TYPE } },
     handler: async (c) =>
       tableDownload(c, 'xlsx', '业主名册模板', [
-        { name: '业主名册', rows: templateRows(), columnWidths: ROSTER_COLUMNS.map(() => 14) },
+        { name: ROSTER_SHEET, rows: templateRows(), columnWidths: ROSTER_COLUMNS.map(() => 14), ...templateFormats() },
         { name: '填写说明', rows: [['列', '必填', '说明'], ...ROSTER_COLUMNS.map((col) => [col.header, col.required ? '是' : '否', col.description])] },
       ]),
   }),

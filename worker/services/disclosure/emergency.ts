@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid'
 import type * as z from 'zod'
 import type { EmergencyReviewBody, EmergencyUseBody } from '../../../shared/api/disclosure'
 import { formatFen } from '../../../shared/decimal'
-import { DISPLAY_DAYS } from '../../../shared/statements'
+import { displayEndsAt } from '../../../shared/statements'
 import { emergencyUses, notices } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
@@ -106,7 +106,7 @@ export async function reviewEmergency(ctx: ServiceCtx, id: string, input: z.infe
       title: '专项维修资金应急使用完工审核公示',
       body: `维修内容：${e.works}\n预算 ${formatFen(e.estimatedFen)} 元，实际 ${formatFen(input.actualFen)} 元。\n${input.review}`,
       startsAt: now,
-      endsAt: new Date(now.getTime() + DISPLAY_DAYS * 86_400_000),
+      endsAt: displayEndsAt(now),
       pinned: false,
       issuedBy: actor.userId,
       issuerLabel: '业主委员会',

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { STATEMENT_KINDS, type StatementKind } from '../../../shared/statements'
 import { statementToTable } from '../../../shared/statement-table'
+import { beijingTime } from '../../../shared/time'
 import { communities, statements } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
@@ -24,7 +25,7 @@ export async function statementTable(ctx: ServiceCtx, id: string) {
       ['期间', s.period],
       ['版本', String(s.version)],
       ['公开方', s.discloser === 'firm' ? '物业服务企业' : '业主委员会'],
-      ['发布时间', s.publishedAt.toISOString()],
+      ['发布时间', beijingTime(s.publishedAt)],
       ['更正理由', s.correctionReason ?? ''],
       ['报表摘要（SHA-256）', s.contentHash],
     ],
@@ -33,6 +34,14 @@ export async function statementTable(ctx: ServiceCtx, id: string) {
 
 /** The sheets of a statement download: the table alone for CSV; with the about sheet for XLSX. */
 export function statementSheets(t: Awaited<ReturnType<typeof statementTable>>, kind: 'csv' | 'xlsx') {
-  const table = { name: t.sheetName, rows: t.rows, columnWidths: [12, 28, 16, 24, 20, 24, 24] }
-  return kind === 'csv' ? [table] : [table, { name: '报表信息', rows: t.about, columnWidths: [20, 70] }]
+  const widths = [12, 28, 16, 24, 20, 24, 24]
+  if (kind === 'csv') return [{ name: t.sheetName, rows: t.rows, columnWidths: widths }]
+  // In XLSX the amounts are numbers shown as #,##0.00, so the accountant's SUM works; the decimal
+  // text of fen is exact, and so is the double nearest to it, which reads back as the same text.
+  const rows = t.rows.map((r, i) => (i === 0 ? r : r.map((v, c) => (c === AMOUNT_COLUMN ? Number(v) : v))))
+  return [
+    { name: t.sheetName, rows, columnWidths: widths, moneyColumns: [AMOUNT_COLUMN] },
+    { name: '报表信息', rows: t.about, columnWidths: [20, 70] },
+  ]
 }
+const AMOUNT_COLUMN = 2

@@ -1,8 +1,8 @@
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type * as z from 'zod'
 import type { AnswerBody, ObjectionBody } from '../../../shared/api/disclosure'
-import { DISPLAY_DAYS } from '../../../shared/statements'
+import { displayEndsAt } from '../../../shared/statements'
 import { bindings, statementObjections, statements } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import type { Role } from '../../env'
@@ -26,22 +26,32 @@ const present = (o: Row) => ({
   answeredAt: o.answeredAt?.toISOString() ?? null,
 })
 
-/** The thread of a statement: public to the community, oldest first. */
+/**
+ * The thread of a statement: public to the community, oldest first. A correction keeps the thread
+ * of the versions before it (each objection names the version it was made on): what owners asked
+ * is often why it was corrected.
+ */
 export async function listObjections(ctx: ServiceCtx, statementId: string) {
-  const rows = await ctx.db.select().from(statementObjections).where(eq(statementObjections.statementId, statementId)).orderBy(asc(statementObjections.createdAt), asc(statementObjections.id))
+  const [s] = await ctx.db.select().from(statements).where(eq(statements.id, statementId))
+  if (!s) return []
+  const versions = ctx.db
+    .select({ id: statements.id })
+    .from(statements)
+    .where(and(eq(statements.communityId, s.communityId), eq(statements.kind, s.kind), eq(statements.period, s.period), lte(statements.version, s.version)))
+  const rows = await ctx.db.select().from(statementObjections).where(inArray(statementObjections.statementId, versions)).orderBy(asc(statementObjections.createdAt), asc(statementObjections.id))
   return rows.map(present)
 }
 
 /**
  * An owner objects to a line (or the whole statement) while it is on display (disclosure.md;
- * DISPLAY_DAYS). The owner is shown by their unit, never by name or phone.
+ * displayEndsAt: 30 working days). The owner is shown by their unit, never by name or phone.
  */
 export async function postObjection(ctx: ServiceCtx, statementId: string, input: z.infer<typeof ObjectionBody>) {
   const actor = actorOf(ctx)
   const [s] = await ctx.db.select().from(statements).where(eq(statements.id, statementId))
   if (!s) throw new AppError('NOT_FOUND')
   const now = ctx.clock.now()
-  const closes = new Date(s.publishedAt.getTime() + DISPLAY_DAYS * 86_400_000)
+  const closes = displayEndsAt(s.publishedAt)
   if (now >= closes) throw new AppError('RESOURCE_STATE', { reason: 'display_period_over', closedAt: closes.toISOString() })
   if (input.line !== undefined && input.line > s.content.lines.length) {
     throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'line', code: 'no_such_line', message: `报表只有 ${s.content.lines.length} 行` }] })

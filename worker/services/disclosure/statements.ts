@@ -2,11 +2,11 @@ import { and, desc, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type * as z from 'zod'
 import type { StatementBody } from '../../../shared/api/disclosure'
-import { checkStatement, deadlineAfter, DISPLAY_DAYS, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
+import { checkStatement, deadlineAfter, yuan, DISPLAY_WORKING_DAYS, displayEndsAt, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
 import { CommunitySettings } from '../../../shared/community'
 import { formatFen } from '../../../shared/decimal'
-import { shanghaiDate } from '../../../shared/time'
-import { communities, emergencyUses, pollResults, polls, statements } from '../../../drizzle/schema'
+import { beijingDate, shanghaiDate } from '../../../shared/time'
+import { communities, emergencyUses, notices, pollResults, polls, statements } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { sha256Hex } from '../../lib/crypto'
@@ -50,14 +50,17 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
   if (!discloser) throw new AppError('FORBIDDEN', { reason: 'not_a_discloser_of_this_kind', disclosers: allowed })
   const firmId = discloser === 'firm' ? await callerFirm(ctx, communityId) : null
   const q = statementPeriod(input.period)!
-  if (q.start > shanghaiDate(ctx.clock.now())) reject([{ line: null, field: 'period', code: 'future_period', message: '不能发布尚未开始的期间的报表' }])
+  // a period's accounts exist once it has ended: a 2026Q4 statement is published from 2027-01-01 on
+  const today = shanghaiDate(ctx.clock.now())
+  if (q.start > today) reject([{ line: null, field: 'period', code: 'future_period', message: '不能发布尚未开始的期间的报表' }])
+  if (q.end >= today) reject([{ line: null, field: 'period', code: 'period_not_ended', message: `${input.period} 尚未结束（截至 ${beijingDate(q.end)}），期满后才能发布该期报表` }])
   const problems = checkStatement(input.kind, input.content)
   return withTransaction(ctx.db, async (tx) => {
     const latestOf = async (period: string) =>
       (await tx.select().from(statements).where(and(eq(statements.communityId, communityId), eq(statements.kind, input.kind), eq(statements.period, period))).orderBy(desc(statements.version)).limit(1))[0]
     const previous = await latestOf(q.previous)
     if (previous && previous.closingFen !== input.content.openingFen) {
-      problems.push({ line: null, field: 'openingFen', code: 'opening_mismatch', message: `期初余额应等于上期（${q.previous}）期末余额 ${previous.closingFen} 分` })
+      problems.push({ line: null, field: 'openingFen', code: 'opening_mismatch', message: `期初余额应等于上期（${q.previous}）期末余额 ${yuan(previous.closingFen)}，表中为 ${yuan(input.content.openingFen)}` })
     }
     if (input.kind === 'maintenance_fund') problems.push(...(await unauthorisedUses(tx, communityId, input.content.lines)))
     if (problems.length) reject(problems)
@@ -86,22 +89,26 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
         publishedAt: ctx.clock.now(),
       })
       .returning()
-    // disclosure.md: on the board and online; the notice's QR opens the statement it names
+    // disclosure.md: on the board and online; the notice's QR opens the statement it names. A
+    // correction's notice supersedes the old one, which leaves the board and points to it.
     const label = STATEMENT_KINDS[input.kind].label
+    const [oldNotice] = current ? await tx.select().from(notices).where(and(eq(notices.statementId, current.id), eq(notices.kind, 'disclosure'))).orderBy(desc(notices.version)).limit(1) : []
+    if (oldNotice) await tx.update(notices).set({ endsAt: ctx.clock.now() }).where(eq(notices.id, oldNotice.id))
     await publishNotice(tx, ctx, {
+      ...(oldNotice ? { version: oldNotice.version + 1, supersedesId: oldNotice.id } : {}),
       communityId,
       kind: 'disclosure',
       title: current ? `${input.period} ${label}（更正，第${s!.version}版）` : `${input.period} ${label}`,
       body: [
         `期初余额 ${formatFen(input.content.openingFen)} 元，本期收入 ${formatFen(input.content.totals.incomeFen)} 元，支出 ${formatFen(input.content.totals.expenseFen)} 元，期末余额 ${formatFen(input.content.closingFen)} 元。`,
         current ? `更正理由：${input.correctionReason}` : null,
-        `公示期内（${DISPLAY_DAYS}日）业主可对任一行提出异议，公开答复。报表摘要（SHA-256）：${contentHash}`,
+        `公示期内（${DISPLAY_WORKING_DAYS}个工作日）业主可对任一行提出异议，公开答复。报表摘要（SHA-256）：${contentHash}`,
       ]
         .filter((l) => l !== null)
         .join('\n'),
       statementId: s!.id,
       startsAt: s!.publishedAt,
-      endsAt: new Date(s!.publishedAt.getTime() + DISPLAY_DAYS * 86_400_000),
+      endsAt: displayEndsAt(s!.publishedAt),
       pinned: false,
       issuedBy: actor.userId,
       issuerLabel: discloser === 'firm' ? '物业服务企业' : '业主委员会',

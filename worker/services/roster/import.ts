@@ -18,6 +18,21 @@ export type RosterSource = 'csv' | 'xlsx' | 'json'
 export interface RosterRecord {
   line: number
   values: Record<string, string>
+  /** columns whose XLSX cell is a date, with the cell's name */
+  dates?: Record<string, string>
+}
+
+/** Excel turns "3-12" typed as a room number into 12 March; the cell then holds a date serial that would pass as a number. */
+const ADDRESS_COLUMNS = ['楼栋', '单元', '房号']
+function dateErrors(records: RosterRecord[]) {
+  return records.flatMap((r) =>
+    ADDRESS_COLUMNS.filter((h) => r.dates?.[h]).map((h) => ({
+      line: r.line,
+      column: h,
+      code: 'date_cell',
+      message: `第${r.line}行 ${h}（单元格 ${r.dates![h]}）被 Excel 识别成了日期，请把该列设为文本后重新输入`,
+    })),
+  )
 }
 
 /** At most this many row errors are returned; the total is always reported. */
@@ -103,7 +118,9 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
   if (headerErrors.length) rejectInvalid(headerErrors)
   if (records.length === 0) throw new AppError('ROSTER_EMPTY')
   const checked = validateRoster(records, { today: ctx.clock.now() })
-  if (!checked.ok) rejectInvalid(checked.errors)
+  const dated = dateErrors(records)
+  if (!checked.ok) rejectInvalid([...dated, ...checked.errors].sort((a, b) => a.line - b.line))
+  if (dated.length) rejectInvalid(dated)
   const units = checked.units
   const owners = await prepareOwners(ctx, units)
 

@@ -1,0 +1,134 @@
+import ExcelJS from 'exceljs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { XLSX_TYPE } from '../../worker/lib/download'
+import { readXlsx } from '../../worker/lib/spreadsheet'
+import { adminToken, createCommunity, firmServingCommunity, setupCommunity, simpleRoster, statement } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+import { ROSTER_HEADERS, rosterTable } from '../helpers/hostile-files'
+
+let h: Harness
+let admin: string
+beforeAll(async () => {
+  h = await startHarness()
+  admin = await adminToken(h)
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+const load = async (bytes: Uint8Array) => {
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer)
+  return wb
+}
+const fileOf = async (path: string, token?: string) => new Uint8Array(await (await h.app.request(path, { headers: token ? { authorization: `Bearer ${token}` } : {} })).arrayBuffer())
+
+describe('rolls as offices fill them in', () => {
+  it('the template keeps IDs and phones as text and offers drop-downs for the choice columns', async () => {
+    const wb = await load(await fileOf('/api/roster/template.xlsx'))
+    const ws = wb.getWorksheet('业主名册')!
+    const col = (header: string) => ROSTER_HEADERS.indexOf(header as (typeof ROSTER_HEADERS)[number]) + 1
+    for (const h of ['证件号码', '手机号', '房号']) expect(ws.getCell(100, col(h)).numFmt ?? ws.getColumn(col(h)).numFmt).toBe('@')
+    expect(ws.getCell(10, col('面积来源')).dataValidation).toMatchObject({ type: 'list', formulae: ['"不动产登记,实测,合同"'] })
+    expect(ws.getCell(10, col('房屋类型')).dataValidation.formulae).toEqual(['"住宅,车位,商业,其他"'])
+    expect(ws.getCell(10, col('是否代表人')).dataValidation.formulae).toEqual(['"是,否"'])
+    expect(ws.getCell(10, col('开发商持有')).dataValidation.formulae).toEqual(['"是,否"'])
+  })
+
+  it('an ID number Excel stored as a number, a room number it turned into a date: each named, in one answer', async () => {
+    const c = await createCommunity(h, admin)
+    const wb = new ExcelJS.Workbook()
+    const cover = wb.addWorksheet('说明')
+    cover.state = 'hidden'
+    const ws = wb.addWorksheet('业主名册')
+    const rows = rosterTable(simpleRoster(3))
+    rows.forEach((r) => ws.addRow(r))
+    ws.getCell('H2').value = 110101199003077000 // typed into a General cell
+    ws.getCell('C3').value = new Date(Date.UTC(2026, 2, 12)) // "3-12"
+    ws.getCell('C3').numFmt = 'm/d'
+    const res = await h.request('POST', `/api/communities/${c.id}/roster`, { token: admin, body: new Uint8Array(await wb.xlsx.writeBuffer()), headers: { 'content-type': XLSX_TYPE } })
+    expect(res.status).toBe(422)
+    const messages = res.json.error.details.errors.map((e: { message: string }) => e.message)
+    expect(messages).toContain('第2行 证件号码被 Excel 存成了数字，请把该列设为文本后重新输入')
+    expect(messages.join()).not.toContain('校验位')
+    expect(messages).toContain('第3行 房号（单元格 C3）被 Excel 识别成了日期，请把该列设为文本后重新输入')
+  })
+
+  it('楼栋 merged down its block, a hidden first sheet, formulas: imported as a person sees it', async () => {
+    const c = await createCommunity(h, admin)
+    const wb = new ExcelJS.Workbook()
+    wb.addWorksheet('旧名册').state = 'hidden'
+    const ws = wb.addWorksheet('业主名册')
+    const rows = rosterTable(simpleRoster(4))
+    rows.forEach((r) => ws.addRow(r))
+    for (let r = 3; r <= 5; r++) ws.getCell(`A${r}`).value = null
+    ws.mergeCells('A2:A5')
+    ws.getCell('E2').value = { formula: '88+0.5', result: 88.49999999999999 }
+    ws.getColumn(8).numFmt = '@'
+    const res = await h.request('POST', `/api/communities/${c.id}/roster`, { token: admin, body: new Uint8Array(await wb.xlsx.writeBuffer()), headers: { 'content-type': XLSX_TYPE } })
+    expect(res.status).toBe(201)
+    expect(res.json.unitCount).toBe(4)
+  })
+})
+
+describe('statement exports round-trip', () => {
+  it('a negative opening balance exports as a number (CSV and XLSX) and uploads again', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServingCommunity(h, s, 91)
+    const first = await h.request('POST', `/api/communities/${s.community.id}/statements`, {
+      token: firm.token,
+      json: statement('service_fee', '2026Q3', -50_000, [{ direction: 'income', category: '物业费', amountFen: 500_000 }, { direction: 'expense', category: '保洁', amountFen: 300_000 }]),
+    })
+    expect(first.status).toBe(201)
+    const csv = await h.request('GET', `/api/statements/${first.json.id}/export.csv`, { token: s.owner })
+    expect(csv.text).toContain('期初余额,,-500.00')
+    const again = await h.request('POST', `/api/communities/${s.community.id}/statements/upload?kind=service_fee&period=2026Q3&replacesId=${first.json.id}&correctionReason=${encodeURIComponent('重新上传导出的文件')}`, {
+      token: firm.token,
+      body: csv.text,
+      headers: { 'content-type': 'text/csv' },
+    })
+    expect(again.status, again.text).toBe(201)
+    expect(again.json.content.openingFen).toBe(-50_000)
+    // every sheet of the XLSX export: exceljs and our reader see the same values
+    const bytes = await fileOf(`/api/statements/${first.json.id}/export.xlsx`, s.owner)
+    const ours = await readXlsx(bytes)
+    const theirs = await load(bytes)
+    for (const [i, sheet] of ours.entries()) {
+      const ws = theirs.worksheets[i]!
+      expect(ws.name).toBe(sheet.name)
+      sheet.rows.forEach((row, r) => row.forEach((v, c) => v !== '' && expect(String(ws.getCell(r + 1, c + 1).value)).toBe(v)))
+    }
+    expect(ours[0]!.rows.find((r) => r[0] === '期初余额')?.[2]).toBe('-500')
+  })
+})
+
+describe("the law's clocks", () => {
+  it('a quarter cannot be published before it has ended (the clock says 2026-11-20)', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServingCommunity(h, s, 92)
+    const early = await h.request('POST', `/api/communities/${s.community.id}/statements`, { token: firm.token, json: statement('service_fee', '2026Q4', 0, [{ direction: 'income', category: '物业费', amountFen: 1 }]) })
+    expect(early.status).toBe(422)
+    expect(early.json.error.details.errors[0]).toMatchObject({ code: 'period_not_ended', message: '2026Q4 尚未结束（截至 2026年12月31日），期满后才能发布该期报表' })
+  })
+
+  it('a correction keeps the objections of the version before and supersedes its notice on the board', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServingCommunity(h, s, 93)
+    const body = statement('service_fee', '2026Q3', 0, [{ direction: 'income', category: '物业费', amountFen: 500_000 }])
+    const v1 = await h.request('POST', `/api/communities/${s.community.id}/statements`, { token: firm.token, json: body })
+    expect(v1.status).toBe(201)
+    const objected = await h.request('POST', `/api/statements/${v1.json.id}/objections`, { token: s.owner, json: { line: 1, body: '物业费收入与收费公示不符，请核对' } })
+    expect(objected.status).toBe(201)
+    const v2 = await h.request('POST', `/api/communities/${s.community.id}/statements`, {
+      token: firm.token,
+      json: { ...statement('service_fee', '2026Q3', 0, [{ direction: 'income', category: '物业费', amountFen: 480_000 }]), replacesId: v1.json.id, correctionReason: '按业主异议核对后更正' },
+    })
+    expect(v2.status).toBe(201)
+    const thread = await h.request('GET', `/api/statements/${v2.json.id}/objections`, { token: s.owner })
+    expect(thread.json.objections).toEqual([expect.objectContaining({ statementId: v1.json.id, body: '物业费收入与收费公示不符，请核对' })])
+    const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
+    const disclosure = board.json.notices.filter((n: { statementId?: string; title: string }) => n.title.startsWith('2026Q3 物业服务费'))
+    expect(disclosure).toHaveLength(1)
+    expect(disclosure[0]).toMatchObject({ version: 2, supersedesId: expect.any(String) })
+  })
+})
