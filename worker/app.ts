@@ -124,6 +124,10 @@ export function createApp(options: AppOptions) {
       })
       appError = lostDatabase(err) ? new AppError('SERVICE_UNAVAILABLE', { retryable: true }) : new AppError('INTERNAL')
     }
+    // a person who scans a notice that is gone (or mistyped) gets a page in words, not JSON
+    if (appError.code === 'NOT_FOUND' && /^\/n\/[^/]+(\/poster)?$/.test(c.req.path)) {
+      return c.html(ErrorPage({ status: 404, code: 'NOT_FOUND', message: '找不到这份公告' }), 404)
+    }
     const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId } }
     if (appError.details !== undefined) body.error.details = appError.details
     if (appError.code === 'SERVICE_UNAVAILABLE') c.header('retry-after', '1')

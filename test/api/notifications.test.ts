@@ -149,6 +149,24 @@ describe('disclosure notifications', () => {
   })
 })
 
+describe('complaint notifications', () => {
+  it('the desk resolving a complaint tells the owner who filed it, once per round', async () => {
+    daytime()
+    const { s, oa } = await reachableCommunity()
+    const firm = await firmServingCommunity(h, s, 82)
+    const filed = await h.request('POST', `/api/communities/${s.community.id}/complaints`, { token: oa.token, json: { category: 'cleaning', body: '3栋门口垃圾三天没有清运', place: '3栋门口' } })
+    expect(filed.status).toBe(201)
+    expect((await h.request('POST', `/api/complaints/${filed.json.id}/contact`, { token: firm.token, json: { note: '已电话联系业主' } })).status).toBe(200)
+    const kindRows = () => h.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.communityId, s.community.id), eq(notificationOutbox.kind, 'complaint_answered')))
+    expect(await kindRows()).toHaveLength(0)
+    expect((await h.request('POST', `/api/complaints/${filed.json.id}/resolve`, { token: firm.token, json: { note: '已清运并增加清运频次' } })).status).toBe(200)
+    const rows = await kindRows()
+    expect(rows.map((r) => r.userId)).toEqual([oa.userId])
+    await runDueJobs(h.services)
+    expect(h.oa.templates.some((t) => t.touser === oa.openid && JSON.stringify(t.data).includes('已清运并增加清运频次'))).toBe(true)
+  })
+})
+
 describe('reminders', () => {
   it('go only to voters who have not voted: a voter who votes between two reminders gets no second one; counts, non-voters by building, CSV', async () => {
     daytime()

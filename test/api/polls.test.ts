@@ -512,5 +512,11 @@ describe('notices a poll puts on the board', () => {
     const byCode = await h.request('GET', `/api/notices/${result.code}`)
     expect(byCode.json).toMatchObject({ kind: 'result', pollId: p.id })
     expect((await h.request('GET', '/api/notices/zzzzzzzz')).status).toBe(404)
+    // a scanned code that is gone or mistyped: a page in words for the person holding the phone
+    const gone = await h.request('GET', '/n/zzzzzzzz')
+    expect(gone.status).toBe(404)
+    expect(gone.headers.get('content-type')).toMatch(/text\/html/)
+    expect(gone.text).toContain('找不到这份公告')
+    expect(gone.text).not.toContain('"error"')
   })
 })

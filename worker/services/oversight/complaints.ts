@@ -17,6 +17,7 @@ import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import type { Role, Services } from '../../env'
 import { AppError } from '../../lib/errors'
+import { enqueueForOwners } from '../notifications/outbox'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { servingFirm } from '../disclosure/fees'
@@ -295,6 +296,10 @@ export async function deskStep(ctx: ServiceCtx, id: string, roles: ReadonlySet<R
       u = await update(tx, id, { status: 'returned', desk: null, contactedAt: null })
     }
     await addEvent(tx, u, { kind: action, from: c.status, to: u.status, actorUserId: actor.userId, actorRole, note, at: now, desk: c.desk })
+    if (action === 'resolve') {
+      // the owner hears of the answer (notifications issue), once per round (a reopened case is answered again)
+      await enqueueForOwners(tx, ctx, c.communityId, { userIds: [c.complainantUserId] }, 'complaint_answered', { title: '您的投诉已办结，请评价', text: note, path: '/h5/me' }, `complaint:${id}:${u.reopenCount}`)
+    }
     await recordAudit(tx, ctx, { communityId: c.communityId, action: `complaint.${action}`, subjectType: 'complaint', subjectId: id, details: { desk: c.desk } })
     return present(v, u)
   })
