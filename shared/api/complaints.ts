@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { COMPLAINT_CATEGORY_KEYS, type ComplaintCategory, COMPLAINT_STATUSES, DESK_KEYS, type Desk, URGENCIES } from '../complaints'
 
 const note = z.string().trim().min(1).max(2000)
@@ -106,3 +106,7 @@ export const RatingSummaryReply = z.object({
     }),
   ),
 })
+
+/** A quarter named in a query (2026Q4); years a real ledger can hold, so no date arithmetic overflows. */
+export const QuarterQuery = z.object({ quarter: z.string().regex(/^20\d{2}Q[1-4]$/, { message: '季度格式如 2026Q4' }) })
+

@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import { QuarterQuery } from './complaints'
+import * as z from 'zod'
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: '须为 SHA-256（64位十六进制）' })
 const isoDate = z.iso.date()
@@ -14,7 +15,7 @@ export const CreditRecordBody = z.object({
   seriousDishonesty: z.boolean().default(false).describe('严重失信（列入黑名单 / 评为最低等级）'),
   evidence: Evidence.min(1, { message: '部门录入的记录须附证据' }),
 })
-export const GenerateBody = z.object({ quarter: z.string().regex(/^\d{4}Q[1-4]$/, { message: '季度格式如 2026Q4' }) })
+export const GenerateBody = QuarterQuery
 export const AppealBody = z.object({ reason: z.string().trim().min(5).max(2000), evidence: Evidence.default([]) })
 export const DecideBody = z.object({ upheld: z.boolean().describe('true 维持；false 撤销该记录'), note: z.string().trim().min(1).max(2000) })
 

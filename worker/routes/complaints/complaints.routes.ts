@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
-import { z } from 'zod'
-import { ComplaintListReply, ComplaintRatesReply, ComplaintReply, DeskStepBody, DispatchBody, FileComplaintBody, ReviewBody } from '../../../shared/api/complaints'
+import * as z from 'zod'
+import { ComplaintListReply, ComplaintRatesReply, ComplaintReply, DeskStepBody, DispatchBody, FileComplaintBody, QuarterQuery, ReviewBody } from '../../../shared/api/complaints'
 import type { HonoEnv, Role } from '../../env'
 import { tableDownload, XLSX_TYPE } from '../../lib/download'
 import { access, route } from '../../lib/route'
@@ -15,7 +15,6 @@ const SUPERVISORS: Role[] = ['community_staff', 'department_staff', 'admin']
 const KidParams = z.object({ complaintId: z.string().min(1).max(40) })
 const onComplaint = (roles: readonly Role[]) => access.community(roles, { param: 'complaintId', community: (c) => complaintCommunity(c.var, c.req.param('complaintId') ?? '') })
 const rolesOf = (c: Context<HonoEnv>) => c.var.scope!.roles
-const QuarterQuery = z.object({ quarter: z.string().regex(/^\d{4}Q[1-4]$/, { message: '季度格式如 2026Q4' }) })
 
 const deskRoute = (action: DeskAction, path: string, summary: string) =>
   route({

@@ -1,5 +1,5 @@
-import { z } from 'zod'
-import { MyRatingReply, RatingBody, RatingSummaryReply, SavedRatingReply } from '../../../shared/api/complaints'
+import * as z from 'zod'
+import { MyRatingReply, RatingBody, RatingSummaryReply, SavedRatingReply, QuarterQuery } from '../../../shared/api/complaints'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { communityRatings, myRating, rateFirm } from '../../services/oversight/ratings'
@@ -36,7 +36,7 @@ export const ratingRoutes = [
     tags,
     access: access.community(['owner', 'committee', 'firm_staff', 'community_staff', 'department_staff', 'admin']),
     params: CidParams,
-    query: z.object({ quarter: z.string().regex(/^\d{4}Q[1-4]$/, { message: '季度格式如 2026Q4' }) }),
+    query: QuarterQuery,
     responses: { 200: { description: '汇总', schema: RatingSummaryReply } },
     handler: async (c, { params, query }) => ({ status: 200, json: await communityRatings(ctxOf(c), params.cid, query.quarter) }),
   }),

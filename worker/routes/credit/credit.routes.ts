@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import { QuarterQuery } from '../../../shared/api/complaints'
+import * as z from 'zod'
 import { AppealBody, ComputeListBody, CreditFileReply, CreditListReply, CreditRecordBody, CreditRecordReply, DecideBody, GenerateBody, GenerateReply } from '../../../shared/api/credit'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
@@ -77,7 +78,7 @@ export const creditRoutes = [
   }),
 ]
 
-const QuarterParams = DistrictParams.extend({ quarter: z.string().regex(/^\d{4}Q[1-4]$/, { message: '季度格式如 2026Q4' }) })
+const QuarterParams = DistrictParams.extend({ quarter: QuarterQuery.shape.quarter })
 
 export const creditListRoutes = [
   route({

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
 import { refuseNul } from '../../lib/input'

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { setCookie } from 'hono/cookie'
-import { z } from 'zod'
+import * as z from 'zod'
 import { maskPhone } from '../../../shared/phone'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'

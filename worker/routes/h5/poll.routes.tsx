@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { nanoid } from 'nanoid'
-import { z } from 'zod'
+import * as z from 'zod'
 import { CommunitySettings } from '../../../shared/community'
 import { communities, polls } from '../../../drizzle/schema'
 import type { HonoEnv, Role } from '../../env'

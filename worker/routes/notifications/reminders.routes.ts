@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { tableDownload, XLSX_TYPE } from '../../lib/download'
 import { route } from '../../lib/route'
 import { ctxOf } from '../../services/context'

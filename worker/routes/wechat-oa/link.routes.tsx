@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { z } from 'zod'
+import * as z from 'zod'
 import { oaLinkCodes } from '../../../drizzle/schema'
 import type { HonoEnv } from '../../env'
 import { randomDigits, randomToken, timingSafeEqualStr } from '../../lib/crypto'
