@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCenti } from '../../shared/decimal'
 import { writeXlsx } from '../../worker/lib/spreadsheet'
 import { verifyDocument } from '../../worker/lib/signing'
+import { eq } from 'drizzle-orm'
+import { pollResults } from '../../drizzle/schema'
+import { runDueJobs } from '../../worker/scheduler/jobs'
 import { announcedPoll, bulkOwners, openWindow, pollDraft, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
@@ -245,6 +248,26 @@ describe('counting day (计票): paper ballots counted after the close', () => {
     expect((await h.request('GET', `/api/polls/${p.id}`, { token: s.owner })).json.status).toBe('closed')
     // a second read serves the same signed result
     expect((await h.request('GET', `/api/polls/${p.id}/result`)).json.jws).toBe(r.json.jws)
+  })
+
+  it('with no paper ballots issued, the scheduled job publishes the result at the close, read or not; a poll with paper waits for the count', async () => {
+    const { s, owners } = await community(3)
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
+    const q = await announcedPoll(h, s.community.id, s.committee, openWindow(4000, 1000))
+    for (const o of owners) await h.request('POST', `/api/polls/${p.id}/ballots`, { token: o.token, json: { choice: 'agree' } })
+    const voterId = (await h.request('GET', `/api/polls/${q.id}/ballots/mine`, { token: owners[0]!.token })).json.voters[0].voterId
+    expect((await h.request('POST', `/api/polls/${q.id}/paper-issued`, { token: s.committee, json: { voterIds: [voterId] } })).status).toBe(201)
+    await runDueJobs(h.services)
+    expect(await h.db.select().from(pollResults).where(eq(pollResults.pollId, p.id))).toHaveLength(0)
+    h.clock.advance(5100)
+    const ran = await runDueJobs(h.services)
+    expect(ran.results_due).toBeGreaterThanOrEqual(1)
+    expect(await h.db.select().from(pollResults).where(eq(pollResults.pollId, p.id))).toHaveLength(1)
+    // paper was handed out for q: its result waits for the public count
+    expect(await h.db.select().from(pollResults).where(eq(pollResults.pollId, q.id))).toHaveLength(0)
+    // running again publishes nothing twice
+    await runDueJobs(h.services)
+    expect(await h.db.select().from(pollResults).where(eq(pollResults.pollId, p.id))).toHaveLength(1)
   })
 })
 
