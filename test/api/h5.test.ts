@@ -290,6 +290,9 @@ describe('H5 result page', () => {
     expect(result.text).toContain('签名有效')
     expect(result.text).toContain('<h1>表决不成立</h1>') // 1 of 3 took part: no quorum, said first and big
     expect(result.text).toContain('✗ 参与人数：1 / 3 人（33.3%），未达到')
+    // the lines of the signed result, as the notice on the board reads: the line missed and by how much
+    expect(result.text).toContain('参与表决：1/3 人（33.33%）')
+    expect(result.text).toMatch(/参与表决人数 1\/3，未达三分之二，需 2 人/)
     expect(result.text).toContain('三分之二')
     expect(result.text).not.toContain('我的选票')
     expect(result.text).toMatch(/class="line" style="left:66.6%"/)

@@ -27,6 +27,8 @@ interface ResultDocument {
   ballots?: { merkleRoot?: string; treeSize?: number }
   closedAt?: string
   noticeOverrideReason?: string | null
+  /** the result notice's own lines (shared/result-text.ts): heads with areas, follow-majority, lines missed */
+  summary?: string[]
 }
 
 const RECEIPT_TEXT = {
@@ -119,6 +121,13 @@ export function ResultPage(props: {
     <Page title={`表决结果：${d.title}`} nav={{ communityId: d.communityId, signedIn: props.signedIn }}>
       {signature.valid ? null : <SignatureBlock check={signature} />}
       <OutcomeCard d={d} />
+      {Array.isArray(d.summary) && d.summary.length ? (
+        <div class="panel">
+          {d.summary.map((line) => (
+            <p>{line}</p>
+          ))}
+        </div>
+      ) : null}
       {d.closedAt ? <p class="meta">结果公布：{beijing(d.closedAt)}　事项：{d.matterLabel ?? ''}</p> : null}
       {d.noticeOverrideReason ? <p class="meta">本次表决公告期不足15日，理由：{d.noticeOverrideReason}</p> : null}
       {mine.length ? (
