@@ -49,6 +49,12 @@ export function CommunityPage(props: {
           <p class="meta">绑定后可以参与本小区的表决。</p>
         </div>
       ) : null}
+      {props.signedIn && props.polls !== null && !props.canBind ? (
+        <p>
+          <a href={`/h5/c/${cid}/complaints`}>投诉与报修</a>
+          <span class="meta">　物业或职能部门按时限办理，办结后由您评价</span>
+        </p>
+      ) : null}
       <h2>表决</h2>
       {props.polls === null ? (
         <p class="card">
