@@ -236,9 +236,9 @@ describe('exactly once, and within the reply budget', () => {
     const other = createApp({ services: () => buildServices(h.config, h.db, { clock: h.clock }) })
     const instances = [(path: string, init: RequestInit) => h.app.request(path, init), (path: string, init: RequestInit) => other.request(path, init)]
     const msgId = '7054768590064713729'
-    const started = Date.now()
+    const started = performance.now()
     const replies = await Promise.all([0, 1, 2].map((i) => h.oa.deliver(instances[i % 2]!, { from: openid, content: '确认', msgId })))
-    const elapsed = Date.now() - started
+    const elapsed = performance.now() - started
     const rows = await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ choice: 'oppose', channel: 'chatbot' })

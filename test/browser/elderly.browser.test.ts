@@ -1,11 +1,10 @@
-import { serve, type ServerType } from '@hono/node-server'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, devices, type Browser, type Page as PwPage } from 'playwright-core'
+import type { Browser, Page as PwPage } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { announcedPoll, communityStaff, FIRM_PROFILE, firmServingCommunity, idNumber, newPhone, openWindow, setupCommunity, statement } from '../helpers/fixtures'
-import { startHarness, type Harness } from '../helpers/harness'
+import { browserAvailable as available, phone, SCREENSHOTS, startBrowserApp } from '../helpers/browser'
+import type { Harness } from '../helpers/harness'
 
 /**
  * The elderly-first rules (适老化: MIIT 2021 rules for apps and websites, WeChat care mode), checked
@@ -17,50 +16,19 @@ import { startHarness, type Harness } from '../helpers/harness'
  * - a 大字 switch on every page, which makes the text larger.
  * Every page is photographed to test/.artifacts/screenshots/elderly-*.png for a person to look at.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const available = existsSync(CHROMIUM)
-if (!available) {
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM} (apt-get install -y chromium)`)
-  console.warn(`[browser tests] skipped: no Chromium at ${CHROMIUM}; install it with apt-get install -y chromium`)
-}
-const SCREENSHOTS = join(process.cwd(), 'test/.artifacts/screenshots')
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 let h: Harness
-let server: ServerType
 let browser: Browser
 let base: string
+let close: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
   if (!available) return
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  h = await startHarness({ config: { PUBLIC_BASE_URL: base } })
-  server = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  })
-  mkdirSync(SCREENSHOTS, { recursive: true })
+  ;({ h, browser, base, close } = await startBrowserApp())
 })
 afterAll(async () => {
-  await browser?.close()
-  await new Promise((r) => (server ? server.close(r) : r(null)))
-  await h?.close()
+  await close?.()
 })
-
-/** iPhone 13: 390 × 844 CSS px. */
-const phone = () => ({ ...devices['iPhone 13'], defaultBrowserType: undefined })
 
 /** The rules, measured in the page: a list of what breaks them, each naming the element and its text. */
 function measure(): string[] {

@@ -1,15 +1,14 @@
-import { serve, type ServerType } from '@hono/node-server'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import jsQR from 'jsqr'
-import { chromium, devices, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots } from '../../drizzle/schema'
 import { announcedPoll, firmServingCommunity, setupCommunity, statement } from '../helpers/fixtures'
-import { startHarness, type Harness } from '../helpers/harness'
+import { browserAvailable as available, phone, SCREENSHOTS, startBrowserApp } from '../helpers/browser'
+import type { Harness } from '../helpers/harness'
 import { shortReceipt } from '../../shared/receipt'
 
 /**
@@ -19,49 +18,19 @@ import { shortReceipt } from '../../shared/receipt'
  * Without Chromium on the machine these tests are skipped, loudly; `.ci/run` installs Chromium
  * and sets REQUIRE_BROWSER=1, so in CI a missing browser is a failure, not a skip.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const available = existsSync(CHROMIUM)
-if (!available) {
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM} (apt-get install -y chromium)`)
-  console.warn(`[browser tests] skipped: no Chromium at ${CHROMIUM}; install it with apt-get install -y chromium`)
-}
-export const SCREENSHOTS = join(process.cwd(), 'test/.artifacts/screenshots')
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 let h: Harness
-let server: ServerType
 let browser: Browser
 let base: string
+let close: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
   if (!available) return
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  h = await startHarness({ config: { PUBLIC_BASE_URL: base } })
-  server = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  })
-  mkdirSync(SCREENSHOTS, { recursive: true })
+  ;({ h, browser, base, close } = await startBrowserApp())
 })
 afterAll(async () => {
-  await browser?.close()
-  await new Promise((r) => (server ? server.close(r) : r(null)))
-  await h?.close()
+  await close?.()
 })
-
-const phone = () => ({ ...devices['iPhone 13'], defaultBrowserType: undefined })
 
 describe.skipIf(!available)('H5 pages in a real browser', () => {
   it('prints a poster, reads its QR code back from the image, and opens the notice on a phone', async () => {
