@@ -13,7 +13,7 @@ export interface MiniProgramOptions {
   timeoutMs?: number
 }
 
-interface WeChatError {
+export interface WeChatError {
   errcode?: number
   errmsg?: string
 }
@@ -28,17 +28,16 @@ const TOKEN_INVALID = new Set([40001, 42001, 40014])
  * getuserphonenumber for the phone WeChat vouches for, and the stable access token they need.
  * `session_key` is read and dropped here: it never leaves this module.
  */
-export function createMiniProgramClient(opts: MiniProgramOptions) {
-  const doFetch = opts.fetch ?? fetch
-  const now = opts.now ?? Date.now
-  const base = opts.baseUrl.replace(/\/$/, '')
-  let token: { value: string; expiresAt: number } | null = null
-  let inFlight: Promise<string> | null = null
-
-  async function call<T extends WeChatError>(path: string, init?: RequestInit): Promise<T> {
+/**
+ * One call to a WeChat API, for the mini-program's and the official account's clients alike: a
+ * network failure, a non-2xx answer or a body that is not JSON is WECHAT_UNAVAILABLE; the body's
+ * own errcode is the caller's to read. Bounded by a timeout (5 s unless told).
+ */
+export function wechatCaller(doFetch: typeof fetch, base: string, timeoutMs?: number) {
+  return async function call<T extends WeChatError>(path: string, init?: RequestInit): Promise<T> {
     let res: Response
     try {
-      res = await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) })
+      res = await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs ?? 5000) })
     } catch {
       throw new AppError('WECHAT_UNAVAILABLE', { reason: 'network' })
     }
@@ -49,6 +48,16 @@ export function createMiniProgramClient(opts: MiniProgramOptions) {
       throw new AppError('WECHAT_UNAVAILABLE', { reason: 'not_json' })
     }
   }
+}
+
+export function createMiniProgramClient(opts: MiniProgramOptions) {
+  const doFetch = opts.fetch ?? fetch
+  const now = opts.now ?? Date.now
+  const base = opts.baseUrl.replace(/\/$/, '')
+  let token: { value: string; expiresAt: number } | null = null
+  let inFlight: Promise<string> | null = null
+
+  const call = wechatCaller(doFetch, base, opts.timeoutMs)
 
   function fail(e: WeChatError): never {
     switch (e.errcode) {

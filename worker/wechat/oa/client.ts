@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors'
-import { createMiniProgramClient } from '../miniprogram'
+import { createMiniProgramClient, wechatCaller, type WeChatError } from '../miniprogram'
 
 export interface OaClientOptions {
   baseUrl: string
@@ -26,20 +26,10 @@ const TOKEN_INVALID = new Set([40001, 42001, 40014])
 export function createOaClient(opts: OaClientOptions) {
   const doFetch = opts.fetch ?? fetch
   const base = opts.baseUrl.replace(/\/$/, '')
+  const callWeChat = wechatCaller(doFetch, base, opts.timeoutMs)
   const tokens = createMiniProgramClient({ baseUrl: opts.baseUrl, appId: opts.appId, secret: opts.secret, fetch: opts.fetch, timeoutMs: opts.timeoutMs })
 
-  async function call<T>(path: string, init?: RequestInit): Promise<T & { errcode?: number; errmsg?: string }> {
-    let res: Response
-    try {
-      res = await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) })
-    } catch {
-      throw new AppError('WECHAT_UNAVAILABLE', { reason: 'network' })
-    }
-    if (!res.ok) throw new AppError('WECHAT_UNAVAILABLE', { reason: 'http', status: res.status })
-    return (await res.json().catch(() => {
-      throw new AppError('WECHAT_UNAVAILABLE', { reason: 'not_json' })
-    })) as T & { errcode?: number; errmsg?: string }
-  }
+  const call = <T>(path: string, init?: RequestInit) => callWeChat<T & WeChatError>(path, init)
 
   /** POST with the access token; a token WeChat says is stale is fetched again once. */
   async function post<T>(path: string, body: unknown) {
