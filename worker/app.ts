@@ -124,9 +124,11 @@ export function createApp(options: AppOptions) {
       })
       appError = lostDatabase(err) ? new AppError('SERVICE_UNAVAILABLE', { retryable: true }) : new AppError('INTERNAL')
     }
-    // a person who scans a notice that is gone (or mistyped) gets a page in words, not JSON
-    if (appError.code === 'NOT_FOUND' && /^\/n\/[^/]+(\/poster)?$/.test(c.req.path)) {
-      return c.html(ErrorPage({ status: 404, code: 'NOT_FOUND', message: '找不到这份公告' }), 404)
+    // A person on a page (a scanned notice, an H5 page) gets a page in words, not JSON, whatever went wrong.
+    if (isPagePath(c.req.path)) {
+      const message = appError.code === 'NOT_FOUND' && c.req.path.startsWith('/n/') ? '找不到这份公告' : appError.message
+      if (appError.code === 'SERVICE_UNAVAILABLE') c.header('retry-after', '1')
+      return c.html(ErrorPage({ status: appError.status, code: appError.code, message }), appError.status as 400)
     }
     const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId } }
     if (appError.details !== undefined) body.error.details = appError.details
@@ -136,7 +138,7 @@ export function createApp(options: AppOptions) {
 
   app.notFound((c) => {
     // a person who follows a broken link to a page gets a page in words, not JSON
-    if (/^\/(h5|n)\//.test(c.req.path)) return c.html(ErrorPage({ status: 404, code: 'NOT_FOUND', message: '找不到这一页' }), 404)
+    if (isPagePath(c.req.path)) return c.html(ErrorPage({ status: 404, code: 'NOT_FOUND', message: '找不到这一页' }), 404)
     const body: ErrorBody = { error: { code: 'NOT_FOUND', message: ErrorCodes.NOT_FOUND.message, requestId: c.get('requestId') ?? 'unknown' } }
     return c.json(body, 404)
   })
@@ -156,6 +158,11 @@ export type App = ReturnType<typeof createApp>
  * transaction did not commit, so the request can simply be sent again. A 503 with Retry-After says
  * so; anything else unexpected stays a 500.
  */
+/** Paths people open in a browser (H5 pages, scanned notices): their errors are pages, not JSON. Images and downloads are not pages. */
+function isPagePath(path: string): boolean {
+  return /^\/(h5|n)\//.test(path) && !/\.(svg|png|pdf|csv|xlsx|json)$/.test(path)
+}
+
 function lostDatabase(err: unknown): boolean {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
     const code = typeof e.code === 'string' ? e.code : ''

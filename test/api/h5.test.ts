@@ -361,6 +361,14 @@ describe('H5 community pages', () => {
     expect(lost.headers.get('content-type')).toContain('text/html')
     expect(lost.text).toContain('找不到这一页')
     expect(lost.text).not.toContain('NOT_FOUND（')
+    // any refusal on a page path is a page too: a mangled notice code fails validation before any handler runs
+    const mangled = await browserSession(h).get('/n/ab')
+    expect(mangled.status).toBe(400)
+    expect(mangled.headers.get('content-type')).toContain('text/html')
+    expect(mangled.text).not.toContain('"error"')
+    // while the JSON API keeps answering JSON for the same kind of refusal
+    const api = await h.request('GET', '/api/notices/ab')
+    expect(api.headers.get('content-type') ?? '').not.toContain('text/html')
   })
 
   it('the enforcement-contacts board lists each department with a tap-to-call number', async () => {
