@@ -9,10 +9,10 @@ import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
-import { desc, eq } from 'drizzle-orm'
+import { desc, eq, inArray } from 'drizzle-orm'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { smsOutbox } from '../../drizzle/schema'
+import { oaInbound, smsOutbox } from '../../drizzle/schema'
 import { openPglite, type Database } from '../../worker/db/node'
 import { onPostgres, openTestDatabase } from '../helpers/db'
 import { newPhone } from '../helpers/fixtures'
@@ -111,6 +111,23 @@ describe(`the Worker in Miniflare (${onPostgres() ? 'PostgreSQL' : 'PGlite over 
     expect(((await audit.json()) as any).entries[0].action).toBe('community.created')
     const denied = await fetch(`${url}/api/communities/${created.json.id}/audit`, { headers: { authorization: `Bearer ${token}` } })
     expect(denied.status).toBe(403)
+  })
+
+  it('runs the scheduled jobs on its Cron Trigger (scheduled())', async () => {
+    // Observable without WeChat: the inbound-message keys older than a week are pruned, newer kept.
+    // The dates are decades apart from any run's "now", so the test holds on any date.
+    const stale = `msg:worker-stale-${newPhone()}`
+    const fresh = `msg:worker-fresh-${newPhone()}`
+    await database.db.insert(oaInbound).values([
+      { key: stale, openid: 'o-worker-test', receivedAt: new Date('2000-01-01T00:00:00Z') },
+      { key: fresh, openid: 'o-worker-test', receivedAt: new Date('2999-01-01T00:00:00Z') },
+    ])
+    const worker = await mf.getWorker()
+    const outcome = await worker.scheduled({ cron: '* * * * *' })
+    expect(outcome.outcome).toBe('ok')
+    const left = await database.db.select({ key: oaInbound.key }).from(oaInbound).where(inArray(oaInbound.key, [stale, fresh]))
+    expect(left.map((r) => r.key)).toEqual([fresh])
+    await database.db.delete(oaInbound).where(eq(oaInbound.key, fresh))
   })
 
   it('answers bad input with the error shape', async () => {
