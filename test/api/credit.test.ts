@@ -156,6 +156,9 @@ describe('the quarterly good/bad list', () => {
     h.clock.set(new Date('2027-01-11T02:00:00Z'))
     const h2 = await renew(d.housing)
     const beijing = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'beijing-2026' } })
+    // the preset's proportions and weights are placeholders, and every list computed under it says so
+    expect(beijing.json.schemeProvisional).toContain('暂定参数')
+    expect(beijing.json.schemeSource).toContain('北京市住宅项目物业服务企业综合评价管理办法（试行）')
     // 3 firms: rank 1 is 33% (> A's 20%), ranks 1–2 within B's 80%, rank 3 beyond 95% → D
     expect(beijing.json.entries.map((e: { grade: string; scoreCenti: number }) => [e.grade, e.scoreCenti])).toEqual([
       ['B', 9000],
@@ -164,6 +167,7 @@ describe('the quarterly good/bad list', () => {
     ])
     expect(beijing.json.entries[2].parts.find((p: { part: string }) => p.part === 'complaint_response')).toMatchObject({ rate: { hits: 0, of: 1 }, weightCenti: 1000, pointsCenti: 0 })
     const yantai = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'yantai-2022' } })
+    expect(yantai.json.schemeProvisional).toBeNull()
     expect(yantai.json.entries.filter((e: { badTwoQuartersRunning: boolean }) => e.badTwoQuartersRunning).map((e: { firmId: string }) => e.firmId)).toEqual([c!.firm.firmId])
     await h.request('POST', `${d.path}/credit-lists/2027Q1/publish`, { token: h2 })
     const board2 = await h.request('GET', `/api/communities/${b!.community.id}/notices`)
