@@ -16,8 +16,14 @@
  * - BEIJING_2026 (北京, 2026): half-yearly; the records as above plus complaint handling
  *   (接诉即办: response, on-time resolution, satisfaction) and owner satisfaction (quarterly
  *   ratings); grades A/B/C/D by rank proportion within the district, not by thresholds.
- *   The shares and weights of this preset are its published parameters; a district whose
- *   document says otherwise publishes its own scheme with its own numbers.
+ *   PROVISIONAL: the document is 《北京市住宅项目物业服务企业综合评价管理办法（试行）》 (北京市住房
+ *   城乡建设委 with others, issued 2025-12-19, in trial from 2026-01-01). What the public reports
+ *   of it say, and this preset follows: evaluated every half year (1 Jan–30 Jun, 1 Jul–31 Dec),
+ *   A/B/C/D by score from high to low in proportions, indicators including 接诉即办, awards,
+ *   fees and administrative penalties. Its proportions, weights and caps are not in those reports
+ *   nor in the project's seed documents, so the numbers below are labelled placeholders
+ *   (`provisional`), shown with every list computed under them; the department publishes its
+ *   own scheme with the document's numbers.
  */
 
 export type RecordCategory = 'base' | 'good' | 'bad'
@@ -66,6 +72,8 @@ interface SchemeBase {
   /** grades that put a firm on the quarter's good list (好榜) and bad list (差榜) */
   goodGrades: readonly string[]
   badGrades: readonly string[]
+  /** null: the numbers are the document's; else what is not, in words people read (shown with every list) */
+  provisional: string | null
 }
 
 export interface ThresholdScheme extends SchemeBase {
@@ -114,12 +122,13 @@ export const YANTAI_2022: ThresholdScheme = {
   blacklistGrade: '黑名单',
   goodGrades: ['AAA'],
   badGrades: ['C', '黑名单'],
+  provisional: null,
 }
 
 export const BEIJING_2026: RankScheme = {
   id: 'beijing-2026',
-  name: '北京市物业服务企业信用评价（2026）',
-  source: '北京市物业服务企业信用评价（2026，半年度）',
+  name: '北京市住宅项目物业服务企业综合评价（2026，暂定参数）',
+  source: '北京市住宅项目物业服务企业综合评价管理办法（试行），2026年1月1日起试行，每半年评价一次',
   grading: 'rank',
   period: 'half_year',
   validityMonths: 12,
@@ -136,6 +145,8 @@ export const BEIJING_2026: RankScheme = {
   dishonestyGrade: 'D',
   goodGrades: ['A'],
   badGrades: ['D'],
+  provisional:
+    '暂定参数：A、B、C、D 四级按得分排名比例划分、每半年评价一次，依据该办法的公开报道；各级比例（20%、60%、15%、5%）以及基础信息、良好行为、投诉办理、业主满意率的分值为本系统的暂定值，并非该办法原文，以区县住房城乡建设部门公布的方案为准。',
 }
 
 export const CREDIT_SCHEMES: Readonly<Record<string, CreditScheme>> = {

@@ -34,20 +34,38 @@ export interface RatingSummary {
 
 const pct = (hits: number, of: number) => (of === 0 ? null : Math.floor((200 * hits + of) / (2 * of)))
 
+/** How many gave each score 1–5 on one dimension (anything else is not a score and is left out). */
+function countsOf(ratings: readonly Record<string, number>[], dimension: RatingDimension) {
+  const counts = [0, 0, 0, 0, 0]
+  for (const r of ratings) {
+    const s = r[dimension]
+    if (Number.isInteger(s) && s! >= 1 && s! <= 5) counts[s! - 1]!++
+  }
+  return counts
+}
+
+/**
+ * Scores of 4–5 among all scores given, over every dimension: the one count behind both the
+ * owners' summary and the credit score's owner satisfaction (exact, before anything is hidden).
+ */
+export function satisfactionOf(ratings: readonly Record<string, number>[]): { hits: number; of: number } {
+  let hits = 0
+  let of = 0
+  for (const d of RATING_DIMENSION_KEYS) {
+    const counts = countsOf(ratings, d)
+    hits += counts[3]! + counts[4]!
+    of += counts.reduce((a, b) => a + b, 0)
+  }
+  return { hits, of }
+}
+
 export function summariseRatings(ratings: readonly Record<string, number>[]): RatingSummary {
   const shown = ratings.length >= MIN_RESPONSES_SHOWN
-  let satisfied = 0
-  let of = 0
+  const { hits: satisfied, of } = satisfactionOf(ratings)
   const dimensions = RATING_DIMENSION_KEYS.map((dimension) => {
-    const counts = [0, 0, 0, 0, 0]
-    for (const r of ratings) {
-      const s = r[dimension]
-      if (Number.isInteger(s) && s! >= 1 && s! <= 5) counts[s! - 1]!++
-    }
+    const counts = countsOf(ratings, dimension)
     const n = counts.reduce((a, b) => a + b, 0)
     const good = counts[3]! + counts[4]!
-    satisfied += good
-    of += n
     return { dimension, label: RATING_DIMENSIONS[dimension], counts: shown ? counts : [], satisfied: shown ? good : 0, of: shown ? n : 0, percent: shown ? pct(good, n) : null }
   })
   return {

@@ -61,6 +61,8 @@ export const CreditListReply = z.object({
   quarter: z.string(),
   schemeId: z.string(),
   schemeName: z.string(),
+  schemeSource: z.string().describe('评价方案依据的文件'),
+  schemeProvisional: z.string().nullable().describe('方案中哪些数值为暂定（非文件原文）；null 为全部依据文件'),
   asOf: z.string(),
   status: z.enum(['draft', 'published']),
   entries: z.array(

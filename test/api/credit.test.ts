@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { displayEndsAt } from '../../shared/statements'
+import { shanghaiDate } from '../../shared/time'
 import { runComplaintDeadlines } from '../../worker/services/oversight/complaints'
-import { bulkOwners, createCommunity, firmServingCommunity, importRosterJson, newPhone, setupCommunity, simpleRoster, renewToken } from '../helpers/fixtures'
+import { bulkOwners, createCommunity, firmServingCommunity, importRosterJson, newPhone, setupCommunity, simpleRoster, renewToken, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -154,6 +156,9 @@ describe('the quarterly good/bad list', () => {
     h.clock.set(new Date('2027-01-11T02:00:00Z'))
     const h2 = await renew(d.housing)
     const beijing = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'beijing-2026' } })
+    // the preset's proportions and weights are placeholders, and every list computed under it says so
+    expect(beijing.json.schemeProvisional).toContain('暂定参数')
+    expect(beijing.json.schemeSource).toContain('北京市住宅项目物业服务企业综合评价管理办法（试行）')
     // 3 firms: rank 1 is 33% (> A's 20%), ranks 1–2 within B's 80%, rank 3 beyond 95% → D
     expect(beijing.json.entries.map((e: { grade: string; scoreCenti: number }) => [e.grade, e.scoreCenti])).toEqual([
       ['B', 9000],
@@ -162,6 +167,7 @@ describe('the quarterly good/bad list', () => {
     ])
     expect(beijing.json.entries[2].parts.find((p: { part: string }) => p.part === 'complaint_response')).toMatchObject({ rate: { hits: 0, of: 1 }, weightCenti: 1000, pointsCenti: 0 })
     const yantai = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'yantai-2022' } })
+    expect(yantai.json.schemeProvisional).toBeNull()
     expect(yantai.json.entries.filter((e: { badTwoQuartersRunning: boolean }) => e.badTwoQuartersRunning).map((e: { firmId: string }) => e.firmId)).toEqual([c!.firm.firmId])
     await h.request('POST', `${d.path}/credit-lists/2027Q1/publish`, { token: h2 })
     const board2 = await h.request('GET', `/api/communities/${b!.community.id}/notices`)
@@ -169,5 +175,75 @@ describe('the quarterly good/bad list', () => {
     // another district's department cannot read or publish it
     const other = await district('list-other')
     expect((await h.request('GET', `${d.path}/credit-lists/2027Q1`, { token: other.housing })).status).toBe(403)
+  })
+})
+
+describe('credit records from statements that failed after publication', () => {
+  it('public revenue corrected in its amounts, an objection left unanswered through the display period, and a statement published late each make one record; wording-only corrections and answered objections make none', async () => {
+    h.clock.set(new Date('2027-01-12T02:00:00Z')) // after the list test's clock; 2026Q4 has ended
+    const d = await district('fund')
+    const x = await compound(d.name, 521, 2)
+    const y = await compound(d.name, 522, 1)
+    const post = (cid: string, token: string, body: unknown) => h.request('POST', `/api/communities/${cid}/statements`, { token, json: body })
+    const revenue = (adsFen: number) => statement('public_revenue', '2026Q4', 0, [{ direction: 'income', category: '广告', amountFen: adsFen }, { direction: 'allocation', category: '补充维修资金', amountFen: adsFen, use: 'fund_topup' }])
+
+    // x: two objections; the firm answers one of them on time and never the other
+    const onX = await post(x.community.id, x.firm.token, revenue(100_000))
+    expect(onX.status).toBe(201)
+    const object = (token: string, line: number, body: string) => h.request('POST', `/api/statements/${onX.json.id}/objections`, { token, json: { line, body } })
+    const ignored = await object(x.owners[0]!.token, 2, '补充维修资金的钱转到哪个账户了？')
+    const answeredObj = await object(x.owners[1]!.token, 1, '广告收入是哪几块广告牌的？')
+    expect((await h.request('POST', `/api/objections/${answeredObj.json.id}/answer`, { token: x.firm.token, json: { answer: '电梯轿厢广告12块，合同已在物业服务中心公示。' } })).status).toBe(200)
+    // x: last quarter's service-fee statement, three months late (due by 2026-10-31)
+    expect((await post(x.community.id, x.firm.token, statement('service_fee', '2026Q3', 0, [{ direction: 'income', category: '物业费', amountFen: 300_000 }]))).status).toBe(201)
+
+    // y: corrected once in wording only, then in its amounts
+    const v1 = await post(y.community.id, y.firm.token, revenue(80_000))
+    const wording = revenue(80_000)
+    const v2 = await post(y.community.id, y.firm.token, { ...wording, content: { ...wording.content, lines: wording.content.lines.map((l, i) => (i === 0 ? { ...l, note: '电梯轿厢广告' } : l)) }, replacesId: v1.json.id, correctionReason: '补充说明广告来源' })
+    expect(v2.status).toBe(201)
+    const v3 = await post(y.community.id, y.firm.token, { ...revenue(60_000), replacesId: v2.json.id, correctionReason: '一份广告合同提前解除，收入多列了200元' })
+    expect(v3.status).toBe(201)
+
+    // the display period (30 working days, on the official calendar) is over by late March
+    const closes = displayEndsAt(new Date(onX.json.publishedAt))
+    h.clock.set(new Date('2027-03-25T02:00:00Z'))
+    expect(closes.getTime()).toBeLessThan(h.clock.now().getTime())
+    const housing = await renew(d.housing)
+    const generate = async (quarter: string) => {
+      const r = await h.request('POST', `${d.path}/credit-records/generate`, { token: housing, json: { quarter } })
+      expect(r.status).toBe(200)
+      return r.json.created as { firmId: string; category: string; pointsCenti: number; item: string; occurredOn: string; sourceRef: string; evidence: { name: string; sha256?: string; note?: string }[] }[]
+    }
+    const q1 = await generate('2027Q1')
+    const fund = q1.filter((r) => r.sourceRef.startsWith('fund-'))
+    expect(fund.map((r) => [r.firmId, r.sourceRef, r.category, r.pointsCenti, r.occurredOn])).toEqual(
+      expect.arrayContaining([
+        [x.firm.firmId, `fund-objection:${ignored.json.id}`, 'bad', 100, shanghaiDate(new Date(closes.getTime() - 1))],
+        [y.firm.firmId, `fund-correction:${v2.json.id}`, 'bad', 200, '2027-01-12'],
+      ]),
+    )
+    expect(fund).toHaveLength(2) // not the answered objection, not the wording-only correction
+    const corrected = fund.find((r) => r.sourceRef.startsWith('fund-correction'))!
+    expect(corrected.item).toContain('公共收益收支公示后更正金额或用途（第2版）')
+    // the evidence names both versions by their published digests and links their pages
+    expect(corrected.evidence).toEqual([
+      { name: '更正前 第2版', sha256: v2.json.contentHash, note: `公示页 /h5/statements/${v2.json.id}` },
+      { name: '更正后 第3版', sha256: v3.json.contentHash, note: expect.stringContaining('一份广告合同提前解除') },
+    ])
+    const q3 = await generate('2026Q3')
+    // late (published, after its deadline) and missing (public revenue of 2026Q3, never published): one record each
+    expect(q3.filter((r) => r.firmId === x.firm.firmId).map((r) => [r.sourceRef, r.item, r.occurredOn, r.evidence[0]!.note])).toEqual(
+      expect.arrayContaining([
+        [`statement:${x.community.id}:service_fee:2026Q3`, expect.stringContaining('物业服务费收支 2026Q3 逾期公示'), '2026-10-31', expect.stringContaining('应于 2026-10-31 前公示，2027-01-12 公示')],
+        [`statement:${x.community.id}:public_revenue:2026Q3`, expect.stringContaining('公共收益收支 2026Q3 逾期未公示'), '2026-10-31', '应于 2026-10-31 前公示'],
+      ]),
+    )
+    expect(q3.filter((r) => r.firmId === x.firm.firmId)).toHaveLength(2)
+    // once per fact: a second run adds nothing, and the firm sees them in its file
+    expect(await generate('2027Q1')).toHaveLength(0)
+    expect(await generate('2026Q3')).toHaveLength(0)
+    const file = await h.request('GET', `/api/firms/${y.firm.firmId}/credit-file`, { token: await renew(y.firm.token) })
+    expect(file.json.records.map((r: { sourceRef: string }) => r.sourceRef)).toContain(`fund-correction:${v2.json.id}`)
   })
 })

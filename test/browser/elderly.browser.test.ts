@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page as PwPage } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { announcedPoll, communityStaff, FIRM_PROFILE, firmServingCommunity, idNumber, newPhone, openWindow, setupCommunity, statement } from '../helpers/fixtures'
+import { announcedPoll, bulkOwners, communityStaff, FIRM_PROFILE, firmServingCommunity, idNumber, newPhone, openWindow, setupCommunity, statement } from '../helpers/fixtures'
 import { browserAvailable as available, phone, SCREENSHOTS, startBrowserApp } from '../helpers/browser'
 import type { Harness } from '../helpers/harness'
 
@@ -134,6 +134,11 @@ describe.skipIf(!available)('elderly first (适老化): every H5 page at 390 px'
     h.clock.advance(2600)
     expect((await h.request('POST', `/api/polls/${closed.id}/close`, { token: s.committee })).status).toBe(200)
     const open = await announcedPoll(h, s.community.id, s.committee)
+    // two neighbours' ratings, so the ratings page shows its distribution table
+    for (const [i, o] of (await bulkOwners(h, s.community.id, s.rows.slice(1, 3))).entries()) {
+      const n = 5 - i * 2
+      await h.request('PUT', `/api/communities/${s.community.id}/ratings/mine`, { token: o.token, json: { scores: { cleaning: n, security: n, greenery: n, repairs: n, attitude: n } } })
+    }
     const me = await h.request('GET', '/api/me', { token: s.owner })
     h.clock.advance(61_000)
 
@@ -201,6 +206,14 @@ describe.skipIf(!available)('elderly first (适老化): every H5 page at 390 px'
     await visit(op, `/h5/polls/${closed.id}`, 'poll-closed')
     await visit(op, `/h5/polls/${closed.id}/result`, 'result')
     await visit(op, '/h5/me', 'me')
+    // the quarterly rating: one score per dimension, then the compound's results
+    await visit(op, `/h5/c/${s.community.id}/ratings`, 'ratings')
+    for (const [dimension, score] of [['环境卫生', 4], ['秩序维护', 5], ['绿化养护', 4], ['维修服务', 3], ['服务态度', 5]] as const) {
+      await op.getByRole('group', { name: dimension }).getByLabel(`${score} 分`).check()
+    }
+    await op.getByRole('button', { name: '提交评价' }).click()
+    await op.waitForURL(/\/ratings\?saved=1$/)
+    await check(op, 'ratings-saved')
 
     // 大字: the switch on the page makes the text larger, and the rules still hold
     await op.goto(`${base}/h5/polls/${open.id}`)
@@ -214,6 +227,7 @@ describe.skipIf(!available)('elderly first (适老化): every H5 page at 390 px'
     await visit(op, `/h5/c/${s.community.id}/accounts`, 'big-accounts')
     await visit(op, `/h5/polls/${closed.id}/result`, 'big-result')
     await visit(op, `/h5/c/${s.community.id}/fees`, 'big-fees')
+    await visit(op, `/h5/c/${s.community.id}/ratings`, 'big-ratings')
     await owner.close()
 
     expect(problems).toEqual([])

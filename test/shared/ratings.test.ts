@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { summariseRatings } from '../../shared/ratings'
+import { satisfactionOf, summariseRatings } from '../../shared/ratings'
 
 const all = (n: number) => ({ cleaning: n, security: n, greenery: n, repairs: n, attitude: n })
 
@@ -16,4 +16,13 @@ it('shows nothing but the count below three responses', () => {
   const two = summariseRatings([all(5), all(1)])
   expect(two).toMatchObject({ responses: 2, shown: false, percent: null, meetsTarget: null, satisfied: 0, of: 0 })
   for (const d of two.dimensions) expect(d.counts).toEqual([])
+})
+
+it('the credit score counts satisfaction the same way, also below three responses, and leaves out what is not a score', () => {
+  expect(satisfactionOf([all(5), all(1)])).toEqual({ hits: 5, of: 10 })
+  // 0, 6, 4.5 and a missing dimension are not scores: only the 4 and 3 count
+  expect(satisfactionOf([{ cleaning: 4, security: 0, greenery: 6, repairs: 4.5 } as Record<string, number>, { attitude: 3 }])).toEqual({ hits: 1, of: 2 })
+  const r = [all(5), all(4), { ...all(5), cleaning: 3 }]
+  const s = summariseRatings(r)
+  expect(satisfactionOf(r)).toEqual({ hits: s.satisfied, of: s.of })
 })

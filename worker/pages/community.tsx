@@ -53,6 +53,9 @@ export function CommunityPage(props: {
         <p>
           <a href={`/h5/c/${cid}/complaints`}>投诉与报修</a>
           <span class="meta">　物业或职能部门按时限办理，办结后由您评价</span>
+          <br />
+          <a href={`/h5/c/${cid}/ratings`}>评价物业服务</a>
+          <span class="meta">　每季度一次，看看全小区的满意率</span>
         </p>
       ) : null}
       <h2>表决</h2>

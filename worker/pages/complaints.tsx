@@ -1,6 +1,6 @@
 import { COMPLAINT_CATEGORIES, COMPLAINT_CATEGORY_KEYS, COMPLAINT_STATUSES } from '../../shared/complaints'
 import { Page } from './layout'
-import { beijing } from './parts'
+import { beijing, Flash } from './parts'
 
 interface ComplaintItem {
   id: string
@@ -28,16 +28,7 @@ export function ComplaintsPage(props: { communityId: string; complaints: Complai
   return (
     <Page title="投诉与报修" nav={{ communityId: cid, signedIn: true, current: 'me' }}>
       <h1>投诉与报修</h1>
-      {props.notice ? (
-        <p class="card ok" role="status">
-          {props.notice}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="card bad" role="alert">
-          {props.error}
-        </p>
-      ) : null}
+      <Flash notice={props.notice} error={props.error} />
       <h2>我的投诉</h2>
       {props.complaints.length === 0 ? <p class="meta">您还没有投诉。</p> : null}
       {props.complaints.map((c) => (

@@ -33,12 +33,12 @@ export function share(part: number, whole: number): string {
   return `${part} / ${whole}（${pct(part, whole)}）`
 }
 
-/** A bar of part/whole with the legal line drawn at num/den of the width (the 2/3, 1/2, 3/4 lines). */
-export function Bar(props: { part: number; whole: number; line?: { num: number; den: number; label: string } }) {
+/** A bar of part/whole with the legal line (or another named target) drawn at num/den of the width (the 2/3, 1/2, 3/4 lines). */
+export function Bar(props: { part: number; whole: number; line?: { num: number; den: number; label: string }; lineName?: string }) {
   const width = props.whole > 0 ? Math.min(100, Math.floor((props.part * 1000) / props.whole) / 10) : 0
   const at = props.line ? Math.floor((props.line.num * 1000) / props.line.den) / 10 : null
   return (
-    <div class="bar" role="img" aria-label={`${props.part} / ${props.whole}${props.line ? `，法定线 ${props.line.label}` : ''}`}>
+    <div class="bar" role="img" aria-label={`${props.part} / ${props.whole}${props.line ? `，${props.lineName ?? '法定线'} ${props.line.label}` : ''}`}>
       <div class="fill" style={`width:${width}%`} />
       {at !== null ? <div class="line" style={`left:${at}%`} title={props.line!.label} /> : null}
     </div>
@@ -96,6 +96,22 @@ export function ErrorPage(props: { status: number; code: string; message: string
     </Page>
   )
 }
+
+/** What a form's last step did, above the page: done (a status), or refused and why (an alert). */
+export const Flash = (props: { notice?: string | null; error?: string | null }) => (
+  <>
+    {props.notice ? (
+      <p class="card ok" role="status">
+        {props.notice}
+      </p>
+    ) : null}
+    {props.error ? (
+      <p class="card bad" role="alert">
+        {props.error}
+      </p>
+    ) : null}
+  </>
+)
 
 export const Section = (props: { title: string; children: Child }) => (
   <section>

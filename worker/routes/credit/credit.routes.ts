@@ -26,7 +26,7 @@ export const creditRoutes = [
   route({
     method: 'post',
     path: '/api/districts/:district/credit-records/generate',
-    summary: '由本系统数据生成某季度的信用记录（投诉超时、满意率、报表逾期、超指导价收费；可重复执行）',
+    summary: '由本系统数据生成某季度的信用记录（投诉超时、满意率、报表逾期或迟报、超指导价收费、公共收益和维修资金报表公示后更正或异议未答复；可重复执行）',
     tags,
     access: access.district(),
     params: DistrictParams,

@@ -18,12 +18,12 @@ import { assertSameOrigin, h5Caller } from './session'
 const CidParams = z.object({ cid: z.string().min(1).max(40) })
 const IdParams = z.object({ id: z.string().min(1).max(40) })
 
-/** The signed-in owner's roles in the community; a person who is not an owner there is told so. */
-async function ownerIn(c: Context<HonoEnv>, communityId: string) {
+/** The signed-in owner's roles in the community; a person who is not an owner there is told so (`what` they cannot do). */
+export async function ownerIn(c: Context<HonoEnv>, communityId: string, what = '投诉') {
   const caller = await h5Caller(c)
   if (!caller) throw new AppError('UNAUTHENTICATED')
   const roles = await rolesInCommunity(c.var.db, c.var.clock, caller, communityId)
-  if (!roles?.has('owner')) throw new AppError('FORBIDDEN', { reason: 'not_an_owner_here' }, '只有本小区已绑定房屋的业主可以在这里投诉。')
+  if (!roles?.has('owner')) throw new AppError('FORBIDDEN', { reason: 'not_an_owner_here' }, `只有本小区已绑定房屋的业主可以在这里${what}。`)
   return roles
 }
 

@@ -205,6 +205,16 @@ export async function listStatements(ctx: ServiceCtx, communityId: string) {
 export const QUARTERLY_FIRM_KINDS = ['service_fee', 'public_revenue'] as const
 const LOOKBACK_QUARTERS = 8
 
+/** Public revenue: by the end of the first month after the quarter, always; the others by the community's setting (`statementDeadlineMonths`). */
+export const firmStatementDeadline = (kind: (typeof QUARTERLY_FIRM_KINDS)[number], period: string, months: number) =>
+  kind === 'public_revenue' ? quarter(period)!.deadline : deadlineAfter(period, months)!
+
+/** The community's `statementDeadlineMonths` setting (default 1). */
+export async function statementDeadlineMonths(ctx: Pick<ServiceCtx, 'db'>, communityId: string) {
+  const [community] = await ctx.db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, communityId))
+  return CommunitySettings.parse(community?.settings ?? {}).statementDeadlineMonths
+}
+
 /**
  * Overdue statements: for each quarter since the serving firm's contract began (at most the last
  * eight), each kind the firm owes quarterly with no statement once the deadline has passed.
@@ -212,8 +222,7 @@ const LOOKBACK_QUARTERS = 8
 export async function overdueStatements(ctx: ServiceCtx, communityId: string) {
   const firm = await servingFirm(ctx, communityId)
   if (!firm) return []
-  const [community] = await ctx.db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, communityId))
-  const months = CommunitySettings.parse(community?.settings ?? {}).statementDeadlineMonths
+  const months = await statementDeadlineMonths(ctx, communityId)
   const today = shanghaiDate(ctx.clock.now())
   const published = new Set((await listStatements(ctx, communityId)).map((s) => `${s.kind}:${s.period}`))
   const out: { kind: string; period: string; deadline: string }[] = []
@@ -222,8 +231,7 @@ export async function overdueStatements(ctx: ServiceCtx, communityId: string) {
     const q = quarter(period)!
     if (q.end < firm.startsOn) break
     for (const kind of QUARTERLY_FIRM_KINDS) {
-      // public revenue: by the end of the first month after the quarter, always; the others by the community's setting
-      const deadline = kind === 'public_revenue' ? q.deadline : deadlineAfter(period, months)!
+      const deadline = firmStatementDeadline(kind, period, months)
       if (deadline < today && !published.has(`${kind}:${period}`)) out.push({ kind, period, deadline })
     }
     period = q.previous

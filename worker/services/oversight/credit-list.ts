@@ -2,7 +2,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { COMPLAINT_CATEGORIES, type ComplaintCategory } from '../../../shared/complaints'
 import { CREDIT_SCHEMES, type FirmInputs, formatPoints, listOf, rankFirms, type Rate } from '../../../shared/credit-score'
-import { RATING_DIMENSION_KEYS } from '../../../shared/ratings'
+import { satisfactionOf } from '../../../shared/ratings'
 import { quarter as quarterOf } from '../../../shared/statements'
 import { creditLists, creditRecords, firmRatings } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
@@ -23,6 +23,8 @@ const present = (l: ListRow) => ({
   quarter: l.quarter,
   schemeId: l.schemeId,
   schemeName: CREDIT_SCHEMES[l.schemeId]?.name ?? l.schemeId,
+  schemeSource: CREDIT_SCHEMES[l.schemeId]?.source ?? '',
+  schemeProvisional: CREDIT_SCHEMES[l.schemeId]?.provisional ?? null,
   asOf: l.asOf,
   status: l.status,
   entries: l.entries as ListEntry[],
@@ -67,16 +69,6 @@ export async function computeList(ctx: ServiceCtx, district: string, period: str
   const inputs: FirmInputs[] = firms.map((f) => {
     const cs = complaints.filter((c) => c.firmId === f.id)
     const measured = (pick: (c: (typeof cs)[number]) => boolean | null) => rateOf(cs.filter((c) => pick(c) === true).length, cs.filter((c) => pick(c) !== null).length)
-    let hits = 0
-    let of = 0
-    for (const r of ratings.filter((r) => r.firmId === f.id)) {
-      for (const d of RATING_DIMENSION_KEYS) {
-        const s = r.scores[d]
-        if (s === undefined) continue
-        of++
-        if (s >= 4) hits++
-      }
-    }
     return {
       firmId: f.id,
       firmName: f.name,
@@ -84,7 +76,7 @@ export async function computeList(ctx: ServiceCtx, district: string, period: str
         .filter((r) => r.firmId === f.id)
         .map((r) => ({ id: r.id, category: r.category, item: r.item, pointsCenti: r.pointsCenti, occurredOn: r.occurredOn, expiresOn: r.expiresOn, seriousDishonesty: r.seriousDishonesty })),
       complaints: { response: measured((c) => c.contactedOnTime), resolution: measured((c) => c.resolvedOnTime), satisfaction: measured((c) => c.satisfied) },
-      ownerSatisfaction: rateOf(hits, of),
+      ownerSatisfaction: satisfactionOf(ratings.filter((r) => r.firmId === f.id).map((r) => r.scores)),
     }
   })
   const [previous] = await ctx.db.select().from(creditLists).where(and(eq(creditLists.district, district), eq(creditLists.quarter, q.previous), eq(creditLists.status, 'published')))
@@ -128,6 +120,7 @@ export async function publishList(ctx: ServiceCtx, district: string, period: str
     const named = entries.filter((e) => e.badTwoQuartersRunning)
     const body = [
       `评价方案：${scheme.name}（${scheme.source}），评价日 ${l.asOf}。`,
+      scheme.provisional,
       `好榜：${entries.filter((e) => e.list === 'good').map((e) => e.firmName).join('、') || '无'}`,
       `差榜：${entries.filter((e) => e.list === 'bad').map((e) => e.firmName).join('、') || '无'}`,
       named.length ? `连续两个季度列入差榜，予以通报：${named.map((e) => e.firmName).join('、')}` : null,

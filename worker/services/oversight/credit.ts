@@ -14,6 +14,7 @@ import { actorOf, type ServiceCtx } from '../context'
 import { feeSchedule } from '../disclosure/fees'
 import { overdueStatements } from '../disclosure/statements'
 import { quarterSpan } from './complaint-ledger'
+import { type StatementFact, statementFacts } from './credit-statements'
 import { complaintsFiled } from './complaints'
 
 type Row = typeof creditRecords.$inferSelect
@@ -29,7 +30,17 @@ export const GENERATED_POINTS = {
   ratingMeetsTarget: 100,
   statementOverdue: 200,
   feeAboveRange: 200,
+  /** a public-revenue or maintenance-fund statement corrected in its amounts after owners saw it */
+  fundStatementCorrected: 200,
+  /** an owner's objection to such a statement left unanswered through its display period */
+  fundObjectionUnanswered: 100,
 } as const
+
+const STATEMENT_FACT_POINTS: Record<StatementFact['kind'], number> = {
+  fund_correction: GENERATED_POINTS.fundStatementCorrected,
+  fund_objection_unanswered: GENERATED_POINTS.fundObjectionUnanswered,
+  statement_late: GENERATED_POINTS.statementOverdue,
+}
 
 export const presentRecord = (r: Row) => ({
   id: r.id,
@@ -83,8 +94,10 @@ export async function enterRecord(ctx: ServiceCtx, district: string, input: z.in
 
 /**
  * Records from this system's own data for one quarter of a district: complaints to the firm past
- * a deadline, the owners' rating result per compound (against 90%), statements overdue and fees
- * above the guided range. Each fact is recorded once (`sourceRef`), so the run can be repeated.
+ * a deadline, the owners' rating result per compound (against 90%), statements overdue or late,
+ * fees above the guided range, and public-revenue or maintenance-fund statements that failed
+ * after publication (credit-statements.ts). Each fact is recorded once (`sourceRef`), so the run
+ * can be repeated.
  */
 export async function generateRecords(ctx: ServiceCtx, district: string, period: string) {
   const span = quarterSpan(period)
@@ -135,16 +148,14 @@ export async function generateRecords(ctx: ServiceCtx, district: string, period:
     })
   }
 
+  const bad = (r: Pick<NewRecord, 'firmId' | 'item' | 'pointsCenti' | 'occurredOn' | 'sourceRef' | 'evidence'>) => out.push({ ...base, id: nanoid(), category: 'bad', ...r })
   for (const c of cs) {
     const fees = await feeSchedule(ctx, c.id)
     if (!fees.firm) continue
     for (const o of await overdueStatements(ctx, c.id)) {
       if (o.period !== period) continue
-      out.push({
-        ...base,
-        id: nanoid(),
+      bad({
         firmId: fees.firm.id,
-        category: 'bad',
         item: `${c.name} ${STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind} ${o.period} 逾期未公示`,
         pointsCenti: GENERATED_POINTS.statementOverdue,
         occurredOn: o.deadline,
@@ -153,11 +164,8 @@ export async function generateRecords(ctx: ServiceCtx, district: string, period:
       })
     }
     for (const f of fees.flagged) {
-      out.push({
-        ...base,
-        id: nanoid(),
+      bad({
         firmId: fees.firm.id,
-        category: 'bad',
         item: `${c.name} ${f.item} 收费超出指导价上限`,
         pointsCenti: GENERATED_POINTS.feeAboveRange,
         occurredOn: f.startsOn > today ? today : f.startsOn,
@@ -165,6 +173,9 @@ export async function generateRecords(ctx: ServiceCtx, district: string, period:
         evidence: [{ name: '收费公示', note: `${f.rateFen} 分，上限 ${f.reference!.maxFen} 分` }],
       })
     }
+  }
+  for (const f of await statementFacts(ctx, cs, period, span)) {
+    bad({ firmId: f.firmId, item: f.item, pointsCenti: STATEMENT_FACT_POINTS[f.kind], occurredOn: f.occurredOn, sourceRef: f.sourceRef, evidence: f.evidence })
   }
 
   return withTransaction(ctx.db, async (tx) => {
