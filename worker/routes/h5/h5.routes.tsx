@@ -24,6 +24,7 @@ import { rolesInCommunity } from '../../services/roles/resolve'
 import { FORM, getPage, html, messageOf, page, readForm, safeNext, tags } from './kit'
 import { h5MeRoutes } from './me.routes'
 import { h5ComplaintRoutes } from './complaints.routes'
+import { h5CountingRoutes } from './counting.routes'
 import { h5PollRoutes } from './poll.routes'
 import { assertSameOrigin, clearSessionCookies, h5Caller, refreshCookie, setSessionCookies } from './session'
 
@@ -226,4 +227,5 @@ export const h5Routes: AnyRoute[] = [
   ...h5PollRoutes,
   ...h5MeRoutes,
   ...h5ComplaintRoutes,
+  ...h5CountingRoutes,
 ]

@@ -64,6 +64,13 @@ export async function openCounting(ctx: ServiceCtx, pollId: string, input: { cou
   })
 }
 
+/** A unit key without the words around the numbers: 3栋|2单元|501室 and 3|2|501 read alike. */
+const looseKey = (unitKey: string) =>
+  unitKey
+    .split('|')
+    .map((part) => part.replace(/^第/, '').replace(/(号楼|栋|幢|座|楼|单元|室|号)$/, ''))
+    .join('|')
+
 const BEIJING = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/
 
 /** A received-at as written: ISO with an offset, or a Beijing wall time from a register. */
@@ -94,6 +101,12 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       .innerJoin(pollVoters, and(eq(pollVoters.pollId, pollId), eq(pollVoters.voterId, rosterUnits.voterId)))
       .where(eq(rosterUnits.rosterVersionId, p.rosterVersionId!))
     const voterOfUnit = new Map(units.map((u) => [u.unitKey, u.voterId]))
+    // what counters type fast ("3-2-501" for 3栋2单元501) also finds the unit, where that is unambiguous
+    const looseVoter = new Map<string, string | null>()
+    for (const u of units) {
+      const k = looseKey(u.unitKey)
+      looseVoter.set(k, looseVoter.has(k) && looseVoter.get(k) !== u.voterId ? null : u.voterId)
+    }
     const pollNo = pollNumberOf(p)
     const issued = await tx.select({ seq: paperIssues.seq, voterId: paperIssues.voterId }).from(paperIssues).where(eq(paperIssues.pollId, pollId))
     const voterOfSeq = new Map(issued.map((r) => [r.seq, r.voterId]))
@@ -132,7 +145,8 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       }
       if (!e.building && !e.room && byNumber) return { voterId: byNumber.voterId, where: `${byNumber.text}（${labelOf.get(byNumber.voterId) ?? ''}）` }
       const where = [normalizeUnitPart(e.building ?? ''), normalizeUnitPart(e.unit ?? ''), normalizeUnitPart(e.room ?? '')].filter(Boolean).join('-')
-      const voterId = voterOfUnit.get(unitKeyOf(e.building ?? '', e.unit ?? '', e.room ?? ''))
+      const typedKey = unitKeyOf(e.building ?? '', e.unit ?? '', e.room ?? '')
+      const voterId = voterOfUnit.get(typedKey) ?? looseVoter.get(looseKey(typedKey)) ?? undefined
       if (!voterId) {
         bad(e, '房号', 'not_in_electorate', `${where}：该房屋不在本次表决的投票权人名单中`)
         return null
