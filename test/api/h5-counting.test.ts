@@ -40,6 +40,8 @@ describe('counting on H5 (唱票录入, committee)', () => {
     expect((await b.get(form)).text).toContain('还没有开始计票')
     expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })).status).toBe(201)
 
+    // the poll's own page leads a committee member to the form
+    expect((await b.get(`/h5/polls/${p.id}`)).text).toContain(`href="${form}"`)
     const empty = await b.get(form)
     expect(empty.status).toBe(200)
     expect(empty.text).toContain('已录入纸质票 0 张 / 已发放 6 张')

@@ -36,7 +36,8 @@ export function CountingFormPage(v: CountingFormView) {
   const base = `/h5/polls/${v.pollId}/counting`
   const byNumber = v.by === 'number'
   return (
-    <Page title={`计票录入 · 第${v.pollNumber}号`} nav={{ communityId: v.communityId, signedIn: true }}>
+    // no tab bar: on a phone the form stays in the first screen under the last entry
+    <Page title={`计票录入 · 第${v.pollNumber}号`}>
       <h1>
         计票录入 · 第{v.pollNumber}号 {v.title}
       </h1>
