@@ -1,28 +1,16 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { and, eq } from 'drizzle-orm'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ballots } from '../../drizzle/schema'
 import { announcedPoll, openWindow, setupCommunity } from '../helpers/fixtures'
-import { browserAvailable as available, phone, SCREENSHOTS, startBrowserApp } from '../helpers/browser'
-import type { Harness } from '../helpers/harness'
+import { browserAvailable as available, browserSuite, phone, SCREENSHOTS, signInOnPhone } from '../helpers/browser'
 
-let h: Harness
-let browser: Browser
-let base: string
-let close: (() => Promise<void>) | undefined
-
-beforeAll(async () => {
-  if (!available) return
-  ;({ h, browser, base, close } = await startBrowserApp())
-})
-afterAll(async () => {
-  await close?.()
-})
+const app = browserSuite()
 
 describe.skipIf(!available)('counting on a phone in a real browser', () => {
   it('a committee member types the room, the opinion key, presses Enter, and is back in the room field for the next ballot', async () => {
+    const { h, browser } = app
     const s = await setupCommunity(h, { units: 5 })
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
     h.clock.advance(61_000) // past the close and the SMS resend interval
@@ -31,12 +19,7 @@ describe.skipIf(!available)('counting on a phone in a real browser', () => {
 
     const mobile = await browser.newContext(phone())
     const page = await mobile.newPage()
-    await page.goto(`${base}/h5/login?next=${encodeURIComponent(`/h5/polls/${p.id}/counting`)}`)
-    await page.getByLabel('手机号').fill(s.committeePhone)
-    await page.getByRole('button', { name: '获取验证码' }).click()
-    await page.getByLabel('短信验证码').fill(h.sms.lastCode(s.committeePhone)!)
-    await page.getByRole('button', { name: '登录' }).click()
-    await page.waitForURL(`${base}/h5/polls/${p.id}/counting`)
+    await signInOnPhone(page, app, s.committeePhone, `/h5/polls/${p.id}/counting`)
 
     // the cursor starts in the room field: type, Tab, one key, Enter
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('where')
