@@ -36,6 +36,12 @@ describe('counting on H5 (唱票录入, committee)', () => {
   it('enters ballots one by one by room and by number, shows each back large, refuses bad ones storing nothing, and undoes a wrong one', async () => {
     const { s, p, b, pollNumber } = await closedPoll()
     const form = `/h5/polls/${p.id}/counting`
+    // the ballots to print carry each flat's number
+    const printed = await b.get(`/h5/polls/${p.id}/paper-ballots`)
+    expect(printed.status).toBe(200)
+    expect(printed.text).toContain(`选票编号 ${ballotNumber(pollNumber, 6)}`)
+    expect(printed.text).toContain('房屋：1栋-1单元-1006')
+    expect(printed.text.match(/class="ballot"/g)).toHaveLength(6)
     // voting has ended but no count is open yet: the page says what to do first
     expect((await b.get(form)).text).toContain('还没有开始计票')
     expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })).status).toBe(201)
@@ -120,6 +126,7 @@ describe('counting on H5 (唱票录入, committee)', () => {
     expect(refused.status).toBe(403)
     expect(refused.text).toContain('只有本小区业主委员会成员可以录入计票')
     expect((await owner.post(form, { by: 'room', where: '1-1-1003', choice: '1' })).status).toBe(403)
+    expect((await owner.get(`/h5/polls/${p.id}/paper-ballots`)).status).toBe(403)
     expect((await browserSession(h).get(form)).status).toBe(303)
     expect(await standing(p.id)).toBe(2)
   })

@@ -200,3 +200,75 @@ export function CountingClosedPage(props: { pollId: string; communityId: string;
     </Page>
   )
 }
+
+export interface PrintableBallot {
+  ballotNumber: string
+  units: string
+  maskedName: string
+}
+
+/**
+ * The paper ballots to print (纸质表决票), one to a page: what is decided, the flat and its printed
+ * ballot number (what the count types back), boxes to tick, the owner's signature, and the deadline.
+ */
+export function PaperBallotsPage(props: {
+  pollNumber: number
+  title: string
+  body: string
+  kind: 'single' | 'election'
+  seats: number | null
+  candidates: { ordinal: number; name: string }[]
+  closesAt: string
+  ballots: PrintableBallot[]
+}) {
+  return (
+    <Page title={`纸质表决票 · 第${props.pollNumber}号`} bare>
+      <style>{'.ballot { background: #fff; padding: 1rem; margin: 0 0 1rem; break-after: page; } .ballot .no { font-size: 1.6rem; font-weight: 800; } .box { display: inline-block; width: 1.4rem; height: 1.4rem; border: 2px solid #111; vertical-align: middle; margin-right: 0.5rem; } .ballot li { margin: 0.5rem 0; list-style: none; }'}</style>
+      {props.ballots.length === 0 ? <p class="card">还没有登记发放纸质票。</p> : null}
+      {props.ballots.map((b) => (
+        <section class="ballot">
+          <h1>
+            第{props.pollNumber}号表决 纸质表决票：{props.title}
+          </h1>
+          <p class="no mono">选票编号 {b.ballotNumber}</p>
+          <p>
+            房屋：{b.units}　业主：{b.maskedName}
+          </p>
+          <p class="body">{props.body}</p>
+          {props.kind === 'single' ? (
+            <ul>
+              <li>
+                <span class="box" />
+                同意
+              </li>
+              <li>
+                <span class="box" />
+                反对
+              </li>
+              <li>
+                <span class="box" />
+                弃权
+              </li>
+            </ul>
+          ) : (
+            <>
+              <p>请在所选候选人前打“√”，最多选 {props.seats} 人；超过即为废票。</p>
+              <ul>
+                {props.candidates.map((c) => (
+                  <li>
+                    <span class="box" />
+                    {c.ordinal}. {c.name}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <p>
+            {props.kind === 'single' ? '只选一项；多选、涂改或无法辨认的为废票。' : '涂改或无法辨认的为废票。'}请于 {beijing(props.closesAt)} 前投入票箱或交回。
+          </p>
+          <p>业主签名：＿＿＿＿＿＿＿＿　日期：＿＿＿＿＿＿</p>
+        </section>
+      ))}
+    </Page>
+  )
+}

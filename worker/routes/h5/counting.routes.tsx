@@ -7,11 +7,11 @@ import { ballots, paperIssues, polls, pollVoters } from '../../../drizzle/schema
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
 import { access, route, type AnyRoute } from '../../lib/route'
-import { CHOICE_KEYS, CHOICE_WORDS, CountingClosedPage, CountingFormPage, CountingSheetPage, type CountBy, type CountingFormView } from '../../pages/counting'
+import { CHOICE_KEYS, CHOICE_WORDS, CountingClosedPage, CountingFormPage, CountingSheetPage, PaperBallotsPage, type CountBy, type CountingFormView } from '../../pages/counting'
 import { ctxOf } from '../../services/context'
 import { countingSheet, enterCountedPaper, withdrawCountedPaper, type CountedPaper } from '../../services/counting/counting'
 import { candidatesOf, displayStatus } from '../../services/polls/lifecycle'
-import { pollNumberOf } from '../../services/results/paper-issues'
+import { paperIssueList, pollNumberOf } from '../../services/results/paper-issues'
 import { rolesInCommunity } from '../../services/roles/resolve'
 import { FORM, getPage, messageOf, page, readForm, tags } from './kit'
 import { assertSameOrigin, h5Caller } from './session'
@@ -221,6 +221,23 @@ export const h5CountingRoutes: AnyRoute[] = [
         return renderForm(c, p, { by: mode, errors: [messageOf(e)] })
       }
     }),
+  }),
+  getPage('/h5/polls/:pid/paper-ballots', '可打印的纸质表决票（业委会：每张一页，印有房屋和选票编号）', PollParams, async (c) => {
+    const { p } = await committeePoll(c, c.req.param('pid')!)
+    const list = await paperIssueList(c.var.db, p.id)
+    const candidates = (await candidatesOf(c.var.db, p.id)).map((x) => ({ ordinal: x.ordinal, name: x.name }))
+    return c.html(
+      <PaperBallotsPage
+        pollNumber={list.pollNumber}
+        title={p.title}
+        body={p.body}
+        kind={p.kind}
+        seats={p.seats}
+        candidates={candidates}
+        closesAt={p.closesAt.toISOString()}
+        ballots={list.ballots}
+      />,
+    )
   }),
   getPage('/h5/polls/:pid/counting/sheet', '计票表（业委会：计票人、监票人、已录入与已发放张数、公布前须处理的问题）', PollParams, async (c) => {
     const { p } = await committeePoll(c, c.req.param('pid')!)
