@@ -238,10 +238,12 @@ export const paperIssues = pgTable(
     /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
     communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
+    /** the ballot's place in the poll's issue list, printed on it as 选票编号 (shared/ballot-number.ts) */
+    seq: integer('seq').notNull(),
     issuedBy: text('issued_by').notNull().references(() => users.id),
     issuedAt: ts('issued_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.pollId, t.voterId] })],
+  (t) => [primaryKey({ columns: [t.pollId, t.voterId] }), uniqueIndex('paper_issues_seq_uq').on(t.pollId, t.seq)],
 )
 
 /** A person at the count: a counter (计票人) or scrutineer (监票人), by name and unit or office. */

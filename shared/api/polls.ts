@@ -182,7 +182,21 @@ export const VoterListReply = z.object({
 })
 export const DisputeBody = z.object({ reason: z.string().trim().min(5).max(500).describe('异议理由，如“纸质票不是本人签字”') })
 
-export const PaperIssuedBody = z.object({ voterIds: z.array(z.string().min(1).max(40)).min(1).max(50_000) })
+export const PaperIssuedBody = z.object({ voterIds: z.array(z.string().min(1).max(40)).min(1).max(50_000).describe('按发放顺序；新发放的选票依次编号') })
+export const PaperIssuedReply = z.object({ recorded: z.number().int(), numbered: z.number().int().describe('本次新编号的选票张数（已发放过的投票权人保留原编号）') })
+export const PaperIssueListReply = z.object({
+  pollNumber: z.number().int(),
+  title: z.string(),
+  ballots: z.array(
+    z.object({
+      ballotNumber: z.string().describe('印在纸质票上的选票编号，如 12-0037-6（表决序号-发放序号-校验位）'),
+      voterId: z.string(),
+      units: z.string(),
+      maskedName: z.string(),
+      issuedAt: z.string(),
+    }),
+  ),
+})
 
 // Counting day (计票): the public count of paper ballots after the close
 
@@ -193,16 +207,20 @@ export const CountingOpenBody = z.object({
   boxState: z.string().trim().min(2).max(500).describe('开箱时票箱状态，如“封条完好”'),
 })
 /** One paper ballot as the counters read it: the room printed on it, never an internal id. */
-export const CountingBallotBody = z.object({
-  building: z.string().trim().min(1).max(40).describe('楼栋'),
+export const CountingBallotBody = z
+  .object({
+  ballotNumber: z.string().trim().min(1).max(40).optional().describe('票面印的选票编号（如 12-0037-6）；填了可不填房号，两者都填须是同一户'),
+  building: z.string().trim().min(1).max(40).optional().describe('楼栋'),
   unit: z.string().trim().max(40).default('').describe('单元（没有单元可留空）'),
-  room: z.string().trim().min(1).max(40).describe('房号'),
+  room: z.string().trim().min(1).max(40).optional().describe('房号'),
   choice: z.enum(['agree', 'oppose', 'abstain']).optional().describe('单一事项：同意、反对、弃权'),
   marks: z.array(z.string().trim().min(1).max(80)).max(50).optional().describe('候选人表决：票面所选候选人姓名（空数组为弃权）'),
   spoiledReason: z.string().trim().min(2).max(200).optional().describe('废票：理由'),
   receivedAt: z.string().datetime({ offset: true }).optional().describe('选票投入票箱或收回的时间，须不晚于表决截止时间；不填为截止时封箱'),
   photoSha256: sha256.optional(),
 })
+  .refine((b) => b.ballotNumber || (b.building && b.room), { message: '请填写票面的楼栋和房号，或选票编号', path: ['room'] })
+export const CountingWithdrawBody = z.object({ reason: z.string().trim().min(2).max(200).describe('撤销理由，如“房号录错”') })
 export const CountingConfirmBody = z.object({
   confirmedBy: z.array(z.string().trim().min(1).max(40)).min(1).max(20).describe('确认计票结果的监票人姓名'),
   settlement: z.string().trim().max(2000).optional().describe('对计票表所列问题的处理说明'),
@@ -212,6 +230,12 @@ export const CountingSheetReply = z.object({
   status: PollStatus,
   session: z.object({ counters: z.array(CountingPerson), scrutineers: z.array(CountingPerson), boxState: z.string(), openedAt: z.string(), confirmedAt: z.string().nullable(), confirmedBy: z.array(z.string()).nullable(), settlement: z.string().nullable() }).nullable(),
   paperEntered: z.number().int(),
+  paperIssued: z.number().int().describe('已发放的纸质票张数'),
   flags: z.array(CountingFlag),
 })
-export const CountingEntryReply = z.object({ entered: z.number().int() })
+export const CountingEntryReply = z.object({
+  entered: z.number().int(),
+  paperEntered: z.number().int().describe('登记后本次计票已登记的纸质票总张数'),
+  ballots: z.array(z.object({ line: z.number().int().nullable(), ballotId: z.string().describe('撤销录入时用'), units: z.string(), ballotNumber: z.string().nullable() })),
+})
+export const CountingWithdrawReply = z.object({ withdrawn: z.string(), units: z.string(), paperEntered: z.number().int() })

@@ -166,7 +166,7 @@ describe('counting day (计票): paper ballots counted after the close', () => {
     // paper was issued: no result until the count
     expect((await h.request('GET', `/api/polls/${p.id}/result`)).json.error.code).toBe('RESULT_NOT_PUBLISHED')
     // the register's template, in both formats, has the columns the upload reads
-    expect((await h.request('GET', '/api/counting/register-template.csv')).text).toContain('楼栋,单元,房号,表决意见,废票原因,收到时间,照片SHA256')
+    expect((await h.request('GET', '/api/counting/register-template.csv')).text).toContain('选票编号,楼栋,单元,房号,表决意见,废票原因,收到时间,照片SHA256')
     expect((await h.request('GET', '/api/counting/register-template.xlsx')).status).toBe(200)
     const opened = await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })
     expect(opened.status).toBe(201)

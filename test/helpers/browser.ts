@@ -2,8 +2,9 @@ import { serve } from '@hono/node-server'
 import { existsSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { chromium, devices } from 'playwright-core'
-import { startHarness } from './harness'
+import { chromium, devices, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { startHarness, type Harness } from './harness'
 
 /**
  * Real Chromium (Debian's package, driven by playwright-core) against the real app on a real
@@ -55,4 +56,29 @@ export async function startBrowserApp() {
       await h.close()
     },
   }
+}
+
+/**
+ * The app and Chromium for one test file: started before its tests (when Chromium is there) and
+ * closed after them. Read the fields inside the tests, once started.
+ */
+export function browserSuite() {
+  const s = {} as Awaited<ReturnType<typeof startBrowserApp>>
+  beforeAll(async () => {
+    if (browserAvailable) Object.assign(s, await startBrowserApp())
+  })
+  afterAll(async () => {
+    await s.close?.()
+  })
+  return s
+}
+
+/** Signs a phone in through the H5 login page with the code from the fake SMS server, landing on `next`. */
+export async function signInOnPhone(page: Page, app: { base: string; h: Harness }, phoneNumber: string, next: string) {
+  await page.goto(`${app.base}/h5/login?next=${encodeURIComponent(next)}`)
+  await page.getByLabel('手机号').fill(phoneNumber)
+  await page.getByRole('button', { name: '获取验证码' }).click()
+  await page.getByLabel('短信验证码').fill(app.h.sms.lastCode(phoneNumber)!)
+  await page.getByRole('button', { name: '登录' }).click()
+  await page.waitForURL(`${app.base}${next}`)
 }

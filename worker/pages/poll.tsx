@@ -40,7 +40,8 @@ export type BallotState =
   | { kind: 'form'; form: BallotFormView; final: boolean }
   | { kind: 'voted_final' }
   | { kind: 'not_open'; opensAt: string }
-  | { kind: 'counting' }
+  /** committee: the link to the one-by-one counting form */
+  | { kind: 'counting'; countHref?: string }
   | { kind: 'closed' }
   | { kind: 'cancelled'; reason: string | null }
   | { kind: 'not_voter'; text: string }
@@ -181,7 +182,18 @@ function BallotSection(props: { poll: Poll; state: BallotState }) {
         </p>
       )
     case 'counting':
-      return <p class="card">投票已于 {beijing(p.closesAt)} 截止，正在计票。结果公布后会张贴在小区公告栏，也可以在本页查看。</p>
+      return (
+        <>
+          <p class="card">投票已于 {beijing(p.closesAt)} 截止，正在计票。结果公布后会张贴在小区公告栏，也可以在本页查看。</p>
+          {s.countHref ? (
+            <div class="actions">
+              <a class="btn" href={s.countHref}>
+                计票录入（业委会）
+              </a>
+            </div>
+          ) : null}
+        </>
+      )
     case 'closed':
       return (
         <div class="actions">

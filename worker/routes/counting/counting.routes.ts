@@ -1,9 +1,10 @@
-import { CountingBallotBody, CountingConfirmBody, CountingEntryReply, CountingOpenBody, CountingSheetReply, ResultReply } from '../../../shared/api/polls'
+import * as z from 'zod'
+import { CountingBallotBody, CountingConfirmBody, CountingEntryReply, CountingOpenBody, CountingSheetReply, CountingWithdrawBody, CountingWithdrawReply, ResultReply } from '../../../shared/api/polls'
 import { readTableUpload, tableDownload, XLSX_TYPE } from '../../lib/download'
 import { AppError } from '../../lib/errors'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
-import { confirmCounting, countingSheet, enterCountedPaper, openCounting } from '../../services/counting/counting'
+import { confirmCounting, countingSheet, enterCountedPaper, openCounting, withdrawCountedPaper } from '../../services/counting/counting'
 import { REGISTER_COLUMNS, REGISTER_EXAMPLE, registerEntries } from '../../services/counting/register'
 import { closePoll } from '../../services/results/close'
 import { onPoll, PidParams } from '../polls/polls.routes'
@@ -27,13 +28,13 @@ export const countingRoutes = [
   route({
     method: 'get',
     path: '/api/counting/register-template.xlsx',
-    summary: '计票登记表模板（XLSX：楼栋、单元、房号、表决意见、废票原因、收到时间、照片哈希）',
+    summary: '计票登记表模板（XLSX：选票编号或楼栋、单元、房号，表决意见、废票原因、收到时间、照片哈希）',
     tags,
     access: access.public,
     responses: { 200: { description: '模板', contentType: XLSX_TYPE } },
     handler: async (c) =>
       tableDownload(c, 'xlsx', '计票登记表', [
-        { name: '计票登记表', rows: registerRows(), columnWidths: [10, 10, 10, 24, 24, 20, 68] },
+        { name: '计票登记表', rows: registerRows(), columnWidths: [14, 10, 10, 10, 24, 24, 20, 68] },
         { name: '填写说明', rows: [['列', '必填', '说明'], ...REGISTER_COLUMNS.map((x) => [x.header, x.required ? '是' : '否', x.description])] },
       ]),
   }),
@@ -61,13 +62,24 @@ export const countingRoutes = [
   route({
     method: 'post',
     path: '/api/polls/:pid/counting/ballots',
-    summary: '计票时逐张登记纸质票（按票面楼栋、单元、房号；须在截止前收到）',
+    summary: '计票时逐张登记纸质票（按票面楼栋、单元、房号，或票面印的选票编号；须在截止前收到）',
     tags,
     access: onPoll(['committee']),
     params: PidParams,
     body: CountingBallotBody,
     responses: { 201: { description: '已登记', schema: CountingEntryReply } },
     handler: async (c, { params, body }) => ({ status: 201, json: await enterCountedPaper(ctxOf(c), params.pid, [{ ...body, line: null }]) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/polls/:pid/counting/ballots/:bid/withdraw',
+    summary: '撤销计票时录错的一张纸质票（监票人确认前；原录入留档，可按票面重新登记）',
+    tags,
+    access: onPoll(['committee']),
+    params: PidParams.extend({ bid: z.string().min(1).max(40) }),
+    body: CountingWithdrawBody,
+    responses: { 200: { description: '已撤销', schema: CountingWithdrawReply } },
+    handler: async (c, { params, body }) => ({ status: 200, json: await withdrawCountedPaper(ctxOf(c), params.pid, params.bid, body.reason) }),
   }),
   route({
     method: 'post',

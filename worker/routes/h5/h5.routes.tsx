@@ -25,6 +25,7 @@ import { FORM, getPage, html, messageOf, page, readForm, safeNext, tags } from '
 import { h5MeRoutes } from './me.routes'
 import { h5ComplaintRoutes } from './complaints.routes'
 import { h5RatingRoutes } from './ratings.routes'
+import { h5CountingRoutes } from './counting.routes'
 import { h5PollRoutes } from './poll.routes'
 import { assertSameOrigin, clearSessionCookies, h5Caller, refreshCookie, setSessionCookies } from './session'
 
@@ -228,4 +229,5 @@ export const h5Routes: AnyRoute[] = [
   ...h5MeRoutes,
   ...h5ComplaintRoutes,
   ...h5RatingRoutes,
+  ...h5CountingRoutes,
 ]

@@ -97,7 +97,7 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, error: string | n
   else if (status === 'closed') ballot = { kind: 'closed' }
   else if (status === 'cancelled') ballot = { kind: 'cancelled', reason: view.cancelReason }
   // voting_ended, or a counting state: between the close of voting and the published result
-  else ballot = { kind: 'counting' }
+  else ballot = status === 'counting' && roles.has('committee') ? { kind: 'counting', countHref: `/h5/polls/${pollId}/counting` } : { kind: 'counting' }
   return c.html(
     <PollPage
       poll={view}

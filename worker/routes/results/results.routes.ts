@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import * as z from 'zod'
-import { DisputeBody, PaperIssuedBody, ProofReply, ResultReply, VoterListReply } from '../../../shared/api/polls'
+import { DisputeBody, PaperIssuedBody, PaperIssuedReply, PaperIssueListReply, ProofReply, ResultReply, VoterListReply } from '../../../shared/api/polls'
 import { pollResults } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
 import { access, route } from '../../lib/route'
@@ -8,13 +8,19 @@ import { proofFor } from '../../services/ballots/read'
 import { ctxOf } from '../../services/context'
 import { closePoll, publishIfDue } from '../../services/results/close'
 import { publicJwks } from '../../services/results/keys'
-import { recordPaperIssued } from '../../services/results/paper-issues'
+import { paperIssueList, recordPaperIssued } from '../../services/results/paper-issues'
 import { tallyTable } from '../../services/results/tally-export'
 import { disputeBallot, evidenceFile, voterList, voterListTable } from '../../services/results/voter-list'
 import { tableDownload, XLSX_TYPE } from '../../lib/download'
 import { onPoll, PidParams } from '../polls/polls.routes'
 
 const tags = ['表决结果']
+
+/** The issue list as printed for signatures: the number on each ballot, whose it is, and blanks to sign. */
+const issueRows = (list: Awaited<ReturnType<typeof paperIssueList>>) => [
+  ['选票编号', '房屋', '业主', '签收人', '签收日期'],
+  ...list.ballots.map((b) => [b.ballotNumber, b.units, b.maskedName, '', '']),
+]
 
 export const resultRoutes = [
   route({
@@ -59,13 +65,43 @@ export const resultRoutes = [
   route({
     method: 'post',
     path: '/api/polls/:pid/paper-issued',
-    summary: '登记已发放的纸质表决票（用于公布“已发放未回收”）',
+    summary: '登记已发放的纸质表决票（用于公布“已发放未回收”）；每张新发放的票依次编号（选票编号，印在票面上）',
     tags,
     access: onPoll(['committee']),
     params: PidParams,
     body: PaperIssuedBody,
-    responses: { 201: { description: '已登记', schema: z.object({ recorded: z.number().int() }) } },
+    responses: { 201: { description: '已登记', schema: PaperIssuedReply } },
     handler: async (c, { params, body }) => ({ status: 201, json: await recordPaperIssued(ctxOf(c), params.pid, body.voterIds) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/polls/:pid/paper-issued',
+    summary: '纸质票发放清单：每张票的选票编号、房屋、打码姓名（套打选票、计票时按编号登记用）',
+    tags,
+    access: onPoll(['committee']),
+    params: PidParams,
+    responses: { 200: { description: '发放清单', schema: PaperIssueListReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await paperIssueList(c.var.db, params.pid) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/polls/:pid/paper-issued.xlsx',
+    summary: '纸质票发放登记表（XLSX：选票编号、房屋、业主、签收栏），打印后发放时由业主签收',
+    tags,
+    access: onPoll(['committee']),
+    params: PidParams,
+    responses: { 200: { description: 'XLSX', contentType: XLSX_TYPE } },
+    handler: async (c, { params }) => tableDownload(c, 'xlsx', '纸质票发放登记表', [{ name: '发放登记表', rows: issueRows(await paperIssueList(c.var.db, params.pid)), columnWidths: [14, 30, 14, 18, 18] }]),
+  }),
+  route({
+    method: 'get',
+    path: '/api/polls/:pid/paper-issued.csv',
+    summary: '纸质票发放登记表（CSV）',
+    tags,
+    access: onPoll(['committee']),
+    params: PidParams,
+    responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
+    handler: async (c, { params }) => tableDownload(c, 'csv', '纸质票发放登记表', [{ name: '发放登记表', rows: issueRows(await paperIssueList(c.var.db, params.pid)) }]),
   }),
   route({
     method: 'get',

@@ -1,9 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
+import { ballotNumber, readBallotNumber } from '../../../shared/ballot-number'
 import { CommunitySettings } from '../../../shared/community'
 import { normalizeUnitPart, unitKeyOf } from '../../../shared/roster'
 import { beijingTime } from '../../../shared/time'
-import { ballots, countingSessions, pollCandidates, polls, pollVoters, rosterUnits, type CountingPerson } from '../../../drizzle/schema'
+import { ballots, countingSessions, paperIssues, pollCandidates, polls, pollVoters, rosterUnits, type CountingPerson } from '../../../drizzle/schema'
+import type { Db } from '../../db/types'
 import { dbNow } from '../../db/clock'
 import { withTransaction } from '../../db/tx'
 import { randomToken, sha256Hex } from '../../lib/crypto'
@@ -12,6 +14,7 @@ import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { lockPoll, votingEnded } from '../polls/lifecycle'
 import { rowsOf } from '../roles/resolve'
+import { pollNumberOf } from '../results/paper-issues'
 
 /**
  * Counting day (voting-rules.md, "Counting day"): after the close the committee opens the box in
@@ -20,12 +23,17 @@ import { rowsOf } from '../roles/resolve'
  * the clock, and nothing else changes: not the electorate, not the electronic ballots.
  */
 
-/** One paper ballot as read at the count. `line` is the register's row as Excel shows it (null: a single entry). */
+/**
+ * One paper ballot as read at the count: by the room written on it, or by its printed ballot
+ * number (选票编号), or both (then they must name the same voter). `line` is the register's row as
+ * Excel shows it (null: a single entry).
+ */
 export interface CountedPaper {
   line: number | null
-  building: string
-  unit: string
-  room: string
+  ballotNumber?: string
+  building?: string
+  unit?: string
+  room?: string
   choice?: 'agree' | 'oppose' | 'abstain'
   /** candidate polls: the names marked on the ballot */
   marks?: string[]
@@ -55,6 +63,13 @@ export async function openCounting(ctx: ServiceCtx, pollId: string, input: { cou
     return countingSheet({ ...ctx, db: tx }, pollId)
   })
 }
+
+/** A unit key without the words around the numbers: 3栋|2单元|501室 and 3|2|501 read alike. */
+const looseKey = (unitKey: string) =>
+  unitKey
+    .split('|')
+    .map((part) => part.replace(/^第/, '').replace(/(号楼|栋|幢|座|楼|单元|室|号)$/, ''))
+    .join('|')
 
 const BEIJING = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/
 
@@ -86,6 +101,17 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       .innerJoin(pollVoters, and(eq(pollVoters.pollId, pollId), eq(pollVoters.voterId, rosterUnits.voterId)))
       .where(eq(rosterUnits.rosterVersionId, p.rosterVersionId!))
     const voterOfUnit = new Map(units.map((u) => [u.unitKey, u.voterId]))
+    // what counters type fast ("3-2-501" for 3栋2单元501) also finds the unit, where that is unambiguous
+    const looseVoter = new Map<string, string | null>()
+    for (const u of units) {
+      const k = looseKey(u.unitKey)
+      looseVoter.set(k, looseVoter.has(k) && looseVoter.get(k) !== u.voterId ? null : u.voterId)
+    }
+    const pollNo = pollNumberOf(p)
+    const issued = await tx.select({ seq: paperIssues.seq, voterId: paperIssues.voterId }).from(paperIssues).where(eq(paperIssues.pollId, pollId))
+    const voterOfSeq = new Map(issued.map((r) => [r.seq, r.voterId]))
+    const seqOfVoter = new Map(issued.map((r) => [r.voterId, r.seq]))
+    const labelOf = new Map((await tx.select({ voterId: pollVoters.voterId, units: pollVoters.unitLabels }).from(pollVoters).where(eq(pollVoters.pollId, pollId))).map((r) => [r.voterId, r.units]))
     const paperAlready = new Set(
       (await tx.select({ voterId: ballots.voterId }).from(ballots).where(and(eq(ballots.pollId, pollId), eq(ballots.kind, 'paper'), eq(ballots.current, true)))).map((b) => b.voterId),
     )
@@ -98,32 +124,62 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
     const skip = new Set(fileErrors.map((e) => e.line))
     const bad = (e: CountedPaper, column: string, code: string, message: string) => errors.push({ line: e.line, column, code, message: e.line === null ? message : `第${e.line}行 ${message}` })
     const firstLineOf = new Map<string, number | null>()
-    const ready: { voterId: string; choice: 'agree' | 'oppose' | 'abstain' | 'spoiled' | 'marked'; marks: string[] | null; spoiledReason: string | null; receivedAt: Date; photo: string | null }[] = []
-    for (const e of entries) {
-      if (e.line !== null && skip.has(e.line)) continue
-      const voterId = voterOfUnit.get(unitKeyOf(e.building, e.unit, e.room))
-      const where = [normalizeUnitPart(e.building), normalizeUnitPart(e.unit), normalizeUnitPart(e.room)].filter(Boolean).join('-')
+    /** The voter a ballot names, by its printed number and/or its room; null (reported) when it names none. */
+    const voterNamed = (e: CountedPaper): { voterId: string; where: string } | null => {
+      let byNumber: { voterId: string; text: string } | null = null
+      if (e.ballotNumber) {
+        const raw = e.ballotNumber.trim()
+        const r = readBallotNumber(raw, pollNo)
+        if (!r.ok) {
+          if (r.reason === 'format') bad(e, '选票编号', 'invalid_ballot_number', `选票编号“${raw}”格式不对，应为“表决序号-发放序号-校验位”，如 ${ballotNumber(pollNo, 37)}`)
+          else if (r.reason === 'check') bad(e, '选票编号', 'ballot_number_check', `选票编号“${raw}”校验位不符，可能抄错了一位或两位颠倒，请对照票面核对`)
+          else bad(e, '选票编号', 'other_poll_ballot', `选票编号“${raw}”：该选票编号不属于本次表决${r.pollNumber ? `（是第${r.pollNumber}号表决的选票）` : ''}，本次是第${pollNo}号表决`)
+          return null
+        }
+        const voterId = voterOfSeq.get(r.seq)
+        if (!voterId) {
+          bad(e, '选票编号', 'ballot_not_issued', `选票编号 ${r.text}：本次表决没有发放这个编号的选票`)
+          return null
+        }
+        byNumber = { voterId, text: r.text }
+      }
+      if (!e.building && !e.room && byNumber) return { voterId: byNumber.voterId, where: `${byNumber.text}（${labelOf.get(byNumber.voterId) ?? ''}）` }
+      const where = [normalizeUnitPart(e.building ?? ''), normalizeUnitPart(e.unit ?? ''), normalizeUnitPart(e.room ?? '')].filter(Boolean).join('-')
+      const typedKey = unitKeyOf(e.building ?? '', e.unit ?? '', e.room ?? '')
+      const voterId = voterOfUnit.get(typedKey) ?? looseVoter.get(looseKey(typedKey)) ?? undefined
       if (!voterId) {
         bad(e, '房号', 'not_in_electorate', `${where}：该房屋不在本次表决的投票权人名单中`)
-        continue
+        return null
       }
+      if (byNumber && byNumber.voterId !== voterId) {
+        bad(e, '选票编号', 'number_room_mismatch', `选票编号 ${byNumber.text} 发给的是 ${labelOf.get(byNumber.voterId) ?? ''}，与票面房号 ${where} 不是同一户，请核对`)
+        return null
+      }
+      return { voterId, where: byNumber ? `${byNumber.text}（${where}）` : where }
+    }
+    const ready: { line: number | null; voterId: string; choice: 'agree' | 'oppose' | 'abstain' | 'spoiled' | 'marked'; marks: string[] | null; spoiledReason: string | null; receivedAt: Date; photo: string | null }[] = []
+    for (const e of entries) {
+      if (e.line !== null && skip.has(e.line)) continue
+      const named = voterNamed(e)
+      if (!named) continue
+      const { voterId, where } = named
       if (firstLineOf.has(voterId)) {
         const first = firstLineOf.get(voterId)
-        bad(e, '房号', 'duplicate_in_register', `${where}：与${first === null ? '前一张' : `第${first}行`}是同一投票权人的选票，一户只能登记一张`)
+        bad(e, e.ballotNumber ? '选票编号' : '房号', 'duplicate_in_register', `${where}：与${first === null ? '前一张' : `第${first}行`}是同一投票权人的选票，一户只能登记一张`)
         continue
       }
       firstLineOf.set(voterId, e.line)
-      if (paperAlready.has(voterId)) bad(e, '房号', 'already_entered', `${where}：该投票权人已登记过纸质票`)
+      if (paperAlready.has(voterId)) bad(e, e.ballotNumber ? '选票编号' : '房号', 'already_entered', `${where}：该投票权人已登记过纸质票`)
       // voting-rules.md: a paper ballot counts if it was received by the closing time
       const receivedAt = e.receivedAt ? parseReceived(e.receivedAt) : p.closesAt
       if (!receivedAt) bad(e, '收到时间', 'invalid_time', `收到时间“${e.receivedAt}”无法识别，请写成 2026-12-06 18:00（北京时间）`)
       else if (receivedAt > p.closesAt) bad(e, '收到时间', 'received_after_close', `收到时间 ${beijingTime(receivedAt)} 晚于表决截止时间 ${beijingTime(p.closesAt)}，该票不计入`)
       let content: (typeof ready)[number] | null = null
       if (e.spoiledReason) {
-        content = { voterId, choice: 'spoiled', marks: null, spoiledReason: e.spoiledReason, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
+        content = { line: e.line, voterId, choice: 'spoiled', marks: null, spoiledReason: e.spoiledReason, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
       } else if (p.kind === 'single') {
         if (!e.choice || e.marks) bad(e, '表决意见', 'invalid_choice', '请填写同意、反对或弃权（无法辨认的票请登记为废票并写明原因）')
-        else content = { voterId, choice: e.choice, marks: null, spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
+        else content = { line: e.line, voterId, choice: e.choice, marks: null, spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
       } else {
         const names = e.marks ?? []
         const ids = names.map((n) => byName.get(n))
@@ -132,7 +188,7 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
         else if (ids.some((x) => x!.length > 1)) bad(e, '表决意见', 'ambiguous_candidate', '候选人重名，请按候选人序号核对后登记')
         else if (new Set(names).size !== names.length) bad(e, '表决意见', 'duplicate_mark', '同一候选人填写了两次，应登记为废票')
         else if (names.length > p.seats!) bad(e, '表决意见', 'too_many_marks', `所选 ${names.length} 人超过应选 ${p.seats} 人，应登记为废票`)
-        else content = { voterId, choice: names.length ? 'marked' : 'abstain', marks: ids.map((x) => x![0]!), spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
+        else content = { line: e.line, voterId, choice: names.length ? 'marked' : 'abstain', marks: ids.map((x) => x![0]!), spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
       }
       if (content) ready.push(content)
     }
@@ -143,12 +199,13 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       rowsOf<{ voter_id: string; v: number | string }>(await tx.execute(sql`select voter_id, max(version) as v from ballots where poll_id = ${pollId} group by voter_id`)).map((r) => [r.voter_id, Number(r.v)]),
     )
     const enteredAt = sql`${dbNow(ctx.clock)}`
+    const ids = ready.map(() => nanoid())
     for (let i = 0; i < ready.length; i += 500) {
       const chunk = ready.slice(i, i + 500)
       const hashes = await Promise.all(chunk.map((r) => sha256Hex(JSON.stringify([r.voterId, r.choice, r.marks, 'paper', r.photo, r.spoiledReason]))))
       await tx.insert(ballots).values(
         chunk.map((r, k) => ({
-          id: nanoid(),
+          id: ids[i + k]!,
           pollId,
           communityId: p.communityId,
           voterId: r.voterId,
@@ -172,7 +229,42 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
     }
     // choices stay out of the audit log, as for every ballot
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.paper_counted', subjectType: 'poll', subjectId: pollId, details: { entered: ready.length } })
-    return { entered: ready.length }
+    return {
+      entered: ready.length,
+      paperEntered: await paperEnteredAtCount(tx, pollId),
+      ballots: ready.map((r, k) => {
+        const seq = seqOfVoter.get(r.voterId)
+        return { line: r.line, ballotId: ids[k]!, units: labelOf.get(r.voterId) ?? '', ballotNumber: seq === undefined ? null : ballotNumber(pollNo, seq) }
+      }),
+    }
+  })
+}
+
+/** Paper ballots standing from the count (entered after the close, not withdrawn). */
+async function paperEnteredAtCount(db: Db, pollId: string) {
+  const [entered] = rowsOf<{ n: string | number }>(await db.execute(sql`select count(*) as n from ballots where poll_id = ${pollId} and kind = 'paper' and current and received_at is not null`))
+  return Number(entered?.n ?? 0)
+}
+
+/**
+ * A paper ballot entered at the count by mistake (a wrong room, a wrong choice typed) is withdrawn
+ * before the scrutineers confirm: it stops standing, stays on record with who withdrew it and why
+ * (audit log), and the ballot can be entered again as read. Only entries made at the count: paper
+ * ballots entered while voting was open are the owner's to dispute.
+ */
+export async function withdrawCountedPaper(ctx: ServiceCtx, pollId: string, ballotId: string, reason: string) {
+  return withTransaction(ctx.db, async (tx) => {
+    const p = await lockPoll(tx, pollId)
+    if (p.status !== 'counting') throw new AppError('RESOURCE_STATE', { status: p.status })
+    const [session] = await tx.select().from(countingSessions).where(eq(countingSessions.pollId, pollId))
+    if (session?.confirmedAt) throw new AppError('RESOURCE_STATE', { reason: '监票人已确认计票结果，不能再撤销' })
+    const [b] = await tx.select({ voterId: ballots.voterId, kind: ballots.kind, current: ballots.current, receivedAt: ballots.receivedAt }).from(ballots).where(and(eq(ballots.id, ballotId), eq(ballots.pollId, pollId)))
+    if (!b || b.kind !== 'paper' || !b.receivedAt) throw new AppError('NOT_FOUND')
+    if (!b.current) throw new AppError('RESOURCE_STATE', { reason: '这张票的录入已撤销' })
+    await tx.update(ballots).set({ current: false }).where(eq(ballots.id, ballotId))
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.paper_withdrawn', subjectType: 'ballot', subjectId: ballotId, details: { pollId, reason } })
+    const [v] = await tx.select({ units: pollVoters.unitLabels }).from(pollVoters).where(and(eq(pollVoters.pollId, pollId), eq(pollVoters.voterId, b.voterId)))
+    return { withdrawn: ballotId, units: v?.units ?? '', paperEntered: await paperEnteredAtCount(tx, pollId) }
   })
 }
 
@@ -199,11 +291,11 @@ export async function countingSheet(ctx: ServiceCtx, pollId: string) {
     await ctx.db.execute(sql`
       select pv.unit_labels as units from paper_issues pi join poll_voters pv on pv.poll_id = pi.poll_id and pv.voter_id = pi.voter_id
       where pi.poll_id = ${pollId}
-        and not exists (select 1 from ballots b where b.poll_id = pi.poll_id and b.voter_id = pi.voter_id and b.kind = 'paper')
+        and not exists (select 1 from ballots b where b.poll_id = pi.poll_id and b.voter_id = pi.voter_id and b.kind = 'paper' and b.current)
       order by pv.unit_labels`),
   )
   for (const r of missing) flags.push({ kind: 'issued_not_returned', units: r.units, text: `${r.units}：已发放纸质票未收回，不计入` })
-  const [entered] = rowsOf<{ n: string | number }>(await ctx.db.execute(sql`select count(*) as n from ballots where poll_id = ${pollId} and kind = 'paper' and current and received_at is not null`))
+  const [issued] = rowsOf<{ n: string | number }>(await ctx.db.execute(sql`select count(*) as n from paper_issues where poll_id = ${pollId}`))
   return {
     status: p.status === 'announced' ? ('voting_ended' as const) : p.status,
     session: session
@@ -217,7 +309,8 @@ export async function countingSheet(ctx: ServiceCtx, pollId: string) {
           settlement: session.settlement ?? null,
         }
       : null,
-    paperEntered: Number(entered?.n ?? 0),
+    paperEntered: await paperEnteredAtCount(ctx.db, pollId),
+    paperIssued: Number(issued?.n ?? 0),
     flags,
   }
 }

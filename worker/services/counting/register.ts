@@ -1,11 +1,16 @@
+import { ballotNumber } from '../../../shared/ballot-number'
 import type { TableRecord } from '../../lib/spreadsheet'
 import type { CountedPaper, CountingError } from './counting'
 
-/** The counting register (计票登记表): one row per paper ballot, as the counters read it out. */
+/**
+ * The counting register (计票登记表): one row per paper ballot, as the counters read it out. A
+ * ballot is named by the room written on it or by its printed ballot number (选票编号), or both.
+ */
 export const REGISTER_COLUMNS = [
-  { header: '楼栋', required: true, description: '票面所写楼栋，如 1栋' },
+  { header: '选票编号', required: false, description: '票面印的选票编号，如 12-0037-6；填了可不填楼栋、单元、房号（都填须是同一户）' },
+  { header: '楼栋', required: false, description: '票面所写楼栋，如 1栋；未填选票编号时必填' },
   { header: '单元', required: false, description: '票面所写单元；没有单元的留空' },
-  { header: '房号', required: true, description: '票面所写房号，如 101' },
+  { header: '房号', required: false, description: '票面所写房号，如 101；未填选票编号时必填' },
   { header: '表决意见', required: false, description: '单一事项：同意、反对或弃权；选举或选聘：所选候选人姓名，用顿号分隔，未选任何人写“弃权”' },
   { header: '废票原因', required: false, description: '废票填写原因（如“字迹无法辨认”“所选超过应选人数”），填写即为废票' },
   { header: '收到时间', required: false, description: '选票收回的北京时间，如 2026-12-06 17:30；须不晚于表决截止时间；不填视为截止时封箱' },
@@ -13,8 +18,8 @@ export const REGISTER_COLUMNS = [
 ] as const
 
 export const REGISTER_EXAMPLE = [
-  ['1栋', '1单元', '101', '同意', '', '2026-12-06 17:30', ''],
-  ['1栋', '1单元', '102', '', '字迹无法辨认', '', ''],
+  ['', '1栋', '1单元', '101', '同意', '', '2026-12-06 17:30', ''],
+  [ballotNumber(12, 2), '', '', '', '', '字迹无法辨认', '', ''],
 ]
 
 const CHOICES: Record<string, 'agree' | 'oppose' | 'abstain'> = { 同意: 'agree', 反对: 'oppose', 弃权: 'abstain' }
@@ -22,8 +27,9 @@ const CHOICES: Record<string, 'agree' | 'oppose' | 'abstain'> = { 同意: 'agree
 /** Register rows → entries; the column-level faults of the file itself (a missing column, a bad hash). */
 export function registerEntries(header: string[], records: TableRecord[]): { entries: CountedPaper[]; errors: CountingError[] } {
   const errors: CountingError[] = []
-  for (const c of REGISTER_COLUMNS) {
-    if (c.required && !header.includes(c.header)) errors.push({ line: 1, column: c.header, code: 'missing_column', message: `缺少“${c.header}”列` })
+  // a ballot is named by its number or by its room: without a 选票编号 column, 楼栋 and 房号 are needed
+  if (!header.includes('选票编号')) {
+    for (const c of ['楼栋', '房号']) if (!header.includes(c)) errors.push({ line: 1, column: c, code: 'missing_column', message: `缺少“${c}”列（或用“选票编号”列）` })
   }
   if (errors.length) return { entries: [], errors }
   if (records.length === 0) return { entries: [], errors: [{ line: null, column: '', code: 'empty', message: '登记表没有任何选票' }] }
@@ -31,7 +37,14 @@ export function registerEntries(header: string[], records: TableRecord[]): { ent
   for (const { line, values: v } of records) {
     const get = (k: string) => (Object.hasOwn(v, k) ? (v[k] ?? '').trim() : '')
     const e: CountedPaper = { line, building: get('楼栋'), unit: get('单元'), room: get('房号') }
-    if (!e.building || !e.room) errors.push({ line, column: e.building ? '房号' : '楼栋', code: 'required', message: `第${line}行 缺少${e.building ? '房号' : '楼栋'}` })
+    const number = get('选票编号')
+    if (number) e.ballotNumber = number
+    if (number && !e.building && !e.unit && !e.room) {
+      // named by its number alone
+    } else if (!e.building || !e.room) {
+      const missing = e.building ? '房号' : '楼栋'
+      errors.push({ line, column: missing, code: 'required', message: `第${line}行 缺少${missing}${number ? '' : '（或填写选票编号）'}` })
+    }
     const opinion = get('表决意见')
     const reason = get('废票原因')
     if (reason) e.spoiledReason = reason

@@ -1,0 +1,173 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ballotNumber, dammDigit } from '../../shared/ballot-number'
+import { readXlsx } from '../../worker/lib/spreadsheet'
+import { rowsOf } from '../../worker/services/roles/resolve'
+import { announcedPoll, openWindow, setupCommunity } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+const people = {
+  counters: [{ name: '赵计票', unitOrOffice: '1栋-1单元-1005' }],
+  scrutineers: [{ name: '钱监票', unitOrOffice: '测试社区居委会' }],
+  boxState: '封条完好',
+}
+const CSV = { 'content-type': 'text/csv' }
+
+/**
+ * A community of 10 flats with two polls; paper ballots issued for flats 1–6 of the first poll
+ * and flats 1–2 of the second, then both closed and the first one's count opened.
+ */
+async function countingDay() {
+  const s = await setupCommunity(h, { units: 10 })
+  const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
+  // the second opens a second later and closes with the first (its announcement runs the clock to its opening)
+  const q = await announcedPoll(h, s.community.id, s.committee, openWindow(4000, 1000))
+  const voters = (await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.committee })).json.voters as { voterId: string; units: string }[]
+  const voterOf = (room: string) => voters.find((v) => v.units.endsWith(`-${room}`))!.voterId
+  const rooms = ['1001', '1002', '1003', '1004', '1005', '1006']
+  const issued = await h.request('POST', `/api/polls/${p.id}/paper-issued`, { token: s.committee, json: { voterIds: rooms.map(voterOf) } })
+  expect(issued.json).toEqual({ recorded: 6, numbered: 6 })
+  // issuing again to a voter who has a ballot keeps its number; a new voter gets the next one
+  expect((await h.request('POST', `/api/polls/${p.id}/paper-issued`, { token: s.committee, json: { voterIds: [voterOf('1001')] } })).json).toEqual({ recorded: 1, numbered: 0 })
+  const qVoters = (await h.request('GET', `/api/polls/${q.id}/voters`, { token: s.committee })).json.voters as { voterId: string }[]
+  await h.request('POST', `/api/polls/${q.id}/paper-issued`, { token: s.committee, json: { voterIds: qVoters.slice(0, 2).map((v) => v.voterId) } })
+  const pNumber = (await h.request('GET', `/api/polls/${p.id}`, { token: s.committee })).json.number as number
+  const qNumber = (await h.request('GET', `/api/polls/${q.id}`, { token: s.committee })).json.number as number
+  h.clock.advance(5100)
+  expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })).status).toBe(201)
+  return { s, p, q, pNumber, qNumber }
+}
+
+describe('counting by the printed ballot number (选票编号)', () => {
+  it('the issue list prints a checkable number for every paper ballot, in the order issued', async () => {
+    const { s, p, pNumber } = await countingDay()
+    const list = await h.request('GET', `/api/polls/${p.id}/paper-issued`, { token: s.committee })
+    expect(list.status).toBe(200)
+    expect(list.json.pollNumber).toBe(pNumber)
+    expect(list.json.ballots.map((b: { ballotNumber: string; units: string }) => [b.ballotNumber, b.units])).toEqual(
+      ['1001', '1002', '1003', '1004', '1005', '1006'].map((room, i) => [ballotNumber(pNumber, i + 1), `1栋-1单元-${room}`]),
+    )
+    const xlsx = await h.app.request(`/api/polls/${p.id}/paper-issued.xlsx`, { headers: { authorization: `Bearer ${s.committee}` } })
+    expect(xlsx.status).toBe(200)
+    const [sheet] = await readXlsx(new Uint8Array(await xlsx.arrayBuffer()))
+    expect(sheet!.rows[0]).toEqual(['选票编号', '房屋', '业主', '签收人', '签收日期'])
+    expect(sheet!.rows[1]![0]).toBe(ballotNumber(pNumber, 1))
+    expect((await h.request('GET', `/api/polls/${p.id}/paper-issued.csv`, { token: s.committee })).text).toContain(`${ballotNumber(pNumber, 6)},1栋-1单元-1006`)
+    // the list is the committee's: an owner is refused
+    expect((await h.request('GET', `/api/polls/${p.id}/paper-issued`, { token: s.owner })).status).toBe(403)
+  })
+
+  it('one by one: a number enters its voter’s ballot; a mistyped number, another poll’s, one never issued, a repeat and a mismatched room are refused in words', async () => {
+    const { s, p, pNumber, qNumber } = await countingDay()
+    const enter = (json: Record<string, unknown>) => h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json })
+    const refusal = async (json: Record<string, unknown>) => {
+      const r = await enter(json)
+      expect(r.status).toBe(422)
+      expect(r.json.error.code).toBe('COUNTING_INVALID')
+      return r.json.error.details.errors[0] as { code: string; message: string; column: string }
+    }
+    const first = ballotNumber(pNumber, 1)
+    const ok = await enter({ ballotNumber: first, choice: 'agree' })
+    expect(ok.status).toBe(201)
+    expect(ok.json).toMatchObject({ entered: 1, paperEntered: 1, ballots: [{ line: null, units: '1栋-1单元-1001', ballotNumber: first }] })
+    // typed without dashes it is the same ballot: a repeat
+    expect(await refusal({ ballotNumber: first.replaceAll('-', ''), choice: 'oppose' })).toMatchObject({ code: 'already_entered', column: '选票编号' })
+    // …and so is its room
+    expect((await refusal({ building: '1栋', unit: '1单元', room: '1001', choice: 'oppose' })).code).toBe('already_entered')
+
+    const second = ballotNumber(pNumber, 2)
+    const typo = second.slice(0, -1) + String((Number(second.at(-1)) + 1) % 10)
+    expect(await refusal({ ballotNumber: typo, choice: 'agree' })).toMatchObject({ code: 'ballot_number_check', message: `选票编号“${typo}”校验位不符，可能抄错了一位或两位颠倒，请对照票面核对` })
+    const foreign = ballotNumber(qNumber, 1)
+    expect(await refusal({ ballotNumber: foreign, choice: 'agree' })).toMatchObject({
+      code: 'other_poll_ballot',
+      message: `选票编号“${foreign}”：该选票编号不属于本次表决（是第${qNumber}号表决的选票），本次是第${pNumber}号表决`,
+    })
+    const never = ballotNumber(pNumber, 99)
+    expect(await refusal({ ballotNumber: never, choice: 'agree' })).toMatchObject({ code: 'ballot_not_issued', message: `选票编号 ${never}：本次表决没有发放这个编号的选票` })
+    expect((await refusal({ ballotNumber: '3-2-501', choice: 'agree' })).code).toBe('invalid_ballot_number')
+    expect(await refusal({ ballotNumber: second, building: '1栋', unit: '1单元', room: '1003', choice: 'agree' })).toMatchObject({
+      code: 'number_room_mismatch',
+      message: `选票编号 ${second} 发给的是 1栋-1单元-1002，与票面房号 1栋-1单元-1003 不是同一户，请核对`,
+    })
+    // neither a number nor a room: the body is refused before the count sees it
+    expect((await enter({ choice: 'agree' })).status).toBe(400)
+    // number and room agreeing is fine
+    expect((await enter({ ballotNumber: second, building: '1栋', unit: '1单元', room: '1002', spoiledReason: '同时勾选同意和反对' })).json.paperEntered).toBe(2)
+    const sheet = (await h.request('GET', `/api/polls/${p.id}/counting`, { token: s.committee })).json
+    expect(sheet).toMatchObject({ paperEntered: 2, paperIssued: 6 })
+    expect(sheet.flags.filter((f: { kind: string }) => f.kind === 'issued_not_returned')).toHaveLength(4)
+  })
+
+  it('the register takes 选票编号 instead of the room: every bad row named with its sheet row and nothing stored, then the whole file', async () => {
+    const { s, p, pNumber, qNumber } = await countingDay()
+    const n = (seq: number) => ballotNumber(pNumber, seq)
+    const upload = (rows: string[][]) =>
+      h.request('POST', `/api/polls/${p.id}/counting/register`, { token: s.committee, headers: CSV, body: ['选票编号,楼栋,单元,房号,表决意见,废票原因', ...rows.map((r) => r.join(','))].join('\r\n') })
+    const bad = await upload([
+      [n(1), '', '', '', '同意', ''],
+      [n(2).replace(/-(\d)$/, (_, d) => `-${(Number(d) + 5) % 10}`), '', '', '', '同意', ''],
+      [ballotNumber(qNumber, 2), '', '', '', '反对', ''],
+      ['', '1栋', '1单元', '1001', '反对', ''],
+      ['', '1栋', '', '', '同意', ''],
+      [`${pNumber}-0050-${dammDigit(`${pNumber}0050`)}`, '', '', '', '同意', ''],
+      [n(3), '', '', '', '弃权', ''],
+    ])
+    expect(bad.status).toBe(422)
+    expect(bad.json.error.details.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([
+      [6, 'required'],
+      [3, 'ballot_number_check'],
+      [4, 'other_poll_ballot'],
+      [5, 'duplicate_in_register'],
+      [7, 'ballot_not_issued'],
+    ])
+    expect(bad.json.error.details.errors.find((e: { line: number }) => e.line === 4).message).toContain('第4行 选票编号')
+    expect(bad.json.error.details.errors.find((e: { line: number }) => e.line === 4).message).toContain('该选票编号不属于本次表决')
+    expect(bad.json.error.details.errors.find((e: { line: number }) => e.line === 5).message).toBe(`第5行 1栋-1单元-1001：与第2行是同一投票权人的选票，一户只能登记一张`)
+    expect((await h.request('GET', `/api/polls/${p.id}/counting`, { token: s.committee })).json.paperEntered).toBe(0)
+
+    const good = await upload([
+      [n(1), '', '', '', '同意', ''],
+      [n(2).replaceAll('-', ''), '', '', '', '反对', ''],
+      ['', '1栋', '1单元', '1003', '同意', ''],
+      [n(4), '1栋', '1单元', '1004', '', '字迹无法辨认'],
+      ['', '1栋', '1单元', '1009', '同意', ''],
+    ])
+    expect(good.status).toBe(201)
+    expect(good.json.entered).toBe(5)
+    expect(good.json.ballots.map((b: { line: number; ballotNumber: string | null }) => [b.line, b.ballotNumber])).toEqual([[2, n(1)], [3, n(2)], [4, n(3)], [5, n(4)], [6, null]])
+    // a ballot of the register entered again, by number, is a repeat
+    expect((await upload([[n(3), '', '', '', '反对', '']])).json.error.details.errors[0]).toMatchObject({ line: 2, code: 'already_entered' })
+  })
+
+  it('an entry typed wrong is withdrawn before the scrutineers confirm, stays on record, and is entered again as read', async () => {
+    const { s, p, pNumber } = await countingDay()
+    const wrong = await h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json: { ballotNumber: ballotNumber(pNumber, 1), choice: 'oppose' } })
+    const id = wrong.json.ballots[0].ballotId as string
+    const withdraw = (bid: string, token = s.committee) => h.request('POST', `/api/polls/${p.id}/counting/ballots/${bid}/withdraw`, { token, json: { reason: '意见录错' } })
+    expect((await withdraw(id, s.owner)).status).toBe(403)
+    const undone = await withdraw(id)
+    expect(undone.status).toBe(200)
+    expect(undone.json).toEqual({ withdrawn: id, units: '1栋-1单元-1001', paperEntered: 0 })
+    expect((await withdraw(id)).status).toBe(409)
+    expect((await withdraw('no-such-ballot')).status).toBe(404)
+    const again = await h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json: { ballotNumber: ballotNumber(pNumber, 1), choice: 'agree' } })
+    expect(again.status).toBe(201)
+    const closed = await h.request('POST', `/api/polls/${p.id}/counting/confirm`, { token: s.committee, json: { confirmedBy: ['钱监票'] } })
+    expect(closed.status).toBe(200)
+    expect(closed.json.document.tally).toMatchObject({ agree: { voters: 1 }, oppose: { voters: 0 } })
+    expect(closed.json.document.paperBallots).toMatchObject({ issued: 6, returned: 1, notReturned: 5 })
+    // after the confirmation nothing is withdrawn
+    expect((await withdraw(again.json.ballots[0].ballotId)).status).toBe(409)
+    const audit = rowsOf<{ n: number }>(await h.db.execute(sql`select count(*)::int as n from audit_log where action = 'poll.paper_withdrawn' and subject_id = ${id}`))
+    expect(audit[0]!.n).toBe(1)
+  })
+})
