@@ -17,6 +17,12 @@ export const ConfigSchema = z
   .object({
     APP_ENV: z.enum(['development', 'production', 'test']).default('development'),
     DATABASE_URL: z.string().url().optional(),
+    /**
+     * Node entry with DATABASE_URL: send short statements as named prepared statements (one round
+     * trip each instead of two: worker/db/prepared.ts). '0' behind a pooler that cannot keep them
+     * (PgBouncer in transaction mode before 1.21).
+     */
+    DATABASE_PREPARE: z.enum(['0', '1']).default('1'),
     JWT_SECRET: secret('JWT_SECRET'),
     ID_HASH_SECRET: secret('ID_HASH_SECRET'),
     ADMIN_PHONES: phoneList,
