@@ -69,8 +69,8 @@ export async function benchEnv(databaseUrl: string, port: number): Promise<Recor
     RESULT_SIGNING_JWK: await generateSigningJwk(),
     // a rush, a crash and a restart must not outlive the voters' tokens
     ACCESS_TOKEN_TTL_SECONDS: '7200',
-    // DATABASE_PREPARE=0 measures the server without prepared statements (worker/db/prepared.ts)
-    DATABASE_PREPARE: process.env.DATABASE_PREPARE ?? '1',
+    // DATABASE_PREPARE=1 measures the server with prepared statements (worker/db/prepared.ts)
+    DATABASE_PREPARE: process.env.DATABASE_PREPARE ?? '0',
   }
 }
 
@@ -83,7 +83,7 @@ export interface Compound {
   /** one access token per verified owner (one voter each) */
   voterTokens: string[]
   /** the app in this process, for the committee's set-up calls (the voters go through the server) */
-  request: (method: string, path: string, token: string, json?: unknown) => Promise<{ status: number; json: any }>
+  request: Requester
 }
 
 /**
@@ -138,12 +138,15 @@ export async function seedCompound(env: Record<string, string>, voters: number, 
   return { database, config, adminId, communityId: community.id, committeeToken, voterTokens, request }
 }
 
+/** How the committee's set-up calls are sent: the in-process app (Compound.request) or the server (httpClient.request). */
+export type Requester = (method: string, path: string, token: string, json?: unknown) => Promise<{ status: number; json: any }>
+
 /**
  * A poll of the whole compound announced now, opening `opensInMs` from now and closing
  * `openForMs` later. The window is decided by the database's clock (worker/db/clock.ts), which on
  * this machine is the clock these instants come from.
  */
-export async function announcedPoll(c: Compound, opts: { opensInMs: number; openForMs: number; title?: string }) {
+export async function announcedPoll(c: Pick<Compound, 'communityId' | 'committeeToken' | 'request'>, opts: { opensInMs: number; openForMs: number; title?: string }) {
   const opensAt = Date.now() + opts.opensInMs
   const draft = await c.request('POST', `/api/communities/${c.communityId}/polls`, c.committeeToken, {
     title: opts.title ?? '基准测试议题',
@@ -212,12 +215,19 @@ export interface Answer {
  */
 export function httpClient(port: number, sockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: sockets })
-  const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
+  const request = (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) =>
     new Promise<Answer>((resolve) => {
-      const payload = Buffer.from(JSON.stringify(body))
+      const payload = body === undefined ? null : Buffer.from(JSON.stringify(body))
       const t0 = performance.now()
       const req = http.request(
-        { host: '127.0.0.1', port, method: 'POST', path, agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': payload.length, ...headers } },
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path,
+          agent,
+          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}), ...headers },
+        },
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (d: Buffer) => chunks.push(d))
@@ -234,9 +244,10 @@ export function httpClient(port: number, sockets: number) {
         },
       )
       req.on('error', (e) => resolve({ status: 0, json: null, ms: performance.now() - t0, error: (e as NodeJS.ErrnoException).code ?? e.message }))
-      req.end(payload)
+      req.end(payload ?? undefined)
     })
-  return { post, close: () => agent.destroy() }
+  const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}) => request('POST', path, token, body, headers)
+  return { request, post, close: () => agent.destroy() }
 }
 
 /** Runs `fn` over `items` with `n` in flight at a time. */

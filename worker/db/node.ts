@@ -21,10 +21,10 @@ export interface Database {
   close(): Promise<void>
 }
 
-/** The production driver: one postgres.js pool for the process, its short statements prepared (prepared.ts). */
+/** The production driver: one postgres.js pool for the process (`prepare`: its short statements prepared, prepared.ts). */
 export function openPostgres(url: string, opts: { max?: number; prepare?: boolean } = {}): Database {
   const sql = postgres(url, { max: opts.max ?? 10, onnotice: () => {} })
-  const db = drizzlePostgres(opts.prepare === false ? sql : preparedStatements(sql), { schema }) as unknown as Db
+  const db = drizzlePostgres(opts.prepare ? preparedStatements(sql) : sql, { schema }) as unknown as Db
   return {
     db,
     kind: 'postgres',
