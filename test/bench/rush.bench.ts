@@ -79,7 +79,7 @@ try {
     for (;;) {
       attempts++
       inFlight++
-      const a = await client.post(`/api/polls/${poll.id}/ballots`, token, { choice: i % 3 === 0 ? 'oppose' : 'agree' }, { 'idempotency-key': `rush-${i}` })
+      const a = await client.post(`/api/polls/${poll.id}/ballots`, token, { choice: i % 3 === 0 ? 'oppose' : 'agree' }, { 'idempotency-key': `rush-vote-${i}` })
       inFlight--
       // a phone whose request died on the wire tries again with the same key, as the app does
       if (a.status === 0 && crash && Date.now() < poll.closesAt) {
@@ -113,8 +113,9 @@ try {
   // ---- the close, through the API ----
   await sleep(poll.closesAt - Date.now() + 500)
   const closed = await client.request('POST', `/api/polls/${poll.id}/close`, compound.committeeToken)
-  check(closed.status === 200, `the poll closed (${closed.status})`)
   const published = await client.request('GET', `/api/polls/${poll.id}/result`, null)
+  // 409: the server's scheduler (a job every minute) closed it first, which is as good
+  check(closed.status === 200 || (closed.status === 409 && published.status === 200), `the poll closed and its result is published (close ${closed.status}, result ${published.status})`)
   const jwks = await client.request('GET', '/.well-known/jwks.json', null)
   client.close()
 
@@ -127,7 +128,7 @@ try {
     const missing = ok.filter((a) => !receipts.has(a.json.receipt))
     check(missing.length === 0, `every acknowledged receipt is a standing ballot (${missing.length} missing)`)
     const versions = (await sql<{ n: number }[]>`select count(*)::int as n from ballots where poll_id = ${poll.id}`)[0]!.n
-    check(versions === VOTERS && standing.length === VOTERS, `one ballot per owner, none doubled by a retry (${versions} ballots, ${standing.length} standing)`)
+    check(versions === ok.length && standing.length === ok.length, `one ballot per acknowledged owner, none doubled by a retry, none from a refused vote (${versions} ballots, ${standing.length} standing, ${ok.length} acknowledged)`)
     const [half] = await sql<{ without_audit: number; without_ballot: number }[]>`
       select (select count(*)::int from ballots b where b.poll_id = ${poll.id}
                 and not exists (select 1 from audit_log a where a.subject_type = 'ballot' and a.subject_id = b.id)) as without_audit,
