@@ -17,6 +17,13 @@ export const ConfigSchema = z
   .object({
     APP_ENV: z.enum(['development', 'production', 'test']).default('development'),
     DATABASE_URL: z.string().url().optional(),
+    /**
+     * Node entry with DATABASE_URL: '1' sends short statements as named prepared statements (one
+     * round trip each instead of two: worker/db/prepared.ts). Off by default: with it on, killing
+     * the database's connections mid-rush (test/api/rush.test.ts) gave 500s and an uncaught
+     * postgres.js error (porsager/postgres#1208), where off gives clean 503s.
+     */
+    DATABASE_PREPARE: z.enum(['0', '1']).default('0'),
     JWT_SECRET: secret('JWT_SECRET'),
     ID_HASH_SECRET: secret('ID_HASH_SECRET'),
     ADMIN_PHONES: phoneList,

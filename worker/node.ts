@@ -57,7 +57,7 @@ async function main() {
     throw e
   }
   const embedded = !config.DATABASE_URL
-  const database = embedded ? await openPglite(join(config.DATA_DIR, 'pglite')) : openPostgres(config.DATABASE_URL!)
+  const database = embedded ? await openPglite(join(config.DATA_DIR, 'pglite')) : openPostgres(config.DATABASE_URL!, { prepare: config.DATABASE_PREPARE === '1' })
   await database.migrate()
   const services = buildServices(config, database.db)
   const app = createApp({

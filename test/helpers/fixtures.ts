@@ -77,14 +77,19 @@ export async function setupCommunity(h: Harness, opts: { units?: number } = {}) 
   const grant = await h.request('POST', `/api/communities/${community.id}/committee-members`, { token: admin, json: { phone: committeePhone } })
   if (grant.status !== 201) throw new Error(`grant failed: ${grant.status} ${grant.text}`)
   const committee = await h.login(committeePhone)
+  const owner = await signedInOwner(h, community.id, rows[0]!)
+  return { admin, community, rows, committee: committee.accessToken, owner: owner.accessToken, ownerUserId: owner.userId, committeePhone }
+}
+
+/** A new phone signs in and binds to a roster row through the API (verified at once: the row's own name and ID number). */
+export async function signedInOwner(h: Harness, communityId: string, row: RosterRowInput) {
   const owner = await h.login(newPhone())
-  const row = rows[0]!
-  const bound = await h.request('POST', `/api/communities/${community.id}/bindings`, {
+  const bound = await h.request('POST', `/api/communities/${communityId}/bindings`, {
     token: owner.accessToken,
     json: { name: row.业主姓名, idNumber: row.证件号码, building: row.楼栋, unit: row.单元, room: row.房号 },
   })
   if (bound.status !== 201 || bound.json.status !== 'verified') throw new Error(`binding failed: ${bound.status} ${bound.text}`)
-  return { admin, community, rows, committee: committee.accessToken, owner: owner.accessToken, ownerUserId: owner.userId, committeePhone }
+  return owner
 }
 
 /** A check-valid unified social credit code (GB 32100), different for each seed and process. */

@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import * as schema from '../../drizzle/schema'
+import { preparedStatements } from './prepared'
 import type { Db } from './types'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle/migrations', import.meta.url))
@@ -20,10 +21,10 @@ export interface Database {
   close(): Promise<void>
 }
 
-/** The production driver: one postgres.js pool for the process. */
-export function openPostgres(url: string, opts: { max?: number } = {}): Database {
+/** The production driver: one postgres.js pool for the process (`prepare`: its short statements prepared, prepared.ts). */
+export function openPostgres(url: string, opts: { max?: number; prepare?: boolean } = {}): Database {
   const sql = postgres(url, { max: opts.max ?? 10, onnotice: () => {} })
-  const db = drizzlePostgres(sql, { schema }) as unknown as Db
+  const db = drizzlePostgres(opts.prepare ? preparedStatements(sql) : sql, { schema }) as unknown as Db
   return {
     db,
     kind: 'postgres',

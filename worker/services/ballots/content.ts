@@ -14,19 +14,29 @@ const invalid = (path: string, code: string, message: string): never => {
   throw new AppError('VALIDATION_FAILED', { issues: [{ path, code, message }] })
 }
 
+type ContentInput = { choice?: 'agree' | 'oppose' | 'abstain' | 'spoiled'; marks?: string[]; spoiledReason?: string }
+
+/** What of the poll a ballot's content is checked against. */
+export interface PollForContent {
+  kind: 'single' | 'election'
+  seats: number | null
+}
+
 /**
  * What a ballot says, checked against its poll: a single matter takes agree / oppose / abstain;
  * an election takes at most `seats` distinct marks among its candidates (none: abstain). Only a
  * paper ballot can be entered as spoiled (废票), with its reason.
  */
-export async function ballotContent(
-  db: Db,
-  pollId: string,
-  input: { choice?: 'agree' | 'oppose' | 'abstain' | 'spoiled'; marks?: string[]; spoiledReason?: string },
-  opts: { paper: boolean },
-): Promise<BallotContent> {
+export async function ballotContent(db: Db, pollId: string, input: ContentInput, opts: { paper: boolean }): Promise<BallotContent> {
   const [p] = await db.select({ kind: polls.kind, seats: polls.seats }).from(polls).where(eq(polls.id, pollId))
   if (!p) throw new AppError('NOT_FOUND')
+  // the candidates are read only for an election (a single matter has none)
+  const candidates = async () => (await db.select({ id: pollCandidates.id }).from(pollCandidates).where(eq(pollCandidates.pollId, pollId))).map((c) => c.id)
+  return checkBallotContent(p as PollForContent, p.kind === 'election' ? await candidates() : [], input, opts)
+}
+
+/** ballotContent's rules on a poll and its candidates already loaded (the vote route's one query). */
+export function checkBallotContent(p: PollForContent, candidateIds: readonly string[], input: ContentInput, opts: { paper: boolean }): BallotContent {
   if (input.choice === 'spoiled') {
     if (!opts.paper) invalid('choice', 'spoiled_not_paper', '只有纸质票可以登记为废票')
     if (!input.spoiledReason) invalid('spoiledReason', 'required', '登记废票须说明理由')
@@ -42,7 +52,7 @@ export async function ballotContent(
   const marks = input.marks ?? []
   if (new Set(marks).size !== marks.length) invalid('marks', 'duplicate_mark', '同一候选人不能重复选择')
   if (marks.length > p.seats!) invalid('marks', 'too_many_marks', `所选人数不能超过应选人数 ${p.seats}`)
-  const candidates = new Set((await db.select({ id: pollCandidates.id }).from(pollCandidates).where(eq(pollCandidates.pollId, pollId))).map((c) => c.id))
+  const candidates = new Set(candidateIds)
   const unknown = marks.filter((m) => !candidates.has(m))
   if (unknown.length) invalid('marks', 'unknown_candidate', `不是本次表决的候选人：${unknown.join(', ')}`)
   return { choice: marks.length ? 'marked' : 'abstain', marks, spoiledReason: null }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/types'
 import { AppError } from '../../lib/errors'
 import { rowsOf } from '../roles/resolve'
@@ -14,11 +14,11 @@ export interface CastableVoter {
 /**
  * The voters of this poll a user may cast for: as the owner of record (for a co-owned unit, only
  * its named representative, 《解释》第9条 / 指导规则 第25条), or as the proxy an owner named in
- * writing for this poll (指导规则 第26条).
+ * writing for this poll (指导规则 第26条). Rows (voter_id, unit_labels, area_centi, via, proxy_id);
+ * the arguments are SQL so that the vote's one query (vote-context.ts) can pass its own columns.
  */
-export async function castableVoters(db: Db, pollId: string, communityId: string, userId: string): Promise<CastableVoter[]> {
-  const rows = rowsOf<{ voter_id: string; unit_labels: string; area_centi: string | number; via: 'owner' | 'proxy'; proxy_id: string | null }>(
-    await db.execute(sql`
+export function castableVotersSql(pollId: SQL, communityId: SQL, userId: SQL): SQL {
+  return sql`
       select pv.voter_id, pv.unit_labels, pv.area_centi, 'owner' as via, null as proxy_id
       from poll_voters pv
       where pv.poll_id = ${pollId} and pv.representative_owner_key in (
@@ -26,9 +26,16 @@ export async function castableVoters(db: Db, pollId: string, communityId: string
       union all
       select pv.voter_id, pv.unit_labels, pv.area_centi, 'proxy', px.id
       from proxies px join poll_voters pv on pv.poll_id = px.poll_id and pv.voter_id = px.voter_id
-      where px.poll_id = ${pollId} and px.proxy_user_id = ${userId} and px.status in ('active', 'used')`),
-  )
-  return rows.map((r) => ({ voterId: r.voter_id, unitLabels: r.unit_labels, areaCenti: Number(r.area_centi), via: r.via, proxyId: r.proxy_id }))
+      where px.poll_id = ${pollId} and px.proxy_user_id = ${userId} and px.status in ('active', 'used')`
+}
+
+export type CastableVoterRow = { voter_id: string; unit_labels: string; area_centi: string | number; via: 'owner' | 'proxy'; proxy_id: string | null }
+
+export const castableVoterOf = (r: CastableVoterRow): CastableVoter => ({ voterId: r.voter_id, unitLabels: r.unit_labels, areaCenti: Number(r.area_centi), via: r.via, proxyId: r.proxy_id })
+
+export async function castableVoters(db: Db, pollId: string, communityId: string, userId: string): Promise<CastableVoter[]> {
+  const rows = rowsOf<CastableVoterRow>(await db.execute(castableVotersSql(sql`${pollId}`, sql`${communityId}`, sql`${userId}`)))
+  return rows.map(castableVoterOf)
 }
 
 /** Why a user cannot cast: a co-owner who is not the representative, or not in the electorate at all. */
@@ -48,6 +55,11 @@ export async function explainNotCastable(db: Db, pollId: string, communityId: st
 export async function resolveVoter(db: Db, pollId: string, communityId: string, userId: string, voterId?: string): Promise<CastableVoter> {
   const mine = await castableVoters(db, pollId, communityId, userId)
   if (mine.length === 0) return explainNotCastable(db, pollId, communityId, userId)
+  return pickVoter(mine, voterId)
+}
+
+/** resolveVoter's choice among voters already loaded (at least one). */
+export function pickVoter(mine: CastableVoter[], voterId?: string): CastableVoter {
   if (voterId) {
     const own = mine.find((v) => v.voterId === voterId && v.via === 'owner') ?? mine.find((v) => v.voterId === voterId)
     if (!own) throw new AppError('NOT_IN_ELECTORATE', { voterId })
