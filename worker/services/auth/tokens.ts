@@ -1,6 +1,7 @@
 import { SignJWT, errors, jwtVerify } from 'jose'
 import type { Clock } from '../../env'
 import type { Config } from '../../config'
+import { hmacKey } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 
 const ISSUER = 'gongyi'
@@ -8,7 +9,7 @@ const AUDIENCE = 'gongyi-api'
 const ALG = 'HS256'
 const IAT_SKEW_SECONDS = 60
 
-const keyOf = (config: Config) => new TextEncoder().encode(config.JWT_SECRET)
+const keyOf = (config: Config) => hmacKey(config.JWT_SECRET)
 
 /** What a verified access token says: whose it is, and which sign-in (refresh-token family) it belongs to. */
 export interface TokenSubject {
@@ -30,7 +31,7 @@ export async function issueAccessToken(config: Config, clock: Clock, userId: str
     .setAudience(AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(iat + config.ACCESS_TOKEN_TTL_SECONDS)
-    .sign(keyOf(config))
+    .sign(await keyOf(config))
   return { accessToken: token, expiresIn: config.ACCESS_TOKEN_TTL_SECONDS }
 }
 
@@ -41,7 +42,7 @@ export async function issueAccessToken(config: Config, clock: Clock, userId: str
  */
 export async function verifyAccessToken(config: Config, clock: Clock, token: string): Promise<TokenSubject> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(config), {
+    const { payload } = await jwtVerify(token, await keyOf(config), {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: [ALG],
