@@ -132,3 +132,16 @@ export function ceilToScale(e4: number, scale: number): number {
 
 /** hundredths of m² (the tally protocol's `areaCenti`) → ten-thousandths. */
 export const centiToE4 = (areaCenti: number): number => areaCenti * 100
+
+/** An area in an API reply: the exact decimal people read, and the integer machines add. */
+export const areaReply = (areaE4: number, scale: number) => ({ area: formatArea(areaE4, scale), areaE4 })
+
+/**
+ * A database sum of areas (PostgreSQL returns a bigint sum as text) as an exact JavaScript number;
+ * RangeError if it is not a safe integer, never a rounded value. null (the sum of no rows) is 0.
+ */
+export function exactSum(v: string | number | null | undefined): number {
+  const n = v == null ? 0 : Number(v)
+  if (!Number.isSafeInteger(n) || (typeof v === 'string' && String(n) !== v.trim())) throw new RangeError(`area sum is not a safe integer: ${String(v)}`)
+  return n
+}

@@ -162,7 +162,7 @@ export async function announcedPoll(h: Harness, cid: string, committee: string, 
   const opensAt = Date.parse(a.json.opensAt)
   const wait = opensAt - h.clock.now().getTime()
   if (wait > 0 && wait <= 10 * 60_000) h.clock.set(new Date(opensAt))
-  return a.json as { id: string; electorate: { totalVoters: number; totalAreaCenti: number } }
+  return a.json as { id: string; electorate: { totalVoters: number; totalArea: string; totalAreaE4: number } }
 }
 
 /** A complete standing profile (seed 002 (四)2) for a firm's community. */

@@ -1,12 +1,15 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/types'
+import { areaReply } from '../../../shared/decimal'
 import { AppError } from '../../lib/errors'
 import { rowsOf } from '../roles/resolve'
 
 export interface CastableVoter {
   voterId: string
   unitLabels: string
-  areaCenti: number
+  /** ten-thousandths of m², and as people read it (as registered: '95.363') */
+  areaE4: number
+  area: string
   via: 'owner' | 'proxy'
   proxyId: string | null
 }
@@ -17,18 +20,18 @@ export interface CastableVoter {
  * writing for this poll (指导规则 第26条).
  */
 export async function castableVoters(db: Db, pollId: string, communityId: string, userId: string): Promise<CastableVoter[]> {
-  const rows = rowsOf<{ voter_id: string; unit_labels: string; area_centi: string | number; via: 'owner' | 'proxy'; proxy_id: string | null }>(
+  const rows = rowsOf<{ voter_id: string; unit_labels: string; area_e4: string | number; area_scale: string | number; via: 'owner' | 'proxy'; proxy_id: string | null }>(
     await db.execute(sql`
-      select pv.voter_id, pv.unit_labels, pv.area_centi, 'owner' as via, null as proxy_id
+      select pv.voter_id, pv.unit_labels, pv.area_e4, pv.area_scale, 'owner' as via, null as proxy_id
       from poll_voters pv
       where pv.poll_id = ${pollId} and pv.representative_owner_key in (
         select b.owner_key from bindings b where b.user_id = ${userId} and b.community_id = ${communityId} and b.status = 'verified')
       union all
-      select pv.voter_id, pv.unit_labels, pv.area_centi, 'proxy', px.id
+      select pv.voter_id, pv.unit_labels, pv.area_e4, pv.area_scale, 'proxy', px.id
       from proxies px join poll_voters pv on pv.poll_id = px.poll_id and pv.voter_id = px.voter_id
       where px.poll_id = ${pollId} and px.proxy_user_id = ${userId} and px.status in ('active', 'used')`),
   )
-  return rows.map((r) => ({ voterId: r.voter_id, unitLabels: r.unit_labels, areaCenti: Number(r.area_centi), via: r.via, proxyId: r.proxy_id }))
+  return rows.map((r) => ({ voterId: r.voter_id, unitLabels: r.unit_labels, ...areaReply(Number(r.area_e4), Number(r.area_scale)), via: r.via, proxyId: r.proxy_id }))
 }
 
 /** Why a user cannot cast: a co-owner who is not the representative, or not in the electorate at all. */
