@@ -123,6 +123,9 @@ export function sumScale(...scales: number[]): number {
   return Math.max(AREA_MIN_SUM_SCALE, ...scales)
 }
 
+/** The decimals an owner's area prints with: one unit's as registered; several units' sum as any sum. */
+export const ownedAreaScale = (scale: number, unitCount: number): number => (unitCount > 1 ? sumScale(scale) : scale)
+
 /** The least multiple of one unit in the last printed decimal that is ≥ e4: what an area "needs" at that precision. */
 export function ceilToScale(e4: number, scale: number): number {
   const step = 10 ** (AREA_MAX_SCALE - scale)

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ceilToScale, exactSum, formatArea, formatCenti, formatFen, parseArea, parseCenti, parseFen, sumScale } from '../../shared/decimal'
+import { ceilToScale, exactSum, formatArea, formatCenti, formatFen, ownedAreaScale, parseArea, parseCenti, parseFen, sumScale } from '../../shared/decimal'
 
 describe('parseCenti / parseFen', () => {
   it.each([
@@ -114,6 +114,10 @@ describe('parseArea / formatArea: areas as registered (up to four decimals)', ()
     expect(sumScale(0, 1)).toBe(2)
     expect(sumScale(2, 3)).toBe(3)
     expect(sumScale()).toBe(2)
+    // one unit prints as registered; an owner's several units as a sum
+    expect(ownedAreaScale(0, 1)).toBe(0)
+    expect(ownedAreaScale(0, 2)).toBe(2)
+    expect(ownedAreaScale(3, 2)).toBe(3)
     expect(ceilToScale(1907260, 3)).toBe(1907260)
     expect(ceilToScale(1907261, 3)).toBe(1907270)
     expect(ceilToScale(633333334, 2)).toBe(633333400)

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/types'
-import { areaReply } from '../../../shared/decimal'
+import { areaReply, ownedAreaScale } from '../../../shared/decimal'
 import { AppError } from '../../lib/errors'
 import { rowsOf } from '../roles/resolve'
 
@@ -20,18 +20,18 @@ export interface CastableVoter {
  * writing for this poll (指导规则 第26条).
  */
 export async function castableVoters(db: Db, pollId: string, communityId: string, userId: string): Promise<CastableVoter[]> {
-  const rows = rowsOf<{ voter_id: string; unit_labels: string; area_e4: string | number; area_scale: string | number; via: 'owner' | 'proxy'; proxy_id: string | null }>(
+  const rows = rowsOf<{ voter_id: string; unit_labels: string; area_e4: string | number; area_scale: string | number; unit_count: string | number; via: 'owner' | 'proxy'; proxy_id: string | null }>(
     await db.execute(sql`
-      select pv.voter_id, pv.unit_labels, pv.area_e4, pv.area_scale, 'owner' as via, null as proxy_id
+      select pv.voter_id, pv.unit_labels, pv.area_e4, pv.area_scale, pv.unit_count, 'owner' as via, null as proxy_id
       from poll_voters pv
       where pv.poll_id = ${pollId} and pv.representative_owner_key in (
         select b.owner_key from bindings b where b.user_id = ${userId} and b.community_id = ${communityId} and b.status = 'verified')
       union all
-      select pv.voter_id, pv.unit_labels, pv.area_e4, pv.area_scale, 'proxy', px.id
+      select pv.voter_id, pv.unit_labels, pv.area_e4, pv.area_scale, pv.unit_count, 'proxy', px.id
       from proxies px join poll_voters pv on pv.poll_id = px.poll_id and pv.voter_id = px.voter_id
       where px.poll_id = ${pollId} and px.proxy_user_id = ${userId} and px.status in ('active', 'used')`),
   )
-  return rows.map((r) => ({ voterId: r.voter_id, unitLabels: r.unit_labels, ...areaReply(Number(r.area_e4), Number(r.area_scale)), via: r.via, proxyId: r.proxy_id }))
+  return rows.map((r) => ({ voterId: r.voter_id, unitLabels: r.unit_labels, ...areaReply(Number(r.area_e4), ownedAreaScale(Number(r.area_scale), Number(r.unit_count))), via: r.via, proxyId: r.proxy_id }))
 }
 
 /** Why a user cannot cast: a co-owner who is not the representative, or not in the electorate at all. */

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { CommunitySettings } from '../../../shared/community'
-import { areaReply } from '../../../shared/decimal'
+import { areaReply, ownedAreaScale } from '../../../shared/decimal'
 import { ballots, deliveries, pollEvents, pollResults, polls, pollVoters, proxies } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
@@ -39,7 +39,7 @@ export async function voterList(ctx: ServiceCtx, pollId: string) {
         units: v.unitLabels,
         name: v.maskedName,
         // as registered (a voter of several units: their exact sum)
-        ...areaReply(v.areaE4, v.areaScale),
+        ...areaReply(v.areaE4, ownedAreaScale(v.areaScale, v.unitCount)),
         voted: Boolean(b),
         choice: showChoice && b ? b.choice : null,
         marks: showChoice && b?.marks ? b.marks.map((m) => nameOf.get(m) ?? m) : null,
@@ -99,7 +99,7 @@ export async function evidenceFile(ctx: ServiceCtx, pollId: string) {
     generatedAt: ctx.clock.now().toISOString(),
     choicesWithheld: !showChoice,
     poll: { ...p, settings: p.settings },
-    electorate: electorate.map((v) => ({ voterId: v.voterId, units: v.unitLabels, name: v.maskedName, ...areaReply(v.areaE4, v.areaScale), kind: v.kind })),
+    electorate: electorate.map((v) => ({ voterId: v.voterId, units: v.unitLabels, name: v.maskedName, ...areaReply(v.areaE4, ownedAreaScale(v.areaScale, v.unitCount)), kind: v.kind })),
     ballots: allBallots.map((b) => ({
       receipt: b.receipt,
       voterId: b.voterId,
