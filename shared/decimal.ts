@@ -1,7 +1,9 @@
 /**
- * Exact decimal strings ↔ integers in hundredths: areas in hundredths of m² (`areaCenti`), money
- * in fen (`amountFen`). Never through floating point. Spreadsheet numbers reach us as their
- * shortest round-trip string ("89.55"), so a strict parse loses nothing.
+ * Exact decimal strings ↔ integers: money in fen (`amountFen`); areas in ten-thousandths of m²
+ * (`areaE4`) with the number of decimals they were registered with, and, for the published tally
+ * protocol (shared/tally.ts), in hundredths (`areaCenti`). Never through floating point.
+ * Spreadsheet numbers reach us as their shortest round-trip string ("95.363"), so a strict parse
+ * loses nothing.
  */
 
 const MAX_SAFE = String(Number.MAX_SAFE_INTEGER)
@@ -47,4 +49,102 @@ export function formatCenti(areaCenti: number): string {
 /** fen → yuan with two decimals, no separators or symbol: 123456 → '1234.56', -5 → '-0.05'. */
 export function formatFen(amountFen: number): string {
   return formatHundredths(amountFen)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Areas as registered (《解释》第8条: the property register's figure, which may carry up to four
+// decimals: 95.363 m², 120.1234 m²)
+// ---------------------------------------------------------------------------------------------
+
+/** Registers give at most four decimals; the stored unit is 0.0001 m² (`areaE4`). */
+export const AREA_MAX_SCALE = 4
+/** Sums and totals print with at least two decimals, as notices always have. */
+export const AREA_MIN_SUM_SCALE = 2
+
+/** An area as registered: its value in ten-thousandths of m², and how many decimals it was written with. */
+export interface RegisteredArea {
+  e4: number
+  /** 0–4: "120" → 0, "88.50" → 2, "95.363" → 3 */
+  scale: number
+}
+
+export type AreaProblem = 'area_format' | 'area_precision' | 'area_not_positive' | 'area_too_large'
+
+/** 1,000,000 m² in one unit is a typing error; it also keeps a 100,000-row roster's sum a safe integer. */
+export const MAX_UNIT_AREA_E4 = 10_000_000_000
+
+/**
+ * A registered area, as written in a cell: digits, an optional '.' and at most four decimals
+ * ("95.363", "88.50", "120"). Refused, with a Chinese message that names the cell (`label`, e.g.
+ * "专有部分面积"): a fifth decimal (no register gives one, and rounding it would change the count),
+ * a negative or zero area, anything that is not a plain number. Trailing zeros are kept as written:
+ * "88.50" stays "88.50".
+ */
+export function parseArea(text: string, label: string): { ok: true; area: RegisteredArea } | { ok: false; code: AreaProblem; message: string } {
+  const s = text.trim()
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(s)
+  if (!m) {
+    if (/^-\s*\d/.test(s)) return { ok: false, code: 'area_not_positive', message: `${label}“${s}”必须大于0` }
+    return { ok: false, code: 'area_format', message: `${label}“${s}”格式不正确，应为以平方米为单位、最多四位小数的数字，如 89.50 或 95.363` }
+  }
+  const frac = m[2] ?? ''
+  if (frac.length > AREA_MAX_SCALE) {
+    return { ok: false, code: 'area_precision', message: `${label}“${s}”有${frac.length}位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）` }
+  }
+  const whole = m[1]!.replace(/^0+(?=\d)/, '')
+  // more than 11 integer digits is far over the limit below; checked before Number() can round
+  if (whole.length > 11) return { ok: false, code: 'area_too_large', message: `${label}“${s}”平方米超出合理范围（不超过 ${formatArea(MAX_UNIT_AREA_E4, 2)}）` }
+  const e4 = Number(whole + frac.padEnd(AREA_MAX_SCALE, '0'))
+  if (e4 === 0) return { ok: false, code: 'area_not_positive', message: `${label}“${s}”必须大于0` }
+  if (e4 > MAX_UNIT_AREA_E4) return { ok: false, code: 'area_too_large', message: `${label}“${s}”平方米超出合理范围（不超过 ${formatArea(MAX_UNIT_AREA_E4, 2)}）` }
+  return { ok: true, area: { e4, scale: frac.length } }
+}
+
+/**
+ * Ten-thousandths of m² → m² with `scale` decimals: (953630, 3) → '95.363', (885000, 2) → '88.50',
+ * (1200000, 0) → '120'. Never drops a digit: should `scale` be too few for the value, the value
+ * prints with as many as it needs. Throws RangeError on a non-safe-integer or a scale outside 0–4.
+ */
+export function formatArea(e4: number, scale: number): string {
+  if (!Number.isSafeInteger(e4)) throw new RangeError(`not a safe integer: ${e4}`)
+  if (!Number.isInteger(scale) || scale < 0 || scale > AREA_MAX_SCALE) throw new RangeError(`area scale out of range: ${scale}`)
+  const sign = e4 < 0 ? '-' : ''
+  const digits = String(Math.abs(e4)).padStart(AREA_MAX_SCALE + 1, '0')
+  let frac = digits.slice(-AREA_MAX_SCALE)
+  while (frac.length > scale && frac.endsWith('0')) frac = frac.slice(0, -1)
+  return `${sign}${digits.slice(0, -AREA_MAX_SCALE)}${frac ? `.${frac}` : ''}`
+}
+
+/**
+ * The decimals a sum of areas prints with: as many as the most precise area in it, at least two
+ * (88.50 + 95.363 → 3 decimals; 88.5 + 120 → 2).
+ */
+export function sumScale(...scales: number[]): number {
+  return Math.max(AREA_MIN_SUM_SCALE, ...scales)
+}
+
+/** The decimals an owner's area prints with: one unit's as registered; several units' sum as any sum. */
+export const ownedAreaScale = (scale: number, unitCount: number): number => (unitCount > 1 ? sumScale(scale) : scale)
+
+/** The least multiple of one unit in the last printed decimal that is ≥ e4: what an area "needs" at that precision. */
+export function ceilToScale(e4: number, scale: number): number {
+  const step = 10 ** (AREA_MAX_SCALE - scale)
+  const rest = e4 % step
+  return rest === 0 ? e4 : e4 - rest + step
+}
+
+/** hundredths of m² (the tally protocol's `areaCenti`) → ten-thousandths. */
+export const centiToE4 = (areaCenti: number): number => areaCenti * 100
+
+/** An area in an API reply: the exact decimal people read, and the integer machines add. */
+export const areaReply = (areaE4: number, scale: number) => ({ area: formatArea(areaE4, scale), areaE4 })
+
+/**
+ * A database sum of areas (PostgreSQL returns a bigint sum as text) as an exact JavaScript number;
+ * RangeError if it is not a safe integer, never a rounded value. null (the sum of no rows) is 0.
+ */
+export function exactSum(v: string | number | null | undefined): number {
+  const n = v == null ? 0 : Number(v)
+  if (!Number.isSafeInteger(n) || (typeof v === 'string' && String(n) !== v.trim())) throw new RangeError(`area sum is not a safe integer: ${String(v)}`)
+  return n
 }

@@ -3,9 +3,13 @@
  * the form owners know from published notices (同意 411 人，其中随多数 41 人; 参与表决人数 616/950，
  * 未达三分之二，需 634 人). Pure, shared with the mini-program. Nothing here decides anything: the
  * decisions are the integer comparisons of shared/tally.ts; this only says them.
+ *
+ * Areas are ten-thousandths of m² (the server's `tallyE4`), printed with `scale` decimals: those of
+ * the electorate's most precise registered area, at least two (shared/decimal.ts sumScale), so a
+ * total prints exactly and every area of one notice has the same number of decimals.
  */
-import { formatCenti } from './decimal'
-import type { ElectionTally, FollowMajority, Tally, Weight } from './tally'
+import { ceilToScale, formatArea } from './decimal'
+import type { ElectionTallyE4 as ElectionTally, FollowMajority, TallyE4 as Tally, WeightE4 as Weight } from './tally'
 
 // ---------------------------------------------------------------------------------------------
 // Percentages for people (voting-rules.md, "Percentages for people")
@@ -57,42 +61,45 @@ export interface Shortfall {
   subject: string
   measure: 'voters' | 'area'
   line: Line
+  /** heads, or area in ten-thousandths of m² */
   have: number
   of: number
-  /** the least number that would have passed the line */
+  /** the least number that would have passed the line (an area: at the precision areas are registered in) */
   need: number
   text: string
 }
 
-const area = (areaCenti: number) => `${formatCenti(areaCenti)} 平方米`
-const measureText = (m: 'voters' | 'area', n: number) => (m === 'voters' ? `${n} 人` : area(n))
+const area = (areaE4: number, scale: number) => `${formatArea(areaE4, scale)} 平方米`
 
 /** Each measure (voters, area) of `have` against `of` that misses `line`. */
-function shortfalls(subject: string, line: Line, have: Weight, of: Weight): Shortfall[] {
+function shortfalls(subject: string, line: Line, have: Weight, of: Weight, scale: number): Shortfall[] {
   const out: Shortfall[] = []
   for (const measure of ['voters', 'area'] as const) {
-    const h = measure === 'voters' ? have.voters : have.areaCenti
-    const o = measure === 'voters' ? of.voters : of.areaCenti
-    const need = least(line, o)
+    const h = measure === 'voters' ? have.voters : have.areaE4
+    const o = measure === 'voters' ? of.voters : of.areaE4
+    // areas are sums of registered areas, so the least reachable area that passes is a whole
+    // number of units in the last printed decimal
+    const need = measure === 'voters' ? least(line, o) : ceilToScale(least(line, o), scale)
     if (h >= need) continue
     const label = `${subject}${measure === 'voters' ? '人数' : '面积'}`
-    const ratio = measure === 'voters' ? `${h}/${o}` : `${formatCenti(h)}/${formatCenti(o)} 平方米`
-    out.push({ subject, measure, line, have: h, of: o, need, text: `${label} ${ratio}，${LINE_ZH[line]}，需 ${measureText(measure, need)}` })
+    const ratio = measure === 'voters' ? `${h}/${o}` : `${formatArea(h, scale)}/${formatArea(o, scale)} 平方米`
+    const needText = measure === 'voters' ? `${need} 人` : area(need, scale)
+    out.push({ subject, measure, line, have: h, of: o, need, text: `${label} ${ratio}，${LINE_ZH[line]}，需 ${needText}` })
   }
   return out
 }
 
 /** Why a one-matter poll failed: the quorum (2/3 of all), then approval (of the participants). */
-export function tallyShortfalls(t: Tally, approval: 'ordinary' | 'special'): Shortfall[] {
-  if (!t.quorum) return shortfalls('参与表决', 'two_thirds', t.participated, t.total)
+export function tallyShortfalls(t: Tally, approval: 'ordinary' | 'special', scale: number): Shortfall[] {
+  if (!t.quorum) return shortfalls('参与表决', 'two_thirds', t.participated, t.total, scale)
   if (t.passed) return []
-  return shortfalls('同意', approval === 'special' ? 'three_quarters' : 'more_than_half', t.agree, t.participated)
+  return shortfalls('同意', approval === 'special' ? 'three_quarters' : 'more_than_half', t.agree, t.participated, scale)
 }
 
 /** Why seats stayed empty: the quorum, else each candidate without a majority. */
-export function electionShortfalls(e: ElectionTally, nameOf: (id: string) => string): Shortfall[] {
-  if (!e.quorum) return shortfalls('参与表决', 'two_thirds', e.participated, e.total)
-  return e.candidates.filter((c) => !c.majority).flatMap((c) => shortfalls(`${nameOf(c.candidateId)}得票`, 'more_than_half', c.votes, e.participated))
+export function electionShortfalls(e: ElectionTally, nameOf: (id: string) => string, scale: number): Shortfall[] {
+  if (!e.quorum) return shortfalls('参与表决', 'two_thirds', e.participated, e.total, scale)
+  return e.candidates.filter((c) => !c.majority).flatMap((c) => shortfalls(`${nameOf(c.candidateId)}得票`, 'more_than_half', c.votes, e.participated, scale))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,19 +107,19 @@ export function electionShortfalls(e: ElectionTally, nameOf: (id: string) => str
 // ---------------------------------------------------------------------------------------------
 
 /** "411 人（63.62%），面积 4110.00 平方米（63.62%）": heads first, area beside them, shares of `of`. */
-export function weightText(w: Weight, of: Weight): string {
-  return `${w.voters} 人（${percentForPeople(w.voters, of.voters)}），面积 ${area(w.areaCenti)}（${percentForPeople(w.areaCenti, of.areaCenti)}）`
+export function weightText(w: Weight, of: Weight, scale: number): string {
+  return `${w.voters} 人（${percentForPeople(w.voters, of.voters)}），面积 ${area(w.areaE4, scale)}（${percentForPeople(w.areaE4, of.areaE4)}）`
 }
 
-const deemedText = (d: Weight) => `其中随多数 ${d.voters} 人、面积 ${area(d.areaCenti)}`
+const deemedText = (d: Weight, scale: number) => `其中随多数 ${d.voters} 人、面积 ${area(d.areaE4, scale)}`
 
 /** 指导规则 第26条: what follow_majority did, said plainly; null when the rule is not in force. */
-export function followMajorityText(f: FollowMajority | undefined, deemed: Weight, nameOf: (id: string) => string): string | null {
+export function followMajorityText(f: FollowMajority | undefined, deemed: Weight, nameOf: (id: string) => string, scale: number): string | null {
   if (!f) return null
   const rule = '本小区议事规则规定：已送达表决通知而未投票的业主随多数。'
   switch (f.reason) {
     case 'added':
-      return `${rule}本次 ${deemed.voters} 人（面积 ${area(deemed.areaCenti)}）随多数计入${f.to.map((x) => (x === 'agree' ? '同意' : x === 'oppose' ? '反对' : nameOf(x))).join('、')}，并计入参与表决。`
+      return `${rule}本次 ${deemed.voters} 人（面积 ${area(deemed.areaE4, scale)}）随多数计入${f.to.map((x) => (x === 'agree' ? '同意' : x === 'oppose' ? '反对' : nameOf(x))).join('、')}，并计入参与表决。`
     case 'no_majority':
       return `${rule}本次实际投票中没有一方同时获得参与表决面积和人数过半数，未投票业主未计入任何一方。`
     case 'tie_for_seat':
@@ -123,27 +130,31 @@ export function followMajorityText(f: FollowMajority | undefined, deemed: Weight
 }
 
 /** The body of a one-matter result: participation, each side with its area, follow-majority, lines missed. */
-export function tallyLines(t: Tally, approval: 'ordinary' | 'special'): string[] {
+export function tallyLines(t: Tally, approval: 'ordinary' | 'special', scale: number): string[] {
   const p = t.participated
-  const side = (label: string, w: Weight, withDeemed: boolean) => `${label} ${weightText(w, p)}${withDeemed && t.deemed.voters > 0 ? `，${deemedText(t.deemed)}` : ''}`
+  const side = (label: string, w: Weight, withDeemed: boolean) => `${label} ${weightText(w, p, scale)}${withDeemed && t.deemed.voters > 0 ? `，${deemedText(t.deemed, scale)}` : ''}`
   const to = t.followMajority?.to ?? []
   return [
-    `参与表决：${p.voters}/${t.total.voters} 人（${percentForPeople(p.voters, t.total.voters)}），面积 ${formatCenti(p.areaCenti)}/${area(t.total.areaCenti)}（${percentForPeople(p.areaCenti, t.total.areaCenti)}）。`,
-    `${[side('同意', t.agree, to.includes('agree')), side('反对', t.oppose, to.includes('oppose')), side('弃权', t.abstain, false)].join('；')}；废票 ${t.spoiled.voters} 张（面积 ${area(t.spoiled.areaCenti)}）。`,
-    followMajorityText(t.followMajority, t.deemed, String),
-    ...tallyShortfalls(t, approval).map((s) => `${s.text}。`),
+    `参与表决：${participationText(p, t.total, scale)}。`,
+    `${[side('同意', t.agree, to.includes('agree')), side('反对', t.oppose, to.includes('oppose')), side('弃权', t.abstain, false)].join('；')}；废票 ${t.spoiled.voters} 张（面积 ${area(t.spoiled.areaE4, scale)}）。`,
+    followMajorityText(t.followMajority, t.deemed, String, scale),
+    ...tallyShortfalls(t, approval, scale).map((s) => `${s.text}。`),
   ].filter((l): l is string => l !== null)
 }
 
+/** "646/817 人（79.07%），面积 64600.00/81700.00 平方米（79.07%）" */
+const participationText = (p: Weight, total: Weight, scale: number) =>
+  `${p.voters}/${total.voters} 人（${percentForPeople(p.voters, total.voters)}），面积 ${formatArea(p.areaE4, scale)}/${area(total.areaE4, scale)}（${percentForPeople(p.areaE4, total.areaE4)}）`
+
 /** The body of a candidate poll's result: participation, each candidate with area and follow-majority, lines missed. */
-export function electionLines(e: ElectionTally, nameOf: (id: string) => string): string[] {
+export function electionLines(e: ElectionTally, nameOf: (id: string) => string, scale: number): string[] {
   const p = e.participated
   const standing = (c: ElectionTally['candidates'][number]) =>
     !e.quorum ? '' : c.elected ? `，当选（第${c.rank}名）` : c.majority ? '，过半数但名额已满，未当选' : '，未过半数，未当选'
   return [
-    `参与表决：${p.voters}/${e.total.voters} 人（${percentForPeople(p.voters, e.total.voters)}），面积 ${formatCenti(p.areaCenti)}/${area(e.total.areaCenti)}（${percentForPeople(p.areaCenti, e.total.areaCenti)}）；弃权 ${e.abstain.voters} 人，废票 ${e.spoiled.voters} 张。`,
-    ...e.candidates.map((c) => `${nameOf(c.candidateId)}：${weightText(c.votes, p)}${c.deemed.voters > 0 ? `，${deemedText(c.deemed)}` : ''}${standing(c)}。`),
-    followMajorityText(e.followMajority, e.deemed, nameOf),
-    ...electionShortfalls(e, nameOf).map((s) => `${s.text}。`),
+    `参与表决：${participationText(p, e.total, scale)}；弃权 ${e.abstain.voters} 人，废票 ${e.spoiled.voters} 张。`,
+    ...e.candidates.map((c) => `${nameOf(c.candidateId)}：${weightText(c.votes, p, scale)}${c.deemed.voters > 0 ? `，${deemedText(c.deemed, scale)}` : ''}${standing(c)}。`),
+    followMajorityText(e.followMajority, e.deemed, nameOf, scale),
+    ...electionShortfalls(e, nameOf, scale).map((s) => `${s.text}。`),
   ].filter((l): l is string => l !== null)
 }

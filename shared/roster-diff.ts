@@ -3,6 +3,7 @@ export interface RosterDiff {
   previousVersion: number | null
   unitsAdded: string[]
   unitsRemoved: string[]
-  areaChanged: { unitKey: string; fromCenti: number; toCenti: number }[]
+  /** areas as registered ('95.363') and in ten-thousandths of m² */
+  areaChanged: { unitKey: string; from: string; to: string; fromE4: number; toE4: number }[]
   ownersChanged: string[]
 }

@@ -6,7 +6,7 @@
  * Validation reports every problem in the file, sorted by line, so the uploader can fix them all
  * in one pass; a roster with any problem yields no units at all.
  */
-import { formatCenti, parseCenti } from './decimal'
+import { formatArea, parseArea, type RegisteredArea } from './decimal'
 import { idNumberProblem, normalizeIdNumber } from './id-number'
 import { normalizePhone } from './phone'
 import { isValidUscc } from './uscc'
@@ -43,7 +43,7 @@ export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { key: 'unit', header: '单元', required: false, description: '单元名称，如“1单元”；不分单元的楼栋留空' },
   { key: 'room', header: '房号', required: true, description: '房号或车位号，如“101”“B-018”' },
   { key: 'unitType', header: '房屋类型', required: false, description: '住宅、车位、商业、其他 之一；留空视为住宅' },
-  { key: 'area', header: '专有部分面积', required: true, description: '专有部分建筑面积，单位平方米，最多两位小数，如 89.50' },
+  { key: 'area', header: '专有部分面积', required: true, description: '专有部分建筑面积，单位平方米，照登记簿填写，最多四位小数，如 89.50、95.363' },
   { key: 'areaSource', header: '面积来源', required: true, description: '不动产登记、实测、合同 之一（依次优先采用）' },
   { key: 'ownerName', header: '业主姓名', required: true, description: '业主姓名或单位名称；共有房屋每位共有人各占一行' },
   {
@@ -97,6 +97,7 @@ export type RosterErrorCode =
   | 'unknown_value'
   | 'address_format'
   | 'area_format'
+  | 'area_precision'
   | 'area_not_positive'
   | 'area_too_large'
   | 'id_length'
@@ -146,7 +147,10 @@ export interface RosterUnit {
   unit: string
   room: string
   unitType: UnitType
-  areaCenti: number
+  /** ten-thousandths of m² */
+  areaE4: number
+  /** decimals as registered (0–4): the area prints as formatArea(areaE4, areaScale), e.g. '95.363' */
+  areaScale: number
   areaSource: AreaSource
   developerHeld: boolean
   /** in file order */
@@ -154,9 +158,6 @@ export interface RosterUnit {
 }
 
 export type RosterValidation = { ok: true; units: RosterUnit[] } | { ok: false; errors: RowError[] }
-
-/** 1,000,000 m²: anything larger in one unit is a typing error, and it keeps any sum of areas safe. */
-const MAX_AREA_CENTI = 100_000_000
 
 export const UNIT_TYPE_LABELS: Readonly<Record<UnitType, string>> = { residence: '住宅', parking: '车位', commercial: '商业', other: '其他' }
 export const AREA_SOURCE_LABELS: Readonly<Record<AreaSource, string>> = { register: '不动产登记', survey: '实测', contract: '合同' }
@@ -207,7 +208,7 @@ interface Row {
   unit: string
   room: string
   unitType: UnitType | undefined
-  areaCenti: number | undefined
+  area: RegisteredArea | undefined
   areaSource: AreaSource | undefined
   developerHeld: boolean | undefined
   representative: boolean | undefined
@@ -275,26 +276,18 @@ function readChoice<T>(values: Record<string, string>, line: number, f: RosterFi
   return hit
 }
 
-function readArea(text: string, line: number, fail: Fail): number | undefined {
+/** 《解释》第8条: the area as the register gives it, up to four decimals, kept exactly as written. */
+function readArea(text: string, line: number, fail: Fail): RegisteredArea | undefined {
   if (text === '') {
     fail(line, 'area', 'required', `${header.area}不能为空`)
     return undefined
   }
-  const parsed = parseCenti(text)
-  if (parsed === null) {
-    if (/^-\s*\d/.test(text)) fail(line, 'area', 'area_not_positive', `${header.area}必须大于0`)
-    else fail(line, 'area', 'area_format', `${header.area}“${text}”格式不正确，应为以平方米为单位、最多两位小数的数字，如 89.50`)
+  const parsed = parseArea(text, header.area)
+  if (!parsed.ok) {
+    fail(line, 'area', parsed.code, parsed.message)
     return undefined
   }
-  if (parsed === 0) {
-    fail(line, 'area', 'area_not_positive', `${header.area}必须大于0`)
-    return undefined
-  }
-  if (parsed > MAX_AREA_CENTI) {
-    fail(line, 'area', 'area_too_large', `${header.area} ${formatCenti(parsed)} 平方米超出合理范围（不超过 ${formatCenti(MAX_AREA_CENTI)}）`)
-    return undefined
-  }
-  return parsed
+  return parsed.area
 }
 
 /** One record's own checks; null for a record whose cells are all blank. */
@@ -314,7 +307,7 @@ function readRow(record: RawRosterRecord, today: Date | undefined, fail: Fail): 
   const unit = readAddressPart(values, line, 'unit', false, fail)
   const room = readAddressPart(values, line, 'room', true, fail)
   const unitType = readChoice(values, line, 'unitType', UNIT_TYPES, 'residence', fail)
-  const areaCenti = readArea(ascii('area'), line, fail)
+  const area = readArea(ascii('area'), line, fail)
   const areaSource = readChoice(values, line, 'areaSource', AREA_SOURCES, undefined, fail)
 
   const name = cellOf(values, header.ownerName).replace(/\s+/g, ' ')
@@ -350,7 +343,7 @@ function readRow(record: RawRosterRecord, today: Date | undefined, fail: Fail): 
     unit: unit ?? '',
     room: room ?? '',
     unitType,
-    areaCenti,
+    area,
     areaSource,
     developerHeld,
     representative,
@@ -382,7 +375,9 @@ function checkSharedUnit(unitRows: readonly Row[], fail: Fail) {
     }
     return want
   }
-  const areaCenti = agree('area', 'area_mismatch', (r) => r.areaCenti, formatCenti)
+  // one area, however written: 88.5 and 88.50 agree (the first row's writing is kept)
+  const areaE4 = agree('area', 'area_mismatch', (r) => r.area?.e4, (e4) => formatArea(e4, 0))
+  const area = areaE4 === undefined ? undefined : unitRows.find((r) => r.area?.e4 === areaE4)!.area
   const areaSource = agree('areaSource', 'area_source_mismatch', (r) => r.areaSource, (v) => AREA_SOURCE_LABELS[v])
   const unitType = agree('unitType', 'type_mismatch', (r) => r.unitType, (v) => UNIT_TYPE_LABELS[v])
   const developerHeld = agree('developerHeld', 'developer_mismatch', (r) => r.developerHeld, (v) => (v ? '是' : '否'))
@@ -410,7 +405,7 @@ function checkSharedUnit(unitRows: readonly Row[], fail: Fail) {
   } else if (reps.length === 0 && !unreadable && distinct > 1 && developerHeld === false) {
     fail(first.line, 'representative', 'no_representative', `房屋 ${label} 有${distinct}位共有人（第${lineList(unitRows)}行），须在“${header.representative}”列中指定一位为“是”`)
   }
-  return { areaCenti, areaSource, unitType, developerHeld, sole: distinct === 1 }
+  return { area, areaSource, unitType, developerHeld, sole: distinct === 1 }
 }
 
 /**
@@ -472,17 +467,18 @@ export function validateRoster(records: readonly RawRosterRecord[], opts: { toda
     const first = unitRows[0]!
     const shared =
       unitRows.length === 1
-        ? { areaCenti: first.areaCenti, areaSource: first.areaSource, unitType: first.unitType, developerHeld: first.developerHeld, sole: true }
+        ? { area: first.area, areaSource: first.areaSource, unitType: first.unitType, developerHeld: first.developerHeld, sole: true }
         : checkSharedUnit(unitRows, fail)
-    const { areaCenti, areaSource, unitType, developerHeld, sole } = shared
-    if (areaCenti === undefined || areaSource === undefined || unitType === undefined || developerHeld === undefined) continue
+    const { area, areaSource, unitType, developerHeld, sole } = shared
+    if (area === undefined || areaSource === undefined || unitType === undefined || developerHeld === undefined) continue
     units.push({
       unitKey,
       building: first.building,
       unit: first.unit,
       room: first.room,
       unitType,
-      areaCenti,
+      areaE4: area.e4,
+      areaScale: area.scale,
       areaSource,
       developerHeld,
       owners: unitRows.map((r) => ({

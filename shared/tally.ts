@@ -3,10 +3,15 @@
  * the result page and the mini-program. The rules it follows are written out in
  * shared/domain/voting-rules.md; each rule below names the article it comes from.
  *
- * Arithmetic: areas are integer hundredths of a square metre (`areaCenti`). Sums stay exact
- * JavaScript numbers because the whole electorate's area is checked to be a safe integer and every
- * sum here is a part of it. Products of an area and a small factor can pass 2^53, so every
- * comparison of products is made in BigInt; no division and no floating point decide anything.
+ * Arithmetic: areas are integers. The published protocol (`tally`, `tallyElection`) takes and
+ * returns hundredths of a square metre (`areaCenti`), as voting-rules.md defines it; the server,
+ * which keeps areas as registered (up to four decimals), calls the same count in ten-thousandths
+ * (`tallyE4`, `tallyElectionE4`). One count serves both: every test is a comparison of ratios
+ * (3·A_part ≥ 2·A_total, a·P + p·A), which no choice of unit changes, so the core works on a plain
+ * integer `area` and only the edges name the unit. Sums stay exact JavaScript numbers because the
+ * whole electorate's area is checked to be a safe integer and every sum here is a part of it.
+ * Products of an area and a small factor can pass 2^53, so every comparison of products is made in
+ * BigInt; no division and no floating point decide anything.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -24,12 +29,23 @@ export interface ElectorUnit {
   voterId: string
   areaCenti: number
 }
+/** The same weight in ten-thousandths of a square metre: areas as registered, up to four decimals. */
+export interface WeightE4 {
+  areaE4: number
+  voters: number
+}
+export interface ElectorUnitE4 {
+  unitId: string
+  voterId: string
+  areaE4: number
+}
 export interface CountedBallot {
   voterId: string
   choice: Choice
 }
-export interface TallyInput {
-  units: ElectorUnit[]
+/** TallyInput over any unit of area: `U` is ElectorUnit (areaCenti) or ElectorUnitE4. */
+export interface TallyInputOf<U> {
+  units: U[]
   ballots: CountedBallot[]
   approval: ApprovalClass
   /** 指导规则 第26条: counting non-voters is a community setting; default 'ignore' */
@@ -43,23 +59,28 @@ export interface TallyInput {
   /** 废票 count as participation: unsettled nationally, a community setting; default true */
   spoiledParticipate?: boolean
 }
-export interface Tally {
-  total: Weight
+export interface TallyInput extends TallyInputOf<ElectorUnit> {}
+export interface TallyInputE4 extends TallyInputOf<ElectorUnitE4> {}
+/** Tally over any weight: `W` is Weight (areaCenti) or WeightE4. */
+export interface TallyOf<W> {
+  total: W
   /** agree + oppose + abstain (+ spoiled when it participates); actual + deemed */
-  participated: Weight
-  agree: Weight
-  oppose: Weight
-  abstain: Weight
+  participated: W
+  agree: W
+  oppose: W
+  abstain: W
   /** always reported, whether or not it participates */
-  spoiled: Weight
+  spoiled: W
   /** zero unless follow_majority applied; already included in participated and in its side */
-  deemed: Weight
+  deemed: W
   quorum: boolean
   passed: boolean
   outcome: 'passed' | 'rejected' | 'no_quorum'
   /** present only under follow_majority: what the rule did, so a result never claims more */
   followMajority?: FollowMajority
 }
+export interface Tally extends TallyOf<Weight> {}
+export interface TallyE4 extends TallyOf<WeightE4> {}
 
 /**
  * What follow_majority did (指导规则 第26条). `to`: the side ('agree' / 'oppose') or the candidates
@@ -78,8 +99,8 @@ export interface ElectionBallot {
   /** a spoiled ballot's marks are kept on record by the caller but never counted or checked */
   spoiled?: boolean
 }
-export interface ElectionInput {
-  units: ElectorUnit[]
+export interface ElectionInputOf<U> {
+  units: U[]
   ballots: ElectionBallot[]
   candidates: string[]
   seats: number
@@ -88,33 +109,38 @@ export interface ElectionInput {
   nonVoters?: 'ignore' | 'follow_majority'
   delivered?: string[]
 }
-export interface CandidateResult {
+export interface ElectionInput extends ElectionInputOf<ElectorUnit> {}
+export interface ElectionInputE4 extends ElectionInputOf<ElectorUnitE4> {}
+export interface CandidateResultOf<W> {
   candidateId: string
   /** actual marks plus `deemed` */
-  votes: Weight
+  votes: W
   /** the non-voters' weight this candidate received under follow_majority (else zero) */
-  deemed: Weight
+  deemed: W
   majority: boolean
   elected: boolean
   /** 1-based among candidates with a majority, else null; null for everyone without quorum */
   rank: number | null
 }
-export interface ElectionTally {
-  total: Weight
+export interface CandidateResult extends CandidateResultOf<Weight> {}
+export interface ElectionTallyOf<W> {
+  total: W
   /** actual + deemed */
-  participated: Weight
-  abstain: Weight
-  spoiled: Weight
+  participated: W
+  abstain: W
+  spoiled: W
   /** zero unless follow_majority added non-voters; included in participated */
-  deemed: Weight
+  deemed: W
   /** present only under follow_majority */
   followMajority?: FollowMajority
   quorum: boolean
   /** in the order of input.candidates */
-  candidates: CandidateResult[]
+  candidates: CandidateResultOf<W>[]
   /** by rank; empty without quorum */
   elected: string[]
 }
+export interface ElectionTally extends ElectionTallyOf<Weight> {}
+export interface ElectionTallyE4 extends ElectionTallyOf<WeightE4> {}
 
 // ---------------------------------------------------------------------------------------------
 // The nine matters (民法典 第278条) and their approval class
@@ -177,19 +203,47 @@ export class TallyInputError extends Error {
 // The electorate (《解释》第9条, 指导规则 第25条)
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The unit of area at the edges of the count. The core below works on `Amount`, a plain integer area
+ * in whatever unit the caller chose: every decision compares ratios, so the unit cannot change one.
+ */
+interface AreaUnit<U, O> {
+  areaOf(unit: U): number
+  out(w: Amount): O
+  /** for messages: '0.01 平方米' */
+  name: string
+}
+
+/** The core's weight: an integer area in the caller's unit, and heads. */
+interface Amount {
+  area: number
+  voters: number
+}
+
+const CENTI: AreaUnit<ElectorUnit, Weight> = {
+  areaOf: (u) => u.areaCenti,
+  out: (w) => ({ areaCenti: w.area, voters: w.voters }),
+  name: '0.01 平方米',
+}
+const E4: AreaUnit<ElectorUnitE4, WeightE4> = {
+  areaOf: (u) => u.areaE4,
+  out: (w) => ({ areaE4: w.area, voters: w.voters }),
+  name: '0.0001 平方米',
+}
+
 interface Electorate {
   /** voterId -> dense index */
   index: Map<string, number>
-  /** per voter: sum of its units' areaCenti */
+  /** per voter: sum of its units' areas */
   area: number[]
-  total: Weight
+  total: Amount
 }
 
 /**
  * 《解释》第9条: units of one owner of record (the developer's unsold and undelivered units
  * included) form one voter; their areas add up and the voter counts once.
  */
-function buildElectorate(units: ElectorUnit[]): Electorate {
+function buildElectorate<U extends { unitId: string; voterId: string }>(units: U[], unit: AreaUnit<U, unknown>): Electorate {
   if (units.length === 0) {
     throw new TallyInputError('empty_electorate', '本次表决的业主名单为空，无法计票')
   }
@@ -198,24 +252,24 @@ function buildElectorate(units: ElectorUnit[]): Electorate {
   const seenUnits = new Set<string>()
   let seenBefore = 0
   let totalArea = 0
-  for (const unit of units) {
-    const a = unit.areaCenti
+  for (const u of units) {
+    const a = unit.areaOf(u)
     if (!Number.isSafeInteger(a) || a <= 0) {
       throw new TallyInputError(
         'invalid_area',
-        `房屋 ${unit.unitId} 的面积 ${String(a)} 不是正的安全整数（单位：0.01 平方米）`,
-        unit.unitId,
+        `房屋 ${u.unitId} 的面积 ${String(a)} 不是正的安全整数（单位：${unit.name}）`,
+        u.unitId,
       )
     }
     // one hash lookup instead of has() then add(): this loop is most of the tally's time
-    seenUnits.add(unit.unitId)
+    seenUnits.add(u.unitId)
     if (seenUnits.size === seenBefore) {
-      throw new TallyInputError('duplicate_unit', `房屋 ${unit.unitId} 在名单中出现了两次`, unit.unitId)
+      throw new TallyInputError('duplicate_unit', `房屋 ${u.unitId} 在名单中出现了两次`, u.unitId)
     }
     seenBefore++
-    const i = index.get(unit.voterId)
+    const i = index.get(u.voterId)
     if (i === undefined) {
-      index.set(unit.voterId, area.length)
+      index.set(u.voterId, area.length)
       area.push(a)
     } else {
       area[i] = (area[i] as number) + a
@@ -224,15 +278,15 @@ function buildElectorate(units: ElectorUnit[]): Electorate {
   }
   // Every sum below (per voter, per side) is a part of totalArea, so if totalArea is exact they
   // all are. Once a running sum of non-negative numbers reaches 2^53 rounding can never bring it
-  // back below, so checking the end result is enough. 2^53 hundredths of a square metre is about
-  // 9·10^13 m²: no real electorate comes near, so refusing is safe.
+  // back below, so checking the end result is enough. 2^53 ten-thousandths of a square metre is
+  // about 9·10^11 m² (hundredths: 9·10^13 m²): no real electorate comes near, so refusing is safe.
   if (totalArea > Number.MAX_SAFE_INTEGER) {
     throw new TallyInputError(
       'area_overflow',
-      `本次表决的专有部分总面积超过 ${Number.MAX_SAFE_INTEGER}（0.01 平方米），无法精确计算`,
+      `本次表决的专有部分总面积超过 ${Number.MAX_SAFE_INTEGER}（${unit.name}），无法精确计算`,
     )
   }
-  return { index, area, total: { areaCenti: totalArea, voters: area.length } }
+  return { index, area, total: { area: totalArea, voters: area.length } }
 }
 
 function voterIndex(electorate: Electorate, voterId: string): number {
@@ -267,16 +321,16 @@ function moreThanHalf(x: number, y: number): boolean {
 }
 
 /** 民法典 第278条第2款: 参与表决 ≥ 2/3 of area and ≥ 2/3 of voters; 以上 is inclusive (第1259条). */
-function hasQuorum(participated: Weight, total: Weight): boolean {
+function hasQuorum(participated: Amount, total: Amount): boolean {
   return (
-    atLeast(3, participated.areaCenti, 2, total.areaCenti) &&
+    atLeast(3, participated.area, 2, total.area) &&
     atLeast(3, participated.voters, 2, total.voters)
   )
 }
 
 /** A side with more than half of both the area and the voters of `of`. */
-function majorityOf(side: Weight, of: Weight): boolean {
-  return moreThanHalf(side.areaCenti, of.areaCenti) && moreThanHalf(side.voters, of.voters)
+function majorityOf(side: Amount, of: Amount): boolean {
+  return moreThanHalf(side.area, of.area) && moreThanHalf(side.voters, of.voters)
 }
 
 /**
@@ -284,10 +338,10 @@ function majorityOf(side: Weight, of: Weight): boolean {
  * (以上, inclusive, 第1259条); the other matters 过半数 (strictly more than half). Both area and
  * voters must pass. The denominator is the participants, not all owners.
  */
-function approves(approval: ApprovalClass, agree: Weight, participated: Weight): boolean {
+function approves(approval: ApprovalClass, agree: Amount, participated: Amount): boolean {
   if (approval === 'special') {
     return (
-      atLeast(4, agree.areaCenti, 3, participated.areaCenti) &&
+      atLeast(4, agree.area, 3, participated.area) &&
       atLeast(4, agree.voters, 3, participated.voters)
     )
   }
@@ -298,7 +352,7 @@ function approves(approval: ApprovalClass, agree: Weight, participated: Weight):
 // tally: one question, agree / oppose / abstain
 // ---------------------------------------------------------------------------------------------
 
-function nonVoterRule(rule: TallyInput['nonVoters']): 'ignore' | 'follow_majority' {
+function nonVoterRule(rule: TallyInputOf<unknown>['nonVoters']): 'ignore' | 'follow_majority' {
   const r = rule ?? 'ignore'
   if (r !== 'ignore' && r !== 'follow_majority') {
     throw new TallyInputError('invalid_option', `未投票业主的计票规则 ${String(r)} 无效`, String(r))
@@ -306,13 +360,23 @@ function nonVoterRule(rule: TallyInput['nonVoters']): 'ignore' | 'follow_majorit
   return r
 }
 
-const zero = (): Weight => ({ areaCenti: 0, voters: 0 })
-const plus = (a: Weight, b: Weight): Weight => ({
-  areaCenti: a.areaCenti + b.areaCenti,
+const zero = (): Amount => ({ area: 0, voters: 0 })
+const plus = (a: Amount, b: Amount): Amount => ({
+  area: a.area + b.area,
   voters: a.voters + b.voters,
 })
 
+/** The published protocol (voting-rules.md): areas in hundredths of a square metre. */
 export function tally(input: TallyInput): Tally {
+  return countMatter(input, CENTI)
+}
+
+/** The same count with areas in ten-thousandths of a square metre, as the server keeps them. */
+export function tallyE4(input: TallyInputE4): TallyE4 {
+  return countMatter(input, E4)
+}
+
+function countMatter<U extends { unitId: string; voterId: string }, O>(input: TallyInputOf<U>, unit: AreaUnit<U, O>): TallyOf<O> {
   const { approval } = input
   if (approval !== 'ordinary' && approval !== 'special') {
     throw new TallyInputError('invalid_option', `表决类别 ${String(approval)} 无效`, String(approval))
@@ -320,7 +384,7 @@ export function tally(input: TallyInput): Tally {
   const nonVoters = nonVoterRule(input.nonVoters)
   const spoiledParticipate = input.spoiledParticipate ?? true
 
-  const electorate = buildElectorate(input.units)
+  const electorate = buildElectorate(input.units, unit)
   const voted = new Uint8Array(electorate.total.voters)
   // Sums kept as plain numbers in the loop: exact, see buildElectorate.
   let agreeA = 0, agreeP = 0, opposeA = 0, opposeP = 0
@@ -344,10 +408,10 @@ export function tally(input: TallyInput): Tally {
     }
   }
 
-  let agree: Weight = { areaCenti: agreeA, voters: agreeP }
-  let oppose: Weight = { areaCenti: opposeA, voters: opposeP }
-  const abstain: Weight = { areaCenti: abstainA, voters: abstainP }
-  const spoiled: Weight = { areaCenti: spoiledA, voters: spoiledP }
+  let agree: Amount = { area: agreeA, voters: agreeP }
+  let oppose: Amount = { area: opposeA, voters: opposeP }
+  const abstain: Amount = { area: abstainA, voters: abstainP }
+  const spoiled: Amount = { area: spoiledA, voters: spoiledP }
   // An abstention participates and does not agree. A spoiled ballot (废票) participates only
   // where the community says so, and never agrees.
   let participated = plus(plus(agree, oppose), abstain)
@@ -374,14 +438,14 @@ export function tally(input: TallyInput): Tally {
 
   const quorum = hasQuorum(participated, electorate.total)
   const passed = quorum && approves(approval, agree, participated)
-  const result: Tally = {
-    total: electorate.total,
-    participated,
-    agree,
-    oppose,
-    abstain,
-    spoiled,
-    deemed,
+  const result: TallyOf<O> = {
+    total: unit.out(electorate.total),
+    participated: unit.out(participated),
+    agree: unit.out(agree),
+    oppose: unit.out(oppose),
+    abstain: unit.out(abstain),
+    spoiled: unit.out(spoiled),
+    deemed: unit.out(deemed),
     quorum,
     passed,
     outcome: passed ? 'passed' : quorum ? 'rejected' : 'no_quorum',
@@ -390,17 +454,17 @@ export function tally(input: TallyInput): Tally {
   return result
 }
 
-function deemedWeight(electorate: Electorate, voted: Uint8Array, delivered: string[] | undefined): Weight {
-  let areaCenti = 0
+function deemedWeight(electorate: Electorate, voted: Uint8Array, delivered: string[] | undefined): Amount {
+  let area = 0
   let voters = 0
   if (delivered === undefined) {
     for (let i = 0; i < voted.length; i++) {
       if (voted[i] === 0) {
-        areaCenti += electorate.area[i] as number
+        area += electorate.area[i] as number
         voters++
       }
     }
-    return { areaCenti, voters }
+    return { area, voters }
   }
   const counted = new Uint8Array(voted.length)
   for (const voterId of delivered) {
@@ -408,17 +472,27 @@ function deemedWeight(electorate: Electorate, voted: Uint8Array, delivered: stri
     // Not a voter of this electorate, or already counted (a repeated delivery record).
     if (i === undefined || voted[i] === 1 || counted[i] === 1) continue
     counted[i] = 1
-    areaCenti += electorate.area[i] as number
+    area += electorate.area[i] as number
     voters++
   }
-  return { areaCenti, voters }
+  return { area, voters }
 }
 
 // ---------------------------------------------------------------------------------------------
 // tallyElection: committee members (committee) or one firm among bidders (manager, seats = 1)
 // ---------------------------------------------------------------------------------------------
 
+/** The published protocol (voting-rules.md): areas in hundredths of a square metre. */
 export function tallyElection(input: ElectionInput): ElectionTally {
+  return countElection(input, CENTI)
+}
+
+/** The same count with areas in ten-thousandths of a square metre, as the server keeps them. */
+export function tallyElectionE4(input: ElectionInputE4): ElectionTallyE4 {
+  return countElection(input, E4)
+}
+
+function countElection<U extends { unitId: string; voterId: string }, O>(input: ElectionInputOf<U>, unit: AreaUnit<U, O>): ElectionTallyOf<O> {
   const { seats, candidates } = input
   if (!Number.isSafeInteger(seats) || seats <= 0) {
     throw new TallyInputError('invalid_seats', `应选名额 ${String(seats)} 不是正整数`, String(seats))
@@ -433,7 +507,7 @@ export function tallyElection(input: ElectionInput): ElectionTally {
   const spoiledParticipate = input.spoiledParticipate ?? true
   const nonVoters = nonVoterRule(input.nonVoters)
 
-  const electorate = buildElectorate(input.units)
+  const electorate = buildElectorate(input.units, unit)
   const voted = new Uint8Array(electorate.total.voters)
   const votesA = new Array<number>(candidates.length).fill(0)
   const votesP = new Array<number>(candidates.length).fill(0)
@@ -492,12 +566,12 @@ export function tallyElection(input: ElectionInput): ElectionTally {
     markedP++
   }
 
-  const abstain: Weight = { areaCenti: abstainA, voters: abstainP }
-  const spoiled: Weight = { areaCenti: spoiledA, voters: spoiledP }
-  let participated = plus({ areaCenti: markedA, voters: markedP }, abstain)
+  const abstain: Amount = { area: abstainA, voters: abstainP }
+  const spoiled: Amount = { area: spoiledA, voters: spoiledP }
+  let participated = plus({ area: markedA, voters: markedP }, abstain)
   if (spoiledParticipate) participated = plus(participated, spoiled)
-  const votes: Weight[] = candidates.map((_, c) => ({ areaCenti: votesA[c] as number, voters: votesP[c] as number }))
-  const deemedOf: Weight[] = candidates.map(() => zero())
+  const votes: Amount[] = candidates.map((_, c) => ({ area: votesA[c] as number, voters: votesP[c] as number }))
+  const deemedOf: Amount[] = candidates.map(() => zero())
 
   // 指导规则 第26条, per candidate (voting-rules.md, "In candidate polls"): the candidates the
   // ACTUAL ballots elect (majority, within the seats, by rank) receive every delivered non-voter's
@@ -520,7 +594,7 @@ export function tallyElection(input: ElectionInput): ElectionTally {
       } else {
         const to = actual.slice(0, seats).map((x) => x.c)
         for (const c of to) {
-          votes[c] = plus(votes[c] as Weight, deemed)
+          votes[c] = plus(votes[c] as Amount, deemed)
           deemedOf[c] = deemed
         }
         participated = plus(participated, deemed)
@@ -533,11 +607,11 @@ export function tallyElection(input: ElectionInput): ElectionTally {
   const quorum = hasQuorum(participated, electorate.total)
   // 民法典 第278条第2款: 选举业主委员会 needs 过半数 of the participants' area AND voters.
   // Reported even without quorum (it describes the marks), but then no one is ranked or elected.
-  const results: CandidateResult[] = candidates.map((candidateId, c) => ({
+  const results: CandidateResultOf<O>[] = candidates.map((candidateId, c) => ({
     candidateId,
-    votes: votes[c] as Weight,
-    deemed: deemedOf[c] as Weight,
-    majority: majorityOf(votes[c] as Weight, participated),
+    votes: unit.out(votes[c] as Amount),
+    deemed: unit.out(deemedOf[c] as Amount),
+    majority: majorityOf(votes[c] as Amount, participated),
     elected: false,
     rank: null,
   }))
@@ -545,7 +619,7 @@ export function tallyElection(input: ElectionInput): ElectionTally {
   const elected: string[] = []
   if (quorum) {
     for (const [k, x] of rankCandidates(votes, participated).entries()) {
-      const r = results[x.c] as CandidateResult
+      const r = results[x.c] as CandidateResultOf<O>
       r.rank = k + 1
       // Seats no candidate with a majority fills stay vacant: a by-election follows, no runoff.
       if (k < seats) {
@@ -555,7 +629,16 @@ export function tallyElection(input: ElectionInput): ElectionTally {
     }
   }
 
-  const result: ElectionTally = { total: electorate.total, participated, abstain, spoiled, deemed, quorum, candidates: results, elected }
+  const result: ElectionTallyOf<O> = {
+    total: unit.out(electorate.total),
+    participated: unit.out(participated),
+    abstain: unit.out(abstain),
+    spoiled: unit.out(spoiled),
+    deemed: unit.out(deemed),
+    quorum,
+    candidates: results,
+    elected,
+  }
   if (followMajority) result.followMajority = followMajority
   return result
 }
@@ -574,13 +657,13 @@ interface Ranked {
  * tiebreak can apply; the last resort is the order of the candidates, which the caller should
  * make the ballot order drawn by lot (抽签) and recorded.
  */
-function rankCandidates(votes: Weight[], participated: Weight): Ranked[] {
-  const A = BigInt(participated.areaCenti)
+function rankCandidates(votes: Amount[], participated: Amount): Ranked[] {
+  const A = BigInt(participated.area)
   const P = BigInt(participated.voters)
   return votes
     .map((v, c) => ({ c, v }))
     .filter(({ v }) => majorityOf(v, participated))
-    .map(({ c, v }) => ({ c, score: BigInt(v.areaCenti) * P + BigInt(v.voters) * A, area: v.areaCenti }))
+    .map(({ c, v }) => ({ c, score: BigInt(v.area) * P + BigInt(v.voters) * A, area: v.area }))
     .sort((x, y) => {
       if (x.score !== y.score) return x.score > y.score ? -1 : 1
       if (x.area !== y.area) return y.area - x.area

@@ -21,7 +21,10 @@ import type { UnitType } from './roster'
 export interface VoterSourceUnit {
   unitKey: string
   unitType: UnitType
-  areaCenti: number
+  /** ten-thousandths of m², as registered */
+  areaE4: number
+  /** decimals as registered (0–4) */
+  areaScale: number
   developerHeld: boolean
   owners: { ownerKey: string; representative: boolean }[]
 }
@@ -41,7 +44,10 @@ export interface Voter {
   representativeKey: string | null
   /** in input order */
   unitKeys: string[]
-  areaCenti: number
+  /** the sum of its units' areas, ten-thousandths of m² */
+  areaE4: number
+  /** the most decimals any of its units was registered with: the sum prints exactly with these */
+  areaScale: number
 }
 
 export interface DerivedVoters {
@@ -67,7 +73,7 @@ export function deriveVoters(units: readonly VoterSourceUnit[], opts: { parkingC
   for (const u of units) {
     if (seenUnits.has(u.unitKey)) throw new VoterInputError(`unit listed twice: ${u.unitKey}`)
     seenUnits.add(u.unitKey)
-    if (!Number.isSafeInteger(u.areaCenti) || u.areaCenti <= 0) throw new VoterInputError(`area of ${u.unitKey} is not a positive safe integer`)
+    if (!Number.isSafeInteger(u.areaE4) || u.areaE4 <= 0) throw new VoterInputError(`area of ${u.unitKey} is not a positive safe integer`)
     for (const o of u.owners) {
       if (o.ownerKey === '' || o.ownerKey.includes(',')) throw new VoterInputError(`ownerKey of ${u.unitKey} is empty or contains ','`)
     }
@@ -83,15 +89,16 @@ export function deriveVoters(units: readonly VoterSourceUnit[], opts: { parkingC
 
     let voter = byKey.get(voterKey)
     if (!voter) {
-      voter = { voterKey, kind: u.developerHeld ? 'developer' : 'owner', ownerKeys: [], representativeKey: null, unitKeys: [], areaCenti: 0 }
+      voter = { voterKey, kind: u.developerHeld ? 'developer' : 'owner', ownerKeys: [], representativeKey: null, unitKeys: [], areaE4: 0, areaScale: 0 }
       byKey.set(voterKey, voter)
     }
     if (u.developerHeld) for (const k of ownerKeys) developerOwners.add(k)
     else voter.ownerKeys = ownerKeys
     if (voter.representativeKey === null) voter.representativeKey = u.owners.find((o) => o.representative)?.ownerKey ?? null
     voter.unitKeys.push(u.unitKey)
-    voter.areaCenti += u.areaCenti
-    if (!Number.isSafeInteger(voter.areaCenti)) throw new VoterInputError(`area of voter ${voterKey} exceeds a safe integer`)
+    voter.areaE4 += u.areaE4
+    voter.areaScale = Math.max(voter.areaScale, u.areaScale)
+    if (!Number.isSafeInteger(voter.areaE4)) throw new VoterInputError(`area of voter ${voterKey} exceeds a safe integer`)
     unitVoter.set(u.unitKey, voterKey)
   }
 

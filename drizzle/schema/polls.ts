@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import type { CommunitySettings } from '../../shared/community'
 import { communities } from './community'
 import { users } from './identity'
@@ -41,7 +41,9 @@ export const polls = pgTable(
     settings: jsonb('settings').$type<CommunitySettings>(),
     /** SHA-256 of the frozen text (title, body, matter, scope, attachments) */
     textHash: text('text_hash'),
-    totalAreaCenti: bigint('total_area_centi', { mode: 'number' }),
+    /** the frozen electorate's area, ten-thousandths of m²; scale: the most decimals among its units */
+    totalAreaE4: bigint('total_area_e4', { mode: 'number' }),
+    areaScale: smallint('area_scale'),
     totalVoters: integer('total_voters'),
     cancelledAt: ts('cancelled_at'),
     cancelReason: text('cancel_reason'),
@@ -60,7 +62,9 @@ export const pollVoters = pgTable(
     /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
     communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
-    areaCenti: bigint('area_centi', { mode: 'number' }).notNull(),
+    /** the voter's area within scope, ten-thousandths of m²; scale: the most decimals among its units */
+    areaE4: bigint('area_e4', { mode: 'number' }).notNull(),
+    areaScale: smallint('area_scale').notNull(),
     unitCount: integer('unit_count').notNull(),
     kind: text('kind', { enum: ['owner', 'developer'] }).notNull(),
     /** who may cast this voter's ballot (a co-owned unit's named representative) */

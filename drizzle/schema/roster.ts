@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import type { RosterDiff } from '../../shared/roster-diff'
 import { communities } from './community'
 import { users } from './identity'
@@ -16,7 +16,10 @@ export const rosterVersions = pgTable(
     source: text('source', { enum: ['csv', 'xlsx', 'json'] }).notNull(),
     unitCount: integer('unit_count').notNull(),
     voterCount: integer('voter_count').notNull(),
-    totalAreaCenti: bigint('total_area_centi', { mode: 'number' }).notNull(),
+    /** ten-thousandths of m² */
+    totalAreaE4: bigint('total_area_e4', { mode: 'number' }).notNull(),
+    /** the most decimals any unit's area was registered with (0–4) */
+    areaScale: smallint('area_scale').notNull(),
     diff: jsonb('diff').$type<RosterDiff>(),
     importedBy: text('imported_by').references(() => users.id),
     importedAt: ts('imported_at').notNull().defaultNow(),
@@ -24,7 +27,11 @@ export const rosterVersions = pgTable(
   (t) => [uniqueIndex('roster_versions_community_version_uq').on(t.communityId, t.version)],
 )
 
-/** An exclusive unit (专有部分) in one roster version; area in hundredths of m² with its source (《解释》第8条). */
+/**
+ * An exclusive unit (专有部分) in one roster version; its area as registered, with its source
+ * (《解释》第8条): ten-thousandths of m² and the decimals it was written with (95.363 → 953630, 3),
+ * so it prints exactly as the register gives it.
+ */
 export const rosterUnits = pgTable(
   'roster_units',
   {
@@ -36,7 +43,8 @@ export const rosterUnits = pgTable(
     unitLabel: text('unit_label').notNull(),
     room: text('room').notNull(),
     unitType: text('unit_type', { enum: ['residence', 'parking', 'commercial', 'other'] }).notNull(),
-    areaCenti: bigint('area_centi', { mode: 'number' }).notNull(),
+    areaE4: bigint('area_e4', { mode: 'number' }).notNull(),
+    areaScale: smallint('area_scale').notNull(),
     areaSource: text('area_source', { enum: ['register', 'survey', 'contract'] }).notNull(),
     developerHeld: boolean('developer_held').notNull(),
     /** null when the unit is outside the electorate (a parking space where parking does not count). */
@@ -79,7 +87,9 @@ export const rosterVoters = pgTable(
     communityId: text('community_id').notNull().references(() => communities.id),
     voterKey: text('voter_key').notNull(),
     kind: text('kind', { enum: ['owner', 'developer'] }).notNull(),
-    areaCenti: bigint('area_centi', { mode: 'number' }).notNull(),
+    /** the sum of its units' areas, ten-thousandths of m²; scale: the most decimals among them */
+    areaE4: bigint('area_e4', { mode: 'number' }).notNull(),
+    areaScale: smallint('area_scale').notNull(),
     unitCount: integer('unit_count').notNull(),
     representativeOwnerKey: text('representative_owner_key'),
   },

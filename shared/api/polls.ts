@@ -2,6 +2,11 @@ import * as z from 'zod'
 import { MATTER_KEYS } from '../tally'
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: '须为64位小写十六进制 SHA-256' })
+/** An area as people read it (exact, as registered or as an exact sum) and as machines add it. */
+const AreaFields = {
+  area: z.string().describe('专有部分面积（平方米），精确值，按登记记载，如 95.363'),
+  areaE4: z.number().int().describe('同一面积，单位 0.0001 平方米'),
+}
 const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 时刻，如 2026-12-10T09:00:00+08:00')
 
 export const CandidateInput = z.object({
@@ -76,7 +81,14 @@ export const PollReply = z.object({
   announcedAt: z.string().nullable(),
   noticeOverrideReason: z.string().nullable(),
   textHash: z.string().nullable(),
-  electorate: z.object({ totalAreaCenti: z.number().int(), totalVoters: z.number().int(), rosterVersionId: z.string() }).nullable(),
+  electorate: z
+    .object({
+      totalArea: z.string().describe('冻结名单的专有部分总面积（平方米），精确值'),
+      totalAreaE4: z.number().int().describe('单位 0.0001 平方米'),
+      totalVoters: z.number().int(),
+      rosterVersionId: z.string(),
+    })
+    .nullable(),
   cancelReason: z.string().nullable(),
   events: z.array(PollEvent),
 })
@@ -110,7 +122,7 @@ export const MyBallotsReply = z.object({
     z.object({
       voterId: z.string(),
       unitLabels: z.string(),
-      areaCenti: z.number().int(),
+      ...AreaFields,
       via: z.enum(['owner', 'proxy']),
       ballots: z.array(BallotReply.extend({ current: z.boolean(), kind: z.string(), disputed: z.boolean() })),
     }),
@@ -126,7 +138,7 @@ export const DeliveryBody = z.object({
   evidenceSha256: sha256.optional(),
 })
 
-const WeightSchema = z.object({ areaCenti: z.number().int(), voters: z.number().int() })
+const WeightSchema = z.object({ ...AreaFields, voters: z.number().int() })
 export const TurnoutReply = z.object({
   status: PollStatus,
   total: WeightSchema,
@@ -171,7 +183,7 @@ export const VoterListReply = z.object({
       voterId: z.string(),
       units: z.string(),
       name: z.string().describe('打码后的姓名'),
-      areaCenti: z.number().int(),
+      ...AreaFields,
       voted: z.boolean(),
       choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled', 'marked']).nullable(),
       marks: z.array(z.string()).nullable().describe('候选人表决：所选候选人姓名'),

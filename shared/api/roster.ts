@@ -11,7 +11,7 @@ export const RosterDiffSchema = z.object({
   previousVersion: z.number().int().nullable(),
   unitsAdded: z.array(z.string()),
   unitsRemoved: z.array(z.string()),
-  areaChanged: z.array(z.object({ unitKey: z.string(), fromCenti: z.number().int(), toCenti: z.number().int() })),
+  areaChanged: z.array(z.object({ unitKey: z.string(), from: z.string().describe('原面积，按登记记载'), to: z.string().describe('新面积，按登记记载'), fromE4: z.number().int(), toE4: z.number().int() })),
   ownersChanged: z.array(z.string()),
 })
 
@@ -21,7 +21,8 @@ export const RosterVersionReply = z.object({
   source: z.enum(['csv', 'xlsx', 'json']),
   unitCount: z.number().int(),
   voterCount: z.number().int(),
-  totalAreaCenti: z.number().int().describe('专有部分总面积，单位 0.01 平方米'),
+  totalArea: z.string().describe('专有部分总面积（平方米），精确值，小数位数同最精确的登记面积（至少两位）'),
+  totalAreaE4: z.number().int().describe('专有部分总面积，单位 0.0001 平方米'),
   importedAt: z.string(),
   diff: RosterDiffSchema.nullable(),
   bindingsEnded: z.number().int().optional().describe('因名册变更而终止的房屋绑定数'),
@@ -48,7 +49,8 @@ export const RosterUnitsReply = z.object({
       unit: z.string(),
       room: z.string(),
       unitType: z.enum(['residence', 'parking', 'commercial', 'other']),
-      areaCenti: z.number().int(),
+      area: z.string().describe('专有部分面积（平方米），按登记记载，如 95.363'),
+      areaE4: z.number().int().describe('单位 0.0001 平方米'),
       areaSource: z.enum(['register', 'survey', 'contract']),
       developerHeld: z.boolean(),
       voterId: z.string().nullable(),

@@ -36,7 +36,7 @@ describe('poll lifecycle', () => {
     expect(put.json.approvalClass).toBe('special')
     const announced = await h.request('POST', `/api/polls/${ok.json.id}/announce`, { token: s.committee, json: {} })
     expect(announced.status).toBe(200)
-    expect(announced.json).toMatchObject({ status: 'announced', noticeOverrideReason: null, electorate: { totalVoters: 4, totalAreaCenti: 4 * 8850 }, textHash: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    expect(announced.json).toMatchObject({ status: 'announced', noticeOverrideReason: null, electorate: { totalVoters: 4, totalArea: '354.00', totalAreaE4: 4 * 885000 }, textHash: expect.stringMatching(/^[0-9a-f]{64}$/) })
     const frozen = await h.request('PUT', `/api/polls/${ok.json.id}`, { token: s.committee, json: pollDraft() })
     expect(frozen.status).toBe(409)
     expect(frozen.json.error.code).toBe('POLL_NOT_DRAFT')
@@ -298,7 +298,7 @@ describe('close, result, receipts', () => {
     receipts.push(superseded)
     for (const [i, o] of owners.slice(0, 3).entries()) receipts.push((await vote(p.id, o.token, i < 2 ? 'agree' : 'oppose')).json.receipt)
     const open = await h.request('GET', `/api/polls/${p.id}/turnout`, { token: s.owner })
-    expect(open.json).toMatchObject({ participated: { voters: 4, areaCenti: 4 * 8850 }, quorumNeeds: { voters: 4, areaCenti: Math.ceil((2 * 5 * 8850) / 3) }, quorumReached: true, split: null })
+    expect(open.json).toMatchObject({ participated: { voters: 4, area: '354.00', areaE4: 4 * 885000 }, quorumNeeds: { voters: 4, area: '295.00', areaE4: (2 * 5 * 885000) / 3 }, quorumReached: true, split: null })
     const early = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     expect(early.status).toBe(409)
     expect(early.json.error.code).toBe('POLL_NOT_CLOSABLE')
@@ -308,7 +308,7 @@ describe('close, result, receipts', () => {
     expect(closed.status).toBe(200)
     expect(closed.json.document).toMatchObject({
       outcome: 'passed',
-      tally: { total: { voters: 5, areaCenti: 44250 }, participated: { voters: 4 }, agree: { voters: 3 }, oppose: { voters: 1 }, abstain: { voters: 0 }, quorum: true, passed: true },
+      tally: { total: { voters: 5, area: '442.50', areaE4: 4425000 }, participated: { voters: 4 }, agree: { voters: 3 }, oppose: { voters: 1 }, abstain: { voters: 0 }, quorum: true, passed: true },
       noticeOverrideReason: '测试：电梯故障需尽快处理',
     })
     // the signed document verifies against the published keys, and says what was counted
@@ -474,7 +474,7 @@ describe('a 20,000-unit community', () => {
     const window = openWindow(25_000)
     const p = await announcedPoll(h, c.id, committee, window)
     const announceMs = Date.now() - t0
-    expect(p.electorate).toMatchObject({ totalVoters: 20_000, totalAreaCenti: 20_000 * 8850 })
+    expect(p.electorate).toMatchObject({ totalVoters: 20_000, totalArea: '1770000.00', totalAreaE4: 20_000 * 885000 })
     const cast = await Promise.all(voters.map((v, i) => vote(p.id, v.token, i % 4 ? 'agree' : 'oppose')))
     expect(cast.filter((r) => r.status !== 201).map((r) => r.text)).toEqual([])
     h.clock.set(new Date(Date.parse(window.closesAt) + 200))

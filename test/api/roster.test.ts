@@ -42,9 +42,9 @@ describe('roster import', () => {
     ]
     const res = await importRosterJson(h, admin, c.id, rows)
     expect(res.status).toBe(201)
-    expect(res.json).toMatchObject({ version: 1, source: 'json', unitCount: 5, voterCount: 3, totalAreaCenti: 8950 + 10001 + 12000 + 7000 + 7000, diff: null })
+    expect(res.json).toMatchObject({ version: 1, source: 'json', unitCount: 5, voterCount: 3, totalArea: '449.51', totalAreaE4: (8950 + 10001 + 12000 + 7000 + 7000) * 100, diff: null })
     const voters = await h.db.select().from(rosterVoters).where(eq(rosterVoters.rosterVersionId, res.json.id))
-    expect(voters.map((v) => v.areaCenti).sort((a, b) => a - b)).toEqual([12000, 14000, 18951])
+    expect(voters.map((v) => v.areaE4).sort((a, b) => a - b)).toEqual([1200000, 1400000, 1895100])
     expect(voters.filter((v) => v.kind === 'developer')).toHaveLength(1)
     const owners = await h.db.select().from(rosterOwners).where(eq(rosterOwners.rosterVersionId, res.json.id))
     const dump = JSON.stringify(owners)
@@ -60,7 +60,7 @@ describe('roster import', () => {
     const c1 = await createCommunity(h, admin)
     const csv = await h.request('POST', `/api/communities/${c1.id}/roster`, { token: admin, body: toCsv(asTable(rows)), headers: { 'content-type': 'text/csv; charset=utf-8' } })
     expect(csv.status).toBe(201)
-    expect(csv.json).toMatchObject({ source: 'csv', unitCount: 25, voterCount: 25, totalAreaCenti: 25 * 8850 })
+    expect(csv.json).toMatchObject({ source: 'csv', unitCount: 25, voterCount: 25, totalArea: '2212.50', totalAreaE4: 25 * 885000 })
     const c2 = await createCommunity(h, admin)
     const xlsx = await h.request('POST', `/api/communities/${c2.id}/roster`, {
       token: admin,
@@ -68,14 +68,14 @@ describe('roster import', () => {
       headers: { 'content-type': XLSX_TYPE },
     })
     expect(xlsx.status).toBe(201)
-    expect(xlsx.json).toMatchObject({ source: 'xlsx', unitCount: 25, voterCount: 25, totalAreaCenti: 25 * 8850 })
+    expect(xlsx.json).toMatchObject({ source: 'xlsx', unitCount: 25, voterCount: 25, totalArea: '2212.50', totalAreaE4: 25 * 885000 })
   })
 
   it('a file with bad rows imports nothing and names every bad row, with its line and a Chinese reason', async () => {
     const c = await createCommunity(h, admin)
     const rows = simpleRoster(8)
     rows[2]!.证件号码 = rows[2]!.证件号码!.slice(0, 17) + (rows[2]!.证件号码!.endsWith('1') ? '2' : '1') // checksum broken
-    rows[4]!.专有部分面积 = '89.555' // three decimals
+    rows[4]!.专有部分面积 = '89.55555' // five decimals: no register gives them
     rows[6]!.手机号 = '2345' // not a phone
     const before = await rowCounts(c.id)
     const res = await h.request('POST', `/api/communities/${c.id}/roster`, { token: admin, body: toCsv(asTable(rows)), headers: { 'content-type': 'text/csv' } })
@@ -126,7 +126,7 @@ describe('roster import', () => {
       previousVersion: 1,
       unitsAdded: [expect.stringContaining('1007')],
       unitsRemoved: [expect.stringContaining('1006')],
-      areaChanged: [{ unitKey: expect.stringContaining('1002'), fromCenti: 8850, toCenti: 9000 }],
+      areaChanged: [{ unitKey: expect.stringContaining('1002'), from: '88.50', to: '90.00', fromE4: 885000, toE4: 900000 }],
       ownersChanged: [expect.stringContaining('1001')],
     })
     expect(res.json.bindingsEnded).toBe(1)
@@ -175,7 +175,8 @@ describe('roster import', () => {
 
   it('a 20,000-unit XLSX imports in one transaction; the same file with one bad row imports nothing and names it', async () => {
     const c = await createCommunity(h, admin)
-    const rows = simpleRoster(20_000, { area: (i) => `${60 + (i % 90)}.${String(i % 100).padStart(2, '0')}` })
+    // areas as registers give them, up to four decimals: 60.0000 … 149.9999
+    const rows = simpleRoster(20_000, { area: (i) => `${60 + (i % 90)}.${String(i % 10_000).padStart(4, '0')}` })
     const bad = rows.map((r) => ({ ...r }))
     bad[15_000]!.专有部分面积 = '-3'
     const badRes = await h.request('POST', `/api/communities/${c.id}/roster`, {
@@ -196,8 +197,9 @@ describe('roster import', () => {
     })
     const ms = Date.now() - started
     expect(res.status).toBe(201)
-    const expectedArea = rows.reduce((s, r) => s + Math.round(Number(r.专有部分面积) * 100), 0)
-    expect(res.json).toMatchObject({ unitCount: 20_000, voterCount: 20_000, totalAreaCenti: expectedArea })
+    // exact, by strings: the whole metres and the ten-thousandths added separately
+    const expectedE4 = rows.reduce((s, r) => s + Number(r.专有部分面积!.replace('.', '')), 0)
+    expect(res.json).toMatchObject({ unitCount: 20_000, voterCount: 20_000, totalAreaE4: expectedE4, totalArea: `${Math.floor(expectedE4 / 10_000)}.${String(expectedE4 % 10_000).padStart(4, '0')}` })
     const [{ n } = { n: 0 }] = await h.db.select({ n: count() }).from(rosterUnits).where(eq(rosterUnits.communityId, c.id))
     expect(n).toBe(20_000)
     console.log(`[roster] 20,000-unit XLSX import: ${ms} ms`)
@@ -292,5 +294,41 @@ describe('bindings', () => {
       last = r.status
     }
     expect(last).toBe(429)
+  })
+
+  it('keeps areas as registered (95.363, 120.1234), sums them exactly, and refuses a fifth decimal naming the row', async () => {
+    const c = await createCommunity(h, admin)
+    const rows = simpleRoster(3)
+    rows[0] = { ...rows[0]!, 专有部分面积: '95.363' }
+    rows[1] = { ...rows[1]!, 专有部分面积: '120.1234' }
+    // 88.50 (the third) stays as written, two decimals
+    const csv = await h.request('POST', `/api/communities/${c.id}/roster`, { token: admin, body: toCsv(asTable(rows)), headers: { 'content-type': 'text/csv; charset=utf-8' } })
+    expect(csv.status).toBe(201)
+    expect(csv.json).toMatchObject({ unitCount: 3, totalArea: '303.9864', totalAreaE4: 953630 + 1201234 + 885000 })
+    const units = await h.request('GET', `/api/communities/${c.id}/roster/units`, { token: admin })
+    expect(units.json.units.map((u: { area: string; areaE4: number }) => [u.area, u.areaE4])).toEqual([
+      ['95.363', 953630],
+      ['120.1234', 1201234],
+      ['88.50', 885000],
+    ])
+    const [stored] = await h.db.select({ e4: rosterUnits.areaE4, scale: rosterUnits.areaScale }).from(rosterUnits).where(and(eq(rosterUnits.communityId, c.id), eq(rosterUnits.areaE4, 953630)))
+    expect(stored).toEqual({ e4: 953630, scale: 3 })
+
+    // the same through XLSX, and a re-import reports a change at the third decimal
+    const changed = rows.map((r) => ({ ...r }))
+    changed[0]!.专有部分面积 = '95.364'
+    const xlsx = await h.request('POST', `/api/communities/${c.id}/roster`, { token: admin, body: writeXlsx([{ name: '业主名册', rows: asTable(changed) }]), headers: { 'content-type': XLSX_TYPE } })
+    expect(xlsx.status).toBe(201)
+    expect(xlsx.json).toMatchObject({ totalArea: '303.9874', diff: { areaChanged: [{ from: '95.363', to: '95.364', fromE4: 953630, toE4: 953640 }] } })
+
+    const before = await rowCounts(c.id)
+    const bad = rows.map((r) => ({ ...r }))
+    bad[2]!.专有部分面积 = '88.12345'
+    const refused = await importRosterJson(h, admin, c.id, bad)
+    expect(refused.status).toBe(422)
+    expect(refused.json.error.details.errors).toEqual([
+      { line: 3, column: '专有部分面积', code: 'area_precision', message: '第3行 专有部分面积“88.12345”有5位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）' },
+    ])
+    expect(await rowCounts(c.id)).toEqual(before)
   })
 })

@@ -138,19 +138,19 @@ try {
 
     const verified = await verifyDocument(published.json.jws, jwks.json).catch((e) => ({ payload: null, error: String(e) }))
     check(verified.payload !== null, 'the published result verifies against /.well-known/jwks.json')
-    const doc = (verified.payload ?? {}) as { tally?: Record<string, { voters: number; areaCenti: number }>; ballots?: { merkleRoot: string; treeSize: number } }
+    const doc = (verified.payload ?? {}) as { tally?: Record<string, { voters: number; areaE4: number }>; ballots?: { merkleRoot: string; treeSize: number } }
     const sorted = [...standing].sort((a, b) => (a.receipt < b.receipt ? -1 : 1))
     const root = await merkleRoot(await Promise.all(sorted.map((b) => leafHash(ballotLeaf(poll.id, { receipt: b.receipt, voterId: b.voter_id, choice: b.choice, marks: b.marks, channel: b.channel, version: b.version, castAt: b.cast_at })))))
     check(doc.ballots?.merkleRoot === root && doc.ballots?.treeSize === standing.length, `the signed Merkle root is the root of the ${standing.length} standing ballots (so every acknowledged ballot is in the signed result)`)
     const recount = await sql<{ choice: string; voters: number; area: string }[]>`
-      select b.choice, count(*)::int as voters, sum(pv.area_centi)::text as area
+      select b.choice, count(*)::int as voters, sum(pv.area_e4)::text as area
       from ballots b join poll_voters pv on pv.poll_id = b.poll_id and pv.voter_id = b.voter_id
       where b.poll_id = ${poll.id} and b.current group by b.choice`
-    const byChoice = new Map(recount.map((r) => [r.choice, { voters: r.voters, areaCenti: Number(r.area) }]))
+    const byChoice = new Map(recount.map((r) => [r.choice, { voters: r.voters, areaE4: Number(r.area) }]))
     for (const choice of ['agree', 'oppose', 'abstain']) {
       const signed = doc.tally?.[choice]
-      const counted = byChoice.get(choice) ?? { voters: 0, areaCenti: 0 }
-      check(signed?.voters === counted.voters && signed?.areaCenti === counted.areaCenti, `signed tally ${choice} ${JSON.stringify(signed)} equals the recount ${JSON.stringify(counted)}`)
+      const counted = byChoice.get(choice) ?? { voters: 0, areaE4: 0 }
+      check(signed?.voters === counted.voters && signed?.areaE4 === counted.areaE4, `signed tally ${choice} ${JSON.stringify(signed)} equals the recount ${JSON.stringify(counted)}`)
     }
   } finally {
     await sql.end()

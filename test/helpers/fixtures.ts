@@ -67,10 +67,10 @@ export async function importRosterJson(h: Harness, token: string, cid: string, r
  * A community with a roster of `units` flats, a committee member and an owner (flat 1) bound:
  * the starting point of most API tests. Everything is made through the public API.
  */
-export async function setupCommunity(h: Harness, opts: { units?: number } = {}) {
+export async function setupCommunity(h: Harness, opts: { units?: number; area?: (i: number) => string } = {}) {
   const admin = await adminToken(h)
   const community = await createCommunity(h, admin)
-  const rows = simpleRoster(opts.units ?? 10)
+  const rows = simpleRoster(opts.units ?? 10, { area: opts.area })
   const imported = await importRosterJson(h, admin, community.id, rows)
   if (imported.status !== 201) throw new Error(`roster import failed: ${imported.status} ${imported.text}`)
   const committeePhone = newPhone()
@@ -167,7 +167,7 @@ export async function announcedPoll(h: Harness, cid: string, committee: string, 
   const opensAt = Date.parse(a.json.opensAt)
   const wait = opensAt - h.clock.now().getTime()
   if (wait > 0 && wait <= 10 * 60_000) h.clock.set(new Date(opensAt))
-  return a.json as { id: string; electorate: { totalVoters: number; totalAreaCenti: number } }
+  return a.json as { id: string; electorate: { totalVoters: number; totalArea: string; totalAreaE4: number } }
 }
 
 /** A complete standing profile (seed 002 (四)2) for a firm's community. */

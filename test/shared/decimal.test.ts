@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { formatCenti, formatFen, parseCenti, parseFen } from '../../shared/decimal'
+import { ceilToScale, exactSum, formatArea, formatCenti, formatFen, ownedAreaScale, parseArea, parseCenti, parseFen, sumScale } from '../../shared/decimal'
 
 describe('parseCenti / parseFen', () => {
   it.each([
@@ -64,5 +64,68 @@ describe('formatCenti / formatFen', () => {
         expect(parseCenti(String(n / 100))).toBe(n)
       }),
     )
+  })
+})
+
+describe('parseArea / formatArea: areas as registered (up to four decimals)', () => {
+  it.each([
+    ['95.363', 953630, 3, '95.363'],
+    ['120.1234', 1201234, 4, '120.1234'],
+    ['88.50', 885000, 2, '88.50'],
+    ['120', 1200000, 0, '120'],
+    [' 0.0001 ', 1, 4, '0.0001'],
+    ['007.5', 75000, 1, '7.5'],
+    ['1000000', 10_000_000_000, 0, '1000000'],
+  ])('%j → %d with %d decimals, printed %j', (s, e4, scale, printed) => {
+    expect(parseArea(s, '面积')).toEqual({ ok: true, area: { e4, scale } })
+    expect(formatArea(e4, scale)).toBe(printed)
+  })
+
+  it.each([
+    ['95.36301', 'area_precision', '面积“95.36301”有5位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）'],
+    ['95.36300', 'area_precision', '面积“95.36300”有5位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）'],
+    ['-3', 'area_not_positive', '面积“-3”必须大于0'],
+    ['0.0000', 'area_not_positive', '面积“0.0000”必须大于0'],
+    ['abc', 'area_format', '面积“abc”格式不正确，应为以平方米为单位、最多四位小数的数字，如 89.50 或 95.363'],
+    ['1e3', 'area_format', '面积“1e3”格式不正确，应为以平方米为单位、最多四位小数的数字，如 89.50 或 95.363'],
+    ['.5', 'area_format', '面积“.5”格式不正确，应为以平方米为单位、最多四位小数的数字，如 89.50 或 95.363'],
+    ['1000000.0001', 'area_too_large', '面积“1000000.0001”平方米超出合理范围（不超过 1000000.00）'],
+    ['99999999999999999999', 'area_too_large', '面积“99999999999999999999”平方米超出合理范围（不超过 1000000.00）'],
+  ])('%j is refused (%s) with a message naming the cell', (s, code, message) => {
+    expect(parseArea(s, '面积')).toEqual({ ok: false, code, message })
+  })
+
+  it('formats never drop a digit, and round-trip every registered area', () => {
+    expect(formatArea(953630, 2)).toBe('95.363')
+    expect(formatArea(2839630, 2)).toBe('283.963')
+    expect(formatArea(885000, 3)).toBe('88.500')
+    expect(formatArea(1, 0)).toBe('0.0001')
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000_000_000 }), fc.integer({ min: 0, max: 4 }), (e4, scale) => {
+        const text = formatArea(e4, scale)
+        const back = parseArea(text, '面积')
+        expect(back.ok && back.area.e4).toBe(e4)
+        expect(back.ok && back.area.scale).toBeGreaterThanOrEqual(scale)
+      }),
+    )
+  })
+
+  it('sums print with the most decimals involved, at least two; needs round up to that precision', () => {
+    expect(sumScale(0, 1)).toBe(2)
+    expect(sumScale(2, 3)).toBe(3)
+    expect(sumScale()).toBe(2)
+    // one unit prints as registered; an owner's several units as a sum
+    expect(ownedAreaScale(0, 1)).toBe(0)
+    expect(ownedAreaScale(0, 2)).toBe(2)
+    expect(ownedAreaScale(3, 2)).toBe(3)
+    expect(ceilToScale(1907260, 3)).toBe(1907260)
+    expect(ceilToScale(1907261, 3)).toBe(1907270)
+    expect(ceilToScale(633333334, 2)).toBe(633333400)
+  })
+
+  it('exactSum refuses a database sum that is not a safe integer', () => {
+    expect(exactSum('2839630')).toBe(2839630)
+    expect(exactSum(null)).toBe(0)
+    expect(() => exactSum('9007199254740993')).toThrow(RangeError)
   })
 })

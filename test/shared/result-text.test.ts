@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { electionLines, percentForPeople, tallyLines, tallyShortfalls } from '../../shared/result-text'
-import { tally, tallyElection, type ElectorUnit } from '../../shared/tally'
+import { tallyE4 as tally, tallyElectionE4 as tallyElection, type ElectorUnitE4 } from '../../shared/tally'
 
-const equalVoters = (n: number): ElectorUnit[] => Array.from({ length: n }, (_, i) => ({ unitId: `u${i}`, voterId: `v${i}`, areaCenti: 10000 }))
+const equalVoters = (n: number, areaE4 = 1_000_000): ElectorUnitE4[] => Array.from({ length: n }, (_, i) => ({ unitId: `u${i}`, voterId: `v${i}`, areaE4 }))
 
 describe('percentages for people (voting-rules.md)', () => {
   it('rounds half-up to two places where it used to truncate', () => {
@@ -48,24 +48,24 @@ describe('the lines a failed poll missed, and by how much', () => {
   it('参与表决人数 616/950，未达三分之二，需 634 人', () => {
     const units = equalVoters(950)
     const t = tally({ units, ballots: units.slice(0, 616).map((u) => ({ voterId: u.voterId, choice: 'agree' })), approval: 'ordinary' })
-    const [voters, area] = tallyShortfalls(t, 'ordinary')
+    const [voters, area] = tallyShortfalls(t, 'ordinary', 2)
     expect(voters!.text).toBe('参与表决人数 616/950，未达三分之二，需 634 人')
     expect(area!.text).toBe('参与表决面积 61600.00/95000.00 平方米，未达三分之二，需 63333.34 平方米')
-    expect(tallyLines(t, 'ordinary')).toContain('参与表决人数 616/950，未达三分之二，需 634 人。')
+    expect(tallyLines(t, 'ordinary', 2)).toContain('参与表决人数 616/950，未达三分之二，需 634 人。')
   })
 
   it('approval: more than half is strict, three quarters inclusive', () => {
     const units = equalVoters(10)
     const ballots = units.map((u, i) => ({ voterId: u.voterId, choice: (i < 5 ? 'agree' : 'oppose') as 'agree' | 'oppose' }))
-    expect(tallyShortfalls(tally({ units, ballots, approval: 'ordinary' }), 'ordinary')[0]!.text).toBe('同意人数 5/10，未过半数，需 6 人')
-    expect(tallyShortfalls(tally({ units, ballots, approval: 'special' }), 'special')[0]!.text).toBe('同意人数 5/10，未达四分之三，需 8 人')
+    expect(tallyShortfalls(tally({ units, ballots, approval: 'ordinary' }), 'ordinary', 2)[0]!.text).toBe('同意人数 5/10，未过半数，需 6 人')
+    expect(tallyShortfalls(tally({ units, ballots, approval: 'special' }), 'special', 2)[0]!.text).toBe('同意人数 5/10，未达四分之三，需 8 人')
   })
 
   it('says where follow-majority came in: 同意 411 人，其中随多数 41 人', () => {
     const units = equalVoters(817)
     const ballots = units.slice(0, 605).map((u, i) => ({ voterId: u.voterId, choice: (i < 370 ? 'agree' : i < 584 ? 'oppose' : i < 600 ? 'abstain' : 'spoiled') as 'agree' }))
     const t = tally({ units, ballots, approval: 'ordinary', nonVoters: 'follow_majority', delivered: units.slice(605, 646).map((u) => u.voterId) })
-    const lines = tallyLines(t, 'ordinary')
+    const lines = tallyLines(t, 'ordinary', 2)
     expect(lines[0]).toBe('参与表决：646/817 人（79.07%），面积 64600.00/81700.00 平方米（79.07%）。')
     expect(lines[1]).toMatch(/^同意 411 人（63\.62%），面积 41100\.00 平方米（63\.62%），其中随多数 41 人、面积 4100\.00 平方米；反对 214 人/)
     expect(lines[2]).toMatch(/本次 41 人（面积 4100\.00 平方米）随多数计入同意/)
@@ -74,8 +74,18 @@ describe('the lines a failed poll missed, and by how much', () => {
   it('a candidate poll names each candidate with heads and area, and who fell short', () => {
     const units = equalVoters(5)
     const e = tallyElection({ units, ballots: [{ voterId: 'v0', marks: ['A'] }, { voterId: 'v1', marks: ['A'] }, { voterId: 'v2', marks: ['B'] }, { voterId: 'v3', marks: ['A'] }], candidates: ['A', 'B'], seats: 1 })
-    const lines = electionLines(e, (id) => (id === 'A' ? '甲物业' : '乙物业'))
+    const lines = electionLines(e, (id) => (id === 'A' ? '甲物业' : '乙物业'), 2)
     expect(lines).toContain('甲物业：3 人（75.00%），面积 300.00 平方米（75.00%），当选（第1名）。')
     expect(lines).toContain('乙物业得票人数 1/4，未过半数，需 3 人。')
+  })
+
+  it('areas registered with three decimals print with three, and what is needed is reachable at that precision', () => {
+    // 3 voters of 95.363 m²: 2/3 of 286.089 is 190.726, reached by two of them exactly (以上, inclusive)
+    const units = equalVoters(3, 953_630)
+    const one = tally({ units, ballots: [{ voterId: 'v0', choice: 'agree' }], approval: 'ordinary' })
+    const [voters, area] = tallyShortfalls(one, 'ordinary', 3)
+    expect(voters!.text).toBe('参与表决人数 1/3，未达三分之二，需 2 人')
+    expect(area!.text).toBe('参与表决面积 95.363/286.089 平方米，未达三分之二，需 190.726 平方米')
+    expect(tallyLines(one, 'ordinary', 3)[0]).toBe('参与表决：1/3 人（33.33%），面积 95.363/286.089 平方米（33.33%）。')
   })
 })

@@ -65,11 +65,11 @@ describe('ROSTER_COLUMNS and the template', () => {
     const ok = validateRoster(renamed, { today })
     expect(ok.ok).toBe(true)
     if (!ok.ok) return
-    expect(ok.units.map((u) => [u.unitKey, u.unitType, u.areaCenti, u.developerHeld, u.owners.length])).toEqual([
-      ['1栋|1单元|101', 'residence', 8950, false, 2],
-      ['1栋|1单元|102', 'residence', 12035, false, 1],
-      ['地下车库||B-018', 'parking', 1200, true, 1],
-      ['2栋||商铺3', 'commercial', 5678, true, 1],
+    expect(ok.units.map((u) => [u.unitKey, u.unitType, u.areaE4, u.areaScale, u.developerHeld, u.owners.length])).toEqual([
+      ['1栋|1单元|101', 'residence', 895000, 2, false, 2],
+      ['1栋|1单元|102', 'residence', 1203500, 2, false, 1],
+      ['地下车库||B-018', 'parking', 120000, 2, true, 1],
+      ['2栋||商铺3', 'commercial', 567800, 2, true, 1],
     ])
   })
 })
@@ -97,7 +97,9 @@ describe('validateRoster: a valid roster', () => {
       unit: '2单元',
       room: '101',
       unitType: 'residence',
-      areaCenti: 8950,
+      // one area, written 89.5 on the first row and ８９.５０ on the second: kept as the first wrote it
+      areaE4: 895000,
+      areaScale: 1,
       areaSource: 'register',
       developerHeld: false,
       owners: [
@@ -105,7 +107,7 @@ describe('validateRoster: a valid roster', () => {
         { name: '李四', idNumber: idFor(3), idKind: 'resident', phone: null, representative: false, line: 3 },
       ],
     })
-    expect(single).toMatchObject({ unitKey: 'A座||B-1', unitType: 'residence', areaCenti: 12035, areaSource: 'survey' })
+    expect(single).toMatchObject({ unitKey: 'A座||B-1', unitType: 'residence', areaE4: 1203500, areaScale: 2, areaSource: 'survey' })
     expect(single!.owners).toEqual([{ name: '王五', idNumber: idFor(4), idKind: 'resident', phone: null, representative: true, line: 4 }])
     expect(p1).toMatchObject({ unitKey: '车库||P1', unitType: 'parking', developerHeld: true, areaSource: 'contract' })
     expect(p1!.owners[0]).toMatchObject({ idNumber: null, idKind: null, representative: true })
@@ -163,7 +165,7 @@ describe('validateRoster: problems', () => {
       rec(2, { 楼栋: '' }),
       rec(3, { 房屋类型: '别墅' }),
       rec(4, { 房号: 'A|B' }),
-      rec(5, { 专有部分面积: '89.555' }),
+      rec(5, { 专有部分面积: '89.55555' }),
       rec(6, { 专有部分面积: '0' }),
       rec(7, { 专有部分面积: '-3' }),
       rec(8, { 专有部分面积: '2000000' }),
@@ -211,7 +213,7 @@ describe('validateRoster: problems', () => {
       [2, 'required', '楼栋'],
       [3, 'unknown_value', '房屋类型'],
       [4, 'address_format', '房号'],
-      [5, 'area_format', '专有部分面积'],
+      [5, 'area_precision', '专有部分面积'],
       [6, 'area_not_positive', '专有部分面积'],
       [7, 'area_not_positive', '专有部分面积'],
       [8, 'area_too_large', '专有部分面积'],
@@ -245,7 +247,8 @@ describe('validateRoster: problems', () => {
     const msg = (line: number) => res.errors.find((e) => e.line === line)!.message
     expect(msg(12)).toBe('第12行 身份证号码校验位错误')
     expect(msg(10)).toContain('存成了数字')
-    expect(msg(22)).toBe('第22行 专有部分面积“101.00”与同一房屋（9栋 U1）第21行的“100.00”不一致')
+    expect(msg(22)).toBe('第22行 专有部分面积“101”与同一房屋（9栋 U1）第21行的“100”不一致')
+    expect(msg(5)).toBe('第5行 专有部分面积“89.55555”有5位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）')
     expect(msg(29)).toContain('第29、30行')
     expect(msg(31)).toContain('第31、33行')
     expect(msg(35)).toContain('第34行')
@@ -278,5 +281,24 @@ describe('validateRoster: problems', () => {
   it('a leading or trailing full-width space is not part of an ID number', () => {
     const res = validateRoster([rec(2, { 证件号码: `\u3000${idFor(2)}\u3000` })], { today })
     expect(res.ok && res.units[0]!.owners[0]!.idNumber).toBe(idFor(2))
+  })
+})
+
+describe('validateRoster: areas as registered (《解释》第8条)', () => {
+  it('keeps up to four decimals exactly as written, and refuses a fifth naming the row', () => {
+    const res = validateRoster(
+      [rec(2, { 房号: '1', 专有部分面积: '95.363' }), rec(3, { 房号: '2', 专有部分面积: '120.1234' }), rec(4, { 房号: '3', 专有部分面积: '88.50' }), rec(5, { 房号: '4', 专有部分面积: '120' })],
+      { today },
+    )
+    expect(res.ok && res.units.map((u) => [u.room, u.areaE4, u.areaScale])).toEqual([
+      ['1', 953630, 3],
+      ['2', 1201234, 4],
+      ['3', 885000, 2],
+      ['4', 1200000, 0],
+    ])
+    const bad = validateRoster([rec(2, { 房号: '1', 专有部分面积: '95.363' }), rec(3, { 房号: '2', 专有部分面积: '120.12345' })], { today })
+    expect(bad.ok ? [] : bad.errors).toEqual([
+      { line: 3, column: '专有部分面积', code: 'area_precision', message: '第3行 专有部分面积“120.12345”有5位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）' },
+    ])
   })
 })

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest'
 import {
   TallyInputError,
   tally,
+  tallyE4,
   tallyElection,
+  tallyElectionE4,
+  type ElectorUnitE4,
   type Choice,
   type ElectionBallot,
   type ElectionInput,
@@ -496,6 +499,22 @@ const electionArb = (crowded: boolean): fc.Arbitrary<ElectionInput> =>
 const electionInputArb = fc.oneof(electionArb(false), electionArb(true))
 
 // ---------------------------------------------------------------------------------------------
+// The same count in ten-thousandths (tallyE4, tallyElectionE4): the core is unit-neutral, so the
+// same integers under the other name must give the same answer, field for field.
+// ---------------------------------------------------------------------------------------------
+
+const unitsE4 = (units: ElectorUnit[], times = 1): ElectorUnitE4[] => units.map(({ unitId, voterId, areaCenti }) => ({ unitId, voterId, areaE4: areaCenti * times }))
+/** Renames every `areaE4` back to `areaCenti` (dividing by `times`), so the reference reads it. */
+function asCenti<T>(x: unknown, times = 1): T {
+  return walk(x) as T
+  function walk(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(walk)
+    if (v === null || typeof v !== 'object') return v
+    return Object.fromEntries(Object.entries(v).map(([k, w]) => (k === 'areaE4' ? ['areaCenti', (w as number) / times] : [k, walk(w)])))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Properties
 // ---------------------------------------------------------------------------------------------
 
@@ -508,6 +527,27 @@ describe('tally agrees with the BigInt reference', () => {
         const expected = refTally(input)
         const got = outcomeOf(() => tally(input), expected)
         if (got !== null && 'value' in expected) expect(asBig(got)).toEqual(expected.value)
+      }),
+      runs,
+    )
+  })
+
+  it('tallyE4 is the same count: every field, or the same kind of TallyInputError', () => {
+    fc.assert(
+      fc.property(tallyInputArb, (input) => {
+        const expected = refTally(input)
+        const got = outcomeOf(() => tallyE4({ ...input, units: unitsE4(input.units) }), expected)
+        if (got !== null && 'value' in expected) expect(asBig(asCenti<Tally>(got))).toEqual(expected.value)
+      }),
+      runs,
+    )
+  })
+
+  it('areas ×100 in ten-thousandths decide exactly as in hundredths', () => {
+    fc.assert(
+      fc.property(tallyInputArb, (input) => {
+        fc.pre('value' in refTally(input) && input.units.reduce((s, u) => s + u.areaCenti, 0) * 100 <= MAX)
+        expect(asCenti<Tally>(tallyE4({ ...input, units: unitsE4(input.units, 100) }), 100)).toEqual(tally(input))
       }),
       runs,
     )
@@ -567,6 +607,27 @@ describe('tallyElection agrees with the BigInt reference', () => {
         const expected = refElection(input)
         const got = outcomeOf(() => tallyElection(input), expected)
         if (got !== null && 'value' in expected) expect(asBigElection(got)).toEqual(expected.value)
+      }),
+      runs,
+    )
+  })
+
+  it('tallyElectionE4 is the same count: every field, or the same kind of TallyInputError', () => {
+    fc.assert(
+      fc.property(electionInputArb, (input) => {
+        const expected = refElection(input)
+        const got = outcomeOf(() => tallyElectionE4({ ...input, units: unitsE4(input.units) }), expected)
+        if (got !== null && 'value' in expected) expect(asBigElection(asCenti<ElectionTally>(got))).toEqual(expected.value)
+      }),
+      runs,
+    )
+  })
+
+  it('areas ×100 in ten-thousandths elect exactly as in hundredths', () => {
+    fc.assert(
+      fc.property(electionInputArb, (input) => {
+        fc.pre('value' in refElection(input) && input.units.reduce((s, u) => s + u.areaCenti, 0) * 100 <= MAX)
+        expect(asCenti<ElectionTally>(tallyElectionE4({ ...input, units: unitsE4(input.units, 100) }), 100)).toEqual(tallyElection(input))
       }),
       runs,
     )

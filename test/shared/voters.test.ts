@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest'
 import type { UnitType } from '../../shared/roster'
 import { deriveVoters, VoterInputError, type VoterSourceUnit } from '../../shared/voters'
 
-const unit = (unitKey: string, areaCenti: number, owners: string[], more: Partial<VoterSourceUnit> & { rep?: string } = {}): VoterSourceUnit => {
+const unit = (unitKey: string, areaE4: number, owners: string[], more: Partial<VoterSourceUnit> & { rep?: string } = {}): VoterSourceUnit => {
   const { rep, ...rest } = more
   return {
     unitKey,
     unitType: 'residence',
-    areaCenti,
+    areaE4,
+    areaScale: 2,
     developerHeld: false,
     owners: owners.map((ownerKey, i) => ({ ownerKey, representative: rep === undefined ? i === 0 : ownerKey === rep })),
     ...rest,
@@ -21,8 +22,8 @@ describe('deriveVoters', () => {
   it('one buyer of three units is one voter whose areas add up', () => {
     const { voters, unitVoter } = deriveVoters([unit('a', 8950, ['h1']), unit('b', 10000, ['h2']), unit('c', 5000, ['h1']), unit('d', 1, ['h1'])], off)
     expect(voters).toEqual([
-      { voterKey: 'owner:h1', kind: 'owner', ownerKeys: ['h1'], representativeKey: 'h1', unitKeys: ['a', 'c', 'd'], areaCenti: 13951 },
-      { voterKey: 'owner:h2', kind: 'owner', ownerKeys: ['h2'], representativeKey: 'h2', unitKeys: ['b'], areaCenti: 10000 },
+      { voterKey: 'owner:h1', kind: 'owner', ownerKeys: ['h1'], representativeKey: 'h1', unitKeys: ['a', 'c', 'd'], areaE4: 13951, areaScale: 2 },
+      { voterKey: 'owner:h2', kind: 'owner', ownerKeys: ['h2'], representativeKey: 'h2', unitKeys: ['b'], areaE4: 10000, areaScale: 2 },
     ])
     expect([...unitVoter]).toEqual([
       ['a', 'owner:h1'],
@@ -43,7 +44,7 @@ describe('deriveVoters', () => {
       off,
     )
     expect(voters).toHaveLength(2)
-    expect(voters[0]).toEqual({ voterKey: 'developer', kind: 'developer', ownerKeys: ['dev1', 'dev2'], representativeKey: 'dev2', unitKeys: ['a', 'c', 'd'], areaCenti: 800 })
+    expect(voters[0]).toEqual({ voterKey: 'developer', kind: 'developer', ownerKeys: ['dev1', 'dev2'], representativeKey: 'dev2', unitKeys: ['a', 'c', 'd'], areaE4: 800, areaScale: 2 })
     expect(unitVoter.get('d')).toBe('developer')
     expect(unitVoter.get('b')).toBe('owner:h1')
   })
@@ -61,9 +62,9 @@ describe('deriveVoters', () => {
       off,
     )
     expect(voters).toEqual([
-      { voterKey: 'owner:husband,wife', kind: 'owner', ownerKeys: ['husband', 'wife'], representativeKey: 'wife', unitKeys: ['a', 'b'], areaCenti: 10000 },
+      { voterKey: 'owner:husband,wife', kind: 'owner', ownerKeys: ['husband', 'wife'], representativeKey: 'wife', unitKeys: ['a', 'b'], areaE4: 10000, areaScale: 2 },
       // owning one unit alone makes a separate voter
-      { voterKey: 'owner:husband', kind: 'owner', ownerKeys: ['husband'], representativeKey: 'husband', unitKeys: ['c'], areaCenti: 500 },
+      { voterKey: 'owner:husband', kind: 'owner', ownerKeys: ['husband'], representativeKey: 'husband', unitKeys: ['c'], areaE4: 500, areaScale: 2 },
     ])
   })
 
@@ -85,11 +86,11 @@ describe('deriveVoters', () => {
       unit('p3', 1200, ['dev'], { unitType: 'parking', developerHeld: true }),
     ]
     const { voters, unitVoter } = deriveVoters(units, off)
-    expect(voters).toEqual([{ voterKey: 'owner:h1', kind: 'owner', ownerKeys: ['h1'], representativeKey: 'h1', unitKeys: ['home'], areaCenti: 9000 }])
+    expect(voters).toEqual([{ voterKey: 'owner:h1', kind: 'owner', ownerKeys: ['h1'], representativeKey: 'h1', unitKeys: ['home'], areaE4: 9000, areaScale: 2 }])
     expect([...unitVoter.keys()]).toEqual(['home'])
 
     const withParking = deriveVoters(units, on)
-    expect(withParking.voters.map((v) => [v.voterKey, v.unitKeys, v.areaCenti])).toEqual([
+    expect(withParking.voters.map((v) => [v.voterKey, v.unitKeys, v.areaE4])).toEqual([
       ['owner:h1', ['home', 'p1'], 10200],
       ['owner:h2', ['p2'], 1200],
       ['developer', ['p3'], 1200],
@@ -114,7 +115,8 @@ describe('deriveVoters', () => {
     const owner = fc.constantFrom('o1', 'o2', 'o3', 'o4', 'o5')
     const arbUnit = fc.record({
       unitType: fc.constantFrom<UnitType>('residence', 'parking', 'commercial', 'other'),
-      areaCenti: fc.integer({ min: 1, max: 100_000_000 }),
+      areaE4: fc.integer({ min: 1, max: 10_000_000_000 }),
+      areaScale: fc.integer({ min: 0, max: 4 }),
       developerHeld: fc.boolean(),
       owners: fc.uniqueArray(owner, { minLength: 1, maxLength: 3 }),
       repIndex: fc.nat(),
@@ -124,13 +126,14 @@ describe('deriveVoters', () => {
         const units: VoterSourceUnit[] = raw.map((u, i) => ({
           unitKey: `u${i}`,
           unitType: u.unitType,
-          areaCenti: u.areaCenti,
+          areaE4: u.areaE4,
+          areaScale: u.areaScale,
           developerHeld: u.developerHeld,
           owners: u.owners.map((ownerKey, j) => ({ ownerKey, representative: j === u.repIndex % u.owners.length })),
         }))
         const { voters, unitVoter } = deriveVoters(units, { parkingCountsArea })
         const included = units.filter((u) => parkingCountsArea || u.unitType !== 'parking')
-        expect(voters.reduce((s, v) => s + v.areaCenti, 0)).toBe(included.reduce((s, u) => s + u.areaCenti, 0))
+        expect(voters.reduce((s, v) => s + v.areaE4, 0)).toBe(included.reduce((s, u) => s + u.areaE4, 0))
         expect([...unitVoter.keys()].sort()).toEqual(included.map((u) => u.unitKey).sort())
         const listed = voters.flatMap((v) => v.unitKeys)
         expect(listed.sort()).toEqual(included.map((u) => u.unitKey).sort())
@@ -143,7 +146,8 @@ describe('deriveVoters', () => {
           else expect(v.ownerKeys).toEqual([...u.owners.map((o) => o.ownerKey)].sort())
         }
         for (const v of voters) {
-          expect(v.areaCenti).toBe(v.unitKeys.reduce((s, k) => s + units.find((u) => u.unitKey === k)!.areaCenti, 0))
+          expect(v.areaScale).toBe(Math.max(...v.unitKeys.map((k) => units.find((u) => u.unitKey === k)!.areaScale)))
+          expect(v.areaE4).toBe(v.unitKeys.reduce((s, k) => s + units.find((u) => u.unitKey === k)!.areaE4, 0))
           if (v.kind === 'owner') expect(v.representativeKey !== null && v.ownerKeys.includes(v.representativeKey)).toBe(true)
         }
       }),

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
-import { formatCenti, formatFen } from '../../shared/decimal'
+import { formatFen } from '../../shared/decimal'
+import type { AreaWeight } from '../../shared/result-document'
 import { beijingDate, beijingTime } from '../../shared/time'
 import { STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
 import { Page } from './layout'
@@ -24,7 +25,8 @@ export const Tel = (props: { phone: string }) => <a href={`tel:${props.phone.rep
  */
 /** A share to one decimal, rounded down by integer arithmetic, so it never shows a line reached that was not: "66.6%". */
 export function pct(part: number, whole: number): string {
-  const permille = Math.floor((part * 1000) / whole)
+  // areas in ten-thousandths times 1000 may pass 2^53: exact in BigInt
+  const permille = Number((BigInt(part) * 1000n) / BigInt(whole))
   return `${Math.floor(permille / 10)}.${permille % 10}%`
 }
 
@@ -34,11 +36,11 @@ export function share(part: number, whole: number): string {
 }
 
 /** A bar of part/whole with the legal line (or another named target) drawn at num/den of the width (the 2/3, 1/2, 3/4 lines). */
-export function Bar(props: { part: number; whole: number; line?: { num: number; den: number; label: string }; lineName?: string }) {
-  const width = props.whole > 0 ? Math.min(100, Math.floor((props.part * 1000) / props.whole) / 10) : 0
+export function Bar(props: { part: number; whole: number; line?: { num: number; den: number; label: string }; lineName?: string; label?: string }) {
+  const width = props.whole > 0 ? Math.min(100, Number((BigInt(props.part) * 1000n) / BigInt(props.whole)) / 10) : 0
   const at = props.line ? Math.floor((props.line.num * 1000) / props.line.den) / 10 : null
   return (
-    <div class="bar" role="img" aria-label={`${props.part} / ${props.whole}${props.line ? `，${props.lineName ?? '法定线'} ${props.line.label}` : ''}`}>
+    <div class="bar" role="img" aria-label={`${props.label ?? `${props.part} / ${props.whole}`}${props.line ? `，${props.lineName ?? '法定线'} ${props.line.label}` : ''}`}>
       <div class="fill" style={`width:${width}%`} />
       {at !== null ? <div class="line" style={`left:${at}%`} title={props.line!.label} /> : null}
     </div>
@@ -120,18 +122,16 @@ export const Section = (props: { title: string; children: Child }) => (
   </section>
 )
 
-type Weight = { areaCenti: number; voters: number }
-
-/** Participation against the 2/3 lines of 民法典 第278条, by area and by voters. */
-export function ParticipationBars(props: { participated: Weight; total: Weight; needs?: Weight }) {
+/** Participation against the 2/3 lines of 民法典 第278条, by area (exact, as registered) and by voters. */
+export function ParticipationBars(props: { participated: AreaWeight; total: AreaWeight; needs?: AreaWeight }) {
   const { participated: p, total: t, needs } = props
   const twoThirds = { num: 2, den: 3, label: '三分之二' }
   return (
     <div>
       <p>
-        已参与面积：{formatCenti(p.areaCenti)} / {formatCenti(t.areaCenti)} ㎡{needs ? `（须达三分之二：${formatCenti(needs.areaCenti)} ㎡）` : ''}
+        已参与面积：{p.area} / {t.area} ㎡{needs ? `（须达三分之二：${needs.area} ㎡）` : ''}
       </p>
-      <Bar part={p.areaCenti} whole={t.areaCenti} line={twoThirds} />
+      <Bar part={p.areaE4} whole={t.areaE4} line={twoThirds} label={`${p.area} / ${t.area} 平方米`} />
       <p>
         已参与人数：{share(p.voters, t.voters)}
         {needs ? `（须达 ${needs.voters} 人）` : ''}

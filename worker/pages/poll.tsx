@@ -1,6 +1,5 @@
 import type * as z from 'zod'
 import type { CommentReply, PollReply, TurnoutReply } from '../../shared/api/polls'
-import { formatCenti } from '../../shared/decimal'
 import { shortReceipt } from '../../shared/receipt'
 import { Page } from './layout'
 import { beijing, Msg, ParticipationBars } from './parts'
@@ -12,7 +11,8 @@ type Comment = z.infer<typeof CommentReply>
 export interface VoterView {
   voterId: string
   unitLabels: string
-  areaCenti: number
+  /** m², as registered */
+  area: string
   via: 'owner' | 'proxy'
 }
 
@@ -65,7 +65,7 @@ export function choiceWords(choice: string, marks: string[] | null, candidates: 
   return CHOICE_ZH[choice] ?? choice
 }
 
-const voterLine = (v: VoterView) => `${v.unitLabels}（${formatCenti(v.areaCenti)} ㎡${v.via === 'proxy' ? '，受托投票' : ''}）`
+const voterLine = (v: VoterView) => `${v.unitLabels}（${v.area} ㎡${v.via === 'proxy' ? '，受托投票' : ''}）`
 
 /** The poll as an owner reads it on a phone: the state and the ballot first, then the text, the turnout and the discussion. */
 export function PollPage(props: {

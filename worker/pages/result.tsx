@@ -1,18 +1,21 @@
-import { formatCenti } from '../../shared/decimal'
+import { formatArea } from '../../shared/decimal'
 import { shortReceipt } from '../../shared/receipt'
+import { resultAreas, type AreaWeight } from '../../shared/result-document'
 import type { ReceiptCheck, SignatureCheck } from '../services/results/check'
 import { Page } from './layout'
 import { Bar, beijing, Msg, ParticipationBars, pct, share } from './parts'
 import { choiceWords } from './poll'
 
-type Weight = { areaCenti: number; voters: number }
+type Weight = AreaWeight
 type TallyView = { total: Weight; participated: Weight; agree: Weight; oppose: Weight; abstain: Weight; spoiled: Weight; deemed?: Weight; quorum?: boolean }
 type ElectionView = { seats: number; participated: Weight; total: Weight; quorum: boolean; candidates: { candidateId?: string; name: string; votes: Weight; elected: boolean }[] }
 
 /**
  * The fields of the signed result document this page reads. It is read defensively: the document
  * is versioned by its `type` and may carry more (or, in an older version, fewer) fields; the
- * wording people read comes from the document itself (outcomeText), never re-derived here.
+ * wording people read comes from the document itself (outcomeText), never re-derived here. Its
+ * areas are read through shared/result-document.ts, so a result signed with areas in hundredths
+ * (version 1) shows as it always did, and a newer one exactly as registered.
  */
 interface ResultDocument {
   pollId: string
@@ -45,7 +48,8 @@ export interface MyReceiptCheck {
   check: ReceiptCheck
 }
 
-const isWeight = (w: unknown): w is Weight => typeof w === 'object' && w !== null && Number.isFinite((w as Weight).areaCenti) && Number.isFinite((w as Weight).voters)
+const isWeight = (w: unknown): w is Weight =>
+  typeof w === 'object' && w !== null && Number.isSafeInteger((w as Weight).areaE4) && typeof (w as Weight).area === 'string' && Number.isFinite((w as Weight).voters)
 
 /** The headline of the document's own outcome text: its first sentence, or what precedes its explanation. */
 function headline(text: string): { head: string; rest: string } {
@@ -58,7 +62,10 @@ function headline(text: string): { head: string; rest: string } {
 /** One of the lines a decision had to reach, with whether it did, by integer comparison (民法典 第278条). */
 function LineCheck(props: { label: string; part: number; whole: number; num: number; den: number; strict: boolean; unit: string; format?: (n: number) => string }) {
   const f = props.format ?? String
-  const reached = props.strict ? props.den * props.part > props.num * props.whole : props.den * props.part >= props.num * props.whole
+  // exact: areas in ten-thousandths times 4 may pass 2^53
+  const lhs = BigInt(props.den) * BigInt(props.part)
+  const rhs = BigInt(props.num) * BigInt(props.whole)
+  const reached = props.strict ? lhs > rhs : lhs >= rhs
   return (
     <p>
       {reached ? '✓' : '✗'} {props.label}：{f(props.part)} / {f(props.whole)} {props.unit}
@@ -68,8 +75,9 @@ function LineCheck(props: { label: string; part: number; whole: number; num: num
   )
 }
 
-function OutcomeCard(props: { d: ResultDocument }) {
+function OutcomeCard(props: { d: ResultDocument; scale: number }) {
   const d = props.d
+  const area = (e4: number) => formatArea(e4, props.scale)
   const text = d.outcomeText ?? ''
   const { head, rest } = headline(text)
   const good = d.outcome === 'passed' || d.outcome === 'elected'
@@ -84,12 +92,12 @@ function OutcomeCard(props: { d: ResultDocument }) {
         <div>
           <h3>须达到的两条线</h3>
           <p class="meta">第一条：参与表决的专有部分面积和人数，都须达到总数的三分之二。</p>
-          <LineCheck label="参与面积" part={participation.participated.areaCenti} whole={participation.total.areaCenti} num={2} den={3} strict={false} unit="㎡" format={formatCenti} />
+          <LineCheck label="参与面积" part={participation.participated.areaE4} whole={participation.total.areaE4} num={2} den={3} strict={false} unit="㎡" format={area} />
           <LineCheck label="参与人数" part={participation.participated.voters} whole={participation.total.voters} num={2} den={3} strict={false} unit="人" />
           {t ? (
             <div>
               <p class="meta">第二条：同意的面积和人数，都须{special ? '达到参与表决的四分之三' : '超过参与表决的半数'}。</p>
-              <LineCheck label="同意面积" part={t.agree.areaCenti} whole={t.participated.areaCenti} num={special ? 3 : 1} den={special ? 4 : 2} strict={!special} unit="㎡" format={formatCenti} />
+              <LineCheck label="同意面积" part={t.agree.areaE4} whole={t.participated.areaE4} num={special ? 3 : 1} den={special ? 4 : 2} strict={!special} unit="㎡" format={area} />
               <LineCheck label="同意人数" part={t.agree.voters} whole={t.participated.voters} num={special ? 3 : 1} den={special ? 4 : 2} strict={!special} unit="人" />
             </div>
           ) : (
@@ -114,13 +122,15 @@ export function ResultPage(props: {
 }) {
   if (!props.result) return <PendingResult p={props.pending!} signedIn={props.signedIn} />
   const { signature, receipt, mine } = props.result
-  const d = props.result.document as unknown as ResultDocument
+  const read = resultAreas(props.result.document)
+  const d = read.doc as unknown as ResultDocument
+  const scale = read.scale
   const approval = d.approvalClass === 'special' ? { num: 3, den: 4, label: '四分之三' } : { num: 1, den: 2, label: '半数' }
   const candidates = (d.election?.candidates ?? []).map((c) => ({ id: c.candidateId ?? '', name: c.name }))
   return (
     <Page title={`表决结果：${d.title}`} nav={{ communityId: d.communityId, signedIn: props.signedIn }}>
       {signature.valid ? null : <SignatureBlock check={signature} />}
-      <OutcomeCard d={d} />
+      <OutcomeCard d={d} scale={scale} />
       {Array.isArray(d.summary) && d.summary.length ? (
         <div class="panel">
           {d.summary.map((line) => (
@@ -227,7 +237,7 @@ function SingleTally(props: { t: TallyView; approval: { num: number; den: number
           {w.voters}
         </td>
         <td class="num" data-label="面积（㎡）">
-          {formatCenti(w.areaCenti)}
+          {w.area}
         </td>
       </tr>
     ) : null
@@ -259,9 +269,9 @@ function SingleTally(props: { t: TallyView; approval: { num: number; den: number
       <h2>同意（须{props.approval.label === '半数' ? '过参与表决的半数' : '达参与表决的四分之三'}）</h2>
       <div class="panel">
         <p>
-          面积：{formatCenti(t.agree.areaCenti)} / {formatCenti(t.participated.areaCenti)} ㎡
+          面积：{t.agree.area} / {t.participated.area} ㎡
         </p>
-        <Bar part={t.agree.areaCenti} whole={t.participated.areaCenti} line={props.approval} />
+        <Bar part={t.agree.areaE4} whole={t.participated.areaE4} line={props.approval} label={`${t.agree.area} / ${t.participated.area} 平方米`} />
         <p>人数：{share(t.agree.voters, t.participated.voters)}</p>
         <Bar part={t.agree.voters} whole={t.participated.voters} line={props.approval} />
       </div>
@@ -283,9 +293,9 @@ function ElectionTally(props: { e: ElectionView }) {
           <div>
             <p>
               <strong>{c.name}</strong>
-              {c.elected ? '（当选）' : ''}：面积 {formatCenti(c.votes.areaCenti)} ㎡，人数 {share(c.votes.voters, e.participated.voters)}
+              {c.elected ? '（当选）' : ''}：面积 {c.votes.area} ㎡，人数 {share(c.votes.voters, e.participated.voters)}
             </p>
-            <Bar part={c.votes.areaCenti} whole={e.participated.areaCenti} line={{ num: 1, den: 2, label: '半数' }} />
+            <Bar part={c.votes.areaE4} whole={e.participated.areaE4} line={{ num: 1, den: 2, label: '半数' }} label={`${c.votes.area} / ${e.participated.area} 平方米`} />
           </div>
         ))}
       </div>

@@ -68,7 +68,7 @@ async function ballotsInMyName(c: Context<HonoEnv>, pollId: string, communityId:
   const mine = await myBallots(ctxOf(c), pollId, communityId)
   return mine.voters.flatMap((v) =>
     v.ballots.map((b) => ({
-      voter: { voterId: v.voterId, unitLabels: v.unitLabels, areaCenti: v.areaCenti, via: v.via },
+      voter: { voterId: v.voterId, unitLabels: v.unitLabels, area: v.area, via: v.via },
       receipt: b.receipt,
       choice: b.choice,
       marks: b.marks,

@@ -22,7 +22,8 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
     voters: voters.map((v) => ({
       voterId: v.voterId,
       unitLabels: v.unitLabels,
-      areaCenti: v.areaCenti,
+      area: v.area,
+      areaE4: v.areaE4,
       via: v.via,
       // a proxy sees the ballots it cast, never the owner's own (secret ballot: only the voter sees their choice)
       ballots: rows

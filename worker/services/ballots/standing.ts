@@ -10,7 +10,8 @@ export interface StandingBallot {
   version: number
   receipt: string
   castAt: Date
-  areaCenti: number
+  /** the voter's area, ten-thousandths of m² */
+  areaE4: number
 }
 
 /**
@@ -18,9 +19,9 @@ export interface StandingBallot {
  * both, the kind the community's rule prefers (default electronic). Both stay on record.
  */
 export async function standingBallots(db: Db, pollId: string, prefer: 'electronic' | 'paper'): Promise<StandingBallot[]> {
-  const rows = rowsOf<{ voter_id: string; choice: StandingBallot['choice']; marks: string[] | string | null; channel: string; version: number; receipt: string; cast_at: string | Date; area_centi: string | number }>(
+  const rows = rowsOf<{ voter_id: string; choice: StandingBallot['choice']; marks: string[] | string | null; channel: string; version: number; receipt: string; cast_at: string | Date; area_e4: string | number }>(
     await db.execute(sql`
-      select distinct on (b.voter_id) b.voter_id, b.choice, b.marks, b.channel, b.version, b.receipt, b.cast_at, pv.area_centi
+      select distinct on (b.voter_id) b.voter_id, b.choice, b.marks, b.channel, b.version, b.receipt, b.cast_at, pv.area_e4
       from ballots b join poll_voters pv on pv.poll_id = b.poll_id and pv.voter_id = b.voter_id
       where b.poll_id = ${pollId} and b.current
       order by b.voter_id, (b.kind = ${prefer}) desc`),
@@ -33,6 +34,6 @@ export async function standingBallots(db: Db, pollId: string, prefer: 'electroni
     version: Number(r.version),
     receipt: r.receipt,
     castAt: new Date(r.cast_at),
-    areaCenti: Number(r.area_centi),
+    areaE4: Number(r.area_e4),
   }))
 }

@@ -3,6 +3,7 @@ import { nanoid } from 'nanoid'
 import type * as z from 'zod'
 import type { AmendBody, PollDraftBody } from '../../../shared/api/polls'
 import { CommunitySettings } from '../../../shared/community'
+import { exactSum, formatArea, sumScale } from '../../../shared/decimal'
 import { normalizeUnitPart } from '../../../shared/roster'
 import { approvalClassOf, MATTERS, type Matter } from '../../../shared/tally'
 import { addMonths, beijingTime, shanghaiDate } from '../../../shared/time'
@@ -169,21 +170,21 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
         order by u.voter_id, o.id
       ),
       agg as (
-        select u.voter_id, sum(u.area_centi) as area, count(*) as units,
+        select u.voter_id, sum(u.area_e4) as area, max(u.area_scale) as scale, count(*) as units,
                string_agg(concat_ws('-', nullif(u.building, ''), nullif(u.unit_label, ''), u.room), '、' order by u.unit_key) as labels
         from roster_units u
         where u.roster_version_id = ${rosterVersionId} and u.voter_id is not null ${inScope}
         group by u.voter_id
       )
-      insert into poll_voters (poll_id, community_id, voter_id, area_centi, unit_count, kind, representative_owner_key, unit_labels, masked_name)
-      select ${pollId}, v.community_id, v.id, agg.area, agg.units, v.kind, v.representative_owner_key, agg.labels,
+      insert into poll_voters (poll_id, community_id, voter_id, area_e4, area_scale, unit_count, kind, representative_owner_key, unit_labels, masked_name)
+      select ${pollId}, v.community_id, v.id, agg.area, agg.scale, agg.units, v.kind, v.representative_owner_key, agg.labels,
              case when v.kind = 'developer' then '建设单位'
                   when rep.name is null then '*'
                   else left(rep.name, 1) || repeat('*', greatest(char_length(rep.name) - 1, 1)) end
       from agg join roster_voters v on v.id = agg.voter_id
       left join rep on rep.voter_id = agg.voter_id`)
-    const [totals] = rowsOf<{ area: string | number | null; voters: string | number }>(
-      await tx.execute(sql`select sum(area_centi) as area, count(*) as voters from poll_voters where poll_id = ${pollId}`),
+    const [totals] = rowsOf<{ area: string | number | null; scale: string | number | null; voters: string | number }>(
+      await tx.execute(sql`select sum(area_e4)::text as area, max(area_scale) as scale, count(*) as voters from poll_voters where poll_id = ${pollId}`),
     )
     const totalVoters = Number(totals?.voters ?? 0)
     if (totalVoters === 0) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'scopeBuildings', code: 'empty_electorate', message: '本次表决没有任何投票权人' }] })
@@ -202,7 +203,8 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
         rosterVersionId,
         settings,
         textHash,
-        totalAreaCenti: Number(totals!.area),
+        totalAreaE4: exactSum(totals!.area),
+        areaScale: Number(totals!.scale),
         totalVoters,
       })
       .where(eq(polls.id, pollId))
@@ -344,7 +346,7 @@ export function presentPoll(p: PollRow, now: Date, events: (typeof pollEvents.$i
     announcedAt: p.announcedAt?.toISOString() ?? null,
     noticeOverrideReason: p.noticeOverrideReason,
     textHash: p.textHash,
-    electorate: p.rosterVersionId ? { totalAreaCenti: p.totalAreaCenti!, totalVoters: p.totalVoters!, rosterVersionId: p.rosterVersionId } : null,
+    electorate: p.rosterVersionId ? { totalArea: formatArea(p.totalAreaE4!, sumScale(p.areaScale!)), totalAreaE4: p.totalAreaE4!, totalVoters: p.totalVoters!, rosterVersionId: p.rosterVersionId } : null,
     cancelReason: p.cancelReason,
     events: events.map((e) => ({ kind: e.kind, text: e.text, at: e.at.toISOString() })),
   }

@@ -1,9 +1,11 @@
 import { eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
+import { sumScale } from '../../../shared/decimal'
 import { leafHash, merkleRoot } from '../../../shared/merkle'
 import { electionLines, electionShortfalls, tallyLines, tallyShortfalls } from '../../../shared/result-text'
-import { MATTERS, tally, tallyElection, type Matter, type Tally } from '../../../shared/tally'
+import { RESULT_TYPE, withAreaText } from '../../../shared/result-document'
+import { MATTERS, tallyE4, tallyElectionE4, type Matter, type TallyE4 } from '../../../shared/tally'
 import { deliveries, pollEvents, pollResults, polls, pollVoters } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import type { Services } from '../../env'
@@ -27,16 +29,16 @@ import { signingKeys } from './keys'
 export const RESULT_NOTICE_DAYS = 30
 
 /** A rejected motion is no decision: never the opposite decision (voting-rules.md, outcomes). */
-export const OUTCOME_TEXT: Record<Tally['outcome'], string> = {
+export const OUTCOME_TEXT: Record<TallyE4['outcome'], string> = {
   passed: '表决通过。',
   rejected: '未获通过：参与表决人数和面积达到法定要求，但同意票未达到法定比例。本次表决未形成决定，不等于作出相反的决定。',
   no_quorum: '表决不成立：参与表决的专有部分面积或人数未达到总数的三分之二（民法典第二百七十八条）。',
 }
 
-type ElectionSummary = ReturnType<typeof tallyElection> & {
+type ElectionSummary = ReturnType<typeof tallyElectionE4> & {
   seats: number
   vacantSeats: number
-  candidates: (ReturnType<typeof tallyElection>['candidates'][number] & { name: string })[]
+  candidates: (ReturnType<typeof tallyElectionE4>['candidates'][number] & { name: string })[]
   electedNames: string[]
 }
 
@@ -67,16 +69,19 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     const counting = await countingRecord({ ...ctx, db: tx }, pollId)
     if ((paper.issued > 0 || p.status === 'counting') && !counting?.confirmedAt) throw new AppError('COUNTING_REQUIRED', { issued: paper.issued })
     const settings = CommunitySettings.parse(p.settings ?? {})
-    const electorate = await tx.select({ voterId: pollVoters.voterId, areaCenti: pollVoters.areaCenti }).from(pollVoters).where(eq(pollVoters.pollId, pollId))
+    const electorate = await tx.select({ voterId: pollVoters.voterId, areaE4: pollVoters.areaE4 }).from(pollVoters).where(eq(pollVoters.pollId, pollId))
     const standing = await standingBallots(tx, pollId, settings.paperVsElectronic)
     const delivered = await tx.selectDistinct({ voterId: deliveries.voterId }).from(deliveries).where(eq(deliveries.pollId, pollId))
     // One synthetic unit per voter carrying the voter's area within scope: the same count as by units.
-    const units = electorate.map((v) => ({ unitId: v.voterId, voterId: v.voterId, areaCenti: v.areaCenti }))
+    // Areas as registered, in ten-thousandths: the same count as the published areaCenti protocol
+    const units = electorate.map((v) => ({ unitId: v.voterId, voterId: v.voterId, areaE4: v.areaE4 }))
+    // every area of the result prints with the decimals of the electorate's most precise unit
+    const scale = sumScale(p.areaScale ?? 0)
     const candidates = await candidatesOf(tx, pollId)
-    let counted: Tally | null = null
+    let counted: TallyE4 | null = null
     let election: ElectionSummary | null = null
     if (p.kind === 'election') {
-      const t = tallyElection({
+      const t = tallyElectionE4({
         units,
         ballots: standing.map((b) => ({ voterId: b.voterId, marks: b.marks ?? [], spoiled: b.choice === 'spoiled' })),
         candidates: candidates.map((c) => c.id),
@@ -95,7 +100,7 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
         electedNames: t.elected.map((id) => nameOf.get(id)!),
       }
     } else {
-      counted = tally({
+      counted = tallyE4({
         units,
         ballots: standing.map((b) => ({ voterId: b.voterId, choice: b.choice as 'agree' | 'oppose' | 'abstain' | 'spoiled' })),
         approval: p.approvalClass,
@@ -110,14 +115,15 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     // The wording owners read (notice and result page) is signed with the numbers it states.
     const candidateNames = new Map(candidates.map((c) => [c.id, c.name]))
     const nameOfCandidate = (id: string) => candidateNames.get(id) ?? id
-    const summary = counted ? tallyLines(counted, p.approvalClass) : electionLines(election!, nameOfCandidate)
-    const shortfalls = counted ? tallyShortfalls(counted, p.approvalClass) : electionShortfalls(election!, nameOfCandidate)
+    const summary = counted ? tallyLines(counted, p.approvalClass, scale) : electionLines(election!, nameOfCandidate, scale)
+    const shortfalls = counted ? tallyShortfalls(counted, p.approvalClass, scale) : electionShortfalls(election!, nameOfCandidate, scale)
     const sorted = [...standing].sort((a, b) => (a.receipt < b.receipt ? -1 : 1))
     const leaves = await Promise.all(sorted.map((b) => leafHash(ballotLeaf(pollId, b))))
     const root = await merkleRoot(leaves)
     const events = await tx.select().from(pollEvents).where(eq(pollEvents.pollId, pollId)).orderBy(pollEvents.at)
     const document = {
-      type: 'gongyi.poll-result/1',
+      // version 2: areas in ten-thousandths with their exact text (shared/result-document.ts)
+      type: RESULT_TYPE,
       pollId,
       communityId: p.communityId,
       title: p.title,
@@ -136,14 +142,15 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
       amendments: events.filter((e) => e.kind === 'amended').map((e) => ({ at: e.at.toISOString(), text: e.text })),
       rules: { nonVoters: settings.nonVoterRule, spoiledParticipate: settings.spoiledParticipate, paperVsElectronic: settings.paperVsElectronic, revotePolicy: settings.revotePolicy },
       kind: p.kind,
-      tally: counted,
-      election,
+      areaScale: scale,
+      tally: withAreaText(counted, scale),
+      election: withAreaText(election, scale),
       outcome,
       outcomeText,
       summary,
       shortfalls,
       // 已发放未回收: reported, never counted (voting-rules.md)
-      paperBallots: paper,
+      paperBallots: withAreaText(paper, scale),
       // who counted, who scrutinised, the box, the flags and how they were settled
       counting,
       ballots: { standing: standing.length, merkleRoot: root, treeSize: leaves.length, leafFormat: 'shared/merkle.ts canonicalBallotLeaf (elections: choice = "marked:<id>+<id>"), sorted by receipt' },

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { ballotNumber } from '../../../shared/ballot-number'
+import { exactSum } from '../../../shared/decimal'
 import { paperIssues, polls, pollVoters } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
@@ -72,13 +73,11 @@ export async function paperCounts(db: Db, pollId: string) {
         select pi.voter_id, exists (select 1 from ballots b where b.poll_id = pi.poll_id and b.voter_id = pi.voter_id and b.kind = 'paper' and b.current) as returned
         from paper_issues pi where pi.poll_id = ${pollId})
       select count(*) as issued, count(*) filter (where i.returned) as returned,
-             coalesce(sum(pv.area_centi) filter (where not i.returned), 0)::text as not_returned_area
+             coalesce(sum(pv.area_e4) filter (where not i.returned), 0)::text as not_returned_area
       from issued i join poll_voters pv on pv.poll_id = ${pollId} and pv.voter_id = i.voter_id`),
   )
   const issued = Number(r?.issued ?? 0)
   const returned = Number(r?.returned ?? 0)
-  // a bigint sum comes back as text: exact, then checked to be a safe integer
-  const notReturnedAreaCenti = Number(r?.not_returned_area ?? 0)
-  if (!Number.isSafeInteger(notReturnedAreaCenti)) throw new RangeError('area not returned exceeds a safe integer')
-  return { issued, returned, notReturned: issued - returned, notReturnedAreaCenti }
+  // a bigint sum comes back as text: exact, then checked to be a safe integer (ten-thousandths of m²)
+  return { issued, returned, notReturned: issued - returned, notReturnedAreaE4: exactSum(r?.not_returned_area) }
 }

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm'
-import { formatCenti } from '../../../shared/decimal'
+import { formatArea } from '../../../shared/decimal'
+import { resultAreas } from '../../../shared/result-document'
 import { electionShortfalls, percentForPeople, tallyShortfalls } from '../../../shared/result-text'
-import type { ElectionTally, Tally, Weight } from '../../../shared/tally'
+import type { ElectionTallyE4 as ElectionTally, TallyE4 as Tally, WeightE4 as Weight } from '../../../shared/tally'
 import { pollResults } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
@@ -12,7 +13,8 @@ import { publishIfDue } from './close'
  * row; a cell that does not apply is empty. 类别 says how rows add up: the 明细 rows split the
  * electorate (their 人数 and 面积 add up to 投票权人总数; those with 计入参与表决 = 是 add up to
  * 参与表决); 合计 rows are those sums; 得票 rows are each candidate's marks (a ballot may mark
- * several); 附注 rows are reported, never counted (已发放未回收, voting-rules.md).
+ * several); 附注 rows are reported, never counted (已发放未回收, voting-rules.md). Areas print exactly,
+ * with the decimals of the electorate's most precise registered area (95.363 stays 95.363).
  */
 export const TALLY_COLUMNS = [
   '表决事项', '类别', '项目', '计入参与表决', '人数', '其中随多数人数', '专有部分面积（平方米）', '其中随多数面积（平方米）',
@@ -26,35 +28,38 @@ interface ResultDoc {
   rules: { spoiledParticipate: boolean }
   tally: Tally | null
   election: (ElectionTally & { candidates: (ElectionTally['candidates'][number] & { name: string })[] }) | null
-  paperBallots: { notReturned: number; notReturnedAreaCenti?: number }
+  paperBallots: { notReturned: number; notReturnedAreaE4?: number }
 }
 
-const ZERO: Weight = { areaCenti: 0, voters: 0 }
-const minus = (a: Weight, b: Weight): Weight => ({ areaCenti: a.areaCenti - b.areaCenti, voters: a.voters - b.voters })
+const ZERO: Weight = { areaE4: 0, voters: 0 }
+const minus = (a: Weight, b: Weight): Weight => ({ areaE4: a.areaE4 - b.areaE4, voters: a.voters - b.voters })
 
-/** The published tally as rows, from the signed result document alone. */
-export function tallyRows(doc: ResultDoc): Cell[][] {
+/** The published tally as rows, from the signed result document alone (either version: shared/result-document.ts). */
+export function tallyRows(signed: Record<string, unknown>): Cell[][] {
+  const { doc: read, scale } = resultAreas(signed)
+  const doc = read as unknown as ResultDoc
   const t = doc.tally ?? doc.election!
   const { total, participated } = t
+  const area = (e4: number) => formatArea(e4, scale)
   const row = (kind: string, item: string, counts: boolean | null, w: Weight, deemed: Weight | null, verdict: string): Cell[] => [
     doc.title, kind, item, counts === null ? '' : counts ? '是' : '否',
-    w.voters, deemed ? deemed.voters : '', formatCenti(w.areaCenti), deemed ? formatCenti(deemed.areaCenti) : '',
-    percentForPeople(w.voters, total.voters), percentForPeople(w.areaCenti, total.areaCenti),
-    counts ? percentForPeople(w.voters, participated.voters) : '', counts ? percentForPeople(w.areaCenti, participated.areaCenti) : '',
+    w.voters, deemed ? deemed.voters : '', area(w.areaE4), deemed ? area(deemed.areaE4) : '',
+    percentForPeople(w.voters, total.voters), percentForPeople(w.areaE4, total.areaE4),
+    counts ? percentForPeople(w.voters, participated.voters) : '', counts ? percentForPeople(w.areaE4, participated.areaE4) : '',
     verdict,
   ]
   const spoiledCounts = doc.rules.spoiledParticipate
   // the actual ballots: participants less the deemed, plus spoiled ballots that do not participate
-  const balloted = { areaCenti: participated.areaCenti - t.deemed.areaCenti + (spoiledCounts ? 0 : t.spoiled.areaCenti), voters: participated.voters - t.deemed.voters + (spoiledCounts ? 0 : t.spoiled.voters) }
+  const balloted = { areaE4: participated.areaE4 - t.deemed.areaE4 + (spoiledCounts ? 0 : t.spoiled.areaE4), voters: participated.voters - t.deemed.voters + (spoiledCounts ? 0 : t.spoiled.voters) }
   const notVoted = minus(minus(total, balloted), t.deemed)
   const short = (s: { text: string }[]) => s.map((x) => x.text).join('；')
-  const quorumVerdict = t.quorum ? '达到三分之二' : short(doc.tally ? tallyShortfalls(doc.tally, doc.approvalClass) : electionShortfalls(doc.election!, (id) => id))
+  const quorumVerdict = t.quorum ? '达到三分之二' : short(doc.tally ? tallyShortfalls(doc.tally, doc.approvalClass, scale) : electionShortfalls(doc.election!, (id) => id, scale))
   const rows: Cell[][] = [[...TALLY_COLUMNS]]
 
   if (doc.tally) {
     const x = doc.tally
     const to = x.followMajority?.to ?? []
-    const agreeVerdict = x.passed ? '通过' : x.quorum ? `未通过（未形成决定）：${short(tallyShortfalls(x, doc.approvalClass))}` : '表决不成立'
+    const agreeVerdict = x.passed ? '通过' : x.quorum ? `未通过（未形成决定）：${short(tallyShortfalls(x, doc.approvalClass, scale))}` : '表决不成立'
     rows.push(
       row('明细', '同意', true, x.agree, to.includes('agree') ? x.deemed : ZERO, agreeVerdict),
       row('明细', '反对', true, x.oppose, to.includes('oppose') ? x.deemed : ZERO, ''),
@@ -74,13 +79,13 @@ export function tallyRows(doc: ResultDoc): Cell[][] {
   )
   if (doc.election) {
     for (const c of doc.election.candidates) {
-      const verdict = !t.quorum ? '表决不成立' : c.elected ? `当选（第${c.rank}名）` : c.majority ? '未当选（名额已满）' : `未当选：${short(electionShortfalls({ ...doc.election, candidates: [c] }, () => c.name))}`
+      const verdict = !t.quorum ? '表决不成立' : c.elected ? `当选（第${c.rank}名）` : c.majority ? '未当选（名额已满）' : `未当选：${short(electionShortfalls({ ...doc.election, candidates: [c] }, () => c.name, scale))}`
       rows.push(row('得票', `候选人：${c.name}`, true, c.votes, c.deemed ?? ZERO, verdict))
     }
   }
   const nr = doc.paperBallots.notReturned
-  const nrArea = doc.paperBallots.notReturnedAreaCenti
-  rows.push([doc.title, '附注', '已发放未回收纸质票', '否', nr, '', nrArea === undefined ? '' : formatCenti(nrArea), '', percentForPeople(nr, total.voters), nrArea === undefined ? '' : percentForPeople(nrArea, total.areaCenti), '', '', '不计入'])
+  const nrArea = doc.paperBallots.notReturnedAreaE4
+  rows.push([doc.title, '附注', '已发放未回收纸质票', '否', nr, '', nrArea === undefined ? '' : area(nrArea), '', percentForPeople(nr, total.voters), nrArea === undefined ? '' : percentForPeople(nrArea, total.areaE4), '', '', '不计入'])
   return rows
 }
 
@@ -88,5 +93,5 @@ export async function tallyTable(ctx: ServiceCtx, pollId: string): Promise<Cell[
   await publishIfDue(ctx, pollId)
   const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
   if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
-  return tallyRows(r.document as unknown as ResultDoc)
+  return tallyRows(r.document as Record<string, unknown>)
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { CommunitySettings } from '../../../shared/community'
+import { areaReply, ownedAreaScale } from '../../../shared/decimal'
 import { ballots, deliveries, pollEvents, pollResults, polls, pollVoters, proxies } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
@@ -37,7 +38,8 @@ export async function voterList(ctx: ServiceCtx, pollId: string) {
         voterId: v.voterId,
         units: v.unitLabels,
         name: v.maskedName,
-        areaCenti: v.areaCenti,
+        // as registered (a voter of several units: their exact sum)
+        ...areaReply(v.areaE4, ownedAreaScale(v.areaScale, v.unitCount)),
         voted: Boolean(b),
         choice: showChoice && b ? b.choice : null,
         marks: showChoice && b?.marks ? b.marks.map((m) => nameOf.get(m) ?? m) : null,
@@ -65,7 +67,7 @@ export function voterListTable(list: Awaited<ReturnType<typeof voterList>>): (st
     ...list.voters.map((v) => [
       v.units,
       v.name,
-      (v.areaCenti / 100).toFixed(2),
+      v.area,
       v.voted ? '是' : '否',
       v.followedMajority ? `随多数：${v.followedMajority.join('、')}` : v.choice === 'marked' ? `选择：${v.marks!.join('、')}` : v.choice ? CHOICE_ZH[v.choice] : list.showChoice ? '' : '（截止后公布）',
       v.channel ? (CHANNEL_ZH[v.channel] ?? v.channel) : '',
@@ -97,7 +99,7 @@ export async function evidenceFile(ctx: ServiceCtx, pollId: string) {
     generatedAt: ctx.clock.now().toISOString(),
     choicesWithheld: !showChoice,
     poll: { ...p, settings: p.settings },
-    electorate: electorate.map((v) => ({ voterId: v.voterId, units: v.unitLabels, name: v.maskedName, areaCenti: v.areaCenti, kind: v.kind })),
+    electorate: electorate.map((v) => ({ voterId: v.voterId, units: v.unitLabels, name: v.maskedName, ...areaReply(v.areaE4, ownedAreaScale(v.areaScale, v.unitCount)), kind: v.kind })),
     ballots: allBallots.map((b) => ({
       receipt: b.receipt,
       voterId: b.voterId,

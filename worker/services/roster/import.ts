@@ -1,6 +1,7 @@
 import { and, eq, inArray, max } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
+import { formatArea, sumScale } from '../../../shared/decimal'
 import { idLast4 } from '../../../shared/id-number'
 import { ROSTER_COLUMNS, validateRoster, type RosterUnit } from '../../../shared/roster'
 import type { RosterDiff } from '../../../shared/roster-diff'
@@ -95,7 +96,7 @@ async function prepareOwners(ctx: ServiceCtx, units: RosterUnit[]) {
 async function previousState(tx: Db, versionId: string | null) {
   if (!versionId) return null
   const [v] = await tx.select().from(rosterVersions).where(eq(rosterVersions.id, versionId))
-  const units = await tx.select({ id: rosterUnits.id, unitKey: rosterUnits.unitKey, areaCenti: rosterUnits.areaCenti }).from(rosterUnits).where(eq(rosterUnits.rosterVersionId, versionId))
+  const units = await tx.select({ id: rosterUnits.id, unitKey: rosterUnits.unitKey, areaE4: rosterUnits.areaE4, areaScale: rosterUnits.areaScale }).from(rosterUnits).where(eq(rosterUnits.rosterVersionId, versionId))
   const owners = await tx.select({ unitId: rosterOwners.unitId, ownerKey: rosterOwners.ownerKey }).from(rosterOwners).where(eq(rosterOwners.rosterVersionId, versionId))
   const keyOfUnit = new Map(units.map((u) => [u.id, u.unitKey]))
   const ownersByUnit = new Map<string, string[]>()
@@ -103,7 +104,7 @@ async function previousState(tx: Db, versionId: string | null) {
     const k = keyOfUnit.get(o.unitId)!
     ownersByUnit.set(k, [...(ownersByUnit.get(k) ?? []), o.ownerKey])
   }
-  return { version: v!.version, areaByUnit: new Map(units.map((u) => [u.unitKey, u.areaCenti])), ownersByUnit }
+  return { version: v!.version, areaByUnit: new Map(units.map((u) => [u.unitKey, u])), ownersByUnit }
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',')
@@ -133,7 +134,8 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
       units.map((u) => ({
         unitKey: u.unitKey,
         unitType: u.unitType,
-        areaCenti: u.areaCenti,
+        areaE4: u.areaE4,
+        areaScale: u.areaScale,
         developerHeld: u.developerHeld,
         owners: owners.get(u.unitKey)!.map((o) => ({ ownerKey: o.ownerKey, representative: o.representative })),
       })),
@@ -156,12 +158,15 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
         // a digest, so the key is short and stable across versions for the same owners
         voterKey: await sha256Hex(v.voterKey),
         kind: v.kind,
-        areaCenti: v.areaCenti,
+        areaE4: v.areaE4,
+        areaScale: v.areaScale,
         unitCount: v.unitKeys.length,
         representativeOwnerKey: v.representativeKey,
       })
     }
-    const totalAreaCenti = derived.voters.reduce((s, v) => s + v.areaCenti, 0)
+    const totalAreaE4 = derived.voters.reduce((s, v) => s + v.areaE4, 0)
+    // the roster's most precise area: its total prints with as many decimals (at least two)
+    const areaScale = units.reduce((m, u) => Math.max(m, u.areaScale), 0)
 
     const diff: RosterDiff = { previousVersion: prev?.version ?? null, unitsAdded: [], unitsRemoved: [], areaChanged: [], ownersChanged: [] }
     if (prev) {
@@ -170,7 +175,9 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
         const before = prev.areaByUnit.get(u.unitKey)
         if (before === undefined) diff.unitsAdded.push(u.unitKey)
         else {
-          if (before !== u.areaCenti) diff.areaChanged.push({ unitKey: u.unitKey, fromCenti: before, toCenti: u.areaCenti })
+          if (before.areaE4 !== u.areaE4) {
+            diff.areaChanged.push({ unitKey: u.unitKey, from: formatArea(before.areaE4, before.areaScale), to: formatArea(u.areaE4, u.areaScale), fromE4: before.areaE4, toE4: u.areaE4 })
+          }
           if (!sameSet(prev.ownersByUnit.get(u.unitKey) ?? [], owners.get(u.unitKey)!.map((o) => o.ownerKey))) diff.ownersChanged.push(u.unitKey)
         }
       }
@@ -184,7 +191,8 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
       source,
       unitCount: units.length,
       voterCount: derived.voters.length,
-      totalAreaCenti,
+      totalAreaE4,
+      areaScale,
       diff: prev ? diff : null,
       importedBy: ctx.actor?.userId ?? null,
       importedAt: ctx.clock.now(),
@@ -204,7 +212,8 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
         unitLabel: u.unit,
         room: u.room,
         unitType: u.unitType,
-        areaCenti: u.areaCenti,
+        areaE4: u.areaE4,
+        areaScale: u.areaScale,
         areaSource: u.areaSource,
         developerHeld: u.developerHeld,
         voterId: voterKey === undefined ? null : voterIds.get(voterKey)!,
@@ -257,10 +266,13 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
       source,
       unitCount: units.length,
       voterCount: derived.voters.length,
-      totalAreaCenti,
+      ...rosterTotal(totalAreaE4, areaScale),
       importedAt: ctx.clock.now().toISOString(),
       diff: prev ? diff : null,
       bindingsEnded: ended.length,
     }
   })
 }
+
+/** A roster's total area for the API: exact, with as many decimals as its most precise unit (at least two). */
+export const rosterTotal = (totalAreaE4: number, areaScale: number) => ({ totalArea: formatArea(totalAreaE4, sumScale(areaScale)), totalAreaE4 })

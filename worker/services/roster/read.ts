@@ -1,8 +1,10 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm'
+import { formatArea } from '../../../shared/decimal'
 import { maskPhone } from '../../../shared/phone'
 import { communities, rosterOwners, rosterUnits, rosterVersions } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
+import { rosterTotal } from './import'
 
 export async function currentRosterVersionId(ctx: ServiceCtx, communityId: string): Promise<string> {
   const [c] = await ctx.db.select({ v: communities.currentRosterVersionId }).from(communities).where(eq(communities.id, communityId))
@@ -19,7 +21,7 @@ export async function listRosterVersions(ctx: ServiceCtx, communityId: string) {
     source: v.source,
     unitCount: v.unitCount,
     voterCount: v.voterCount,
-    totalAreaCenti: v.totalAreaCenti,
+    ...rosterTotal(v.totalAreaE4, v.areaScale),
     importedAt: v.importedAt.toISOString(),
     diff: v.diff ?? null,
   }))
@@ -50,7 +52,9 @@ export async function listRosterUnits(ctx: ServiceCtx, communityId: string, q: {
       unit: u.unitLabel,
       room: u.room,
       unitType: u.unitType,
-      areaCenti: u.areaCenti,
+      // as registered: 95.363 stays '95.363', 88.50 stays '88.50'
+      area: formatArea(u.areaE4, u.areaScale),
+      areaE4: u.areaE4,
       areaSource: u.areaSource,
       developerHeld: u.developerHeld,
       voterId: u.voterId,
