@@ -22,7 +22,7 @@ import postgres from 'postgres'
 
 process.env.TEST_NOW ??= new Date(Date.now() - 2 * 86_400_000).toISOString()
 const { startHarness } = await import('../helpers/harness')
-const { announcedPoll, firmServingCommunity, FIRM_PROFILE, setupCommunity, statement } = await import('../helpers/fixtures')
+const { buildTemplateCompound } = await import('../helpers/city')
 const { openPglite, openPostgres } = await import('../../worker/db/node')
 const { buildServices } = await import('../../worker/services-factory')
 const { startSession } = await import('../../worker/services/auth/sessions')
@@ -134,33 +134,7 @@ const children: ChildProcess[] = []
 try {
   // ---- seed one compound through the API, on a clock two days back ----
   const h = await startHarness({ database: db.database })
-  const s = await setupCommunity(h, { units: 40 })
-  const cid = s.community.id
-  const notice = await h.request('POST', `/api/communities/${cid}/notices`, { token: s.committee, json: { kind: 'general', title: '关于小区停水的通知', body: '因管道检修，12月10日9时至17时停水，请提前储水。'.repeat(5) } })
-  if (notice.status !== 201) throw new Error(`notice: ${notice.text}`)
-  const poll = await announcedPoll(h, cid, s.committee)
-  if ((await h.request('POST', `/api/polls/${poll.id}/ballots`, { token: s.owner, json: { choice: 'agree' } })).status !== 201) throw new Error('vote failed')
-  h.clock.advance(2 * 3_600_000)
-  const committee = (await h.login(s.committeePhone)).accessToken
-  const closed = await h.request('POST', `/api/polls/${poll.id}/close`, { token: committee })
-  if (closed.status !== 200) throw new Error(`close: ${closed.text}`)
-  const firm = await firmServingCommunity(h, { admin: await h.adminToken(), community: s.community }, 1)
-  await h.request('PUT', `/api/communities/${cid}/firm-profile`, { token: firm.token, json: FIRM_PROFILE })
-  for (const [item, basis, rateFen] of [['物业服务费', 'per_m2_month', 180], ['车位管理费', 'per_vehicle_month', 8000], ['装修垃圾清运费', 'per_use', 20000]] as const) {
-    const f = await h.request('POST', `/api/communities/${cid}/fee-items`, { token: firm.token, json: { item, payer: '业主', basis, rateFen, startsOn: '2026-01-01', regime: 'market' } })
-    if (f.status !== 201) throw new Error(`fee: ${f.text}`)
-  }
-  for (const [period, opening] of [['2026Q2', 0], ['2026Q3', 12_000]] as const) {
-    const st = await h.request('POST', `/api/communities/${cid}/statements`, {
-      token: firm.token,
-      json: statement('public_revenue', period, opening, [
-        { direction: 'income', category: '电梯广告', amountFen: 13_000 },
-        { direction: 'expense', category: '物业分成', amountFen: 1_000 },
-        { direction: 'allocation', category: '转入维修资金', amountFen: 2_000, use: 'fund_topup' },
-      ]),
-    })
-    if (st.status !== 201) throw new Error(`statement: ${st.text}`)
-  }
+  const { cid, pid, noticeCode, s } = await buildTemplateCompound(h, 40)
   // the owner's page session on the real clock, as the server will check it
   const ownerId = JSON.parse(Buffer.from(s.owner.split('.')[1]!, 'base64url').toString()).sub as string
   const session = await startSession(buildServices(h.config, db.database.db), ownerId)
@@ -177,10 +151,10 @@ try {
 
   const owner = { cookie: `gy_at=${session.accessToken}` }
   const pages: { name: string; path: string; headers?: Record<string, string>; expect: string }[] = [
-    { name: 'notice page /n/<code>', path: `/n/${notice.json.code}`, expect: '关于小区停水的通知' },
-    { name: 'result page /h5/polls/<id>/result', path: `/h5/polls/${poll.id}/result`, expect: '表决结果' },
-    { name: 'result JSON /api/polls/<id>/result', path: `/api/polls/${poll.id}/result`, expect: '"document"' },
-    { name: 'fees page /h5/c/<id>/fees', path: `/h5/c/${cid}/fees`, expect: '车位管理费' },
+    { name: 'notice page /n/<code>', path: `/n/${noticeCode}`, expect: '关于小区停水的通知' },
+    { name: 'result page /h5/polls/<id>/result', path: `/h5/polls/${pid}/result`, expect: '表决结果' },
+    { name: 'result JSON /api/polls/<id>/result', path: `/api/polls/${pid}/result`, expect: '"document"' },
+    { name: 'fees page /h5/c/<id>/fees', path: `/h5/c/${cid}/fees`, expect: '物业服务费' },
     { name: 'board /h5/c/<id>', path: `/h5/c/${cid}`, expect: '关于小区停水的通知' },
     { name: 'accounts page, signed in (2026Q3)', path: `/h5/c/${cid}/accounts?period=2026Q3`, headers: owner, expect: '2026Q3 账目公开' },
   ]
