@@ -9,8 +9,8 @@ import type { Harness } from './harness'
  * catalogue, so a new tenant table is copied without editing this file:
  *
  *  - the tables copied are `communities` and every table with a `community_id` column;
- *  - in a copy, every text key column (`id`, a foreign key to a copied table, a column of a unique
- *    index) gets the suffix `~<n>`, so each copy is its own compound with its own rows;
+ *  - in a copy, every text key column (`id`, `community_id`, a foreign key to a copied table, a
+ *    column of a unique index) gets the suffix `~<n>`, so each copy is its own compound with its own rows;
  *  - a key to a shared table (users, firms) is kept: the copies share the template's people;
  *  - an identity or serial column takes its default.
  *
@@ -43,6 +43,8 @@ export async function cloneCompound(sql: postgres.Sql, templateId: string, copie
       const kept = columns.filter((c) => c.is_identity !== 'YES' && c.is_generated !== 'ALWAYS' && !(c.column_default ?? '').startsWith('nextval('))
       const keyed = (col: string) =>
         col === 'id' ||
+        // the tenant key, with or without a foreign key (the audit log's has none: platform actions)
+        col === 'community_id' ||
         fks.some((f) => f.table === table && f.column === col && copied.has(f.target)) ||
         uniques.some((u) => u.table === table && u.column === col && !fks.some((f) => f.table === table && f.column === col))
       const select = kept.map((c) => (c.data_type === 'text' && keyed(c.column_name) ? `${q(c.column_name)} || '~' || g` : q(c.column_name)))
