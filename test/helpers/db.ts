@@ -16,7 +16,7 @@ export async function openTestDatabase(): Promise<Database> {
  * PostgreSQL the run's database is shared by files running in parallel): a fresh PGlite, or a
  * scratch PostgreSQL database created from the run's one, migrated, and dropped on close.
  */
-export async function openPrivateTestDatabase(): Promise<Database> {
+export async function openPrivateTestDatabase(): Promise<Database & { url?: string }> {
   if (!onPostgres()) return openTestDatabase()
   const { default: postgres } = await import('postgres')
   const base = new URL(inject('testDatabaseUrl'))
@@ -29,6 +29,7 @@ export async function openPrivateTestDatabase(): Promise<Database> {
   await database.migrate()
   return {
     ...database,
+    url: url.toString(),
     async close() {
       await database.close()
       await admin.unsafe(`drop database if exists ${name} with (force)`)

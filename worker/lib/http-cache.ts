@@ -17,28 +17,47 @@ interface Entry {
   etag: string
 }
 
-const MAX_ENTRIES = 2_000
-const MAX_BYTES = 64 * 1024 * 1024
-const entries = new Map<string, Entry>()
-let bytes = 0
+/**
+ * Answers kept in memory, least recently used first out, bounded in count and in bytes (one
+ * answer larger than a sixteenth of the bound is not kept). Shared by worker/lib/page-cache.ts.
+ */
+export class AnswerMemory<E extends { body: Uint8Array }> {
+  private readonly entries = new Map<string, E>()
+  private bytes = 0
+  constructor(private readonly maxEntries: number, private readonly maxBytes: number) {}
 
-export const immutableCacheStats = { hits: 0, notModified: 0, misses: 0 }
+  /** the entry, moved to the most recently used end */
+  get(key: string): E | undefined {
+    const e = this.entries.get(key)
+    if (e) {
+      this.entries.delete(key)
+      this.entries.set(key, e)
+    }
+    return e
+  }
 
-export const IMMUTABLE = 'public, max-age=31536000, immutable'
-
-function remember(key: string, e: Entry) {
-  if (e.body.byteLength > MAX_BYTES / 16) return
-  entries.set(key, e)
-  bytes += e.body.byteLength
-  // least recently used first: a hit re-inserts its entry at the end
-  for (const [k, old] of entries) {
-    if (entries.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break
-    entries.delete(k)
-    bytes -= old.body.byteLength
+  set(key: string, e: E) {
+    if (e.body.byteLength > this.maxBytes / 16) return
+    const old = this.entries.get(key)
+    if (old) this.bytes -= old.body.byteLength
+    this.entries.delete(key)
+    this.entries.set(key, e)
+    this.bytes += e.body.byteLength
+    for (const [k, o] of this.entries) {
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break
+      this.entries.delete(k)
+      this.bytes -= o.body.byteLength
+    }
   }
 }
 
-const matches = (ifNoneMatch: string | undefined, etag: string) =>
+const entries = new AnswerMemory<Entry>(2_000, 64 * 1024 * 1024)
+
+export const immutableCacheStats = { hits: 0, edgeHits: 0, notModified: 0, misses: 0 }
+
+export const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+export const matches = (ifNoneMatch: string | undefined, etag: string) =>
   !!ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')
 
 function answer(e: Entry, ifNoneMatch: string | undefined): Response {
@@ -50,26 +69,54 @@ function answer(e: Entry, ifNoneMatch: string | undefined): Response {
   return new Response(e.body as unknown as BodyInit, { status: 200, headers: [...e.headers, ...Object.entries(headers)] })
 }
 
+/**
+ * The Workers Cache API (`caches.default`, per data centre), when there is one: an immutable answer
+ * put there is served to every isolate of that location without waking the database. Node has no
+ * `caches.default` (its `caches` is absent), so this is null there and the memory above is all.
+ */
+interface EdgeCache {
+  match(key: string): Promise<Response | undefined>
+  put(key: string, res: Response): Promise<void>
+}
+const edgeCache = (): EdgeCache | null => (globalThis as { caches?: { default?: EdgeCache } }).caches?.default ?? null
+
+/** A strong validator: the first 128 bits of the body's SHA-256. */
+export async function strongEtag(body: Uint8Array<ArrayBuffer>) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body))
+  return `"${Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}"`
+}
+
+const ownHeaders = (res: Response) => [...res.headers].filter(([k]) => k === 'content-type' || k === 'content-disposition')
+
 /** The middleware a route marked `cache: 'immutable'` gets, before access control. */
 export const immutableCache: MiddlewareHandler<HonoEnv> = async (c, next) => {
   // the public address is part of what a QR encodes and a result names
-  const key = `${c.var.config.PUBLIC_BASE_URL} ${c.req.path}`
+  const key = `${c.var.config.PUBLIC_BASE_URL.replace(/\/$/, '')}${c.req.path}`
   const ifNoneMatch = c.req.header('if-none-match')
   const hit = entries.get(key)
   if (hit) {
-    entries.delete(key)
-    entries.set(key, hit)
     immutableCacheStats.hits++
     return answer(hit, ifNoneMatch)
+  }
+  const edge = edgeCache()
+  const kept = edge ? await edge.match(key).catch(() => undefined) : undefined
+  if (kept?.status === 200 && kept.headers.get('etag')) {
+    const e: Entry = { body: new Uint8Array(await kept.arrayBuffer()), headers: ownHeaders(kept), etag: kept.headers.get('etag')! }
+    entries.set(key, e)
+    immutableCacheStats.edgeHits++
+    return answer(e, ifNoneMatch)
   }
   immutableCacheStats.misses++
   await next()
   if (c.res.status !== 200) return
   const body = new Uint8Array(await c.res.clone().arrayBuffer())
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body))
-  const etag = `"${Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}"`
-  const own = [...c.res.headers].filter(([k]) => k === 'content-type' || k === 'content-disposition')
-  remember(key, { body, headers: own, etag })
+  const etag = await strongEtag(body)
+  const own = ownHeaders(c.res)
+  entries.set(key, { body, headers: own, etag })
+  if (edge) {
+    const stored = new Response(body as unknown as BodyInit, { headers: [...own, ['etag', etag], ['cache-control', IMMUTABLE]] })
+    await edge.put(key, stored).catch(() => {})
+  }
   c.res.headers.set('etag', etag)
   c.res.headers.set('cache-control', IMMUTABLE)
   if (matches(ifNoneMatch, etag)) {

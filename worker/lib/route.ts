@@ -7,6 +7,7 @@ import type { TokenSubject } from '../services/auth/tokens'
 import { authorize } from '../middleware/access'
 import { AppError } from './errors'
 import { immutableCache } from './http-cache'
+import { pageCache, publicPagesChanged } from './page-cache'
 import { containsNul, refuseNul } from './input'
 
 /**
@@ -84,8 +85,10 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   /**
    * 'immutable': the 200 answer never changes once given (worker/lib/http-cache.ts): kept in
    * memory, strong ETag, Cache-Control immutable, and a hit is served before access control.
+   * 'page': a public page that can change, kept for anonymous visitors until its compound changes
+   * (worker/lib/page-cache.ts); the handler names the compound with `tagPage`.
    */
-  cache?: 'immutable'
+  cache?: 'immutable' | 'page'
   /** bytes; default 1 MiB */
   maxBodyBytes?: number
   responses: Record<number, ResponseSpec>
@@ -127,6 +130,13 @@ const validationHook = (result: { success: boolean; error?: unknown }) => {
 export function mount(app: Hono<HonoEnv>, routes: AnyRoute[]) {
   for (const r of routes) {
     const chain: MiddlewareHandler<HonoEnv>[] = []
+    if (r.method !== 'get') {
+      // once a write has answered (its transaction committed), the pages of its compound are stale
+      chain.push(async (c, next) => {
+        await next()
+        if (c.res.status < 400) publicPagesChanged(c.var.scope?.communityId)
+      })
+    }
     if (r.method !== 'get' && r.method !== 'delete') {
       chain.push(
         bodyLimit({
@@ -144,6 +154,7 @@ export function mount(app: Hono<HonoEnv>, routes: AnyRoute[]) {
       await next()
     })
     if (r.cache === 'immutable') chain.push(immutableCache)
+    if (r.cache === 'page') chain.push(pageCache)
     chain.push(authorize(r.access))
     if (r.params) chain.push(zValidator('param', r.params, validationHook) as unknown as MiddlewareHandler<HonoEnv>)
     if (r.query) chain.push(zValidator('query', r.query, validationHook) as unknown as MiddlewareHandler<HonoEnv>)

@@ -1,5 +1,6 @@
 import type { Services } from '../env'
 import { logLine } from '../lib/log'
+import { publicPagesChanged } from '../lib/page-cache'
 import { pruneInbound } from '../services/chatbot/inbound'
 import { drainOutbox } from '../services/notifications/outbox'
 import { runDueReminders, runVotingOpen } from '../services/notifications/reminders'
@@ -54,5 +55,7 @@ export async function runDueJobs(services: Services): Promise<Record<string, num
       logLine({ level: 'error', error: `job_${job.name}`, message: String((e as Error)?.message ?? e).slice(0, 200) })
     }
   }
+  // a job that did something (a result published at the close) may change any compound's pages
+  if (Object.values(out).some((n) => n !== 0)) publicPagesChanged(null)
   return out
 }

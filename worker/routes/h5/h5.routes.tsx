@@ -21,7 +21,8 @@ import { overdueStatements, statementCommunity, statementDetail } from '../../se
 import { listNotices } from '../../services/notices/notices'
 import { displayStatus, listPolls } from '../../services/polls/lifecycle'
 import { rolesInCommunity } from '../../services/roles/resolve'
-import { FORM, getPage, html, messageOf, page, readForm, safeNext, tags } from './kit'
+import { cachedForVisitors, FORM, getPage, html, messageOf, page, readForm, safeNext, tags } from './kit'
+import { keptForCompound, tagPage } from '../../lib/page-cache'
 import { h5MeRoutes } from './me.routes'
 import { h5ComplaintRoutes } from './complaints.routes'
 import { h5RatingRoutes } from './ratings.routes'
@@ -82,9 +83,10 @@ async function communityRoles(c: Context<HonoEnv>, communityId: string) {
 }
 
 export const h5Routes: AnyRoute[] = [
-  getPage('/h5/c/:cid', '小区首页：公告栏、表决（本小区业主和工作人员）、逾期未公开的账目', CidParams, async (c) => {
+  cachedForVisitors(getPage('/h5/c/:cid', '小区首页：公告栏、表决（本小区业主和工作人员）、逾期未公开的账目', CidParams, async (c) => {
     const cid = c.req.param('cid')!
     const ctx = ctxOf(c)
+    tagPage(c, cid)
     const community = await getCommunity(ctx, cid)
     const { caller, roles } = await communityRoles(c, cid)
     const reader = roles !== null && POLL_READERS.some((r) => roles.has(r))
@@ -101,7 +103,7 @@ export const h5Routes: AnyRoute[] = [
         canBind={caller !== null && !roles?.has('owner')}
       />,
     )
-  }),
+  })),
   getPage('/h5/c/:cid/contacts', '执法部门联系公示（公开）', CidParams, async (c) => {
     const cid = c.req.param('cid')!
     const ctx = ctxOf(c)
@@ -110,14 +112,15 @@ export const h5Routes: AnyRoute[] = [
     const signedIn = (await h5Caller(c)) !== null
     return c.html(<ContactsPage communityId={cid} notice={board ? { ...board, contacts: board.contacts! } : null} signedIn={signedIn} />)
   }),
-  getPage('/h5/c/:cid/fees', '物业服务企业信息与收费标准（公开；高于指导价的收费标红）', CidParams, async (c) => {
+  cachedForVisitors(getPage('/h5/c/:cid/fees', '物业服务企业信息与收费标准（公开；高于指导价的收费标红）', CidParams, async (c) => {
     const cid = c.req.param('cid')!
     const ctx = ctxOf(c)
+    tagPage(c, cid)
     const schedule = await feeSchedule(ctx, cid)
     const profile = schedule.firm ? await getFirmProfile(ctx, cid).catch((e) => (e instanceof AppError && e.code === 'NOT_FOUND' ? null : Promise.reject(e))) : null
     const signedIn = (await h5Caller(c)) !== null
     return c.html(<FeesPage communityId={cid} profile={profile} schedule={schedule} signedIn={signedIn} />)
-  }),
+  })),
   route({
     method: 'get',
     path: '/h5/login',
@@ -177,8 +180,10 @@ export const h5Routes: AnyRoute[] = [
     const cid = c.req.param('cid')!
     await accountsScope(c, cid)
     const period = c.req.query('period')
-    const accounts = await quarterAccounts(ctxOf(c), cid, period && /^\d{4}Q[1-4]$/.test(period) ? period : undefined)
-    return c.html(<AccountsPage communityId={cid} accounts={accounts} signedIn />)
+    const chosen = period && /^\d{4}Q[1-4]$/.test(period) ? period : undefined
+    // the same page for every reader of the compound: checked above per reader, rendered once per change
+    const body = await keptForCompound(c, cid, `accounts ${chosen ?? ''}`, async () => String(await (<AccountsPage communityId={cid} accounts={await quarterAccounts(ctxOf(c), cid, chosen)} signedIn />)))
+    return c.html(body)
   }, z.object({ period: z.string().max(10).optional() })),
   ...(['csv', 'xlsx'] as const).map((kind) =>
     route({

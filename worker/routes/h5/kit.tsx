@@ -3,7 +3,7 @@ import * as z from 'zod'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
 import { refuseNul } from '../../lib/input'
-import { access, route } from '../../lib/route'
+import { access, route, type AnyRoute } from '../../lib/route'
 import { ErrorPage } from '../../pages/parts'
 
 /** What every H5 route shares: HTML responses, form parsing, errors as pages in words. */
@@ -52,3 +52,6 @@ export async function readForm(c: Context<HonoEnv>) {
   return form
 }
 
+
+/** A public page kept for anonymous visitors until its compound changes (worker/lib/page-cache.ts); its handler calls `tagPage`. */
+export const cachedForVisitors = (r: AnyRoute): AnyRoute => ({ ...r, cache: 'page' })

@@ -21,7 +21,8 @@ import { checkedResult, checkReceipt } from '../../services/results/check'
 import { disputeBallot } from '../../services/results/voter-list'
 import { turnout } from '../../services/results/turnout'
 import { rolesInCommunity } from '../../services/roles/resolve'
-import { FORM, getPage, html, messageOf, page, readForm, tags } from './kit'
+import { cachedForVisitors, FORM, getPage, html, messageOf, page, readForm, tags } from './kit'
+import { tagPage } from '../../lib/page-cache'
 import { assertSameOrigin, h5Caller } from './session'
 
 /**
@@ -251,7 +252,7 @@ export const h5PollRoutes: AnyRoute[] = [
       return c.redirect(`/h5/polls/${pollId}#discussion`, 303)
     }),
   }),
-  getPage(
+  cachedForVisitors(getPage(
     '/h5/polls/:pid/result',
     '表决结果页（公开）：结果、须达到的两条线、票数；登录的业主自动核验本人选票；签名与默克尔根供核验',
     PollParams,
@@ -261,6 +262,8 @@ export const h5PollRoutes: AnyRoute[] = [
       const caller = await h5Caller(c)
       const communityId = await pollCommunity(ctx.db, pollId)
       if (!communityId) throw new AppError('NOT_FOUND')
+      // a typed receipt is one person's check: not worth keeping, and unbounded in number
+      if (!c.req.query('receipt')) tagPage(c, communityId)
       const roles = caller ? await rolesInCommunity(ctx.db, ctx.clock, caller, communityId) : null
       let result: Awaited<ReturnType<typeof checkedResult>>
       try {
@@ -285,5 +288,5 @@ export const h5PollRoutes: AnyRoute[] = [
       return c.html(<ResultPage result={{ document, signature, receipt: check, mine }} signedIn={caller !== null} />)
     },
     z.object({ receipt: z.string().max(64).optional() }),
-  ),
+  )),
 ]

@@ -4,6 +4,7 @@ import * as z from 'zod'
 import { notices } from '../../../drizzle/schema'
 import type { HonoEnv } from '../../env'
 import { qrPng, qrSvg } from '../../lib/qr'
+import { tagPage } from '../../lib/page-cache'
 import { access, route } from '../../lib/route'
 import { NoticePage } from '../../pages/notice'
 import { ctxOf } from '../../services/context'
@@ -165,6 +166,8 @@ noticeRoutes.push(
   route({
     method: 'get',
     path: '/n/:code',
+    // kept for visitors until the compound changes (a correction links the old page to the new)
+    cache: 'page',
     summary: '扫码打开的公告页面（手机网页，无需登录）',
     tags,
     access: access.public,
@@ -172,7 +175,10 @@ noticeRoutes.push(
     responses: { 200: { description: 'HTML', contentType: 'text/html' } },
     handler: async (c, { params }) => {
       const { row, view } = await noticeView(c, params.code, false)
-      await countScan(ctxOf(c), row, c.req.header('user-agent') ?? '')
+      const scan = (c: Context<HonoEnv>) => countScan(ctxOf(c), row, c.req.header('user-agent') ?? '')
+      // a page served from memory still counts its scan (insert-only, once per device and day)
+      tagPage(c, row.communityId, scan)
+      await scan(c)
       return c.html(<NoticePage notice={view} />)
     },
   }),

@@ -180,8 +180,17 @@ export async function countScan(ctx: ServiceCtx, notice: { id: string; community
   const noticeId = notice.id
   const day = shanghaiDate(ctx.clock.now())
   const device = (await hmacHex(ctx.config.ID_HASH_SECRET, `scan:${day}|${noticeId}|${ctx.clientIp}|${userAgent.slice(0, 512)}`)).slice(0, 16)
+  // a device this process has already counted today adds nothing: skip the database altogether
+  const key = `${day}|${noticeId}|${device}`
+  if (countedScans.has(key)) return
   await ctx.db.insert(noticeScanDevices).values({ noticeId, communityId: notice.communityId, day, device }).onConflictDoNothing()
+  countedScans.add(key)
+  if (countedScans.size > MAX_COUNTED_SCANS) countedScans.delete(countedScans.values().next().value!)
 }
+
+/** Scans this process has written (oldest first); another instance may write the same one again, harmlessly. */
+const countedScans = new Set<string>()
+const MAX_COUNTED_SCANS = 100_000
 
 export async function scansOf(ctx: ServiceCtx, noticeId: string) {
   const days = await ctx.db

@@ -1,0 +1,135 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
+import type { HonoEnv } from '../env'
+import { BIG_TEXT_COOKIE } from '../pages/layout'
+import { AnswerMemory, matches, strongEtag } from './http-cache'
+
+/**
+ * Public pages that can change (a notice that gets corrected, the fees page, the board, a result
+ * page) kept rendered in memory for anonymous visitors, so a scanned QR code or a reload costs no
+ * database work. A page is valid until something changes its compound, checked in memory:
+ *
+ *  - every successful write request (POST/PUT/PATCH/DELETE, worker/lib/route.ts) marks its
+ *    compound changed once it has answered, i.e. after its transaction committed; a write that
+ *    names no compound (a public form, the admin, a WeChat callback) marks every compound, and so
+ *    does a scheduler run that did anything (worker/scheduler/jobs.ts);
+ *  - a page remembers the change counter from before it read anything, so a page rendered while a
+ *    write committed is never kept as current;
+ *  - and no page lives longer than PAGE_TTL_MS on the app's clock, which bounds what this process
+ *    cannot see: a write taken by another Node instance or another Worker isolate, or a page that
+ *    changes by time alone (a notice whose display period starts). With several instances a
+ *    change shows at once on the instance that took the write and within PAGE_TTL_MS elsewhere.
+ *
+ * Signed-in visitors (a session cookie or a bearer token) are never served from here, and a page
+ * whose answer sets a cookie is never kept: what is kept is exactly what anybody would be shown.
+ * The browser is told `no-cache` with a strong ETag, so it revalidates every time and a current
+ * copy costs a 304 with no body and no database work.
+ */
+export const PAGE_TTL_MS = 5_000
+const MAX_ENTRIES = 5_000
+const MAX_BYTES = 64 * 1024 * 1024
+export const PAGE_CACHE_CONTROL = 'no-cache'
+
+interface Page {
+  body: Uint8Array
+  contentType: string
+  etag: string
+  communityId: string
+  /** the change counter when the page started reading */
+  seenChange: number
+  expiresAt: number
+  /** per-view work that must still happen on a hit (counting a scan), given the new request */
+  onHit?: (c: Context<HonoEnv>) => Promise<void>
+}
+
+const pages = new AnswerMemory<Page>(MAX_ENTRIES, MAX_BYTES)
+let changeCounter = 0
+let everyCompoundChangedAt = 0
+const compoundChangedAt = new Map<string, number>()
+
+export const pageCacheStats = { hits: 0, notModified: 0, misses: 0, stale: 0 }
+
+/** Marks a compound's public pages (or, with no compound, every compound's) as changed. */
+export function publicPagesChanged(communityId: string | null | undefined) {
+  changeCounter++
+  if (communityId) compoundChangedAt.set(communityId, changeCounter)
+  else everyCompoundChangedAt = changeCounter
+}
+
+const current = (p: Pick<Page, 'expiresAt' | 'seenChange' | 'communityId'>, now: number) =>
+  now < p.expiresAt && p.seenChange >= everyCompoundChangedAt && p.seenChange >= (compoundChangedAt.get(p.communityId) ?? 0)
+
+const tags = new WeakMap<Context<HonoEnv>, Pick<Page, 'communityId' | 'onHit'>>()
+
+/**
+ * A handler says which compound its page shows, and what each view must still do on a hit. A
+ * page that is not tagged is not kept (better uncached than invalidated by the wrong compound).
+ */
+export function tagPage(c: Context<HonoEnv>, communityId: string, onHit?: (c: Context<HonoEnv>) => Promise<void>) {
+  tags.set(c, { communityId, onHit })
+}
+
+function answer(p: Page, ifNoneMatch: string | undefined): Response {
+  const headers = { etag: p.etag, 'cache-control': PAGE_CACHE_CONTROL, vary: 'Cookie' }
+  if (matches(ifNoneMatch, p.etag)) {
+    pageCacheStats.notModified++
+    return new Response(null, { status: 304, headers })
+  }
+  return new Response(p.body as unknown as BodyInit, { status: 200, headers: { ...headers, 'content-type': p.contentType } })
+}
+
+const signedIn = (c: Context<HonoEnv>) => !!c.req.header('authorization') || getCookie(c, 'gy_at') !== undefined || getCookie(c, 'gy_rt') !== undefined
+
+/** The middleware a route marked `cache: 'page'` gets, before access control. */
+export const pageCache: MiddlewareHandler<HonoEnv> = async (c, next) => {
+  if (signedIn(c)) return next()
+  const url = new URL(c.req.url)
+  // the page differs by its address, its query and the 大字 switch, and by nothing else for a visitor
+  const key = `${c.var.config.PUBLIC_BASE_URL} ${url.pathname}${url.search} ${getCookie(c, BIG_TEXT_COOKIE) === '1' ? 'big' : ''}`
+  const now = c.var.clock.now().getTime()
+  const hit = pages.get(key)
+  if (hit && current(hit, now)) {
+    pageCacheStats.hits++
+    await hit.onHit?.(c)
+    return answer(hit, c.req.header('if-none-match'))
+  }
+  if (hit) pageCacheStats.stale++
+  pageCacheStats.misses++
+  const seenChange = changeCounter
+  await next()
+  const tag = tags.get(c)
+  if (c.res.status !== 200 || !tag || c.res.headers.has('set-cookie')) return
+  const body = new Uint8Array(await c.res.clone().arrayBuffer())
+  const etag = await strongEtag(body)
+  const page: Page = { body, contentType: c.res.headers.get('content-type') ?? 'text/html; charset=UTF-8', etag, seenChange, expiresAt: now + PAGE_TTL_MS, ...tag }
+  pages.set(key, page)
+  const res = answer(page, c.req.header('if-none-match'))
+  // keep the security headers and the request id the app put on the fresh answer
+  for (const [k, v] of c.res.headers) if (!res.headers.has(k) && k !== 'content-length') res.headers.set(k, v)
+  c.res = undefined
+  c.res = res
+}
+
+const kept = new Map<string, { value: string; communityId: string; seenChange: number; expiresAt: number }>()
+
+/**
+ * The same rule for a page that only some may see (a compound's accounts, for its owners): the
+ * caller's access is checked on every view, then the rendered page is taken from memory while its
+ * compound has not changed. `render` runs on a miss; what it returns must not depend on the caller.
+ */
+export async function keptForCompound(c: Context<HonoEnv>, communityId: string, key: string, render: () => Promise<string>): Promise<string> {
+  const now = c.var.clock.now().getTime()
+  const k = `${c.var.config.PUBLIC_BASE_URL} ${communityId} ${key} ${getCookie(c, BIG_TEXT_COOKIE) === '1' ? 'big' : ''}`
+  const hit = kept.get(k)
+  if (hit && current(hit, now)) {
+    pageCacheStats.hits++
+    return hit.value
+  }
+  pageCacheStats.misses++
+  const seenChange = changeCounter
+  const value = await render()
+  kept.delete(k)
+  kept.set(k, { value, communityId, seenChange, expiresAt: now + PAGE_TTL_MS })
+  if (kept.size > MAX_ENTRIES) kept.delete(kept.keys().next().value!)
+  return value
+}
