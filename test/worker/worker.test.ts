@@ -90,6 +90,10 @@ async function login(phone: string) {
   return res.json.accessToken as string
 }
 
+// one sign-in for the platform admin: a second code for the same phone within a minute is rate-limited
+let adminSignIn: Promise<string> | undefined
+const adminToken = () => (adminSignIn ??= login(ADMIN_PHONE))
+
 describe(`the Worker in Miniflare (${onPostgres() ? 'PostgreSQL' : 'PGlite over pglite-socket'})`, () => {
   it('serves /health with the database reachable', async () => {
     const res = await fetch(`${url}/health`)
@@ -103,7 +107,7 @@ describe(`the Worker in Miniflare (${onPostgres() ? 'PostgreSQL' : 'PGlite over 
     const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } })
     expect(me.status).toBe(200)
     expect(await me.json()).toMatchObject({ phone, isAdmin: false })
-    const admin = await login(ADMIN_PHONE)
+    const admin = await adminToken()
     const created = await post('/api/communities', { name: `Worker小区${Date.now()}`, district: '区', street: '街道', residentsCommittee: '社区' }, admin)
     expect(created.status).toBe(201)
     const audit = await fetch(`${url}/api/communities/${created.json.id}/audit`, { headers: { authorization: `Bearer ${admin}` } })
@@ -111,6 +115,29 @@ describe(`the Worker in Miniflare (${onPostgres() ? 'PostgreSQL' : 'PGlite over 
     expect(((await audit.json()) as any).entries[0].action).toBe('community.created')
     const denied = await fetch(`${url}/api/communities/${created.json.id}/audit`, { headers: { authorization: `Bearer ${token}` } })
     expect(denied.status).toBe(403)
+  })
+
+  it("keeps an immutable answer (a notice's QR image) in the Workers Cache API, and answers 304 to its ETag", async () => {
+    const admin = await adminToken()
+    const created = await post('/api/communities', { name: `Worker缓存${Date.now()}`, district: '区', street: '街道', residentsCommittee: '社区' }, admin)
+    const committeePhone = newPhone()
+    expect((await post(`/api/communities/${created.json.id}/committee-members`, { phone: committeePhone }, admin)).status).toBe(201)
+    const notice = await post(`/api/communities/${created.json.id}/notices`, { kind: 'general', title: '停水通知', body: '明天停水。' }, await login(committeePhone))
+    expect(notice.status).toBe(201)
+    const path = `/api/notices/${notice.json.code}/qr.svg`
+    const first = await fetch(url + path)
+    expect(first.status).toBe(200)
+    const etag = first.headers.get('etag')!
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/)
+    expect(first.headers.get('cache-control')).toContain('immutable')
+    const svg = await first.text()
+    // the Worker put it in caches.default under the public address (what the QR encodes is part of it)
+    const kept = await (await mf.getCaches()).default.match(`http://127.0.0.1:8787${path}`)
+    expect(kept?.status).toBe(200)
+    expect(kept?.headers.get('etag')).toBe(etag)
+    expect(await kept!.text()).toBe(svg)
+    const again = await fetch(url + path, { headers: { 'if-none-match': etag } })
+    expect(again.status).toBe(304)
   })
 
   it('runs the scheduled jobs on its Cron Trigger (scheduled())', async () => {
