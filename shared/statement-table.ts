@@ -1,5 +1,5 @@
 import { formatFen, parseFen } from './decimal'
-import { PUBLIC_REVENUE_USES, UNKNOWN_ALL, type StatementContentInput, type StatementLineInput, type StatementProblem, type UnknownAmount } from './statements'
+import { PUBLIC_REVENUE_USES, UNKNOWN_ALL, yuan, type StatementContentInput, type StatementLineInput, type StatementProblem, type UnknownAmount } from './statements'
 
 /**
  * A statement as a table (CSV or the first sheet of an XLSX): what firms fill in from the published
@@ -113,7 +113,7 @@ export function statementFromTable(header: string[], records: { line: number; va
     const singleton = SINGLETONS.includes(kind)
     let fen = parseYuan(v('金额（元）'), kind === 'opening' || kind === 'closing')
     if (fen !== null && Math.abs(fen) > MAX_FEN) {
-      add('金额（元）', 'amount_too_large', `金额超过 ${MAX_FEN / 100} 元的上限`)
+      add('金额（元）', 'amount_too_large', `金额超过 ${yuan(MAX_FEN)}的上限`)
       fen = null
     } else if (fen === null) add('金额（元）', 'amount_invalid', `金额“${v('金额（元）')}”不是最多两位小数的${kind === 'opening' || kind === 'closing' ? '' : '非负'}数`)
     if (singleton) {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, max } from 'drizzle-orm'
+import { and, eq, gt, inArray, max } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { idLast4 } from '../../../shared/id-number'
@@ -101,11 +101,25 @@ async function prepareOwners(ctx: ServiceCtx, units: RosterUnit[]) {
   return out
 }
 
+/** Rows per SELECT of the previous version: 20,000 at once held PGlite's thread ~1 s (see BATCH). */
+const PAGE = 2000
+/** All rows of a keyset-paged query, a turn of the event loop after each page. */
+async function readPaged<T extends { id: string }>(page: (after: string) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = []
+  for (let after = ''; ; ) {
+    const rows = await page(after)
+    out.push(...rows)
+    await yieldToLoop()
+    if (rows.length < PAGE) return out
+    after = rows[rows.length - 1]!.id
+  }
+}
+
 async function previousState(tx: Db, versionId: string | null) {
   if (!versionId) return null
   const [v] = await tx.select().from(rosterVersions).where(eq(rosterVersions.id, versionId))
-  const units = await tx.select({ id: rosterUnits.id, unitKey: rosterUnits.unitKey, areaCenti: rosterUnits.areaCenti }).from(rosterUnits).where(eq(rosterUnits.rosterVersionId, versionId))
-  const owners = await tx.select({ unitId: rosterOwners.unitId, ownerKey: rosterOwners.ownerKey }).from(rosterOwners).where(eq(rosterOwners.rosterVersionId, versionId))
+  const units = await readPaged((after) => tx.select({ id: rosterUnits.id, unitKey: rosterUnits.unitKey, areaCenti: rosterUnits.areaCenti }).from(rosterUnits).where(and(eq(rosterUnits.rosterVersionId, versionId), gt(rosterUnits.id, after))).orderBy(rosterUnits.id).limit(PAGE))
+  const owners = await readPaged((after) => tx.select({ id: rosterOwners.id, unitId: rosterOwners.unitId, ownerKey: rosterOwners.ownerKey }).from(rosterOwners).where(and(eq(rosterOwners.rosterVersionId, versionId), gt(rosterOwners.id, after))).orderBy(rosterOwners.id).limit(PAGE))
   const keyOfUnit = new Map(units.map((u) => [u.id, u.unitKey]))
   const ownersByUnit = new Map<string, string[]>()
   for (const o of owners) {
