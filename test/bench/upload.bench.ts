@@ -51,6 +51,9 @@ const log = console.log
 console.log = () => {} // the access log would measure the terminal
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 })
 await new Promise((r) => server.once('listening', r))
+// fetch keeps connections alive: a server closing an idle one (5 s by default) just as the client
+// reuses it is an ECONNRESET that would end the run
+;(server as import('node:http').Server).keepAliveTimeout = 120_000
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
 /** Asks `path` every `everyMs` until `done()`; each latency counts from when the request was due. */
