@@ -10,6 +10,7 @@ import { formatArea, parseArea, type RegisteredArea } from './decimal'
 import { idNumberProblem, normalizeIdNumber } from './id-number'
 import { normalizePhone } from './phone'
 import { isValidUscc } from './uscc'
+import { runSteps, type Steps } from './steps'
 
 export type UnitType = 'residence' | 'parking' | 'commercial' | 'other'
 /** 《解释》第8条: the register first, else the survey, else the sales contract. */
@@ -408,6 +409,9 @@ function checkSharedUnit(unitRows: readonly Row[], fail: Fail) {
   return { area, areaSource, unitType, developerHeld, sole: distinct === 1 }
 }
 
+/** rows validated between two steps (shared/steps.ts): a few milliseconds' work */
+const STEP_ROWS = 200
+
 /**
  * Validates a roster and groups its records into units.
  *
@@ -426,6 +430,11 @@ function checkSharedUnit(unitRows: readonly Row[], fail: Fail) {
  *   row (`id_name_mismatch`): one of the two is a typing error.
  */
 export function validateRoster(records: readonly RawRosterRecord[], opts: { today?: Date } = {}): RosterValidation {
+  return runSteps(validateRosterSteps(records, opts))
+}
+
+/** validateRoster in steps of a few hundred rows, for a server that must not hold its event loop through 20,000 (shared/steps.ts). */
+export function* validateRosterSteps(records: readonly RawRosterRecord[], opts: { today?: Date } = {}): Steps<RosterValidation> {
   const errors: RowError[] = []
   const fail: Fail = (line, column, code, text) => {
     errors.push({ line, ...(column ? { column: header[column] } : {}), code, message: `第${line}行 ${text}` })
@@ -433,7 +442,9 @@ export function validateRoster(records: readonly RawRosterRecord[], opts: { toda
 
   const today = opts.today ?? new Date()
   const rows: Row[] = []
+  let step = 0
   for (const record of records) {
+    if (++step % STEP_ROWS === 0) yield
     const row = readRow(record, today, fail)
     if (row) rows.push(row)
   }
@@ -464,6 +475,7 @@ export function validateRoster(records: readonly RawRosterRecord[], opts: { toda
 
   const units: RosterUnit[] = []
   for (const [unitKey, unitRows] of byUnit) {
+    if (++step % STEP_ROWS === 0) yield
     const first = unitRows[0]!
     const shared =
       unitRows.length === 1

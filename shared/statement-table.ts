@@ -1,5 +1,5 @@
 import { formatFen, parseFen } from './decimal'
-import { PUBLIC_REVENUE_USES, type StatementContentInput, type StatementLineInput, type StatementProblem } from './statements'
+import { PUBLIC_REVENUE_USES, UNKNOWN_ALL, yuan, type StatementContentInput, type StatementLineInput, type StatementProblem, type UnknownAmount } from './statements'
 
 /**
  * A statement as a table (CSV or the first sheet of an XLSX): what firms fill in from the published
@@ -54,7 +54,19 @@ export interface SheetRows {
   lines: number[]
   singles: Partial<Record<'openingFen' | 'totals.incomeFen' | 'totals.expenseFen' | 'closingFen', number>>
 }
-export type TableResult = { ok: true; content: StatementContentInput; rows: SheetRows } | { ok: false; errors: StatementProblem[] }
+/**
+ * What a table reads to: the problems of its rows, and the content of the rows that parsed (an
+ * amount that did not parse counts as 0 and is listed in `unknown`), so the arithmetic can be
+ * checked in the same pass and every problem reported at once (checkStatement skips the sums an
+ * unknown amount would falsify).
+ */
+export interface TableResult {
+  ok: boolean
+  errors: StatementProblem[]
+  content: StatementContentInput
+  rows: SheetRows
+  unknown: Set<UnknownAmount>
+}
 
 const FIELD_OF: Record<string, keyof SheetRows['singles']> = { opening: 'openingFen', incomeTotal: 'totals.incomeFen', expenseTotal: 'totals.expenseFen', closing: 'closingFen' }
 
@@ -79,30 +91,40 @@ export function onSheetRows(problems: StatementProblem[], rows: SheetRows): Stat
 export function statementFromTable(header: string[], records: { line: number; values: Record<string, string> }[]): TableResult {
   const errors: StatementProblem[] = []
   const missing = STATEMENT_TABLE_COLUMNS.filter((c) => c.required && !header.includes(c.header)).map((c) => c.header)
-  if (missing.length) return { ok: false, errors: [{ line: null, field: 'header', code: 'missing_columns', message: `缺少列：${missing.join('、')}` }] }
+  const rows: SheetRows = { lines: [], singles: {} }
+  const unknown = new Set<UnknownAmount>()
+  if (missing.length) {
+    const empty = { openingFen: 0, lines: [], totals: { incomeFen: 0, expenseFen: 0 }, closingFen: 0 }
+    return { ok: false, errors: [{ line: null, field: 'header', code: 'missing_columns', message: `缺少列：${missing.join('、')}` }], content: empty, rows, unknown: new Set(UNKNOWN_ALL) }
+  }
   const singles: Partial<Record<RowKind, number>> = {}
   const seen = new Set<RowKind>()
   const lines: StatementLineInput[] = []
-  const rows: SheetRows = { lines: [], singles: {} }
   for (const r of records) {
     const add = (field: string, code: string, message: string) => errors.push({ line: r.line, field, code, message: `第${r.line}行 ${message}` })
     const v = (h: string) => (r.values[h] ?? '').trim()
     const kind = Object.hasOwn(ROW_KINDS, v('项目')) ? ROW_KINDS[v('项目') as keyof typeof ROW_KINDS] : undefined
     if (!kind) {
       add('项目', 'unknown_row_kind', `“项目”须为 期初余额、收入、支出、分配、收入合计、支出合计、期末余额 之一`)
+      // a row of no known kind may be missing from any sum
+      for (const u of ['income', 'expense', 'allocation'] as const) unknown.add(u)
       continue
     }
     const singleton = SINGLETONS.includes(kind)
     let fen = parseYuan(v('金额（元）'), kind === 'opening' || kind === 'closing')
     if (fen !== null && Math.abs(fen) > MAX_FEN) {
-      add('金额（元）', 'amount_too_large', `金额超过 ${MAX_FEN / 100} 元的上限`)
+      add('金额（元）', 'amount_too_large', `金额超过 ${yuan(MAX_FEN)}的上限`)
       fen = null
     } else if (fen === null) add('金额（元）', 'amount_invalid', `金额“${v('金额（元）')}”不是最多两位小数的${kind === 'opening' || kind === 'closing' ? '' : '非负'}数`)
     if (singleton) {
-      if (seen.has(kind)) add('项目', 'duplicate_row', `重复的“${SINGLETON_NAME[kind]}”行`)
+      const field = FIELD_OF[kind]!
+      if (seen.has(kind)) {
+        add('项目', 'duplicate_row', `重复的“${SINGLETON_NAME[kind]}”行`)
+        unknown.add(field) // which of the two is meant is not known
+      } else rows.singles[field] = r.line
       seen.add(kind)
-      rows.singles[FIELD_OF[kind]!] = r.line
-      if (fen !== null) singles[kind] = fen
+      if (fen !== null) singles[kind] ??= fen
+      else unknown.add(field)
       continue
     }
     const category = v('科目')
@@ -114,7 +136,9 @@ export function statementFromTable(header: string[], records: { line: number; va
     const emergencyId = v('应急使用记录编号')
     if (pollId && emergencyId) add('批准表决编号', 'two_authorities', '一笔支出只能注明一个依据：表决或应急使用记录')
     if (pollId.length > 40 || emergencyId.length > 40) add('批准表决编号', 'too_long', '编号不能超过40个字符')
-    const line: StatementLineInput = { direction: kind as 'income' | 'expense' | 'allocation', category, amountFen: fen ?? 0 }
+    const direction = kind as StatementLineInput['direction']
+    if (fen === null) unknown.add(direction)
+    const line: StatementLineInput = { direction, category, amountFen: fen ?? 0 }
     if (note) line.note = note
     const use = v('用途')
     if (kind === 'allocation') {
@@ -128,14 +152,16 @@ export function statementFromTable(header: string[], records: { line: number; va
   }
   for (const k of SINGLETONS) if (!seen.has(k)) {
     errors.push({ line: null, field: SINGLETON_NAME[k]!, code: 'missing_row', message: `缺少“${SINGLETON_NAME[k]}”行` })
+    unknown.add(FIELD_OF[k]!)
   }
   if (lines.length === 0) errors.push({ line: null, field: 'lines', code: 'no_lines', message: '至少要有一行收入、支出或分配' })
   if (lines.length > STATEMENT_MAX_LINES) errors.push({ line: null, field: 'lines', code: 'too_many_lines', message: `最多 ${STATEMENT_MAX_LINES} 行` })
-  if (errors.length) return { ok: false, errors }
   return {
-    ok: true,
+    ok: errors.length === 0,
+    errors,
     rows,
-    content: { openingFen: singles.opening!, lines, totals: { incomeFen: singles.incomeTotal!, expenseFen: singles.expenseTotal! }, closingFen: singles.closing! },
+    unknown,
+    content: { openingFen: singles.opening ?? 0, lines, totals: { incomeFen: singles.incomeTotal ?? 0, expenseFen: singles.expenseTotal ?? 0 }, closingFen: singles.closing ?? 0 },
   }
 }
 

@@ -56,6 +56,48 @@ describe('statements as files (CSV / XLSX)', () => {
     expect(await stored(s.community.id)).toBe(1)
   })
 
+  it('row problems and the arithmetic of the rows that parsed come in one answer, by sheet row, in yuan', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServingCommunity(h, s, 74)
+    const csv = (await h.request('GET', '/api/statements/template.csv')).text.replace(/^\uFEFF/, '')
+    const both = csv
+      .replace('收入,地面停车（共有道路）,', '收入,,') // row 4: no category (its amount still counts)
+      .replace('3300.00', '3300.0x') // row 6: an expense that does not parse (the expense sums are not checked)
+      .replace(/补充专项维修资金|fund_topup/, '发奖金') // row 7: not one of the six uses
+      .replace('收入合计,,16500.00', '收入合计,,16500.01') // row 9: the total is one fen off
+    const res = await upload(s.community.id, firm.token, 'kind=public_revenue&period=2026Q3', both, 'text/csv')
+    expect(res.status).toBe(422)
+    expect(res.json.error.code).toBe('STATEMENT_INVALID')
+    expect(res.json.error.details.errorCount).toBe(5)
+    expect(res.json.error.details.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([
+      [4, 'required'],
+      [6, 'amount_invalid'],
+      [7, 'use_not_permitted'],
+      [9, 'income_total_mismatch'],
+      [11, 'balance_mismatch'],
+    ])
+    expect(res.json.error.details.errors[3].message).toBe('第9行 收入合计应为各收入行之和 16,500.00 元，表中为 16,500.01 元')
+    expect(res.json.error.details.errors[4].message).toMatch(/^第11行 期初 12,500\.00 元 \+ 收入 16,500\.01 元 − 支出 3,300\.00 元 = 25,700\.01 元/)
+    for (const e of res.json.error.details.errors) expect(e.message).toMatch(new RegExp(`^第${e.line}行 `))
+    expect(await stored(s.community.id)).toBe(0)
+
+    // over-allocation is named on the 分配 row where the running sum passes the net
+    const over = await upload(s.community.id, firm.token, 'kind=public_revenue&period=2026Q3', csv.replace('业委会工作经费,1000.00', '业委会工作经费,6000.00'), 'text/csv')
+    expect(over.json.error.details.errors).toEqual([expect.objectContaining({ line: 8, code: 'over_allocated', message: '第8行 分配累计 14,000.00 元，超过公共收益净额 13,200.00 元（分配合计 14,000.00 元）' })])
+  })
+
+  it('a table with more problems than are worth listing: the first 500, and how many in all', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServingCommunity(h, s, 75)
+    const header = '项目,科目,金额（元）,说明,用途,批准表决编号,应急使用记录编号'
+    const body = [header, '期初余额,,0', ...Array.from({ length: 700 }, () => '收入,,x'), '收入合计,,0', '支出合计,,0', '期末余额,,0'].join('\r\n')
+    const res = await upload(s.community.id, firm.token, 'kind=public_revenue&period=2026Q3', body, 'text/csv')
+    expect(res.status).toBe(422)
+    expect(res.json.error.details.errorCount).toBe(1400)
+    expect(res.json.error.details.errors).toHaveLength(500)
+    expect(res.json.error.details.errors[0]).toMatchObject({ line: 3 })
+  })
+
   it('an export (XLSX) is the upload format: corrected and uploaded again, it becomes version 2', async () => {
     const s = await setupCommunity(h, { units: 2 })
     const firm = await firmServingCommunity(h, s, 72)

@@ -51,7 +51,7 @@ describe('statement tables (CSV / XLSX upload and export)', () => {
     expect(!both.ok && both.errors.map((e) => [e.line, e.code])).toEqual([[3, 'two_authorities']])
   })
 
-  it('reports every bad row with its Excel line number, and returns nothing', () => {
+  it('reports every bad row with its Excel line number, and marks the sums its unreadable amounts fall in', () => {
     const read = table(
       ['期初余额', '', '-100.00'], // negative opening is allowed
       ['收入', '', '5'], // line 3: no category
@@ -78,6 +78,10 @@ describe('statement tables (CSV / XLSX upload and export)', () => {
     ])
     expect(read.errors[0]!.message).toMatch(/^第3行 /)
     expect(read.errors.at(-1)!.message).toContain('支出合计')
+    // what parsed is kept for the arithmetic; the sums an unreadable amount (or an unknown row) falls in are not checked
+    expect([...read.unknown].sort()).toEqual(['allocation', 'expense', 'income', 'totals.expenseFen', 'totals.incomeFen'])
+    expect(read.rows.singles).toMatchObject({ openingFen: 2, 'totals.incomeFen': 9, closingFen: 11 })
+    expect(checkStatement('public_revenue', read.content, read.unknown).map((p) => p.code)).toEqual(['use_not_permitted'])
   })
 
   it('inherited names are not row kinds or uses, and an amount beyond the API limit is named by its row', () => {

@@ -1,5 +1,6 @@
 import { SpreadsheetError } from './errors'
-import { LIMITS, Pacer, type Limits } from './limits'
+import { Pacer } from '../pace'
+import { LIMITS, type Limits } from './limits'
 
 /**
  * RFC 4180: quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF. Reads in

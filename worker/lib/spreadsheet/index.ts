@@ -1,6 +1,7 @@
 import { decodeTextPaced, parseCsvPaced } from './csv'
 import { SpreadsheetError } from './errors'
-import { Pacer, type Limits } from './limits'
+import { Pacer } from '../pace'
+import type { Limits } from './limits'
 import { columnName, readXlsxSheet } from './xlsx'
 import { isLegacyXls, legacyXlsError } from './zip'
 
@@ -49,7 +50,9 @@ export async function readTable(bytes: Uint8Array, kind: 'csv' | 'xlsx', opts: T
   if (headerAt === undefined) throw new SpreadsheetError('empty', '表格是空的')
   const header = rows.get(headerAt)!.map((h) => h.replace(/^\uFEFF/, '').trim())
   const records: TableRecord[] = []
+  const perRows = new Pacer(1000)
   for (const i of indices) {
+    await perRows.spend()
     const row = rows.get(i)
     if (i <= headerAt || blank(row)) continue
     const values: Record<string, string> = {}

@@ -23,22 +23,3 @@ export const LIMITS = {
 } as const
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number }
 
-/**
- * Hands the event loop back to other requests after a slice of work, so one upload never holds
- * the server for more than a few milliseconds at a time. Work is counted (bytes inflated, characters
- * scanned) rather than timed: in a Worker the clock does not advance while code runs.
- */
-export class Pacer {
-  private spent = 0
-  constructor(private readonly slice = 64 * 1024) {}
-  async spend(units: number): Promise<void> {
-    this.spent += units
-    if (this.spent < this.slice) return
-    this.spent = 0
-    await yieldToLoop()
-  }
-}
-
-// setImmediate (Node) runs after pending I/O without setTimeout's 1 ms floor; a Worker has setTimeout
-const yieldToLoop = (): Promise<void> =>
-  new Promise((resolve) => (typeof globalThis.setImmediate === 'function' ? globalThis.setImmediate(resolve) : setTimeout(resolve, 0)))

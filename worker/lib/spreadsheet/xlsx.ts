@@ -1,6 +1,7 @@
 import { strToU8, zipSync } from 'fflate'
 import { SpreadsheetError } from './errors'
-import { LIMITS, Pacer, type Limits } from './limits'
+import { Pacer } from '../pace'
+import { LIMITS, type Limits } from './limits'
 import { XmlScanner, type XmlHandler } from './xml'
 import { inflateEntry, zipEntries, type InflateBudget, type ZipEntry } from './zip'
 

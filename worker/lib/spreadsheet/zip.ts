@@ -1,6 +1,6 @@
 import { Inflate } from 'fflate'
 import { SpreadsheetError } from './errors'
-import type { Pacer } from './limits'
+import type { Pacer } from '../pace'
 
 /**
  * A zip archive read from its central directory, one entry at a time, inflated in small steps.

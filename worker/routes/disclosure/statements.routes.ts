@@ -10,8 +10,8 @@ import { statementSheets, statementTable } from '../../services/disclosure/expor
 import { readTableUpload, tableDownload, XLSX_TYPE } from '../../lib/download'
 import { AppError } from '../../lib/errors'
 import { issuesDetails } from '../../lib/route'
-import { PUBLIC_REVENUE_USES, STATEMENT_KINDS, type StatementProblem } from '../../../shared/statements'
-import { onSheetRows, STATEMENT_MAX_LINES, STATEMENT_TABLE_COLUMNS, STATEMENT_TABLE_EXAMPLE, statementFromTable, statementToTable } from '../../../shared/statement-table'
+import { PUBLIC_REVENUE_USES, STATEMENT_KINDS } from '../../../shared/statements'
+import { STATEMENT_MAX_LINES, STATEMENT_TABLE_COLUMNS, STATEMENT_TABLE_EXAMPLE, statementFromTable, statementToTable } from '../../../shared/statement-table'
 import { CidParams } from '../communities/communities.routes'
 
 const tags = ['物业信息公开']
@@ -175,20 +175,14 @@ export const statementRoutes = [
       // a statement is at most a few thousand lines: a file of more is refused while being read
       const table = await readTableUpload(c, [], { sheet: ['报表', STATEMENT_KINDS[query.kind].label], limits: { rows: STATEMENT_MAX_LINES + 10 } })
       const read = statementFromTable(table.header, table.records)
-      if (!read.ok) throw new AppError('STATEMENT_INVALID', { errorCount: read.errors.length, errors: read.errors.slice(0, 500) })
-      // the same checks as a JSON upload (ranges, lengths), then the same publishing
-      const body = StatementBody.safeParse({ kind: query.kind, period: query.period, content: read.content, replacesId: query.replacesId, correctionReason: query.correctionReason })
-      if (!body.success) throw new AppError('VALIDATION_FAILED', issuesDetails(body.error))
-      try {
-        return { status: 201, json: await publishStatement(ctxOf(c), params.cid, c.var.scope!.roles, body.data) }
-      } catch (e) {
-        // the checks on the content speak of lines and totals; the accountant looks for sheet rows
-        if (e instanceof AppError && e.code === 'STATEMENT_INVALID') {
-          const errors = onSheetRows((e.details as { errors: StatementProblem[] }).errors, read.rows)
-          throw new AppError('STATEMENT_INVALID', { errorCount: errors.length, errors: errors.slice(0, 500) })
-        }
-        throw e
-      }
+      // the same checks as a JSON upload (ranges, lengths), then the same publishing. A table with
+      // bad rows still goes on to the arithmetic of the rows that parsed (nothing is published):
+      // the content's own shape problems are then already among the rows' problems.
+      const input = { kind: query.kind, period: query.period, content: read.content, replacesId: query.replacesId, correctionReason: query.correctionReason }
+      const body = StatementBody.safeParse(input)
+      if (!body.success && (read.ok || body.error.issues.some((i) => i.path[0] !== 'content'))) throw new AppError('VALIDATION_FAILED', issuesDetails(body.error))
+      const valid = body.success ? body.data : (input as z.infer<typeof StatementBody>)
+      return { status: 201, json: await publishStatement(ctxOf(c), params.cid, c.var.scope!.roles, valid, { errors: read.errors, rows: read.rows, unknown: read.unknown }) }
     },
   }),
 ]

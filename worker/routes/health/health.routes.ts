@@ -8,9 +8,22 @@ export const HealthReply = z.object({
   database: z.object({ reachable: z.boolean(), latencyMs: z.number().nullable() }),
 })
 
+export const LiveReply = z.object({ status: z.literal('ok'), version: z.string() })
+
 export const VERSION = '0.1.0'
 
 export const healthRoutes = [
+  // Liveness without the database: on PGlite (one connection) a long import's transaction makes
+  // every query wait, /health's included, though the process answers. This says the process does.
+  route({
+    method: 'get',
+    path: '/health/live',
+    summary: '服务进程存活（不查询数据库）',
+    tags: ['运维'],
+    access: access.public,
+    responses: { 200: { description: '正常', schema: LiveReply } },
+    handler: async () => ({ status: 200, json: { status: 'ok' as const, version: VERSION } }),
+  }),
   route({
     method: 'get',
     path: '/health',

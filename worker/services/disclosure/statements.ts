@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type * as z from 'zod'
 import type { StatementBody } from '../../../shared/api/disclosure'
-import { checkStatement, deadlineAfter, yuan, DISPLAY_WORKING_DAYS, displayEndsAt, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem } from '../../../shared/statements'
+import { checkStatement, deadlineAfter, yuan, DISPLAY_WORKING_DAYS, displayEndsAt, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem, type UnknownAmount } from '../../../shared/statements'
 import { CommunitySettings } from '../../../shared/community'
 import { formatFen } from '../../../shared/decimal'
 import { beijingDate, shanghaiDate } from '../../../shared/time'
@@ -12,6 +12,7 @@ import { withTransaction } from '../../db/tx'
 import { sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 import { canonicalJson } from '../../lib/signing'
+import { onSheetRows, type SheetRows } from '../../../shared/statement-table'
 import type { Role } from '../../env'
 import { recordAudit } from '../audit'
 import { enqueueForOwners } from '../notifications/outbox'
@@ -20,6 +21,8 @@ import { publishNotice } from '../notices/notices'
 import { callerFirm, servingFirm } from './fees'
 
 type Row = typeof statements.$inferSelect
+/** problems of the whole table (no row) first, then by row; stable, so a row keeps its order of checks */
+const bySheetRow = (a: StatementProblem, b: StatementProblem) => (a.line ?? 0) - (b.line ?? 0)
 
 const present = (s: Row) => ({
   id: s.id,
@@ -34,8 +37,21 @@ const present = (s: Row) => ({
   publishedAt: s.publishedAt.toISOString(),
 })
 
+/** At most this many problems are returned; the total is always reported. */
+const MAX_REPORTED_PROBLEMS = 500
 const reject = (problems: StatementProblem[]): never => {
-  throw new AppError('STATEMENT_INVALID', { errors: problems })
+  throw new AppError('STATEMENT_INVALID', { errorCount: problems.length, errors: problems.slice(0, MAX_REPORTED_PROBLEMS) })
+}
+
+/**
+ * A statement uploaded as a table: the problems of its rows, where each part sits in the sheet,
+ * and the amounts that did not parse (statement-table.ts). Everything is then reported in one
+ * answer, by sheet row: the rows' own problems and the arithmetic of the rows that parsed.
+ */
+export interface FromSheet {
+  errors: StatementProblem[]
+  rows: SheetRows
+  unknown: ReadonlySet<UnknownAmount>
 }
 
 /**
@@ -43,7 +59,7 @@ const reject = (problems: StatementProblem[]): never => {
  * period, the decision behind each maintenance-fund use (a passed `fund_use` poll of this
  * community), then an immutable, hashed version. A second statement for a period is a correction.
  */
-export async function publishStatement(ctx: ServiceCtx, communityId: string, roles: ReadonlySet<Role>, input: z.infer<typeof StatementBody>) {
+export async function publishStatement(ctx: ServiceCtx, communityId: string, roles: ReadonlySet<Role>, input: z.infer<typeof StatementBody>, sheet?: FromSheet) {
   const actor = actorOf(ctx)
   const allowed = STATEMENT_KINDS[input.kind].disclosers as readonly string[]
   const discloser = roles.has('firm_staff') && allowed.includes('firm') ? 'firm' : roles.has('committee') && allowed.includes('committee') ? 'committee' : null
@@ -52,18 +68,21 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
   const q = statementPeriod(input.period)!
   // a period's accounts exist once it has ended: a 2026Q4 statement is published from 2027-01-01 on
   const today = shanghaiDate(ctx.clock.now())
-  if (q.start > today) reject([{ line: null, field: 'period', code: 'future_period', message: '不能发布尚未开始的期间的报表' }])
-  if (q.end >= today) reject([{ line: null, field: 'period', code: 'period_not_ended', message: `${input.period} 尚未结束（截至 ${beijingDate(q.end)}），期满后才能发布该期报表` }])
-  const problems = checkStatement(input.kind, input.content)
+  const periodProblems: StatementProblem[] = []
+  if (q.start > today) periodProblems.push({ line: null, field: 'period', code: 'future_period', message: '不能发布尚未开始的期间的报表' })
+  else if (q.end >= today) periodProblems.push({ line: null, field: 'period', code: 'period_not_ended', message: `${input.period} 尚未结束（截至 ${beijingDate(q.end)}），期满后才能发布该期报表` })
+  const problems = checkStatement(input.kind, input.content, sheet?.unknown)
   return withTransaction(ctx.db, async (tx) => {
     const latestOf = async (period: string) =>
       (await tx.select().from(statements).where(and(eq(statements.communityId, communityId), eq(statements.kind, input.kind), eq(statements.period, period))).orderBy(desc(statements.version)).limit(1))[0]
     const previous = await latestOf(q.previous)
-    if (previous && previous.closingFen !== input.content.openingFen) {
+    if (previous && !sheet?.unknown.has('openingFen') && previous.closingFen !== input.content.openingFen) {
       problems.push({ line: null, field: 'openingFen', code: 'opening_mismatch', message: `期初余额应等于上期（${q.previous}）期末余额 ${yuan(previous.closingFen)}，表中为 ${yuan(input.content.openingFen)}` })
     }
     if (input.kind === 'maintenance_fund') problems.push(...(await unauthorisedUses(tx, communityId, input.content.lines)))
-    if (problems.length) reject(problems)
+    // one answer: the period, the rows' own problems, then the arithmetic, in sheet order
+    const all = sheet ? [...periodProblems, ...[...sheet.errors, ...onSheetRows(problems, sheet.rows)].sort(bySheetRow)] : [...periodProblems, ...problems]
+    if (all.length) reject(all)
     const current = await latestOf(input.period)
     if (current) {
       if (input.replacesId !== current.id || !input.correctionReason) throw new AppError('STATEMENT_EXISTS', { currentId: current.id, version: current.version })
