@@ -163,7 +163,7 @@ describe('a result signed before the change (areas in hundredths)', () => {
   })
 })
 
-describe('migration 0018_areas_as_registered', () => {
+describe('migration 0019_areas_as_registered', () => {
   it('converts areas held in hundredths (units, voters, versions, their diffs, frozen poll electorates) to ten-thousandths with two decimals', async () => {
     const d = await openPglite()
     await d.migrate()
@@ -181,7 +181,7 @@ describe('migration 0018_areas_as_registered', () => {
         .join('\n') +
         `update roster_versions set diff = jsonb_set(diff, '{areaChanged}', '[{"unitKey":"1栋|1单元|1002","fromCenti":8850,"toCenti":9000}]') where diff is not null;`,
     )
-    for (const q of readFileSync(join(MIGRATIONS_FOLDER, '0018_areas_as_registered.sql'), 'utf8').split('--> statement-breakpoint')) await d.client.exec(q)
+    for (const q of readFileSync(join(MIGRATIONS_FOLDER, '0019_areas_as_registered.sql'), 'utf8').split('--> statement-breakpoint')) await d.client.exec(q)
 
     const units = rowsOf<{ area_e4: string | number; area_scale: number }>(await d.db.execute(sql`select area_e4, area_scale from roster_units where community_id = ${s.community.id} order by unit_key, roster_version_id`))
     expect(units.map((u) => [Number(u.area_e4), u.area_scale]).sort()).toEqual([[885000, 2], [885000, 2], [885000, 2], [885000, 2], [885000, 2], [900000, 2]].sort())
