@@ -1,5 +1,5 @@
 import { formatFen } from './decimal'
-import { addWorkingDays } from './workdays'
+import { addWorkingDays, calendarCovers } from './workdays'
 import { shanghaiDate } from './time'
 /** A statement's period: a quarter "2026Q3", a month "2026-10", or a year "2026". */
 export type PeriodGrain = 'quarter' | 'month' | 'year'
@@ -131,11 +131,24 @@ export function deadlineAfter(period: string, months: number): string | null {
  */
 export const DISPLAY_WORKING_DAYS = 30
 
+/**
+ * Calendar days added to a display period that runs into a year whose official holiday schedule is
+ * not yet in shared/workdays.ts (counted there as weekends only). The period is a minimum, so an
+ * unknown schedule must lengthen it, never cut it short: 9 days is the longest run of days off a
+ * schedule has made (Spring Festival 2026), more than any 30 working days have lost to holidays
+ * beyond the weekends they already skip.
+ */
+export const UNSCHEDULED_YEAR_MARGIN_DAYS = 9
+
 /** The end of the display period of a statement published at `publishedAt`: midnight (Beijing) after its 30th working day. */
 export function displayEndsAt(publishedAt: Date): Date {
-  const lastDay = addWorkingDays(shanghaiDate(publishedAt), DISPLAY_WORKING_DAYS)
+  const firstDay = shanghaiDate(publishedAt)
+  let lastDay = addWorkingDays(firstDay, DISPLAY_WORKING_DAYS)
+  if (!calendarCovers(Number(firstDay.slice(0, 4))) || !calendarCovers(Number(lastDay.slice(0, 4)))) lastDay = addCalendarDays(lastDay, UNSCHEDULED_YEAR_MARGIN_DAYS)
   return new Date(new Date(`${lastDay}T00:00:00+08:00`).getTime() + 86_400_000)
 }
+
+const addCalendarDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
 
 /** The quarter a date (YYYY-MM-DD) falls in. */
 export const quarterOfDate = (d: string) => `${d.slice(0, 4)}Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`

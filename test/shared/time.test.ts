@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { displayEndsAt } from '../../shared/statements'
+import { displayEndsAt, UNSCHEDULED_YEAR_MARGIN_DAYS } from '../../shared/statements'
+import { OFFICIAL_SCHEDULES } from '../../shared/workdays'
 import { addMonths, addMonthsToDate } from '../../shared/time'
 
 describe('addMonths (民法典 第202条: no corresponding day → the last day of the month)', () => {
@@ -34,5 +35,26 @@ describe('the display period of a statement: 30 working days on the official cal
   it('an ordinary stretch: 30 working days are six weeks', () => {
     // Monday 2026-11-02 → the 30th working day after it is Monday 2026-12-14; display ends at its midnight
     expect(displayEndsAt(new Date('2026-11-02T02:00:00Z')).toISOString()).toBe('2026-12-14T16:00:00.000Z')
+  })
+
+  it('running into a year whose holiday schedule is not in the table, it is lengthened, never cut short', () => {
+    // counted here independently of shared/workdays.ts: the midnight (Beijing) after the 30th weekday after `date`
+    const weekendsOnlyEnd = (date: string) => {
+      let day = Date.parse(`${date}T00:00:00Z`)
+      for (let left = 30; left > 0; ) {
+        day += 86_400_000
+        if (![0, 6].includes(new Date(day).getUTCDay())) left--
+      }
+      return day - 8 * 3_600_000 + 86_400_000
+    }
+    const margin = UNSCHEDULED_YEAR_MARGIN_DAYS * 86_400_000
+    // the first year after the table, wherever the table ends
+    const unscheduled = Math.max(...Object.keys(OFFICIAL_SCHEDULES).map(Number)) + 1
+    expect(displayEndsAt(new Date(`${unscheduled}-03-02T10:00:00+08:00`)).getTime()).toBe(weekendsOnlyEnd(`${unscheduled}-03-02`) + margin)
+    // one that starts in the last scheduled year (no holiday left in it after 20 December) and ends in the next gets it too
+    const last = unscheduled - 1
+    expect(displayEndsAt(new Date(`${last}-12-20T10:00:00+08:00`)).getTime()).toBe(weekendsOnlyEnd(`${last}-12-20`) + margin)
+    // wholly within a scheduled year, no margin (early November has no holiday either)
+    expect(displayEndsAt(new Date(`${last}-11-02T10:00:00+08:00`)).getTime()).toBe(weekendsOnlyEnd(`${last}-11-02`))
   })
 })
