@@ -136,8 +136,15 @@ export function ceilToScale(e4: number, scale: number): number {
 /** hundredths of m² (the tally protocol's `areaCenti`) → ten-thousandths. */
 export const centiToE4 = (areaCenti: number): number => areaCenti * 100
 
-/** An area in an API reply: the exact decimal people read, and the integer machines add. */
-export const areaReply = (areaE4: number, scale: number) => ({ area: formatArea(areaE4, scale), areaE4 })
+/**
+ * The same area in hundredths of m², the unit replies and signed results used before areas were kept
+ * as registered, given only where it is exact: a client written for two-decimal areas keeps working
+ * on them, and none ever reads a rounded number (95.363 has no `areaCenti`).
+ */
+export const centiWhereExact = (areaE4: number): { areaCenti?: number } => (areaE4 % 100 === 0 ? { areaCenti: areaE4 / 100 } : {})
+
+/** An area in an API reply: the exact decimal people read, the integer machines add (and hundredths where exact). */
+export const areaReply = (areaE4: number, scale: number) => ({ area: formatArea(areaE4, scale), areaE4, ...centiWhereExact(areaE4) })
 
 /**
  * A database sum of areas (PostgreSQL returns a bigint sum as text) as an exact JavaScript number;

@@ -25,9 +25,13 @@ export interface AreaWeight {
   voters: number
 }
 
-/** Every `…areaE4` / `…AreaE4` number gets its exact text beside it (`area`, `notReturnedArea`). */
+/**
+ * Every `…areaE4` / `…AreaE4` number gets its exact text beside it (`area`, `notReturnedArea`), and
+ * its hundredths (`areaCenti`, as version 1 gave them) where they are exact (shared/decimal.ts
+ * `centiWhereExact`): a checker written for version 1 still reads a result of two-decimal areas.
+ */
 export function withAreaText<T>(value: T, scale: number): T {
-  return rewrite(value, /^(.*[aA]rea)E4$/, (e4) => e4, scale) as T
+  return rewrite(value, /^(.*[aA]rea)E4$/, (e4) => e4, scale, true) as T
 }
 
 /**
@@ -44,8 +48,8 @@ export function resultAreas(doc: Record<string, unknown>): { doc: Record<string,
 }
 
 /** Replaces each numeric field whose name matches `key` (group 1: the stem) by `<stem>E4` and `<stem>`. */
-function rewrite(v: unknown, key: RegExp, toE4: (n: number) => number, scale: number): unknown {
-  if (Array.isArray(v)) return v.map((x) => rewrite(x, key, toE4, scale))
+function rewrite(v: unknown, key: RegExp, toE4: (n: number) => number, scale: number, centiTwin = false): unknown {
+  if (Array.isArray(v)) return v.map((x) => rewrite(x, key, toE4, scale, centiTwin))
   if (v === null || typeof v !== 'object') return v
   const out: Record<string, unknown> = {}
   for (const [k, x] of Object.entries(v)) {
@@ -54,7 +58,8 @@ function rewrite(v: unknown, key: RegExp, toE4: (n: number) => number, scale: nu
       const e4 = toE4(x)
       out[`${m[1]}E4`] = e4
       out[m[1]!] = formatArea(e4, scale)
-    } else out[k] = rewrite(x, key, toE4, scale)
+      if (centiTwin && e4 % 100 === 0) out[`${m[1]}Centi`] = e4 / 100
+    } else out[k] = rewrite(x, key, toE4, scale, centiTwin)
   }
   return out
 }

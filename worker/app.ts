@@ -10,6 +10,7 @@ import { AppError } from './lib/errors'
 import { logLine } from './lib/log'
 import { mount, type AnyRoute } from './lib/route'
 import { openApiDocument } from './lib/openapi'
+import { lostConnection } from './db/driver-bugs'
 import { ErrorPage } from './pages/parts'
 import { authRoutes } from './routes/auth/auth.routes'
 import { bindingRoutes } from './routes/bindings/bindings.routes'
@@ -122,7 +123,7 @@ export function createApp(options: AppOptions) {
         message: String(cause?.message ?? (/^Failed query/.test(err.message) ? 'query failed' : err.message)).slice(0, 200),
         pgCode: cause?.code ?? (err as { code?: string }).code,
       })
-      appError = lostDatabase(err) ? new AppError('SERVICE_UNAVAILABLE', { retryable: true }) : new AppError('INTERNAL')
+      appError = lostConnection(err) ? new AppError('SERVICE_UNAVAILABLE', { retryable: true }) : new AppError('INTERNAL')
     }
     // A person on a page (a scanned notice, an H5 page) gets a page in words, not JSON, whatever went wrong.
     if (isPagePath(c.req.path)) {
@@ -163,10 +164,3 @@ function isPagePath(path: string): boolean {
   return /^\/(h5|n)\//.test(path) && !/\.(svg|png|pdf|csv|xlsx|json)$/.test(path)
 }
 
-function lostDatabase(err: unknown): boolean {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    const code = typeof e.code === 'string' ? e.code : ''
-    if (/^(CONNECTION_(CLOSED|ENDED|DESTROYED)|ECONNRESET|ECONNREFUSED|EPIPE|57P0[123]|08\w{3})$/.test(code)) return true
-  }
-  return false
-}

@@ -6,6 +6,7 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: '须为64位小写�
 const AreaFields = {
   area: z.string().describe('专有部分面积（平方米），精确值，按登记记载，如 95.363'),
   areaE4: z.number().int().describe('同一面积，单位 0.0001 平方米'),
+  areaCenti: z.number().int().optional().describe('同一面积，单位 0.01 平方米（旧字段）：仅当恰为整百分之一平方米时给出'),
 }
 const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 时刻，如 2026-12-10T09:00:00+08:00')
 
@@ -85,6 +86,7 @@ export const PollReply = z.object({
     .object({
       totalArea: z.string().describe('冻结名单的专有部分总面积（平方米），精确值'),
       totalAreaE4: z.number().int().describe('单位 0.0001 平方米'),
+      totalAreaCenti: z.number().int().optional().describe('同一面积，单位 0.01 平方米（旧字段）：仅当恰为整百分之一平方米时给出'),
       totalVoters: z.number().int(),
       rosterVersionId: z.string(),
     })

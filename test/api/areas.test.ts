@@ -49,7 +49,7 @@ describe('the count uses areas to the last registered decimal', () => {
     // 3·200.0000 < 2·300.0001. In hundredths both electorates would read 300.00: only the fourth
     // decimal decides.
     const at = await closedPoll(['100.0000', '100.0000', '100.0000'])
-    expect(at.closed.document).toMatchObject({ outcome: 'passed', areaScale: 4, tally: { quorum: true, total: { area: '300.0000', areaE4: 3_000_000 } } })
+    expect(at.closed.document).toMatchObject({ outcome: 'passed', areaScale: 4, tally: { quorum: true, total: { area: '300.0000', areaE4: 3_000_000, areaCenti: 30_000 } } })
 
     const below = await closedPoll(['100.0000', '100.0000', '100.0001'])
     expect(below.closed.document).toMatchObject({
@@ -93,12 +93,22 @@ describe('results print areas as registered', () => {
 
     const voters = await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.committee })
     expect(voters.json.voters.map((v: { area: string }) => v.area).sort()).toEqual(['120', '88.50', '95.363'])
+    // the hundredths replies gave before (areaCenti) stay where they are exact, and only there
+    expect(voters.json.voters.map((v: { area: string; areaCenti?: number }) => [v.area, v.areaCenti]).sort()).toEqual([
+      ['120', 12_000],
+      ['88.50', 8_850],
+      ['95.363', undefined],
+    ])
+    expect(d.tally.agree).not.toHaveProperty('areaCenti')
+    expect(d.tally.total).not.toHaveProperty('areaCenti')
+    expect(d.tally.oppose).toMatchObject({ areaE4: 0, areaCenti: 0 })
     const votersCsv = (await h.request('GET', `/api/polls/${p.id}/voters.csv`, { token: s.committee })).text
     expect(votersCsv).toContain(',95.363,')
     const mine = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })
     expect(mine.json.voters[0]).toMatchObject({ area: '95.363', areaE4: 953_630 })
     const poll = await h.request('GET', `/api/polls/${p.id}`, { token: s.owner })
     expect(poll.json.electorate).toMatchObject({ totalArea: '303.863', totalAreaE4: 3_038_630 })
+    expect(poll.json.electorate).not.toHaveProperty('totalAreaCenti')
     const turnout = await h.request('GET', `/api/polls/${p.id}/turnout`, { token: s.owner })
     // 2/3 of 303.863 is 202.575333…: the least registered-precision area reaching it is 202.576
     expect(turnout.json).toMatchObject({ participated: { area: '183.863' }, quorumNeeds: { area: '202.576', areaE4: 2_025_760 } })

@@ -87,7 +87,7 @@ describe('elections (选举业主委员会) and choosing a firm (选聘物业)',
     ])
     expect(e.vacantSeats).toBe(1)
     expect(closed.json.document.outcomeText).toBe('当选：张明。空缺 1 席，另行补选。')
-    expect(closed.json.document.paperBallots).toEqual({ issued: 2, returned: 1, notReturned: 1, notReturnedAreaE4: 885000, notReturnedArea: '88.50' })
+    expect(closed.json.document.paperBallots).toEqual({ issued: 2, returned: 1, notReturned: 1, notReturnedAreaE4: 885000, notReturnedArea: '88.50', notReturnedAreaCenti: 8850 })
     await verifyDocument(closed.json.jws, (await h.request('GET', '/.well-known/jwks.json')).json)
 
     // the per-voter list shows the marks by name

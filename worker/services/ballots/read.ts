@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import { ballots, pollResults } from '../../../drizzle/schema'
+import { centiWhereExact } from '../../../shared/decimal'
 import { leafHash, merkleTree, proofFromTree, type MerkleTree } from '../../../shared/merkle'
 import { ballotLeaf } from '../results/leaf'
 import { AppError } from '../../lib/errors'
@@ -24,6 +25,7 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
       unitLabels: v.unitLabels,
       area: v.area,
       areaE4: v.areaE4,
+      ...centiWhereExact(v.areaE4),
       via: v.via,
       // a proxy sees the ballots it cast, never the owner's own (secret ballot: only the voter sees their choice)
       ballots: rows

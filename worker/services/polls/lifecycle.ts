@@ -346,7 +346,7 @@ export function presentPoll(p: PollRow, now: Date, events: (typeof pollEvents.$i
     announcedAt: p.announcedAt?.toISOString() ?? null,
     noticeOverrideReason: p.noticeOverrideReason,
     textHash: p.textHash,
-    electorate: p.rosterVersionId ? { totalArea: formatArea(p.totalAreaE4!, sumScale(p.areaScale!)), totalAreaE4: p.totalAreaE4!, totalVoters: p.totalVoters!, rosterVersionId: p.rosterVersionId } : null,
+    electorate: p.rosterVersionId ? { totalArea: formatArea(p.totalAreaE4!, sumScale(p.areaScale!)), totalAreaE4: p.totalAreaE4!, ...(p.totalAreaE4! % 100 === 0 ? { totalAreaCenti: p.totalAreaE4! / 100 } : {}), totalVoters: p.totalVoters!, rosterVersionId: p.rosterVersionId } : null,
     cancelReason: p.cancelReason,
     events: events.map((e) => ({ kind: e.kind, text: e.text, at: e.at.toISOString() })),
   }

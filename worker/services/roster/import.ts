@@ -302,4 +302,4 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
 }
 
 /** A roster's total area for the API: exact, with as many decimals as its most precise unit (at least two). */
-export const rosterTotal = (totalAreaE4: number, areaScale: number) => ({ totalArea: formatArea(totalAreaE4, sumScale(areaScale)), totalAreaE4 })
+export const rosterTotal = (totalAreaE4: number, areaScale: number) => ({ totalArea: formatArea(totalAreaE4, sumScale(areaScale)), totalAreaE4, ...(totalAreaE4 % 100 === 0 ? { totalAreaCenti: totalAreaE4 / 100 } : {}) })

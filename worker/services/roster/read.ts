@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm'
-import { formatArea } from '../../../shared/decimal'
+import { centiWhereExact, formatArea } from '../../../shared/decimal'
 import { maskPhone } from '../../../shared/phone'
 import { communities, rosterOwners, rosterUnits, rosterVersions } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
@@ -55,6 +55,7 @@ export async function listRosterUnits(ctx: ServiceCtx, communityId: string, q: {
       // as registered: 95.363 stays '95.363', 88.50 stays '88.50'
       area: formatArea(u.areaE4, u.areaScale),
       areaE4: u.areaE4,
+      ...centiWhereExact(u.areaE4),
       areaSource: u.areaSource,
       developerHeld: u.developerHeld,
       voterId: u.voterId,
