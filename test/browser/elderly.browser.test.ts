@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page as PwPage } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page as PwPage } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { announcedPoll, bulkOwners, communityStaff, FIRM_PROFILE, firmServingCommunity, idNumber, newPhone, openWindow, setupCommunity, statement } from '../helpers/fixtures'
-import { browserAvailable as available, phone, SCREENSHOTS, startBrowserApp } from '../helpers/browser'
-import type { Harness } from '../helpers/harness'
+import { browserAvailable as available, phone, SCREENSHOTS, browserSuite, signInOnPhone } from '../helpers/browser'
 
 /**
  * The elderly-first rules (适老化: MIIT 2021 rules for apps and websites, WeChat care mode), checked
@@ -17,18 +16,7 @@ import type { Harness } from '../helpers/harness'
  * Every page is photographed to test/.artifacts/screenshots/elderly-*.png for a person to look at.
  */
 
-let h: Harness
-let browser: Browser
-let base: string
-let close: (() => Promise<void>) | undefined
-
-beforeAll(async () => {
-  if (!available) return
-  ;({ h, browser, base, close } = await startBrowserApp())
-})
-afterAll(async () => {
-  await close?.()
-})
+const app = browserSuite()
 
 /** The rules, measured in the page: a list of what breaks them, each naming the element and its text. */
 function measure(): string[] {
@@ -103,6 +91,7 @@ function measure(): string[] {
 
 describe.skipIf(!available)('elderly first (适老化): every H5 page at 390 px', () => {
   it('meets the size, tap target, contrast and width rules on every page, in standard and 大字 size', async () => {
+    const { h, browser, base } = app
     // a community with everything a page can show
     const s = await setupCommunity(h, { units: 6 })
     const firm = await firmServingCommunity(h, s, 23)
@@ -152,14 +141,7 @@ describe.skipIf(!available)('elderly first (适老化): every H5 page at 390 px'
       await page.goto(`${base}${path}`)
       await check(page, name)
     }
-    const signIn = async (page: PwPage, phoneNo: string, next: string) => {
-      await page.goto(`${base}/h5/login?next=${encodeURIComponent(next)}`)
-      await page.getByLabel('手机号').fill(phoneNo)
-      await page.getByRole('button', { name: '获取验证码' }).click()
-      await page.getByLabel('短信验证码').fill(h.sms.lastCode(phoneNo)!)
-      await page.getByRole('button', { name: '登录' }).click()
-      await page.waitForURL(`${base}${next}`)
-    }
+    const signIn = (page: PwPage, phoneNo: string, next: string) => signInOnPhone(page, app, phoneNo, next)
 
     // a newcomer: signed out, then binds a flat that does not match the roster and waits
     const newcomer = await browser.newContext(phone())

@@ -2,13 +2,11 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import jsQR from 'jsqr'
-import type { Browser } from 'playwright-core'
 import { PNG } from 'pngjs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ballots } from '../../drizzle/schema'
 import { announcedPoll, firmServingCommunity, setupCommunity, statement } from '../helpers/fixtures'
-import { browserAvailable as available, phone, SCREENSHOTS, startBrowserApp } from '../helpers/browser'
-import type { Harness } from '../helpers/harness'
+import { browserAvailable as available, phone, SCREENSHOTS, browserSuite, signInOnPhone } from '../helpers/browser'
 import { shortReceipt } from '../../shared/receipt'
 
 /**
@@ -19,21 +17,11 @@ import { shortReceipt } from '../../shared/receipt'
  * and sets REQUIRE_BROWSER=1, so in CI a missing browser is a failure, not a skip.
  */
 
-let h: Harness
-let browser: Browser
-let base: string
-let close: (() => Promise<void>) | undefined
-
-beforeAll(async () => {
-  if (!available) return
-  ;({ h, browser, base, close } = await startBrowserApp())
-})
-afterAll(async () => {
-  await close?.()
-})
+const app = browserSuite()
 
 describe.skipIf(!available)('H5 pages in a real browser', () => {
   it('prints a poster, reads its QR code back from the image, and opens the notice on a phone', async () => {
+    const { h, browser, base } = app
     const s = await setupCommunity(h)
     const posted = await h.request('POST', `/api/communities/${s.community.id}/notices`, {
       token: s.committee,
@@ -72,6 +60,7 @@ describe.skipIf(!available)('H5 pages in a real browser', () => {
   })
 
   it('an owner with no mini-program signs in by SMS code and votes through the H5 pages', async () => {
+    const { h, browser, base } = app
     const s = await setupCommunity(h)
     const poll = await announcedPoll(h, s.community.id, s.committee)
     const me = await h.request('GET', '/api/me', { token: s.owner })
@@ -108,6 +97,7 @@ describe.skipIf(!available)('H5 pages in a real browser', () => {
   })
 
   it('an owner reads the quarter’s accounts with their charts on a phone', async () => {
+    const { h, browser } = app
     const s = await setupCommunity(h)
     const firm = await firmServingCommunity(h, s, 91)
     const posted = await h.request('POST', `/api/communities/${s.community.id}/statements`, {
@@ -125,12 +115,7 @@ describe.skipIf(!available)('H5 pages in a real browser', () => {
     h.clock.advance(61_000)
     const mobile = await browser.newContext(phone())
     const page = await mobile.newPage()
-    await page.goto(`${base}/h5/login?next=${encodeURIComponent(`/h5/c/${s.community.id}/accounts`)}`)
-    await page.getByLabel('手机号').fill(me.json.phone)
-    await page.getByRole('button', { name: '获取验证码' }).click()
-    await page.getByLabel('短信验证码').fill(h.sms.lastCode(me.json.phone)!)
-    await page.getByRole('button', { name: '登录' }).click()
-    await page.waitForURL(`${base}/h5/c/${s.community.id}/accounts`)
+    await signInOnPhone(page, app, me.json.phone, `/h5/c/${s.community.id}/accounts`)
     await expect(page.getByRole('heading', { name: '2026Q3 账目公开' }).isVisible()).resolves.toBe(true)
     // the charts are drawn: each SVG has a real size on the phone's screen
     const boxes = await page.locator('svg[role=img]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width))
