@@ -141,7 +141,8 @@ export const centiToE4 = (areaCenti: number): number => areaCenti * 100
  * as registered, given only where it is exact: a client written for two-decimal areas keeps working
  * on them, and none ever reads a rounded number (95.363 has no `areaCenti`).
  */
-export const centiWhereExact = (areaE4: number): { areaCenti?: number } => (areaE4 % 100 === 0 ? { areaCenti: areaE4 / 100 } : {})
+export const centiWhereExact = <K extends string = 'areaCenti'>(areaE4: number, key: K = 'areaCenti' as K): Partial<Record<K, number>> =>
+  (areaE4 % 100 === 0 ? { [key]: areaE4 / 100 } : {}) as Partial<Record<K, number>>
 
 /** An area in an API reply: the exact decimal people read, the integer machines add (and hundredths where exact). */
 export const areaReply = (areaE4: number, scale: number) => ({ area: formatArea(areaE4, scale), areaE4, ...centiWhereExact(areaE4) })

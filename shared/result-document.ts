@@ -13,7 +13,7 @@
  * (A version-1 document's `shortfalls` keep their numbers in hundredths; readers use its `summary`
  * text, or recompute them from the normalised tally.)
  */
-import { AREA_MIN_SUM_SCALE, centiToE4, formatArea } from './decimal'
+import { AREA_MIN_SUM_SCALE, centiToE4, centiWhereExact, formatArea } from './decimal'
 
 export const RESULT_TYPE = 'gongyi.poll-result/2'
 
@@ -58,7 +58,7 @@ function rewrite(v: unknown, key: RegExp, toE4: (n: number) => number, scale: nu
       const e4 = toE4(x)
       out[`${m[1]}E4`] = e4
       out[m[1]!] = formatArea(e4, scale)
-      if (centiTwin && e4 % 100 === 0) out[`${m[1]}Centi`] = e4 / 100
+      if (centiTwin) Object.assign(out, centiWhereExact(e4, `${m[1]}Centi`))
     } else out[k] = rewrite(x, key, toE4, scale, centiTwin)
   }
   return out

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { createApp } from './app'
 import { clientAddress } from './lib/client-ip'
+import { logLine } from './lib/log'
 import { generateSigningJwk } from './lib/signing'
 import { ConfigError, parseConfig, type Config } from './config'
 import { isDeadConnectionWrite } from './db/driver-bugs'
@@ -122,7 +123,7 @@ async function main() {
   // after a lost connection (db/driver-bugs.ts), which is logged and survived.
   process.on('uncaughtException', (error) => {
     if (isDeadConnectionWrite(error)) {
-      console.error(JSON.stringify({ t: new Date().toISOString(), level: 'warn', error: 'postgres_dead_connection_write', message: 'driver wrote to a closed connection (porsager/postgres#1208); ignored' }))
+      logLine({ level: 'warn', error: 'postgres_dead_connection_write', message: 'driver wrote to a closed connection (porsager/postgres#1208); ignored' })
       return
     }
     console.error(error)

@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid'
 import type * as z from 'zod'
 import type { AmendBody, PollDraftBody } from '../../../shared/api/polls'
 import { CommunitySettings } from '../../../shared/community'
-import { exactSum, formatArea, sumScale } from '../../../shared/decimal'
+import { centiWhereExact, exactSum, formatArea, sumScale } from '../../../shared/decimal'
 import { normalizeUnitPart } from '../../../shared/roster'
 import { approvalClassOf, MATTERS, type Matter } from '../../../shared/tally'
 import { addMonths, beijingTime, shanghaiDate } from '../../../shared/time'
@@ -346,7 +346,7 @@ export function presentPoll(p: PollRow, now: Date, events: (typeof pollEvents.$i
     announcedAt: p.announcedAt?.toISOString() ?? null,
     noticeOverrideReason: p.noticeOverrideReason,
     textHash: p.textHash,
-    electorate: p.rosterVersionId ? { totalArea: formatArea(p.totalAreaE4!, sumScale(p.areaScale!)), totalAreaE4: p.totalAreaE4!, ...(p.totalAreaE4! % 100 === 0 ? { totalAreaCenti: p.totalAreaE4! / 100 } : {}), totalVoters: p.totalVoters!, rosterVersionId: p.rosterVersionId } : null,
+    electorate: p.rosterVersionId ? { totalArea: formatArea(p.totalAreaE4!, sumScale(p.areaScale!)), totalAreaE4: p.totalAreaE4!, ...centiWhereExact(p.totalAreaE4!, 'totalAreaCenti'), totalVoters: p.totalVoters!, rosterVersionId: p.rosterVersionId } : null,
     cancelReason: p.cancelReason,
     events: events.map((e) => ({ kind: e.kind, text: e.text, at: e.at.toISOString() })),
   }

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, max } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
-import { formatArea, sumScale } from '../../../shared/decimal'
+import { centiWhereExact, formatArea, sumScale } from '../../../shared/decimal'
 import { idLast4 } from '../../../shared/id-number'
 import { ROSTER_COLUMNS, validateRosterSteps, type RosterUnit } from '../../../shared/roster'
 import type { RosterDiff } from '../../../shared/roster-diff'
@@ -302,4 +302,4 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
 }
 
 /** A roster's total area for the API: exact, with as many decimals as its most precise unit (at least two). */
-export const rosterTotal = (totalAreaE4: number, areaScale: number) => ({ totalArea: formatArea(totalAreaE4, sumScale(areaScale)), totalAreaE4, ...(totalAreaE4 % 100 === 0 ? { totalAreaCenti: totalAreaE4 / 100 } : {}) })
+export const rosterTotal = (totalAreaE4: number, areaScale: number) => ({ totalArea: formatArea(totalAreaE4, sumScale(areaScale)), totalAreaE4, ...centiWhereExact(totalAreaE4, 'totalAreaCenti') })
