@@ -19,9 +19,8 @@ export const ConfigSchema = z
     DATABASE_URL: z.string().url().optional(),
     /**
      * Node entry with DATABASE_URL: '1' sends short statements as named prepared statements (one
-     * round trip each instead of two: worker/db/prepared.ts). Off by default: with it on, killing
-     * the database's connections mid-rush (test/api/rush.test.ts) gave 500s and an uncaught
-     * postgres.js error (porsager/postgres#1208), where off gives clean 503s.
+     * round trip each instead of two: worker/db/prepared.ts). The suite runs either way
+     * (DATABASE_PREPARE=1 npm test); test/api/rush.test.ts kills connections with it on too.
      */
     DATABASE_PREPARE: z.enum(['0', '1']).default('0'),
     JWT_SECRET: secret('JWT_SECRET'),

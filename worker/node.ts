@@ -9,7 +9,6 @@ import { clientAddress } from './lib/client-ip'
 import { logLine } from './lib/log'
 import { generateSigningJwk } from './lib/signing'
 import { ConfigError, parseConfig, type Config } from './config'
-import { isDeadConnectionWrite } from './db/driver-bugs'
 import { openPglite, openPostgres } from './db/node'
 import { VERSION } from './routes/health/health.routes'
 import { seedDemo } from './seed/demo'
@@ -119,16 +118,6 @@ async function main() {
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
-  // Node's own rule for an uncaught exception (print it, exit 1), except the driver's known fault
-  // after a lost connection (db/driver-bugs.ts), which is logged and survived.
-  process.on('uncaughtException', (error) => {
-    if (isDeadConnectionWrite(error)) {
-      logLine({ level: 'warn', error: 'postgres_dead_connection_write', message: 'driver wrote to a closed connection (porsager/postgres#1208); ignored' })
-      return
-    }
-    console.error(error)
-    process.exit(1)
-  })
 }
 
 await main()

@@ -5,7 +5,7 @@ export const onPostgres = () => Boolean(process.env.DATABASE_URL)
 
 /** The database this run tests against: the run's PostgreSQL database, or a fresh in-memory PGlite. */
 export async function openTestDatabase(): Promise<Database> {
-  if (onPostgres()) return openPostgres(inject('testDatabaseUrl'), { max: 20 })
+  if (onPostgres()) return openPostgres(inject('testDatabaseUrl'), { max: 20, prepare: process.env.DATABASE_PREPARE === '1' })
   const database = await openPglite()
   await database.migrate()
   return database
@@ -25,7 +25,7 @@ export async function openPrivateTestDatabase(): Promise<Database & { url?: stri
   await admin.unsafe(`create database ${name}`)
   const url = new URL(base)
   url.pathname = `/${name}`
-  const database = openPostgres(url.toString(), { max: 20 })
+  const database = openPostgres(url.toString(), { max: 20, prepare: process.env.DATABASE_PREPARE === '1' })
   await database.migrate()
   return {
     ...database,

@@ -8,11 +8,8 @@ import type { Sql } from 'postgres'
 const MAX_PREPARED_PARAMS = 64
 
 /**
- * Named prepared statements for what drizzle sends (issue 17), when DATABASE_PREPARE=1 (off by
- * default: see worker/config.ts; with it on, prepared statements also let postgres.js pipeline
- * several requests' queries on one connection, so a lost connection fails more of them at once,
- * and under heavy load the lost-connection test met a postgres.js crash, porsager/postgres#1208). drizzle hands every query to
- * postgres.js's `unsafe()`, which does not prepare; and an unprepared statement with parameters
+ * Named prepared statements for what drizzle sends (issue 17), when DATABASE_PREPARE=1. drizzle
+ * hands every query to postgres.js's `unsafe()`, which does not prepare; and an unprepared statement with parameters
  * costs postgres.js two round trips: Parse + Describe, a wait for the parameter types, then Bind +
  * Execute. Prepared, a statement is parsed once per connection and then costs one round trip, and
  * PostgreSQL plans it from its cache. So the vote's six statements cost six round trips, not eleven.
