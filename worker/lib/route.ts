@@ -18,7 +18,7 @@ export type Access =
   | { kind: 'public' }
   | { kind: 'signed_in' }
   | { kind: 'admin' }
-  | { kind: 'community'; roles: readonly Role[]; community: CommunityResolver; param: string }
+  | { kind: 'community'; roles: readonly Role[]; community: CommunityResolver; param: string; load?: ScopeLoader }
   /** staff of the firm named by the route (its own credit file), or an admin */
   | { kind: 'firm'; firm: KeyResolver; param: string }
   /** the housing department (区县住建部门) of the district named by the route, or an admin */
@@ -26,6 +26,13 @@ export type Access =
 
 /** Finds the firm or district a request acts on (null: the resource does not exist → 404). */
 export type KeyResolver = (c: Context<HonoEnv>) => Promise<string | null>
+
+/**
+ * For a hot route: finds the caller (null: no such account or its sign-in has ended), the
+ * community (null → 404) and the caller's roles there in one query, instead of the access
+ * middleware's three. `roles` must decide at least the roles the route accepts.
+ */
+export type ScopeLoader = (c: Context<HonoEnv>, token: TokenSubject) => Promise<{ caller: Caller | null; communityId: string | null; roles: ReadonlySet<Role> }>
 
 /** Finds the community a request acts on (null: the resource does not exist → 404). */
 export type CommunityResolver = (c: Context<HonoEnv>) => Promise<string | null>
@@ -35,11 +42,12 @@ export const access = {
   signedIn: { kind: 'signed_in' } as Access,
   admin: { kind: 'admin' } as Access,
   /** caller must hold one of `roles` in the community named by `:cid` (or found by `resolve`) */
-  community: (roles: readonly Role[], resolve?: { param: string; community: CommunityResolver }): Access => ({
+  community: (roles: readonly Role[], resolve?: { param: string; community: CommunityResolver; load?: ScopeLoader }): Access => ({
     kind: 'community',
     roles,
     param: resolve?.param ?? 'cid',
     community: resolve?.community ?? (async (c) => c.req.param('cid') ?? null),
+    ...(resolve?.load ? { load: resolve.load } : {}),
   }),
   firm: (resolve?: { param: string; firm: KeyResolver }): Access => ({
     kind: 'firm',

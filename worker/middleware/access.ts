@@ -1,9 +1,9 @@
 import { and, eq, exists, gt, isNull } from 'drizzle-orm'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler, Next } from 'hono'
 import { refreshTokens, roleGrants, users } from '../../drizzle/schema'
 import type { Caller, HonoEnv } from '../env'
 import { AppError } from '../lib/errors'
-import type { Access } from '../lib/route'
+import type { Access, ScopeLoader } from '../lib/route'
 import { verifyAccessToken, type TokenSubject } from '../services/auth/tokens'
 import { rolesInCommunity } from '../services/roles/resolve'
 
@@ -34,6 +34,7 @@ export function callerFromUser(c: Context<HonoEnv>, user: { id: string; phone: s
  * The account behind a verified token (bearer or H5 cookie); null if it no longer exists or its
  * sign-in has ended (logout, a revoked or expired refresh family): checked in the same query that
  * loads the caller, so ending a session ends its access tokens at once, not when they expire.
+ * (The vote route's one query repeats this check: worker/services/ballots/vote-context.ts.)
  */
 export async function callerOf(c: Context<HonoEnv>, token: TokenSubject): Promise<Caller | null> {
   const db = c.var.db
@@ -52,6 +53,7 @@ export async function callerOf(c: Context<HonoEnv>, token: TokenSubject): Promis
  */
 export function authorize(access: Access): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
+    if (access.kind === 'community' && access.load) return authorizeInOneQuery(c, access, access.load, next)
     const caller = await authenticate(c)
     c.set('caller', caller)
     if (access.kind === 'public') return next()
@@ -89,4 +91,23 @@ export function authorize(access: Access): MiddlewareHandler<HonoEnv> {
     c.set('scope', { communityId, roles })
     return next()
   }
+}
+
+/**
+ * The same decisions, in the same order (401, 404, 403), for a route whose `load` finds the
+ * caller, the community and the caller's roles in one query with whatever the route needs next
+ * (the vote: worker/services/ballots/vote-context.ts), instead of three queries here and more in
+ * the handler.
+ */
+async function authorizeInOneQuery(c: Context<HonoEnv>, access: Extract<Access, { kind: 'community' }>, load: ScopeLoader, next: Next) {
+  c.set('caller', null)
+  const subject = await bearerSubject(c)
+  if (!subject) throw new AppError('UNAUTHENTICATED')
+  const found = await load(c, subject)
+  if (!found.caller) throw new AppError('TOKEN_INVALID')
+  c.set('caller', found.caller)
+  if (!found.communityId) throw new AppError('NOT_FOUND')
+  if (!access.roles.some((r) => found.roles.has(r))) throw new AppError('FORBIDDEN', { required: access.roles })
+  c.set('scope', { communityId: found.communityId, roles: found.roles })
+  return next()
 }

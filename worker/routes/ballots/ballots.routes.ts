@@ -3,8 +3,9 @@ import { BallotBody, BallotReply, MyBallotsReply, PaperBallotBody, ProxyBody, Pr
 import { AppError } from '../../lib/errors'
 import { route } from '../../lib/route'
 import { castBallot } from '../../services/ballots/cast'
-import { ballotContent } from '../../services/ballots/content'
-import { resolveVoter } from '../../services/ballots/eligibility'
+import { ballotContent, checkBallotContent } from '../../services/ballots/content'
+import { explainNotCastable, pickVoter } from '../../services/ballots/eligibility'
+import { loadVoteScope } from '../../services/ballots/vote-context'
 import { grantProxy, revokeProxy } from '../../services/ballots/proxies'
 import { myBallots } from '../../services/ballots/read'
 import { actorOf, ctxOf } from '../../services/context'
@@ -27,7 +28,8 @@ export const ballotRoutes = [
     path: '/api/polls/:pid/ballots',
     summary: '投票（一户一票，覆盖该投票权人的全部房屋；带 Idempotency-Key 重试不会重复投票）',
     tags,
-    access: onPoll(['owner']),
+    // the caller, the poll, the role, the voters and the poll's kind in one query (vote-context.ts)
+    access: onPoll(['owner'], loadVoteScope),
     params: PidParams,
     body: BallotBody,
     responses: { 201: { description: '已投票', schema: BallotReply.extend({ replayed: z.boolean() }) }, 200: { description: '同一 Idempotency-Key 的重试：返回原来的票', schema: BallotReply.extend({ replayed: z.boolean() }) } },
@@ -35,8 +37,9 @@ export const ballotRoutes = [
       const ctx = ctxOf(c)
       const communityId = c.var.scope!.communityId
       const key = idempotencyKey(c.req.header('idempotency-key'))
-      const voter = await resolveVoter(ctx.db, params.pid, communityId, actorOf(ctx).userId, body.voterId)
-      const content = await ballotContent(ctx.db, params.pid, body, { paper: false })
+      const known = c.var.voteContext
+      const voter = known.voters.length ? pickVoter(known.voters, body.voterId) : await explainNotCastable(ctx.db, params.pid, communityId, actorOf(ctx).userId)
+      const content = checkBallotContent(known.poll, known.candidateIds, body, { paper: false })
       const out = await castBallot(ctx, {
         pollId: params.pid,
         communityId,

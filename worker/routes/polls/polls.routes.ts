@@ -18,7 +18,7 @@ import {
 import { polls } from '../../../drizzle/schema'
 import type { Role } from '../../env'
 import { AppError } from '../../lib/errors'
-import { access, route } from '../../lib/route'
+import { access, route, type ScopeLoader } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { hideComment, listComments, postComment } from '../../services/polls/discussion'
 import { recordDeliveries } from '../../services/polls/deliveries'
@@ -45,8 +45,8 @@ const COMMUNITY_READERS: Role[] = ['owner', 'committee', 'community_staff', 'adm
 const COMMITTEE: Role[] = ['committee']
 
 /** Access through the poll's community (404 for an unknown poll). */
-export const onPoll = (roles: readonly Role[]) =>
-  access.community(roles, { param: 'pid', community: (c) => pollCommunity(c.var.db, c.req.param('pid') ?? '') })
+export const onPoll = (roles: readonly Role[], load?: ScopeLoader) =>
+  access.community(roles, { param: 'pid', community: (c) => pollCommunity(c.var.db, c.req.param('pid') ?? ''), load })
 
 async function reply(c: Parameters<Parameters<typeof route>[0]['handler']>[0], p: PollRow, status = 200) {
   return { status, json: presentPoll(p, c.var.clock.now(), await pollEventsOf(c.var.db, p.id), await candidatesOf(c.var.db, p.id)) }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/types'
 import { areaReply, ownedAreaScale } from '../../../shared/decimal'
 import { AppError } from '../../lib/errors'
@@ -17,11 +17,11 @@ export interface CastableVoter {
 /**
  * The voters of this poll a user may cast for: as the owner of record (for a co-owned unit, only
  * its named representative, 《解释》第9条 / 指导规则 第25条), or as the proxy an owner named in
- * writing for this poll (指导规则 第26条).
+ * writing for this poll (指导规则 第26条). Rows (voter_id, unit_labels, area_e4, area_scale, unit_count, via, proxy_id);
+ * the arguments are SQL so that the vote's one query (vote-context.ts) can pass its own columns.
  */
-export async function castableVoters(db: Db, pollId: string, communityId: string, userId: string): Promise<CastableVoter[]> {
-  const rows = rowsOf<{ voter_id: string; unit_labels: string; area_e4: string | number; area_scale: string | number; unit_count: string | number; via: 'owner' | 'proxy'; proxy_id: string | null }>(
-    await db.execute(sql`
+export function castableVotersSql(pollId: SQL, communityId: SQL, userId: SQL): SQL {
+  return sql`
       select pv.voter_id, pv.unit_labels, pv.area_e4, pv.area_scale, pv.unit_count, 'owner' as via, null as proxy_id
       from poll_voters pv
       where pv.poll_id = ${pollId} and pv.representative_owner_key in (
@@ -29,15 +29,22 @@ export async function castableVoters(db: Db, pollId: string, communityId: string
       union all
       select pv.voter_id, pv.unit_labels, pv.area_e4, pv.area_scale, pv.unit_count, 'proxy', px.id
       from proxies px join poll_voters pv on pv.poll_id = px.poll_id and pv.voter_id = px.voter_id
-      where px.poll_id = ${pollId} and px.proxy_user_id = ${userId} and px.status in ('active', 'used')`),
-  )
-  return rows.map((r) => ({
-    voterId: r.voter_id,
-    unitLabels: r.unit_labels,
-    ...areaReply(Number(r.area_e4), ownedAreaScale(Number(r.area_scale), Number(r.unit_count))),
-    via: r.via,
-    proxyId: r.proxy_id,
-  }))
+      where px.poll_id = ${pollId} and px.proxy_user_id = ${userId} and px.status in ('active', 'used')`
+}
+
+export type CastableVoterRow = { voter_id: string; unit_labels: string; area_e4: string | number; area_scale: string | number; unit_count: string | number; via: 'owner' | 'proxy'; proxy_id: string | null }
+
+export const castableVoterOf = (r: CastableVoterRow): CastableVoter => ({
+  voterId: r.voter_id,
+  unitLabels: r.unit_labels,
+  ...areaReply(Number(r.area_e4), ownedAreaScale(Number(r.area_scale), Number(r.unit_count))),
+  via: r.via,
+  proxyId: r.proxy_id,
+})
+
+export async function castableVoters(db: Db, pollId: string, communityId: string, userId: string): Promise<CastableVoter[]> {
+  const rows = rowsOf<CastableVoterRow>(await db.execute(castableVotersSql(sql`${pollId}`, sql`${communityId}`, sql`${userId}`)))
+  return rows.map(castableVoterOf)
 }
 
 /** Why a user cannot cast: a co-owner who is not the representative, or not in the electorate at all. */
