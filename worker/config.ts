@@ -18,11 +18,12 @@ export const ConfigSchema = z
     APP_ENV: z.enum(['development', 'production', 'test']).default('development'),
     DATABASE_URL: z.string().url().optional(),
     /**
-     * Node entry with DATABASE_URL: '1' sends short statements as named prepared statements (one
-     * round trip each instead of two: worker/db/prepared.ts). The suite runs either way
-     * (DATABASE_PREPARE=1 npm test); test/api/rush.test.ts kills connections with it on too.
+     * Node entry with DATABASE_URL: '1' (the default) sends short statements as named prepared
+     * statements, one round trip each instead of two (worker/db/prepared.ts); '0' behind a pooler
+     * that cannot keep them (PgBouncer in transaction mode without max_prepared_statements). The
+     * suite runs the default and, with DATABASE_PREPARE=0 npm test, the other.
      */
-    DATABASE_PREPARE: z.enum(['0', '1']).default('0'),
+    DATABASE_PREPARE: z.enum(['0', '1']).default('1'),
     JWT_SECRET: secret('JWT_SECRET'),
     ID_HASH_SECRET: secret('ID_HASH_SECRET'),
     ADMIN_PHONES: phoneList,

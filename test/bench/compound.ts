@@ -69,8 +69,8 @@ export async function benchEnv(databaseUrl: string, port: number): Promise<Recor
     RESULT_SIGNING_JWK: await generateSigningJwk(),
     // a rush, a crash and a restart must not outlive the voters' tokens
     ACCESS_TOKEN_TTL_SECONDS: '7200',
-    // DATABASE_PREPARE=1 measures the server with prepared statements (worker/db/prepared.ts)
-    DATABASE_PREPARE: process.env.DATABASE_PREPARE ?? '0',
+    // DATABASE_PREPARE=0 measures the server without prepared statements (worker/db/prepared.ts)
+    DATABASE_PREPARE: process.env.DATABASE_PREPARE ?? '1',
   }
 }
 

@@ -3,9 +3,12 @@ import { openPglite, openPostgres, type Database } from '../../worker/db/node'
 
 export const onPostgres = () => Boolean(process.env.DATABASE_URL)
 
+/** as the server decides it (worker/config.ts DATABASE_PREPARE, on unless '0') */
+const preparedStatements = () => process.env.DATABASE_PREPARE !== '0'
+
 /** The database this run tests against: the run's PostgreSQL database, or a fresh in-memory PGlite. */
 export async function openTestDatabase(): Promise<Database> {
-  if (onPostgres()) return openPostgres(inject('testDatabaseUrl'), { max: 20, prepare: process.env.DATABASE_PREPARE === '1' })
+  if (onPostgres()) return openPostgres(inject('testDatabaseUrl'), { max: 20, prepare: preparedStatements() })
   const database = await openPglite()
   await database.migrate()
   return database
@@ -25,7 +28,7 @@ export async function openPrivateTestDatabase(): Promise<Database & { url?: stri
   await admin.unsafe(`create database ${name}`)
   const url = new URL(base)
   url.pathname = `/${name}`
-  const database = openPostgres(url.toString(), { max: 20, prepare: process.env.DATABASE_PREPARE === '1' })
+  const database = openPostgres(url.toString(), { max: 20, prepare: preparedStatements() })
   await database.migrate()
   return {
     ...database,
