@@ -13,9 +13,12 @@
  *   count for one year; grades by fixed thresholds AAA ≥ 85, AA ≥ 80, A ≥ 70, B ≥ 60, C below,
  *   except that a firm below 60 with no bad record in force stays B; serious dishonesty puts a
  *   firm on the blacklist whatever its score.
- * - BEIJING_2026 (北京, 2026): half-yearly; the records as above plus complaint handling
+ * - BEIJING_2026 (北京, 2026): half-yearly on the document's fixed cycles, 上半年 1 Jan–30 Jun and
+ *   下半年 1 Jul–31 Dec (never a rolling six months); the records as above plus complaint handling
  *   (接诉即办: response, on-time resolution, satisfaction) and owner satisfaction (quarterly
- *   ratings); grades A/B/C/D by rank proportion within the district, not by thresholds.
+ *   ratings), both over the whole half year; grades A/B/C/D by rank proportion within the
+ *   district, not by thresholds. A half year's list is addressed by the quarter that closes it
+ *   (Q2 上半年, Q4 下半年; see `evaluationPeriod`).
  *   PROVISIONAL: the document is 《北京市住宅项目物业服务企业综合评价管理办法（试行）》 (北京市住房
  *   城乡建设委 with others, issued 2025-12-19, in trial from 2026-01-01). What the public reports
  *   of it say, and this preset follows: evaluated every half year (1 Jan–30 Jun, 1 Jul–31 Dec),
@@ -25,6 +28,8 @@
  *   (`provisional`), shown with every list computed under them; the department publishes its
  *   own scheme with the document's numbers.
  */
+
+import { quarter } from './statements'
 
 export type RecordCategory = 'base' | 'good' | 'bad'
 
@@ -69,7 +74,7 @@ interface SchemeBase {
   validityMonths: number
   baseCapCenti: number
   goodCapCenti: number
-  /** grades that put a firm on the quarter's good list (好榜) and bad list (差榜) */
+  /** grades that put a firm on the period's good list (好榜) and bad list (差榜) */
   goodGrades: readonly string[]
   badGrades: readonly string[]
   /** null: the numbers are the document's; else what is not, in words people read (shown with every list) */
@@ -90,6 +95,7 @@ export interface ThresholdScheme extends SchemeBase {
 
 export interface RankScheme extends SchemeBase {
   grading: 'rank'
+  /** fixed half years, 1 Jan–30 Jun and 1 Jul–31 Dec (`evaluationPeriod`) */
   period: 'half_year'
   /** complaint handling: points at a 100% rate of each measure */
   complaintWeightsCenti: { response: number; resolution: number; satisfaction: number }
@@ -153,6 +159,51 @@ export const CREDIT_SCHEMES: Readonly<Record<string, CreditScheme>> = {
   [YANTAI_2022.id]: YANTAI_2022,
   [BEIJING_2026.id]: BEIJING_2026,
 }
+
+/** How many quarters one evaluation period of a scheme spans. */
+const QUARTERS_IN: Record<CreditScheme['period'], number> = { quarter: 1, half_year: 2, year: 4 }
+
+export interface EvaluationPeriod {
+  /** the quarter that closes the period: the key its list is stored and addressed by */
+  closing: string
+  /** the quarters it covers, first to last (complaints filed in them, ratings given for them) */
+  quarters: string[]
+  /** its first and last day (Beijing dates); records in force on the last day count */
+  start: string
+  end: string
+  /** how people read it: 2026Q4 for a quarter (as quarterly lists have always been titled), 2026年上半年, 2026年下半年, 2026年度 */
+  label: string
+  /** the closing quarter of the period before it in the same cycle */
+  previous: string
+}
+
+const quarterAt = (index: number) => `${Math.floor(index / 4)}Q${(index % 4) + 1}`
+
+/**
+ * The evaluation period a scheme's list for `closing` (e.g. 2026Q2) covers, or null when that
+ * quarter does not close one. Periods are fixed calendar cycles, never rolling windows: the
+ * Beijing document evaluates every half year, 1 Jan–30 Jun and 1 Jul–31 Dec, so under a
+ * half-year scheme only Q2 (上半年, Q1+Q2) and Q4 (下半年, Q3+Q4) close a period; a yearly one
+ * closes in Q4 only; a quarterly one (Yantai) in every quarter.
+ */
+export function evaluationPeriod(period: CreditScheme['period'], closing: string): EvaluationPeriod | null {
+  const m = /^(\d{4})Q([1-4])$/.exec(closing)
+  if (!m) return null
+  const n = QUARTERS_IN[period]
+  const year = Number(m[1])
+  const last = year * 4 + Number(m[2]) - 1
+  if ((last + 1) % n !== 0) return null
+  const quarters = Array.from({ length: n }, (_, i) => quarterAt(last - n + 1 + i))
+  const label = period === 'quarter' ? closing : period === 'year' ? `${year}年度` : `${year}年${last % 4 === 1 ? '上' : '下'}半年`
+  return { closing, quarters, start: quarter(quarters[0]!)!.start, end: quarter(closing)!.end, label, previous: quarterAt(last - n) }
+}
+
+/** The period in words, as in 连续两个季度 / 连续两个半年度 (seed 003 三). */
+export const PERIOD_ZH: Record<CreditScheme['period'], string> = { quarter: '季度', half_year: '半年度', year: '年度' }
+
+/** The quarters that close a period of the scheme in `year`, for telling a person which to pick. */
+export const closingQuarters = (period: CreditScheme['period'], year: number) =>
+  [1, 2, 3, 4].map((q) => `${year}Q${q}`).filter((c) => evaluationPeriod(period, c) !== null)
 
 /** One line of the breakdown shown beside a score. */
 export interface ScorePart {

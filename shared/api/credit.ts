@@ -43,8 +43,11 @@ export const CreditRecordReply = z.object({
 export const CreditFileReply = z.object({ firmId: z.string(), records: z.array(CreditRecordReply) })
 export const GenerateReply = z.object({ quarter: z.string(), created: z.array(CreditRecordReply) })
 
-// The quarterly good/bad list (好差榜)
-export const ComputeListBody = GenerateBody.extend({ scheme: z.enum(['yantai-2022', 'beijing-2026']).describe('本区县选定并公布的评价方案') })
+/** The quarter that closes an evaluation period: any quarter under a quarterly scheme, only Q2 (上半年) or Q4 (下半年) under a half-year one. */
+export const ListQuarter = QuarterQuery.shape.quarter.describe('评价期末所在季度：按季度评价的方案（烟台）为该季度；按半年评价的方案（北京）只能是第二季度（上半年，1月1日至6月30日）或第四季度（下半年，7月1日至12月31日）')
+
+// The good/bad list (好差榜) of one evaluation period: a quarter, or a half year under the Beijing scheme
+export const ComputeListBody = z.object({ quarter: ListQuarter, scheme: z.enum(['yantai-2022', 'beijing-2026']).describe('本区县选定并公布的评价方案') })
 const Part = z.object({
   part: z.string(),
   label: z.string(),
@@ -58,7 +61,9 @@ const Counted = z.object({ id: z.string(), category: z.string(), item: z.string(
 export const CreditListReply = z.object({
   id: z.string(),
   district: z.string(),
-  quarter: z.string(),
+  quarter: z.string().describe('评价期末所在季度，好差榜按它存取'),
+  periodLabel: z.string().describe('评价期：季度方案如 2026Q4；半年方案如 2026年上半年、2026年下半年'),
+  periodStart: z.string().nullable().describe('评价期第一天（评价期末为 asOf）；此前按滚动半年计算、不构成一个评价期的草稿为 null'),
   schemeId: z.string(),
   schemeName: z.string(),
   schemeSource: z.string().describe('评价方案依据的文件'),
@@ -74,7 +79,7 @@ export const CreditListReply = z.object({
       rank: z.number().int().describe('同分并列取较前名次'),
       blacklisted: z.boolean(),
       list: z.enum(['good', 'bad']).nullable(),
-      badTwoQuartersRunning: z.boolean().describe('连续两个季度列入差榜'),
+      badTwoQuartersRunning: z.boolean().describe('连续两个评价期列入差榜：季度方案为连续两个季度，半年方案为连续两个半年度'),
       parts: z.array(Part).describe('每一项输入和权重'),
       counted: z.array(Counted.passthrough()),
       expired: z.array(Counted.passthrough()),

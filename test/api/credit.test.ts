@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nanoid } from 'nanoid'
+import { creditLists } from '../../drizzle/schema'
 import { displayEndsAt } from '../../shared/statements'
 import { shanghaiDate } from '../../shared/time'
 import { runComplaintDeadlines } from '../../worker/services/oversight/complaints'
@@ -152,20 +154,29 @@ describe('the quarterly good/bad list', () => {
     expect((await h.request('GET', `/api/notices/${notice.code}/qr.svg`)).status).toBe(200)
     expect((await h.request('POST', `${d.path}/credit-lists`, { token: housing, json: { quarter: '2026Q4', scheme: 'yantai-2022' } })).status).toBe(409)
 
-    // next quarter: Beijing's rank proportion first (a draft), then the district settles on Yantai again
+    // next quarter: the district tries Beijing's half-year scheme, then settles on Yantai again
     h.clock.set(new Date('2027-01-11T02:00:00Z'))
     const h2 = await renew(d.housing)
-    const beijing = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'beijing-2026' } })
+    // Beijing evaluates fixed half years: no half year ends with Q1, so there is no Beijing list for it
+    const q1 = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'beijing-2026' } })
+    expect(q1.status).toBe(400)
+    expect(q1.json.error.details).toMatchObject({ issues: [{ path: 'quarter', code: 'not_a_period_end', message: expect.stringContaining('请选择 2027Q2（2027年上半年）或 2027Q4（2027年下半年）') }], allowed: ['2027Q2', '2027Q4'] })
+    expect((await h.request('GET', `${d.path}/credit-lists/2027Q1`, { token: h2 })).status).toBe(404)
+    const beijing = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q2', scheme: 'beijing-2026' } })
+    expect(beijing.json).toMatchObject({ quarter: '2027Q2', periodLabel: '2027年上半年', periodStart: '2027-01-01', asOf: '2027-06-30' })
     // the preset's proportions and weights are placeholders, and every list computed under it says so
     expect(beijing.json.schemeProvisional).toContain('暂定参数')
     expect(beijing.json.schemeSource).toContain('北京市住宅项目物业服务企业综合评价管理办法（试行）')
-    // 3 firms: rank 1 is 33% (> A's 20%), ranks 1–2 within B's 80%, rank 3 beyond 95% → D
+    // 3 firms: rank 1 is 33% (> A's 20%), ranks 1–2 within B's 80%, rank 3 beyond 95% → D;
+    // c's complaint of 2026Q4 is not in the first half of 2027: nothing to fail, full marks
     expect(beijing.json.entries.map((e: { grade: string; scoreCenti: number }) => [e.grade, e.scoreCenti])).toEqual([
       ['B', 9000],
       ['B', 8000],
-      ['D', 4000 - 100 + 0 + 1500 + 1500],
+      ['D', 4000 - 100 + 1000 + 1500 + 1500],
     ])
-    expect(beijing.json.entries[2].parts.find((p: { part: string }) => p.part === 'complaint_response')).toMatchObject({ rate: { hits: 0, of: 1 }, weightCenti: 1000, pointsCenti: 0 })
+    expect(beijing.json.entries[2].parts.find((p: { part: string }) => p.part === 'complaint_response')).toMatchObject({ rate: { hits: 0, of: 0 }, weightCenti: 1000, pointsCenti: 1000 })
+    // c was on Yantai's bad list of 2026Q4, a quarter, not the half year before: not two periods of this scheme
+    expect(beijing.json.entries[2].badTwoQuartersRunning).toBe(false)
     const yantai = await h.request('POST', `${d.path}/credit-lists`, { token: h2, json: { quarter: '2027Q1', scheme: 'yantai-2022' } })
     expect(yantai.json.schemeProvisional).toBeNull()
     expect(yantai.json.entries.filter((e: { badTwoQuartersRunning: boolean }) => e.badTwoQuartersRunning).map((e: { firmId: string }) => e.firmId)).toEqual([c!.firm.firmId])
@@ -245,5 +256,113 @@ describe('credit records from statements that failed after publication', () => {
     expect(await generate('2026Q3')).toHaveLength(0)
     const file = await h.request('GET', `/api/firms/${y.firm.firmId}/credit-file`, { token: await renew(y.firm.token) })
     expect(file.json.records.map((r: { sourceRef: string }) => r.sourceRef)).toContain(`fund-correction:${v2.json.id}`)
+  })
+})
+
+describe('the half-year list under the Beijing scheme', () => {
+  it('is computed only for the quarter that closes a half year, from that half year’s complaints, and flags a firm on the bad list of the previous half year, not of the previous quarter', async () => {
+    h.clock.set(new Date('2027-04-07T02:00:00Z')) // after the earlier tests' clocks; a Wednesday in 2027Q2
+    const d = await district('half')
+    const [x, y] = [await compound(d.name, 531, 1), await compound(d.name, 532, 1)]
+    const enter = async (token: string, firmId: string, category: string, pointsCenti: number, occurredOn: string, expiresOn: string) => {
+      const r = await h.request('POST', `${d.path}/credit-records`, { token, json: { firmId, category, item: `${category}-${pointsCenti}`, pointsCenti, occurredOn, expiresOn, evidence } })
+      expect(r.status).toBe(201)
+    }
+    // x always below y: on Yantai's bad list (below 60 with a bad record: C) and Beijing's (2 firms: rank 2 is beyond 95% → D)
+    await enter(d.housing, y!.firm.firmId, 'base', 4000, '2027-04-01', '2029-12-31')
+    await enter(d.housing, x!.firm.firmId, 'base', 2000, '2027-04-01', '2029-12-31')
+    await enter(d.housing, x!.firm.firmId, 'bad', 100, '2027-04-01', '2029-12-31')
+    const compute = async (quarter: string, scheme: string) => h.request('POST', `${d.path}/credit-lists`, { token: await renew(d.housing), json: { quarter, scheme } })
+    const publish = async (quarter: string) => {
+      const r = await h.request('POST', `${d.path}/credit-lists/${quarter}/publish`, { token: await renew(d.housing) })
+      expect(r.status).toBe(200)
+      return r.json
+    }
+    type Entry = { firmId: string; grade: string; list: string; badTwoQuartersRunning: boolean; parts: { part: string; rate?: { hits: number; of: number } }[]; counted: { item: string }[]; expired: { item: string }[] }
+    const xEntry = (list: { entries: Entry[] }) => list.entries.find((e) => e.firmId === x!.firm.firmId)!
+    // in the quarter of `at`: x's owner files a complaint and rates the firm `score` on every dimension
+    const complain = async (at: string, score: number) => {
+      h.clock.set(new Date(at))
+      const owner = await renew(x!.owners[0]!.token)
+      const r = await h.request('POST', `/api/communities/${x!.community.id}/complaints`, { token: owner, json: { category: 'cleaning', body: `楼道垃圾无人清理（${at.slice(0, 10)}）`, place: '1栋' } })
+      expect(r.status).toBe(201)
+      expect((await h.request('PUT', `/api/communities/${x!.community.id}/ratings/mine`, { token: owner, json: { scores: all(score) } })).status).toBeLessThan(300)
+      // five days on, the first contact (1 working day) is missed: the complaint is measured
+      h.clock.set(new Date(Date.parse(at) + 5 * 86_400_000))
+      await runComplaintDeadlines(h.services)
+    }
+    // a Beijing list: its period, and x's entry with its complaint-response and owner-satisfaction rates
+    const halfYear = async (quarter: string, periodLabel: string, periodStart: string, asOf: string) => {
+      const r = await compute(quarter, 'beijing-2026')
+      expect(r.status).toBe(200)
+      expect(r.json).toMatchObject({ quarter, periodLabel, periodStart, asOf })
+      const e = xEntry(r.json)
+      const rate = (part: string) => e.parts.find((p) => p.part === part)!.rate
+      return { entries: r.json.entries as Entry[], x: e, rates: [rate('complaint_response'), rate('owner_satisfaction')] }
+    }
+    const board = async (title: string) => (await h.request('GET', `/api/communities/${y!.community.id}/notices`)).json.notices.find((n: { title: string }) => n.title === title) as { body: string } | undefined
+
+    // Q1 and Q3 close no half year: refused with the reason and the quarters to pick, nothing stored
+    for (const quarter of ['2027Q1', '2027Q3']) {
+      const r = await compute(quarter, 'beijing-2026')
+      expect(r.status).toBe(400)
+      expect(r.json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { issues: [{ path: 'quarter', code: 'not_a_period_end' }], allowed: ['2027Q2', '2027Q4'] } })
+      expect(r.json.error.details.issues[0].message).toMatch(/^北京市住宅项目物业服务企业综合评价.*每半年评价一次（上半年1月1日至6月30日，下半年7月1日至12月31日）.*请选择 2027Q2（2027年上半年）或 2027Q4（2027年下半年）$/)
+      expect((await h.request('GET', `${d.path}/credit-lists/${quarter}`, { token: await renew(d.housing) })).status).toBe(404)
+    }
+
+    // the district runs Yantai quarterly lists for 2027Q2 and Q3, x on the bad list of both (unchanged: flagged, titled by the quarter)
+    expect(xEntry((await compute('2027Q2', 'yantai-2022')).json)).toMatchObject({ grade: 'C', list: 'bad', badTwoQuartersRunning: false })
+    expect((await publish('2027Q2')).periodLabel).toBe('2027Q2')
+    h.clock.set(new Date('2027-07-14T02:00:00Z'))
+    const yq3 = await compute('2027Q3', 'yantai-2022')
+    expect(yq3.json).toMatchObject({ periodLabel: '2027Q3', periodStart: '2027-07-01', asOf: '2027-09-30' })
+    expect(xEntry(yq3.json)).toMatchObject({ list: 'bad', badTwoQuartersRunning: true })
+    await publish('2027Q3')
+    expect((await board(`${d.name}物业服务企业2027Q3好差榜`))!.body).toContain('连续两个季度列入差榜，予以通报：物业公司531')
+
+    // then it moves to Beijing: the second half of 2027 (Q3 + Q4)
+    await complain('2027-11-10T02:00:00Z', 5)
+    h.clock.set(new Date('2028-01-12T02:00:00Z'))
+    const h2 = await halfYear('2027Q4', '2027年下半年', '2027-07-01', '2027-12-31')
+    expect(h2.rates).toEqual([{ hits: 0, of: 1 }, { hits: 5, of: 5 }])
+    // on the bad list now and on Yantai's lists of 2027Q3 (the quarter before) and 2027Q2 (two quarters
+    // back): neither is the previous half year of this scheme's cycle, so not two periods running
+    expect(h2.x).toMatchObject({ grade: 'D', list: 'bad', badTwoQuartersRunning: false })
+    await publish('2027Q4')
+    const h2Notice = await board(`${d.name}物业服务企业2027年下半年好差榜`)
+    expect(h2Notice!.body).toContain('评价期 2027-07-01 至 2027-12-31（2027年下半年），评价日 2027-12-31。')
+    expect(h2Notice!.body).toContain('差榜：物业公司531')
+    expect(h2Notice!.body).not.toContain('连续两个')
+
+    // the first half of 2028: complaints and ratings of Q1 and Q2 count; those of 2027Q4 and 2028Q3 do not
+    await complain('2028-03-08T02:00:00Z', 4)
+    await complain('2028-05-10T02:00:00Z', 2)
+    await complain('2028-07-12T02:00:00Z', 5)
+    // records in force on 30 June count, whatever happened after
+    await enter(await renew(d.housing), y!.firm.firmId, 'good', 300, '2028-01-10', '2028-06-30')
+    await enter(await renew(d.housing), x!.firm.firmId, 'good', 300, '2028-01-10', '2028-06-29')
+    const h1 = await halfYear('2028Q2', '2028年上半年', '2028-01-01', '2028-06-30')
+    // two complaints (Q1, Q2); 5 dimensions rated 4 in Q1 and 2 in Q2: 5 of 10 scores at 4–5
+    expect(h1.rates).toEqual([{ hits: 0, of: 2 }, { hits: 5, of: 10 }])
+    expect(h1.x.expired.map((r) => r.item)).toContain('good-300')
+    expect(h1.entries.find((e) => e.firmId === y!.firm.firmId)!.counted.map((r) => r.item)).toContain('good-300')
+    // on the bad list of the second half of 2027 (published) and again now: two half years running
+    expect(h1.x).toMatchObject({ grade: 'D', list: 'bad', badTwoQuartersRunning: true })
+    await publish('2028Q2')
+    const h1Notice = await board(`${d.name}物业服务企业2028年上半年好差榜`)
+    expect(h1Notice!.body).toContain('连续两个半年度列入差榜，予以通报：物业公司531')
+    expect(h1Notice!.body).toContain('评价期 2028-01-01 至 2028-06-30（2028年上半年）')
+  })
+
+  it('a half-year draft left on Q1 or Q3 by the earlier rolling window is not published: it is not a period of the document', async () => {
+    const d = await district('rolling')
+    await compound(d.name, 541, 1)
+    const staff = JSON.parse(Buffer.from(d.housing.split('.')[1]!, 'base64url').toString()).sub as string
+    await h.db.insert(creditLists).values({ id: nanoid(), district: d.name, quarter: '2028Q3', schemeId: 'beijing-2026', asOf: '2028-09-30', entries: [], status: 'draft', computedBy: staff, computedAt: h.clock.now() })
+    const r = await h.request('POST', `${d.path}/credit-lists/2028Q3/publish`, { token: await renew(d.housing) })
+    expect(r.status).toBe(409)
+    expect(r.json.error).toMatchObject({ code: 'RESOURCE_STATE', details: { reason: 'not_a_period_end', allowed: ['2028Q2', '2028Q4'] }, message: expect.stringContaining('请选择 2028Q2（2028年上半年）或 2028Q4（2028年下半年）') })
+    expect((await h.request('GET', `${d.path}/credit-lists/2028Q3`, { token: await renew(d.housing) })).json).toMatchObject({ status: 'draft', noticeCodes: [] })
   })
 })

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   BEIJING_2026,
+  closingQuarters,
+  evaluationPeriod,
   formatPoints,
   type FirmInputs,
   lastDayInForce,
@@ -156,6 +158,26 @@ describe('credit score: Beijing 2026 (rank proportion)', () => {
     expect(r[0]!.firmId).toBe('x')
     expect(r[0]!.grade).toBe('D')
     expect(r[1]!.grade).toBe('A')
+  })
+})
+
+describe('evaluation periods: fixed cycles, never rolling windows', () => {
+  it('a half-year scheme (Beijing: 1 Jan–30 Jun, 1 Jul–31 Dec) closes only in Q2 and Q4, and the period before is the previous half year', () => {
+    expect(BEIJING_2026.period).toBe('half_year')
+    expect(evaluationPeriod('half_year', '2026Q2')).toEqual({ closing: '2026Q2', quarters: ['2026Q1', '2026Q2'], start: '2026-01-01', end: '2026-06-30', label: '2026年上半年', previous: '2025Q4' })
+    expect(evaluationPeriod('half_year', '2026Q4')).toEqual({ closing: '2026Q4', quarters: ['2026Q3', '2026Q4'], start: '2026-07-01', end: '2026-12-31', label: '2026年下半年', previous: '2026Q2' })
+    expect(evaluationPeriod('half_year', '2026Q1')).toBeNull()
+    expect(evaluationPeriod('half_year', '2026Q3')).toBeNull()
+    expect(closingQuarters('half_year', 2027)).toEqual(['2027Q2', '2027Q4'])
+  })
+
+  it('a quarterly scheme (Yantai) closes every quarter, titled by the quarter as before; a yearly one in Q4', () => {
+    expect(YANTAI_2022.period).toBe('quarter')
+    expect(evaluationPeriod('quarter', '2026Q1')).toEqual({ closing: '2026Q1', quarters: ['2026Q1'], start: '2026-01-01', end: '2026-03-31', label: '2026Q1', previous: '2025Q4' })
+    expect(closingQuarters('quarter', 2026)).toEqual(['2026Q1', '2026Q2', '2026Q3', '2026Q4'])
+    expect(evaluationPeriod('year', '2026Q4')).toEqual({ closing: '2026Q4', quarters: ['2026Q1', '2026Q2', '2026Q3', '2026Q4'], start: '2026-01-01', end: '2026-12-31', label: '2026年度', previous: '2025Q4' })
+    expect(closingQuarters('year', 2026)).toEqual(['2026Q4'])
+    for (const bad of ['2026Q5', '2026Q0', '2026-06', '26Q2', '']) expect(evaluationPeriod('half_year', bad)).toBeNull()
   })
 })
 

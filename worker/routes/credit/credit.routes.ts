@@ -1,6 +1,5 @@
-import { QuarterQuery } from '../../../shared/api/complaints'
 import * as z from 'zod'
-import { AppealBody, ComputeListBody, CreditFileReply, CreditListReply, CreditRecordBody, CreditRecordReply, DecideBody, GenerateBody, GenerateReply } from '../../../shared/api/credit'
+import { AppealBody, ComputeListBody, CreditFileReply, CreditListReply, CreditRecordBody, CreditRecordReply, DecideBody, GenerateBody, GenerateReply, ListQuarter } from '../../../shared/api/credit'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { computeList, getList, publishList } from '../../services/oversight/credit-list'
@@ -78,13 +77,13 @@ export const creditRoutes = [
   }),
 ]
 
-const QuarterParams = DistrictParams.extend({ quarter: QuarterQuery.shape.quarter })
+const QuarterParams = DistrictParams.extend({ quarter: ListQuarter })
 
 export const creditListRoutes = [
   route({
     method: 'post',
     path: '/api/districts/:district/credit-lists',
-    summary: '计算本区县某季度的好差榜（草稿，发布前可重新计算）',
+    summary: '计算本区县某一评价期的好差榜（草稿，发布前可重新计算；半年方案只接受第二季度或第四季度）',
     tags,
     access: access.district(),
     params: DistrictParams,
@@ -95,7 +94,7 @@ export const creditListRoutes = [
   route({
     method: 'get',
     path: '/api/districts/:district/credit-lists/:quarter',
-    summary: '本区县某季度的好差榜',
+    summary: '本区县某一评价期的好差榜',
     tags,
     access: access.district(),
     params: QuarterParams,

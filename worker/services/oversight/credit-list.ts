@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { COMPLAINT_CATEGORIES, type ComplaintCategory } from '../../../shared/complaints'
-import { CREDIT_SCHEMES, type FirmInputs, formatPoints, listOf, rankFirms, type Rate } from '../../../shared/credit-score'
+import { closingQuarters, CREDIT_SCHEMES, type CreditScheme, evaluationPeriod, type FirmInputs, formatPoints, listOf, PERIOD_ZH, rankFirms, type Rate } from '../../../shared/credit-score'
 import { satisfactionOf } from '../../../shared/ratings'
 import { quarter as quarterOf } from '../../../shared/statements'
 import { creditLists, creditRecords, firmRatings } from '../../../drizzle/schema'
@@ -17,10 +17,18 @@ import { districtCommunities, districtFirms } from './credit'
 type ListRow = typeof creditLists.$inferSelect
 const LIST_DISPLAY_DAYS = 90
 
+/** The period a stored list covers; null for a list of a scheme no longer shipped, or a half-year draft computed before the fixed cycles. */
+const periodOf = (l: ListRow) => {
+  const scheme = CREDIT_SCHEMES[l.schemeId]
+  return scheme ? evaluationPeriod(scheme.period, l.quarter) : null
+}
+
 const present = (l: ListRow) => ({
   id: l.id,
   district: l.district,
   quarter: l.quarter,
+  periodLabel: periodOf(l)?.label ?? l.quarter,
+  periodStart: periodOf(l)?.start ?? null,
   schemeId: l.schemeId,
   schemeName: CREDIT_SCHEMES[l.schemeId]?.name ?? l.schemeId,
   schemeSource: CREDIT_SCHEMES[l.schemeId]?.source ?? '',
@@ -33,27 +41,56 @@ const present = (l: ListRow) => ({
   noticeCodes: l.noticeCodes ?? [],
 })
 
+/**
+ * `badTwoQuartersRunning` keeps its name for the clients that read it; it means two evaluation
+ * periods of the scheme running: two quarters under a quarterly scheme, two half years under a
+ * half-year one.
+ */
 export type ListEntry = ReturnType<typeof rankFirms>[number] & { list: 'good' | 'bad' | null; badTwoQuartersRunning: boolean }
 
 const rateOf = (hits: number, of: number): Rate => ({ hits, of })
 
+const CYCLE_ZH: Record<CreditScheme['period'], string> = {
+  quarter: '每季度评价一次',
+  half_year: '每半年评价一次（上半年1月1日至6月30日，下半年7月1日至12月31日），好差榜只按第二季度（上半年）或第四季度（下半年）计算',
+  year: '每年评价一次（1月1日至12月31日），好差榜只按第四季度（全年）计算',
+}
+
+/** For a quarter that closes no period of the scheme: the quarters of its year that do, and what to tell the person. */
+function notAPeriodEnd(scheme: CreditScheme, period: string) {
+  const allowed = closingQuarters(scheme.period, Number(period.slice(0, 4)))
+  const choices = allowed.map((c) => `${c}（${evaluationPeriod(scheme.period, c)!.label}）`).join('或 ')
+  return { allowed, message: `${scheme.name}${CYCLE_ZH[scheme.period]}，请选择 ${choices}` }
+}
+
+/** The scheme's period closed by `period`, or a 400 telling the person which quarters close one. */
+function periodFor(scheme: CreditScheme, period: string) {
+  if (!quarterOf(period)) throw new AppError('VALIDATION_FAILED', { field: 'quarter', expected: '2026Q4' })
+  const p = evaluationPeriod(scheme.period, period)
+  if (p) return p
+  const { allowed, message } = notAPeriodEnd(scheme, period)
+  throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'quarter', code: 'not_a_period_end', message }], allowed })
+}
+
 /**
- * Computes (or recomputes, while a draft) a district's list for a quarter under the scheme the
- * district chose. Records in force on the quarter's last day count (withdrawn ones do not; one
- * under appeal does until decided). For a half-yearly scheme the complaint and rating inputs
- * cover this quarter and the one before. A firm on the bad list of the previous published list
- * and again now is flagged (seed 003 三: 连续两个季度 → 通报曝光).
+ * Computes (or recomputes, while a draft) a district's list for one evaluation period of the
+ * scheme the district chose, addressed by the quarter that closes it. A quarterly scheme
+ * (Yantai) evaluates every quarter. A half-year scheme (Beijing: 每半年评价一次, 1 Jan–30 Jun and
+ * 1 Jul–31 Dec, fixed cycles) evaluates only the half year closed by Q2 (上半年) or Q4 (下半年);
+ * Q1 or Q3 is refused before anything is read or stored, since no half year ends there.
+ * Records in force on the period's last day count (withdrawn ones do not; one under appeal does
+ * until decided); complaints filed in the period and ratings given for its quarters are the
+ * complaint and satisfaction inputs. A firm on the bad list now and on that of the previous
+ * period's published list is flagged (seed 003 三: 连续两个季度 → 通报曝光; see below).
  */
 export async function computeList(ctx: ServiceCtx, district: string, period: string, schemeId: string) {
   const actor = actorOf(ctx)
   const scheme = CREDIT_SCHEMES[schemeId]
   if (!scheme || !Object.hasOwn(CREDIT_SCHEMES, schemeId)) throw new AppError('VALIDATION_FAILED', { field: 'scheme', allowed: Object.keys(CREDIT_SCHEMES) })
-  const q = quarterOf(period)
-  if (!q) throw new AppError('VALIDATION_FAILED', { field: 'quarter' })
+  const p = periodFor(scheme, period)
   const firms = await districtFirms(ctx, district)
   const communityIds = (await districtCommunities(ctx, district)).map((c) => c.id)
-  const quarters = scheme.period === 'half_year' ? [q.previous, period] : [period]
-  const from = quarterSpan(quarters[0]!).from
+  const from = quarterSpan(p.quarters[0]!).from
   const to = quarterSpan(period).to
 
   const records = firms.length
@@ -63,7 +100,7 @@ export async function computeList(ctx: ServiceCtx, district: string, period: str
     (c) => c.firmId && (c.desk === 'firm' || (c.desk === null && COMPLAINT_CATEGORIES[c.category as ComplaintCategory]?.desk === 'firm')),
   )
   const ratings = communityIds.length
-    ? await ctx.db.select({ firmId: firmRatings.firmId, scores: firmRatings.scores }).from(firmRatings).where(and(inArray(firmRatings.communityId, communityIds), inArray(firmRatings.quarter, quarters)))
+    ? await ctx.db.select({ firmId: firmRatings.firmId, scores: firmRatings.scores }).from(firmRatings).where(and(inArray(firmRatings.communityId, communityIds), inArray(firmRatings.quarter, p.quarters)))
     : []
 
   const inputs: FirmInputs[] = firms.map((f) => {
@@ -79,9 +116,17 @@ export async function computeList(ctx: ServiceCtx, district: string, period: str
       ownerSatisfaction: satisfactionOf(ratings.filter((r) => r.firmId === f.id).map((r) => r.scores)),
     }
   })
-  const [previous] = await ctx.db.select().from(creditLists).where(and(eq(creditLists.district, district), eq(creditLists.quarter, q.previous), eq(creditLists.status, 'published')))
-  const badBefore = new Set(((previous?.entries ?? []) as ListEntry[]).filter((e) => e.list === 'bad').map((e) => e.firmId))
-  const entries: ListEntry[] = rankFirms(scheme, inputs, q.end).map((s) => {
+  // Seed 003 三 names a firm on the bad list 连续两个季度 for exposure; under a half-year scheme
+  // that is two evaluation periods running, i.e. this half year and the one before (two quarters
+  // back), never the previous quarter. The list compared with is the published list of the
+  // previous period of this scheme's own cycle, and only if it evaluated that same span — was
+  // computed under a scheme with the same period. A quarterly list (Yantai's Q4, Q1 …) judged
+  // one quarter, not the half year before, so when a district changes cycle the count starts
+  // again with the first list of the new cycle rather than pairing periods of different lengths.
+  const [previous] = await ctx.db.select().from(creditLists).where(and(eq(creditLists.district, district), eq(creditLists.quarter, p.previous), eq(creditLists.status, 'published')))
+  const sameCycle = previous !== undefined && periodOf(previous) !== null && CREDIT_SCHEMES[previous.schemeId]!.period === scheme.period
+  const badBefore = new Set(sameCycle ? (previous.entries as ListEntry[]).filter((e) => e.list === 'bad').map((e) => e.firmId) : [])
+  const entries: ListEntry[] = rankFirms(scheme, inputs, p.end).map((s) => {
     const list = listOf(scheme, s.grade)
     return { ...s, list, badTwoQuartersRunning: list === 'bad' && badBefore.has(s.firmId) }
   })
@@ -90,7 +135,7 @@ export async function computeList(ctx: ServiceCtx, district: string, period: str
     const [existing] = await tx.select().from(creditLists).where(and(eq(creditLists.district, district), eq(creditLists.quarter, period))).for('update')
     if (existing?.status === 'published') throw new AppError('RESOURCE_STATE', { reason: 'already_published' })
     const now = ctx.clock.now()
-    const values = { schemeId, asOf: q.end, entries, status: 'draft' as const, computedBy: actor.userId, computedAt: now }
+    const values = { schemeId, asOf: p.end, entries, status: 'draft' as const, computedBy: actor.userId, computedAt: now }
     const [row] = existing
       ? await tx.update(creditLists).set(values).where(eq(creditLists.id, existing.id)).returning()
       : await tx.insert(creditLists).values({ id: nanoid(), district, quarter: period, ...values }).returning()
@@ -117,13 +162,19 @@ export async function publishList(ctx: ServiceCtx, district: string, period: str
     if (l.status !== 'draft') throw new AppError('RESOURCE_STATE', { status: l.status })
     const entries = l.entries as ListEntry[]
     const scheme = CREDIT_SCHEMES[l.schemeId]!
+    // a half-year draft computed before the fixed cycles (a rolling Q1 or Q3 list) is not a period of the document's: recompute it for Q2 or Q4
+    const p = periodOf(l)
+    if (!p) {
+      const { allowed, message } = notAPeriodEnd(scheme, period)
+      throw new AppError('RESOURCE_STATE', { reason: 'not_a_period_end', allowed }, `该草稿不是一个完整的评价期，不能发布。${message}`)
+    }
     const named = entries.filter((e) => e.badTwoQuartersRunning)
     const body = [
-      `评价方案：${scheme.name}（${scheme.source}），评价日 ${l.asOf}。`,
+      `评价方案：${scheme.name}（${scheme.source}），评价期 ${p.start} 至 ${p.end}（${p.label}），评价日 ${l.asOf}。`,
       scheme.provisional,
       `好榜：${entries.filter((e) => e.list === 'good').map((e) => e.firmName).join('、') || '无'}`,
       `差榜：${entries.filter((e) => e.list === 'bad').map((e) => e.firmName).join('、') || '无'}`,
-      named.length ? `连续两个季度列入差榜，予以通报：${named.map((e) => e.firmName).join('、')}` : null,
+      named.length ? `连续两个${PERIOD_ZH[scheme.period]}列入差榜，予以通报：${named.map((e) => e.firmName).join('、')}` : null,
       '',
       '各企业得分及构成（按得分排序，同分并列）：',
       ...entries.map((e) => `${e.rank}. ${line(e)}`),
@@ -136,7 +187,7 @@ export async function publishList(ctx: ServiceCtx, district: string, period: str
       const n = await publishNotice(tx, ctx, {
         communityId,
         kind: 'general',
-        title: `${district}物业服务企业${period}好差榜`,
+        title: `${district}物业服务企业${p.label}好差榜`,
         body,
         startsAt: now,
         endsAt: new Date(now.getTime() + LIST_DISPLAY_DAYS * 86_400_000),
