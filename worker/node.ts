@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { createApp } from './app'
 import { clientAddress } from './lib/client-ip'
-import { logLine } from './lib/log'
+import { logLine, logTo } from './lib/log'
 import { generateSigningJwk } from './lib/signing'
 import { ConfigError, parseConfig, type Config } from './config'
 import { openPglite, openPostgres } from './db/node'
@@ -57,6 +57,7 @@ async function main() {
     }
     throw e
   }
+  logTo((line) => process.stdout.write(line + '\n'))
   const embedded = !config.DATABASE_URL
   const database = embedded ? await openPglite(join(config.DATA_DIR, 'pglite')) : openPostgres(config.DATABASE_URL!, { prepare: config.DATABASE_PREPARE === '1' })
   await database.migrate()
