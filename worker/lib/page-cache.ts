@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie'
 import type { HonoEnv } from '../env'
 import { BIG_TEXT_COOKIE } from '../pages/layout'
 import { AnswerMemory, matches, strongEtag } from './http-cache'
+import { ACCESS_COOKIE, REFRESH_COOKIE } from './session-cookies'
 
 /**
  * Public pages that can change (a notice that gets corrected, the fees page, the board, a result
@@ -78,7 +79,7 @@ function answer(p: Page, ifNoneMatch: string | undefined): Response {
   return new Response(p.body as unknown as BodyInit, { status: 200, headers: { ...headers, 'content-type': p.contentType } })
 }
 
-const signedIn = (c: Context<HonoEnv>) => !!c.req.header('authorization') || getCookie(c, 'gy_at') !== undefined || getCookie(c, 'gy_rt') !== undefined
+const signedIn = (c: Context<HonoEnv>) => !!c.req.header('authorization') || getCookie(c, ACCESS_COOKIE) !== undefined || getCookie(c, REFRESH_COOKIE) !== undefined
 
 /** The middleware a route marked `cache: 'page'` gets, before access control. */
 export const pageCache: MiddlewareHandler<HonoEnv> = async (c, next) => {

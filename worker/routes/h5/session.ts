@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Caller, HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
+import { ACCESS_COOKIE, REFRESH_COOKIE } from '../../lib/session-cookies'
 import { callerOf } from '../../middleware/access'
 import { renewPageSession, type Session } from '../../services/auth/sessions'
 import { verifyAccessToken } from '../../services/auth/tokens'
@@ -13,24 +14,21 @@ import { ctxOf } from '../../services/context'
  * cookie never authorises an API call (no CSRF there); the pages' own forms are guarded by
  * SameSite=Lax and by the Origin check below.
  */
-const ACCESS = 'gy_at'
-const REFRESH = 'gy_rt'
-
 const secure = (c: Context<HonoEnv>) => c.var.config.PUBLIC_BASE_URL.startsWith('https:')
 
 /** Sets the session cookies; a renewal within the reuse grace brings no refresh token and leaves that cookie alone. */
 export function setSessionCookies(c: Context<HonoEnv>, s: Pick<Session, 'accessToken' | 'expiresIn'> & { refreshToken: string | null }) {
   const base = { httpOnly: true, secure: secure(c), sameSite: 'Lax' as const, path: '/' }
-  setCookie(c, ACCESS, s.accessToken, { ...base, maxAge: s.expiresIn })
-  if (s.refreshToken) setCookie(c, REFRESH, s.refreshToken, { ...base, maxAge: c.var.config.REFRESH_TOKEN_TTL_DAYS * 86_400 })
+  setCookie(c, ACCESS_COOKIE, s.accessToken, { ...base, maxAge: s.expiresIn })
+  if (s.refreshToken) setCookie(c, REFRESH_COOKIE, s.refreshToken, { ...base, maxAge: c.var.config.REFRESH_TOKEN_TTL_DAYS * 86_400 })
 }
 
 export function clearSessionCookies(c: Context<HonoEnv>) {
-  deleteCookie(c, ACCESS, { path: '/' })
-  deleteCookie(c, REFRESH, { path: '/' })
+  deleteCookie(c, ACCESS_COOKIE, { path: '/' })
+  deleteCookie(c, REFRESH_COOKIE, { path: '/' })
 }
 
-export const refreshCookie = (c: Context<HonoEnv>) => getCookie(c, REFRESH)
+export const refreshCookie = (c: Context<HonoEnv>) => getCookie(c, REFRESH_COOKIE)
 
 /**
  * The signed-in owner of an H5 page, or null. An expired access cookie is renewed with the
@@ -39,11 +37,11 @@ export const refreshCookie = (c: Context<HonoEnv>) => getCookie(c, REFRESH)
  */
 export async function h5Caller(c: Context<HonoEnv>): Promise<Caller | null> {
   let caller: Caller | null = null
-  const at = getCookie(c, ACCESS)
+  const at = getCookie(c, ACCESS_COOKIE)
   const subject = at ? await verifyAccessToken(c.var.config, c.var.clock, at).catch(() => null) : null
   if (subject) caller = await callerOf(c, subject)
   if (!caller) {
-    const rt = getCookie(c, REFRESH)
+    const rt = getCookie(c, REFRESH_COOKIE)
     if (rt) {
       try {
         const s = await renewPageSession(ctxOf(c), rt)
