@@ -33,7 +33,7 @@ import { oversightRoutes } from './routes/disclosure/oversight.routes'
 import { securityHeaders } from './middleware/secure-headers'
 import { complaintRoutes } from './routes/complaints/complaints.routes'
 import { ratingRoutes } from './routes/complaints/ratings.routes'
-import { creditListRoutes, creditRoutes } from './routes/credit/credit.routes'
+import { creditListRoutes, creditRoutes, creditSchemeRoutes } from './routes/credit/credit.routes'
 import { oaQrRoutes, wechatOaRoutes } from './routes/wechat-oa/wechat-oa.routes'
 import { oaLinkRoutes } from './routes/wechat-oa/link.routes'
 import { reminderRoutes } from './routes/notifications/reminders.routes'
@@ -70,6 +70,7 @@ export const apiRoutes: AnyRoute[] = [
   ...complaintRoutes,
   ...ratingRoutes,
   ...creditRoutes,
+  ...creditSchemeRoutes,
   ...creditListRoutes,
   ...h5Routes,
   ...adminRoutes,

@@ -1,6 +1,7 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { communities, firms } from './community'
 import { users } from './identity'
+import type { DistrictNumbers } from '../../shared/credit-scheme'
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
@@ -144,7 +145,10 @@ export const creditLists = pgTable(
     id: text('id').primaryKey(),
     district: text('district').notNull(),
     quarter: text('quarter').notNull(),
+    /** the preset (its period, grades and method); with `districtSchemeId`, under the district's numbers */
     schemeId: text('scheme_id').notNull(),
+    /** the version of the district's published scheme the list was computed with; null: the preset's own numbers */
+    districtSchemeId: text('district_scheme_id').references(() => districtCreditSchemes.id),
     asOf: text('as_of').notNull(),
     entries: jsonb('entries').$type<unknown[]>().notNull(),
     status: text('status', { enum: ['draft', 'published'] }).notNull(),
@@ -155,4 +159,28 @@ export const creditLists = pgTable(
     noticeCodes: jsonb('notice_codes').$type<string[]>(),
   },
   (t) => [uniqueIndex('credit_lists_quarter_uq').on(t.district, t.quarter)],
+)
+
+/**
+ * A district's own credit scheme (issue 15): the housing department publishes its numbers for one
+ * preset (shares, caps, weights, validity) with the document they come from. Every version is
+ * kept, never changed (the lists computed under one name it, and seeds 000/003/004 ask that
+ * grading be on evidence and published); the current scheme is the latest version.
+ */
+export const districtCreditSchemes = pgTable(
+  'district_credit_schemes',
+  {
+    id: text('id').primaryKey(),
+    district: text('district').notNull(),
+    /** 1, 2, … per district */
+    version: integer('version').notNull(),
+    /** a preset id of shared/credit-score.ts CREDIT_SCHEMES */
+    basedOn: text('based_on').notNull(),
+    params: jsonb('params').$type<DistrictNumbers>().notNull(),
+    /** the department's notice it comes from (文号、标题) */
+    source: text('source').notNull(),
+    publishedBy: text('published_by').notNull().references(() => users.id),
+    publishedAt: ts('published_at').notNull(),
+  },
+  (t) => [uniqueIndex('district_credit_schemes_version_uq').on(t.district, t.version)],
 )

@@ -33,7 +33,8 @@ async function tableCounts() {
          + (select count(*) from polls) + (select count(*) from ballots) + (select count(*) from proxies)
          + (select count(*) from poll_comments) + (select count(*) from poll_events) + (select count(*) from deliveries)
          + (select count(*) from complaints) + (select count(*) from complaint_events)
-         + (select count(*) from firm_ratings) + (select count(*) from credit_records) + (select count(*) from credit_lists) as n,
+         + (select count(*) from firm_ratings) + (select count(*) from credit_records) + (select count(*) from credit_lists)
+         + (select count(*) from district_credit_schemes) as n,
            (select coalesce(sum(xmin::text::bigint), 0) from bindings) + (select coalesce(sum(xmin::text::bigint), 0) from role_grants)
          + (select coalesce(sum(xmin::text::bigint), 0) from communities) + (select coalesce(sum(xmin::text::bigint), 0) from polls) as versions`)
   return rowsOf<{ n: string | number; versions: string | number }>(r)[0]

@@ -36,6 +36,7 @@ const MIXED_TABLES = {
 const DISTRICT_TABLES = {
   credit_records: 'a firm’s credit file is kept by the district housing department across the compounds it serves',
   credit_lists: 'the quarterly good/bad list of a district',
+  district_credit_schemes: 'the credit scheme a district’s housing department publishes (its numbers for a preset), every version',
 } as const
 
 /** The official account's own state: keyed by a WeChat openid or a message, not by a compound. */

@@ -1,8 +1,9 @@
 import * as z from 'zod'
-import { AppealBody, ComputeListBody, CreditFileReply, CreditListReply, CreditRecordBody, CreditRecordReply, DecideBody, GenerateBody, GenerateReply, ListQuarter } from '../../../shared/api/credit'
+import { AppealBody, ComputeListBody, CreditFileReply, CreditSchemeBody, CreditSchemeReply, CreditListReply, CreditRecordBody, CreditRecordReply, DecideBody, GenerateBody, GenerateReply, ListQuarter } from '../../../shared/api/credit'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { computeList, getList, publishList } from '../../services/oversight/credit-list'
+import { getDistrictScheme, publishDistrictScheme } from '../../services/oversight/credit-scheme'
 import { appealRecord, creditFile, decideAppeal, enterRecord, generateRecords, recordKeys } from '../../services/oversight/credit'
 
 const tags = ['物业企业信用档案']
@@ -79,11 +80,37 @@ export const creditRoutes = [
 
 const QuarterParams = DistrictParams.extend({ quarter: ListQuarter })
 
+// The district's own scheme (issue 15): the department publishes its numbers, anyone reads them (seeds 000/003/004: grading on published rules)
+export const creditSchemeRoutes = [
+  route({
+    method: 'put',
+    path: '/api/districts/:district/credit-scheme',
+    summary: '住建部门公布本区县的评价方案：以一个预设方案为基础，填写本部门文件规定的比例、分值上限、权重和记录有效期，并注明文件（每次公布为新版本，历次版本均保留）',
+    tags,
+    access: access.district(),
+    params: DistrictParams,
+    body: CreditSchemeBody,
+    responses: { 200: { description: '已公布：现行版本及历次版本', schema: CreditSchemeReply } },
+    handler: async (c, { params, body }) => ({ status: 200, json: await publishDistrictScheme(ctxOf(c), params.district, body) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/districts/:district/credit-scheme',
+    summary: '本区县现行的物业服务企业信用评价方案（公开）：实际使用的数值、所依据的预设方案和文件、历次版本',
+    tags,
+    access: access.public,
+    params: DistrictParams,
+    responses: { 200: { description: '现行方案；尚未公布为 404', schema: CreditSchemeReply } },
+    handler: async (c, { params }) => ({ status: 200, json: await getDistrictScheme(ctxOf(c), params.district) }),
+  }),
+]
+
 export const creditListRoutes = [
   route({
     method: 'post',
     path: '/api/districts/:district/credit-lists',
-    summary: '计算本区县某一评价期的好差榜（草稿，发布前可重新计算；半年方案只接受第二季度或第四季度）',
+    summary:
+      '计算本区县某一评价期的好差榜（草稿，发布前可重新计算；半年方案只接受第二季度或第四季度）。scheme 为 district 时按本区县住建部门公布的方案的现行版本计算，好差榜记下所用版本，此后公布新版本也不改变它',
     tags,
     access: access.district(),
     params: DistrictParams,

@@ -2,9 +2,12 @@ import { and, eq, inArray, ne } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { COMPLAINT_CATEGORIES, type ComplaintCategory } from '../../../shared/complaints'
 import { closingQuarters, CREDIT_SCHEMES, type CreditScheme, evaluationPeriod, type FirmInputs, formatPoints, listOf, PERIOD_ZH, rankFirms, type Rate } from '../../../shared/credit-score'
+import { describeNumbers } from '../../../shared/credit-scheme'
 import { satisfactionOf } from '../../../shared/ratings'
 import { quarter as quarterOf } from '../../../shared/statements'
+import { beijingDate } from '../../../shared/time'
 import { creditLists, creditRecords, firmRatings } from '../../../drizzle/schema'
+import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
@@ -13,6 +16,7 @@ import { publishNotice } from '../notices/notices'
 import { quarterSpan } from './complaint-ledger'
 import { complaintsFiled } from './complaints'
 import { districtCommunities, districtFirms } from './credit'
+import { currentDistrictScheme, DISTRICT_SCHEME, districtSchemeById, type DistrictSchemeRow, schemeOfRow } from './credit-scheme'
 
 type ListRow = typeof creditLists.$inferSelect
 const LIST_DISPLAY_DAYS = 90
@@ -23,16 +27,30 @@ const periodOf = (l: ListRow) => {
   return scheme ? evaluationPeriod(scheme.period, l.quarter) : null
 }
 
-const present = (l: ListRow) => ({
+/**
+ * The scheme a stored list was computed with: the preset, or the version of the district's
+ * published scheme it names (kept even after a newer version is published).
+ */
+async function schemeOfList(db: Db, l: ListRow): Promise<{ scheme: CreditScheme | undefined; version: DistrictSchemeRow | undefined }> {
+  if (!l.districtSchemeId) return { scheme: CREDIT_SCHEMES[l.schemeId], version: undefined }
+  const version = await districtSchemeById(db, l.districtSchemeId)
+  return { scheme: version ? schemeOfRow(version) : undefined, version }
+}
+
+/** A list as the API gives it; `used` is what `schemeOfList` found for it. */
+const present = (l: ListRow, used: Awaited<ReturnType<typeof schemeOfList>>) => ({
   id: l.id,
   district: l.district,
   quarter: l.quarter,
   periodLabel: periodOf(l)?.label ?? l.quarter,
   periodStart: periodOf(l)?.start ?? null,
-  schemeId: l.schemeId,
-  schemeName: CREDIT_SCHEMES[l.schemeId]?.name ?? l.schemeId,
-  schemeSource: CREDIT_SCHEMES[l.schemeId]?.source ?? '',
-  schemeProvisional: CREDIT_SCHEMES[l.schemeId]?.provisional ?? null,
+  schemeId: used.version ? DISTRICT_SCHEME : l.schemeId,
+  schemeName: used.scheme?.name ?? l.schemeId,
+  schemeSource: used.scheme?.source ?? '',
+  // the district's numbers are the department's own, not placeholders: its scheme's provisional is null
+  schemeProvisional: used.scheme?.provisional ?? null,
+  schemeBasedOn: l.schemeId,
+  districtSchemeVersion: used.version?.version ?? null,
   asOf: l.asOf,
   status: l.status,
   entries: l.entries as ListEntry[],
@@ -83,10 +101,21 @@ function periodFor(scheme: CreditScheme, period: string) {
  * complaint and satisfaction inputs. A firm on the bad list now and on that of the previous
  * period's published list is flagged (seed 003 三: 连续两个季度 → 通报曝光; see below).
  */
-export async function computeList(ctx: ServiceCtx, district: string, period: string, schemeId: string) {
+export async function computeList(ctx: ServiceCtx, district: string, period: string, requested: string) {
   const actor = actorOf(ctx)
-  const scheme = CREDIT_SCHEMES[schemeId]
-  if (!scheme || !Object.hasOwn(CREDIT_SCHEMES, schemeId)) throw new AppError('VALIDATION_FAILED', { field: 'scheme', allowed: Object.keys(CREDIT_SCHEMES) })
+  // 'district': the current version of the scheme the district's department published (its
+  // numbers on its preset); the list keeps the version it used, whatever is published later
+  let version: DistrictSchemeRow | undefined
+  if (requested === DISTRICT_SCHEME) {
+    version = await currentDistrictScheme(ctx.db, district)
+    if (!version) {
+      throw new AppError('VALIDATION_FAILED', {
+        issues: [{ path: 'scheme', code: 'no_district_scheme', message: '本区县住建部门尚未公布评价方案，请先公布方案（PUT /api/districts/{district}/credit-scheme），或选择预设方案' }],
+      })
+    }
+  } else if (!Object.hasOwn(CREDIT_SCHEMES, requested)) throw new AppError('VALIDATION_FAILED', { field: 'scheme', allowed: [...Object.keys(CREDIT_SCHEMES), DISTRICT_SCHEME] })
+  const schemeId = version ? version.basedOn : requested
+  const scheme = version ? schemeOfRow(version) : CREDIT_SCHEMES[requested]!
   const p = periodFor(scheme, period)
   const firms = await districtFirms(ctx, district)
   const communityIds = (await districtCommunities(ctx, district)).map((c) => c.id)
@@ -135,19 +164,19 @@ export async function computeList(ctx: ServiceCtx, district: string, period: str
     const [existing] = await tx.select().from(creditLists).where(and(eq(creditLists.district, district), eq(creditLists.quarter, period))).for('update')
     if (existing?.status === 'published') throw new AppError('RESOURCE_STATE', { reason: 'already_published' })
     const now = ctx.clock.now()
-    const values = { schemeId, asOf: p.end, entries, status: 'draft' as const, computedBy: actor.userId, computedAt: now }
+    const values = { schemeId, districtSchemeId: version?.id ?? null, asOf: p.end, entries, status: 'draft' as const, computedBy: actor.userId, computedAt: now }
     const [row] = existing
       ? await tx.update(creditLists).set(values).where(eq(creditLists.id, existing.id)).returning()
       : await tx.insert(creditLists).values({ id: nanoid(), district, quarter: period, ...values }).returning()
-    await recordAudit(tx, ctx, { communityId: null, action: 'credit_list.computed', subjectType: 'credit_list', subjectId: row!.id, details: { quarter: period, schemeId, firms: entries.length } })
-    return present(row!)
+    await recordAudit(tx, ctx, { communityId: null, action: 'credit_list.computed', subjectType: 'credit_list', subjectId: row!.id, details: { quarter: period, schemeId, districtSchemeVersion: version?.version ?? null, firms: entries.length } })
+    return present(row!, { scheme, version })
   })
 }
 
 export async function getList(ctx: ServiceCtx, district: string, period: string) {
   const [l] = await ctx.db.select().from(creditLists).where(and(eq(creditLists.district, district), eq(creditLists.quarter, period)))
   if (!l) throw new AppError('NOT_FOUND')
-  return present(l)
+  return present(l, await schemeOfList(ctx.db, l))
 }
 
 const line = (e: ListEntry) => `${e.firmName}：${formatPoints(e.scoreCenti)}分，${e.grade}（${e.parts.map((p) => `${p.label}${formatPoints(p.pointsCenti)}`).join('，')}）`
@@ -161,7 +190,8 @@ export async function publishList(ctx: ServiceCtx, district: string, period: str
     if (!l) throw new AppError('NOT_FOUND')
     if (l.status !== 'draft') throw new AppError('RESOURCE_STATE', { status: l.status })
     const entries = l.entries as ListEntry[]
-    const scheme = CREDIT_SCHEMES[l.schemeId]!
+    const used = await schemeOfList(tx, l)
+    const scheme = used.scheme!
     // a half-year draft computed before the fixed cycles (a rolling Q1 or Q3 list) is not a period of the document's: recompute it for Q2 or Q4
     const p = periodOf(l)
     if (!p) {
@@ -171,6 +201,8 @@ export async function publishList(ctx: ServiceCtx, district: string, period: str
     const named = entries.filter((e) => e.badTwoQuartersRunning)
     const body = [
       `评价方案：${scheme.name}（${scheme.source}），评价期 ${p.start} 至 ${p.end}（${p.label}），评价日 ${l.asOf}。`,
+      // the district's own numbers are printed with its list, so anyone can recompute it from them
+      used.version ? `本区县住房城乡建设部门公布的方案（第${used.version.version}版，${beijingDate(used.version.publishedAt)}公布）：${describeNumbers(scheme)}` : null,
       scheme.provisional,
       `好榜：${entries.filter((e) => e.list === 'good').map((e) => e.firmName).join('、') || '无'}`,
       `差榜：${entries.filter((e) => e.list === 'bad').map((e) => e.firmName).join('、') || '无'}`,
@@ -199,6 +231,6 @@ export async function publishList(ctx: ServiceCtx, district: string, period: str
     }
     const [u] = await tx.update(creditLists).set({ status: 'published', publishedBy: actor.userId, publishedAt: now, noticeCodes: codes }).where(eq(creditLists.id, l.id)).returning()
     await recordAudit(tx, ctx, { communityId: null, action: 'credit_list.published', subjectType: 'credit_list', subjectId: l.id, details: { quarter: period, notices: codes.length } })
-    return present(u!)
+    return present(u!, used)
   })
 }
