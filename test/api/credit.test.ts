@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nanoid } from 'nanoid'
-import { creditLists } from '../../drizzle/schema'
+import { eq } from 'drizzle-orm'
+import { creditLists, districtCreditSchemes } from '../../drizzle/schema'
 import { displayEndsAt } from '../../shared/statements'
 import { shanghaiDate } from '../../shared/time'
 import { runComplaintDeadlines } from '../../worker/services/oversight/complaints'
 import { bulkOwners, createCommunity, firmServingCommunity, importRosterJson, newPhone, setupCommunity, simpleRoster, renewToken, statement } from '../helpers/fixtures'
+import { rankNumbers } from '../helpers/credit'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -364,5 +366,135 @@ describe('the half-year list under the Beijing scheme', () => {
     expect(r.status).toBe(409)
     expect(r.json.error).toMatchObject({ code: 'RESOURCE_STATE', details: { reason: 'not_a_period_end', allowed: ['2028Q2', '2028Q4'] }, message: expect.stringContaining('请选择 2028Q2（2028年上半年）或 2028Q4（2028年下半年）') })
     expect((await h.request('GET', `${d.path}/credit-lists/2028Q3`, { token: await renew(d.housing) })).json).toMatchObject({ status: 'draft', noticeCodes: [] })
+  })
+})
+
+describe('the district’s own scheme', () => {
+  it('the department publishes its numbers with their document; anyone reads them; bad numbers are refused with the field and nothing is stored; a list computed with them grades by them, names the version and shows no placeholder; a new version keeps the old list’s', async () => {
+    h.clock.set(new Date('2029-01-10T02:00:00Z')) // after the earlier tests' clocks; a Wednesday
+    const d = await district('scheme')
+    const firmsIn = [await compound(d.name, 551, 1), await compound(d.name, 552, 1), await compound(d.name, 553, 1), await compound(d.name, 554, 1)]
+    // base information 40, 35, 30, 25 points, in force through 2030
+    for (const [i, x] of firmsIn.entries()) {
+      const r = await h.request('POST', `${d.path}/credit-records`, { token: d.housing, json: { firmId: x.firm.firmId, category: 'base', item: '基础信息', pointsCenti: 4000 - i * 500, occurredOn: '2028-10-15', evidence } })
+      expect(r.status).toBe(201)
+    }
+    const stored = async () => (await h.db.select().from(districtCreditSchemes).where(eq(districtCreditSchemes.district, d.name))).length
+    const rest = { baseCapCenti: 5000, goodCapCenti: 1000, complaintWeightsCenti: { response: 500, resolution: 500, satisfaction: 500 }, ownerSatisfactionWeightCenti: 1000, validityMonths: 24 }
+    const numbers = rankNumbers([25, 50, 75, 100], rest)
+    const body = { basedOn: 'beijing-2026', source: '某区住房城乡建设委员会关于物业服务企业综合评价的通知（某建发〔2028〕15号）', params: numbers }
+    const put = (token: string | undefined, json: unknown) => h.request('PUT', `${d.path}/credit-scheme`, { token, json })
+
+    // nothing published yet: the public is told so
+    expect((await h.request('GET', `${d.path}/credit-scheme`)).status).toBe(404)
+    // only this district's housing department (or an admin) publishes
+    expect((await put(undefined, body)).status).toBe(401)
+    expect((await put(await renew(firmsIn[0]!.firm.token), body)).status).toBe(403)
+    const other = await district('scheme-other')
+    expect((await put(other.housing, body)).status).toBe(403)
+    expect((await put(await renew(firmsIn[0]!.owners[0]!.token), body)).status).toBe(403)
+
+    // numbers that do not fit the preset: 400 with the field and a Chinese message, nothing stored
+    const housing = await renew(d.housing)
+    const refused = async (json: unknown, path: string, message: string | RegExp) => {
+      const r = await put(housing, json)
+      expect(r.status).toBe(400)
+      expect(r.json.error.code).toBe('VALIDATION_FAILED')
+      expect(r.json.error.details.issues).toContainEqual(expect.objectContaining({ path, message: typeof message === 'string' ? message : expect.stringMatching(message) }))
+    }
+    const withShares = (...ps: number[]) => ({ ...body, params: rankNumbers(ps, rest) })
+    await refused(withShares(25, 50, 50, 100), 'params.shares.2.cumulativePercent', '累计比例须逐级递增：C 须大于 B 的 50%')
+    await refused(withShares(25, 50, 75, 90), 'params.shares.3.cumulativePercent', '最后一个等级的累计比例须为 100（全部企业）')
+    await refused(withShares(25, 50, 100), 'params.shares', '须为 4 个等级：A、B、C、D（等级名称与方案相同，不能增减）')
+    await refused(withShares(20, 40, 60, 80, 100), 'params.shares', '须为 4 个等级：A、B、C、D（等级名称与方案相同，不能增减）')
+    await refused({ ...body, params: { ...numbers, complaintWeightsCenti: { ...numbers.complaintWeightsCenti, response: -500 } } }, 'params.complaintWeightsCenti.response', '投诉响应率分值不能为负数')
+    await refused({ ...body, params: { ...numbers, validityMonths: 1.5 } }, 'params.validityMonths', '记录有效期须为整数（月）')
+    await refused({ basedOn: body.basedOn, params: numbers }, 'source', /^须填写方案依据的文件/)
+    await refused({ ...body, basedOn: 'shanghai-2030' }, 'basedOn', '须以本系统的预设方案之一为基础：yantai-2022、beijing-2026')
+    // Yantai's numbers are floors, not shares
+    await refused({ ...body, basedOn: 'yantai-2022' }, 'params.thresholds', /^须按从好到差的顺序给出各等级的最低分/)
+    expect(await stored()).toBe(0)
+    expect((await h.request('GET', `${d.path}/credit-scheme`)).status).toBe(404)
+
+    const v1 = await put(housing, body)
+    expect(v1.status).toBe(200)
+    expect(v1.json).toMatchObject({ version: 1, source: body.source, numbers, basedOn: { id: 'beijing-2026', period: 'half_year', grading: 'rank' } })
+    // read by anyone, signed in or not
+    const read = await h.request('GET', `${d.path}/credit-scheme`)
+    expect(read.status).toBe(200)
+    expect(read.json).toEqual(v1.json)
+    expect(read.json).toMatchObject({
+      district: d.name,
+      name: `${d.name}物业服务企业信用评价方案（第1版）`,
+      publishedAt: '2029-01-10T02:00:00.000Z',
+      history: [{ version: 1, basedOn: 'beijing-2026', source: body.source, publishedAt: '2029-01-10T02:00:00.000Z' }],
+      description: '按得分排名比例评级：A 25%，B 25%，C 25%，D 25%；基础信息上限50分，良好行为上限10分，记录有效期24个月；投诉响应率5分，投诉按时办结率5分，投诉满意率5分，业主满意率10分。',
+    })
+    // the preset's own numbers beside them, for comparison
+    expect(read.json.basedOn.numbers.shares.map((s: { cumulativePercent: number }) => s.cumulativePercent)).toEqual([20, 80, 95, 100])
+    // another district has published nothing: its lists cannot use this one's scheme
+    const noScheme = await h.request('POST', `${other.path}/credit-lists`, { token: await renew(other.housing), json: { quarter: '2028Q4', scheme: 'district' } })
+    expect(noScheme.status).toBe(400)
+    expect(noScheme.json.error.details.issues[0]).toMatchObject({ path: 'scheme', code: 'no_district_scheme' })
+
+    // the same data, two schemes. The preset (20/80/95/100, 4 firms): r·100 ≤ 80 for no one, ranks 1–3
+    // within 320 → B, rank 4 → D; base capped at 40, complaints (none) 10 + 15 + 15, no ratings.
+    const compute = async (quarter: string, scheme: string) => h.request('POST', `${d.path}/credit-lists`, { token: await renew(d.housing), json: { quarter, scheme } })
+    const grades = (list: { entries: { firmId: string; scoreCenti: number; grade: string }[] }) => list.entries.map((e) => [firmsIn.findIndex((x) => x.firm.firmId === e.firmId), e.scoreCenti, e.grade])
+    const preset = await compute('2028Q4', 'beijing-2026')
+    expect(grades(preset.json)).toEqual([
+      [0, 8000, 'B'],
+      [1, 7500, 'B'],
+      [2, 7000, 'B'],
+      [3, 6500, 'D'],
+    ])
+    expect(preset.json).toMatchObject({ schemeId: 'beijing-2026', schemeBasedOn: 'beijing-2026', districtSchemeVersion: null, schemeProvisional: expect.stringContaining('暂定参数') })
+    // the district's (25/50/75/100): one grade each; base capped at 50, complaints 5 + 5 + 5
+    const mine = await compute('2028Q4', 'district')
+    expect(mine.status).toBe(200)
+    expect(grades(mine.json)).toEqual([
+      [0, 5500, 'A'],
+      [1, 5000, 'B'],
+      [2, 4500, 'C'],
+      [3, 4000, 'D'],
+    ])
+    expect(mine.json).toMatchObject({
+      schemeId: 'district',
+      schemeBasedOn: 'beijing-2026',
+      districtSchemeVersion: 1,
+      schemeName: `${d.name}物业服务企业信用评价方案（第1版）`,
+      schemeSource: body.source,
+      schemeProvisional: null,
+      periodLabel: '2028年下半年',
+    })
+    // the period is still the preset's: no half year ends with Q1
+    expect((await compute('2029Q1', 'district')).json.error.details.issues[0]).toMatchObject({ path: 'quarter', code: 'not_a_period_end' })
+
+    const published = await h.request('POST', `${d.path}/credit-lists/2028Q4/publish`, { token: await renew(d.housing) })
+    expect(published.json).toMatchObject({ status: 'published', districtSchemeVersion: 1, schemeProvisional: null })
+    const notice = (await h.request('GET', `/api/communities/${firmsIn[3]!.community.id}/notices`)).json.notices.find((n: { title: string }) => n.title === `${d.name}物业服务企业2028年下半年好差榜`)
+    expect(notice.body).toContain(`评价方案：${d.name}物业服务企业信用评价方案（第1版）（${body.source}），评价期 2028-07-01 至 2028-12-31（2028年下半年）`)
+    expect(notice.body).toContain(`本区县住房城乡建设部门公布的方案（第1版，2029年1月10日公布）：${read.json.description}`)
+    expect(notice.body).toContain('好榜：物业公司551')
+    expect(notice.body).toContain('差榜：物业公司554')
+    expect(notice.body).not.toContain('暂定')
+
+    // a second version: kept in history; the list computed under the first keeps naming the first
+    h.clock.set(new Date('2029-02-14T02:00:00Z'))
+    const v2 = await put(await renew(d.housing), { ...body, source: '某建发〔2029〕3号（修订）', params: { ...numbers, shares: withShares(50, 60, 70, 100).params.shares } })
+    expect(v2.json).toMatchObject({ version: 2, source: '某建发〔2029〕3号（修订）' })
+    const now = await h.request('GET', `${d.path}/credit-scheme`)
+    expect(now.json.history.map((v: { version: number; source: string; publishedAt: string }) => [v.version, v.source, v.publishedAt])).toEqual([
+      [2, '某建发〔2029〕3号（修订）', '2029-02-14T02:00:00.000Z'],
+      [1, body.source, '2029-01-10T02:00:00.000Z'],
+    ])
+    expect(await stored()).toBe(2)
+    const kept = await h.request('GET', `${d.path}/credit-lists/2028Q4`, { token: await renew(d.housing) })
+    expect(kept.json).toMatchObject({ districtSchemeVersion: 1, schemeName: `${d.name}物业服务企业信用评价方案（第1版）`, schemeSource: body.source })
+    expect(grades(kept.json)).toEqual(grades(mine.json))
+    // the next half year under the second (50/60/70/100): ranks 1–2 A; r·100 ≤ 240, ≤ 280 for no one more; ranks 3–4 D
+    const next = await compute('2029Q2', 'district')
+    expect(next.json).toMatchObject({ districtSchemeVersion: 2, schemeSource: '某建发〔2029〕3号（修订）' })
+    expect(grades(next.json).map((g) => g[2])).toEqual(['A', 'A', 'D', 'D'])
   })
 })

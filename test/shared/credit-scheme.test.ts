@@ -1,23 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { BEIJING_2026, type FirmInputs, rankFirms, type RankScheme, type ScoreRecord, type ThresholdScheme, YANTAI_2022 } from '../../shared/credit-score'
 import { describeNumbers, districtNumberIssues, numbersOf, type RankNumbers, type ThresholdNumbers, withDistrictNumbers } from '../../shared/credit-scheme'
+import { rankNumbers } from '../helpers/credit'
 
 const rec = (id: string, category: ScoreRecord['category'], pointsCenti: number, occurredOn = '2026-03-01'): ScoreRecord => ({ id, category, item: id, pointsCenti, occurredOn })
 const firm = (firmId: string, records: ScoreRecord[], extra: Partial<FirmInputs> = {}): FirmInputs => ({ firmId, firmName: `物业${firmId}`, records, ...extra })
 const meta = { id: 'district', name: '朝阳区物业服务企业信用评价方案（第1版）', source: '朝建发〔2026〕12号' }
 
 const beijingNumbers = (over: Partial<RankNumbers> = {}): RankNumbers => ({
-  shares: [
-    { grade: 'A', cumulativePercent: 10 },
-    { grade: 'B', cumulativePercent: 50 },
-    { grade: 'C', cumulativePercent: 90 },
-    { grade: 'D', cumulativePercent: 100 },
-  ],
-  baseCapCenti: 4500,
-  goodCapCenti: 2500,
-  complaintWeightsCenti: { response: 2000, resolution: 1000, satisfaction: 500 },
-  ownerSatisfactionWeightCenti: 3000,
-  validityMonths: 6,
+  ...rankNumbers([10, 50, 90, 100], {
+    baseCapCenti: 4500,
+    goodCapCenti: 2500,
+    complaintWeightsCenti: { response: 2000, resolution: 1000, satisfaction: 500 },
+    ownerSatisfactionWeightCenti: 3000,
+    validityMonths: 6,
+  }),
   ...over,
 })
 
@@ -118,7 +115,7 @@ describe('a district scheme from a preset and the department’s numbers', () =>
 
 describe('numbers that do not fit the preset', () => {
   const issues = (over: Partial<RankNumbers>) => districtNumberIssues(BEIJING_2026, beijingNumbers(over)).map((i) => [i.path.join('.'), i.message])
-  const shares = (...ps: number[]) => ps.map((cumulativePercent, i) => ({ grade: ['A', 'B', 'C', 'D', 'E'][i]!, cumulativePercent }))
+  const shares = (...ps: number[]) => rankNumbers(ps, beijingNumbers()).shares
 
   it('are refused per field, in Chinese', () => {
     expect(districtNumberIssues(BEIJING_2026, beijingNumbers())).toEqual([])
