@@ -26,7 +26,8 @@
  *   fees and administrative penalties. Its proportions, weights and caps are not in those reports
  *   nor in the project's seed documents, so the numbers below are labelled placeholders
  *   (`provisional`), shown with every list computed under them; the department publishes its
- *   own scheme with the document's numbers.
+ *   own scheme with the document's numbers (shared/credit-scheme.ts `withDistrictNumbers`), and
+ *   lists computed under it carry no placeholder text.
  */
 
 import { quarter } from './statements'
