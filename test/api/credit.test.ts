@@ -489,6 +489,9 @@ describe('the district’s own scheme', () => {
       [1, body.source, '2029-01-10T02:00:00.000Z'],
     ])
     expect(await stored()).toBe(2)
+    // a published version is never rewritten, not even by the application
+    await expect(h.db.update(districtCreditSchemes).set({ source: '改写' }).where(eq(districtCreditSchemes.district, d.name))).rejects.toThrow()
+    await expect(h.db.delete(districtCreditSchemes).where(eq(districtCreditSchemes.district, d.name))).rejects.toThrow()
     const kept = await h.request('GET', `${d.path}/credit-lists/2028Q4`, { token: await renew(d.housing) })
     expect(kept.json).toMatchObject({ districtSchemeVersion: 1, schemeName: `${d.name}物业服务企业信用评价方案（第1版）`, schemeSource: body.source })
     expect(grades(kept.json)).toEqual(grades(mine.json))
