@@ -4,11 +4,20 @@
  * that size and on a one-compound database in the same run:
  *  - a vote's latency (POST /api/polls/:pid/ballots through the app, one at a time), goal: flat within ±10%;
  *  - a compound's pages (notice, board, fees, result) uncached, one at a time;
- *  - EXPLAIN (ANALYZE) of every hot query (test/helpers/city.ts), checking index access scoped to the compound.
+ *  - a 20,000-voter poll's close: a compound of its own (roll imported through the app, its owners
+ *    made verified voters in bulk SQL as test/bench/compound.ts seeds them), a poll announced to all
+ *    of them, every one voting through the app (POST /api/polls/:pid/ballots, 32 at a time: ballot
+ *    rows with their audit rows, as real voting makes them), the test clock moved past the window,
+ *    then POST /api/polls/:pid/close timed (tally, Merkle tree, signature, result notice), the
+ *    result checked to count every ballot cast;
+ *  - EXPLAIN (ANALYZE) of every hot query (test/helpers/city.ts), checking index access scoped to the
+ *    compound (in the city with the 20,000-voter compound in it).
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:city
  *
- * CITY_COMPOUNDS (default 5000) and CITY_UNITS (units per compound, default 600) set the size.
+ * CITY_COMPOUNDS (default 5000) and CITY_UNITS (units per compound, default 600) set the size,
+ * CITY_VOTES (default 200) the voters timed one at a time, CITY_CLOSE_VOTERS (default 20000) the
+ * closed poll's electorate and CITY_CLOSE_BALLOTS (default: all of them) how many of them vote.
  * The compounds are copies of one built through the app, made by INSERT ... SELECT generate_series.
  */
 import postgres from 'postgres'
@@ -16,7 +25,8 @@ import postgres from 'postgres'
 process.env.TEST_NOW ??= new Date(Date.now() - 2 * 86_400_000).toISOString()
 const { startHarness } = await import('../helpers/harness')
 const { buildTemplateCompound, cloneCompound, hotQueries, planOf } = await import('../helpers/city')
-const { bulkOwners, simpleRoster, announcedPoll } = await import('../helpers/fixtures')
+const { bulkOwners, simpleRoster, announcedPoll, openWindow, setupCommunity } = await import('../helpers/fixtures')
+const { bulkVerifiedOwners, pool } = await import('./compound')
 const { openPostgres } = await import('../../worker/db/node')
 
 const base = process.env.DATABASE_URL
@@ -27,6 +37,8 @@ if (!base) {
 const COMPOUNDS = Number(process.env.CITY_COMPOUNDS ?? 5000)
 const UNITS = Number(process.env.CITY_UNITS ?? 600)
 const VOTES = Number(process.env.CITY_VOTES ?? 200)
+const CLOSE_VOTERS = Number(process.env.CITY_CLOSE_VOTERS ?? 20_000)
+const CLOSE_BALLOTS = Math.min(CLOSE_VOTERS, Number(process.env.CITY_CLOSE_BALLOTS ?? CLOSE_VOTERS))
 
 const admin = postgres(base, { max: 1, onnotice: () => {} })
 const urlOf = (name: string) => Object.assign(new URL(base), { pathname: `/${name}` }).toString()
@@ -79,14 +91,55 @@ async function pageLatency(h: Awaited<ReturnType<typeof startHarness>>, t: Await
   return out
 }
 
-const results: Record<string, { vote: number[]; pages: Record<string, number> }> = {}
+/**
+ * A poll of a compound of CLOSE_VOTERS owners, CLOSE_BALLOTS of them voting through the app 32 at a
+ * time, closed by the committee through the app once the test clock has passed its window: the
+ * close's time, checked to have counted every ballot.
+ */
+async function closeLatency(h: Awaited<ReturnType<typeof startHarness>>, label: string) {
+  const t0 = performance.now()
+  const s = await setupCommunity(h, { units: CLOSE_VOTERS })
+  // the owner setupCommunity binds through the app votes first; the rest are bound in bulk
+  const tokens = [s.owner, ...(await bulkVerifiedOwners(h.db, h.config, h.clock, s.community.id))]
+  const window = openWindow(3_600_000)
+  const seeded = performance.now()
+  const poll = await announcedPoll(h, s.community.id, s.committee, window)
+  const electorate = poll.electorate.totalVoters
+  if (electorate !== CLOSE_VOTERS || tokens.length !== CLOSE_VOTERS) throw new Error(`electorate ${electorate}, voters ${tokens.length}, expected ${CLOSE_VOTERS}`)
+  const announced = performance.now()
+  const refused: string[] = []
+  await pool(tokens.slice(0, CLOSE_BALLOTS), 32, async (token, i) => {
+    const r = await h.request('POST', `/api/polls/${poll.id}/ballots`, { token, json: { choice: i % 4 ? 'agree' : 'oppose' } })
+    if (r.status !== 201) refused.push(`${r.status} ${r.text}`)
+  })
+  if (refused.length) throw new Error(`${refused.length} votes refused, e.g. ${refused[0]}`)
+  const voted = performance.now()
+  h.clock.set(new Date(Date.parse(window.closesAt) + 1_000))
+  const committee = (await h.login(s.committeePhone)).accessToken
+  const c0 = performance.now()
+  const closed = await h.request('POST', `/api/polls/${poll.id}/close`, { token: committee })
+  const ms = performance.now() - c0
+  if (closed.status !== 200) throw new Error(`close: ${closed.status} ${closed.text}`)
+  const participated = closed.json.document.tally.participated.voters as number
+  if (participated !== CLOSE_BALLOTS || closed.json.document.ballots.standing !== CLOSE_BALLOTS) {
+    throw new Error(`close counted ${participated} voters and ${closed.json.document.ballots.standing} ballots, ${CLOSE_BALLOTS} cast`)
+  }
+  const sec = (a: number, b: number) => ((b - a) / 1000).toFixed(0)
+  console.log(
+    `  ${label}: ${electorate.toLocaleString('en')} voters in the electorate (roll and owners seeded in ${sec(t0, seeded)} s, poll announced in ${sec(seeded, announced)} s), ` +
+      `${CLOSE_BALLOTS.toLocaleString('en')} ballots cast in ${sec(announced, voted)} s (${(CLOSE_BALLOTS / ((voted - announced) / 1000)).toFixed(0)} votes/s, 32 at a time), close ${ms.toFixed(0)} ms`,
+  )
+  return { electorate, ballots: CLOSE_BALLOTS, ms }
+}
+
+const results: Record<string, { vote: number[]; pages: Record<string, number>; close: Awaited<ReturnType<typeof closeLatency>> }> = {}
 try {
   // ---- one compound alone ----
   {
     const database = await fresh('gongyi_city_one')
     const h = await startHarness({ database })
     const t = await buildTemplateCompound(h, UNITS)
-    results.one = { vote: await voteLatency(h, t), pages: await pageLatency(h, t) }
+    results.one = { vote: await voteLatency(h, t), pages: await pageLatency(h, t), close: await closeLatency(h, 'one compound') }
     await h.close()
     await database.close()
     await admin.unsafe('drop database if exists gongyi_city_one with (force)')
@@ -107,7 +160,7 @@ try {
   const units = (await sql<{ units: string }[]>`select count(*) as units from roster_units`)[0]!.units
   const size = (await sql<{ size: string }[]>`select pg_size_pretty(pg_database_size('gongyi_city')) as size`)[0]!.size
   console.log(`\n  city: ${COMPOUNDS} compounds, ${Number(units).toLocaleString('en')} units, ${size}, seeded in ${((performance.now() - started) / 1000).toFixed(0)} s (with ANALYZE)`)
-  results.city = { vote: await voteLatency(h, t), pages: await pageLatency(h, t) }
+  results.city = { vote: await voteLatency(h, t), pages: await pageLatency(h, t), close: await closeLatency(h, 'city') }
 
   console.log(`\nLatency, one request at a time, through the app in process (ms):\n`)
   console.log('| what | one compound p50 / p99 | city p50 / p99 | city ÷ one (p50) |')
@@ -120,6 +173,9 @@ try {
     const b = results.city.pages[name]!
     console.log(`| ${name}, uncached (p50 of 30) | ${a.toFixed(1)} | ${b.toFixed(1)} | ×${(b / a).toFixed(2)} |`)
   }
+  const c1 = results.one!.close
+  const cc = results.city.close
+  console.log(`| a poll's close (${cc.electorate.toLocaleString('en')} voters, ${cc.ballots.toLocaleString('en')} ballots; one close) | ${c1.ms.toFixed(1)} | ${cc.ms.toFixed(1)} | ×${(cc.ms / c1.ms).toFixed(2)} |`)
 
   console.log('\nEXPLAIN ANALYZE of the hot queries in the city (tenant tables must be reached by index):\n')
   const tenant = new Set(Object.keys(await cloneCompound(sql, t.cid, { from: 1, to: 0 })))

@@ -16,6 +16,8 @@ import { sql } from 'drizzle-orm'
 import { createApp } from '../../worker/app'
 import { parseConfig, type Config } from '../../worker/config'
 import { openPostgres, type Database } from '../../worker/db/node'
+import type { Db } from '../../worker/db/types'
+import type { Clock } from '../../worker/env'
 import { generateSigningJwk } from '../../worker/lib/signing'
 import { buildServices } from '../../worker/services-factory'
 import { issueAccessToken } from '../../worker/services/auth/tokens'
@@ -107,21 +109,7 @@ export async function seedCompound(env: Record<string, string>, voters: number, 
   })
   await importRoster(ctx, community.id, 'json', Object.keys(records[0]!.values), records)
   const committeeGrant = await grantCommittee(ctx, community.id, '13900000001')
-  const owners = rowsOf<{ owner_key: string; unit_key: string; name: string }>(
-    await database.db.execute(sql`select o.owner_key, u.unit_key, o.name from roster_owners o join roster_units u on u.id = o.unit_id
-                                  where u.roster_version_id = (select current_roster_version_id from communities where id = ${community.id})`),
-  )
-  const voterTokens: string[] = []
-  const expiresAt = new Date(Date.now() + 86_400_000)
-  for (let from = 0; from < owners.length; from += 1000) {
-    const batch = owners.slice(from, from + 1000).map((o, j) => ({ o, userId: nanoid(), familyId: nanoid(), phone: `137${String(from + j).padStart(8, '0')}` }))
-    await database.db.insert(schema.users).values(batch.map((b) => ({ id: b.userId, phone: b.phone })))
-    await database.db.insert(schema.bindings).values(
-      batch.map((b) => ({ id: nanoid(), userId: b.userId, communityId: community.id, unitKey: b.o.unit_key, claimedName: b.o.name, claimedIdHash: b.o.owner_key, claimedIdLast4: '0000', ownerKey: b.o.owner_key, status: 'verified' as const })),
-    )
-    await database.db.insert(schema.refreshTokens).values(batch.map((b) => ({ id: nanoid(), userId: b.userId, familyId: b.familyId, tokenHash: nanoid(43), expiresAt })))
-    for (const b of batch) voterTokens.push((await issueAccessToken(config, services.clock, b.userId, b.familyId)).accessToken)
-  }
+  const voterTokens = await bulkVerifiedOwners(database.db, config, services.clock, community.id)
   const committeeToken = (await startSession(services, committeeGrant.userId)).accessToken
   // the in-process app's access log is silenced while any of its requests runs
   const log = console.log
@@ -136,6 +124,33 @@ export async function seedCompound(env: Record<string, string>, voters: number, 
     }
   }
   return { database, config, adminId, communityId: community.id, committeeToken, voterTokens, request }
+}
+
+/**
+ * Every owner on a compound's current roll not yet bound, made a verified voter in batches of
+ * 1,000 as an approved claim leaves one (a user, a verified binding, a live sign-in: its
+ * refresh-token family), with one access token each, issued on `clock`.
+ */
+export async function bulkVerifiedOwners(db: Db, config: Config, clock: Clock, communityId: string): Promise<string[]> {
+  const owners = rowsOf<{ owner_key: string; unit_key: string; name: string }>(
+    await db.execute(sql`select o.owner_key, u.unit_key, o.name from roster_owners o join roster_units u on u.id = o.unit_id
+                         where u.roster_version_id = (select current_roster_version_id from communities where id = ${communityId})
+                           and not exists (select 1 from bindings b where b.community_id = ${communityId} and b.owner_key = o.owner_key and b.status = 'verified')
+                         order by u.unit_key`),
+  )
+  const tokens: string[] = []
+  const expiresAt = new Date(clock.now().getTime() + 86_400_000)
+  for (let from = 0; from < owners.length; from += 1000) {
+    // 138: the fixtures' phones start 137 (test/helpers/harness.ts uniquePhone), the seeded admin's 139
+    const batch = owners.slice(from, from + 1000).map((o, j) => ({ o, userId: nanoid(), familyId: nanoid(), phone: `138${String(from + j).padStart(8, '0')}` }))
+    await db.insert(schema.users).values(batch.map((b) => ({ id: b.userId, phone: b.phone })))
+    await db.insert(schema.bindings).values(
+      batch.map((b) => ({ id: nanoid(), userId: b.userId, communityId, unitKey: b.o.unit_key, claimedName: b.o.name, claimedIdHash: b.o.owner_key, claimedIdLast4: '0000', ownerKey: b.o.owner_key, status: 'verified' as const })),
+    )
+    await db.insert(schema.refreshTokens).values(batch.map((b) => ({ id: nanoid(), userId: b.userId, familyId: b.familyId, tokenHash: nanoid(43), expiresAt })))
+    for (const b of batch) tokens.push((await issueAccessToken(config, clock, b.userId, b.familyId)).accessToken)
+  }
+  return tokens
 }
 
 /** How the committee's set-up calls are sent: the in-process app (Compound.request) or the server (httpClient.request). */
