@@ -34,7 +34,8 @@ export const notices = pgTable(
     issuerLabel: text('issuer_label').notNull(),
     publishedAt: ts('published_at').notNull(),
   },
-  (t) => [uniqueIndex('notices_code_uq').on(t.code), index('notices_community_idx').on(t.communityId, t.publishedAt)],
+  // supersedes_id: a notice's page asks whether a newer version replaced it; without the index that read scans every compound's notices
+  (t) => [uniqueIndex('notices_code_uq').on(t.code), index('notices_community_idx').on(t.communityId, t.publishedAt), index('notices_supersedes_idx').on(t.supersedesId)],
 )
 
 /**

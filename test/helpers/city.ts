@@ -76,7 +76,7 @@ export const nodesOf = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatM
  * tables each must reach by an index. Ids are the template compound's: with its copies on the same
  * tables, a plan that reads them by index is scoped to one compound.
  */
-export function hotQueries(ids: { cid: string; pid: string; voter: string; user: string }) {
+export function hotQueries(ids: { cid: string; pid: string; voter: string; user: string; noticeCode: string }) {
   return [
     {
       name: 'a vote’s read: standing ballot, last version, idempotent replay',
@@ -94,6 +94,8 @@ export function hotQueries(ids: { cid: string; pid: string; voter: string; user:
     { name: 'the count at close / result tally: standing ballots of the poll', tables: ['ballots'], text: `select voter_id, choice from ballots where poll_id = $1 and current`, params: [ids.pid] },
     { name: 'the published result', tables: ['poll_results'], text: `select * from poll_results where poll_id = $1`, params: [ids.pid] },
     { name: 'the notice board', tables: ['notices'], text: `select * from notices where community_id = $1 order by pinned desc, published_at desc`, params: [ids.cid] },
+    // a notice's page asks whether a newer version replaced it (by its supersedes_id, not its compound)
+    { name: 'the notice page: its newer version, if any', tables: ['notices'], text: `select n.code from notices n where n.supersedes_id = (select id from notices where code = $1)`, params: [ids.noticeCode] },
     { name: 'the statements of a quarter (accounts page)', tables: ['statements'], text: `select * from statements where community_id = $1 and period = any($2) order by version desc`, params: [ids.cid, ['2026Q3', '2026Q2', '2025Q3']] },
     { name: 'the fees page', tables: ['fee_items'], text: `select * from fee_items where community_id = $1`, params: [ids.cid] },
     { name: 'the roster read: the current version’s units', tables: ['roster_units'], text: `select u.* from roster_units u join communities c on c.current_roster_version_id = u.roster_version_id where c.id = $1`, params: [ids.cid] },

@@ -51,7 +51,7 @@ describe.skipIf(!onPostgres())(`hot queries on ${COPIES + 1} compounds, planned 
     expect(copy.json.notices.map((n: { code: string }) => n.code)).toEqual(board.json.notices.map((n: { code: string }) => `${n.code}~7`))
   })
 
-  for (const q of hotQueries({ cid: 'cid', pid: 'pid', voter: 'voter', user: 'user' })) {
+  for (const q of hotQueries({ cid: 'cid', pid: 'pid', voter: 'voter', user: 'user', noticeCode: 'code' })) {
     it(q.name, async () => {
       const real = hotQueries(ids).find((r) => r.name === q.name)!
       const nodes = await planOf(sql, real.text, real.params)
