@@ -9,6 +9,7 @@ import { approvalClassOf, MATTERS, type Matter } from '../../../shared/tally'
 import { addMonths, beijingTime, shanghaiDate } from '../../../shared/time'
 import { communities, pollCandidates, pollEvents, polls, rosterUnits } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
+import { BULK_ROWS, refreshStatistics } from '../../db/statistics'
 import { withTransaction } from '../../db/tx'
 import { dbNow } from '../../db/clock'
 import type { Clock } from '../../env'
@@ -188,6 +189,8 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
     )
     const totalVoters = Number(totals?.voters ?? 0)
     if (totalVoters === 0) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'scopeBuildings', code: 'empty_electorate', message: '本次表决没有任何投票权人' }] })
+    // the notices to every voter and the close read poll_voters next (db/statistics.ts)
+    if (totalVoters >= BULK_ROWS) await refreshStatistics(tx, ['poll_voters'])
     // the candidates are frozen with the text: the hash covers them
     const candidates = await candidatesOf(tx, pollId)
     const textHash = await sha256Hex(

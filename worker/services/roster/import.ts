@@ -8,6 +8,7 @@ import type { RosterDiff } from '../../../shared/roster-diff'
 import { deriveVoters } from '../../../shared/voters'
 import { bindings, communities, rosterOwners, rosterUnits, rosterVersions, rosterVoters } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
+import { BULK_ROWS, refreshStatistics } from '../../db/statistics'
 import { withTransaction } from '../../db/tx'
 import { hmacHex, sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
@@ -249,6 +250,7 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
     }
     await insertBatched(unitRows, (chunk) => tx.insert(rosterUnits).values(chunk))
     await insertBatched(ownerRows, (chunk) => tx.insert(rosterOwners).values(chunk))
+    if (unitRows.length >= BULK_ROWS) await refreshStatistics(tx, ['roster_units', 'roster_owners', 'roster_voters'])
     await tx.update(communities).set({ currentRosterVersionId: versionId }).where(eq(communities.id, communityId))
 
     // A binding lives as long as the roster lists that owner on that unit.
