@@ -8,24 +8,17 @@
  * for anonymous visitors until a write to their compound answers (worker/lib/page-cache.ts): a
  * repeat view does no database work, a change shows on the next view, a browser revalidates to 304.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { IMMUTABLE, immutableCacheStats } from '../../worker/lib/http-cache'
 import { PAGE_CACHE_CONTROL, PAGE_TTL_MS, pageCacheStats } from '../../worker/lib/page-cache'
 import { announcedPoll, firmServingCommunity, setupCommunity } from '../helpers/fixtures'
 import { eq } from 'drizzle-orm'
 import { notices } from '../../drizzle/schema'
-import { openPrivateTestDatabase } from '../helpers/db'
-import { startHarness, type Harness } from '../helpers/harness'
+import { onPrivateDatabase, type Harness } from '../helpers/harness'
 
 let h: Harness
-beforeAll(async () => {
-  // a database of its own: the last test closes it to show that hits never reach it
-  h = await startHarness({ database: await openPrivateTestDatabase() })
-}, 120_000)
-afterAll(async () => {
-  await h?.close()
-  await h?.database.close().catch(() => {})
-})
+// a database of its own: the last test closes it to show that hits never reach it
+onPrivateDatabase((x) => (h = x))
 
 const STRONG_ETAG = /^"[0-9a-f]{32}"$/
 

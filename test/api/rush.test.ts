@@ -8,24 +8,18 @@
  */
 import postgres from 'postgres'
 import { sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { lostConnection } from '../../worker/db/lost-connection'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { openPrivateTestDatabase, onPostgres } from '../helpers/db'
+import { onPostgres } from '../helpers/db'
 import { announcedPoll, bulkOwners, setupCommunity } from '../helpers/fixtures'
-import { startHarness, type Harness } from '../helpers/harness'
+import { onPrivateDatabase, type Harness } from '../helpers/harness'
 
 const VOTERS = 150
 let h: Harness
 
 describe.skipIf(!onPostgres())('lost database connections mid-rush (PostgreSQL)', () => {
-  beforeAll(async () => {
-    h = await startHarness({ database: await openPrivateTestDatabase() })
-  }, 120_000)
-  afterAll(async () => {
-    await h?.close()
-    await h?.database.close()
-  })
+  onPrivateDatabase((x) => (h = x))
 
   it('answers 201 or a retryable 503, never half-writes, and counts every voter once after retries', async () => {
     const s = await setupCommunity(h, { units: VOTERS })

@@ -7,7 +7,8 @@ import { startFakeSms } from '../fakes/sms-server'
 import { startFakeWeChat } from '../fakes/wechat-server'
 import { createFakeOa, type Inbound } from '../fakes/wechat-oa'
 import { generateSigningJwk } from '../../worker/lib/signing'
-import { openTestDatabase } from './db'
+import { afterAll, beforeAll } from 'vitest'
+import { openPrivateTestDatabase, openTestDatabase } from './db'
 
 let signingJwk: Promise<string> | null = null
 /** One result-signing key per test process. */
@@ -167,3 +168,20 @@ export function uniquePhone(): string {
 let ipSeq = 0
 /** Each login from its own address, so per-IP limits only bite in the tests about them. */
 export const randomIp = () => `10.${(process.pid % 200) + 1}.${Math.floor(++ipSeq / 250) % 250}.${ipSeq % 250}`
+
+/**
+ * A harness on a database of its own (openPrivateTestDatabase), for a file that kills its
+ * database's connections, closes it, or counts its rows: started before the file's tests and
+ * closed after them; `use` receives it.
+ */
+export function onPrivateDatabase(use: (h: Harness) => void) {
+  let h: Harness | undefined
+  beforeAll(async () => {
+    h = await startHarness({ database: await openPrivateTestDatabase() })
+    use(h)
+  }, 120_000)
+  afterAll(async () => {
+    await h?.close()
+    await h?.database.close().catch(() => {})
+  })
+}

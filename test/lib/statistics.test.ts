@@ -6,20 +6,13 @@
  * On a database of its own, so other test files' rows do not blur the counts.
  */
 import { sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { openPrivateTestDatabase } from '../helpers/db'
 import { announcedPoll, setupCommunity } from '../helpers/fixtures'
-import { startHarness, type Harness } from '../helpers/harness'
+import { onPrivateDatabase, type Harness } from '../helpers/harness'
 
 let h: Harness
-beforeAll(async () => {
-  h = await startHarness({ database: await openPrivateTestDatabase() })
-}, 120_000)
-afterAll(async () => {
-  await h?.close()
-  await h?.database.close()
-})
+onPrivateDatabase((x) => (h = x))
 
 /** What the planner believes: pg_class.reltuples (-1 or 0 before any ANALYZE), beside the true count. */
 async function planned(table: 'roster_units' | 'roster_owners' | 'roster_voters' | 'poll_voters') {
