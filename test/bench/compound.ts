@@ -158,17 +158,19 @@ export type Requester = (method: string, path: string, token: string, json?: unk
 
 /**
  * A poll of the whole compound announced now, opening `opensInMs` from now and closing
- * `openForMs` later. The window is decided by the database's clock (worker/db/clock.ts), which on
- * this machine is the clock these instants come from.
+ * `openForMs` later. The window is decided by the database's clock (worker/db/clock.ts), so it is
+ * set from that clock; the instants returned are on this process's clock, for the script's waits.
  */
-export async function announcedPoll(c: Pick<Compound, 'communityId' | 'committeeToken' | 'request'>, opts: { opensInMs: number; openForMs: number; title?: string }) {
-  const opensAt = Date.now() + opts.opensInMs
+export async function announcedPoll(c: Pick<Compound, 'communityId' | 'committeeToken' | 'request' | 'database'>, opts: { opensInMs: number; openForMs: number; title?: string }) {
+  const [row] = rowsOf<{ ms: string | number }>(await c.database.db.execute(sql`select (extract(epoch from clock_timestamp()) * 1000)::bigint as ms`))
+  const dbOpensAt = Number(row!.ms) + opts.opensInMs
+  const opensAt = dbOpensAt - (Number(row!.ms) - Date.now())
   const draft = await c.request('POST', `/api/communities/${c.communityId}/polls`, c.committeeToken, {
     title: opts.title ?? '基准测试议题',
     body: '用于测量投票路径的吞吐量。',
     matter: 'other',
-    opensAt: new Date(opensAt).toISOString(),
-    closesAt: new Date(opensAt + opts.openForMs).toISOString(),
+    opensAt: new Date(dbOpensAt).toISOString(),
+    closesAt: new Date(dbOpensAt + opts.openForMs).toISOString(),
   })
   if (draft.status !== 201) throw new Error(`draft failed: ${JSON.stringify(draft.json)}`)
   const announced = await c.request('POST', `/api/polls/${draft.json.id}/announce`, c.committeeToken, { noticeOverrideReason: '基准测试，无需公告期' })
