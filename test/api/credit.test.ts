@@ -8,6 +8,7 @@ import { runComplaintDeadlines } from '../../worker/services/oversight/complaint
 import { bulkOwners, createCommunity, firmServingCommunity, importRosterJson, newPhone, setupCommunity, simpleRoster, renewToken, statement } from '../helpers/fixtures'
 import { rankNumbers } from '../helpers/credit'
 import { startHarness, type Harness } from '../helpers/harness'
+import { allScores as all } from '../helpers/ratings'
 
 let h: Harness
 beforeAll(async () => {
@@ -17,7 +18,6 @@ afterAll(async () => {
   await h?.close()
 })
 
-const all = (n: number) => ({ cleaning: n, security: n, greenery: n, repairs: n, attitude: n })
 const renew = (token: string) => renewToken(h, token)
 const evidence = [{ name: '处罚决定书.pdf', sha256: 'c'.repeat(64) }]
 

@@ -4,6 +4,7 @@ import { firmRatings } from '../../drizzle/schema'
 import { browserSession } from '../helpers/browser-session'
 import { bulkOwners, firmServingCommunity, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
+import { allScores as all } from '../helpers/ratings'
 
 let h: Harness
 beforeAll(async () => {
@@ -13,7 +14,6 @@ afterAll(async () => {
   await h?.close()
 })
 
-const all = (n: number) => ({ cleaning: n, security: n, greenery: n, repairs: n, attitude: n })
 const form = (scores: Record<string, number>, comment = '') => ({ ...Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, String(v)])), comment })
 /** The radio of `dimension` checked on the page, if any. */
 const checked = (html: string, dimension: string) => new RegExp(`name="${dimension}" value="(\\d)" required="" checked=""`).exec(html)?.[1] ?? null

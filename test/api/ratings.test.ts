@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bulkOwners, communityStaff, firmServingCommunity, newPhone, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
+import { allScores as all } from '../helpers/ratings'
 
 let h: Harness
 beforeAll(async () => {
@@ -10,7 +11,6 @@ afterAll(async () => {
   await h?.close()
 })
 
-const all = (n: number) => ({ cleaning: n, security: n, greenery: n, repairs: n, attitude: n })
 const rate = (cid: string, token: string, scores: Record<string, number>, comment: string | null = null) =>
   h.request('PUT', `/api/communities/${cid}/ratings/mine`, { token, json: { scores, comment } })
 

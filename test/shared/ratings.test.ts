@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest'
 import { satisfactionOf, summariseRatings } from '../../shared/ratings'
+import { allScores as all } from '../helpers/ratings'
 
-const all = (n: number) => ({ cleaning: n, security: n, greenery: n, repairs: n, attitude: n })
 
 it('satisfaction is the share of 4 and 5 among all scores, against 90% by integer comparison', () => {
   // 4 ratings × 5 dimensions = 20 scores; 18 satisfied = exactly 90%: meets the target
