@@ -1,10 +1,13 @@
-// WebCrypto only: the same code runs on Node and in Workers.
+// Digests through node:crypto, which Workers provide under the nodejs_compat flag (wrangler.toml):
+// one short synchronous call. WebCrypto's digest and sign go through a job queue and a promise,
+// which cost the vote about a tenth of its CPU and the notice page a third of its speed (issue 17,
+// profiled in test/bench/RESULTS.md). Keys for jose (HS256 access tokens) stay WebCrypto keys.
+import { createHash, createHmac } from 'node:crypto'
+
 const enc = new TextEncoder()
 
-const toHex = (buf: ArrayBuffer) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('')
-
 export async function sha256Hex(data: string): Promise<string> {
-  return toHex(await crypto.subtle.digest('SHA-256', enc.encode(data)))
+  return createHash('sha256').update(data, 'utf8').digest('hex')
 }
 
 // Imported once per secret and isolate: importing a key on every request cost about a tenth of a
@@ -22,7 +25,7 @@ export function hmacKey(secret: string): Promise<CryptoKey> {
 
 /** Keyed hash (HMAC-SHA256, hex): how ID numbers are kept, so a leaked table cannot be brute-forced offline. */
 export async function hmacHex(secret: string, data: string): Promise<string> {
-  return toHex(await crypto.subtle.sign('HMAC', await hmacKey(secret), enc.encode(data)))
+  return createHmac('sha256', secret).update(data, 'utf8').digest('hex')
 }
 
 export function randomToken(bytes = 32): string {

@@ -136,10 +136,13 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
   const actor = actorOf(ctx)
   const kind = input.channel === 'paper' ? 'paper' : 'electronic'
   const requestHash = await sha256Hex(JSON.stringify([input.voterId, input.choice, input.marks, input.channel, input.paperPhotoSha256 ?? null, input.spoiledReason]))
-  // begin, the locks, one read, one write, commit: five round trips whatever the ballot
+  // begin, the locks and the read sent together, one write, commit: four round trips whatever the ballot
   const result = await withTransaction(ctx.db, async (tx) => {
-    await lockForBallot(tx, input.pollId, input.voterId)
-    const state = await ballotState(tx, ctx.clock, input, kind, actor.userId)
+    // Pipelined, not one statement: the read is its own statement after the locks, so its snapshot
+    // (READ COMMITTED: taken when the statement starts) sees every ballot committed while we waited
+    // for the voter's lock. The connection runs them in the order sent; if the lock fails, the read
+    // fails with it ("transaction is aborted") and the transaction rolls back.
+    const [, state] = await Promise.all([lockForBallot(tx, input.pollId, input.voterId), ballotState(tx, ctx.clock, input, kind, actor.userId)])
     if (state.replay_id) {
       // A retry on a bad network gets the ballot it already cast, even after the close.
       const [seen] = await tx.select().from(ballots).where(eq(ballots.id, state.replay_id))
