@@ -24,6 +24,13 @@ export const ConfigSchema = z
      * suite runs the default and, with DATABASE_PREPARE=0 npm test, the other.
      */
     DATABASE_PREPARE: z.enum(['0', '1']).default('1'),
+    /** Node entry with DATABASE_URL: connections each serving process may open to PostgreSQL */
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    /**
+     * Node entry: serving processes on one port (Node's cluster module), one core each. More than
+     * one needs DATABASE_URL: the embedded database belongs to the one process that opened it.
+     */
+    NODE_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
     JWT_SECRET: secret('JWT_SECRET'),
     ID_HASH_SECRET: secret('ID_HASH_SECRET'),
     ADMIN_PHONES: phoneList,
@@ -84,6 +91,9 @@ export const ConfigSchema = z
     }
     if (c.APP_ENV === 'production' && !c.RESULT_SIGNING_JWK) {
       ctx.addIssue({ code: 'custom', path: ['RESULT_SIGNING_JWK'], message: 'RESULT_SIGNING_JWK is required in production' })
+    }
+    if (typeof c.NODE_PROCESSES === 'number' && c.NODE_PROCESSES > 1 && !c.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['NODE_PROCESSES'], message: 'NODE_PROCESSES above 1 needs DATABASE_URL (the embedded database belongs to one process)' })
     }
     if (Boolean(c.WECHAT_APPID) !== Boolean(c.WECHAT_SECRET)) {
       ctx.addIssue({ code: 'custom', path: ['WECHAT_SECRET'], message: 'WECHAT_APPID and WECHAT_SECRET go together' })

@@ -1,54 +1,33 @@
-// The Cloudflare Workers entry. No module-level database client: postgres.js is created per
-// request (Hyperdrive pools behind it) and never ended here (porsager/postgres#1202).
-import { drizzle } from 'drizzle-orm/postgres-js'
-import postgres from 'postgres'
-import * as schema from '../drizzle/schema'
-import { createApp } from './app'
-import { parseConfig, type Config } from './config'
-import type { Db } from './db/types'
+// The Cloudflare Workers entry ("gongyi", wrangler.toml): the lean Worker. It serves the routes
+// owners and visitors use most (worker/routes/hot.ts: signing in, the vote, results,
+// scanned notices, the H5 pages) from a bundle small enough to start fast (issue 17: ≤ 210 KiB
+// gzipped, test/bench/worker.bench.ts), and hands every other request, unchanged, to the full Worker
+// (worker/full.ts) bound as FULL: a service binding, a call inside Cloudflare, not over the internet.
+import { buildApp } from './app-base'
+import { AppError } from './lib/errors'
+import { hotRoutes } from './routes/hot'
 import { VERSION } from './routes/health/health.routes'
-import { buildServices } from './services-factory'
-import { createMiniProgramClient } from './wechat/miniprogram'
-import { oaClientFor } from './services-factory'
-import { runDueJobs } from './scheduler/jobs'
+import { servicesFor } from './worker-runtime'
 
-interface WorkerEnv extends Record<string, unknown> {
-  HYPERDRIVE?: { connectionString: string }
+interface Fetcher {
+  fetch(request: Request): Promise<Response>
 }
 
-// Configuration is parsed once per isolate (the env object is the same for its lifetime).
-// The WeChat client lives as long as the isolate too, so its access-token cache does.
-let cached: { env: object; config: Config; wechat: ReturnType<typeof createMiniProgramClient> | null; oa: ReturnType<typeof oaClientFor> } | null = null
-function isolateState(env: WorkerEnv) {
-  if (cached?.env !== env) {
-    const connection = env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL
-    const config = parseConfig({ ...env, DATABASE_URL: connection })
-    const wechat =
-      config.WECHAT_APPID && config.WECHAT_SECRET
-        ? createMiniProgramClient({ baseUrl: config.WECHAT_API_BASE, appId: config.WECHAT_APPID, secret: config.WECHAT_SECRET })
-        : null
-    cached = { env, config, wechat, oa: oaClientFor(config) }
-  }
-  return cached
-}
-
-function servicesFor(env: Record<string, unknown>) {
-  const { config, wechat, oa } = isolateState(env as WorkerEnv)
-  if (!config.DATABASE_URL) throw new Error('DATABASE_URL (or a HYPERDRIVE binding) is required in a Worker')
-  const sql = postgres(config.DATABASE_URL, { max: 1, fetch_types: false, onnotice: () => {} })
-  return buildServices(config, drizzle(sql, { schema }) as unknown as Db, { wechat, oa })
-}
-
-const app = createApp({
+const app = buildApp(hotRoutes, {
   version: VERSION,
   services: servicesFor,
   clientIp: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
+  elsewhere: async (c) => {
+    const full = (c.env as { FULL?: Fetcher } | undefined)?.FULL
+    // deployed without the full Worker: say so, rather than a 404 for a route that exists
+    if (!full) throw new AppError('SERVICE_UNAVAILABLE')
+    // one request id in both Workers' logs; the answer copied, since a fetched Response's headers
+    // cannot be changed and this Worker's middleware still sets its own
+    const headers = new Headers(c.req.raw.headers)
+    headers.set('x-request-id', c.get('requestId'))
+    const res = await full.fetch(new Request(c.req.raw, { headers }))
+    return new Response(res.body, res)
+  },
 })
 
-export default {
-  fetch: app.fetch,
-  /** The Cron Trigger (wrangler.toml `[triggers] crons`): the same jobs the Node timer runs. */
-  scheduled(_event: unknown, env: Record<string, unknown>, ctx: { waitUntil(p: Promise<unknown>): void }) {
-    ctx.waitUntil(runDueJobs(servicesFor(env)))
-  },
-}
+export default { fetch: app.fetch }

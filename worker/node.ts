@@ -1,4 +1,7 @@
 // The Node entry: `npm start`. Embedded PGlite in .data/ unless DATABASE_URL names a PostgreSQL.
+// With DATABASE_URL and NODE_PROCESSES=N, Node's own cluster module runs N serving processes on one
+// port (one core each); this first process migrates, seeds, runs the scheduler and relays changes.
+import cluster, { type Worker as ClusterWorker } from 'node:cluster'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -6,12 +9,14 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { createApp } from './app'
 import { clientAddress } from './lib/client-ip'
-import { logLine, logTo } from './lib/log'
+import { logTo } from './lib/log'
+import { publicPagesChanged, relayPageChanges } from './lib/page-cache'
 import { generateSigningJwk } from './lib/signing'
 import { ConfigError, parseConfig, type Config } from './config'
 import { openPglite, openPostgres } from './db/node'
 import { VERSION } from './routes/health/health.routes'
 import { seedDemo } from './seed/demo'
+import type { Services } from './env'
 import { buildServices } from './services-factory'
 import { runDueJobs } from './scheduler/jobs'
 
@@ -46,6 +51,66 @@ async function loadConfig(): Promise<Config> {
   return parseConfig(env)
 }
 
+type Demo = Awaited<ReturnType<typeof seedDemo>>
+
+/**
+ * Log lines leave in batches, one write per turn of the event loop rather than one per request:
+ * stdout to a pipe is a synchronous system call on Linux, and one per request cost the cached
+ * pages a tenth of their speed (issue 17, test/bench/reads.bench.ts). At most one turn's lines
+ * are lost to a `kill -9`; a normal exit writes what is left.
+ */
+function batchedStdout(): (line: string) => void {
+  let pending: string[] = []
+  const flush = () => {
+    if (pending.length === 0) return
+    const chunk = pending.join('\n') + '\n'
+    pending = []
+    process.stdout.write(chunk)
+  }
+  process.on('exit', flush)
+  return (line) => {
+    if (pending.push(line) === 1) setImmediate(flush)
+  }
+}
+
+/** A serving process tells the first process that a compound's public pages changed, and is told of others' changes. */
+interface PagesChanged {
+  type: 'pages-changed'
+  communityId: string | null
+}
+const isPagesChanged = (m: unknown): m is PagesChanged => typeof m === 'object' && m !== null && (m as PagesChanged).type === 'pages-changed'
+
+function printBanner(config: Config, address: string, port: number, database: string, demo: Demo | null, processes: number) {
+  const base = `http://${address}:${port}`
+  console.log(`\n共议 Gongyi ${VERSION} listening on ${base}  (database: ${database}${processes > 1 ? `; ${processes} serving processes` : ''})`)
+  console.log(`  health:  ${base}/health      API docs: ${base}/openapi.json`)
+  if (!demo) return
+  console.log(`\nDemo community “${demo.communityName}” (id ${demo.communityId}). Sign in with a phone one-time code:`)
+  for (const p of demo.people) console.log(`  ${p.role.padEnd(16)} ${p.phone}  ${p.note}`)
+  console.log(`\n  1. curl -X POST ${base}/api/auth/otp/send -H 'content-type: application/json' -d '{"phone":"13800000001"}'`)
+  console.log(`  2. the code is printed below as [dev-sms] (SMS_PROVIDER=console), and kept in the admin's outbox`)
+  console.log(`  3. curl -X POST ${base}/api/auth/otp/verify -H 'content-type: application/json' -d '{"phone":"13800000001","code":"<code>"}'`)
+  // listening on every interface (HOST=0.0.0.0): a phone reaches the pages at the public address
+  const pages = address === '0.0.0.0' || address === '::' ? config.PUBLIC_BASE_URL.replace(/\/$/, '') : base
+  console.log(`\nOn a phone (or a narrow browser window), no mini-program needed:`)
+  console.log(`  the community's board:  ${pages}/h5/c/${demo.communityId}`)
+  console.log(`  the open poll:          ${pages}/h5/polls/${demo.pollId}   (sign in as the owner 13800000001 and vote)`)
+  console.log(`  last quarter's accounts: ${pages}/h5/c/${demo.communityId}/accounts\n`)
+}
+
+/** The scheduler: the same jobs as the Worker's Cron Trigger, once a minute, never overlapping. */
+function startScheduler(services: Services) {
+  // jobs claim their rows with SKIP LOCKED, so other instances may run them at the same time
+  let jobsRunning = false
+  const scheduler = setInterval(() => {
+    if (jobsRunning) return
+    jobsRunning = true
+    void runDueJobs(services).finally(() => (jobsRunning = false))
+  }, SCHEDULER_INTERVAL_MS)
+  scheduler.unref()
+  return () => clearInterval(scheduler)
+}
+
 async function main() {
   let config: Config
   try {
@@ -57,44 +122,93 @@ async function main() {
     }
     throw e
   }
-  logTo((line) => process.stdout.write(line + '\n'))
-  const embedded = !config.DATABASE_URL
-  const database = embedded ? await openPglite(join(config.DATA_DIR, 'pglite')) : openPostgres(config.DATABASE_URL!, { prepare: config.DATABASE_PREPARE === '1' })
+  logTo(batchedStdout())
+  if (config.NODE_PROCESSES > 1 && cluster.isPrimary) return runPrimary(config)
+  return runServer(config, cluster.isWorker ? 'cluster-worker' : 'alone')
+}
+
+/**
+ * The first process of a cluster (NODE_PROCESSES > 1, PostgreSQL only: config.ts refuses the
+ * embedded database, which one process owns). It does the once-per-start work, forks the serving
+ * processes, relays page changes between them, restarts one that dies, and on SIGTERM/SIGINT asks
+ * each to stop gracefully (they get the same signal handling as a single server).
+ */
+async function runPrimary(config: Config) {
+  const database = openPostgres(config.DATABASE_URL!, { max: 2, prepare: config.DATABASE_PREPARE === '1' })
   await database.migrate()
+  const services = buildServices(config, database.db)
+  const demo = config.SEED_DEMO === '1' ? await seedDemo(services) : null
+  // every serving process but the one it came from drops that compound's kept pages (worker/lib/page-cache.ts)
+  const tellOthers = (m: PagesChanged, from: ClusterWorker | null) => {
+    for (const w of Object.values(cluster.workers ?? {})) if (w && w !== from && w.isConnected()) w.send(m)
+  }
+  // what the scheduler changes here (a result published when its poll closes) reaches every serving process
+  relayPageChanges((communityId) => tellOthers({ type: 'pages-changed', communityId }, null))
+  const stopScheduler = startScheduler(services)
+  let stopping = false
+  let announced = false
+  let listening = 0
+  const fork = () => {
+    const w = cluster.fork()
+    w.on('message', (m: unknown) => {
+      if (isPagesChanged(m)) tellOthers(m, w)
+    })
+    w.once('listening', (address) => {
+      // the banner once every serving process listens: from then on any of them may answer
+      if (announced || ++listening < config.NODE_PROCESSES) return
+      announced = true
+      printBanner(config, address.address ?? config.HOST, address.port, 'postgres', demo, config.NODE_PROCESSES)
+    })
+    return w
+  }
+  for (let i = 0; i < config.NODE_PROCESSES; i++) fork()
+  cluster.on('exit', (w: ClusterWorker, code, signal) => {
+    if (stopping) return
+    // a serving process that died (an out-of-memory kill, a crash) is replaced; the others serve meanwhile
+    // (after a second, so a process that cannot start, say with the database down, is not restarted in a tight loop)
+    console.error(`serving process ${w.process.pid} exited (${signal ?? code}); starting another`)
+    setTimeout(() => stopping || fork(), 1_000)
+  })
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(1)
+    stopping = true
+    stopScheduler()
+    console.log(`\n${signal}: stopping ${config.NODE_PROCESSES} serving processes; requests in flight have ${SHUTDOWN_GRACE_MS / 1000} s to finish`)
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 5_000).unref()
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is ClusterWorker => !!w)
+    // a terminal's Ctrl-C reaches the whole process group; a SIGTERM from a supervisor only this one
+    await Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : (w.once('exit', () => resolve()), w.process.kill('SIGTERM'))))))
+    await Promise.race([database.close().catch(() => {}), new Promise((r) => setTimeout(r, 2_000).unref())])
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+/** One serving process: the whole service alone, or one of a cluster's serving processes. */
+async function runServer(config: Config, role: 'alone' | 'cluster-worker') {
+  const alone = role === 'alone'
+  const embedded = !config.DATABASE_URL
+  const database = embedded ? await openPglite(join(config.DATA_DIR, 'pglite')) : openPostgres(config.DATABASE_URL!, { max: config.DATABASE_POOL_MAX, prepare: config.DATABASE_PREPARE === '1' })
+  // in a cluster the first process has migrated and seeded, and runs the scheduler
+  if (alone) await database.migrate()
+  if (!alone) {
+    relayPageChanges((communityId) => process.send?.({ type: 'pages-changed', communityId } satisfies PagesChanged))
+    process.on('message', (m: unknown) => {
+      if (isPagesChanged(m)) publicPagesChanged(m.communityId, { relayed: true })
+    })
+  }
   const services = buildServices(config, database.db)
   const app = createApp({
     services: () => services,
     clientIp: (c) => clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.TRUSTED_PROXIES),
     version: VERSION,
   })
-  const demo = config.SEED_DEMO === '1' || (config.SEED_DEMO === undefined && embedded) ? await seedDemo(services) : null
+  const demo = alone && (config.SEED_DEMO === '1' || (config.SEED_DEMO === undefined && embedded)) ? await seedDemo(services) : null
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
-    const base = `http://${info.address}:${info.port}`
-    console.log(`\n共议 Gongyi ${VERSION} listening on ${base}  (database: ${database.kind}${embedded ? `, ${config.DATA_DIR}/pglite` : ''})`)
-    console.log(`  health:  ${base}/health      API docs: ${base}/openapi.json`)
-    if (demo) {
-      console.log(`\nDemo community “${demo.communityName}” (id ${demo.communityId}). Sign in with a phone one-time code:`)
-      for (const p of demo.people) console.log(`  ${p.role.padEnd(16)} ${p.phone}  ${p.note}`)
-      console.log(`\n  1. curl -X POST ${base}/api/auth/otp/send -H 'content-type: application/json' -d '{"phone":"13800000001"}'`)
-      console.log(`  2. the code is printed below as [dev-sms] (SMS_PROVIDER=console), and kept in the admin's outbox`)
-      console.log(`  3. curl -X POST ${base}/api/auth/otp/verify -H 'content-type: application/json' -d '{"phone":"13800000001","code":"<code>"}'`)
-      // listening on every interface (HOST=0.0.0.0): a phone reaches the pages at the public address
-      const pages = info.address === '0.0.0.0' || info.address === '::' ? config.PUBLIC_BASE_URL.replace(/\/$/, '') : base
-      console.log(`\nOn a phone (or a narrow browser window), no mini-program needed:`)
-      console.log(`  the community's board:  ${pages}/h5/c/${demo.communityId}`)
-      console.log(`  the open poll:          ${pages}/h5/polls/${demo.pollId}   (sign in as the owner 13800000001 and vote)`)
-      console.log(`  last quarter's accounts: ${pages}/h5/c/${demo.communityId}/accounts\n`)
-    }
+    if (alone) printBanner(config, info.address, info.port, `${database.kind}${embedded ? `, ${config.DATA_DIR}/pglite` : ''}`, demo, 1)
   })
-  // The scheduler on Node: the same jobs as the Worker's Cron Trigger, once a minute, never overlapping
-  // (jobs claim their rows with SKIP LOCKED, so other instances may run them at the same time).
-  let jobsRunning = false
-  const scheduler = setInterval(() => {
-    if (jobsRunning) return
-    jobsRunning = true
-    void runDueJobs(services).finally(() => (jobsRunning = false))
-  }, SCHEDULER_INTERVAL_MS)
-  scheduler.unref()
+  const stopScheduler = alone ? startScheduler(services) : () => {}
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) {
@@ -102,8 +216,8 @@ async function main() {
       process.exit(1)
     }
     stopping = true
-    clearInterval(scheduler)
-    console.log(`\n${signal}: no new connections; requests in flight have ${SHUTDOWN_GRACE_MS / 1000} s to finish`)
+    stopScheduler()
+    if (alone) console.log(`\n${signal}: no new connections; requests in flight have ${SHUTDOWN_GRACE_MS / 1000} s to finish`)
     // whatever happens below, the process ends: a hung request or a stuck close cannot keep it alive
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 3_000).unref()
     const http = server as unknown as import('node:http').Server

@@ -118,6 +118,35 @@ describe('immutable answers', () => {
     expect(pageCacheStats.misses).toBe(before.misses + 1)
   })
 
+  it('a kept page or result is sent from memory before the rest of the app, with the headers the whole app gave it and its own request id', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const posted = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title: '绿化修剪', body: '周六修剪。' } })
+    const path = `/n/${posted.json.code}`
+    const first = await h.request('GET', path)
+    expect(first.status).toBe(200)
+    const before = { ...pageCacheStats }
+    const again = await h.request('GET', path, { headers: { 'x-request-id': 'kept-page-check' } })
+    expect(pageCacheStats.early).toBe(before.early + 1)
+    expect(again.text).toBe(first.text)
+    expect(again.headers.get('x-request-id')).toBe('kept-page-check')
+    const perRequest = new Set(['x-request-id', 'date', 'content-length', 'connection', 'keep-alive'])
+    const headersOf = (r: { headers: Headers }) => [...r.headers].filter(([k]) => !perRequest.has(k)).sort()
+    expect(headersOf(again)).toEqual(headersOf(first))
+    expect(again.headers.get('content-security-policy')).toContain("default-src 'none'")
+    const notModified = await h.request('GET', path, { headers: { 'if-none-match': first.headers.get('etag')! } })
+    expect(notModified.status).toBe(304)
+    expect(notModified.headers.get('x-frame-options')).toBe(first.headers.get('x-frame-options'))
+    expect(pageCacheStats.early).toBe(before.early + 2)
+    // a published result (immutable) likewise
+    const result = `/api/polls/${pid}/result`
+    const firstResult = await h.request('GET', result)
+    const early = immutableCacheStats.early
+    const againResult = await h.request('GET', result)
+    expect(immutableCacheStats.early).toBe(early + 1)
+    expect(againResult.text).toBe(firstResult.text)
+    expect(headersOf(againResult)).toEqual(headersOf(firstResult))
+  })
+
   it('a view never updates a shared row: each device is counted once a day by an insert, and a view served from memory still counts a new device', async () => {
     const s = await setupCommunity(h, { units: 2 })
     const posted = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title: '停车新规', body: '自12月起施行。' } })

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -294,12 +294,17 @@ export function statusCounts(answers: Answer[]): string {
 }
 
 /** CPU seconds a process has used (Linux /proc; NaN elsewhere): what a vote costs the server, whatever the load. */
+/** CPU seconds (user + system) of a process and of its living children (a cluster's serving processes, NODE_PROCESSES). */
 export function cpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     // utime and stime (fields 14 and 15 of the whole line), in clock ticks of 1/100 s
-    return (Number(fields[11]) + Number(fields[12])) / 100
+    let seconds = (Number(fields[11]) + Number(fields[12])) / 100
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) seconds += cpuSeconds(Number(child))
+    }
+    return seconds
   } catch {
     return NaN
   }

@@ -13,6 +13,8 @@
  * is skipped with a message when pgbench is missing.
  *
  * BENCH_VOTES (default 3000 per concurrency), BENCH_LEVELS (default "16,64,256"), BENCH_PGBENCH_SECONDS (default 10).
+ * NODE_PROCESSES=N runs the server as N serving processes (worker/node.ts, Node's cluster module);
+ * the CPU per vote is then that of all of them.
  */
 import { execFile, execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -100,7 +102,7 @@ try {
   }
   const load = (await import('node:os')).loadavg()
   console.log(`\nvote through the real HTTP server (worker/node.ts, PostgreSQL), ${VOTES} voters per concurrency; node ${process.version}; load average ${load.map((l) => l.toFixed(1)).join(' ')}`)
-  console.log(`| concurrent | app | app p50 | app p99 | server CPU per vote | pgbench, minimal vote transaction | app/pgbench |   (prepared statements: ${env.DATABASE_PREPARE === '1' ? 'on' : 'off'})`)
+  console.log(`| concurrent | app | app p50 | app p99 | server CPU per vote | pgbench, minimal vote transaction | app/pgbench |   (prepared statements: ${env.DATABASE_PREPARE === '1' ? 'on' : 'off'}; serving processes: ${process.env.NODE_PROCESSES ?? '1'})`)
   for (const r of rows) console.log(r)
   console.log('re-run: DATABASE_URL=... npx tsx test/bench/vote-http.bench.ts   (BENCH_VOTES, BENCH_LEVELS, BENCH_PGBENCH_SECONDS)')
 } finally {

@@ -26,4 +26,10 @@ describe('configuration', () => {
     const c = parseConfig({ ...secrets, ADMIN_PHONES: '13800000000, 13900000000' })
     expect(c).toMatchObject({ APP_ENV: 'development', PORT: 8787, SMS_PROVIDER: 'console', ADMIN_PHONES: ['13800000000', '13900000000'], ACCESS_TOKEN_TTL_SECONDS: 900 })
   })
+
+  it('several serving processes only on PostgreSQL: the embedded database belongs to one process', () => {
+    expect(() => parseConfig({ ...secrets, NODE_PROCESSES: '2' })).toThrow(/NODE_PROCESSES[\s\S]*DATABASE_URL/)
+    expect(parseConfig({ ...secrets, NODE_PROCESSES: '2', DATABASE_URL: 'postgres://u@h/db' })).toMatchObject({ NODE_PROCESSES: 2, DATABASE_POOL_MAX: 10 })
+    expect(() => parseConfig({ ...secrets, NODE_PROCESSES: '0', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/NODE_PROCESSES/)
+  })
 })

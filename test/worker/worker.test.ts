@@ -1,13 +1,15 @@
 /**
- * The bundled Worker (wrangler's own build of worker/index.ts) running in Miniflare (workerd),
- * started by this test, talking to a real database over TCP through postgres.js's
- * cloudflare:sockets build: the run's PostgreSQL, or, without DATABASE_URL, an in-memory PGlite
- * served on a local port by pglite-socket.
+ * The two bundled Workers (wrangler's own builds: the lean worker/index.ts from wrangler.toml, the
+ * full worker/full.ts from wrangler.full.toml, joined by the FULL service binding) running in
+ * Miniflare (workerd), started by this test, talking to a real database over TCP through
+ * postgres.js's cloudflare:sockets build: the run's PostgreSQL, or, without DATABASE_URL, an
+ * in-memory PGlite served on a local port by pglite-socket.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { desc, eq, inArray } from 'drizzle-orm'
 import { Miniflare } from 'miniflare'
@@ -39,18 +41,27 @@ async function databaseForWorker(): Promise<string> {
   return `postgres://postgres@127.0.0.1:${port}/postgres`
 }
 
-beforeAll(async () => {
+/** wrangler's own build of one Worker: the folder and its entry file */
+function build(config: string) {
   const outdir = mkdtempSync(join(tmpdir(), 'gongyi-worker-'))
-  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], { stdio: 'pipe', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
-  const entry = readdirSync(outdir).find((f) => f.endsWith('.js'))!
+  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '-c', config, '--outdir', outdir], { stdio: 'pipe', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
+  return { outdir, entry: readdirSync(outdir).find((f) => f.endsWith('.js'))! }
+}
+
+let lean: ReturnType<typeof build>
+
+beforeAll(async () => {
+  lean = build('wrangler.toml')
+  const full = build('wrangler.full.toml')
   const dbUrl = await databaseForWorker()
   // CI runs the suite once more with the process clock moved a year ahead (libfaketime through
   // LD_PRELOAD); workerd hangs under it. The Worker keeps the real clock: nothing here depends on the date.
   delete process.env.LD_PRELOAD
-  mf = new Miniflare({
+  const worker = (name: string, w: ReturnType<typeof build>) => ({
+    name,
     modules: true,
-    scriptPath: join(outdir, entry),
-    modulesRoot: outdir,
+    scriptPath: join(w.outdir, w.entry),
+    modulesRoot: w.outdir,
     compatibilityDate: '2026-04-01',
     compatibilityFlags: ['nodejs_compat'],
     bindings: {
@@ -61,6 +72,15 @@ beforeAll(async () => {
       ADMIN_PHONES: ADMIN_PHONE,
       SMS_PROVIDER: 'console',
     },
+  })
+  mf = new Miniflare({
+    workers: [
+      // the first is the one Miniflare's address serves, as the lean Worker is the one deployed on the route
+      { ...worker('gongyi', lean), serviceBindings: { FULL: 'gongyi-full' } },
+      worker('gongyi-full', full),
+      // the lean Worker deployed without the full one beside it
+      worker('gongyi-alone', lean),
+    ],
   })
   url = (await mf.ready).toString().replace(/\/$/, '')
 }, 180_000)
@@ -149,7 +169,8 @@ describe(`the Worker in Miniflare (${onPostgres() ? 'PostgreSQL' : 'PGlite over 
       { key: stale, openid: 'o-worker-test', receivedAt: new Date('2000-01-01T00:00:00Z') },
       { key: fresh, openid: 'o-worker-test', receivedAt: new Date('2999-01-01T00:00:00Z') },
     ])
-    const worker = await mf.getWorker()
+    // the full Worker carries the Cron Trigger (wrangler.full.toml)
+    const worker = await mf.getWorker('gongyi-full')
     const outcome = await worker.scheduled({ cron: '* * * * *' })
     expect(outcome.outcome).toBe('ok')
     const left = await database.db.select({ key: oaInbound.key }).from(oaInbound).where(inArray(oaInbound.key, [stale, fresh]))
@@ -161,5 +182,46 @@ describe(`the Worker in Miniflare (${onPostgres() ? 'PostgreSQL' : 'PGlite over 
     const res = await post('/api/auth/otp/send', { phone: 'nope' })
     expect(res.status).toBe(400)
     expect(res.json.error).toMatchObject({ code: 'PHONE_INVALID', requestId: expect.any(String) })
+  })
+
+  it('the lean Worker serves its routes itself and hands the rest to the full Worker, under one request id', async () => {
+    // /health is the lean Worker's; /openapi.json only the full Worker serves (it describes every route)
+    const doc = await fetch(`${url}/openapi.json`, { headers: { 'x-request-id': 'worker-test-handoff' } })
+    expect(doc.status).toBe(200)
+    expect(doc.headers.get('x-request-id')).toBe('worker-test-handoff')
+    // the security headers are on handed-over answers too
+    expect(doc.headers.get('x-content-type-options')).toBe('nosniff')
+    const paths = Object.keys(((await doc.json()) as { paths: Record<string, unknown> }).paths)
+    expect(paths).toEqual(expect.arrayContaining(['/api/polls/{pid}/ballots', '/api/communities/{cid}/roster']))
+    // a body goes through whole: a roster upload is the full Worker's, and its answer says what was wrong with it
+    const admin = await adminToken()
+    const created = await post('/api/communities', { name: `Worker转交${Date.now()}`, district: '区', street: '街道', residentsCommittee: '社区' }, admin)
+    const upload = await fetch(`${url}/api/communities/${created.json.id}/roster`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },
+      body: 'not,a,roster\n1,2,3\n',
+    })
+    // read and checked there: a roster without the template's columns, refused whole, in words
+    expect(upload.status).toBe(422)
+    const refused = (await upload.json()) as any
+    expect(refused.error.code).toBe('ROSTER_INVALID')
+    expect(refused.error.message).toMatch(/[\u4e00-\u9fff]/)
+  })
+
+  it('the lean Worker without the full one says the service is unavailable (503 in words), not that a route does not exist', async () => {
+    const alone = await mf.getWorker('gongyi-alone')
+    const health = await alone.fetch(`${url}/health`)
+    expect(health.status).toBe(200)
+    await health.arrayBuffer()
+    const res = await alone.fetch(`${url}/openapi.json`)
+    expect(res.status).toBe(503)
+    const body = (await res.json()) as any
+    expect(body.error.code).toBe('SERVICE_UNAVAILABLE')
+    expect(body.error.message).toMatch(/[\u4e00-\u9fff]/)
+  })
+
+  it('the lean Worker stays within 210 KiB gzipped (issue 17: it is what starts cold on a vote or a scanned notice)', () => {
+    const gz = gzipSync(readFileSync(join(lean.outdir, lean.entry)), { level: 9 }).length
+    expect(gz).toBeLessThanOrEqual(210 * 1024)
   })
 })

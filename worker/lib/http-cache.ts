@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { HonoEnv } from '../env'
 
 /**
@@ -15,6 +15,43 @@ interface Entry {
   /** the answer's own headers (content type, a download's file name) */
   headers: [string, string][]
   etag: string
+  /** set once the whole app has answered it (finishedAnswer): what memoryFirst sends with it */
+  finished?: Finished
+}
+
+/**
+ * What the rest of the app adds to a kept answer (the security headers) and the route it came
+ * from (for the access log), recorded when it was first answered through every middleware. With
+ * it, a later request for the same answer is served from memory before the middleware and routing
+ * run at all (memoryFirst, worker/app-base.ts): the cheapest request the app can answer.
+ */
+export interface Finished {
+  headers: Record<string, string>
+  route: string
+}
+
+/** Headers that belong to one answer or one request, never copied from a finished answer. */
+const OWN = new Set(['content-type', 'content-length', 'content-disposition', 'etag', 'cache-control', 'vary', 'x-request-id', 'date', 'set-cookie'])
+
+const finishing = new WeakMap<Context<HonoEnv>, (f: Finished) => void>()
+
+/** A cache asks to hear how its new entry was finally answered (a 200, with no cookie set). */
+export function whenFinished(c: Context<HonoEnv>, record: (f: Finished) => void) {
+  finishing.set(c, record)
+}
+
+/** Called by the app's outermost middleware once the answer is final. */
+export function finishedAnswer(c: Context<HonoEnv>) {
+  const record = finishing.get(c)
+  if (!record || c.res.status !== 200 || c.res.headers.has('set-cookie')) return
+  const headers: Record<string, string> = {}
+  for (const [k, v] of c.res.headers) if (!OWN.has(k)) headers[k] = v
+  record({ headers, route: c.req.routePath })
+}
+
+/** An answer from memory with plain-object headers (the Node adapter writes those without building a Headers). */
+export function finishedResponse(body: Uint8Array | null, status: 200 | 304, own: Record<string, string>, f: Finished, requestId: string) {
+  return new Response(body as unknown as BodyInit, { status, headers: { ...f.headers, ...own, 'x-request-id': requestId } })
 }
 
 /**
@@ -53,7 +90,8 @@ export class AnswerMemory<E extends { body: Uint8Array }> {
 
 const entries = new AnswerMemory<Entry>(2_000, 64 * 1024 * 1024)
 
-export const immutableCacheStats = { hits: 0, edgeHits: 0, notModified: 0, misses: 0 }
+/** `early`: hits sent from memory before the middleware and routing (immutableFromMemory) */
+export const immutableCacheStats = { hits: 0, early: 0, edgeHits: 0, notModified: 0, misses: 0 }
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 
@@ -88,14 +126,32 @@ export async function strongEtag(body: Uint8Array<ArrayBuffer>) {
 
 const ownHeaders = (res: Response) => [...res.headers].filter(([k]) => k === 'content-type' || k === 'content-disposition')
 
+// the public address is part of what a QR encodes and a result names
+const keyOf = (c: Context<HonoEnv>) => `${c.get('config').PUBLIC_BASE_URL.replace(/\/$/, '')}${c.req.path}`
+
+/** A kept immutable answer, before any middleware (see Finished); null when there is none yet. */
+export function immutableFromMemory(c: Context<HonoEnv>): { response: Response; route: string } | null {
+  const hit = entries.get(keyOf(c))
+  if (!hit?.finished) return null
+  immutableCacheStats.hits++
+  immutableCacheStats.early++
+  const requestId = c.get('requestId')
+  const validators = { etag: hit.etag, 'cache-control': IMMUTABLE }
+  if (matches(c.req.header('if-none-match'), hit.etag)) {
+    immutableCacheStats.notModified++
+    return { response: finishedResponse(null, 304, validators, hit.finished, requestId), route: hit.finished.route }
+  }
+  return { response: finishedResponse(hit.body, 200, { ...Object.fromEntries(hit.headers), ...validators }, hit.finished, requestId), route: hit.finished.route }
+}
+
 /** The middleware a route marked `cache: 'immutable'` gets, before access control. */
 export const immutableCache: MiddlewareHandler<HonoEnv> = async (c, next) => {
-  // the public address is part of what a QR encodes and a result names
-  const key = `${c.var.config.PUBLIC_BASE_URL.replace(/\/$/, '')}${c.req.path}`
+  const key = keyOf(c)
   const ifNoneMatch = c.req.header('if-none-match')
   const hit = entries.get(key)
   if (hit) {
     immutableCacheStats.hits++
+    if (!hit.finished) whenFinished(c, (f) => (hit.finished = f))
     return answer(hit, ifNoneMatch)
   }
   const edge = edgeCache()
@@ -103,6 +159,7 @@ export const immutableCache: MiddlewareHandler<HonoEnv> = async (c, next) => {
   if (kept?.status === 200 && kept.headers.get('etag')) {
     const e: Entry = { body: new Uint8Array(await kept.arrayBuffer()), headers: ownHeaders(kept), etag: kept.headers.get('etag')! }
     entries.set(key, e)
+    whenFinished(c, (f) => (e.finished = f))
     immutableCacheStats.edgeHits++
     return answer(e, ifNoneMatch)
   }
@@ -112,7 +169,9 @@ export const immutableCache: MiddlewareHandler<HonoEnv> = async (c, next) => {
   const body = new Uint8Array(await c.res.clone().arrayBuffer())
   const etag = await strongEtag(body)
   const own = ownHeaders(c.res)
-  entries.set(key, { body, headers: own, etag })
+  const entry: Entry = { body, headers: own, etag }
+  entries.set(key, entry)
+  whenFinished(c, (f) => (entry.finished = f))
   if (edge) {
     const stored = new Response(body as unknown as BodyInit, { headers: [...own, ['etag', etag], ['cache-control', IMMUTABLE]] })
     await edge.put(key, stored).catch(() => {})

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { HonoEnv } from '../env'
 import { BIG_TEXT_COOKIE } from '../pages/layout'
-import { AnswerMemory, matches, strongEtag } from './http-cache'
+import { AnswerMemory, finishedResponse, matches, strongEtag, whenFinished, type Finished } from './http-cache'
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './session-cookies'
 
 /**
@@ -16,10 +16,11 @@ import { ACCESS_COOKIE, REFRESH_COOKIE } from './session-cookies'
  *    does a scheduler run that did anything (worker/scheduler/jobs.ts);
  *  - a page remembers the change counter from before it read anything, so a page rendered while a
  *    write committed is never kept as current;
+ *  - the serving processes of one Node cluster tell each other their changes (relayPageChanges);
  *  - and no page lives longer than PAGE_TTL_MS on the app's clock, which bounds what this process
- *    cannot see: a write taken by another Node instance or another Worker isolate, or a page that
- *    changes by time alone (a notice whose display period starts). With several instances a
- *    change shows at once on the instance that took the write and within PAGE_TTL_MS elsewhere.
+ *    cannot see: a write taken by another machine or another Worker isolate, or a page that
+ *    changes by time alone (a notice whose display period starts). With several machines a
+ *    change shows at once on the one that took the write and within PAGE_TTL_MS elsewhere.
  *
  * Signed-in visitors (a session cookie or a bearer token) are never served from here, and a page
  * whose answer sets a cookie is never kept: what is kept is exactly what anybody would be shown.
@@ -41,6 +42,8 @@ interface Page {
   expiresAt: number
   /** per-view work that must still happen on a hit (counting a scan), given the new request */
   onHit?: (c: Context<HonoEnv>) => Promise<void>
+  /** set once the whole app has answered it: what pageFromMemory sends with it (http-cache.ts, Finished) */
+  finished?: Finished
 }
 
 const pages = new AnswerMemory<Page>(MAX_ENTRIES, MAX_BYTES)
@@ -48,13 +51,26 @@ let changeCounter = 0
 let everyCompoundChangedAt = 0
 const compoundChangedAt = new Map<string, number>()
 
-export const pageCacheStats = { hits: 0, notModified: 0, misses: 0, stale: 0 }
+/** `early`: hits sent from memory before the middleware and routing (pageFromMemory) */
+export const pageCacheStats = { hits: 0, early: 0, notModified: 0, misses: 0, stale: 0 }
+
+let relay: ((communityId: string | null) => void) | null = null
+
+/**
+ * Node with several serving processes (NODE_PROCESSES, worker/node.ts): every change this process
+ * sees is also told to the others, so a corrected notice shows at once on all of them, not only
+ * after PAGE_TTL_MS.
+ */
+export function relayPageChanges(fn: (communityId: string | null) => void) {
+  relay = fn
+}
 
 /** Marks a compound's public pages (or, with no compound, every compound's) as changed. */
-export function publicPagesChanged(communityId: string | null | undefined) {
+export function publicPagesChanged(communityId: string | null | undefined, opts: { relayed?: boolean } = {}) {
   changeCounter++
   if (communityId) compoundChangedAt.set(communityId, changeCounter)
   else everyCompoundChangedAt = changeCounter
+  if (!opts.relayed) relay?.(communityId ?? null)
 }
 
 const current = (p: Pick<Page, 'expiresAt' | 'seenChange' | 'communityId'>, now: number) =>
@@ -81,17 +97,42 @@ function answer(p: Page, ifNoneMatch: string | undefined): Response {
 
 const signedIn = (c: Context<HonoEnv>) => !!c.req.header('authorization') || getCookie(c, ACCESS_COOKIE) !== undefined || getCookie(c, REFRESH_COOKIE) !== undefined
 
+// the page differs by its address, its query and the 大字 switch, and by nothing else for a visitor
+function keyOf(c: Context<HonoEnv>) {
+  const url = new URL(c.req.url)
+  return `${c.get('config').PUBLIC_BASE_URL} ${url.pathname}${url.search} ${getCookie(c, BIG_TEXT_COOKIE) === '1' ? 'big' : ''}`
+}
+
+/**
+ * A current kept page for a visitor, before any middleware and routing (worker/app-base.ts): the
+ * same rules as pageCache below, answered with the headers the app gave it the first time. Null
+ * when the caller is signed in, or the page is not kept, not current, or not yet answered in full.
+ */
+export async function pageFromMemory(c: Context<HonoEnv>): Promise<{ response: Response; route: string } | null> {
+  if (signedIn(c)) return null
+  const hit = pages.get(keyOf(c))
+  if (!hit?.finished || !current(hit, c.get('clock').now().getTime())) return null
+  pageCacheStats.hits++
+  pageCacheStats.early++
+  await hit.onHit?.(c)
+  const validators = { etag: hit.etag, 'cache-control': PAGE_CACHE_CONTROL, vary: 'Cookie' }
+  if (matches(c.req.header('if-none-match'), hit.etag)) {
+    pageCacheStats.notModified++
+    return { response: finishedResponse(null, 304, validators, hit.finished, c.get('requestId')), route: hit.finished.route }
+  }
+  return { response: finishedResponse(hit.body, 200, { ...validators, 'content-type': hit.contentType }, hit.finished, c.get('requestId')), route: hit.finished.route }
+}
+
 /** The middleware a route marked `cache: 'page'` gets, before access control. */
 export const pageCache: MiddlewareHandler<HonoEnv> = async (c, next) => {
   if (signedIn(c)) return next()
-  const url = new URL(c.req.url)
-  // the page differs by its address, its query and the 大字 switch, and by nothing else for a visitor
-  const key = `${c.var.config.PUBLIC_BASE_URL} ${url.pathname}${url.search} ${getCookie(c, BIG_TEXT_COOKIE) === '1' ? 'big' : ''}`
-  const now = c.var.clock.now().getTime()
+  const key = keyOf(c)
+  const now = c.get('clock').now().getTime()
   const hit = pages.get(key)
   if (hit && current(hit, now)) {
     pageCacheStats.hits++
     await hit.onHit?.(c)
+    if (!hit.finished) whenFinished(c, (f) => (hit.finished = f))
     return answer(hit, c.req.header('if-none-match'))
   }
   if (hit) pageCacheStats.stale++
@@ -104,6 +145,7 @@ export const pageCache: MiddlewareHandler<HonoEnv> = async (c, next) => {
   const etag = await strongEtag(body)
   const page: Page = { body, contentType: c.res.headers.get('content-type') ?? 'text/html; charset=UTF-8', etag, seenChange, expiresAt: now + PAGE_TTL_MS, ...tag }
   pages.set(key, page)
+  whenFinished(c, (f) => (page.finished = f))
   const res = answer(page, c.req.header('if-none-match'))
   // keep the security headers and the request id the app put on the fresh answer
   for (const [k, v] of c.res.headers) if (!res.headers.has(k) && k !== 'content-length') res.headers.set(k, v)
@@ -119,8 +161,8 @@ const kept = new Map<string, { value: string; communityId: string; seenChange: n
  * compound has not changed. `render` runs on a miss; what it returns must not depend on the caller.
  */
 export async function keptForCompound(c: Context<HonoEnv>, communityId: string, key: string, render: () => Promise<string>): Promise<string> {
-  const now = c.var.clock.now().getTime()
-  const k = `${c.var.config.PUBLIC_BASE_URL} ${communityId} ${key} ${getCookie(c, BIG_TEXT_COOKIE) === '1' ? 'big' : ''}`
+  const now = c.get('clock').now().getTime()
+  const k = `${c.get('config').PUBLIC_BASE_URL} ${communityId} ${key} ${getCookie(c, BIG_TEXT_COOKIE) === '1' ? 'big' : ''}`
   const hit = kept.get(k)
   if (hit && current(hit, now)) {
     pageCacheStats.hits++

@@ -134,7 +134,7 @@ export function mount(app: Hono<HonoEnv>, routes: AnyRoute[]) {
       // once a write has answered (its transaction committed), the pages of its compound are stale
       chain.push(async (c, next) => {
         await next()
-        if (c.res.status < 400) publicPagesChanged(c.var.scope?.communityId)
+        if (c.res.status < 400) publicPagesChanged(c.get('scope')?.communityId)
       })
     }
     if (r.method !== 'get' && r.method !== 'delete') {
@@ -179,7 +179,7 @@ export function mount(app: Hono<HonoEnv>, routes: AnyRoute[]) {
       } as never)
       if (out instanceof Response) return out
       const declared = r.responses[out.status]
-      if (c.var.config.APP_ENV === 'test') {
+      if (c.get('config').APP_ENV === 'test') {
         // In tests, every JSON answer must match what /openapi.json promises.
         if (!declared) throw new Error(`${r.method.toUpperCase()} ${r.path} answered ${out.status}, which it does not declare`)
         if (declared.schema) {

@@ -13,7 +13,7 @@ async function bearerSubject(c: Context<HonoEnv>): Promise<TokenSubject | null> 
   if (!header) return null
   const m = /^Bearer\s+(\S+)$/i.exec(header)
   if (!m) throw new AppError('TOKEN_INVALID')
-  return verifyAccessToken(c.var.config, c.var.clock, m[1]!)
+  return verifyAccessToken(c.get('config'), c.get('clock'), m[1]!)
 }
 
 /** The caller behind the bearer token, if any. */
@@ -27,7 +27,7 @@ async function authenticate(c: Context<HonoEnv>): Promise<Caller | null> {
 
 /** A user row as the caller (admins are named in configuration, not in the database). */
 export function callerFromUser(c: Context<HonoEnv>, user: { id: string; phone: string | null }): Caller {
-  return { userId: user.id, phone: user.phone, isAdmin: user.phone !== null && c.var.config.ADMIN_PHONES.includes(user.phone) }
+  return { userId: user.id, phone: user.phone, isAdmin: user.phone !== null && c.get('config').ADMIN_PHONES.includes(user.phone) }
 }
 
 /**
@@ -37,11 +37,11 @@ export function callerFromUser(c: Context<HonoEnv>, user: { id: string; phone: s
  * (The vote route's one query repeats this check: worker/services/ballots/vote-context.ts.)
  */
 export async function callerOf(c: Context<HonoEnv>, token: TokenSubject): Promise<Caller | null> {
-  const db = c.var.db
+  const db = c.get('db')
   const live = db
     .select({ one: refreshTokens.id })
     .from(refreshTokens)
-    .where(and(eq(refreshTokens.familyId, token.sessionId), eq(refreshTokens.userId, users.id), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, c.var.clock.now())))
+    .where(and(eq(refreshTokens.familyId, token.sessionId), eq(refreshTokens.userId, users.id), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, c.get('clock').now())))
   const [user] = await db.select({ id: users.id, phone: users.phone }).from(users).where(and(eq(users.id, token.userId), exists(live)))
   return user ? callerFromUser(c, user) : null
 }
@@ -67,7 +67,7 @@ export function authorize(access: Access): MiddlewareHandler<HonoEnv> {
       const key = access.kind === 'firm' ? await access.firm(c) : await access.district(c)
       if (!key) throw new AppError('NOT_FOUND')
       if (caller.isAdmin) return next()
-      const [grant] = await c.var.db
+      const [grant] = await c.get('db')
         .select({ id: roleGrants.id })
         .from(roleGrants)
         .where(
@@ -85,7 +85,7 @@ export function authorize(access: Access): MiddlewareHandler<HonoEnv> {
     }
     const communityId = await access.community(c)
     if (!communityId) throw new AppError('NOT_FOUND')
-    const roles = await rolesInCommunity(c.var.db, c.var.clock, caller, communityId)
+    const roles = await rolesInCommunity(c.get('db'), c.get('clock'), caller, communityId)
     if (!roles) throw new AppError('NOT_FOUND')
     if (!access.roles.some((r) => roles.has(r))) throw new AppError('FORBIDDEN', { required: access.roles })
     c.set('scope', { communityId, roles })

@@ -44,4 +44,4 @@ function variant(page: boolean, https: boolean): MiddlewareHandler {
 }
 
 export const securityHeaders: MiddlewareHandler<HonoEnv> = (c, next) =>
-  variant(isPage(c.req.path), c.var.config.PUBLIC_BASE_URL.startsWith('https:'))(c, next)
+  variant(isPage(c.req.path), c.get('config').PUBLIC_BASE_URL.startsWith('https:'))(c, next)

@@ -9,17 +9,17 @@ export interface ServiceCtx extends Services {
 }
 
 export function ctxOf(c: Context<HonoEnv>): ServiceCtx {
-  const v = c.var
+  // c.get, not c.var: Hono's `var` copies every variable into a new object on each read
   return {
-    config: v.config,
-    db: v.db,
-    clock: v.clock,
-    sms: v.sms,
-    wechat: v.wechat,
-    oa: v.oa,
-    actor: v.caller,
-    requestId: v.requestId,
-    clientIp: v.clientIp,
+    config: c.get('config'),
+    db: c.get('db'),
+    clock: c.get('clock'),
+    sms: c.get('sms'),
+    wechat: c.get('wechat'),
+    oa: c.get('oa'),
+    actor: c.get('caller'),
+    requestId: c.get('requestId'),
+    clientIp: c.get('clientIp'),
   }
 }
 

@@ -17,7 +17,7 @@ export const adminRoutes = [
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
     responses: { 200: { description: '最近的短信，新的在前', schema: OutboxReply } },
     handler: async (c, { query }) => {
-      const rows = await c.var.db.select().from(smsOutbox).orderBy(desc(smsOutbox.id)).limit(query.limit)
+      const rows = await c.get('db').select().from(smsOutbox).orderBy(desc(smsOutbox.id)).limit(query.limit)
       return { status: 200, json: { messages: rows.map((r) => ({ id: r.id, phone: r.phone, message: r.message, createdAt: r.createdAt.toISOString() })) } }
     },
   }),

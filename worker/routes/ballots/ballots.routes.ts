@@ -35,9 +35,9 @@ export const ballotRoutes = [
     responses: { 201: { description: '已投票', schema: BallotReply.extend({ replayed: z.boolean() }) }, 200: { description: '同一 Idempotency-Key 的重试：返回原来的票', schema: BallotReply.extend({ replayed: z.boolean() }) } },
     handler: async (c, { params, body }) => {
       const ctx = ctxOf(c)
-      const communityId = c.var.scope!.communityId
+      const communityId = c.get('scope')!.communityId
       const key = idempotencyKey(c.req.header('idempotency-key'))
-      const known = c.var.voteContext
+      const known = c.get('voteContext')
       const voter = known.voters.length ? pickVoter(known.voters, body.voterId) : await explainNotCastable(ctx.db, params.pid, communityId, actorOf(ctx).userId)
       const content = checkBallotContent(known.poll, known.candidateIds, body, { paper: false })
       const out = await castBallot(ctx, {
@@ -61,7 +61,7 @@ export const ballotRoutes = [
     access: onPoll(['owner']),
     params: PidParams,
     responses: { 200: { description: '我的投票', schema: MyBallotsReply } },
-    handler: async (c, { params }) => ({ status: 200, json: await myBallots(ctxOf(c), params.pid, c.var.scope!.communityId) }),
+    handler: async (c, { params }) => ({ status: 200, json: await myBallots(ctxOf(c), params.pid, c.get('scope')!.communityId) }),
   }),
   route({
     method: 'post',
@@ -78,7 +78,7 @@ export const ballotRoutes = [
       const content = await ballotContent(ctx.db, params.pid, body, { paper: true })
       const out = await castBallot(ctx, {
         pollId: params.pid,
-        communityId: c.var.scope!.communityId,
+        communityId: c.get('scope')!.communityId,
         voterId: body.voterId,
         ...content,
         channel: 'paper',
@@ -99,7 +99,7 @@ export const ballotRoutes = [
     params: PidParams,
     body: ProxyBody,
     responses: { 201: { description: '已委托', schema: ProxyReply } },
-    handler: async (c, { params, body }) => ({ status: 201, json: await grantProxy(ctxOf(c), params.pid, c.var.scope!.communityId, body) }),
+    handler: async (c, { params, body }) => ({ status: 201, json: await grantProxy(ctxOf(c), params.pid, c.get('scope')!.communityId, body) }),
   }),
   route({
     method: 'delete',

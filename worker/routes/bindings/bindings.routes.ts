@@ -11,13 +11,13 @@ import {
 import { access, route } from '../../lib/route'
 import { bindingCommunity, decideBinding, listCommunityBindings, listMyBindings, requestBinding, revokeMyBinding } from '../../services/bindings/bindings'
 import { ctxOf } from '../../services/context'
-import { CidParams } from '../communities/communities.routes'
+import { CidParams } from '../params'
 
 const tags = ['房屋绑定']
 const BidParams = z.object({ bid: z.string().min(1).max(40) })
 const reviewers = access.community(['committee', 'community_staff'], {
   param: 'bid',
-  community: (c) => bindingCommunity(c.var.db, c.req.param('bid') ?? ''),
+  community: (c) => bindingCommunity(c.get('db'), c.req.param('bid') ?? ''),
 })
 
 export const bindingRoutes = [

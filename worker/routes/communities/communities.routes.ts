@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import { CidParams } from '../params'
 import {
   AuditQuery,
   AuditReply,
@@ -12,7 +12,6 @@ import { ctxOf } from '../../services/context'
 import { createCommunity, getCommunity, listAudit, listCommunities, updateSettings } from '../../services/communities/communities'
 
 const tags = ['小区']
-export const CidParams = z.object({ cid: z.string().min(1).max(40) })
 
 export const communityRoutes = [
   route({

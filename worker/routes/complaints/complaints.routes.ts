@@ -7,14 +7,14 @@ import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { communityComplaintRates, complaintLedger, complaintRatesBy } from '../../services/oversight/complaint-ledger'
 import { complaintCommunity, type DeskAction, deskStep, dispatchComplaint, fileComplaint, getComplaint, listComplaints, reviewComplaint } from '../../services/oversight/complaints'
-import { CidParams } from '../communities/communities.routes'
+import { CidParams } from '../params'
 
 const tags = ['投诉（接诉即办）']
 const CONCERNED: Role[] = ['owner', 'firm_staff', 'community_staff', 'department_staff', 'admin']
 const SUPERVISORS: Role[] = ['community_staff', 'department_staff', 'admin']
 const KidParams = z.object({ complaintId: z.string().min(1).max(40) })
 const onComplaint = (roles: readonly Role[]) => access.community(roles, { param: 'complaintId', community: (c) => complaintCommunity(c.var, c.req.param('complaintId') ?? '') })
-const rolesOf = (c: Context<HonoEnv>) => c.var.scope!.roles
+const rolesOf = (c: Context<HonoEnv>) => c.get('scope')!.roles
 
 const deskRoute = (action: DeskAction, path: string, summary: string) =>
   route({

@@ -1,9 +1,8 @@
-import * as z from 'zod'
 import { MyRatingReply, RatingBody, RatingSummaryReply, SavedRatingReply, QuarterQuery } from '../../../shared/api/complaints'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { communityRatings, myRating, rateFirm } from '../../services/oversight/ratings'
-import { CidParams } from '../communities/communities.routes'
+import { CidParams } from '../params'
 
 const tags = ['业主评价物业']
 

@@ -4,7 +4,7 @@ import type { Role } from '../../env'
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { confirmEmergency, emergencyCommunity, listEmergencies, recordEmergency, reviewEmergency } from '../../services/disclosure/emergency'
-import { CidParams } from '../communities/communities.routes'
+import { CidParams } from '../params'
 
 const tags = ['物业信息公开']
 const READERS: Role[] = ['owner', 'committee', 'firm_staff', 'community_staff', 'admin']

@@ -3,7 +3,7 @@ import { FeeItemBody, FeeScheduleReply, FirmProfileBody, FirmProfileReply, Refer
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { feeSchedule, getFirmProfile, postFeeItem, postFirmProfile, publishReferencePrice } from '../../services/disclosure/fees'
-import { CidParams } from '../communities/communities.routes'
+import { CidParams } from '../params'
 
 const tags = ['物业信息公开']
 

@@ -12,7 +12,7 @@ import { AppError } from '../../lib/errors'
 import { issuesDetails } from '../../lib/route'
 import { PUBLIC_REVENUE_USES, STATEMENT_KINDS } from '../../../shared/statements'
 import { STATEMENT_MAX_LINES, STATEMENT_TABLE_COLUMNS, STATEMENT_TABLE_EXAMPLE, statementFromTable, statementToTable } from '../../../shared/statement-table'
-import { CidParams } from '../communities/communities.routes'
+import { CidParams } from '../params'
 
 const tags = ['物业信息公开']
 const READERS: Role[] = ['owner', 'committee', 'firm_staff', 'community_staff', 'admin']
@@ -59,7 +59,7 @@ export const statementRoutes = [
     params: CidParams,
     body: StatementBody,
     responses: { 201: { description: '已发布（不可修改）', schema: StatementReply } },
-    handler: async (c, { params, body }) => ({ status: 201, json: await publishStatement(ctxOf(c), params.cid, c.var.scope!.roles, body) }),
+    handler: async (c, { params, body }) => ({ status: 201, json: await publishStatement(ctxOf(c), params.cid, c.get('scope')!.roles, body) }),
   }),
   route({
     method: 'get',
@@ -121,7 +121,7 @@ export const statementRoutes = [
     params: z.object({ oid: z.string().min(1).max(40) }),
     body: AnswerBody,
     responses: { 200: { description: '已答复', schema: ObjectionReply } },
-    handler: async (c, { params, body }) => ({ status: 200, json: await answerObjection(ctxOf(c), params.oid, c.var.scope!.roles, body) }),
+    handler: async (c, { params, body }) => ({ status: 200, json: await answerObjection(ctxOf(c), params.oid, c.get('scope')!.roles, body) }),
   }),
   route({
     method: 'get',
@@ -182,7 +182,7 @@ export const statementRoutes = [
       const body = StatementBody.safeParse(input)
       if (!body.success && (read.ok || body.error.issues.some((i) => i.path[0] !== 'content'))) throw new AppError('VALIDATION_FAILED', issuesDetails(body.error))
       const valid = body.success ? body.data : (input as z.infer<typeof StatementBody>)
-      return { status: 201, json: await publishStatement(ctxOf(c), params.cid, c.var.scope!.roles, valid, { errors: read.errors, rows: read.rows, unknown: read.unknown }) }
+      return { status: 201, json: await publishStatement(ctxOf(c), params.cid, c.get('scope')!.roles, valid, { errors: read.errors, rows: read.rows, unknown: read.unknown }) }
     },
   }),
 ]

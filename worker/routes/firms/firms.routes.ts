@@ -2,7 +2,7 @@ import { ContractReply, CreateContractBody, CreateFirmBody, FirmListReply, FirmR
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { createContract, createFirm, listFirms } from '../../services/firms/firms'
-import { CidParams } from '../communities/communities.routes'
+import { CidParams } from '../params'
 
 const tags = ['物业企业']
 

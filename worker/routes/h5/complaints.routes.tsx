@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import * as z from 'zod'
+import { CidParams } from '../params'
 import { FileComplaintBody } from '../../../shared/api/complaints'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
@@ -15,14 +16,13 @@ import { assertSameOrigin, h5Caller } from './session'
  * Complaints (接诉即办) for owners without the mini-program: file one, follow it, and confirm or
  * reopen it. The same service as the API and the chat-bot (services/oversight/complaints.ts).
  */
-const CidParams = z.object({ cid: z.string().min(1).max(40) })
 const IdParams = z.object({ id: z.string().min(1).max(40) })
 
 /** The signed-in owner's roles in the community; a person who is not an owner there is told so (`what` they cannot do). */
 export async function ownerIn(c: Context<HonoEnv>, communityId: string, what = '投诉') {
   const caller = await h5Caller(c)
   if (!caller) throw new AppError('UNAUTHENTICATED')
-  const roles = await rolesInCommunity(c.var.db, c.var.clock, caller, communityId)
+  const roles = await rolesInCommunity(c.get('db'), c.get('clock'), caller, communityId)
   if (!roles?.has('owner')) throw new AppError('FORBIDDEN', { reason: 'not_an_owner_here' }, `只有本小区已绑定房屋的业主可以在这里${what}。`)
   return roles
 }

@@ -28,9 +28,9 @@ const FormQuery = z.object({ by: z.enum(['room', 'number']).optional(), last: z.
 async function committeePoll(c: Context<HonoEnv>, pollId: string) {
   const caller = await h5Caller(c)
   if (!caller) throw new AppError('UNAUTHENTICATED')
-  const [p] = await c.var.db.select().from(polls).where(eq(polls.id, pollId))
+  const [p] = await c.get('db').select().from(polls).where(eq(polls.id, pollId))
   if (!p || p.status === 'draft') throw new AppError('NOT_FOUND')
-  const roles = await rolesInCommunity(c.var.db, c.var.clock, caller, p.communityId)
+  const roles = await rolesInCommunity(c.get('db'), c.get('clock'), caller, p.communityId)
   if (!roles?.size) throw new AppError('NOT_FOUND')
   if (!roles.has('committee')) throw new AppError('FORBIDDEN', { reason: 'not_committee' }, '只有本小区业主委员会成员可以录入计票。')
   c.set('scope', { communityId: p.communityId, roles })
@@ -181,7 +181,7 @@ export const h5CountingRoutes: AnyRoute[] = [
       const raw = await readForm(c)
       const form = { where: text(raw.where).slice(0, 60), choice: text(raw.choice).slice(0, 200), reason: text(raw.reason).slice(0, 200) }
       const mode = by(raw.by)
-      const candidates = (await candidatesOf(c.var.db, p.id)).map((x) => ({ ordinal: x.ordinal, name: x.name }))
+      const candidates = (await candidatesOf(c.get('db'), p.id)).map((x) => ({ ordinal: x.ordinal, name: x.name }))
       const entry = entryOf(form, { by: mode, kind: p.kind, candidates })
       if (typeof entry === 'string') return renderForm(c, p, { by: mode, form, errors: [entry] })
       // the API's own body rules (lengths, a number or a room), so the page takes nothing the API refuses
@@ -224,8 +224,8 @@ export const h5CountingRoutes: AnyRoute[] = [
   }),
   getPage('/h5/polls/:pid/paper-ballots', '可打印的纸质表决票（业委会：每张一页，印有房屋和选票编号）', PollParams, async (c) => {
     const { p } = await committeePoll(c, c.req.param('pid')!)
-    const list = await paperIssueList(c.var.db, p.id)
-    const candidates = (await candidatesOf(c.var.db, p.id)).map((x) => ({ ordinal: x.ordinal, name: x.name }))
+    const list = await paperIssueList(c.get('db'), p.id)
+    const candidates = (await candidatesOf(c.get('db'), p.id)).map((x) => ({ ordinal: x.ordinal, name: x.name }))
     return c.html(
       <PaperBallotsPage
         pollNumber={list.pollNumber}

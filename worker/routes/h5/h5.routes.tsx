@@ -1,11 +1,12 @@
 import type { Context } from 'hono'
 import * as z from 'zod'
+import { CidParams } from '../params'
 import { ErrorCodes } from '../../../shared/errors'
 import { normalizePhone } from '../../../shared/phone'
 import type { HonoEnv, Role } from '../../env'
 import { AppError } from '../../lib/errors'
 import { access, route, type AnyRoute } from '../../lib/route'
-import { AccountsPage, StatementPage } from '../../pages/accounts'
+import { AccountsPage } from '../../pages/accounts'
 import { CommunityPage, ContactsPage, FeesPage } from '../../pages/community'
 import { LoginPage } from '../../pages/login'
 import { sendOtp, verifyOtp } from '../../services/auth/otp'
@@ -14,19 +15,13 @@ import { ctxOf } from '../../services/context'
 import { getCommunity } from '../../services/communities/communities'
 import { feeSchedule, getFirmProfile } from '../../services/disclosure/fees'
 import { quarterAccounts } from '../../services/disclosure/accounts'
-import { statementSheets, statementTable } from '../../services/disclosure/export'
-import { tableDownload, XLSX_TYPE } from '../../lib/download'
-import { listObjections, postObjection } from '../../services/disclosure/objections'
-import { overdueStatements, statementCommunity, statementDetail } from '../../services/disclosure/statements'
+import { overdueStatements } from '../../services/disclosure/statements'
 import { listNotices } from '../../services/notices/notices'
 import { displayStatus, listPolls } from '../../services/polls/lifecycle'
 import { rolesInCommunity } from '../../services/roles/resolve'
-import { cachedForVisitors, FORM, getPage, html, messageOf, page, readForm, safeNext, tags } from './kit'
+import { cachedForVisitors, FORM, getPage, html, page, readForm, safeNext, tags } from './kit'
 import { keptForCompound, tagPage } from '../../lib/page-cache'
 import { h5MeRoutes } from './me.routes'
-import { h5ComplaintRoutes } from './complaints.routes'
-import { h5RatingRoutes } from './ratings.routes'
-import { h5CountingRoutes } from './counting.routes'
 import { h5PollRoutes } from './poll.routes'
 import { assertSameOrigin, clearSessionCookies, h5Caller, refreshCookie, setSessionCookies } from './session'
 
@@ -40,30 +35,13 @@ const POLL_READERS: Role[] = ['owner', 'committee', 'community_staff', 'admin']
 const ACCOUNT_READERS: Role[] = ['owner', 'committee', 'firm_staff', 'community_staff', 'admin']
 
 /** Accounts are for the community (the API's READERS): signed out → login; another community → not found. */
-async function accountsScope(c: Context<HonoEnv>, communityId: string | null) {
+export async function accountsScope(c: Context<HonoEnv>, communityId: string | null) {
   const caller = await h5Caller(c)
   if (!caller) throw new AppError('UNAUTHENTICATED')
   if (!communityId) throw new AppError('NOT_FOUND')
-  const roles = await rolesInCommunity(c.var.db, c.var.clock, caller, communityId)
+  const roles = await rolesInCommunity(c.get('db'), c.get('clock'), caller, communityId)
   if (!roles || !ACCOUNT_READERS.some((r) => roles.has(r))) throw new AppError('NOT_FOUND')
   return { caller, roles }
-}
-
-async function renderStatement(c: Context<HonoEnv>, sid: string, error: string | null = null) {
-  const ctx = ctxOf(c)
-  const communityId = await statementCommunity(ctx, sid)
-  const { roles } = await accountsScope(c, communityId)
-  return c.html(
-    <StatementPage
-      statement={await statementDetail(ctx, sid)}
-      communityId={communityId!}
-      objections={await listObjections(ctx, sid)}
-      canObject={roles.has('owner')}
-      error={error}
-      signedIn
-    />,
-    error ? 422 : 200,
-  )
 }
 
 const LoginForm = z.object({
@@ -72,13 +50,11 @@ const LoginForm = z.object({
   code: z.string().max(10).optional(),
   next: z.string().max(300).optional(),
 })
-const CidParams = z.object({ cid: z.string().min(1).max(40) })
-const SidParams = z.object({ sid: z.string().min(1).max(40) })
 
 /** The signed-in caller's roles in a community (null when signed out or without a role there). */
 async function communityRoles(c: Context<HonoEnv>, communityId: string) {
   const caller = await h5Caller(c)
-  const roles = caller ? await rolesInCommunity(c.var.db, c.var.clock, caller, communityId) : null
+  const roles = caller ? await rolesInCommunity(c.get('db'), c.get('clock'), caller, communityId) : null
   return { caller, roles: roles && roles.size ? roles : null }
 }
 
@@ -185,54 +161,6 @@ export const h5Routes: AnyRoute[] = [
     const body = await keptForCompound(c, cid, `accounts ${chosen ?? ''}`, async () => String(await (<AccountsPage communityId={cid} accounts={await quarterAccounts(ctxOf(c), cid, chosen)} signedIn />)))
     return c.html(body)
   }, z.object({ period: z.string().max(10).optional() })),
-  ...(['csv', 'xlsx'] as const).map((kind) =>
-    route({
-      method: 'get',
-      path: `/h5/statements/:sid/export.${kind}`,
-      summary: `网页下载报表（${kind.toUpperCase()}，本小区）`,
-      tags,
-      access: access.public,
-      params: SidParams,
-      responses: { 200: { description: kind.toUpperCase(), contentType: kind === 'csv' ? 'text/csv' : XLSX_TYPE } },
-      handler: page(async (c) => {
-        const sid = c.req.param('sid')!
-        await accountsScope(c, await statementCommunity(ctxOf(c), sid))
-        const t = await statementTable(ctxOf(c), sid)
-        return tableDownload(c, kind, t.fileName, statementSheets(t, kind))
-      }),
-    }),
-  ),
-  getPage('/h5/statements/:sid', '报表明细页：各行、全部版本与差异、异议与答复；业主可在公示期内提出异议', SidParams, async (c) => renderStatement(c, c.req.param('sid')!)),
-  route({
-    method: 'post',
-    path: '/h5/statements/:sid/objections',
-    summary: '网页提出异议（业主，公示期内）',
-    tags,
-    access: access.public,
-    params: SidParams,
-    upload: { contentTypes: [FORM], description: 'line（可选，行号）, body' },
-    responses: { 303: { description: '回到报表页' }, 422: { description: '未能提出（页面说明原因）', contentType: 'text/html' } },
-    handler: page(async (c) => {
-      assertSameOrigin(c)
-      const sid = c.req.param('sid')!
-      await accountsScope(c, await statementCommunity(ctxOf(c), sid))
-      const parsed = z
-        .object({ line: z.union([z.literal(''), z.coerce.number().int().min(1).max(2000)]).optional(), body: z.string().trim().min(5).max(2000) })
-        .safeParse(await readForm(c))
-      if (!parsed.success) return renderStatement(c, sid, '异议内容须为5至2000字，行号须为正整数。')
-      try {
-        const line = parsed.data.line === '' || parsed.data.line === undefined ? undefined : parsed.data.line
-        await postObjection(ctxOf(c), sid, { line, body: parsed.data.body })
-      } catch (e) {
-        if (!(e instanceof AppError) || e.code === 'UNAUTHENTICATED') throw e
-        return renderStatement(c, sid, messageOf(e))
-      }
-      return c.redirect(`/h5/statements/${sid}#objections`, 303)
-    }),
-  }),
   ...h5PollRoutes,
   ...h5MeRoutes,
-  ...h5ComplaintRoutes,
-  ...h5RatingRoutes,
-  ...h5CountingRoutes,
 ]

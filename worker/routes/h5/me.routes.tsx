@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { setCookie } from 'hono/cookie'
 import * as z from 'zod'
+import { CidParams } from '../params'
 import { maskPhone } from '../../../shared/phone'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
@@ -19,7 +20,6 @@ import { assertSameOrigin, h5Caller } from './session'
  * "我的" on the H5 pages: the signed-in person's communities, binding a flat (实名绑定) and the
  * list that ends bindings, and the 大字 switch. An owner with no mini-program becomes a voter here.
  */
-const CidParams = z.object({ cid: z.string().min(1).max(40) })
 const BidParams = z.object({ bid: z.string().min(1).max(40) })
 const BindForm = z.object({
   building: z.string().trim().min(1).max(30),

@@ -44,9 +44,9 @@ const BallotForm = z.object({
 async function pollScope(c: Context<HonoEnv>, pollId: string) {
   const caller = await h5Caller(c)
   if (!caller) throw new AppError('UNAUTHENTICATED')
-  const communityId = await pollCommunity(c.var.db, pollId)
+  const communityId = await pollCommunity(c.get('db'), pollId)
   if (!communityId) throw new AppError('NOT_FOUND')
-  const roles = await rolesInCommunity(c.var.db, c.var.clock, caller, communityId)
+  const roles = await rolesInCommunity(c.get('db'), c.get('clock'), caller, communityId)
   // another community's poll is not found, exactly as in the API
   if (!roles || !POLL_READERS.some((r) => roles.has(r))) throw new AppError('NOT_FOUND')
   c.set('scope', { communityId, roles })

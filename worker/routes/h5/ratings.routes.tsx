@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import * as z from 'zod'
+import { CidParams } from '../params'
 import { RatingBody } from '../../../shared/api/complaints'
 import { RATING_DIMENSION_KEYS, type RatingDimension } from '../../../shared/ratings'
 import { quarter } from '../../../shared/statements'
@@ -19,7 +19,6 @@ import { assertSameOrigin } from './session'
  * `PUT /api/communities/:cid/ratings/mine`; the page shows the owner's own rating and the
  * compound's aggregate only (shared/ratings.ts), never another owner's.
  */
-const CidParams = z.object({ cid: z.string().min(1).max(40) })
 const WHAT = '评价物业'
 
 async function render(c: Context<HonoEnv>, cid: string, extra: { notice?: string; error?: string; form?: RatingsPageProps['form'] } = {}) {

@@ -14,13 +14,13 @@ import { ctxOf } from '../../services/context'
  * cookie never authorises an API call (no CSRF there); the pages' own forms are guarded by
  * SameSite=Lax and by the Origin check below.
  */
-const secure = (c: Context<HonoEnv>) => c.var.config.PUBLIC_BASE_URL.startsWith('https:')
+const secure = (c: Context<HonoEnv>) => c.get('config').PUBLIC_BASE_URL.startsWith('https:')
 
 /** Sets the session cookies; a renewal within the reuse grace brings no refresh token and leaves that cookie alone. */
 export function setSessionCookies(c: Context<HonoEnv>, s: Pick<Session, 'accessToken' | 'expiresIn'> & { refreshToken: string | null }) {
   const base = { httpOnly: true, secure: secure(c), sameSite: 'Lax' as const, path: '/' }
   setCookie(c, ACCESS_COOKIE, s.accessToken, { ...base, maxAge: s.expiresIn })
-  if (s.refreshToken) setCookie(c, REFRESH_COOKIE, s.refreshToken, { ...base, maxAge: c.var.config.REFRESH_TOKEN_TTL_DAYS * 86_400 })
+  if (s.refreshToken) setCookie(c, REFRESH_COOKIE, s.refreshToken, { ...base, maxAge: c.get('config').REFRESH_TOKEN_TTL_DAYS * 86_400 })
 }
 
 export function clearSessionCookies(c: Context<HonoEnv>) {
@@ -38,7 +38,7 @@ export const refreshCookie = (c: Context<HonoEnv>) => getCookie(c, REFRESH_COOKI
 export async function h5Caller(c: Context<HonoEnv>): Promise<Caller | null> {
   let caller: Caller | null = null
   const at = getCookie(c, ACCESS_COOKIE)
-  const subject = at ? await verifyAccessToken(c.var.config, c.var.clock, at).catch(() => null) : null
+  const subject = at ? await verifyAccessToken(c.get('config'), c.get('clock'), at).catch(() => null) : null
   if (subject) caller = await callerOf(c, subject)
   if (!caller) {
     const rt = getCookie(c, REFRESH_COOKIE)
@@ -46,7 +46,7 @@ export async function h5Caller(c: Context<HonoEnv>): Promise<Caller | null> {
       try {
         const s = await renewPageSession(ctxOf(c), rt)
         setSessionCookies(c, s)
-        caller = await callerOf(c, await verifyAccessToken(c.var.config, c.var.clock, s.accessToken))
+        caller = await callerOf(c, await verifyAccessToken(c.get('config'), c.get('clock'), s.accessToken))
       } catch (e) {
         if (!(e instanceof AppError)) throw e
         clearSessionCookies(c)
@@ -62,7 +62,7 @@ export async function h5Caller(c: Context<HonoEnv>): Promise<Caller | null> {
  * another site cannot forge it. Absent Origin (old browsers) falls back to Referer.
  */
 export function assertSameOrigin(c: Context<HonoEnv>) {
-  const own = new Set([new URL(c.req.url).origin, new URL(c.var.config.PUBLIC_BASE_URL).origin])
+  const own = new Set([new URL(c.req.url).origin, new URL(c.get('config').PUBLIC_BASE_URL).origin])
   const origin = c.req.header('origin') ?? (c.req.header('referer') ? safeOrigin(c.req.header('referer')!) : null)
   if (!origin || !own.has(origin)) throw new AppError('FORBIDDEN', { reason: 'cross_site_form' })
 }

@@ -35,7 +35,7 @@ export const healthRoutes = [
       const started = Date.now()
       let reachable = true
       try {
-        await c.var.db.execute(sql`select 1`)
+        await c.get('db').execute(sql`select 1`)
       } catch {
         reachable = false
       }

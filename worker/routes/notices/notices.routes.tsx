@@ -3,14 +3,13 @@ import type { Context } from 'hono'
 import * as z from 'zod'
 import { notices } from '../../../drizzle/schema'
 import type { HonoEnv } from '../../env'
-import { qrPng, qrSvg } from '../../lib/qr'
 import { tagPage } from '../../lib/page-cache'
 import { access, route } from '../../lib/route'
 import { NoticePage } from '../../pages/notice'
 import { ctxOf } from '../../services/context'
 import { checkedResult } from '../../services/results/check'
 import { correctNotice, countScan, listNotices, noticeByCode, noticeCommunity, noticeRowByCode, postNotice, scansOf } from '../../services/notices/notices'
-import { CidParams } from '../communities/communities.routes'
+import { CidParams } from '../params'
 
 const NoticeReply = z.object({
   id: z.string(),
@@ -31,7 +30,7 @@ const NoticeReply = z.object({
   issuerLabel: z.string(),
   publishedAt: z.string(),
 })
-const tags = ['公告']
+export const tags = ['公告']
 
 export const noticeRoutes = [
   route({
@@ -71,12 +70,13 @@ const NoticeBody = z.object({
   pinned: z.boolean().optional(),
 })
 const CorrectionBody = NoticeBody.omit({ kind: true })
-const CodeParams = z.object({ code: z.string().min(4).max(20) })
+export const CodeParams = z.object({ code: z.string().min(4).max(20) })
 
-async function noticeView(c: Context<HonoEnv>, code: string, withQr: boolean) {
+/** A notice as its page shows it (the poster adds its QR code: ./print.routes.tsx). */
+export async function noticeView(c: Context<HonoEnv>, code: string) {
   const ctx = ctxOf(c)
   const n = await noticeRowByCode(ctx, code)
-  const [newer] = await c.var.db.select({ code: notices.code }).from(notices).where(eq(notices.supersedesId, n.id))
+  const [newer] = await c.get('db').select({ code: notices.code }).from(notices).where(eq(notices.supersedesId, n.id))
   const url = `${ctx.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/n/${n.code}`
   return {
     row: n,
@@ -93,7 +93,6 @@ async function noticeView(c: Context<HonoEnv>, code: string, withQr: boolean) {
       communityId: n.communityId,
       pollId: n.pollId,
       statementId: n.statementId,
-      ...(withQr ? { qrSvg: await qrSvg(url) } : {}),
       ...(n.kind === 'result' && n.pollId ? { signature: (await checkedResult(ctx, n.pollId)).signature } : {}),
     },
     url,
@@ -110,7 +109,7 @@ noticeRoutes.push(
     params: CidParams,
     body: NoticeBody,
     responses: { 201: { description: '已发布', schema: NoticeReply } },
-    handler: async (c, { params, body }) => ({ status: 201, json: await postNotice(ctxOf(c), params.cid, c.var.scope!.roles, body) }),
+    handler: async (c, { params, body }) => ({ status: 201, json: await postNotice(ctxOf(c), params.cid, c.get('scope')!.roles, body) }),
   }),
   route({
     method: 'post',
@@ -121,37 +120,7 @@ noticeRoutes.push(
     params: z.object({ nid: z.string().min(1).max(40) }),
     body: CorrectionBody,
     responses: { 201: { description: '新版本', schema: NoticeReply } },
-    handler: async (c, { params, body }) => ({ status: 201, json: await correctNotice(ctxOf(c), params.nid, c.var.scope!.roles, body) }),
-  }),
-  route({
-    method: 'get',
-    path: '/api/notices/:code/qr.svg',
-    // a code's QR encodes only its URL: a correction gets a new code, never a new image here
-    cache: 'immutable',
-    summary: '公告二维码（SVG，指向 /n/<code>）',
-    tags,
-    access: access.public,
-    params: CodeParams,
-    responses: { 200: { description: 'SVG', contentType: 'image/svg+xml' } },
-    handler: async (c, { params }) => {
-      const { url } = await noticeView(c, params.code, false)
-      return c.body(await qrSvg(url), 200, { 'content-type': 'image/svg+xml; charset=utf-8' })
-    },
-  }),
-  route({
-    method: 'get',
-    path: '/api/notices/:code/qr.png',
-    // a code's QR encodes only its URL: a correction gets a new code, never a new image here
-    cache: 'immutable',
-    summary: '公告二维码（PNG，指向 /n/<code>）',
-    tags,
-    access: access.public,
-    params: CodeParams,
-    responses: { 200: { description: 'PNG', contentType: 'image/png' } },
-    handler: async (c, { params }) => {
-      const { url } = await noticeView(c, params.code, false)
-      return c.body(qrPng(url) as unknown as ArrayBuffer, 200, { 'content-type': 'image/png' })
-    },
+    handler: async (c, { params, body }) => ({ status: 201, json: await correctNotice(ctxOf(c), params.nid, c.get('scope')!.roles, body) }),
   }),
   route({
     method: 'get',
@@ -174,22 +143,12 @@ noticeRoutes.push(
     params: CodeParams,
     responses: { 200: { description: 'HTML', contentType: 'text/html' } },
     handler: async (c, { params }) => {
-      const { row, view } = await noticeView(c, params.code, false)
+      const { row, view } = await noticeView(c, params.code)
       const scan = (c: Context<HonoEnv>) => countScan(ctxOf(c), row, c.req.header('user-agent') ?? '')
       // a page served from memory still counts its scan (insert-only, once per device and day)
       tagPage(c, row.communityId, scan)
       await scan(c)
       return c.html(<NoticePage notice={view} />)
     },
-  }),
-  route({
-    method: 'get',
-    path: '/n/:code/poster',
-    summary: '可打印的 A4 公告（标题、正文、二维码、展示期、发布单位、盖章处）',
-    tags,
-    access: access.public,
-    params: CodeParams,
-    responses: { 200: { description: 'HTML', contentType: 'text/html' } },
-    handler: async (c, { params }) => c.html(<NoticePage notice={(await noticeView(c, params.code, true)).view} poster />),
   }),
 )

@@ -54,7 +54,7 @@ export const reminderRoutes = [
     params: PidParams,
     body: RemindersBody,
     responses: { 200: { description: '提醒及发送情况', schema: RemindersReply } },
-    handler: async (c, { params, body }) => ({ status: 200, json: await setReminders(ctxOf(c), params.pid, c.var.scope!.communityId, body.hoursBeforeClose) }),
+    handler: async (c, { params, body }) => ({ status: 200, json: await setReminders(ctxOf(c), params.pid, c.get('scope')!.communityId, body.hoursBeforeClose) }),
   }),
   route({
     method: 'get',

@@ -3,7 +3,7 @@ import { GrantCommitteeBody, GrantRoleBody, RoleGrantListReply, RoleGrantReply }
 import { access, route } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { grantCommittee, grantRole, listCommunityGrants, revokeGrant } from '../../services/roles/grants'
-import { CidParams } from '../communities/communities.routes'
+import { CidParams } from '../params'
 
 const tags = ['角色']
 

@@ -9,7 +9,7 @@ import { readTableUpload, tableDownload, XLSX_TYPE } from '../../lib/download'
 import { ctxOf } from '../../services/context'
 import { importRoster, type RosterRecord, type RosterSource } from '../../services/roster/import'
 import { listRosterUnits, listRosterVersions } from '../../services/roster/read'
-import { CidParams } from '../communities/communities.routes'
+import { CidParams } from '../params'
 
 const tags = ['业主名册']
 /** A 20,000-unit roll as XLSX is about 1 MB; as JSON a few MB. */

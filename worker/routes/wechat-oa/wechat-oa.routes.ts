@@ -39,13 +39,13 @@ const cipherFor = (key: string, appId: string) => {
 }
 
 function oaConfig(c: Context<HonoEnv>) {
-  const cfg = c.var.config
+  const cfg = c.get('config')
   if (!cfg.WECHAT_OA_TOKEN || !cfg.WECHAT_OA_APPID) throw new AppError('WECHAT_UNAVAILABLE', { reason: 'official_account_not_configured' })
   return { token: cfg.WECHAT_OA_TOKEN, appId: cfg.WECHAT_OA_APPID, aesKey: cfg.WECHAT_OA_ENCODING_AES_KEY ?? null }
 }
 
 async function checkSigned(c: Context<HonoEnv>, token: string, q: z.infer<typeof Signed>) {
-  const skew = Math.abs(c.var.clock.now().getTime() / 1000 - Number(q.timestamp))
+  const skew = Math.abs(c.get('clock').now().getTime() / 1000 - Number(q.timestamp))
   if (skew > OA_MAX_SKEW_SECONDS) throw new AppError('WECHAT_TIMESTAMP_STALE')
   if (!(await signatureValid([token, q.timestamp, q.nonce], q.signature))) throw new AppError('WECHAT_SIGNATURE_INVALID')
 }

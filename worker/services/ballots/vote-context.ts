@@ -46,7 +46,7 @@ declare module 'hono' {
  */
 async function voteContextQuery(c: Context<HonoEnv>, token: TokenSubject, pollId: string) {
   // a Date is no parameter postgres.js takes in raw SQL: the instant as text, typed
-  const now = c.var.clock.now().toISOString()
+  const now = c.get('clock').now().toISOString()
   const [row] = rowsOf<{
     user_id: string | null
     phone: string | null
@@ -57,7 +57,7 @@ async function voteContextQuery(c: Context<HonoEnv>, token: TokenSubject, pollId
     candidate_ids: string[]
     voters: CastableVoterRow[]
   }>(
-    await c.var.db.execute(sql`
+    await c.get('db').execute(sql`
       select u.id as user_id, u.phone, p.community_id, p.kind, p.seats,
              exists (select 1 from bindings b
                      where b.community_id = p.community_id and b.user_id = u.id and b.status = 'verified') as owner,
