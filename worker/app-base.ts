@@ -49,7 +49,8 @@ export function buildApp(routes: AnyRoute[], options: AppOptions) {
     // A kept public page or immutable answer is sent from memory before the rest of the app runs
     // (issue 17: the cheapest request); everything else goes the whole way, and what a cache keeps
     // learns here the headers the whole way gave it.
-    const kept = c.req.method === 'GET' ? ((await pageFromMemory(c)) ?? immutableFromMemory(c)) : null
+    // (a kept notice page still counts its scan: should that fail, the request goes the whole way)
+    const kept = c.req.method === 'GET' ? ((await pageFromMemory(c).catch(() => null)) ?? immutableFromMemory(c)) : null
     if (kept) c.res = kept.response
     else {
       await next()

@@ -63,8 +63,18 @@ function batchedStdout(): (line: string) => void {
   let pending: string[] = []
   const flush = () => {
     if (pending.length === 0) return
-    const chunk = pending.join('\n') + '\n'
+    const lines = pending
     pending = []
+    // at most PIPE_BUF (4 KiB) per write, cut between lines: the serving processes of a cluster
+    // share one stdout, and only a write that small reaches a pipe whole, never torn by another's
+    let chunk = ''
+    for (const line of lines) {
+      if (chunk && chunk.length + line.length + 1 > 4096) {
+        process.stdout.write(chunk)
+        chunk = ''
+      }
+      chunk += line + '\n'
+    }
     process.stdout.write(chunk)
   }
   process.on('exit', flush)
@@ -76,9 +86,18 @@ function batchedStdout(): (line: string) => void {
 /** A serving process tells the first process that a compound's public pages changed, and is told of others' changes. */
 interface PagesChanged {
   type: 'pages-changed'
+  /** null: every compound's */
   communityId: string | null
 }
-const isPagesChanged = (m: unknown): m is PagesChanged => typeof m === 'object' && m !== null && (m as PagesChanged).type === 'pages-changed'
+const isPagesChanged = (m: unknown): m is PagesChanged =>
+  typeof m === 'object' && m !== null && (m as PagesChanged).type === 'pages-changed' && (typeof (m as PagesChanged).communityId === 'string' || (m as PagesChanged).communityId === null)
+
+/** The first process asks a serving process to stop gracefully (not by a signal: see runServer). */
+const STOP = { type: 'stop' } as const
+const isStop = (m: unknown) => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'stop'
+
+/** Set by the first process on the serving processes it forks: another cluster runner's (pm2's) workers are not ours. */
+const SERVING_PROCESS = 'GONGYI_SERVING_PROCESS'
 
 function printBanner(config: Config, address: string, port: number, database: string, demo: Demo | null, processes: number) {
   const base = `http://${address}:${port}`
@@ -123,15 +142,18 @@ async function main() {
     throw e
   }
   logTo(batchedStdout())
-  if (config.NODE_PROCESSES > 1 && cluster.isPrimary) return runPrimary(config)
-  return runServer(config, cluster.isWorker ? 'cluster-worker' : 'alone')
+  if (cluster.isWorker && process.env[SERVING_PROCESS] === '1') return runServer(config, 'cluster-worker')
+  if (config.NODE_PROCESSES > 1) return runPrimary(config)
+  return runServer(config, 'alone')
 }
 
 /**
  * The first process of a cluster (NODE_PROCESSES > 1, PostgreSQL only: config.ts refuses the
  * embedded database, which one process owns). It does the once-per-start work, forks the serving
  * processes, relays page changes between them, restarts one that dies, and on SIGTERM/SIGINT asks
- * each to stop gracefully (they get the same signal handling as a single server).
+ * each to stop gracefully. A serving process that dies before it ever listened (the port taken, a
+ * crash on start), or five within a minute, ends the whole server with an error: better a
+ * supervisor's alert than a first process that looks alive while nothing serves.
  */
 async function runPrimary(config: Config) {
   const database = openPostgres(config.DATABASE_URL!, { max: 2, prepare: config.DATABASE_PREPARE === '1' })
@@ -148,12 +170,15 @@ async function runPrimary(config: Config) {
   let stopping = false
   let announced = false
   let listening = 0
+  const everListened = new WeakSet<ClusterWorker>()
+  const deaths: number[] = []
   const fork = () => {
-    const w = cluster.fork()
+    const w = cluster.fork({ [SERVING_PROCESS]: '1' })
     w.on('message', (m: unknown) => {
       if (isPagesChanged(m)) tellOthers(m, w)
     })
     w.once('listening', (address) => {
+      everListened.add(w)
       // the banner once every serving process listens: from then on any of them may answer
       if (announced || ++listening < config.NODE_PROCESSES) return
       announced = true
@@ -161,11 +186,22 @@ async function runPrimary(config: Config) {
     })
     return w
   }
+  const workers = () => Object.values(cluster.workers ?? {}).filter((w): w is ClusterWorker => !!w)
+  const giveUp = (why: string) => {
+    console.error(`${why}: stopping`)
+    stopping = true
+    for (const w of workers()) w.process.kill('SIGKILL')
+    process.exit(1)
+  }
   for (let i = 0; i < config.NODE_PROCESSES; i++) fork()
   cluster.on('exit', (w: ClusterWorker, code, signal) => {
     if (stopping) return
+    if (!everListened.has(w)) giveUp(`a serving process exited (${signal ?? code}) before it could listen on ${config.HOST}:${config.PORT}`)
+    const now = Date.now()
+    deaths.push(now)
+    while (deaths[0]! < now - 60_000) deaths.shift()
+    if (deaths.length >= 5) giveUp('five serving processes died within a minute')
     // a serving process that died (an out-of-memory kill, a crash) is replaced; the others serve meanwhile
-    // (after a second, so a process that cannot start, say with the database down, is not restarted in a tight loop)
     console.error(`serving process ${w.process.pid} exited (${signal ?? code}); starting another`)
     setTimeout(() => stopping || fork(), 1_000)
   })
@@ -174,10 +210,14 @@ async function runPrimary(config: Config) {
     stopping = true
     stopScheduler()
     console.log(`\n${signal}: stopping ${config.NODE_PROCESSES} serving processes; requests in flight have ${SHUTDOWN_GRACE_MS / 1000} s to finish`)
-    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 5_000).unref()
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is ClusterWorker => !!w)
-    // a terminal's Ctrl-C reaches the whole process group; a SIGTERM from a supervisor only this one
-    await Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : (w.once('exit', () => resolve()), w.process.kill('SIGTERM'))))))
+    // whatever happens below, everything ends: a serving process that hangs is killed
+    setTimeout(() => {
+      for (const w of workers()) w.process.kill('SIGKILL')
+      process.exit(1)
+    }, SHUTDOWN_GRACE_MS + 5_000).unref()
+    // asked by message, not by signal: a Ctrl-C (or systemd) has signalled them already, and a
+    // signal they see twice means "now"; the message only starts the graceful stop, once
+    await Promise.all(workers().map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : (w.once('exit', () => resolve()), w.isConnected() ? w.send(STOP) : w.process.kill('SIGTERM'))))))
     await Promise.race([database.close().catch(() => {}), new Promise((r) => setTimeout(r, 2_000).unref())])
     process.exit(0)
   }
@@ -196,7 +236,10 @@ async function runServer(config: Config, role: 'alone' | 'cluster-worker') {
     relayPageChanges((communityId) => process.send?.({ type: 'pages-changed', communityId } satisfies PagesChanged))
     process.on('message', (m: unknown) => {
       if (isPagesChanged(m)) publicPagesChanged(m.communityId, { relayed: true })
+      else if (isStop(m)) void stop('stop')
     })
+    // the first process is gone (killed outright): nobody restarts or stops us any more
+    process.on('disconnect', () => void stop('disconnect'))
   }
   const services = buildServices(config, database.db)
   const app = createApp({
@@ -212,8 +255,11 @@ async function runServer(config: Config, role: 'alone' | 'cluster-worker') {
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) {
-      // a second signal: the operator does not want to wait
-      process.exit(1)
+      // alone, a second signal: the operator does not want to wait. In a cluster the first process
+      // decides that (it kills what is left after the grace period), and the same stop may arrive
+      // by signal and by message.
+      if (alone) process.exit(1)
+      return
     }
     stopping = true
     stopScheduler()

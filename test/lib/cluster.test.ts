@@ -2,8 +2,8 @@
  * NODE_PROCESSES=2 (issue 17): the real `worker/node.ts` as a cluster of two serving processes on
  * one port, in its own process group, on the run's PostgreSQL. Both serve; a corrected notice shows
  * at once on both (each keeps the public pages rendered in memory, worker/lib/page-cache.ts, and
- * they tell each other their changes); a serving process killed with SIGKILL is replaced; SIGTERM
- * stops them all. The server keeps the system clock, so the fixtures here are written on it too.
+ * they tell each other their changes); a serving process killed with SIGKILL is replaced; a
+ * Ctrl-C stops them all, each after its requests in flight. The server keeps the system clock, so the fixtures here are written on it too.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -20,6 +20,7 @@ import type { ServiceCtx } from '../../worker/services/context'
 import { onPostgres, openTestDatabase } from '../helpers/db'
 import { newPhone } from '../helpers/fixtures'
 import { testConfig } from '../helpers/harness'
+import { stopWithRequestInFlight } from '../helpers/server-process'
 
 /** the serving processes: the primary's children (Linux /proc) */
 const childrenOf = (pid: number) =>
@@ -41,15 +42,13 @@ const getFresh = (port: number, path: string) =>
       .on('error', reject)
   })
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))))
-
 let server: ChildProcess | null = null
 afterAll(() => {
   if (server && server.exitCode === null) process.kill(-server.pid!, 'SIGKILL')
 })
 
 describe.skipIf(!onPostgres())('the Node server as a cluster (NODE_PROCESSES=2)', () => {
-  it('serves from two processes, shows a correction at once on both, replaces a killed one and stops on SIGTERM', async () => {
+  it('serves from two processes, shows a correction at once on both, replaces a killed one, and on Ctrl-C lets each finish its requests in flight', async () => {
     const config = testConfig()
     const database = await openTestDatabase()
     const services = buildServices(config, database.db)
@@ -137,9 +136,13 @@ describe.skipIf(!onPostgres())('the Node server as a cluster (NODE_PROCESSES=2)'
       served = health.status === 200 ? served + 1 : 0
     }
 
-    // SIGTERM to the first process: all of them stop, cleanly
-    server.kill('SIGTERM')
-    expect(await exited(server)).toBe(0)
+    // Ctrl-C in a terminal: SIGINT reaches every process of the group. A request still in flight
+    // keeps its serving process for the grace period (a second stop, the first process's, must not
+    // cut it short), then everything ends, cleanly.
+    const { code, took } = await stopWithRequestInFlight(server!, port, () => process.kill(-server!.pid!, 'SIGINT'))
+    expect(code).toBe(0)
+    expect(took).toBeGreaterThan(4_000)
+    expect(took).toBeLessThan(12_000)
     for (const pid of now) expect(existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')).toBe(false)
   }, 120_000)
 })

@@ -3,15 +3,15 @@
  * in flight finish for a few seconds, closes the database and exits; a request that never ends
  * cannot keep it alive. The real `worker/node.ts`, in its own process, on the run's database.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
 import { describe, expect, it } from 'vitest'
 import { onPostgres } from '../helpers/db'
 import { testConfig } from '../helpers/harness'
+import { exited, stopWithRequestInFlight } from '../helpers/server-process'
 
 async function startServer() {
   const port = 30_000 + Math.floor(Math.random() * 20_000)
@@ -38,8 +38,6 @@ async function startServer() {
   return { child, port, output: () => out }
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))))
-
 describe('the Node server on a signal', () => {
   it('SIGTERM with an idle keep-alive connection: exits at once, cleanly', async () => {
     const { child, port } = await startServer()
@@ -53,16 +51,7 @@ describe('the Node server on a signal', () => {
 
   it('SIGINT with a request that never finishes: the server still exits after the grace period', async () => {
     const { child, port, output } = await startServer()
-    // headers promise a body that never comes: the handler waits for it forever
-    const socket = connect(port, '127.0.0.1')
-    await new Promise((r) => socket.once('connect', r))
-    socket.write('POST /api/auth/otp/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"phone":')
-    await new Promise((r) => setTimeout(r, 300))
-    const started = performance.now()
-    child.kill('SIGINT')
-    const code = await exited(child)
-    const took = performance.now() - started
-    socket.destroy()
+    const { code, took } = await stopWithRequestInFlight(child, port, () => child.kill('SIGINT'))
     expect(code).toBe(0)
     expect(took).toBeGreaterThan(4_000)
     expect(took).toBeLessThan(9_000)

@@ -1,7 +1,8 @@
 // Digests through node:crypto, which Workers provide under the nodejs_compat flag (wrangler.toml):
-// one short synchronous call. WebCrypto's digest and sign go through a job queue and a promise,
-// which cost the vote about a tenth of its CPU and the notice page a third of its speed (issue 17,
-// profiled in test/bench/RESULTS.md). Keys for jose (HS256 access tokens) stay WebCrypto keys.
+// one short synchronous call. WebCrypto's digest and sign go through a job queue and a promise:
+// in a CPU profile of the vote benchmark (issue 17) the ballot's request digest and the access
+// token's check each took about a twentieth of the server's time. Keys for jose (HS256 access
+// tokens) stay WebCrypto keys.
 import { createHash, createHmac } from 'node:crypto'
 
 const enc = new TextEncoder()
@@ -13,7 +14,7 @@ export async function sha256Hex(data: string): Promise<string> {
 // Imported once per secret and isolate: importing a key on every request cost about a tenth of a
 // vote's CPU (profiled in issue 17). The secrets come from configuration, so the map stays tiny.
 const hmacKeys = new Map<string, Promise<CryptoKey>>()
-/** The HMAC-SHA256 key for a configured secret (ID-number hashes, HS256 access tokens). */
+/** The HMAC-SHA256 key for a configured secret, as jose takes it (HS256 access tokens). */
 export function hmacKey(secret: string): Promise<CryptoKey> {
   let key = hmacKeys.get(secret)
   if (!key) {

@@ -15,7 +15,7 @@ interface Entry {
   /** the answer's own headers (content type, a download's file name) */
   headers: [string, string][]
   etag: string
-  /** set once the whole app has answered it (finishedAnswer): what memoryFirst sends with it */
+  /** set once the whole app has answered it (finishedAnswer): what immutableFromMemory sends with it */
   finished?: Finished
 }
 
@@ -23,15 +23,36 @@ interface Entry {
  * What the rest of the app adds to a kept answer (the security headers) and the route it came
  * from (for the access log), recorded when it was first answered through every middleware. With
  * it, a later request for the same answer is served from memory before the middleware and routing
- * run at all (memoryFirst, worker/app-base.ts): the cheapest request the app can answer.
+ * run at all (pageFromMemory, immutableFromMemory, called first thing in worker/app-base.ts): the
+ * cheapest request the app can answer.
  */
 export interface Finished {
   headers: Record<string, string>
   route: string
 }
 
-/** Headers that belong to one answer or one request, never copied from a finished answer. */
-const OWN = new Set(['content-type', 'content-length', 'content-disposition', 'etag', 'cache-control', 'vary', 'x-request-id', 'date', 'set-cookie'])
+/**
+ * What is copied from a finished answer: the security headers (middleware/secure-headers.ts) and
+ * nothing else. A list of what to copy, not of what to leave: a header added later (an encoding, a
+ * cookie) is then never replayed onto another request's answer. test/api/caching.test.ts compares
+ * a kept answer's headers with the first one's, so a security header missing here shows there.
+ */
+const COPIED = new Set([
+  'content-security-policy',
+  'cross-origin-embedder-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'permissions-policy',
+  'referrer-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+])
 
 const finishing = new WeakMap<Context<HonoEnv>, (f: Finished) => void>()
 
@@ -45,7 +66,7 @@ export function finishedAnswer(c: Context<HonoEnv>) {
   const record = finishing.get(c)
   if (!record || c.res.status !== 200 || c.res.headers.has('set-cookie')) return
   const headers: Record<string, string> = {}
-  for (const [k, v] of c.res.headers) if (!OWN.has(k)) headers[k] = v
+  for (const [k, v] of c.res.headers) if (COPIED.has(k)) headers[k] = v
   record({ headers, route: c.req.routePath })
 }
 

@@ -95,12 +95,20 @@ function answer(p: Page, ifNoneMatch: string | undefined): Response {
   return new Response(p.body as unknown as BodyInit, { status: 200, headers: { ...headers, 'content-type': p.contentType } })
 }
 
-const signedIn = (c: Context<HonoEnv>) => !!c.req.header('authorization') || getCookie(c, ACCESS_COOKIE) !== undefined || getCookie(c, REFRESH_COOKIE) !== undefined
-
-// the page differs by its address, its query and the 大字 switch, and by nothing else for a visitor
-function keyOf(c: Context<HonoEnv>) {
-  const url = new URL(c.req.url)
-  return `${c.get('config').PUBLIC_BASE_URL} ${url.pathname}${url.search} ${getCookie(c, BIG_TEXT_COOKIE) === '1' ? 'big' : ''}`
+/**
+ * The key of a visitor's page, or null for a signed-in caller (a bearer token or a session cookie),
+ * who is never served from here. The page differs by its address, its query and the 大字 switch,
+ * and by nothing else for a visitor. Read straight from the request (the cookies parsed once, no
+ * URL object): this runs before everything else on every GET (pageFromMemory).
+ */
+function visitorKey(c: Context<HonoEnv>): string | null {
+  if (c.req.header('authorization')) return null
+  const cookies = c.req.header('cookie') ? getCookie(c) : {}
+  if (cookies[ACCESS_COOKIE] !== undefined || cookies[REFRESH_COOKIE] !== undefined) return null
+  // the path and query as sent (node-server and Workers hand over an absolute, normalised URL)
+  const url = c.req.url
+  const pathAndQuery = url.slice(url.indexOf('/', url.indexOf('//') + 2))
+  return `${c.get('config').PUBLIC_BASE_URL} ${pathAndQuery} ${cookies[BIG_TEXT_COOKIE] === '1' ? 'big' : ''}`
 }
 
 /**
@@ -109,8 +117,9 @@ function keyOf(c: Context<HonoEnv>) {
  * when the caller is signed in, or the page is not kept, not current, or not yet answered in full.
  */
 export async function pageFromMemory(c: Context<HonoEnv>): Promise<{ response: Response; route: string } | null> {
-  if (signedIn(c)) return null
-  const hit = pages.get(keyOf(c))
+  const key = visitorKey(c)
+  if (key === null) return null
+  const hit = pages.get(key)
   if (!hit?.finished || !current(hit, c.get('clock').now().getTime())) return null
   pageCacheStats.hits++
   pageCacheStats.early++
@@ -125,8 +134,8 @@ export async function pageFromMemory(c: Context<HonoEnv>): Promise<{ response: R
 
 /** The middleware a route marked `cache: 'page'` gets, before access control. */
 export const pageCache: MiddlewareHandler<HonoEnv> = async (c, next) => {
-  if (signedIn(c)) return next()
-  const key = keyOf(c)
+  const key = visitorKey(c)
+  if (key === null) return next()
   const now = c.get('clock').now().getTime()
   const hit = pages.get(key)
   if (hit && current(hit, now)) {

@@ -52,7 +52,9 @@ export const presentBallot = (b: BallotRow) => ({
  * No row shared by all voters is updated here (../shared/stack.md: a hot row costs 70%).
  */
 async function lockForBallot(tx: Db, pollId: string, voterId: string) {
-  // one round trip; a select list is evaluated left to right, so the poll's lock is taken first
+  // one round trip; a select list is evaluated left to right, so the poll's lock is taken first.
+  // No await before the statement, here or in ballotState: castBallot sends both at once and
+  // relies on this one leaving first (the 50-parallel-submissions test in polls.test.ts fails if not)
   await tx.execute(sql`select pg_advisory_xact_lock_shared(1, hashtext(${pollId})), pg_advisory_xact_lock(2, hashtext(${`${pollId}:${voterId}`}))`)
 }
 
