@@ -40,7 +40,6 @@ export function buildApp(routes: AnyRoute[], options: AppOptions) {
     const started = Date.now()
     const requestId = c.req.header('x-request-id')?.slice(0, 64) || crypto.randomUUID()
     c.set('requestId', requestId)
-    c.header('x-request-id', requestId)
     const services = await options.services(c.env ?? {})
     for (const [k, v] of Object.entries(services)) c.set(k as never, v as never)
     c.set('caller', null)
@@ -53,6 +52,7 @@ export function buildApp(routes: AnyRoute[], options: AppOptions) {
     const kept = c.req.method === 'GET' ? ((await pageFromMemory(c).catch(() => null)) ?? immutableFromMemory(c)) : null
     if (kept) c.res = kept.response
     else {
+      c.header('x-request-id', requestId)
       await next()
       finishedAnswer(c)
     }

@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { desc, eq, inArray } from 'drizzle-orm'
 import { Miniflare } from 'miniflare'
+import { nanoid } from 'nanoid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { oaInbound, smsOutbox } from '../../drizzle/schema'
 import { openPglite, type Database } from '../../worker/db/node'
@@ -128,7 +129,7 @@ describe(`the Worker in Miniflare (${onPostgres() ? 'PostgreSQL' : 'PGlite over 
     expect(me.status).toBe(200)
     expect(await me.json()).toMatchObject({ phone, isAdmin: false })
     const admin = await adminToken()
-    const created = await post('/api/communities', { name: `Worker小区${Date.now()}`, district: '区', street: '街道', residentsCommittee: '社区' }, admin)
+    const created = await post('/api/communities', { name: `Worker小区${nanoid(8)}`, district: '区', street: '街道', residentsCommittee: '社区' }, admin)
     expect(created.status).toBe(201)
     const audit = await fetch(`${url}/api/communities/${created.json.id}/audit`, { headers: { authorization: `Bearer ${admin}` } })
     expect(audit.status).toBe(200)
@@ -139,7 +140,7 @@ describe(`the Worker in Miniflare (${onPostgres() ? 'PostgreSQL' : 'PGlite over 
 
   it("keeps an immutable answer (a notice's QR image) in the Workers Cache API, and answers 304 to its ETag", async () => {
     const admin = await adminToken()
-    const created = await post('/api/communities', { name: `Worker缓存${Date.now()}`, district: '区', street: '街道', residentsCommittee: '社区' }, admin)
+    const created = await post('/api/communities', { name: `Worker缓存${nanoid(8)}`, district: '区', street: '街道', residentsCommittee: '社区' }, admin)
     const committeePhone = newPhone()
     expect((await post(`/api/communities/${created.json.id}/committee-members`, { phone: committeePhone }, admin)).status).toBe(201)
     const notice = await post(`/api/communities/${created.json.id}/notices`, { kind: 'general', title: '停水通知', body: '明天停水。' }, await login(committeePhone))
@@ -195,7 +196,7 @@ describe(`the Worker in Miniflare (${onPostgres() ? 'PostgreSQL' : 'PGlite over 
     expect(paths).toEqual(expect.arrayContaining(['/api/polls/{pid}/ballots', '/api/communities/{cid}/roster']))
     // a body goes through whole: a roster upload is the full Worker's, and its answer says what was wrong with it
     const admin = await adminToken()
-    const created = await post('/api/communities', { name: `Worker转交${Date.now()}`, district: '区', street: '街道', residentsCommittee: '社区' }, admin)
+    const created = await post('/api/communities', { name: `Worker转交${nanoid(8)}`, district: '区', street: '街道', residentsCommittee: '社区' }, admin)
     const upload = await fetch(`${url}/api/communities/${created.json.id}/roster`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },

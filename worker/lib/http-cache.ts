@@ -70,10 +70,8 @@ export function finishedAnswer(c: Context<HonoEnv>) {
   record({ headers, route: c.req.routePath })
 }
 
-/** An answer from memory with plain-object headers (the Node adapter writes those without building a Headers). */
-export function finishedResponse(body: Uint8Array | null, status: 200 | 304, own: Record<string, string>, f: Finished, requestId: string) {
-  return new Response(body as unknown as BodyInit, { status, headers: { ...f.headers, ...own, 'x-request-id': requestId } })
-}
+/** What an answer sent before the middleware carries besides its own headers: the recorded ones, and this request's id. */
+export const finishedHeaders = (f: Finished, c: Context<HonoEnv>): Record<string, string> => ({ ...f.headers, 'x-request-id': c.get('requestId') })
 
 /**
  * Answers kept in memory, least recently used first out, bounded in count and in bytes (one
@@ -119,13 +117,14 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable'
 export const matches = (ifNoneMatch: string | undefined, etag: string) =>
   !!ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')
 
-function answer(e: Entry, ifNoneMatch: string | undefined): Response {
-  const headers = { etag: e.etag, 'cache-control': IMMUTABLE }
+/** The kept answer, or a 304 for a matching If-None-Match; `more`: headers beyond its own (finishedHeaders). Plain-object headers: the Node adapter writes those without building a Headers. */
+function answer(e: Entry, ifNoneMatch: string | undefined, more: Record<string, string> = {}): Response {
+  const headers = { ...more, etag: e.etag, 'cache-control': IMMUTABLE }
   if (matches(ifNoneMatch, e.etag)) {
     immutableCacheStats.notModified++
     return new Response(null, { status: 304, headers })
   }
-  return new Response(e.body as unknown as BodyInit, { status: 200, headers: [...e.headers, ...Object.entries(headers)] })
+  return new Response(e.body as unknown as BodyInit, { status: 200, headers: { ...Object.fromEntries(e.headers), ...headers } })
 }
 
 /**
@@ -156,13 +155,7 @@ export function immutableFromMemory(c: Context<HonoEnv>): { response: Response; 
   if (!hit?.finished) return null
   immutableCacheStats.hits++
   immutableCacheStats.early++
-  const requestId = c.get('requestId')
-  const validators = { etag: hit.etag, 'cache-control': IMMUTABLE }
-  if (matches(c.req.header('if-none-match'), hit.etag)) {
-    immutableCacheStats.notModified++
-    return { response: finishedResponse(null, 304, validators, hit.finished, requestId), route: hit.finished.route }
-  }
-  return { response: finishedResponse(hit.body, 200, { ...Object.fromEntries(hit.headers), ...validators }, hit.finished, requestId), route: hit.finished.route }
+  return { response: answer(hit, c.req.header('if-none-match'), finishedHeaders(hit.finished, c)), route: hit.finished.route }
 }
 
 /** The middleware a route marked `cache: 'immutable'` gets, before access control. */

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { HonoEnv } from '../env'
 import { BIG_TEXT_COOKIE } from '../pages/layout'
-import { AnswerMemory, finishedResponse, matches, strongEtag, whenFinished, type Finished } from './http-cache'
+import { AnswerMemory, finishedHeaders, matches, strongEtag, whenFinished, type Finished } from './http-cache'
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './session-cookies'
 
 /**
@@ -86,8 +86,9 @@ export function tagPage(c: Context<HonoEnv>, communityId: string, onHit?: (c: Co
   tags.set(c, { communityId, onHit })
 }
 
-function answer(p: Page, ifNoneMatch: string | undefined): Response {
-  const headers = { etag: p.etag, 'cache-control': PAGE_CACHE_CONTROL, vary: 'Cookie' }
+/** The kept page, or a 304 for a matching If-None-Match; `more`: headers beyond its own (finishedHeaders). */
+function answer(p: Page, ifNoneMatch: string | undefined, more: Record<string, string> = {}): Response {
+  const headers = { ...more, etag: p.etag, 'cache-control': PAGE_CACHE_CONTROL, vary: 'Cookie' }
   if (matches(ifNoneMatch, p.etag)) {
     pageCacheStats.notModified++
     return new Response(null, { status: 304, headers })
@@ -124,12 +125,7 @@ export async function pageFromMemory(c: Context<HonoEnv>): Promise<{ response: R
   pageCacheStats.hits++
   pageCacheStats.early++
   await hit.onHit?.(c)
-  const validators = { etag: hit.etag, 'cache-control': PAGE_CACHE_CONTROL, vary: 'Cookie' }
-  if (matches(c.req.header('if-none-match'), hit.etag)) {
-    pageCacheStats.notModified++
-    return { response: finishedResponse(null, 304, validators, hit.finished, c.get('requestId')), route: hit.finished.route }
-  }
-  return { response: finishedResponse(hit.body, 200, { ...validators, 'content-type': hit.contentType }, hit.finished, c.get('requestId')), route: hit.finished.route }
+  return { response: answer(hit, c.req.header('if-none-match'), finishedHeaders(hit.finished, c)), route: hit.finished.route }
 }
 
 /** The middleware a route marked `cache: 'page'` gets, before access control. */
