@@ -1,10 +1,11 @@
-import { and, count, eq } from 'drizzle-orm'
+import { and, count, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots, bindings, proxies } from '../../drizzle/schema'
 import { verifyProof, leafHash } from '../../shared/merkle'
 import { verifyDocument } from '../../worker/lib/signing'
 import { announcedPoll, idNumber, importRosterJson, newPhone, openWindow, pollDraft, setupCommunity, simpleRoster, bulkOwners, type RosterRowInput } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
+import { rowsOf } from '../../worker/services/roles/resolve'
 
 let h: Harness
 beforeAll(async () => {
@@ -266,6 +267,32 @@ describe('proxies give way to the owner', () => {
     expect(res.status).toBe(409)
     expect(res.json.error).toMatchObject({ code: 'PROXY_NOT_ACTIVE', details: { reason: 'grantor_not_verified' } })
     expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
+  })
+
+  it('a proxy revoked after the route let the proxy in is refused by the ballot’s own statement, which writes nothing', async () => {
+    const { s, p, proxyId, voterId } = await proxied()
+    const proxyUserId = (await h.db.select().from(proxies).where(eq(proxies.id, proxyId)))[0]!.proxyUserId
+    // the owner's revocation lands between the route's check (who may vote) and the ballot's statement
+    await h.db.update(proxies).set({ status: 'revoked' }).where(eq(proxies.id, proxyId))
+    const auditBefore = rowsOf<{ n: number | string }>(await h.db.execute(sql`select count(*) as n from audit_log where community_id = ${s.community.id}`))[0]!.n
+    const [row] = rowsOf<{ o_outcome: string; o_detail: string | null }>(
+      await h.db.execute(sql`
+        select * from cast_ballot(${p.id}, ${s.community.id}, ${voterId}, 'electronic', ${proxyUserId}, null, 'h', ${h.clock.now().toISOString()}::timestamptz,
+          'b-race', 'r-race', 'agree', null::jsonb, null, 'proxy', ${proxyId}, false, null, ${proxyUserId}, null)`),
+    )
+    expect(row).toMatchObject({ o_outcome: 'PROXY_NOT_ACTIVE', o_detail: 'revoked' })
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
+    const auditAfter = rowsOf<{ n: number | string }>(await h.db.execute(sql`select count(*) as n from audit_log where community_id = ${s.community.id}`))[0]!.n
+    expect(Number(auditAfter)).toBe(Number(auditBefore))
+    // the same statement with the proxy standing casts, so the refusal above was the revocation's
+    await h.db.update(proxies).set({ status: 'active' }).where(eq(proxies.id, proxyId))
+    const [ok] = rowsOf<{ o_outcome: string; o_version: number }>(
+      await h.db.execute(sql`
+        select * from cast_ballot(${p.id}, ${s.community.id}, ${voterId}, 'electronic', ${proxyUserId}, null, 'h', ${h.clock.now().toISOString()}::timestamptz,
+          'b-race', 'r-race', 'agree', null::jsonb, null, 'proxy', ${proxyId}, false, null, ${proxyUserId}, null)`),
+    )
+    expect(ok).toMatchObject({ o_outcome: 'cast', o_version: 1 })
+    expect((await h.db.select().from(proxies).where(eq(proxies.id, proxyId)))[0]!.status).toBe('used')
   })
 })
 

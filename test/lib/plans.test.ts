@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTransaction } from '../../worker/db/tx'
 import { rowsOf } from '../../worker/services/roles/resolve'
+import { CAST_BALLOT_READ } from '../helpers/city'
 import { announcedPoll, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
@@ -43,17 +44,18 @@ async function plan(query: ReturnType<typeof sql>) {
   })
 }
 
+/** The function's text with its parameters (p_…) bound as the query's parameters. */
+function withParams(text: string, params: Record<string, string>) {
+  const parts = text.split(/\b(p_[a-z_]+)\b/)
+  return sql.join(parts.map((part, i) => (i % 2 === 1 ? sql`${params[part]!}` : sql.raw(part))), sql``)
+}
+
 /** the hot queries, with the tables each must reach by index */
 const HOT: { name: string; tables: string[]; query: () => ReturnType<typeof sql> }[] = [
   {
-    name: 'a vote’s read (ballotState): standing ballot, last version, idempotent replay',
+    name: 'a vote’s read (inside cast_ballot): standing ballot, last version, idempotent replay',
     tables: ['ballots', 'polls'],
-    query: () => sql`
-      select p.settings,
-             (select max(b.version) from ballots b where b.poll_id = p.id and b.voter_id = ${ids.voter}) as last_version,
-             (select b.id from ballots b where b.poll_id = p.id and b.voter_id = ${ids.voter} and b.kind = 'electronic' and b.current) as previous_id,
-             (select b.id from ballots b where b.poll_id = p.id and b.cast_by_user_id = ${ids.user} and b.idempotency_key = 'k') as replay_id
-      from polls p where p.id = ${ids.pid}`,
+    query: () => withParams(`select p.settings, ${CAST_BALLOT_READ.slice(0, -1).join(', ')} ${CAST_BALLOT_READ.at(-1)}`, { p_poll_id: ids.pid, p_voter_id: ids.voter, p_kind: 'electronic', p_cast_by: ids.user, p_idempotency_key: 'k' }),
   },
   { name: 'the voter in the frozen electorate', tables: ['poll_voters'], query: () => sql`select * from poll_voters where poll_id = ${ids.pid} and voter_id = ${ids.voter}` },
   { name: 'the caller’s verified bindings in the compound', tables: ['bindings'], query: () => sql`select * from bindings where user_id = ${ids.user} and community_id = ${ids.cid} and status = 'verified'` },
@@ -66,6 +68,12 @@ const HOT: { name: string; tables: string[]; query: () => ReturnType<typeof sql>
 ]
 
 describe('hot queries use index access scoped to the compound', () => {
+  it('the vote’s read checked here is the one the installed cast_ballot runs', async () => {
+    const [fn] = rowsOf<{ src: string }>(await h.db.execute(sql`select prosrc as src from pg_proc where proname = 'cast_ballot'`))
+    const squash = (t: string) => t.replace(/\s+/g, ' ')
+    for (const piece of CAST_BALLOT_READ) expect(squash(fn!.src)).toContain(squash(piece))
+  })
+
   for (const q of HOT) {
     it(q.name, async () => {
       const nodes = await plan(q.query())

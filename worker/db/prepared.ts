@@ -12,7 +12,8 @@ const MAX_PREPARED_PARAMS = 64
  * hands every query to postgres.js's `unsafe()`, which does not prepare; and an unprepared statement with parameters
  * costs postgres.js two round trips: Parse + Describe, a wait for the parameter types, then Bind +
  * Execute. Prepared, a statement is parsed once per connection and then costs one round trip, and
- * PostgreSQL plans it from its cache. So the vote's six statements cost six round trips, not eleven.
+ * PostgreSQL plans it from its cache. So the vote's two statements (who may vote; cast_ballot) cost
+ * two round trips, not four.
  *
  * On Node only (worker/db/node.ts): the gain needs a connection that outlives a request. In the
  * Worker the client is made per request, so a statement is rarely sent twice on one connection;

@@ -67,41 +67,9 @@ export async function revokeProxy(ctx: ServiceCtx, pollId: string, proxyId: stri
   })
 }
 
-/**
- * Proxies and the ballot (called by castBallot inside its transaction, after the voter's lock, so
- * an owner's vote, a revocation or an ended binding cannot interleave with a proxy's ballot).
- *
- * Before the ballot: a proxy's ballot needs the proxy still standing and its grantor still a
- * verified owner acting for that voter at this moment (指导规则 第26条: the proxy speaks only for
- * an owner; an owner who no longer is one has nobody to lend their vote to).
- */
-export async function assertProxyMayCast(tx: Db, input: { pollId: string; voterId: string; communityId: string; proxyId: string }) {
-  const [row] = rowsOf<{ status: string; grantor_verified: boolean }>(
-    await tx.execute(sql`
-      select px.status, exists (
-        select 1 from poll_voters pv join bindings b on b.owner_key = pv.representative_owner_key
-        where pv.poll_id = px.poll_id and pv.voter_id = px.voter_id
-          and b.user_id = px.grantor_user_id and b.community_id = ${input.communityId} and b.status = 'verified') as grantor_verified
-      from proxies px where px.id = ${input.proxyId} and px.poll_id = ${input.pollId} and px.voter_id = ${input.voterId}`),
-  )
-  if (!row || row.status === 'revoked') throw new AppError('PROXY_NOT_ACTIVE', { status: row?.status ?? null })
-  if (!row.grantor_verified) throw new AppError('PROXY_NOT_ACTIVE', { reason: 'grantor_not_verified' })
-}
-
-/**
- * After the ballot: a proxy's ballot marks its proxy used; the owner voting in person ends their
- * proxy, used or not, so it can never replace the owner's own ballot.
- */
-export async function settleProxies(tx: Db, now: Date, input: { pollId: string; voterId: string; proxyId: string | null; ownerCasting: boolean }) {
-  if (input.proxyId) {
-    await tx.update(proxies).set({ status: 'used', endedAt: now }).where(and(eq(proxies.id, input.proxyId), eq(proxies.status, 'active')))
-  } else if (input.ownerCasting) {
-    await tx
-      .update(proxies)
-      .set({ status: 'revoked', endedAt: now })
-      .where(and(eq(proxies.pollId, input.pollId), eq(proxies.voterId, input.voterId), inArray(proxies.status, ['active', 'used'])))
-  }
-}
+// At the ballot, a proxy's standing (still active, its grantor still a verified owner) is checked
+// and the proxy used up or taken back inside the ballot's one statement, under the voter's lock:
+// cast_ballot in drizzle/migrations/0022_cast_ballot_function.sql, called by cast.ts.
 
 /**
  * Ends the proxies of a community's running polls whose grantor is no longer a verified owner
