@@ -84,7 +84,10 @@ interface CastRow {
  * It was four round trips (begin; the locks and the read; the writes; commit), and the voter's
  * lock was held across each wait; now the server waits once (issue 17). The checks before the
  * transaction (the caller, the role, the electorate, the content) are made by the route.
- * Inside a caller's transaction (ctx.db a transaction), the statement joins it.
+ * Inside a caller's transaction (ctx.db a transaction), the statement joins it. On the pool it is a
+ * plain statement, which postgres.js may pipeline with other requests' queries when every
+ * connection is busy; one waiting for a closing poll's lock holds those up until the count ends,
+ * as a ballot's open transaction held its whole connection before.
  */
 export async function castBallot(ctx: ServiceCtx, input: CastInput) {
   const actor = actorOf(ctx)
