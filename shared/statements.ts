@@ -150,6 +150,15 @@ export function displayEndsAt(publishedAt: Date): Date {
 
 const addCalendarDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
 
+/** A period as people read it: "2026Q3" → 2026年第3季度, "2026-10" → 2026年10月, "2026" → 2026年度; anything else as given. */
+export function periodZh(period: string): string {
+  const q = /^(\d{4})Q([1-4])$/.exec(period)
+  if (q) return `${q[1]}年第${q[2]}季度`
+  const m = /^(\d{4})-(\d{2})$/.exec(period)
+  if (m) return `${m[1]}年${Number(m[2])}月`
+  return /^\d{4}$/.test(period) ? `${period}年度` : period
+}
+
 /** The quarter a date (YYYY-MM-DD) falls in. */
 export const quarterOfDate = (d: string) => `${d.slice(0, 4)}Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`
 

@@ -31,6 +31,16 @@ export function beijingTime(at: Date | string): string {
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hh}:${mm}`
 }
 
+/**
+ * The end of a time limit ("…前办结"): an instant at Beijing midnight is the end of the day before,
+ * "2026年12月7日 24:00", as notices write it; "12月8日 00:00 前" reads as a day later than it is.
+ */
+export function beijingDeadline(at: Date | string): string {
+  const t = new Date(at).getTime()
+  if ((t + SHANGHAI_OFFSET_MS) % 86_400_000 !== 0) return beijingTime(at)
+  return `${beijingDate(new Date(t - 1))} 24:00`
+}
+
 /** A calendar date (YYYY-MM-DD, or an instant's Beijing date) in Chinese form ("2026年12月6日"). */
 export function beijingDate(at: Date | string): string {
   const iso = typeof at === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(at) ? at : shanghaiDate(new Date(at))

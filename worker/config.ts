@@ -40,7 +40,8 @@ export const ConfigSchema = z
     DATA_DIR: z.string().default('.data'),
     /** seed the demo community on start (default: only in embedded mode) */
     SEED_DEMO: z.enum(['0', '1']).optional(),
-    PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8787'),
+    /** unset: this server's own address, http://HOST:PORT (127.0.0.1 when listening on every address) */
+    PUBLIC_BASE_URL: z.string().url().optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** private EC P-256 JWK (JSON) that signs published results; its public half is served at /.well-known/jwks.json */
@@ -105,14 +106,18 @@ export const ConfigSchema = z
   // run even when other settings are malformed, so one start-up names every problem
   }, { when: () => true })
 
-export type Config = z.infer<typeof ConfigSchema>
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'PUBLIC_BASE_URL'> & { PUBLIC_BASE_URL: string }
 
 export class ConfigError extends Error {}
 
 /** Parse or stop: the message names every missing or malformed setting (never its value). */
 export function parseConfig(env: Record<string, unknown>): Config {
   const r = ConfigSchema.safeParse(env)
-  if (r.success) return r.data
+  if (r.success) {
+    // a second local server on another PORT must not print QR codes that point at the first one
+    const host = r.data.HOST === '0.0.0.0' || r.data.HOST === '::' ? '127.0.0.1' : r.data.HOST.includes(':') ? `[${r.data.HOST}]` : r.data.HOST
+    return { ...r.data, PUBLIC_BASE_URL: r.data.PUBLIC_BASE_URL ?? `http://${host}:${r.data.PORT}` }
+  }
   const lines = r.error.issues.map((i) => `  - ${i.path.join('.') || '(config)'}: ${i.message}`)
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
 }

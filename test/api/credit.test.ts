@@ -248,8 +248,8 @@ describe('credit records from statements that failed after publication', () => {
     // late (published, after its deadline) and missing (public revenue of 2026Q3, never published): one record each
     expect(q3.filter((r) => r.firmId === x.firm.firmId).map((r) => [r.sourceRef, r.item, r.occurredOn, r.evidence[0]!.note])).toEqual(
       expect.arrayContaining([
-        [`statement:${x.community.id}:service_fee:2026Q3`, expect.stringContaining('物业服务费收支 2026Q3 逾期公示'), '2026-10-31', expect.stringContaining('应于 2026-10-31 前公示，2027-01-12 公示')],
-        [`statement:${x.community.id}:public_revenue:2026Q3`, expect.stringContaining('公共收益收支 2026Q3 逾期未公示'), '2026-10-31', '应于 2026-10-31 前公示'],
+        [`statement:${x.community.id}:service_fee:2026Q3`, expect.stringContaining('物业服务费收支 2026年第3季度 逾期公示'), '2026-10-31', expect.stringContaining('应于 2026年10月31日前公示，2027年1月12日公示')],
+        [`statement:${x.community.id}:public_revenue:2026Q3`, expect.stringContaining('公共收益收支 2026年第3季度 逾期未公示'), '2026-10-31', '应于 2026年10月31日前公示'],
       ]),
     )
     expect(q3.filter((r) => r.firmId === x.firm.firmId)).toHaveLength(2)

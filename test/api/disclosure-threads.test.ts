@@ -74,7 +74,7 @@ describe('objections to a statement, answered on record', () => {
     expect(published.status).toBe(201)
     const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
     const notice = board.json.notices.find((n: { kind: string }) => n.kind === 'disclosure')
-    expect(notice).toMatchObject({ statementId: published.json.id, title: '2026Q3 公共收益收支' })
+    expect(notice).toMatchObject({ statementId: published.json.id, title: '2026年第3季度 公共收益收支' })
     expect(notice.body).toContain(published.json.contentHash)
     expect(notice.body).toContain('800.00')
     const page = await h.request('GET', `/n/${notice.code}`)

@@ -25,6 +25,18 @@ async function ownerBrowser(s: Awaited<ReturnType<typeof setupCommunity>>) {
   return b
 }
 
+describe('the bare address', () => {
+  it('opened in a browser, says in Chinese what the service is and where an owner goes', async () => {
+    const res = await h.request('GET', '/')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/text\/html/)
+    expect(res.text).toContain('lang="zh-CN"')
+    expect(res.text).toContain('二维码')
+    expect(res.text).toContain('href="/h5/me"')
+    expect(res.text).toContain('href="/openapi.json"')
+  })
+})
+
 describe('H5 sign-in', () => {
   it('sends a code, verifies it, sets HttpOnly session cookies and goes to `next`', async () => {
     const b = browserSession(h)
@@ -447,7 +459,7 @@ describe('H5 accounts pages', () => {
     const b = await ownerBrowser(s)
     const page = await b.get(`/h5/c/${s.community.id}/accounts`)
     expect(page.status).toBe(200)
-    expect(page.text).toContain('2026Q3 账目公开')
+    expect(page.text).toContain('2026年第3季度 账目公开')
     expect(page.text).toContain('<svg') // server-rendered charts, no script
     expect(page.text).not.toContain('<script')
     expect(page.text).toContain('+30.00') // income 130.00 against 100.00 the quarter before

@@ -108,7 +108,7 @@ describe("the law's clocks", () => {
     const firm = await firmServingCommunity(h, s, 92)
     const early = await h.request('POST', `/api/communities/${s.community.id}/statements`, { token: firm.token, json: statement('service_fee', '2026Q4', 0, [{ direction: 'income', category: '物业费', amountFen: 1 }]) })
     expect(early.status).toBe(422)
-    expect(early.json.error.details.errors[0]).toMatchObject({ code: 'period_not_ended', message: '2026Q4 尚未结束（截至 2026年12月31日），期满后才能发布该期报表' })
+    expect(early.json.error.details.errors[0]).toMatchObject({ code: 'period_not_ended', message: '2026年第4季度 尚未结束（截至 2026年12月31日），期满后才能发布该期报表' })
   })
 
   it('a correction keeps the objections of the version before and supersedes its notice on the board', async () => {
@@ -127,7 +127,7 @@ describe("the law's clocks", () => {
     const thread = await h.request('GET', `/api/statements/${v2.json.id}/objections`, { token: s.owner })
     expect(thread.json.objections).toEqual([expect.objectContaining({ statementId: v1.json.id, body: '物业费收入与收费公示不符，请核对' })])
     const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
-    const disclosure = board.json.notices.filter((n: { statementId?: string; title: string }) => n.title.startsWith('2026Q3 物业服务费'))
+    const disclosure = board.json.notices.filter((n: { statementId?: string; title: string }) => n.title.startsWith('2026年第3季度 物业服务费'))
     expect(disclosure).toHaveLength(1)
     expect(disclosure[0]).toMatchObject({ version: 2, supersedesId: expect.any(String) })
   })

@@ -171,8 +171,8 @@ describe('the chat-bot: commands end to end', () => {
     expect((await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: staff, json: { kind: 'enforcement_contacts', title: '执法部门联系公示', body: '请直接联系', contacts } })).status).toBe(201)
 
     const accounts = await h.oa.send({ from: openid, content: '公示' })
-    expect(accounts.reply).toContain('2026Q3')
-    expect(accounts.reply).toContain('收入 5000.00元')
+    expect(accounts.reply).toContain('2026年第3季度')
+    expect(accounts.reply).toContain('收入 5,000.00 元')
     expect(accounts.reply).toContain(`/h5/c/${s.community.id}/accounts`)
     expect((await h.oa.send({ from: openid, content: '联系' })).reply).toContain('区住建局物业科（物业服务违规）：0833-12345')
     const howTo = await h.oa.send({ from: openid, content: '投诉' })
@@ -182,6 +182,9 @@ describe('the chat-bot: commands end to end', () => {
     const filed = await h.oa.send({ from: openid, content: '投诉 3栋楼道有人飞线充电，堵着消防通道' })
     expect(filed.reply).toContain('已受理您的投诉')
     expect(filed.reply).toContain('应急管理（消防）部门')
+    // a time limit ending at midnight reads as the day it ends on (24:00), not the next day's 00:00
+    expect(filed.reply).toMatch(/日 24:00 前/)
+    expect(filed.reply).not.toMatch(/00:00 前/)
     const repair = await h.oa.send({ from: openid, content: '投诉 2单元电梯坏了三天没人修' })
     expect(repair.reply).toContain('物业服务企业')
     const rows = await h.db.select().from(complaints).where(eq(complaints.communityId, s.community.id))

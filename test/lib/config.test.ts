@@ -32,4 +32,11 @@ describe('configuration', () => {
     expect(parseConfig({ ...secrets, NODE_PROCESSES: '2', DATABASE_URL: 'postgres://u@h/db' })).toMatchObject({ NODE_PROCESSES: 2, DATABASE_POOL_MAX: 10 })
     expect(() => parseConfig({ ...secrets, NODE_PROCESSES: '0', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/NODE_PROCESSES/)
   })
+
+  it('the public address follows the port unless it is set: a second local server’s QR codes point at itself', () => {
+    expect(parseConfig({ ...secrets }).PUBLIC_BASE_URL).toBe('http://127.0.0.1:8787')
+    expect(parseConfig({ ...secrets, PORT: '8788' }).PUBLIC_BASE_URL).toBe('http://127.0.0.1:8788')
+    expect(parseConfig({ ...secrets, HOST: '0.0.0.0', PORT: '9000' }).PUBLIC_BASE_URL).toBe('http://127.0.0.1:9000')
+    expect(parseConfig({ ...secrets, PORT: '8788', PUBLIC_BASE_URL: 'https://gongyi.example.cn' }).PUBLIC_BASE_URL).toBe('https://gongyi.example.cn')
+  })
 })

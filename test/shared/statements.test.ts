@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { checkStatement, deadlineAfter, quarter, quarterOfDate, statementPeriod } from '../../shared/statements'
+import { checkStatement, deadlineAfter, periodZh, quarter, quarterOfDate, statementPeriod, yuan } from '../../shared/statements'
 
 describe('statement periods', () => {
+  it('as people read them, and amounts with thousands separators', () => {
+    expect(periodZh('2026Q3')).toBe('2026年第3季度')
+    expect(periodZh('2026-10')).toBe('2026年10月')
+    expect(periodZh('2026')).toBe('2026年度')
+    expect(periodZh('whatever')).toBe('whatever')
+    expect(yuan(1_560_000)).toBe('15,600.00 元')
+    expect(yuan(-123_456_789)).toBe('-1,234,567.89 元')
+  })
+
   it('quarters, their deadlines (end of the first month after) and the period before', () => {
     expect(quarter('2026Q1')).toEqual({ start: '2026-01-01', end: '2026-03-31', deadline: '2026-04-30', previous: '2025Q4' })
     expect(quarter('2026Q4')).toEqual({ start: '2026-10-01', end: '2026-12-31', deadline: '2027-01-31', previous: '2026Q3' })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { displayEndsAt, UNSCHEDULED_YEAR_MARGIN_DAYS } from '../../shared/statements'
 import { OFFICIAL_SCHEDULES } from '../../shared/workdays'
-import { addMonths, addMonthsToDate } from '../../shared/time'
+import { addMonths, addMonthsToDate, beijingDeadline } from '../../shared/time'
 
 describe('addMonths (民法典 第202条: no corresponding day → the last day of the month)', () => {
   it('month ends', () => {
@@ -56,5 +56,14 @@ describe('the display period of a statement: 30 working days on the official cal
     expect(displayEndsAt(new Date(`${last}-12-20T10:00:00+08:00`)).getTime()).toBe(weekendsOnlyEnd(`${last}-12-20`) + margin)
     // wholly within a scheduled year, no margin (early November has no holiday either)
     expect(displayEndsAt(new Date(`${last}-11-02T10:00:00+08:00`)).getTime()).toBe(weekendsOnlyEnd(`${last}-11-02`))
+  })
+})
+
+describe('beijingDeadline: a limit ending at Beijing midnight is the day before, 24:00', () => {
+  it('midnight and other instants', () => {
+    expect(beijingDeadline('2026-12-07T16:00:00Z')).toBe('2026年12月7日 24:00')
+    expect(beijingDeadline('2026-12-31T16:00:00Z')).toBe('2026年12月31日 24:00')
+    expect(beijingDeadline('2026-12-07T16:00:00.001Z')).toBe('2026年12月8日 00:00')
+    expect(beijingDeadline('2026-12-07T09:30:00Z')).toBe('2026年12月7日 17:30')
   })
 })

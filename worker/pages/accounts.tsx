@@ -1,6 +1,6 @@
 import type * as z from 'zod'
 import type { AccountsReply, ObjectionReply, StatementDetailReply } from '../../shared/api/disclosure'
-import { PUBLIC_REVENUE_USES, STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
+import { periodZh, PUBLIC_REVENUE_USES, STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
 import { BarChart, PairedBarChart, ShareChart } from './charts'
 import { Page } from './layout'
 import { beijing, money, OverdueList } from './parts'
@@ -68,7 +68,7 @@ function KindCard(props: { k: Kind }) {
       {year || prev ? (
         <PairedBarChart
           title={year ? '与上年同期比较' : '与上一季度比较'}
-          series={['本季度', year ? `上年同期（${year.period}）` : `上一季度（${prev!.period}）`]}
+          series={['本季度', year ? `上年同期（${periodZh(year.period)}）` : `上一季度（${periodZh(prev!.period)}）`]}
           rows={[
             { label: '收入', a: k.incomeFen, b: (year ?? prev)!.incomeFen },
             { label: '支出', a: k.expenseFen, b: (year ?? prev)!.expenseFen },
@@ -83,8 +83,8 @@ function KindCard(props: { k: Kind }) {
 export function AccountsPage(props: { communityId: string; accounts: Accounts; signedIn: boolean }) {
   const a = props.accounts
   return (
-    <Page title={`${a.period} 账目公开`} nav={{ communityId: props.communityId, signedIn: props.signedIn, current: 'accounts' }}>
-      <h1>{a.period} 账目公开</h1>
+    <Page title={`${periodZh(a.period)} 账目公开`} nav={{ communityId: props.communityId, signedIn: props.signedIn, current: 'accounts' }}>
+      <h1>{periodZh(a.period)} 账目公开</h1>
       {a.periods.length > 1 ? (
         <p class="meta">
           其他季度：
@@ -133,9 +133,9 @@ export function StatementPage(props: {
     </tr>
   )
   return (
-    <Page title={`${s.period} ${label}`} nav={{ communityId: props.communityId, signedIn: props.signedIn }}>
+    <Page title={`${periodZh(s.period)} ${label}`} nav={{ communityId: props.communityId, signedIn: props.signedIn }}>
       <h1>
-        {s.period} {label}
+        {periodZh(s.period)} {label}
       </h1>
       <p class="meta">
         第 {s.version} 版，{beijing(s.publishedAt)} 公开{s.correctionReason ? `；更正理由：${s.correctionReason}` : ''}

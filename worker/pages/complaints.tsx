@@ -1,4 +1,5 @@
 import { COMPLAINT_CATEGORIES, COMPLAINT_CATEGORY_KEYS, COMPLAINT_STATUSES } from '../../shared/complaints'
+import { beijingDeadline } from '../../shared/time'
 import { Page } from './layout'
 import { beijing, Flash } from './parts'
 
@@ -41,7 +42,7 @@ export function ComplaintsPage(props: { communityId: string; complaints: Complai
           <p class="meta">
             地点：{c.place}　承办：{c.deskLabel}
             <br />
-            {beijing(c.filedAt)} 受理；{beijing(c.firstContactBy)} 前先行联系，{beijing(c.resolveBy)} 前办结
+            {beijing(c.filedAt)} 受理；{beijingDeadline(c.firstContactBy)} 前先行联系，{beijingDeadline(c.resolveBy)} 前办结
             {c.resolvedAt ? `；${beijing(c.resolvedAt)} 已办结` : ''}
           </p>
           {c.status === 'resolved' ? (

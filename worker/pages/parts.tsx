@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx'
 import { formatFen } from '../../shared/decimal'
 import type { AreaWeight } from '../../shared/result-document'
 import { beijingDate, beijingTime } from '../../shared/time'
-import { STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
+import { periodZh, STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
 import { Page } from './layout'
 
 /** An instant as people read it: Beijing time in Chinese form ("2026年12月6日 08:09"). */
@@ -164,7 +164,7 @@ export const OverdueList = (props: { overdue: { kind: string; period: string; de
       <ul>
         {props.overdue.map((o) => (
           <li>
-            {o.period} {STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind}（应于 {beijingDate(o.deadline)} 前公开）
+            {periodZh(o.period)} {STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind}（应于 {beijingDate(o.deadline)} 前公开）
           </li>
         ))}
       </ul>

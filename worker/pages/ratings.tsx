@@ -1,3 +1,4 @@
+import { periodZh } from '../../shared/statements'
 import { RATING_DIMENSION_KEYS, RATING_DIMENSIONS, MIN_RESPONSES_SHOWN, type RatingDimension, type RatingSummary } from '../../shared/ratings'
 import { Page } from './layout'
 import { Bar, beijingDate, Flash } from './parts'
@@ -12,7 +13,6 @@ const SCALE: readonly [number, string][] = [
 ]
 
 /** "2026Q4" → "2026年第4季度" */
-export const quarterZh = (q: string) => `${q.slice(0, 4)}年第${q.slice(5)}季度`
 
 export interface RatingsPageProps {
   communityId: string
@@ -41,7 +41,7 @@ export function RatingsPage(props: RatingsPageProps) {
     <Page title="评价物业服务" nav={{ communityId: cid, signedIn: true, current: 'me' }}>
       <h1>评价物业服务</h1>
       <p>
-        {quarterZh(props.quarter)}
+        {periodZh(props.quarter)}
         {props.firmName ? `　${props.firmName}` : ''}
       </p>
       <Flash notice={props.notice} error={props.error} />

@@ -8,6 +8,7 @@ import { AppError } from '../../lib/errors'
 import { access, route, type AnyRoute } from '../../lib/route'
 import { AccountsPage } from '../../pages/accounts'
 import { CommunityPage, ContactsPage, FeesPage } from '../../pages/community'
+import { HomePage } from '../../pages/home'
 import { LoginPage } from '../../pages/login'
 import { sendOtp, verifyOtp } from '../../services/auth/otp'
 import { endSession } from '../../services/auth/sessions'
@@ -59,6 +60,8 @@ async function communityRoles(c: Context<HonoEnv>, communityId: string) {
 }
 
 export const h5Routes: AnyRoute[] = [
+  // the bare address, opened in a browser, explains itself in words instead of answering 404 JSON
+  getPage('/', '服务首页：这是什么、业主从哪里进入', z.object({}), async (c) => c.html(<HomePage />)),
   cachedForVisitors(getPage('/h5/c/:cid', '小区首页：公告栏、表决（本小区业主和工作人员）、逾期未公开的账目', CidParams, async (c) => {
     const cid = c.req.param('cid')!
     const ctx = ctxOf(c)

@@ -1,8 +1,8 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm'
 import { parseCommand, type ChatCommand } from '../../../shared/chatbot'
 import { categoryFromWords, COMPLAINT_CATEGORIES, DESKS, type Desk } from '../../../shared/complaints'
-import { formatFen } from '../../../shared/decimal'
-import { beijingTime } from '../../../shared/time'
+import { periodZh, yuan } from '../../../shared/statements'
+import { beijingDeadline, beijingTime } from '../../../shared/time'
 import { ballots, bindings, oaFollowers, oaLinkCodes, pollResults, polls, type PendingChatVote } from '../../../drizzle/schema'
 import { hmacHex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
@@ -268,11 +268,10 @@ async function result(ctx: ServiceCtx, p: PollRow): Promise<string> {
 async function accounts(ctx: ServiceCtx, communityId: string): Promise<string> {
   const a = await quarterAccounts(ctx, communityId)
   const link = `${base(ctx)}/h5/c/${communityId}/accounts`
-  if (a.kinds.length === 0) return fitReply(`${a.period} 尚无公示的收支报表。`, link)
-  const yuan = (fen: number) => `${formatFen(fen)}元`
+  if (a.kinds.length === 0) return fitReply(`${periodZh(a.period)} 尚无公示的收支报表。`, link)
   const lines = a.kinds.map((k) => `${k.label}：收入 ${yuan(k.incomeFen)}，支出 ${yuan(k.expenseFen)}，期末结余 ${yuan(k.closingFen)}`)
   const overdue = a.overdue.length ? `\n逾期未公示：${a.overdue.length} 项` : ''
-  return fitReply(`${a.period} 收支公示：\n${lines.join('\n')}${overdue}`, link)
+  return fitReply(`${periodZh(a.period)} 收支公示：\n${lines.join('\n')}${overdue}`, link)
 }
 
 async function contactLines(ctx: ServiceCtx, communityId: string): Promise<string[]> {
@@ -306,7 +305,7 @@ async function fileByChat(ctx: ServiceCtx, owner: Owner, text: string): Promise<
   const desk = filed.desk ? DESKS[filed.desk as Desk] : '社区（待派单）'
   const lines = [
     `已受理您的投诉（${route.label}）。`,
-    `承办：${desk}，须在 ${beijingTime(filed.resolveBy)} 前办结，${beijingTime(filed.firstContactBy)} 前先行联系您。`,
+    `承办：${desk}，须在 ${beijingDeadline(filed.resolveBy)} 前办结，${beijingDeadline(filed.firstContactBy)} 前先行联系您。`,
     guessed ? '' : '未能从描述判断问题类型，先派给物业；不属于物业职责的，会退回由社区改派。',
     `编号 ${filed.id}。办结后请评价是否满意；不满意可以重新办理。`,
   ].filter(Boolean)

@@ -2,9 +2,8 @@ import { and, desc, eq, inArray } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type * as z from 'zod'
 import type { StatementBody } from '../../../shared/api/disclosure'
-import { checkStatement, deadlineAfter, yuan, DISPLAY_WORKING_DAYS, displayEndsAt, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem, type UnknownAmount } from '../../../shared/statements'
+import { checkStatement, deadlineAfter, periodZh, yuan, DISPLAY_WORKING_DAYS, displayEndsAt, quarter, quarterOfDate, STATEMENT_KINDS, statementPeriod, type StatementLineInput, type StatementProblem, type UnknownAmount } from '../../../shared/statements'
 import { CommunitySettings } from '../../../shared/community'
-import { formatFen } from '../../../shared/decimal'
 import { beijingDate, shanghaiDate } from '../../../shared/time'
 import { communities, emergencyUses, notices, pollResults, polls, statements } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
@@ -70,7 +69,7 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
   const today = shanghaiDate(ctx.clock.now())
   const periodProblems: StatementProblem[] = []
   if (q.start > today) periodProblems.push({ line: null, field: 'period', code: 'future_period', message: '不能发布尚未开始的期间的报表' })
-  else if (q.end >= today) periodProblems.push({ line: null, field: 'period', code: 'period_not_ended', message: `${input.period} 尚未结束（截至 ${beijingDate(q.end)}），期满后才能发布该期报表` })
+  else if (q.end >= today) periodProblems.push({ line: null, field: 'period', code: 'period_not_ended', message: `${periodZh(input.period)} 尚未结束（截至 ${beijingDate(q.end)}），期满后才能发布该期报表` })
   const problems = checkStatement(input.kind, input.content, sheet?.unknown)
   return withTransaction(ctx.db, async (tx) => {
     const latestOf = async (period: string) =>
@@ -117,9 +116,9 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
       ...(oldNotice ? { version: oldNotice.version + 1, supersedesId: oldNotice.id } : {}),
       communityId,
       kind: 'disclosure',
-      title: current ? `${input.period} ${label}（更正，第${s!.version}版）` : `${input.period} ${label}`,
+      title: current ? `${periodZh(input.period)} ${label}（更正，第${s!.version}版）` : `${periodZh(input.period)} ${label}`,
       body: [
-        `期初余额 ${formatFen(input.content.openingFen)} 元，本期收入 ${formatFen(input.content.totals.incomeFen)} 元，支出 ${formatFen(input.content.totals.expenseFen)} 元，期末余额 ${formatFen(input.content.closingFen)} 元。`,
+        `期初余额 ${yuan(input.content.openingFen)}，本期收入 ${yuan(input.content.totals.incomeFen)}，支出 ${yuan(input.content.totals.expenseFen)}，期末余额 ${yuan(input.content.closingFen)}。`,
         current ? `更正理由：${input.correctionReason}` : null,
         `公示期内（${DISPLAY_WORKING_DAYS}个工作日）业主可对任一行提出异议，公开答复。报表摘要（SHA-256）：${contentHash}`,
       ]
@@ -139,7 +138,7 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
       subjectId: s!.id,
       details: { kind: input.kind, period: input.period, version: s!.version, contentHash },
     })
-    await enqueueForOwners(tx, ctx, communityId, 'all_owners', 'statement_published', { title: `${input.period} ${STATEMENT_KINDS[input.kind].label}${current ? '（更正）' : ''}`, text: '新的收支报表已公示，公示期内可提出异议', path: `/h5/statements/${s!.id}` }, `statement:${s!.id}`)
+    await enqueueForOwners(tx, ctx, communityId, 'all_owners', 'statement_published', { title: `${periodZh(input.period)} ${STATEMENT_KINDS[input.kind].label}${current ? '（更正）' : ''}`, text: '新的收支报表已公示，公示期内可提出异议', path: `/h5/statements/${s!.id}` }, `statement:${s!.id}`)
     return present(s!)
   })
 }

@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, isNotNull, lt } from 'drizzle-orm'
-import { displayEndsAt, quarter, STATEMENT_KINDS, type StatementContentInput, type StatementKind } from '../../../shared/statements'
-import { shanghaiDate } from '../../../shared/time'
+import { displayEndsAt, periodZh, quarter, STATEMENT_KINDS, type StatementContentInput, type StatementKind } from '../../../shared/statements'
+import { beijingDate, shanghaiDate } from '../../../shared/time'
 import { statementObjections, statements } from '../../../drizzle/schema'
 import type { ServiceCtx } from '../context'
 import { firmStatementDeadline, QUARTERLY_FIRM_KINDS, statementDeadlineMonths } from '../disclosure/statements'
@@ -73,7 +73,7 @@ export async function statementFacts(ctx: ServiceCtx, communities: readonly { id
       communityId: s.communityId,
       firmId: before.firmId,
       kind: 'fund_correction',
-      item: `${nameOf(s.communityId)} ${before.period} ${labelOf(before.kind)}公示后更正金额或用途（第${before.version}版）`,
+      item: `${nameOf(s.communityId)} ${periodZh(before.period)} ${labelOf(before.kind)}公示后更正金额或用途（第${before.version}版）`,
       occurredOn: shanghaiDate(s.publishedAt),
       sourceRef: `fund-correction:${before.id}`,
       evidence: [
@@ -108,7 +108,7 @@ export async function statementFacts(ctx: ServiceCtx, communities: readonly { id
       communityId: s.communityId,
       firmId: s.firmId!,
       kind: 'fund_objection_unanswered',
-      item: `${nameOf(s.communityId)} ${s.period} ${labelOf(s.kind)}业主异议公示期内未答复`,
+      item: `${nameOf(s.communityId)} ${periodZh(s.period)} ${labelOf(s.kind)}业主异议公示期内未答复`,
       // the last day of the display period
       occurredOn: shanghaiDate(new Date(closes.getTime() - 1)),
       sourceRef: `fund-objection:${o.id}`,
@@ -129,11 +129,11 @@ export async function statementFacts(ctx: ServiceCtx, communities: readonly { id
       communityId: s.communityId,
       firmId: s.firmId!,
       kind: 'statement_late',
-      item: `${nameOf(s.communityId)} ${labelOf(s.kind)} ${period} 逾期公示`,
+      item: `${nameOf(s.communityId)} ${labelOf(s.kind)} ${periodZh(period)} 逾期公示`,
       occurredOn: deadline,
       // the same fact as the overdue record while it was missing (credit.ts)
       sourceRef: `statement:${s.communityId}:${s.kind}:${period}`,
-      evidence: [{ name: '公示期限', sha256: s.contentHash, note: `应于 ${deadline} 前公示，${on} 公示；${page(s.id)}` }],
+      evidence: [{ name: '公示期限', sha256: s.contentHash, note: `应于 ${beijingDate(deadline)}前公示，${beijingDate(on)}公示；${page(s.id)}` }],
     })
   }
   return out

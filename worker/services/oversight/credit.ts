@@ -4,8 +4,8 @@ import type { z } from 'zod'
 import type { AppealBody, CreditRecordBody, DecideBody } from '../../../shared/api/credit'
 import { COMPLAINT_CATEGORIES, type ComplaintCategory } from '../../../shared/complaints'
 import { summariseRatings } from '../../../shared/ratings'
-import { quarter as quarterOf, STATEMENT_KINDS, type StatementKind } from '../../../shared/statements'
-import { shanghaiDate } from '../../../shared/time'
+import { periodZh, quarter as quarterOf, STATEMENT_KINDS, type StatementKind } from '../../../shared/statements'
+import { beijingDate, shanghaiDate } from '../../../shared/time'
 import { communities, creditRecords, firmContracts, firmRatings, firms } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
@@ -140,7 +140,7 @@ export async function generateRecords(ctx: ServiceCtx, district: string, period:
       id: nanoid(),
       firmId,
       category: s.meetsTarget ? 'good' : 'bad',
-      item: `${name} ${period} 业主满意率 ${s.percent}%（${s.meetsTarget ? '达到' : '未达'}90%，${s.responses}份）`,
+      item: `${name} ${periodZh(period)} 业主满意率 ${s.percent}%（${s.meetsTarget ? '达到' : '未达'}90%，${s.responses}份）`,
       pointsCenti: s.meetsTarget ? GENERATED_POINTS.ratingMeetsTarget : GENERATED_POINTS.ratingBelowTarget,
       occurredOn: q.end,
       sourceRef: `rating:${cid}:${period}`,
@@ -156,11 +156,11 @@ export async function generateRecords(ctx: ServiceCtx, district: string, period:
       if (o.period !== period) continue
       bad({
         firmId: fees.firm.id,
-        item: `${c.name} ${STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind} ${o.period} 逾期未公示`,
+        item: `${c.name} ${STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind} ${periodZh(o.period)} 逾期未公示`,
         pointsCenti: GENERATED_POINTS.statementOverdue,
         occurredOn: o.deadline,
         sourceRef: `statement:${c.id}:${o.kind}:${o.period}`,
-        evidence: [{ name: '公示期限', note: `应于 ${o.deadline} 前公示` }],
+        evidence: [{ name: '公示期限', note: `应于 ${beijingDate(o.deadline)}前公示` }],
       })
     }
     for (const f of fees.flagged) {
