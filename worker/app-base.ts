@@ -88,15 +88,17 @@ export function buildApp(routes: AnyRoute[], options: AppOptions) {
       })
       appError = lostConnection(err) ? new AppError('SERVICE_UNAVAILABLE', { retryable: true }) : new AppError('INTERNAL')
     }
+    if (appError.code === 'SERVICE_UNAVAILABLE') c.header('retry-after', '1')
+    // RFC 9110 §10.2.3: a client (the mini-program) can wait exactly as long as the limit says
+    const wait = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+    if (appError.code === 'RATE_LIMITED' && typeof wait === 'number' && wait > 0) c.header('retry-after', String(Math.ceil(wait)))
     // A person on a page (a scanned notice, an H5 page) gets a page in words, not JSON, whatever went wrong.
     if (isPagePath(c.req.path)) {
       const message = appError.code === 'NOT_FOUND' && c.req.path.startsWith('/n/') ? '找不到这份公告' : appError.message
-      if (appError.code === 'SERVICE_UNAVAILABLE') c.header('retry-after', '1')
       return c.html(ErrorPage({ status: appError.status, code: appError.code, message }), appError.status as 400)
     }
     const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId } }
     if (appError.details !== undefined) body.error.details = appError.details
-    if (appError.code === 'SERVICE_UNAVAILABLE') c.header('retry-after', '1')
     return c.json(body, appError.status as 400)
   })
 

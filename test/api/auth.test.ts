@@ -83,6 +83,7 @@ describe('phone one-time code', () => {
     expect(again.status).toBe(429)
     expect(again.json.error.code).toBe('RATE_LIMITED')
     expect(again.json.error.details.retryAfterSeconds).toBeGreaterThan(0)
+    expect(again.headers.get('retry-after')).toBe(String(again.json.error.details.retryAfterSeconds))
     for (let i = 1; i < OTP_LIMITS.sendPerPhonePerHour; i++) {
       h.clock.advance(61_000)
       expect((await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })).status).toBe(200)

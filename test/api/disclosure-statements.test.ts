@@ -12,7 +12,6 @@ afterAll(async () => {
   await h?.close()
 })
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 async function serving(s: Awaited<ReturnType<typeof setupCommunity>>, seed: number) {
   const firm = await h.request('POST', '/api/firms', { token: s.admin, json: { name: `报表物业${seed}`, uscc: usccFor(200 + seed) } })
   const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId

@@ -12,7 +12,6 @@ afterAll(async () => {
   await h?.close()
 })
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const candidates = [
   { name: '张明', building: '1栋', unitLabel: '1栋-1单元-1001', statement: '退休工程师，愿意监督维修资金使用' },
   { name: '李华', building: '1栋', statement: '在小区居住十年' },

@@ -14,7 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close()
 })
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** The owner of flat 1 of `s`, signed in on the H5 pages by SMS code (their phone is the one setupCommunity bound). */
 async function ownerBrowser(s: Awaited<ReturnType<typeof setupCommunity>>) {
@@ -76,6 +75,16 @@ describe('H5 sign-in', () => {
     expect(res.status).toBe(403)
     expect(res.text).toContain('没有权限')
     expect(h.sms.lastCode(phone)).toBeFalsy()
+  })
+
+  it('a code asked for again too soon says how long to wait, in words', async () => {
+    const b = browserSession(h)
+    const phone = newPhone()
+    expect((await b.post('/h5/login', { step: 'send', phone })).status).toBe(200)
+    h.clock.advance(20_000)
+    const again = await b.post('/h5/login', { step: 'send', phone })
+    expect(again.status).toBe(429)
+    expect(again.text).toContain('操作过于频繁，请40秒后再试')
   })
 
   it('a bad phone is a page with the reason, not a crash', async () => {
@@ -151,6 +160,20 @@ describe('H5 poll page and ballot', () => {
     const res = await browserSession(h).get(`/h5/polls/${p.id}`)
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe(`/h5/login?next=${encodeURIComponent(`/h5/polls/${p.id}`)}`)
+  })
+
+  it('a poll closing at Beijing midnight reads as the end of the day before (24:00), not the next day at 00:00', async () => {
+    const s = await setupCommunity(h)
+    // the first Beijing midnight at least a day away
+    const day = 86_400_000
+    const eight = 8 * 3_600_000
+    const closesAt = new Date(Math.ceil((h.clock.now().getTime() + day + eight) / day) * day - eight)
+    const p = await announcedPoll(h, s.community.id, s.committee, { opensAt: new Date(h.clock.now().getTime() + 60_000).toISOString(), closesAt: closesAt.toISOString() })
+    const page = await (await ownerBrowser(s)).get(`/h5/polls/${p.id}`)
+    expect(page.status).toBe(200)
+    const lastDay = new Date(closesAt.getTime() + eight - 1)
+    expect(page.text).toContain(`${lastDay.getUTCFullYear()}年${lastDay.getUTCMonth() + 1}月${lastDay.getUTCDate()}日 24:00`)
+    expect(page.text).not.toMatch(/\d日 00:00/)
   })
 
   it('an owner reads the poll, confirms the choice in words, votes, and lands on a page saying it counted; a double submit casts once', async () => {

@@ -116,7 +116,7 @@ describe.skipIf(!available)('H5 pages in a real browser', () => {
     const mobile = await browser.newContext(phone())
     const page = await mobile.newPage()
     await signInOnPhone(page, app, me.json.phone, `/h5/c/${s.community.id}/accounts`)
-    await expect(page.getByRole('heading', { name: '2026Q3 账目公开' }).isVisible()).resolves.toBe(true)
+    await expect(page.getByRole('heading', { name: '2026年第3季度 账目公开' }).isVisible()).resolves.toBe(true)
     // the charts are drawn: each SVG has a real size on the phone's screen
     const boxes = await page.locator('svg[role=img]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width))
     expect(boxes.length).toBeGreaterThanOrEqual(3)

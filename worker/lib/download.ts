@@ -4,7 +4,6 @@ import { refuseNul } from './input'
 import { readTable, SpreadsheetError, toCsv, writeXlsx, type SheetSpec, type TableOptions } from './spreadsheet'
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-type Rows = (string | number | null)[][]
 
 const disposition = (filename: string) => `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`
 

@@ -1,3 +1,4 @@
+import { beijingDeadline } from '../../shared/time'
 import type * as z from 'zod'
 import { FEE_BASIS_UNIT, type FeeLine, type FeeScheduleReply, type FirmProfileReply } from '../../shared/api/disclosure'
 import { formatFen } from '../../shared/decimal'
@@ -13,7 +14,7 @@ export function pollLine(p: PollItem): string {
     case 'announced':
       return p.opensAt ? `待投票：${beijing(p.opensAt)} 开始` : '待投票'
     case 'open':
-      return `投票中：${beijing(p.closesAt)} 截止`
+      return `投票中：${beijingDeadline(p.closesAt)} 截止`
     case 'voting_ended':
     case 'counting':
       return '投票已截止，正在计票'

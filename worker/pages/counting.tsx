@@ -1,3 +1,4 @@
+import { beijingDeadline } from '../../shared/time'
 import type { CountingFlag } from '../services/counting/counting'
 import { Page } from './layout'
 import { beijing } from './parts'
@@ -264,7 +265,7 @@ export function PaperBallotsPage(props: {
             </>
           )}
           <p>
-            {props.kind === 'single' ? '只选一项；多选、涂改或无法辨认的为废票。' : '涂改或无法辨认的为废票。'}请于 {beijing(props.closesAt)} 前投入票箱或交回。
+            {props.kind === 'single' ? '只选一项；多选、涂改或无法辨认的为废票。' : '涂改或无法辨认的为废票。'}请于 {beijingDeadline(props.closesAt)} 前投入票箱或交回。
           </p>
           <p>业主签名：＿＿＿＿＿＿＿＿　日期：＿＿＿＿＿＿</p>
         </section>

@@ -1,3 +1,4 @@
+import { beijingDeadline } from '../../shared/time'
 import type * as z from 'zod'
 import type { CommentReply, PollReply, TurnoutReply } from '../../shared/api/polls'
 import { shortReceipt } from '../../shared/receipt'
@@ -95,7 +96,7 @@ export function PollPage(props: {
           <div>
             <dt>投票截止</dt>
             <dd>
-              {beijing(p.closesAt)}
+              {beijingDeadline(p.closesAt)}
               {p.closesAt !== p.originalClosesAt ? `（原定 ${beijing(p.originalClosesAt)}，已延期）` : ''}
             </dd>
           </div>
@@ -184,7 +185,7 @@ function BallotSection(props: { poll: Poll; state: BallotState }) {
     case 'counting':
       return (
         <>
-          <p class="card">投票已于 {beijing(p.closesAt)} 截止，正在计票。结果公布后会张贴在小区公告栏，也可以在本页查看。</p>
+          <p class="card">投票已于 {beijingDeadline(p.closesAt)} 截止，正在计票。结果公布后会张贴在小区公告栏，也可以在本页查看。</p>
           {s.countHref ? (
             <div class="actions">
               <a class="btn" href={s.countHref}>
@@ -257,7 +258,7 @@ function BallotForm(props: { poll: Poll; form: BallotFormView; final: boolean })
         </fieldset>
       )}
       <button type="submit">下一步：确认</button>
-      <p class="meta">{props.final ? '本小区规定首次投票即为最终结果，提交后不能改投。' : `投票截止（${beijing(p.closesAt)}）前可以改投，以最后一次为准。`}</p>
+      <p class="meta">{props.final ? '本小区规定首次投票即为最终结果，提交后不能改投。' : `投票截止（${beijingDeadline(p.closesAt)}）前可以改投，以最后一次为准。`}</p>
     </form>
   )
 }
@@ -313,7 +314,7 @@ export function ConfirmPage(props: { poll: Poll; voter: VoterView; idemKey: stri
         <p class="big-outcome" style="text-align:center">
           {words}
         </p>
-        <p class="meta">{props.final ? '本小区规定首次投票即为最终结果，确认后不能改投。' : `确认后计入；投票截止（${beijing(p.closesAt)}）前可以改投。`}</p>
+        <p class="meta">{props.final ? '本小区规定首次投票即为最终结果，确认后不能改投。' : `确认后计入；投票截止（${beijingDeadline(p.closesAt)}）前可以改投。`}</p>
         <form method="post" action={`/h5/polls/${p.id}/ballot`}>
           <input type="hidden" name="key" value={props.idemKey} />
           <input type="hidden" name="voterId" value={props.voter.voterId} />
@@ -360,7 +361,7 @@ export function VotedPage(props: { poll: Poll; ballot: MyBallotView; final: bool
           {props.final
             ? '本小区规定首次投票即为最终结果，不能改投。'
             : props.open
-              ? `想改主意：投票截止（${beijing(p.closesAt)}）前回到表决页重新选择，以最后一次为准。`
+              ? `想改主意：投票截止（${beijingDeadline(p.closesAt)}）前回到表决页重新选择，以最后一次为准。`
               : '投票已截止。'}
         </p>
         <p class="meta">

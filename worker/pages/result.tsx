@@ -1,3 +1,4 @@
+import { beijingDeadline } from '../../shared/time'
 import { formatArea } from '../../shared/decimal'
 import { shortReceipt } from '../../shared/receipt'
 import { resultAreas, type AreaWeight } from '../../shared/result-document'
@@ -200,12 +201,12 @@ function PendingResult(props: { p: NonNullable<Parameters<typeof ResultPage>[0][
   const toPoll = { href: `/h5/polls/${p.pollId}`, label: '查看表决' }
   const text =
     p.status === 'announced'
-      ? `投票将于 ${beijing(p.opensAt)} 开始，${beijing(p.closesAt)} 截止。截止并计票后，结果在这里公布，并张贴在小区公告栏。`
+      ? `投票将于 ${beijing(p.opensAt)} 开始，${beijingDeadline(p.closesAt)} 截止。截止并计票后，结果在这里公布，并张贴在小区公告栏。`
       : p.status === 'open'
-        ? `投票正在进行，${beijing(p.closesAt)} 截止。截止并计票后，结果在这里公布，并张贴在小区公告栏。`
+        ? `投票正在进行，${beijingDeadline(p.closesAt)} 截止。截止并计票后，结果在这里公布，并张贴在小区公告栏。`
         : p.status === 'cancelled'
           ? '本次表决已取消，不会有结果。'
-          : `投票已于 ${beijing(p.closesAt)} 截止，正在计票。结果公布后会在这里显示，并张贴在小区公告栏。`
+          : `投票已于 ${beijingDeadline(p.closesAt)} 截止，正在计票。结果公布后会在这里显示，并张贴在小区公告栏。`
   return (
     <Page title="表决结果尚未公布" nav={{ communityId: p.communityId, signedIn: props.signedIn }}>
       <Msg icon={p.status === 'cancelled' ? 'info' : 'wait'} title="表决结果尚未公布" lead={p.title} actions={[toPoll]}>

@@ -20,7 +20,7 @@ import { overdueStatements } from '../../services/disclosure/statements'
 import { listNotices } from '../../services/notices/notices'
 import { displayStatus, listPolls } from '../../services/polls/lifecycle'
 import { rolesInCommunity } from '../../services/roles/resolve'
-import { cachedForVisitors, FORM, getPage, html, page, readForm, safeNext, tags } from './kit'
+import { cachedForVisitors, FORM, getPage, html, messageOf, page, readForm, safeNext, tags } from './kit'
 import { keptForCompound, tagPage } from '../../lib/page-cache'
 import { h5MeRoutes } from './me.routes'
 import { h5PollRoutes } from './poll.routes'
@@ -135,7 +135,7 @@ export const h5Routes: AnyRoute[] = [
         return c.redirect(next, 303)
       } catch (e) {
         if (!(e instanceof AppError)) throw e
-        return c.html(<LoginPage next={next} phone={phone} codeSent={f.step === 'verify' && e.code === 'OTP_INVALID'} error={e.message} />, e.status as 400)
+        return c.html(<LoginPage next={next} phone={phone} codeSent={f.step === 'verify' && e.code === 'OTP_INVALID'} error={messageOf(e)} />, e.status as 400)
       }
     }),
   }),

@@ -17,11 +17,26 @@ export const safeNext = (next: unknown, fallback = '/h5/login/done') => (typeof 
 export function errorPage(c: Context<HonoEnv>, e: unknown, back?: string) {
   if (!(e instanceof AppError)) throw e
   if (e.code === 'UNAUTHENTICATED') return c.redirect(`/h5/login?next=${encodeURIComponent(c.req.path)}`, 303)
-  return c.html(<ErrorPage status={e.status} code={e.code} message={e.message} back={back} />, e.status as 400)
+  return c.html(<ErrorPage status={e.status} code={e.code} message={messageOf(e)} back={back} />, e.status as 400)
 }
 
-/** What to tell a person about a refused form: the first field's own message, else the error's. */
-export const messageOf = (e: AppError) => (e.code === 'VALIDATION_FAILED' ? ((e.details as { issues?: { message: string }[] })?.issues?.[0]?.message ?? e.message) : e.message)
+/**
+ * What to tell a person about a refused form: the first field's own message; for a rate limit, how
+ * long to wait, in words; else the error's message.
+ */
+export function messageOf(e: AppError): string {
+  if (e.code === 'VALIDATION_FAILED') return (e.details as { issues?: { message: string }[] })?.issues?.[0]?.message ?? e.message
+  const wait = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+  if (e.code === 'RATE_LIMITED' && typeof wait === 'number' && wait > 0) return `操作过于频繁，请${waitInWords(wait)}后再试`
+  return e.message
+}
+
+/** 45 → "45秒", 200 → "4分钟", 5400 → "2小时" (rounded up: never sooner than it will work). */
+export function waitInWords(seconds: number): string {
+  if (seconds < 90) return `${Math.ceil(seconds)}秒`
+  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)}分钟`
+  return `${Math.ceil(seconds / 3600)}小时`
+}
 
 /** A page handler whose domain errors become error pages. */
 export const page =

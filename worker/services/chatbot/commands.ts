@@ -152,7 +152,7 @@ async function listOpen(ctx: ServiceCtx, owner: Owner): Promise<string> {
       .select({ n: count() })
       .from(ballots)
       .where(and(eq(ballots.pollId, p.id), eq(ballots.current, true), inArray(ballots.voterId, mine.map((v) => v.voterId))))
-    const state = displayStatus(p, now) === 'open' ? `投票截止 ${beijingTime(p.closesAt)}` : `${beijingTime(p.opensAt)} 开始投票`
+    const state = displayStatus(p, now) === 'open' ? `投票截止 ${beijingDeadline(p.closesAt)}` : `${beijingTime(p.opensAt)} 开始投票`
     lines.push(`第${p.number}号《${p.title}》\n${state}｜${(voted?.n ?? 0) > 0 ? '您已投票' : '您尚未投票'}`)
   }
   if (lines.length === 0) return '您目前没有需要表决的议题。'
@@ -161,7 +161,7 @@ async function listOpen(ctx: ServiceCtx, owner: Owner): Promise<string> {
 
 async function viewPoll(ctx: ServiceCtx, p: PollRow): Promise<string> {
   const status = displayStatus(p, ctx.clock.now())
-  const lines = [`第${p.number}号《${p.title}》`, `状态：${STATUS_TEXT[status] ?? status}`, `投票时间：${beijingTime(p.opensAt)} 至 ${beijingTime(p.closesAt)}`]
+  const lines = [`第${p.number}号《${p.title}》`, `状态：${STATUS_TEXT[status] ?? status}`, `投票时间：${beijingTime(p.opensAt)} 至 ${beijingDeadline(p.closesAt)}`]
   lines.push(p.body.length > 300 ? `${p.body.slice(0, 300)}……` : p.body)
   if (p.kind === 'election') {
     const candidates = await candidatesOf(ctx.db, p.id)
@@ -176,7 +176,7 @@ async function viewPoll(ctx: ServiceCtx, p: PollRow): Promise<string> {
 async function prepareVote(ctx: ServiceCtx, openid: string, owner: Owner, cmd: Extract<ChatCommand, { kind: 'vote' | 'elect' }>): Promise<string> {
   const p = await pollByNumber(ctx, owner, cmd.number)
   if (!p) return noSuchPoll(cmd.number)
-  if (displayStatus(p, ctx.clock.now()) !== 'open') return `第${p.number}号《${p.title}》当前不在投票期内（${beijingTime(p.opensAt)} 至 ${beijingTime(p.closesAt)}）。`
+  if (displayStatus(p, ctx.clock.now()) !== 'open') return `第${p.number}号《${p.title}》当前不在投票期内（${beijingTime(p.opensAt)} 至 ${beijingDeadline(p.closesAt)}）。`
   let voter
   try {
     voter = await resolveVoter(ctx.db, p.id, p.communityId, owner.userId)
@@ -260,7 +260,7 @@ async function myVotes(ctx: ServiceCtx, owner: Owner): Promise<string> {
 
 async function result(ctx: ServiceCtx, p: PollRow): Promise<string> {
   const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, p.id))
-  if (!r) return fitReply(`第${p.number}号《${p.title}》的结果尚未公布（投票截止：${beijingTime(p.closesAt)}）。`, pollLink(ctx, p))
+  if (!r) return fitReply(`第${p.number}号《${p.title}》的结果尚未公布（投票截止：${beijingDeadline(p.closesAt)}）。`, pollLink(ctx, p))
   const d = r.document as { outcomeText?: string }
   return fitReply(`第${p.number}号《${p.title}》表决结果（${beijingTime(r.publishedAt)} 公布，已签名）：\n${d.outcomeText ?? ''}`, `${base(ctx)}/h5/polls/${p.id}/result`)
 }

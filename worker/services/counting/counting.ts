@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid'
 import { ballotNumber, readBallotNumber } from '../../../shared/ballot-number'
 import { CommunitySettings } from '../../../shared/community'
 import { normalizeUnitPart, unitKeyOf } from '../../../shared/roster'
-import { beijingTime } from '../../../shared/time'
+import { beijingDeadline, beijingTime } from '../../../shared/time'
 import { ballots, countingSessions, paperIssues, pollCandidates, polls, pollVoters, rosterUnits, type CountingPerson } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { dbNow } from '../../db/clock'
@@ -173,7 +173,7 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       // voting-rules.md: a paper ballot counts if it was received by the closing time
       const receivedAt = e.receivedAt ? parseReceived(e.receivedAt) : p.closesAt
       if (!receivedAt) bad(e, '收到时间', 'invalid_time', `收到时间“${e.receivedAt}”无法识别，请写成 2026-12-06 18:00（北京时间）`)
-      else if (receivedAt > p.closesAt) bad(e, '收到时间', 'received_after_close', `收到时间 ${beijingTime(receivedAt)} 晚于表决截止时间 ${beijingTime(p.closesAt)}，该票不计入`)
+      else if (receivedAt > p.closesAt) bad(e, '收到时间', 'received_after_close', `收到时间 ${beijingTime(receivedAt)} 晚于表决截止时间 ${beijingDeadline(p.closesAt)}，该票不计入`)
       let content: (typeof ready)[number] | null = null
       if (e.spoiledReason) {
         content = { line: e.line, voterId, choice: 'spoiled', marks: null, spoiledReason: e.spoiledReason, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }

@@ -1,5 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
-import { beijingTime } from '../../../shared/time'
+import { eq, inArray, sql } from 'drizzle-orm'
+import { beijingDeadline, beijingTime } from '../../../shared/time'
 import { deliveries, notificationOutbox, type NotificationChannel, type NotificationKind, type NotificationPayload } from '../../../drizzle/schema'
 import type { Config } from '../../config'
 import type { Db } from '../../db/types'
@@ -49,8 +49,8 @@ function pollPayload(config: Config, p: PollRef, kind: NotificationKind): Notifi
   const link = `${base(config)}/h5/polls/${p.id}${kind === 'result_published' ? '/result' : ''}`
   const text: Record<string, string> = {
     poll_announced: `${ref}已公告，${beijingTime(p.opensAt)} 开始投票`,
-    voting_open: `${ref}开始投票，${beijingTime(p.closesAt)} 截止`,
-    reminder: `${ref}尚未投票，请在 ${beijingTime(p.closesAt)} 前投票`,
+    voting_open: `${ref}开始投票，${beijingDeadline(p.closesAt)} 截止`,
+    reminder: `${ref}尚未投票，请在 ${beijingDeadline(p.closesAt)} 前投票`,
     result_published: `${ref}表决结果已公布`,
   }
   return { title: p.title, text: text[kind] ?? ref, link, deadline: p.closesAt.toISOString() }

@@ -6,7 +6,7 @@ import { CommunitySettings } from '../../../shared/community'
 import { centiWhereExact, exactSum, formatArea, sumScale } from '../../../shared/decimal'
 import { normalizeUnitPart } from '../../../shared/roster'
 import { approvalClassOf, MATTERS, type Matter } from '../../../shared/tally'
-import { addMonths, beijingTime, shanghaiDate } from '../../../shared/time'
+import { addMonths, beijingDeadline, beijingTime, shanghaiDate } from '../../../shared/time'
 import { communities, pollCandidates, pollEvents, polls, rosterUnits } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { BULK_ROWS, refreshStatistics } from '../../db/statistics'
@@ -220,7 +220,7 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
       title: `表决公告：${p.title}`,
       body: [
         `表决事项：${label}（${p.approvalClass === 'special' ? '须经参与表决专有部分面积四分之三以上且人数四分之三以上同意' : '须经参与表决专有部分面积过半数且人数过半数同意'}）`,
-        `投票时间：${beijingTime(p.opensAt)} 至 ${beijingTime(p.closesAt)}（北京时间）`,
+        `投票时间：${beijingTime(p.opensAt)} 至 ${beijingDeadline(p.closesAt)}（北京时间）`,
         p.scopeBuildings ? `表决范围：${p.scopeBuildings.join('、')}` : '表决范围：全体业主',
         noticeOverrideReason ? `公告期不足${MIN_NOTICE_DAYS}日，理由：${noticeOverrideReason}` : null,
         '',
@@ -235,7 +235,7 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
       issuedBy: ctx.actor?.userId ?? null,
       issuerLabel: '业主委员会',
     })
-    await event(tx, ctx, pollId, 'announced', `表决公告：${p.title}（${label}），投票时间 ${beijingTime(p.opensAt)} 至 ${beijingTime(p.closesAt)}`, {
+    await event(tx, ctx, pollId, 'announced', `表决公告：${p.title}（${label}），投票时间 ${beijingTime(p.opensAt)} 至 ${beijingDeadline(p.closesAt)}`, {
       noticeDays,
       noticeOverrideReason: noticeOverrideReason ?? null,
     })
@@ -263,7 +263,7 @@ export async function extendPoll(ctx: ServiceCtx, pollId: string, closesAt: stri
     if (next <= p.closesAt) throw new AppError('POLL_WINDOW_INVALID', { reason: 'not_later' })
     if (next > addMonths(p.originalClosesAt, MAX_EXTENSION_MONTHS)) throw new AppError('EXTENSION_TOO_LONG')
     const [u] = await tx.update(polls).set({ closesAt: next }).where(eq(polls.id, pollId)).returning()
-    await event(tx, ctx, pollId, 'extended', `延长表决期至 ${beijingTime(next)}。理由：${reason}`, { from: p.closesAt.toISOString(), to: next.toISOString() })
+    await event(tx, ctx, pollId, 'extended', `延长表决期至 ${beijingDeadline(next)}。理由：${reason}`, { from: p.closesAt.toISOString(), to: next.toISOString() })
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.extended', subjectType: 'poll', subjectId: pollId, details: { to: next.toISOString() } })
     return u!
   })
