@@ -42,3 +42,10 @@ export type CommunitySettings = z.infer<typeof CommunitySettings>
 export const SettingsPatch = z.object(settingFields).partial().strict()
 
 export const defaultCommunitySettings = (): CommunitySettings => CommunitySettings.parse({})
+
+/**
+ * What silence means, in the words every notice of a poll under the follow-majority rule carries
+ * (the board's announcement; a notification that can say it). 指导规则 第26条: a non-voter is deemed
+ * only on proof that the ballot reached them and that they were told this.
+ */
+export const NON_VOTER_RULE_TEXT = '根据本小区管理规约（议事规则），截止时未投票的业主，其专有部分面积和人数计入已投票业主中的多数意见一方。'

@@ -24,21 +24,25 @@ const LINES: readonly [bigint, bigint][] = [
 ]
 
 /**
- * part / whole as a percentage with two decimals, rounded half-up in integers, except that a share
- * below a legal line is never printed as reaching it: just under 2/3 prints 66.66%, not 66.67%;
- * just under all prints 99.99%. Decisions never read it.
+ * part / whole as a percentage with two decimals (one on pages: `decimals` 1), rounded half-up in
+ * integers, except that a share below a legal line is never printed as reaching it: just under 2/3
+ * prints 66.66% (66.6%), not 66.67% (66.7%); just under all prints 99.99% (99.9%). Every figure a
+ * person reads comes from here, so a page and the signed result never round one share two ways.
+ * Decisions never read it.
  */
-export function percentForPeople(part: number, whole: number): string {
-  if (whole <= 0) return '0.00%'
+export function percentForPeople(part: number, whole: number, decimals: 1 | 2 = 2): string {
+  const unit = decimals === 2 ? 100n : 10n
+  const scale = 100n * unit
+  if (whole <= 0) return `0.${'0'.repeat(decimals)}%`
   const p = BigInt(part)
   const w = BigInt(whole)
-  // half-up: floor((2·p·10000 + w) / (2·w))
-  let bp = (2n * p * 10000n + w) / (2n * w)
+  // half-up: floor((2·p·scale + w) / (2·w))
+  let bp = (2n * p * scale + w) / (2n * w)
   for (const [n, d] of LINES) {
-    // below the line (p/w < n/d), printed at or above it (bp/10000 ≥ n/d): the largest value below it
-    if (p * d < n * w && bp * d >= n * 10000n) bp = (n * 10000n + d - 1n) / d - 1n
+    // below the line (p/w < n/d), printed at or above it (bp/scale ≥ n/d): the largest value below it
+    if (p * d < n * w && bp * d >= n * scale) bp = (n * scale + d - 1n) / d - 1n
   }
-  return `${bp / 100n}.${String(bp % 100n).padStart(2, '0')}%`
+  return `${bp / unit}.${String(bp % unit).padStart(decimals, '0')}%`
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,8 +20,19 @@ import { lostConnection } from './db/lost-connection'
 import { ErrorPage } from './pages/parts'
 import { securityHeaders } from './middleware/secure-headers'
 
-// Field-level validation messages in Chinese, like every other message people read.
-z.config(zhCN())
+// Field-level validation messages in Chinese, like every other message people read: the common
+// cases in plain words ("至少5个字", "必填"), the rest in zod's own Chinese. A schema's own message
+// (a field that says what to write) comes first.
+z.config({
+  ...zhCN(),
+  customError: (iss) => {
+    const unit = iss.origin === 'string' ? '个字' : iss.origin === 'array' || iss.origin === 'set' ? '项' : null
+    if (iss.code === 'invalid_type' && iss.input === undefined) return '必填'
+    if (iss.code === 'too_small' && unit) return `至少${String(iss.minimum)}${unit}`
+    if (iss.code === 'too_big' && unit) return `最多${String(iss.maximum)}${unit}`
+    return undefined
+  },
+})
 
 export interface AppOptions {
   /** services for one request (db, clock, sms, wechat, config) */

@@ -18,6 +18,11 @@ export interface NotificationPayload {
   link: string
   /** for a poll: its closing time (ISO) */
   deadline?: string
+  /**
+   * the text tells the reader what not voting means (the follow-majority rule); only such a
+   * message, sent on a channel that carries the whole text, is a delivery the tally may rest on
+   */
+  tellsNonVoterRule?: boolean
 }
 
 /**

@@ -152,6 +152,13 @@ export const deliveries = pgTable(
     voterId: text('voter_id').notNull(),
     method: text('method', { enum: ['app_message', 'chatbot', 'paper_signed', 'notice_board', 'sms'] }).notNull(),
     evidenceSha256: text('evidence_sha256'),
+    /**
+     * the message told the owner what not voting means, whole: what the committee records (the
+     * ballot and its notice handed over) and an official-account notice under the follow-majority
+     * rule do; an automatic SMS (title and link) or subscribe message (20 characters) cannot, and
+     * is kept only as a record of reach. The tally deems only voters with a delivery that does.
+     */
+    tellsNonVoterRule: boolean('tells_non_voter_rule').notNull().default(true),
     recordedBy: text('recorded_by').notNull().references(() => users.id),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },

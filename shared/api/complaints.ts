@@ -9,7 +9,7 @@ export const DeskEnum = z.enum(DESK_KEYS as [Desk, ...Desk[]])
 
 export const FileComplaintBody = z.object({
   category: ComplaintCategoryEnum.describe('投诉类别，决定承办单位和办理时限'),
-  body: z.string().trim().min(5).max(2000).describe('诉求内容'),
+  body: z.string().trim().min(5, { message: '诉求内容请至少写5个字，说清楚在哪里、什么事' }).max(2000, { message: '诉求内容最多2000字' }).describe('诉求内容'),
   photos: z.array(sha256).max(9).default([]).describe('照片的 SHA-256'),
   place: z.string().trim().min(1).max(200).describe('地点，如“3栋2单元楼道”'),
   hideFromFirm: z.boolean().default(false).describe('不向物业公开投诉人身份（社区和职能部门仍可见）'),

@@ -1,3 +1,4 @@
+import { NON_VOTER_RULE_TEXT } from '../../shared/community'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots } from '../../drizzle/schema'
@@ -33,6 +34,20 @@ async function closedPoll(over: Record<string, unknown> = {}) {
 const standing = async (pollId: string) => (await h.db.select().from(ballots).where(and(eq(ballots.pollId, pollId), eq(ballots.kind, 'paper'), eq(ballots.current, true)))).length
 
 describe('counting on H5 (唱票录入, committee)', () => {
+  it('under the follow-majority rule each printed ballot tells its owner what not voting means (指导规则 第26条)', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { nonVoterRule: 'follow_majority' } })
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(3_600_000))
+    const voters = (await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.committee })).json.voters as { voterId: string }[]
+    expect((await h.request('POST', `/api/polls/${p.id}/paper-issued`, { token: s.committee, json: { voterIds: [voters[0]!.voterId] } })).status).toBe(201)
+    h.clock.advance(61_000)
+    const b = browserSession(h)
+    await b.login(s.committeePhone)
+    const printed = await b.get(`/h5/polls/${p.id}/paper-ballots`)
+    expect(printed.text.match(/class="ballot"/g)).toHaveLength(1)
+    expect(printed.text).toContain(NON_VOTER_RULE_TEXT)
+  })
+
   it('enters ballots one by one by room and by number, shows each back large, refuses bad ones storing nothing, and undoes a wrong one', async () => {
     const { s, p, b, pollNumber } = await closedPoll()
     const form = `/h5/polls/${p.id}/counting`
@@ -42,6 +57,8 @@ describe('counting on H5 (唱票录入, committee)', () => {
     expect(printed.text).toContain(`选票编号 ${ballotNumber(pollNumber, 6)}`)
     expect(printed.text).toContain('房屋：1栋-1单元-1006')
     expect(printed.text.match(/class="ballot"/g)).toHaveLength(6)
+    // the community counts non-voters as nobody here, so the ballot says nothing about silence
+    expect(printed.text).not.toContain(NON_VOTER_RULE_TEXT)
     // voting has ended but no count is open yet: the page says what to do first
     expect((await b.get(form)).text).toContain('还没有开始计票')
     expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })).status).toBe(201)

@@ -424,6 +424,7 @@ describe('H5 community pages', () => {
         contacts: [
           { department: '城管', handles: '违章搭建、占道经营', phone: '0833-12319' },
           { department: '消防', handles: '消防通道堵塞', phone: '119' },
+          { department: '公安（派出所）', handles: '治安', phone: '110 / 010-55551100' },
         ],
       },
     })
@@ -431,6 +432,8 @@ describe('H5 community pages', () => {
     const board = await browserSession(h).get(`/h5/c/${s.community.id}/contacts`)
     expect(board.text).toContain('违章搭建、占道经营')
     expect(board.text).toContain('href="tel:0833-12319"'.replace('-', ''))
+    // two numbers for one desk are two links, each dialling one number
+    expect(board.text).toContain('<a href="tel:110">110</a> / <a href="tel:01055551100">010-55551100</a>')
     expect(board.text).toContain(`/n/${posted.json.code}`)
   })
 

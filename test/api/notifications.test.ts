@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { notificationOutbox, oaFollowers, users } from '../../drizzle/schema'
+import { NON_VOTER_RULE_TEXT } from '../../shared/community'
 import { runDueJobs } from '../../worker/scheduler/jobs'
 import { buildServices } from '../../worker/services-factory'
 import { drainOutbox, isQuietHours } from '../../worker/services/notifications/outbox'
@@ -74,6 +75,28 @@ describe('notifications: outbox and scheduler', () => {
     const evidence = await h.request('GET', `/api/polls/${p.id}/evidence`, { token: s.committee })
     const methods = (evidence.json.deliveries as { method: string }[]).map((d) => d.method).sort()
     expect(methods).toEqual(expect.arrayContaining(['app_message', 'chatbot', 'sms']))
+  })
+
+  it('under the follow-majority rule the notices say what silence means, and only a notice that said it whole lets the tally deem a non-voter', async () => {
+    daytime()
+    const { s, oa, mp, committee } = await reachableCommunity()
+    expect((await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { nonVoterRule: 'follow_majority' } })).status).toBe(200)
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(2 * HOUR))
+    // the board's announcement says it
+    const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
+    expect(board.json.notices.find((n: { pollId?: string }) => n.pollId === p.id).body).toContain(NON_VOTER_RULE_TEXT)
+    await runDueJobs(h.services)
+    // the official account's notice carries it whole; the SMS (title and link) and the subscribe message (20 characters) cannot
+    expect(h.oa.templates.find((t) => t.touser === oa.openid)!.data.first!.value).toContain(NON_VOTER_RULE_TEXT)
+    const evidence = await h.request('GET', `/api/polls/${p.id}/evidence`, { token: s.committee })
+    expect([...new Set((evidence.json.deliveries as { method: string }[]).map((d) => d.method))].sort()).toEqual(['app_message', 'chatbot', 'sms'])
+    // the SMS-only owner votes; the other two do not, and both were reached, but only one was told
+    expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: s.owner, json: { choice: 'agree' } })).status).toBe(201)
+    h.clock.advance(2 * HOUR + 60_000)
+    const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: await committee() })
+    expect(closed.status, closed.text).toBe(200)
+    expect(closed.json.document.tally).toMatchObject({ agree: { voters: 2 }, deemed: { voters: 1 }, participated: { voters: 2 } }) // agree counts the one deemed
+    void mp
   })
 
   it('nothing goes out between 22:00 and 08:00 Beijing time; it waits for the morning', async () => {

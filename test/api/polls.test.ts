@@ -1,6 +1,7 @@
 import { and, count, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ballots, bindings, proxies } from '../../drizzle/schema'
+import { ballots, bindings, notices, proxies } from '../../drizzle/schema'
+import { beijingDeadline } from '../../shared/time'
 import { verifyProof, leafHash } from '../../shared/merkle'
 import { verifyDocument } from '../../worker/lib/signing'
 import { announcedPoll, idNumber, importRosterJson, newPhone, openWindow, pollDraft, setupCommunity, simpleRoster, bulkOwners, type RosterRowInput } from '../helpers/fixtures'
@@ -55,6 +56,18 @@ describe('poll lifecycle', () => {
     })
     expect(ext.status).toBe(200)
     expect(ext.json.events.at(-1)).toMatchObject({ kind: 'extended' })
+    // the board shows one announcement of this poll, the latest version: it says what changed and
+    // why, states the window as it now is, stays up until the new close, and the first one points to it
+    const announcements = async () => (await h.request('GET', `/api/communities/${s.community.id}/notices`)).json.notices.filter((n: { pollId?: string }) => n.pollId === ok.json.id)
+    const [shown] = await announcements()
+    expect(await announcements()).toHaveLength(1)
+    expect(shown).toMatchObject({ version: 3, title: expect.stringContaining('延长表决期'), endsAt: ext.json.closesAt })
+    expect(shown.body).toContain('延长表决期至')
+    expect(shown.body).toContain('理由：参与人数不足三分之二')
+    expect(shown.body).toContain('补充说明：更正：附件报价单第3页单价应为每部30万元。')
+    expect(shown.body).toContain(`至 ${beijingDeadline(ext.json.closesAt)}（北京时间）`)
+    const first = await h.request('GET', `/n/${(await h.db.select().from(notices).where(and(eq(notices.pollId, ok.json.id), eq(notices.version, 1))))[0]!.code}`)
+    expect(first.text).toContain('本公告已被更正，请以新版本为准')
     // later roster changes do not reach an announced poll
     await importRosterJson(h, s.admin, s.community.id, simpleRoster(9))
     const after = await h.request('GET', `/api/polls/${ok.json.id}`, { token: s.owner })
@@ -90,6 +103,12 @@ describe('poll lifecycle', () => {
     const p = await announcedPoll(h, s.community.id, s.committee)
     const c = await h.request('POST', `/api/polls/${p.id}/cancel`, { token: s.committee, json: { reason: '议题有误，重新起草' } })
     expect(c.json).toMatchObject({ status: 'cancelled', cancelReason: '议题有误，重新起草' })
+    // the board no longer shows a live announcement: it shows the cancellation, with its reason, for a week at least
+    const shown = (await h.request('GET', `/api/communities/${s.community.id}/notices`)).json.notices.filter((n: { pollId?: string }) => n.pollId === p.id)
+    expect(shown).toHaveLength(1)
+    expect(shown[0].title).toMatch(/^取消表决公告：/)
+    expect(shown[0].body).toContain('理由：议题有误，重新起草')
+    expect(Date.parse(shown[0].endsAt)).toBeGreaterThanOrEqual(h.clock.now().getTime() + 7 * 86_400_000)
     const v = await vote(p.id, s.owner, 'agree')
     expect(v.status).toBe(409)
     expect(v.json.error.code).toBe('POLL_NOT_OPEN')

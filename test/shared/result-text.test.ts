@@ -15,6 +15,20 @@ describe('percentages for people (voting-rules.md)', () => {
     expect(percentForPeople(646, 817)).toBe('79.07%')
   })
 
+  it('to one place on pages, by the same rule: the page and the signed result agree', () => {
+    expect(percentForPeople(5, 68, 1)).toBe('7.4%') // 7.35…%: the result says 7.35%
+    expect(percentForPeople(5, 68)).toBe('7.35%')
+    expect(percentForPeople(1, 68, 1)).toBe('1.5%') // 1.47…%
+    expect(percentForPeople(1_790_000, 6_325_800, 1)).toBe('28.3%') // 28.297…%
+    expect(percentForPeople(0, 0, 1)).toBe('0.0%')
+    expect(percentForPeople(2, 3, 1)).toBe('66.7%')
+    expect(percentForPeople(6666, 10000, 1)).toBe('66.6%') // would round to 66.7%
+    expect(percentForPeople(4996, 10000, 1)).toBe('49.9%') // would round to 50.0%
+    expect(percentForPeople(7496, 10000, 1)).toBe('74.9%')
+    expect(percentForPeople(9996, 10000, 1)).toBe('99.9%')
+    expect(percentForPeople(1, 1, 1)).toBe('100.0%')
+  })
+
   it('never prints a share below a line as reaching it', () => {
     expect(percentForPeople(2, 3)).toBe('66.67%')
     expect(percentForPeople(66666, 100000)).toBe('66.66%') // would round to 66.67%

@@ -1,3 +1,4 @@
+import { percentForPeople } from '../../shared/result-text'
 import { money } from './parts'
 
 /**
@@ -15,12 +16,8 @@ const COLORS = ['#1769aa', '#b35900', '#2e7d32', '#6a1b9a', '#c62828', '#00838f'
 const round1 = (x: number) => Math.round(x * 10) / 10
 const yuan = (fen: number) => `¥${money(fen)}`
 
-/** Share of a whole to one decimal, by integer arithmetic: 1/3 → "33.3%". */
-export function percent(part: number, whole: number): string {
-  if (whole <= 0) return '—'
-  const tenths = Math.round((part * 1000) / whole)
-  return `${Math.floor(tenths / 10)}.${tenths % 10}%`
-}
+/** Share of a whole to one decimal, half-up by integer arithmetic (percentForPeople): 1/3 → "33.3%". */
+export const percent = (part: number, whole: number): string => (whole <= 0 ? '—' : percentForPeople(part, whole, 1))
 
 function assertAmounts(bars: { fen: number }[]) {
   for (const b of bars) if (!Number.isSafeInteger(b.fen) || b.fen < 0) throw new RangeError(`chart amounts are non-negative integer fen, got ${b.fen}`)

@@ -220,6 +220,8 @@ export function PaperBallotsPage(props: {
   seats: number | null
   candidates: { ordinal: number; name: string }[]
   closesAt: string
+  /** the follow-majority rule's sentence (NON_VOTER_RULE_TEXT) when the poll has it: a ballot handed over is the notice of it */
+  nonVoterRule: string | null
   ballots: PrintableBallot[]
 }) {
   return (
@@ -265,7 +267,7 @@ export function PaperBallotsPage(props: {
             </>
           )}
           <p>
-            {props.kind === 'single' ? '只选一项；多选、涂改或无法辨认的为废票。' : '涂改或无法辨认的为废票。'}请于 {beijingDeadline(props.closesAt)} 前投入票箱或交回。
+            {props.kind === 'single' ? '只选一项；多选、涂改或无法辨认的为废票。' : '涂改或无法辨认的为废票。'}请于 {beijingDeadline(props.closesAt)} 前投入票箱或交回。{props.nonVoterRule ?? ''}
           </p>
           <p>业主签名：＿＿＿＿＿＿＿＿　日期：＿＿＿＿＿＿</p>
         </section>

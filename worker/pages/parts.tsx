@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx'
 import { formatFen } from '../../shared/decimal'
 import type { AreaWeight } from '../../shared/result-document'
 import { beijingDate, beijingTime } from '../../shared/time'
+import { percentForPeople } from '../../shared/result-text'
 import { periodZh, STATEMENT_KINDS, type StatementKind } from '../../shared/statements'
 import { Page } from './layout'
 
@@ -16,19 +17,34 @@ export function money(fen: number): string {
   return `${s.startsWith('-') ? '−' : ''}${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${dec ? `.${dec}` : ''}`
 }
 
-/** A phone number a tap dials, shown as written. */
-export const Tel = (props: { phone: string }) => <a href={`tel:${props.phone.replace(/[^0-9+]/g, '')}`}>{props.phone}</a>
+/**
+ * Phone numbers a tap dials, shown as written. A board often lists two for one desk
+ * ("110 / 010-55551100"): each is its own link, since one link would dial both run together.
+ */
+export const Tel = (props: { phone: string }) => (
+  <>
+    {props.phone
+      .split(/\s*[/／、,，;；]\s*/)
+      .filter((p) => p.trim())
+      .map((p, i) => {
+        const digits = p.replace(/[^0-9+]/g, '')
+        return (
+          <>
+            {i > 0 ? ' / ' : ''}
+            {digits.length >= 3 ? <a href={`tel:${digits}`}>{p}</a> : p}
+          </>
+        )
+      })}
+  </>
+)
 
 /**
- * "a / b (xx.x%)": the exact counts first, the percent (one decimal, rounded down by integer
- * arithmetic) only as a reading aid. Decisions never come from this number.
+ * A share to one decimal, rounded half-up by integer arithmetic, never showing a legal line reached
+ * that was not (percentForPeople): 5/68 → "7.4%", just under 2/3 → "66.6%", 2/3 → "66.7%".
  */
-/** A share to one decimal, rounded down by integer arithmetic, so it never shows a line reached that was not: "66.6%". */
-export function pct(part: number, whole: number): string {
-  // areas in ten-thousandths times 1000 may pass 2^53: exact in BigInt
-  const permille = Number((BigInt(part) * 1000n) / BigInt(whole))
-  return `${Math.floor(permille / 10)}.${permille % 10}%`
-}
+export const pct = (part: number, whole: number): string => percentForPeople(part, whole, 1)
+
+/** "a / b (xx.x%)": the exact counts first, the percent only as a reading aid. Decisions never come from this number. */
 
 export function share(part: number, whole: number): string {
   if (whole <= 0) return `${part} / ${whole}`

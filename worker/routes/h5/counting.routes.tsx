@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm'
+import { CommunitySettings, NON_VOTER_RULE_TEXT } from '../../../shared/community'
 import type { Context } from 'hono'
 import * as z from 'zod'
 import { CountingBallotBody } from '../../../shared/api/polls'
@@ -235,6 +236,7 @@ export const h5CountingRoutes: AnyRoute[] = [
         seats={p.seats}
         candidates={candidates}
         closesAt={p.closesAt.toISOString()}
+        nonVoterRule={CommunitySettings.parse(p.settings ?? {}).nonVoterRule === 'follow_majority' ? NON_VOTER_RULE_TEXT : null}
         ballots={list.ballots}
       />,
     )

@@ -1,4 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm'
+import { CommunitySettings, NON_VOTER_RULE_TEXT } from '../../../shared/community'
 import { beijingDeadline, beijingTime } from '../../../shared/time'
 import { deliveries, notificationOutbox, type NotificationChannel, type NotificationKind, type NotificationPayload } from '../../../drizzle/schema'
 import type { Config } from '../../config'
@@ -44,7 +45,7 @@ interface PollRef {
   closesAt: Date
 }
 
-function pollPayload(config: Config, p: PollRef, kind: NotificationKind): NotificationPayload {
+function pollPayload(config: Config, p: PollRef, kind: NotificationKind, followMajority: boolean): NotificationPayload {
   const ref = p.number ? `第${p.number}号议题` : '议题'
   const link = `${base(config)}/h5/polls/${p.id}${kind === 'result_published' ? '/result' : ''}`
   const text: Record<string, string> = {
@@ -53,6 +54,8 @@ function pollPayload(config: Config, p: PollRef, kind: NotificationKind): Notifi
     reminder: `${ref}尚未投票，请在 ${beijingDeadline(p.closesAt)} 前投票`,
     result_published: `${ref}表决结果已公布`,
   }
+  const beforeClose = kind === 'poll_announced' || kind === 'voting_open' || kind === 'reminder'
+  if (followMajority && beforeClose) return { title: p.title, text: `${text[kind]}。${NON_VOTER_RULE_TEXT}`, link, deadline: p.closesAt.toISOString(), tellsNonVoterRule: true }
   return { title: p.title, text: text[kind] ?? ref, link, deadline: p.closesAt.toISOString() }
 }
 
@@ -67,8 +70,8 @@ export async function enqueuePollNotification(
   kind: NotificationKind,
   opts: { dedupe: string; onlyNonVoters?: boolean } = { dedupe: kind },
 ): Promise<Record<string, number>> {
-  const [p] = rowsOf<{ id: string; community_id: string; number: number | null; title: string; opens_at: string | Date; closes_at: string | Date }>(
-    await tx.execute(sql`select id, community_id, number, title, opens_at, closes_at from polls where id = ${pollId}`),
+  const [p] = rowsOf<{ id: string; community_id: string; number: number | null; title: string; opens_at: string | Date; closes_at: string | Date; settings: unknown }>(
+    await tx.execute(sql`select id, community_id, number, title, opens_at, closes_at, settings from polls where id = ${pollId}`),
   )
   if (!p) return {}
   const poll: PollRef = { id: p.id, communityId: p.community_id, number: p.number, title: p.title, opensAt: new Date(p.opens_at), closesAt: new Date(p.closes_at) }
@@ -83,7 +86,7 @@ export async function enqueuePollNotification(
       where pv.poll_id = ${pollId}
         ${opts.onlyNonVoters ? sql`and not exists (select 1 from ballots x where x.poll_id = pv.poll_id and x.voter_id = pv.voter_id and x.current)` : sql``}`),
   )
-  const payload = pollPayload(services.config, poll, kind)
+  const payload = pollPayload(services.config, poll, kind, CommunitySettings.parse(p.settings ?? {}).nonVoterRule === 'follow_majority')
   const now = services.clock.now()
   const counts: Record<string, number> = {}
   const rows = recipients.flatMap((r) => {
@@ -126,6 +129,14 @@ async function sendOne(services: Services, row: OutboxRow, u: Contact): Promise<
 
 const DELIVERY_METHOD = { official_account: 'chatbot', miniprogram: 'app_message', sms: 'sms' } as const
 
+/**
+ * Every sent poll notification is recorded as a delivery (the committee sees who was reached), but
+ * the tally deems a non-voter (voting-rules.md `delivered`) only on one that told the owner what
+ * silence means and reached them whole: the official account's template carries the full text; a
+ * subscribe message (20 characters) and an SMS template (title and link) cannot. 指导规则 第26条.
+ */
+const provesNonVoterNotice = (r: OutboxRow) => r.channel === 'official_account' && (r.payload as NotificationPayload).tellsNonVoterRule === true
+
 type Outcome = { row: OutboxRow } & ({ sent: true } | { sent: false; errcode: string; retry: boolean } | { skipped: true })
 
 /**
@@ -143,7 +154,7 @@ async function settle(db: Db, clock: Clock, outcomes: Outcome[]) {
       if (polled.length) {
         await tx
           .insert(deliveries)
-          .values(polled.map((r) => ({ id: `nt${r.id}`, pollId: r.pollId!, communityId: r.communityId!, voterId: r.voterId!, method: DELIVERY_METHOD[r.channel], recordedBy: r.actorUserId ?? r.userId, recordedAt: now })))
+          .values(polled.map((r) => ({ id: `nt${r.id}`, pollId: r.pollId!, communityId: r.communityId!, voterId: r.voterId!, method: DELIVERY_METHOD[r.channel], tellsNonVoterRule: provesNonVoterNotice(r), recordedBy: r.actorUserId ?? r.userId, recordedAt: now })))
           .onConflictDoNothing()
       }
     }

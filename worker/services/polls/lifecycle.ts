@@ -2,12 +2,12 @@ import { and, desc, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type * as z from 'zod'
 import type { AmendBody, PollDraftBody } from '../../../shared/api/polls'
-import { CommunitySettings } from '../../../shared/community'
+import { CommunitySettings, NON_VOTER_RULE_TEXT } from '../../../shared/community'
 import { centiWhereExact, exactSum, formatArea, sumScale } from '../../../shared/decimal'
 import { normalizeUnitPart } from '../../../shared/roster'
 import { approvalClassOf, MATTERS, type Matter } from '../../../shared/tally'
 import { addMonths, beijingDeadline, beijingTime, shanghaiDate } from '../../../shared/time'
-import { communities, pollCandidates, pollEvents, polls, rosterUnits } from '../../../drizzle/schema'
+import { communities, notices, pollCandidates, pollEvents, polls, rosterUnits } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { BULK_ROWS, refreshStatistics } from '../../db/statistics'
 import { withTransaction } from '../../db/tx'
@@ -220,7 +220,11 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
       title: `表决公告：${p.title}`,
       body: [
         `表决事项：${label}（${p.approvalClass === 'special' ? '须经参与表决专有部分面积四分之三以上且人数四分之三以上同意' : '须经参与表决专有部分面积过半数且人数过半数同意'}）`,
+        // 民法典 第278条: the participation line comes before any majority
+        '参与表决的业主须达到专有部分面积占比三分之二以上、且人数占比三分之二以上，表决方为有效。',
         `投票时间：${beijingTime(p.opensAt)} 至 ${beijingDeadline(p.closesAt)}（北京时间）`,
+        // 指导规则 第26条: deeming non-voters is lawful only if each owner was told what silence means
+        settings.nonVoterRule === 'follow_majority' ? NON_VOTER_RULE_TEXT : null,
         p.scopeBuildings ? `表决范围：${p.scopeBuildings.join('、')}` : '表决范围：全体业主',
         noticeOverrideReason ? `公告期不足${MIN_NOTICE_DAYS}日，理由：${noticeOverrideReason}` : null,
         '',
@@ -264,6 +268,7 @@ export async function extendPoll(ctx: ServiceCtx, pollId: string, closesAt: stri
     if (next > addMonths(p.originalClosesAt, MAX_EXTENSION_MONTHS)) throw new AppError('EXTENSION_TOO_LONG')
     const [u] = await tx.update(polls).set({ closesAt: next }).where(eq(polls.id, pollId)).returning()
     await event(tx, ctx, pollId, 'extended', `延长表决期至 ${beijingDeadline(next)}。理由：${reason}`, { from: p.closesAt.toISOString(), to: next.toISOString() })
+    await reviseAnnouncement(tx, ctx, p, { title: `表决公告（延长表决期）：${p.title}`, lead: `延长表决期至 ${beijingDeadline(next)}。理由：${reason}`, closesAt: next, endsAt: next })
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.extended', subjectType: 'poll', subjectId: pollId, details: { to: next.toISOString() } })
     return u!
   })
@@ -274,6 +279,7 @@ export async function amendPoll(ctx: ServiceCtx, pollId: string, input: z.infer<
     const p = await lockPoll(tx, pollId)
     if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
     await event(tx, ctx, pollId, 'amended', input.text)
+    await reviseAnnouncement(tx, ctx, p, { title: `表决公告（补充说明）：${p.title}`, lead: `补充说明：${input.text}`, closesAt: p.closesAt, endsAt: p.closesAt })
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.amended', subjectType: 'poll', subjectId: pollId })
     return p
   })
@@ -285,8 +291,40 @@ export async function cancelPoll(ctx: ServiceCtx, pollId: string, reason: string
     if (p.status !== 'draft' && p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
     const [u] = await tx.update(polls).set({ status: 'cancelled', cancelledAt: ctx.clock.now(), cancelReason: reason }).where(eq(polls.id, pollId)).returning()
     await event(tx, ctx, pollId, 'cancelled', `取消表决。理由：${reason}`)
+    // the cancellation stays on the board at least a week, and until the vote would have closed
+    const week = new Date(ctx.clock.now().getTime() + 7 * DAY)
+    await reviseAnnouncement(tx, ctx, p, { title: `取消表决公告：${p.title}`, lead: `业主委员会决定取消本次表决，已投出的选票不再计票。理由：${reason}`, closesAt: p.closesAt, endsAt: p.closesAt > week ? p.closesAt : week })
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.cancelled', subjectType: 'poll', subjectId: pollId })
     return u!
+  })
+}
+
+/**
+ * A change to an announced poll (an extension, a supplement, a cancellation) is a public notice:
+ * the announcement on the board is replaced by a new version that opens with what changed and why
+ * and states the voting time as it now is; the old version leaves the board and its page points to
+ * the new one. A draft has no announcement, so nothing is posted.
+ */
+async function reviseAnnouncement(tx: Db, ctx: ServiceCtx, p: PollRow, change: { title: string; lead: string; closesAt: Date; endsAt: Date }) {
+  const [old] = await tx.select().from(notices).where(and(eq(notices.pollId, p.id), eq(notices.kind, 'poll_announcement'))).orderBy(desc(notices.version)).limit(1)
+  if (!old) return
+  const now = ctx.clock.now()
+  await tx.update(notices).set({ endsAt: now }).where(eq(notices.id, old.id))
+  const window = `投票时间：${beijingTime(p.opensAt)} 至 ${beijingDeadline(change.closesAt)}（北京时间）`
+  const body = old.body.split('\n').map((l) => (l.startsWith('投票时间：') ? window : l))
+  await publishNotice(tx, ctx, {
+    communityId: p.communityId,
+    kind: 'poll_announcement',
+    title: change.title,
+    body: [change.lead, '', ...body].join('\n'),
+    pollId: p.id,
+    version: old.version + 1,
+    supersedesId: old.id,
+    startsAt: now,
+    endsAt: change.endsAt,
+    pinned: true,
+    issuedBy: ctx.actor?.userId ?? null,
+    issuerLabel: old.issuerLabel,
   })
 }
 

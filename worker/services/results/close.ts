@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { sumScale } from '../../../shared/decimal'
@@ -71,7 +71,8 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     const settings = CommunitySettings.parse(p.settings ?? {})
     const electorate = await tx.select({ voterId: pollVoters.voterId, areaE4: pollVoters.areaE4 }).from(pollVoters).where(eq(pollVoters.pollId, pollId))
     const standing = await standingBallots(tx, pollId, settings.paperVsElectronic)
-    const delivered = await tx.selectDistinct({ voterId: deliveries.voterId }).from(deliveries).where(eq(deliveries.pollId, pollId))
+    // only a delivery that told the owner what silence means lets the rule deem them (指导规则 第26条)
+    const delivered = await tx.selectDistinct({ voterId: deliveries.voterId }).from(deliveries).where(and(eq(deliveries.pollId, pollId), eq(deliveries.tellsNonVoterRule, true)))
     // One synthetic unit per voter carrying the voter's area within scope: the same count as by units.
     // Areas as registered, in ten-thousandths: the same count as the published areaCenti protocol
     const units = electorate.map((v) => ({ unitId: v.voterId, voterId: v.voterId, areaE4: v.areaE4 }))
