@@ -126,7 +126,7 @@ export const MyBallotsReply = z.object({
       unitLabels: z.string(),
       ...AreaFields,
       via: z.enum(['owner', 'proxy']),
-      ballots: z.array(BallotReply.extend({ current: z.boolean(), kind: z.string(), disputed: z.boolean() })),
+      ballots: z.array(BallotReply.extend({ current: z.boolean(), counts: z.boolean().describe('这张票计入结果：同一投票权人网上票和纸质票都有效时，按本小区规则只计其中一张'), kind: z.string(), disputed: z.boolean() })),
     }),
   ),
 })

@@ -29,6 +29,9 @@ describe('binding a flat on the H5 pages', () => {
     await b.login(newPhone())
     const home = await b.get(`/h5/c/${s.community.id}`)
     expect(home.text).toContain(`/h5/c/${s.community.id}/bind`)
+    // signed in already: the board asks for the flat, not for a sign-in
+    expect(home.text).toContain('已绑定房屋的业主')
+    expect(home.text).not.toContain('请先<a href="/h5/login')
 
     const step1 = await b.get(`/h5/c/${s.community.id}/bind`)
     expect(step1.status).toBe(200)
@@ -37,6 +40,8 @@ describe('binding a flat on the H5 pages', () => {
     const step3 = await b.get(`/h5/c/${s.community.id}/bind?building=${encodeURIComponent('1栋')}`)
     expect(options(step3.text, 'room')).toEqual(['1001', '1002', '1003'])
     expect(step3.text).toContain('value="1单元"')
+    // building and unit read as two things, not "1栋单元：1单元"
+    expect(step3.text).toMatch(/楼栋：<strong>1栋<\/strong><span>　单元：<strong>1单元<\/strong>/)
     const row = s.rows[1]!
     const bound = await b.post(`/h5/c/${s.community.id}/bind`, { building: '1栋', unit: '1单元', room: row.房号, name: row.业主姓名, idNumber: row.证件号码! })
     expect(bound.status).toBe(303)
@@ -73,7 +78,7 @@ describe('binding a flat on the H5 pages', () => {
     expect(bad.text).toContain('业主名册中没有这个房屋')
     const badId = await b.post(`/h5/c/${s.community.id}/bind`, { ...claim, idNumber: '110101199001011234', name: '甲' })
     expect(badId.status).toBe(422)
-    expect(badId.text).toContain('证件号码校验不通过')
+    expect(badId.text).toContain('身份证号码有误，请对照证件重新填写')
 
     const pendingId = rows.find((r) => r.status === 'pending')!.id
     const rejected = await h.request('POST', `/api/bindings/${pendingId}/reject`, { token: s.committee, json: { reason: '与名册不符，请携带房产证到物业核验' } })

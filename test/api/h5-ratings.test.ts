@@ -34,7 +34,7 @@ describe("owners' quarterly ratings on H5", () => {
     expect(empty.status).toBe(200)
     expect(empty.text).toContain('2026年第4季度')
     expect(empty.text).toContain('物业公司93')
-    expect(empty.text).toContain('2026年12月31日前可以修改')
+    expect(empty.text).toContain('截至2026年12月31日（含当日）都可以修改')
     expect(empty.text).toContain('本季度还没有业主评价')
 
     // a form with items left out is shown again with what was chosen; nothing is stored

@@ -265,6 +265,21 @@ describe('H5 poll page and ballot', () => {
     expect(JSON.stringify(evidence.json)).toContain('纸质票不是本人签字')
   })
 
+  it('with an app ballot and a paper ballot both standing, the page says which one counts and why the other does not', async () => {
+    const s = await setupCommunity(h)
+    const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: s.owner, json: { choice: 'agree' } })).status).toBe(201)
+    const voterId = (await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })).json.voters[0].voterId
+    expect((await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: 'oppose', photoSha256: 'c'.repeat(64) } })).status).toBe(201)
+    // the community's default rule: the ballot cast online counts
+    const mine = (await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })).json.voters[0].ballots as { kind: string; current: boolean; counts: boolean }[]
+    expect(mine.map((x) => [x.kind, x.current, x.counts]).sort()).toEqual([['electronic', true, true], ['paper', true, false]])
+    const page = await b.get(`/h5/polls/${p.id}`)
+    expect(page.text).toContain('（未计入：本小区规定以网上投票为准）')
+    expect(page.text.match(/（有效）/g)).toHaveLength(1)
+  })
+
   it('a comment posted from the page appears in the discussion', async () => {
     const s = await setupCommunity(h)
     const p = await announcedPoll(h, s.community.id, s.committee)

@@ -176,6 +176,12 @@ describe('ballots', () => {
     const outside = await vote(scoped.id, s.owner, 'agree')
     expect(outside.status).toBe(403)
     expect(outside.json.error.code).toBe('NOT_IN_ELECTORATE')
+    // its result notice hangs on the whole compound's board: it says whose figures they are
+    h.clock.advance(2 * 3_600_000)
+    const closed = await h.request('POST', `/api/polls/${scoped.id}/close`, { token: (await h.login(s.committeePhone)).accessToken })
+    expect(closed.status, closed.text).toBe(200)
+    const result = (await h.request('GET', `/api/communities/${s.community.id}/notices`)).json.notices.find((n: { pollId?: string; kind: string }) => n.pollId === scoped.id && n.kind === 'result')
+    expect(result.body).toContain('表决范围：9栋（以下人数和面积只计这一范围内的业主）')
   })
 
   it('paper ballots: entered with a photo hash, seen by the owner; the electronic one stands by default', async () => {

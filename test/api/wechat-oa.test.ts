@@ -122,9 +122,13 @@ describe('the chat-bot: commands end to end', () => {
     // a second 确认 casts nothing more
     expect((await h.oa.send({ from: openid, content: '确认' })).reply).toContain('没有待确认的投票')
     expect((await h.oa.send({ from: openid, content: '议题' })).reply).toContain('您已投票')
+    // a paper ballot entered for the same voter does not count here (the community's rule: online first), so 我的投票 names the one that does
+    const voterId = (await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })).json.voters[0].voterId
+    expect((await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: 'oppose', photoSha256: 'e'.repeat(64) } })).status).toBe(201)
     const mine = await h.oa.send({ from: openid, content: '我的投票' })
     expect(mine.reply).toContain(`第${n}号`)
     expect(mine.reply).toContain('公众号')
+    expect(mine.reply).not.toContain('纸质票')
     expect((await h.oa.send({ from: openid, content: `结果 ${n}` })).reply).toContain('尚未公布')
 
     h.clock.set(new Date(Date.parse(poll.closesAt) + 1000))

@@ -10,7 +10,8 @@ type Kind = Accounts['kinds'][number]
 
 /** Change against a comparison, in fen, signed: "+¥1,000.00" / "−¥5.00" / "—". */
 function delta(now: number, then: number | undefined) {
-  if (then === undefined) return '—'
+  // the period compared with was not published: say so, not a bare dash
+  if (then === undefined) return '无可比数据'
   const d = now - then
   return d === 0 ? '持平' : `${d > 0 ? '+' : '−'}${money(Math.abs(d))}`
 }

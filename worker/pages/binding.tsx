@@ -78,7 +78,7 @@ export function BindPage(props: { communityId: string; communityName: string; ch
             楼栋：<strong>{ch.building}</strong>
             {ch.unit ? (
               <span>
-                　单元：<strong>{ch.unit}</strong>
+                {'　'}单元：<strong>{ch.unit}</strong>
               </span>
             ) : null}
           </p>

@@ -62,7 +62,15 @@ export function CommunityPage(props: {
       <h2>表决</h2>
       {props.polls === null ? (
         <p class="card">
-          表决只对本小区业主和工作人员显示。请先<a href={`/h5/login?next=${encodeURIComponent(`/h5/c/${cid}`)}`}>登录</a>后查看{props.signedIn ? '' : '，业主登录后再绑定房屋'}。
+          {props.signedIn ? (
+            <>
+              表决只对本小区已绑定房屋的业主和工作人员显示。您是本小区业主的，请先<a href={`/h5/c/${cid}/bind`}>绑定房屋</a>。
+            </>
+          ) : (
+            <>
+              表决只对本小区业主和工作人员显示。请先<a href={`/h5/login?next=${encodeURIComponent(`/h5/c/${cid}`)}`}>登录</a>后查看，业主登录后再绑定房屋。
+            </>
+          )}
         </p>
       ) : props.polls.length === 0 ? (
         <p class="meta">暂无表决。</p>

@@ -180,7 +180,7 @@ export const OverdueList = (props: { overdue: { kind: string; period: string; de
       <ul>
         {props.overdue.map((o) => (
           <li>
-            {periodZh(o.period)} {STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind}（应于 {beijingDate(o.deadline)} 前公开）
+            {periodZh(o.period)} {STATEMENT_KINDS[o.kind as StatementKind]?.label ?? o.kind}（最迟应于 {beijingDate(o.deadline)}（含当日）公开）
           </li>
         ))}
       </ul>

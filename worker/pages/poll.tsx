@@ -33,6 +33,9 @@ export interface MyBallotView {
   channel: string
   castAt: string
   current: boolean
+  /** the ballot the count takes for this voter (of a standing app and paper ballot, the community's rule picks one) */
+  counts: boolean
+  kind: string
   disputed: boolean
 }
 
@@ -273,7 +276,7 @@ function MyBallots(props: { poll: Poll; mine: MyBallotView[] }) {
         {props.mine.map((b) => (
           <li>
             <strong>{choiceWords(b.choice, b.marks, p.candidates)}</strong>
-            {b.current ? '（有效）' : '（已被之后的票取代）'}
+            {b.counts ? '（有效）' : b.current ? (b.kind === 'paper' ? '（未计入：本小区规定以网上投票为准）' : '（未计入：本小区规定以纸质票为准）') : '（已被之后的票取代）'}
             <p class="meta">
               {b.voter.unitLabels}　{CHANNEL_ZH[b.channel] ?? b.channel}　{beijing(b.castAt)}
             </p>

@@ -50,7 +50,7 @@ export function RatingsPage(props: RatingsPageProps) {
       ) : (
         <form method="post" action={`/h5/c/${cid}/ratings`} class="panel">
           <p class="meta">
-            每位业主每季度一份评价，{beijingDate(props.quarterEnd)}前可以修改。只有您自己能看到您的评价，别人只能看到全小区的汇总。
+            每位业主每季度一份评价，截至{beijingDate(props.quarterEnd)}（含当日）都可以修改。只有您自己能看到您的评价，别人只能看到全小区的汇总。
           </p>
           {RATING_DIMENSION_KEYS.map((d) => (
             <fieldset>

@@ -17,7 +17,7 @@ export const safeNext = (next: unknown, fallback = '/h5/login/done') => (typeof 
 export function errorPage(c: Context<HonoEnv>, e: unknown, back?: string) {
   if (!(e instanceof AppError)) throw e
   if (e.code === 'UNAUTHENTICATED') return c.redirect(`/h5/login?next=${encodeURIComponent(c.req.path)}`, 303)
-  return c.html(<ErrorPage status={e.status} code={e.code} message={messageOf(e)} back={back} />, e.status as 400)
+  return c.html(<ErrorPage status={e.status} code={e.code} message={e.code === 'NOT_FOUND' ? '找不到这一页' : messageOf(e)} back={back} />, e.status as 400)
 }
 
 /**

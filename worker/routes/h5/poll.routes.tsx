@@ -76,6 +76,8 @@ async function ballotsInMyName(c: Context<HonoEnv>, pollId: string, communityId:
       channel: b.channel,
       castAt: b.castAt,
       current: b.current,
+      counts: b.counts,
+      kind: b.kind,
       disputed: b.disputed,
     })),
   )
@@ -90,7 +92,7 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, error: string | n
   let ballot: BallotState
   if (status === 'open') {
     const voters = await castableVoters(ctx.db, pollId, communityId, caller.userId)
-    const current = new Map(mine.filter((b) => b.current).map((b) => [b.voter.voterId, b.choice]))
+    const current = new Map(mine.filter((b) => b.counts).map((b) => [b.voter.voterId, b.choice]))
     if (!voters.length) ballot = { kind: 'not_voter', text: roles.has('owner') ? '您不在本次表决的投票权人名单中（或共有房屋须由登记的代表人投票）。' : '只有本次表决的投票权人可以投票。' }
     else if (final && voters.every((v) => current.has(v.voterId))) ballot = { kind: 'voted_final' }
     else ballot = { kind: 'form', final, form: { key: nanoid(24), voters: voters.map((v) => ({ ...v, current: current.get(v.voterId) ?? null })) } }

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
-import { ballots, pollResults } from '../../../drizzle/schema'
+import { ballots, pollResults, polls } from '../../../drizzle/schema'
+import { CommunitySettings } from '../../../shared/community'
 import { centiWhereExact } from '../../../shared/decimal'
 import { leafHash, merkleTree, proofFromTree, type MerkleTree } from '../../../shared/merkle'
 import { ballotLeaf } from '../results/leaf'
@@ -19,6 +20,11 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
         .where(and(eq(ballots.pollId, pollId), inArray(ballots.voterId, voters.map((v) => v.voterId))))
         .orderBy(desc(ballots.version))
     : []
+  // a voter may have a standing ballot of each kind (app and paper); the community's rule, frozen
+  // with the poll, says which one counts (standing.ts), and the owner is told which
+  const [poll] = await ctx.db.select({ settings: polls.settings }).from(polls).where(eq(polls.id, pollId))
+  const prefer = CommunitySettings.parse(poll?.settings ?? {}).paperVsElectronic
+  const counts = (b: (typeof rows)[number]) => b.current && (b.kind === prefer || !rows.some((o) => o.voterId === b.voterId && o.current && o.kind === prefer))
   return {
     voters: voters.map((v) => ({
       voterId: v.voterId,
@@ -30,7 +36,7 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
       // a proxy sees the ballots it cast, never the owner's own (secret ballot: only the voter sees their choice)
       ballots: rows
         .filter((b) => b.voterId === v.voterId && (v.via === 'owner' || b.castByUserId === actor.userId))
-        .map((b) => ({ ...presentBallot(b), current: b.current, kind: b.kind, disputed: b.disputedAt !== null })),
+        .map((b) => ({ ...presentBallot(b), current: b.current, counts: counts(b), kind: b.kind, disputed: b.disputedAt !== null })),
     })),
   }
 }

@@ -46,7 +46,7 @@ function normalizeClaimedId(raw: string): string {
   if (isValidIdNumber(id)) return id
   const uscc = normalizeUscc(raw)
   if (isValidUscc(uscc)) return uscc
-  throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'idNumber', code: 'id_invalid', message: '证件号码校验不通过' }] })
+  throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'idNumber', code: 'id_invalid', message: '身份证号码有误，请对照证件重新填写（最后一位是X的，填X）' }] })
 }
 
 /**

@@ -244,17 +244,21 @@ async function confirmVote(ctx: ServiceCtx, openid: string, owner: Owner, messag
 async function myVotes(ctx: ServiceCtx, owner: Owner): Promise<string> {
   const rows = rowsOf<{ number: number | null; title: string; choice: keyof typeof CHOICE_TEXT; channel: string; cast_at: string | Date; receipt: string }>(
     await ctx.db.execute(sql`
-      select p.number, p.title, b.choice, b.channel, b.cast_at, b.receipt
-      from ballots b join polls p on p.id = b.poll_id
-      where b.current and b.voter_id in (
-        select pv.voter_id from poll_voters pv where pv.poll_id = b.poll_id and pv.representative_owner_key in (
-          select owner_key from bindings where user_id = ${owner.userId} and community_id = p.community_id and status = 'verified'))
-      order by b.cast_at desc limit 8`),
+      select * from (
+        -- per voter, the one standing ballot that counts: the kind the community's rule prefers (ballots/standing.ts)
+        select distinct on (b.poll_id, b.voter_id) p.number, p.title, b.choice, b.channel, b.cast_at, b.receipt
+        from ballots b join polls p on p.id = b.poll_id
+        where b.current and b.voter_id in (
+          select pv.voter_id from poll_voters pv where pv.poll_id = b.poll_id and pv.representative_owner_key in (
+            select owner_key from bindings where user_id = ${owner.userId} and community_id = p.community_id and status = 'verified'))
+        order by b.poll_id, b.voter_id, (b.kind = coalesce(p.settings->>'paperVsElectronic', 'electronic')) desc
+      ) counted
+      order by cast_at desc limit 8`),
   )
   if (rows.length === 0) return '您还没有投过票。回复“议题”查看正在表决的议题。'
   const channel: Record<string, string> = { app: '小程序', h5: '网页', chatbot: '公众号', paper: '纸质票', proxy: '受托人代投' }
   return fitReply(
-    `您的投票（以最后一次为准）：\n${rows.map((r) => `第${r.number}号《${r.title}》：${CHOICE_TEXT[r.choice]}，${channel[r.channel] ?? r.channel}，${beijingTime(new Date(r.cast_at))}\n回执号 ${r.receipt}`).join('\n')}`,
+    `您计入结果的票：\n${rows.map((r) => `第${r.number}号《${r.title}》：${CHOICE_TEXT[r.choice]}，${channel[r.channel] ?? r.channel}，${beijingTime(new Date(r.cast_at))}\n回执号 ${r.receipt}`).join('\n')}`,
   )
 }
 

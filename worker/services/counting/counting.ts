@@ -173,7 +173,12 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       // voting-rules.md: a paper ballot counts if it was received by the closing time
       const receivedAt = e.receivedAt ? parseReceived(e.receivedAt) : p.closesAt
       if (!receivedAt) bad(e, '收到时间', 'invalid_time', `收到时间“${e.receivedAt}”无法识别，请写成 2026-12-06 18:00（北京时间）`)
-      else if (receivedAt > p.closesAt) bad(e, '收到时间', 'received_after_close', `收到时间 ${beijingTime(receivedAt)} 晚于表决截止时间 ${beijingDeadline(p.closesAt)}，该票不计入`)
+      else if (receivedAt > p.closesAt) {
+        // within the closing minute, minutes alone would print two equal times: give the seconds
+        const sameMinute = Math.floor(receivedAt.getTime() / 60_000) === Math.floor(p.closesAt.getTime() / 60_000)
+        const at = (d: Date) => (sameMinute ? `${beijingTime(d)}:${String(d.getUTCSeconds()).padStart(2, '0')}` : beijingTime(d))
+        bad(e, '收到时间', 'received_after_close', `收到时间 ${at(receivedAt)} 晚于表决截止时间 ${sameMinute ? at(p.closesAt) : beijingDeadline(p.closesAt)}，该票不计入`)
+      }
       let content: (typeof ready)[number] | null = null
       if (e.spoiledReason) {
         content = { line: e.line, voterId, choice: 'spoiled', marks: null, spoiledReason: e.spoiledReason, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }

@@ -167,6 +167,8 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
       title: `表决结果公告：${p.title}`,
       body: [
         outcomeText,
+        // a vote of some buildings hangs on the whole compound's board: its figures are of that scope
+        p.scopeBuildings ? `表决范围：${p.scopeBuildings.join('、')}（以下人数和面积只计这一范围内的业主）` : null,
         ...summary,
         paper.issued ? `纸质表决票：发放 ${paper.issued} 张，收回 ${paper.returned} 张，已发放未回收 ${paper.notReturned} 张。` : null,
         counting
