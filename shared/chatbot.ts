@@ -6,7 +6,8 @@
 export type VoteChoice = 'agree' | 'oppose' | 'abstain'
 
 export type ChatCommand =
-  | { kind: 'help' }
+  /** `understood: false`: the message matched no command (the reply says so before the menu) */
+  | { kind: 'help'; understood?: false }
   | { kind: 'bind'; code: string | null }
   | { kind: 'list' }
   | { kind: 'view'; number: number }
@@ -62,5 +63,5 @@ export function parseCommand(input: string): ChatCommand {
     const m = re.exec(t)
     if (m) return make(m)
   }
-  return { kind: 'help' }
+  return { kind: 'help', understood: false }
 }

@@ -1,3 +1,4 @@
+import { shortReceipt } from '../../shared/receipt'
 import { createHash } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -71,7 +72,8 @@ describe('the official-account callback: protocol', () => {
     for (let i = 0; i < 10; i++) expect((await h.oa.send({ from: guesser, content: `绑定 ${String(100000 + i)}` })).reply).toContain('无效')
     expect((await h.oa.send({ from: guesser, content: '绑定 999999' })).reply).toContain('次数过多')
     // anything not understood gets the help text, never an error
-    expect((await h.oa.send({ from, content: '今天天气怎么样？' })).reply).toContain('共议·业主表决助手')
+    { const unknown = (await h.oa.send({ from, content: '今天天气怎么样？' })).reply; expect(unknown).toContain('共议·业主表决助手'); expect(unknown).toMatch(/^没看懂您的消息/) }
+    expect((await h.oa.send({ from, content: '帮助' })).reply).toMatch(/^共议·业主表决助手/)
     expect((await h.oa.send({ from, content: '议题' })).reply).toContain('绑定')
   })
 
@@ -116,9 +118,11 @@ describe('the chat-bot: commands end to end', () => {
     expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
     const cast = await h.oa.send({ from: openid, content: '回复 确认' })
     expect(cast.reply).toContain('已投票')
+    // the short receipt, as the H5 page shows it (typed back anywhere a receipt is asked for)
     const receipt = /回执号：(\S+)/.exec(cast.reply!)![1]!
     const [ballot] = await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))
-    expect(ballot).toMatchObject({ channel: 'chatbot', choice: 'agree', receipt })
+    expect(ballot).toMatchObject({ channel: 'chatbot', choice: 'agree' })
+    expect(receipt).toBe(shortReceipt(ballot!.receipt))
     // a second 确认 casts nothing more
     expect((await h.oa.send({ from: openid, content: '确认' })).reply).toContain('没有待确认的投票')
     expect((await h.oa.send({ from: openid, content: '议题' })).reply).toContain('您已投票')
@@ -136,7 +140,7 @@ describe('the chat-bot: commands end to end', () => {
     expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: committee })).status).toBe(200)
     const result = await h.request('GET', `/api/polls/${p.id}/result`)
     expect(result.status).toBe(200)
-    const proof = await h.request('GET', `/api/polls/${p.id}/proof/${receipt}`)
+    const proof = await h.request('GET', `/api/polls/${p.id}/proof/${ballot!.receipt}`)
     expect(proof.status).toBe(200)
     const said = await h.oa.send({ from: openid, content: `${n}号的结果` })
     expect(said.reply).toContain('表决结果')
@@ -186,6 +190,8 @@ describe('the chat-bot: commands end to end', () => {
     const filed = await h.oa.send({ from: openid, content: '投诉 3栋楼道有人飞线充电，堵着消防通道' })
     expect(filed.reply).toContain('已受理您的投诉')
     expect(filed.reply).toContain('应急管理（消防）部门')
+    // no internal id: a link to the owner's complaints page, where its progress is
+    expect(filed.reply).toContain(`/h5/c/${s.community.id}/complaints`)
     // a time limit ending at midnight reads as the day it ends on (24:00), not the next day's 00:00
     expect(filed.reply).toMatch(/日 24:00 前/)
     expect(filed.reply).not.toMatch(/00:00 前/)
@@ -249,7 +255,7 @@ describe('exactly once, and within the reply budget', () => {
     const rows = await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ choice: 'oppose', channel: 'chatbot' })
-    for (const r of replies) expect(r.reply).toContain(rows[0]!.receipt)
+    for (const r of replies) expect(r.reply).toContain(shortReceipt(rows[0]!.receipt))
     console.log(`[wechat-oa] three concurrent deliveries on two instances answered in ${elapsed} ms`)
   })
 

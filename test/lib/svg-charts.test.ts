@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BarChart, PairedBarChart, percent, ShareChart } from '../../worker/pages/charts'
+import { BarChart, fitLabel, PairedBarChart, percent, ShareChart } from '../../worker/pages/charts'
 
 const svg = (node: unknown) => String(node)
 
@@ -21,9 +21,22 @@ describe('server-rendered SVG charts', () => {
   it('bars are proportional, the longest full width, amounts in yuan from fen', () => {
     const out = svg(BarChart({ title: '收入构成', bars: [{ label: '广告', fen: 300_000 }, { label: '停车', fen: 150_000 }, { label: '快递柜', fen: 0 }] }))
     expect(widths(out)).toEqual([360, 180, 0])
-    expect(out).toContain('广告　¥3,000.00') // thousands separated, as people read amounts
+    expect(out).toContain('>¥3,000.00</text>') // thousands separated, as people read amounts, on a line of its own
     expect(out).toContain('role="img"')
     expect(balanced(out)).toBe(true)
+  })
+
+  it('a label too long for a phone-width chart ends in “…” within the width; the amount is never cut', () => {
+    const long = '物业服务企业分成（合同约定20%）另含税费与管理费用分摊'
+    const out = svg(BarChart({ title: '支出', bars: [{ label: long, fen: 312_000 }] }))
+    const shown = /<text x="0" y="50" font-size="18" fill="#111">([^<]*)<\/text>/.exec(out)![1]!
+    expect(shown.endsWith('…')).toBe(true)
+    expect(long.startsWith(shown.slice(0, -1))).toBe(true)
+    const width = [...shown].reduce((w, ch) => w + (ch.codePointAt(0)! >= 0x2e80 ? 18 : 11), 0)
+    expect(width).toBeLessThanOrEqual(360)
+    expect(out).toContain('>¥3,120.00</text>')
+    expect(out).toContain(`<title>${long}：¥3,120.00</title>`) // whole in the tooltip
+    expect(fitLabel('广告')).toBe('广告')
   })
 
   it('labels from users are escaped', () => {

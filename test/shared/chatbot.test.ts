@@ -28,8 +28,8 @@ describe('chat commands are read tolerantly', () => {
     ['公示', { kind: 'accounts' }],
     ['联系', { kind: 'contacts' }],
     ['投诉 电梯坏了三天没人修', { kind: 'complain', text: '电梯坏了三天没人修' }],
-    ['今天天气怎么样', { kind: 'help' }],
-    ['', { kind: 'help' }],
+    ['今天天气怎么样', { kind: 'help', understood: false }],
+    ['', { kind: 'help', understood: false }],
   ])('%s', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected)
   })

@@ -16,6 +16,26 @@ const COLORS = ['#1769aa', '#b35900', '#2e7d32', '#6a1b9a', '#c62828', '#00838f'
 const round1 = (x: number) => Math.round(x * 10) / 10
 const yuan = (fen: number) => `¥${money(fen)}`
 
+/**
+ * A label that fits the chart's width at 18px: a CJK character is about 18px wide, others about
+ * 11px. The SVG is scaled to the phone, so text past the viewBox is cut off mid-character; a long
+ * label ends in "…" instead (the table beside the chart and the bar's tooltip carry it whole).
+ */
+export function fitLabel(label: string, width = WIDTH): string {
+  const w = (ch: string) => (ch.codePointAt(0)! >= 0x2e80 ? 18 : 11)
+  let used = 0
+  const chars = [...label]
+  for (let i = 0; i < chars.length; i++) {
+    used += w(chars[i]!)
+    if (used > width) {
+      let cut = i
+      while (cut > 0 && used - w(chars[cut]!) + 18 > width) used -= w(chars[--cut]!)
+      return `${chars.slice(0, cut).join('')}…`
+    }
+  }
+  return label
+}
+
 /** Share of a whole to one decimal, half-up by integer arithmetic (percentForPeople): 1/3 → "33.3%". */
 export const percent = (part: number, whole: number): string => (whole <= 0 ? '—' : percentForPeople(part, whole, 1))
 
@@ -31,12 +51,12 @@ const Empty = (props: { title: string }) => (
   </svg>
 )
 
-/** One horizontal bar per item, the longest full width, the amount under each label. */
+/** One horizontal bar per item, the longest full width; the label, then the amount, then the bar. */
 export function BarChart(props: { title: string; bars: Bar[]; color?: string }) {
   assertAmounts(props.bars)
   if (props.bars.length === 0) return <Empty title={props.title} />
   const max = Math.max(...props.bars.map((b) => b.fen))
-  const row = 50
+  const row = 72
   const height = 32 + row * props.bars.length
   return (
     <svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox={`0 0 ${WIDTH} ${height}`} font-family={FONT}>
@@ -48,8 +68,9 @@ export function BarChart(props: { title: string; bars: Bar[]; color?: string }) 
         return (
           <g>
             <title>{`${b.label}：${yuan(b.fen)}`}</title>
-            <text x="0" y={y + 18} font-size="18" fill="#111">{`${b.label}　${yuan(b.fen)}`}</text>
-            <rect x="0" y={y + 25} width={w} height="16" fill={props.color ?? COLORS[0]} />
+            <text x="0" y={y + 18} font-size="18" fill="#111">{fitLabel(b.label)}</text>
+            <text x="0" y={y + 40} font-size="18" fill="#111">{yuan(b.fen)}</text>
+            <rect x="0" y={y + 48} width={w} height="16" fill={props.color ?? COLORS[0]} />
           </g>
         )
       })}
@@ -79,7 +100,7 @@ export function PairedBarChart(props: { title: string; series: [string, string];
         return (
           <g>
             <title>{`${r.label}：${props.series[0]} ${yuan(r.a)}，${props.series[1]} ${yuan(r.b)}`}</title>
-            <text x="0" y={y + 18} font-size="18" fill="#111">{r.label}</text>
+            <text x="0" y={y + 18} font-size="18" fill="#111">{fitLabel(r.label)}</text>
             <rect x="0" y={y + 25} width={w(r.a)} height="14" fill={COLORS[0]} />
             <rect x="0" y={y + 41} width={w(r.b)} height="14" fill={COLORS[1]} />
           </g>
@@ -113,7 +134,7 @@ export function ShareChart(props: { title: string; total: number; parts: Bar[] }
       {props.parts.map((p, i) => (
         <g>
           <rect x="0" y={legendY + i * entry - 15} width="16" height="16" fill={COLORS[i % COLORS.length]} />
-          <text x="22" y={legendY + i * entry} font-size="18" fill="#111">{p.label}</text>
+          <text x="22" y={legendY + i * entry} font-size="18" fill="#111">{fitLabel(p.label, WIDTH - 22)}</text>
           <text x="22" y={legendY + i * entry + 22} font-size="18" fill="#111">{`${yuan(p.fen)}（${percent(p.fen, props.total)}）`}</text>
         </g>
       ))}

@@ -1,6 +1,7 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm'
 import { parseCommand, type ChatCommand } from '../../../shared/chatbot'
 import { categoryFromWords, COMPLAINT_CATEGORIES, DESKS, type Desk } from '../../../shared/complaints'
+import { shortReceipt } from '../../../shared/receipt'
 import { periodZh, yuan } from '../../../shared/statements'
 import { beijingDeadline, beijingTime } from '../../../shared/time'
 import { ballots, bindings, oaFollowers, oaLinkCodes, pollResults, polls, type PendingChatVote } from '../../../drizzle/schema'
@@ -62,7 +63,7 @@ const pollLink = (ctx: ServiceCtx, p: PollRow) => `${base(ctx)}/h5/polls/${p.id}
 
 export async function runCommand(ctx: ServiceCtx, openid: string, text: string, messageKey: string | null): Promise<string> {
   const cmd = parseCommand(text)
-  if (cmd.kind === 'help') return helpText()
+  if (cmd.kind === 'help') return cmd.understood === false ? `没看懂您的消息。${helpText()}` : helpText()
   if (cmd.kind === 'bind') return bind(ctx, openid, cmd.code)
   const owner = await ownerOf(ctx, openid)
   if (!owner) return NOT_BOUND
@@ -236,7 +237,7 @@ async function confirmVote(ctx: ServiceCtx, openid: string, owner: Owner, messag
   )
   const [p] = await ctx.db.select().from(polls).where(eq(polls.id, pending.pollId))
   return fitReply(
-    `已投票：第${p!.number}号《${p!.title}》“${CHOICE_TEXT[out.choice]}”。\n回执号：${out.receipt}\n请保存回执号，结果公布后可核验您的票已计入。截止前可重新投票，以最后一次为准。`,
+    `已投票：第${p!.number}号《${p!.title}》“${CHOICE_TEXT[out.choice]}”。\n回执号：${shortReceipt(out.receipt)}\n请保存回执号，结果公布后可核验您的票已计入。截止前可重新投票，以最后一次为准。`,
     pollLink(ctx, p!),
   )
 }
@@ -258,7 +259,7 @@ async function myVotes(ctx: ServiceCtx, owner: Owner): Promise<string> {
   if (rows.length === 0) return '您还没有投过票。回复“议题”查看正在表决的议题。'
   const channel: Record<string, string> = { app: '小程序', h5: '网页', chatbot: '公众号', paper: '纸质票', proxy: '受托人代投' }
   return fitReply(
-    `您计入结果的票：\n${rows.map((r) => `第${r.number}号《${r.title}》：${CHOICE_TEXT[r.choice]}，${channel[r.channel] ?? r.channel}，${beijingTime(new Date(r.cast_at))}\n回执号 ${r.receipt}`).join('\n')}`,
+    `您计入结果的票：\n${rows.map((r) => `第${r.number}号《${r.title}》：${CHOICE_TEXT[r.choice]}，${channel[r.channel] ?? r.channel}，${beijingTime(new Date(r.cast_at))}\n回执号 ${shortReceipt(r.receipt)}`).join('\n')}`,
   )
 }
 
@@ -311,9 +312,9 @@ async function fileByChat(ctx: ServiceCtx, owner: Owner, text: string): Promise<
     `已受理您的投诉（${route.label}）。`,
     `承办：${desk}，须在 ${beijingDeadline(filed.resolveBy)} 前办结，${beijingDeadline(filed.firstContactBy)} 前先行联系您。`,
     guessed ? '' : '未能从描述判断问题类型，先派给物业；不属于物业职责的，会退回由社区改派。',
-    `编号 ${filed.id}。办结后请评价是否满意；不满意可以重新办理。`,
+    '办理进度和结果可在链接中查看；办结后请评价是否满意，不满意可以重新办理。',
   ].filter(Boolean)
-  return fitReply(lines.join('\n'))
+  return fitReply(lines.join('\n'), `${base(ctx)}/h5/c/${communityId}/complaints`)
 }
 
 /** `投诉` alone: who to call. */
