@@ -11,7 +11,7 @@ import { HTTPException } from 'hono/http-exception'
 import { contextStorage } from 'hono/context-storage'
 import { ErrorCodes, type ErrorBody } from '../shared/errors'
 import type { HonoEnv, ServicesFactory } from './env'
-import { AppError } from './lib/errors'
+import { AppError, retryAfterSeconds } from './lib/errors'
 import { logLine } from './lib/log'
 import { finishedAnswer, immutableFromMemory } from './lib/http-cache'
 import { pageFromMemory } from './lib/page-cache'
@@ -101,8 +101,8 @@ export function buildApp(routes: AnyRoute[], options: AppOptions) {
     }
     if (appError.code === 'SERVICE_UNAVAILABLE') c.header('retry-after', '1')
     // RFC 9110 §10.2.3: a client (the mini-program) can wait exactly as long as the limit says
-    const wait = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
-    if (appError.code === 'RATE_LIMITED' && typeof wait === 'number' && wait > 0) c.header('retry-after', String(Math.ceil(wait)))
+    const wait = retryAfterSeconds(appError)
+    if (wait !== null) c.header('retry-after', String(Math.ceil(wait)))
     // A person on a page (a scanned notice, an H5 page) gets a page in words, not JSON, whatever went wrong.
     if (isPagePath(c.req.path)) {
       const message = appError.code === 'NOT_FOUND' && c.req.path.startsWith('/n/') ? '找不到这份公告' : appError.message

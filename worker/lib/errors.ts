@@ -12,3 +12,9 @@ export class AppError extends Error {
     this.status = ErrorCodes[code].status
   }
 }
+
+/** How long a refused caller must wait, in seconds, when the refusal is a rate limit that says so. */
+export function retryAfterSeconds(e: AppError): number | null {
+  const wait = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+  return e.code === 'RATE_LIMITED' && typeof wait === 'number' && wait > 0 ? wait : null
+}

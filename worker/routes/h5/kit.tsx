@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import * as z from 'zod'
 import type { HonoEnv } from '../../env'
-import { AppError } from '../../lib/errors'
+import { AppError, retryAfterSeconds } from '../../lib/errors'
 import { refuseNul } from '../../lib/input'
 import { access, route, type AnyRoute } from '../../lib/route'
 import { ErrorPage } from '../../pages/parts'
@@ -26,8 +26,8 @@ export function errorPage(c: Context<HonoEnv>, e: unknown, back?: string) {
  */
 export function messageOf(e: AppError): string {
   if (e.code === 'VALIDATION_FAILED') return (e.details as { issues?: { message: string }[] })?.issues?.[0]?.message ?? e.message
-  const wait = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
-  if (e.code === 'RATE_LIMITED' && typeof wait === 'number' && wait > 0) return `操作过于频繁，请${waitInWords(wait)}后再试`
+  const wait = retryAfterSeconds(e)
+  if (wait !== null) return `操作过于频繁，请${waitInWords(wait)}后再试`
   return e.message
 }
 
