@@ -7,6 +7,7 @@ import { ballotLeaf } from '../results/leaf'
 import { AppError } from '../../lib/errors'
 import { actorOf, type ServiceCtx } from '../context'
 import { castableVoters } from './eligibility'
+import { countsAmong } from './standing'
 import { presentBallot } from './cast'
 
 /** Every ballot version cast for the voters this user owns, paper entries included (so an owner can dispute one); for a proxy, its own. */
@@ -24,7 +25,6 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
   // with the poll, says which one counts (standing.ts), and the owner is told which
   const [poll] = await ctx.db.select({ settings: polls.settings }).from(polls).where(eq(polls.id, pollId))
   const prefer = CommunitySettings.parse(poll?.settings ?? {}).paperVsElectronic
-  const counts = (b: (typeof rows)[number]) => b.current && (b.kind === prefer || !rows.some((o) => o.voterId === b.voterId && o.current && o.kind === prefer))
   return {
     voters: voters.map((v) => ({
       voterId: v.voterId,
@@ -36,7 +36,7 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
       // a proxy sees the ballots it cast, never the owner's own (secret ballot: only the voter sees their choice)
       ballots: rows
         .filter((b) => b.voterId === v.voterId && (v.via === 'owner' || b.castByUserId === actor.userId))
-        .map((b) => ({ ...presentBallot(b), current: b.current, counts: counts(b), kind: b.kind, disputed: b.disputedAt !== null })),
+        .map((b) => ({ ...presentBallot(b), current: b.current, counts: countsAmong(b, rows, prefer), kind: b.kind, disputed: b.disputedAt !== null })),
     })),
   }
 }

@@ -15,6 +15,15 @@ export interface StandingBallot {
 }
 
 /**
+ * Whether a ballot is the one that counts for its voter, among that voter's ballots of the poll:
+ * current, and of the preferred kind unless the voter has no current ballot of that kind. The same
+ * rule as standingBallots below, for pages and replies that show an owner their own ballots.
+ */
+export function countsAmong<B extends { voterId: string; kind: string; current: boolean }>(b: B, ofPoll: readonly B[], prefer: 'electronic' | 'paper'): boolean {
+  return b.current && (b.kind === prefer || !ofPoll.some((o) => o.voterId === b.voterId && o.current && o.kind === prefer))
+}
+
+/**
  * The one ballot that counts per voter: its current electronic or paper ballot, and where it has
  * both, the kind the community's rule prefers (default electronic). Both stay on record.
  */

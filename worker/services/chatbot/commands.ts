@@ -8,7 +8,9 @@ import { ballots, bindings, oaFollowers, oaLinkCodes, pollResults, polls, type P
 import { hmacHex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 import { consume } from '../auth/rate-limit'
+import { CommunitySettings } from '../../../shared/community'
 import { castBallot } from '../ballots/cast'
+import { countsAmong } from '../ballots/standing'
 import { ballotContent } from '../ballots/content'
 import { castableVoters, resolveVoter } from '../ballots/eligibility'
 import type { ServiceCtx } from '../context'
@@ -243,19 +245,19 @@ async function confirmVote(ctx: ServiceCtx, openid: string, owner: Owner, messag
 }
 
 async function myVotes(ctx: ServiceCtx, owner: Owner): Promise<string> {
-  const rows = rowsOf<{ number: number | null; title: string; choice: keyof typeof CHOICE_TEXT; channel: string; cast_at: string | Date; receipt: string }>(
+  const current = rowsOf<{ poll_id: string; voter_id: string; kind: string; settings: unknown; number: number | null; title: string; choice: keyof typeof CHOICE_TEXT; channel: string; cast_at: string | Date; receipt: string }>(
     await ctx.db.execute(sql`
-      select * from (
-        -- per voter, the one standing ballot that counts: the kind the community's rule prefers (ballots/standing.ts)
-        select distinct on (b.poll_id, b.voter_id) p.number, p.title, b.choice, b.channel, b.cast_at, b.receipt
-        from ballots b join polls p on p.id = b.poll_id
-        where b.current and b.voter_id in (
-          select pv.voter_id from poll_voters pv where pv.poll_id = b.poll_id and pv.representative_owner_key in (
-            select owner_key from bindings where user_id = ${owner.userId} and community_id = p.community_id and status = 'verified'))
-        order by b.poll_id, b.voter_id, (b.kind = coalesce(p.settings->>'paperVsElectronic', 'electronic')) desc
-      ) counted
-      order by cast_at desc limit 8`),
-  )
+      select b.poll_id, b.voter_id, b.kind, p.settings, p.number, p.title, b.choice, b.channel, b.cast_at, b.receipt
+      from ballots b join polls p on p.id = b.poll_id
+      where b.current and b.voter_id in (
+        select pv.voter_id from poll_voters pv where pv.poll_id = b.poll_id and pv.representative_owner_key in (
+          select owner_key from bindings where user_id = ${owner.userId} and community_id = p.community_id and status = 'verified'))
+      order by b.cast_at desc`),
+  ).map((r) => ({ ...r, voterId: r.voter_id, current: true }))
+  // per voter, the one standing ballot that counts (an app and a paper ballot may both stand)
+  const rows = current
+    .filter((b) => countsAmong(b, current.filter((o) => o.poll_id === b.poll_id), CommunitySettings.parse(b.settings ?? {}).paperVsElectronic))
+    .slice(0, 8)
   if (rows.length === 0) return '您还没有投过票。回复“议题”查看正在表决的议题。'
   const channel: Record<string, string> = { app: '小程序', h5: '网页', chatbot: '公众号', paper: '纸质票', proxy: '受托人代投' }
   return fitReply(
