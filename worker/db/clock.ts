@@ -8,5 +8,9 @@ import type { Clock } from '../env'
  * suite gives the same result on any date.
  */
 export function dbNow(clock: Clock): SQL {
-  return clock.authoritative ? sql`${clock.now().toISOString()}::timestamptz` : sql`clock_timestamp()`
+  const at = authoritativeNow(clock)
+  return at !== null ? sql`${at}::timestamptz` : sql`clock_timestamp()`
 }
+
+/** The same rule as a parameter, for SQL functions that read the clock themselves: null means the database's clock. */
+export const authoritativeNow = (clock: Clock): string | null => (clock.authoritative ? clock.now().toISOString() : null)

@@ -45,7 +45,6 @@ export const Tel = (props: { phone: string }) => (
 export const pct = (part: number, whole: number): string => percentForPeople(part, whole, 1)
 
 /** "a / b (xx.x%)": the exact counts first, the percent only as a reading aid. Decisions never come from this number. */
-
 export function share(part: number, whole: number): string {
   if (whole <= 0) return `${part} / ${whole}`
   return `${part} / ${whole}（${pct(part, whole)}）`

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type { ballots } from '../../../drizzle/schema'
+import { authoritativeNow } from '../../db/clock'
 import type { Db } from '../../db/types'
 import { randomToken, sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
@@ -93,8 +94,8 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
   const actor = actorOf(ctx)
   const kind = input.channel === 'paper' ? 'paper' : 'electronic'
   const requestHash = await sha256Hex(JSON.stringify([input.voterId, input.choice, input.marks, input.channel, input.paperPhotoSha256 ?? null, input.spoiledReason]))
-  // dbNow's rule (db/clock.ts): the authoritative clock's instant, or (null) the database's clock read after the locks
-  const now = ctx.clock.authoritative ? ctx.clock.now().toISOString() : null
+  // the authoritative clock's instant, or (null) the database's clock read after the locks
+  const now = authoritativeNow(ctx.clock)
   const [row] = rowsOf<CastRow>(
     await ctx.db.execute(sql`
       select * from cast_ballot(${input.pollId}, ${input.communityId}, ${input.voterId}, ${kind}, ${actor.userId},

@@ -222,7 +222,7 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
         `表决事项：${label}（${p.approvalClass === 'special' ? '须经参与表决专有部分面积四分之三以上且人数四分之三以上同意' : '须经参与表决专有部分面积过半数且人数过半数同意'}）`,
         // 民法典 第278条: the participation line comes before any majority
         '参与表决的业主须达到专有部分面积占比三分之二以上、且人数占比三分之二以上，表决方为有效。',
-        `投票时间：${beijingTime(p.opensAt)} 至 ${beijingDeadline(p.closesAt)}（北京时间）`,
+        windowLine(p.opensAt, p.closesAt),
         // 指导规则 第26条: deeming non-voters is lawful only if each owner was told what silence means
         settings.nonVoterRule === 'follow_majority' ? NON_VOTER_RULE_TEXT : null,
         p.scopeBuildings ? `表决范围：${p.scopeBuildings.join('、')}` : '表决范围：全体业主',
@@ -299,6 +299,10 @@ export async function cancelPoll(ctx: ServiceCtx, pollId: string, reason: string
   })
 }
 
+/** The announcement's line stating when voting runs; a revision replaces it by its opening words. */
+const WINDOW_LINE = '投票时间：'
+const windowLine = (opensAt: Date, closesAt: Date) => `${WINDOW_LINE}${beijingTime(opensAt)} 至 ${beijingDeadline(closesAt)}（北京时间）`
+
 /**
  * A change to an announced poll (an extension, a supplement, a cancellation) is a public notice:
  * the announcement on the board is replaced by a new version that opens with what changed and why
@@ -310,8 +314,7 @@ async function reviseAnnouncement(tx: Db, ctx: ServiceCtx, p: PollRow, change: {
   if (!old) return
   const now = ctx.clock.now()
   await tx.update(notices).set({ endsAt: now }).where(eq(notices.id, old.id))
-  const window = `投票时间：${beijingTime(p.opensAt)} 至 ${beijingDeadline(change.closesAt)}（北京时间）`
-  const body = old.body.split('\n').map((l) => (l.startsWith('投票时间：') ? window : l))
+  const body = old.body.split('\n').map((l) => (l.startsWith(WINDOW_LINE) ? windowLine(p.opensAt, change.closesAt) : l))
   await publishNotice(tx, ctx, {
     communityId: p.communityId,
     kind: 'poll_announcement',
