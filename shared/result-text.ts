@@ -139,16 +139,24 @@ export function tallyLines(t: Tally, approval: 'ordinary' | 'special', scale: nu
   const side = (label: string, w: Weight, withDeemed: boolean) => `${label} ${weightText(w, p, scale)}${withDeemed && t.deemed.voters > 0 ? `，${deemedText(t.deemed, scale)}` : ''}`
   const to = t.followMajority?.to ?? []
   return [
-    `参与表决：${participationText(p, t.total, scale)}。`,
+    `参与表决：${participationText(p, t.total, t.deemed, scale)}。`,
     `${[side('同意', t.agree, to.includes('agree')), side('反对', t.oppose, to.includes('oppose')), side('弃权', t.abstain, false)].join('；')}；废票 ${t.spoiled.voters} 张（面积 ${area(t.spoiled.areaE4, scale)}）。`,
     followMajorityText(t.followMajority, t.deemed, String, scale),
     ...tallyShortfalls(t, approval, scale).map((s) => `${s.text}。`),
   ].filter((l): l is string => l !== null)
 }
 
-/** "646/817 人（79.07%），面积 64600.00/81700.00 平方米（79.07%）" */
-const participationText = (p: Weight, total: Weight, scale: number) =>
-  `${p.voters}/${total.voters} 人（${percentForPeople(p.voters, total.voters)}），面积 ${formatArea(p.areaE4, scale)}/${area(total.areaE4, scale)}（${percentForPeople(p.areaE4, total.areaE4)}）`
+/**
+ * "646/817 人（79.07%），面积 64600.00/81700.00 平方米（79.07%）". When non-voters were deemed
+ * (指导规则 第26条), the owners who actually voted are stated beside them: a reader must be able
+ * to see how many took part by their own hand, not only the total the rule produced.
+ */
+const participationText = (p: Weight, total: Weight, deemed: Weight, scale: number) => {
+  const all = `${p.voters}/${total.voters} 人（${percentForPeople(p.voters, total.voters)}），面积 ${formatArea(p.areaE4, scale)}/${area(total.areaE4, scale)}（${percentForPeople(p.areaE4, total.areaE4)}）`
+  if (deemed.voters === 0) return all
+  const actual = { voters: p.voters - deemed.voters, areaE4: p.areaE4 - deemed.areaE4 }
+  return `${all}，其中实际投票 ${actual.voters} 人（${percentForPeople(actual.voters, total.voters)}）、面积 ${area(actual.areaE4, scale)}（${percentForPeople(actual.areaE4, total.areaE4)}），随多数计入 ${deemed.voters} 人、面积 ${area(deemed.areaE4, scale)}`
+}
 
 /** The body of a candidate poll's result: participation, each candidate with area and follow-majority, lines missed. */
 export function electionLines(e: ElectionTally, nameOf: (id: string) => string, scale: number): string[] {
@@ -156,7 +164,7 @@ export function electionLines(e: ElectionTally, nameOf: (id: string) => string, 
   const standing = (c: ElectionTally['candidates'][number]) =>
     !e.quorum ? '' : c.elected ? `，当选（第${c.rank}名）` : c.majority ? '，过半数但名额已满，未当选' : '，未过半数，未当选'
   return [
-    `参与表决：${participationText(p, e.total, scale)}；弃权 ${e.abstain.voters} 人，废票 ${e.spoiled.voters} 张。`,
+    `参与表决：${participationText(p, e.total, e.deemed, scale)}；弃权 ${e.abstain.voters} 人，废票 ${e.spoiled.voters} 张。`,
     ...e.candidates.map((c) => `${nameOf(c.candidateId)}：${weightText(c.votes, p, scale)}${c.deemed.voters > 0 ? `，${deemedText(c.deemed, scale)}` : ''}${standing(c)}。`),
     followMajorityText(e.followMajority, e.deemed, nameOf, scale),
     ...electionShortfalls(e, nameOf, scale).map((s) => `${s.text}。`),

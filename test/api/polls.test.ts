@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots, bindings, notices, proxies } from '../../drizzle/schema'
 import { beijingDeadline } from '../../shared/time'
 import { verifyProof, leafHash } from '../../shared/merkle'
+import { shortReceipt } from '../../shared/receipt'
 import { verifyDocument } from '../../worker/lib/signing'
 import { announcedPoll, idNumber, importRosterJson, newPhone, openWindow, pollDraft, setupCommunity, simpleRoster, bulkOwners, type RosterRowInput } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
@@ -382,6 +383,15 @@ describe('close, result, receipts', () => {
       }
     }
     expect((await h.request('GET', `/api/polls/${p.id}/proof/nonexistent-receipt`)).status).toBe(404)
+    // the short code people copy onto paper (and the chat-bot gives) proves the same ballot, typed as
+    // a person types it; a short code that is no ballot's is not found
+    const standing = receipts.find((r) => r !== superseded && r !== receipts[0])!
+    const byShort = await h.request('GET', `/api/polls/${p.id}/proof/${encodeURIComponent(shortReceipt(standing).toLowerCase().replace('-', ' '))}`)
+    expect(byShort.status).toBe(200)
+    expect(byShort.json).toMatchObject({ receipt: standing, standing: true, merkleRoot: closed.json.merkleRoot })
+    expect(await verifyProof(byShort.json.leafHash, byShort.json.proof, closed.json.merkleRoot)).toBe(true)
+    const otherShort = shortReceipt(standing).startsWith('0') ? '11111-11111' : '00000-00000'
+    expect((await h.request('GET', `/api/polls/${p.id}/proof/${otherShort}`)).json.error.code).toBe('RECEIPT_NOT_FOUND')
     const after = await h.request('GET', `/api/polls/${p.id}/turnout`, { token: s.owner })
     expect(after.json.split).toMatchObject({ agree: { voters: 3 }, oppose: { voters: 1 } })
     const late = await vote(p.id, s.owner, 'oppose')

@@ -36,7 +36,7 @@ export const resultRoutes = [
     path: '/api/polls/:pid/proof/:receipt',
     // published results never change (immutable in the database, 0009)
     cache: 'immutable',
-    summary: '凭投票回执获取“本票已计入结果”的默克尔证明',
+    summary: '凭投票回执（完整回执，或形如 K7QFM-2XD9A 的短回执号）获取“本票已计入结果”的默克尔证明',
     tags,
     access: access.public,
     params: PidParams.extend({ receipt: z.string().min(8).max(64) }),

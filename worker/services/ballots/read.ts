@@ -7,6 +7,7 @@ import { ballotLeaf } from '../results/leaf'
 import { AppError } from '../../lib/errors'
 import { actorOf, type ServiceCtx } from '../context'
 import { castableVoters } from './eligibility'
+import { resolveReceipt } from './receipt'
 import { countsAmong } from './standing'
 import { presentBallot } from './cast'
 
@@ -41,8 +42,14 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
   }
 }
 
-/** The inclusion proof for a receipt, against the published root. The receipt is the bearer's secret. */
-export async function proofFor(ctx: ServiceCtx, pollId: string, receipt: string) {
+/**
+ * The inclusion proof for a receipt, against the published root. The receipt is the bearer's
+ * secret: the long one, or the short code people copy onto paper and the chat-bot gives (50 random
+ * bits, see shared/receipt.ts), answered with the long receipt it stands for.
+ */
+export async function proofFor(ctx: ServiceCtx, pollId: string, typed: string) {
+  const receipt = await resolveReceipt(ctx, pollId, typed)
+  if (!receipt) throw new AppError('RECEIPT_NOT_FOUND')
   const [b] = await ctx.db.select().from(ballots).where(and(eq(ballots.pollId, pollId), eq(ballots.receipt, receipt)))
   if (!b) throw new AppError('RECEIPT_NOT_FOUND')
   const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
