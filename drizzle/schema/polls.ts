@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import type { CommunitySettings } from '../../shared/community'
 import { communities } from './community'
 import { users } from './identity'
@@ -102,6 +102,15 @@ export const ballots = pgTable(
     castByUserId: text('cast_by_user_id').notNull().references(() => users.id),
     proxyId: text('proxy_id'),
     paperPhotoSha256: text('paper_photo_sha256'),
+    /**
+     * paper ballots signed by someone other than the owner (指导规则 第26条, 《解释》第9条): a
+     * proxy holding a written 授权委托书, a guardian, a company's legal representative. Null: the
+     * owner signed. The signer's name and the photo of their document are kept with the ballot, for
+     * the owner to see and dispute and for the scrutineers; the public voter list says only which.
+     */
+    signedAs: text('signed_as', { enum: ['proxy', 'guardian', 'legal_representative'] }),
+    signerName: text('signer_name'),
+    signerDocumentSha256: text('signer_document_sha256'),
     receipt: text('receipt').notNull(),
     idempotencyKey: text('idempotency_key'),
     requestHash: text('request_hash').notNull(),
@@ -117,6 +126,7 @@ export const ballots = pgTable(
     uniqueIndex('ballots_receipt_uq').on(t.receipt),
     uniqueIndex('ballots_idempotency_uq').on(t.pollId, t.castByUserId, t.idempotencyKey).where(sql`idempotency_key is not null`),
     index('ballots_poll_idx').on(t.pollId, t.voterId),
+    check('ballots_signer_ck', sql`(signed_as is null and signer_name is null and signer_document_sha256 is null) or (kind = 'paper' and signer_name is not null)`),
   ],
 )
 

@@ -103,12 +103,29 @@ export const BallotBody = z.object({
   voterId: z.string().min(1).max(40).optional().describe('代表多个投票权人（或作为受托人）时指定'),
   channel: z.enum(['app', 'h5']).default('app'),
 })
+/**
+ * Who signed a paper ballot when it was not the owner (指导规则 第26条; 《解释》第9条): a proxy must
+ * hold a written 授权委托书 and a guardian a document of guardianship, each photographed; a
+ * company's legal representative signs with the company's seal, so the document is optional.
+ */
+export const SIGNED_AS_ZH = { proxy: '委托代理人', guardian: '监护人', legal_representative: '法定代表人' } as const
+export const PaperSigner = z
+  .object({
+    as: z.enum(['proxy', 'guardian', 'legal_representative']).describe('proxy = 委托代理人；guardian = 监护人；legal_representative = 单位业主的法定代表人'),
+    name: z.string().trim().min(2, { message: '请填写签署人姓名' }).max(40).describe('签署人姓名'),
+    documentSha256: sha256.optional().describe('授权委托书（或监护关系证明）照片的 SHA-256'),
+  })
+  .refine((s) => s.as === 'legal_representative' || s.documentSha256 !== undefined, {
+    path: ['documentSha256'],
+    message: '委托代理人或监护人签署的表决票，须附授权委托书或监护关系证明的照片',
+  })
 export const PaperBallotBody = z.object({
   voterId: z.string().min(1).max(40),
   choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled']).optional().describe('spoiled = 废票'),
   marks: z.array(z.string().min(1).max(40)).max(50).optional().describe('候选人表决：票面所选候选人'),
   spoiledReason: z.string().trim().min(2).max(200).optional().describe('废票理由，如“字迹无法辨认”“所选超过应选人数”'),
   photoSha256: sha256.describe('签字纸质表决票照片的 SHA-256'),
+  signedBy: PaperSigner.optional().describe('非业主本人签署时：签署人及其授权委托书；不填为业主本人签署'),
 })
 export const BallotReply = z.object({
   receipt: z.string().describe('投票回执，可用于核验本票已计入公布的结果'),
@@ -126,7 +143,7 @@ export const MyBallotsReply = z.object({
       unitLabels: z.string(),
       ...AreaFields,
       via: z.enum(['owner', 'proxy']),
-      ballots: z.array(BallotReply.extend({ current: z.boolean(), counts: z.boolean().describe('这张票计入结果：同一投票权人网上票和纸质票都有效时，按本小区规则只计其中一张'), kind: z.string(), disputed: z.boolean() })),
+      ballots: z.array(BallotReply.extend({ current: z.boolean(), counts: z.boolean().describe('这张票计入结果：同一投票权人网上票和纸质票都有效时，按本小区规则只计其中一张'), kind: z.string(), disputed: z.boolean(), signedBy: z.object({ as: z.enum(['proxy', 'guardian', 'legal_representative']), name: z.string() }).nullable().describe('纸质票由他人签署时：签署人（委托代理人、监护人或法定代表人）') })),
     }),
   ),
 })
@@ -190,6 +207,7 @@ export const VoterListReply = z.object({
       choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled', 'marked']).nullable(),
       marks: z.array(z.string()).nullable().describe('候选人表决：所选候选人姓名'),
       channel: z.string().nullable(),
+      signedAs: z.enum(['proxy', 'guardian', 'legal_representative']).nullable().describe('纸质票由他人签署时：委托代理人、监护人或法定代表人（不公开姓名）'),
       followedMajority: z.array(z.string()).nullable().describe('随多数：未投票但已送达通知、按议事规则计入的一方或候选人'),
     }),
   ),
@@ -232,6 +250,7 @@ export const CountingBallotBody = z
   spoiledReason: z.string().trim().min(2).max(200).optional().describe('废票：理由'),
   receivedAt: z.string().datetime({ offset: true }).optional().describe('选票投入票箱或收回的时间，须不晚于表决截止时间；不填为截止时封箱'),
   photoSha256: sha256.optional(),
+  signedBy: PaperSigner.optional().describe('非业主本人签署时：签署人及其授权委托书；不填为业主本人签署'),
 })
   .refine((b) => b.ballotNumber || (b.building && b.room), { message: '请填写票面的楼栋和房号，或选票编号', path: ['room'] })
 export const CountingWithdrawBody = z.object({ reason: z.string().trim().min(2).max(200).describe('撤销理由，如“房号录错”') })
@@ -239,7 +258,7 @@ export const CountingConfirmBody = z.object({
   confirmedBy: z.array(z.string().trim().min(1).max(40)).min(1).max(20).describe('确认计票结果的监票人姓名'),
   settlement: z.string().trim().max(2000).optional().describe('对计票表所列问题的处理说明'),
 })
-const CountingFlag = z.object({ kind: z.enum(['paper_and_electronic', 'issued_not_returned']), units: z.string(), text: z.string() })
+const CountingFlag = z.object({ kind: z.enum(['paper_and_electronic', 'issued_not_returned', 'signer_over_limit']), units: z.string(), text: z.string() })
 export const CountingSheetReply = z.object({
   status: PollStatus,
   session: z.object({ counters: z.array(CountingPerson), scrutineers: z.array(CountingPerson), boxState: z.string(), openedAt: z.string(), confirmedAt: z.string().nullable(), confirmedBy: z.array(z.string()).nullable(), settlement: z.string().nullable() }).nullable(),

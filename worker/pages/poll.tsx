@@ -1,6 +1,6 @@
 import { beijingDeadline } from '../../shared/time'
 import type * as z from 'zod'
-import type { CommentReply, PollReply, TurnoutReply } from '../../shared/api/polls'
+import { SIGNED_AS_ZH, type CommentReply, type PollReply, type TurnoutReply } from '../../shared/api/polls'
 import { shortReceipt } from '../../shared/receipt'
 import { Page } from './layout'
 import { beijing, Msg, ParticipationBars } from './parts'
@@ -37,6 +37,8 @@ export interface MyBallotView {
   counts: boolean
   kind: string
   disputed: boolean
+  /** a paper ballot someone else signed for the owner, by their name */
+  signedBy: { as: keyof typeof SIGNED_AS_ZH; name: string } | null
 }
 
 /** Where the ballot stands for this reader: the form only while voting is open. */
@@ -280,6 +282,11 @@ function MyBallots(props: { poll: Poll; mine: MyBallotView[] }) {
             <p class="meta">
               {b.voter.unitLabels}　{CHANNEL_ZH[b.channel] ?? b.channel}　{beijing(b.castAt)}
             </p>
+            {b.signedBy ? (
+              <p class="meta">
+                由{SIGNED_AS_ZH[b.signedBy.as]} {b.signedBy.name} 代为签署{b.signedBy.as === 'legal_representative' ? '' : '（业委会已留存授权委托书照片）'}
+              </p>
+            ) : null}
             <p class="meta">
               回执 <span class="mono">{shortReceipt(b.receipt)}</span>
             </p>

@@ -85,6 +85,7 @@ export const ballotRoutes = [
         proxyId: null,
         ownerCasting: false,
         paperPhotoSha256: body.photoSha256,
+        signedBy: body.signedBy,
         idempotencyKey: idempotencyKey(c.req.header('idempotency-key')),
       })
       return { status: out.replayed ? 200 : 201, json: out }

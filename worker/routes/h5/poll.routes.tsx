@@ -78,6 +78,7 @@ async function ballotsInMyName(c: Context<HonoEnv>, pollId: string, communityId:
       current: b.current,
       counts: b.counts,
       kind: b.kind,
+      signedBy: b.signedBy,
       disputed: b.disputed,
     })),
   )

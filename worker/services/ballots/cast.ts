@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
-import type { ballots } from '../../../drizzle/schema'
+import { ballots } from '../../../drizzle/schema'
 import { authoritativeNow } from '../../db/clock'
+import { withTransaction } from '../../db/tx'
 import type { Db } from '../../db/types'
 import { randomToken, sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
@@ -25,7 +26,15 @@ export interface CastInput {
   /** set when the owner casts themselves: an unused proxy for this voter is then revoked */
   ownerCasting: boolean
   paperPhotoSha256?: string
+  /** a paper ballot signed by someone other than the owner (PaperSigner in shared/api/polls.ts) */
+  signedBy?: PaperSignedBy
   idempotencyKey?: string
+}
+
+export interface PaperSignedBy {
+  as: 'proxy' | 'guardian' | 'legal_representative'
+  name: string
+  documentSha256?: string
 }
 
 type BallotRow = typeof ballots.$inferSelect
@@ -38,7 +47,18 @@ export const presentBallot = (b: BallotRow) => ({
   marks: b.marks ?? null,
   channel: b.channel,
   castAt: b.castAt.toISOString(),
+  signedBy: b.signedAs ? { as: b.signedAs, name: b.signerName! } : null,
 })
+
+/**
+ * What an idempotency key is bound to: a retry with the same key and the same ballot gets it back,
+ * the same key with anything else (another choice, another photo, another signer) is refused. A
+ * ballot the owner signed hashes as it did before signers were recorded.
+ */
+export function ballotRequestHash(b: Pick<CastInput, 'voterId' | 'choice' | 'marks' | 'channel' | 'paperPhotoSha256' | 'spoiledReason' | 'signedBy'>) {
+  const signer = b.signedBy ? [[b.signedBy.as, b.signedBy.name, b.signedBy.documentSha256 ?? null]] : []
+  return sha256Hex(JSON.stringify([b.voterId, b.choice, b.marks, b.channel, b.paperPhotoSha256 ?? null, b.spoiledReason, ...signer]))
+}
 
 /**
  * Taken by the close: waits for ballots in flight, and keeps new ones out until the count is done.
@@ -91,9 +111,28 @@ interface CastRow {
  * as a ballot's open transaction held its whole connection before.
  */
 export async function castBallot(ctx: ServiceCtx, input: CastInput) {
+  const signer = input.signedBy
+  if (!signer) return castOne(ctx, input)
+  // a paper ballot someone else signed: the signer is written with the ballot, in its transaction
+  // (a retry with the same key gets the ballot back; one with another signer is refused by the
+  // request hash, so a replay has nothing to write)
+  if (input.channel !== 'paper') throw new Error('only a paper ballot has a signer other than the owner')
+  return withTransaction(ctx.db, async (tx) => {
+    const out = await castOne({ ...ctx, db: tx }, input)
+    if (!out.replayed) {
+      await tx
+        .update(ballots)
+        .set({ signedAs: signer.as, signerName: signer.name, signerDocumentSha256: signer.documentSha256 ?? null })
+        .where(and(eq(ballots.pollId, input.pollId), eq(ballots.receipt, out.receipt)))
+    }
+    return out
+  })
+}
+
+async function castOne(ctx: ServiceCtx, input: CastInput) {
   const actor = actorOf(ctx)
   const kind = input.channel === 'paper' ? 'paper' : 'electronic'
-  const requestHash = await sha256Hex(JSON.stringify([input.voterId, input.choice, input.marks, input.channel, input.paperPhotoSha256 ?? null, input.spoiledReason]))
+  const requestHash = await ballotRequestHash(input)
   // the authoritative clock's instant, or (null) the database's clock read after the locks
   const now = authoritativeNow(ctx.clock)
   const [row] = rowsOf<CastRow>(

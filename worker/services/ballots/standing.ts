@@ -12,6 +12,8 @@ export interface StandingBallot {
   castAt: Date
   /** the voter's area, ten-thousandths of m² */
   areaE4: number
+  /** a paper ballot signed by a proxy, guardian or legal representative; null: the owner */
+  signedAs: 'proxy' | 'guardian' | 'legal_representative' | null
 }
 
 /**
@@ -28,9 +30,9 @@ export function countsAmong<B extends { voterId: string; kind: string; current: 
  * both, the kind the community's rule prefers (default electronic). Both stay on record.
  */
 export async function standingBallots(db: Db, pollId: string, prefer: 'electronic' | 'paper'): Promise<StandingBallot[]> {
-  const rows = rowsOf<{ voter_id: string; choice: StandingBallot['choice']; marks: string[] | string | null; channel: string; version: number; receipt: string; cast_at: string | Date; area_e4: string | number }>(
+  const rows = rowsOf<{ voter_id: string; choice: StandingBallot['choice']; marks: string[] | string | null; channel: string; version: number; receipt: string; cast_at: string | Date; area_e4: string | number; signed_as: StandingBallot['signedAs'] }>(
     await db.execute(sql`
-      select distinct on (b.voter_id) b.voter_id, b.choice, b.marks, b.channel, b.version, b.receipt, b.cast_at, pv.area_e4
+      select distinct on (b.voter_id) b.voter_id, b.choice, b.marks, b.channel, b.version, b.receipt, b.cast_at, pv.area_e4, b.signed_as
       from ballots b join poll_voters pv on pv.poll_id = b.poll_id and pv.voter_id = b.voter_id
       where b.poll_id = ${pollId} and b.current
       order by b.voter_id, (b.kind = ${prefer}) desc`),
@@ -44,5 +46,6 @@ export async function standingBallots(db: Db, pollId: string, prefer: 'electroni
     receipt: r.receipt,
     castAt: new Date(r.cast_at),
     areaE4: Number(r.area_e4),
+    signedAs: r.signed_as ?? null,
   }))
 }

@@ -8,9 +8,10 @@ import { ballots, countingSessions, paperIssues, pollCandidates, polls, pollVote
 import type { Db } from '../../db/types'
 import { dbNow } from '../../db/clock'
 import { withTransaction } from '../../db/tx'
-import { randomToken, sha256Hex } from '../../lib/crypto'
+import { randomToken } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
+import { ballotRequestHash, type PaperSignedBy } from '../ballots/cast'
 import { actorOf, type ServiceCtx } from '../context'
 import { lockPoll, votingEnded } from '../polls/lifecycle'
 import { rowsOf } from '../roles/resolve'
@@ -41,6 +42,8 @@ export interface CountedPaper {
   /** ISO with offset, or Beijing time "YYYY-MM-DD HH:mm[:ss]" from a register; absent: sealed at the close */
   receivedAt?: string
   photoSha256?: string
+  /** signed by a proxy, a guardian or a legal representative (absent: the owner) */
+  signedBy?: PaperSignedBy
 }
 
 export interface CountingError {
@@ -157,7 +160,7 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       }
       return { voterId, where: byNumber ? `${byNumber.text}（${where}）` : where }
     }
-    const ready: { line: number | null; voterId: string; choice: 'agree' | 'oppose' | 'abstain' | 'spoiled' | 'marked'; marks: string[] | null; spoiledReason: string | null; receivedAt: Date; photo: string | null }[] = []
+    const ready: { line: number | null; voterId: string; choice: 'agree' | 'oppose' | 'abstain' | 'spoiled' | 'marked'; marks: string[] | null; spoiledReason: string | null; receivedAt: Date; photo: string | null; signedBy: PaperSignedBy | null }[] = []
     for (const e of entries) {
       if (e.line !== null && skip.has(e.line)) continue
       const named = voterNamed(e)
@@ -181,10 +184,10 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       }
       let content: (typeof ready)[number] | null = null
       if (e.spoiledReason) {
-        content = { line: e.line, voterId, choice: 'spoiled', marks: null, spoiledReason: e.spoiledReason, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
+        content = { line: e.line, voterId, choice: 'spoiled', marks: null, spoiledReason: e.spoiledReason, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null, signedBy: e.signedBy ?? null }
       } else if (p.kind === 'single') {
         if (!e.choice || e.marks) bad(e, '表决意见', 'invalid_choice', '请填写同意、反对或弃权（无法辨认的票请登记为废票并写明原因）')
-        else content = { line: e.line, voterId, choice: e.choice, marks: null, spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
+        else content = { line: e.line, voterId, choice: e.choice, marks: null, spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null, signedBy: e.signedBy ?? null }
       } else {
         const names = e.marks ?? []
         const ids = names.map((n) => byName.get(n))
@@ -193,7 +196,7 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
         else if (ids.some((x) => x!.length > 1)) bad(e, '表决意见', 'ambiguous_candidate', '候选人重名，请按候选人序号核对后登记')
         else if (new Set(names).size !== names.length) bad(e, '表决意见', 'duplicate_mark', '同一候选人填写了两次，应登记为废票')
         else if (names.length > p.seats!) bad(e, '表决意见', 'too_many_marks', `所选 ${names.length} 人超过应选 ${p.seats} 人，应登记为废票`)
-        else content = { line: e.line, voterId, choice: names.length ? 'marked' : 'abstain', marks: ids.map((x) => x![0]!), spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null }
+        else content = { line: e.line, voterId, choice: names.length ? 'marked' : 'abstain', marks: ids.map((x) => x![0]!), spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null, signedBy: e.signedBy ?? null }
       }
       if (content) ready.push(content)
     }
@@ -207,7 +210,9 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
     const ids = ready.map(() => nanoid())
     for (let i = 0; i < ready.length; i += 500) {
       const chunk = ready.slice(i, i + 500)
-      const hashes = await Promise.all(chunk.map((r) => sha256Hex(JSON.stringify([r.voterId, r.choice, r.marks, 'paper', r.photo, r.spoiledReason]))))
+      const hashes = await Promise.all(
+        chunk.map((r) => ballotRequestHash({ voterId: r.voterId, choice: r.choice, marks: r.marks, channel: 'paper', paperPhotoSha256: r.photo ?? undefined, spoiledReason: r.spoiledReason, signedBy: r.signedBy ?? undefined })),
+      )
       await tx.insert(ballots).values(
         chunk.map((r, k) => ({
           id: ids[i + k]!,
@@ -224,6 +229,9 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
           castByUserId: actor.userId,
           proxyId: null,
           paperPhotoSha256: r.photo,
+          signedAs: r.signedBy?.as ?? null,
+          signerName: r.signedBy?.name ?? null,
+          signerDocumentSha256: r.signedBy?.documentSha256 ?? null,
           receipt: randomToken(16),
           idempotencyKey: null,
           requestHash: hashes[k]!,
@@ -273,7 +281,7 @@ export async function withdrawCountedPaper(ctx: ServiceCtx, pollId: string, ball
   })
 }
 
-export type CountingFlag = { kind: 'paper_and_electronic' | 'issued_not_returned'; units: string; text: string }
+export type CountingFlag = { kind: 'paper_and_electronic' | 'issued_not_returned' | 'signer_over_limit'; units: string; text: string }
 
 /** The counting sheet: the session and what must be settled before the result (voting-rules.md). */
 export async function countingSheet(ctx: ServiceCtx, pollId: string) {
@@ -300,6 +308,22 @@ export async function countingSheet(ctx: ServiceCtx, pollId: string) {
       order by pv.unit_labels`),
   )
   for (const r of missing) flags.push({ kind: 'issued_not_returned', units: r.units, text: `${r.units}：已发放纸质票未收回，不计入` })
+  // one person may hold at most proxyLimit owners' proxies (the community's rules): paper proxies
+  // are known only by the name signed, which two people can share, so an excess is put before the
+  // scrutineers to check against the 授权委托书, not refused. The flag names the rooms, never the
+  // signer: the counting record is published with the result
+  const signers = rowsOf<{ units: string[] }>(
+    await ctx.db.execute(sql`
+      select array_agg(pv.unit_labels order by pv.unit_labels) as units
+      from ballots b join poll_voters pv on pv.poll_id = b.poll_id and pv.voter_id = b.voter_id
+      where b.poll_id = ${pollId} and b.kind = 'paper' and b.current and b.signed_as = 'proxy'
+      group by b.signer_name having count(*) > ${settings.proxyLimit}
+      order by b.signer_name`),
+  )
+  for (const r of signers) {
+    const units = r.units.join('、')
+    flags.push({ kind: 'signer_over_limit', units, text: `${units}：由同一姓名的委托代理人代签，共 ${r.units.length} 户，超过本小区每人最多受托 ${settings.proxyLimit} 户的规定，请核对授权委托书` })
+  }
   const [issued] = rowsOf<{ n: string | number }>(await ctx.db.execute(sql`select count(*) as n from paper_issues where poll_id = ${pollId}`))
   return {
     status: p.status === 'announced' ? ('voting_ended' as const) : p.status,

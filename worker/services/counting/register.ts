@@ -1,5 +1,7 @@
 import { ballotNumber } from '../../../shared/ballot-number'
 import type { TableRecord } from '../../lib/spreadsheet'
+import { PaperSigner } from '../../../shared/api/polls'
+import type { PaperSignedBy } from '../ballots/cast'
 import type { CountedPaper, CountingError } from './counting'
 
 /**
@@ -15,12 +17,27 @@ export const REGISTER_COLUMNS = [
   { header: '废票原因', required: false, description: '废票填写原因（如“字迹无法辨认”“所选超过应选人数”），填写即为废票' },
   { header: '收到时间', required: false, description: '选票收回的北京时间，如 2026-12-06 17:30；须不晚于表决截止时间；不填视为截止时封箱' },
   { header: '照片SHA256', required: false, description: '签字票面照片的 SHA-256（64位十六进制），可不填' },
+  { header: '签署人', required: false, description: '业主本人签署的留空；他人签署的填“委托代理人”“监护人”或“法定代表人”（单位业主）' },
+  { header: '签署人姓名', required: false, description: '他人签署时必填：票面签名人的姓名' },
+  { header: '委托书照片SHA256', required: false, description: '委托代理人或监护人签署时必填：授权委托书（或监护关系证明）照片的 SHA-256' },
 ] as const
 
 export const REGISTER_EXAMPLE = [
-  ['', '1栋', '1单元', '101', '同意', '', '2026-12-06 17:30', ''],
-  [ballotNumber(12, 2), '', '', '', '', '字迹无法辨认', '', ''],
+  ['', '1栋', '1单元', '101', '同意', '', '2026-12-06 17:30', '', '', '', ''],
+  [ballotNumber(12, 2), '', '', '', '', '字迹无法辨认', '', '', '', '', ''],
+  ['', '2栋', '', '302', '反对', '', '', '', '委托代理人', '王小明', 'a'.repeat(64)],
 ]
+
+/** 指导规则 第26条: who may sign for an owner, as counters write it on the register */
+const SIGNERS: Record<string, PaperSignedBy['as'] | null> = {
+  本人: null,
+  业主本人: null,
+  委托代理人: 'proxy',
+  代理人: 'proxy',
+  受托人: 'proxy',
+  监护人: 'guardian',
+  法定代表人: 'legal_representative',
+}
 
 const CHOICES: Record<string, 'agree' | 'oppose' | 'abstain'> = { 同意: 'agree', 反对: 'oppose', 弃权: 'abstain' }
 
@@ -55,7 +72,27 @@ export function registerEntries(header: string[], records: TableRecord[]): { ent
     const photo = get('照片SHA256').toLowerCase()
     if (photo && !/^[0-9a-f]{64}$/.test(photo)) errors.push({ line, column: '照片SHA256', code: 'invalid_hash', message: `第${line}行 照片SHA256须为64位十六进制` })
     else if (photo) e.photoSha256 = photo
+    const signer = readSigner(get('签署人'), get('签署人姓名'), get('委托书照片SHA256').toLowerCase())
+    if ('error' in signer) errors.push({ line, column: signer.column, code: signer.code, message: `第${line}行 ${signer.error}` })
+    else if (signer.signedBy) e.signedBy = signer.signedBy
     entries.push(e)
   }
   return { entries, errors }
+}
+
+/** The three signer columns → who signed (none: the owner), or what is wrong, by the same rule as the API's PaperSigner. */
+function readSigner(as: string, name: string, document: string): { signedBy: PaperSignedBy | null } | { column: string; code: string; error: string } {
+  if (!as && !name && !document) return { signedBy: null }
+  if (!Object.hasOwn(SIGNERS, as)) {
+    return as
+      ? { column: '签署人', code: 'invalid_signer', error: `签署人“${as}”无法识别，请填委托代理人、监护人或法定代表人（本人签署的留空）` }
+      : { column: '签署人', code: 'required', error: '填了签署人姓名或委托书照片，请在“签署人”一栏写明是委托代理人、监护人还是法定代表人' }
+  }
+  const kind = SIGNERS[as]!
+  if (kind === null) return name || document ? { column: '签署人', code: 'invalid_signer', error: '业主本人签署的票不用填签署人姓名和委托书照片' } : { signedBy: null }
+  const parsed = PaperSigner.safeParse({ as: kind, name, documentSha256: document || undefined })
+  if (parsed.success) return { signedBy: parsed.data }
+  const issue = parsed.error.issues[0]!
+  const column = issue.path[0] === 'name' ? '签署人姓名' : '委托书照片SHA256'
+  return { column, code: issue.path[0] === 'name' ? 'required' : document ? 'invalid_hash' : 'required', error: issue.path[0] === 'documentSha256' && document ? '委托书照片SHA256须为64位十六进制' : issue.message }
 }
