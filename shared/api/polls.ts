@@ -148,7 +148,7 @@ export const MyBallotsReply = z.object({
   ),
 })
 
-export const ProxyBody = z.object({ proxyPhone: z.string().min(1).max(20).describe('受托人手机号（须已实名绑定本小区房屋）'), voterId: z.string().min(1).max(40).optional() })
+export const ProxyBody = z.object({ proxyPhone: z.string().min(1).max(20).describe('受托人手机号（受托人须已用该手机号登录过；可以不是本小区业主，如外地的子女）'), voterId: z.string().min(1).max(40).optional() })
 export const ProxyReply = z.object({ id: z.string(), voterId: z.string(), proxyUserId: z.string(), status: z.enum(['active', 'used', 'revoked']) })
 
 export const DeliveryBody = z.object({

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { notificationOutbox, oaFollowers, users } from '../../drizzle/schema'
+import { deliveries, notificationOutbox, oaFollowers, users } from '../../drizzle/schema'
 import { NON_VOTER_RULE_TEXT } from '../../shared/community'
 import { runDueJobs } from '../../worker/scheduler/jobs'
 import { buildServices } from '../../worker/services-factory'
@@ -145,6 +145,33 @@ describe('notifications: outbox and scheduler', () => {
     const rows = await rowsOf(p.id)
     expect(rows.filter((r) => r.status === 'sent').length).toBe(rows.length)
     expect(sent).toBe(rows.length)
+  })
+})
+
+describe('proxy notifications', () => {
+  it('a proxy who owns no flat here is told by SMS, with the link to the poll; it is no delivery to the owner', async () => {
+    daytime()
+    const { s } = await reachableCommunity()
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(3 * 24 * HOUR))
+    const phone = `139${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
+    const daughter = await h.login(phone)
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
+    expect(granted.status).toBe(201)
+    const told = await h.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.userId, daughter.userId), eq(notificationOutbox.kind, 'proxy_named')))
+    expect(told).toHaveLength(1)
+    expect(told[0]!).toMatchObject({ channel: 'sms', voterId: null })
+    expect(told[0]!.payload.text).toMatch(/^\d+栋.*的业主委托您代为投票，.+截止$/)
+    const smsBefore = h.sms.sent.length
+    await drainOutbox(h.services)
+    const sms = h.sms.sent.slice(smsBefore).filter((m) => m.phone === phone)
+    expect(sms).toHaveLength(1)
+    expect(JSON.stringify(sms[0]!.params)).toContain(`/h5/polls/${p.id}`)
+    // the owner's own announcement notice is a delivery; the proxy's message is not
+    const recorded = await h.db.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.pollId, p.id), eq(deliveries.voterId, granted.json.voterId)))
+    expect(recorded.length).toBeGreaterThan(0)
+    expect(recorded.map((d) => d.id)).not.toContain(`nt${told[0]!.id}`)
+    const [sentRow] = await h.db.select().from(notificationOutbox).where(eq(notificationOutbox.id, told[0]!.id))
+    expect(sentRow!.status).toBe('sent')
   })
 })
 

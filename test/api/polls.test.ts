@@ -6,6 +6,7 @@ import { verifyProof, leafHash } from '../../shared/merkle'
 import { shortReceipt } from '../../shared/receipt'
 import { verifyDocument } from '../../worker/lib/signing'
 import { announcedPoll, idNumber, importRosterJson, newPhone, openWindow, pollDraft, setupCommunity, simpleRoster, bulkOwners, type RosterRowInput } from '../helpers/fixtures'
+import { browserSession } from '../helpers/browser-session'
 import { startHarness, type Harness } from '../helpers/harness'
 import { rowsOf } from '../../worker/services/roles/resolve'
 
@@ -236,6 +237,48 @@ describe('ballots', () => {
     expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${other.json.id}`, { token: s.owner })).status).toBe(404)
     const revoked = await h.request('DELETE', `/api/polls/${p.id}/proxies/${other.json.id}`, { token: thirdOwner!.token })
     expect(revoked.json.status).toBe('revoked')
+  })
+
+  it('a proxy who owns no flat here (a daughter living elsewhere) reads and votes in that one poll, and loses it when the proxy ends', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const q = await announcedPoll(h, s.community.id, s.committee)
+    const daughter = await h.login(newPhone())
+    const token = daughter.accessToken
+    // before she is named, the poll is not hers to read or vote in
+    expect((await h.request('GET', `/api/polls/${p.id}`, { token })).status).toBe(403)
+    expect((await vote(p.id, token, 'agree')).status).toBe(403)
+    const me = await h.request('GET', '/api/me', { token })
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: me.json.phone } })
+    expect(granted.status).toBe(201)
+    // named: she reads this poll and votes for her mother's flat; nothing else of the community opens
+    expect((await h.request('GET', `/api/polls/${p.id}`, { token })).json.id).toBe(p.id)
+    expect((await h.request('GET', `/api/polls/${q.id}`, { token })).status).toBe(403)
+    expect((await h.request('GET', `/api/communities/${s.community.id}/polls`, { token })).status).toBe(403)
+    expect((await h.request('GET', `/api/polls/${p.id}/voters`, { token })).status).toBe(403)
+    // the link she was sent opens the poll's page in a browser, with her mother's flat to vote for
+    const browser = browserSession(h)
+    h.clock.advance(61_000) // the same phone signed in through the API a moment ago: wait out the resend interval
+    await browser.login(me.json.phone)
+    const page = await browser.get(`/h5/polls/${p.id}`)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('受托人的名义投票')
+    expect((await browser.get(`/h5/polls/${q.id}`)).status).toBe(404)
+    const cast = await vote(p.id, token, 'agree')
+    expect(cast.status).toBe(201)
+    expect(cast.json).toMatchObject({ channel: 'proxy', voterId: granted.json.voterId })
+    const mine = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token })
+    expect(mine.json.voters).toEqual([expect.objectContaining({ voterId: granted.json.voterId, via: 'proxy', ballots: [expect.objectContaining({ receipt: cast.json.receipt, channel: 'proxy' })] })])
+    // the mother sees the ballot cast in her name
+    const hers = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })
+    expect(hers.json.voters[0].ballots[0]).toMatchObject({ receipt: cast.json.receipt, channel: 'proxy' })
+
+    // ended by the mother: the poll closes to the daughter again, her ballot stands
+    expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${granted.json.id}`, { token: s.owner })).json.status).toBe('revoked')
+    expect((await h.request('GET', `/api/polls/${p.id}`, { token })).status).toBe(403)
+    expect((await vote(p.id, token, 'oppose')).status).toBe(403)
+    const [standing] = await h.db.select().from(ballots).where(and(eq(ballots.pollId, p.id), eq(ballots.current, true)))
+    expect(standing!.receipt).toBe(cast.json.receipt)
   })
 })
 

@@ -41,10 +41,10 @@ describe('who may vote, decided in one query', () => {
     const unknown = await vote('no-such-poll', s.owner)
     expect(unknown.status).toBe(404)
     expect(unknown.json.error.code).toBe('NOT_FOUND')
-    // tenant isolation: a verified owner elsewhere is no owner here, and learns nothing of this poll's voters
+    // tenant isolation: a verified owner elsewhere is no owner here (nor a proxy for this poll), and learns nothing of this poll's voters
     const outsider = await vote(p.id, other.owner)
     expect(outsider.status).toBe(403)
-    expect(outsider.json.error).toMatchObject({ code: 'FORBIDDEN', details: { required: ['owner'] } })
+    expect(outsider.json.error).toMatchObject({ code: 'FORBIDDEN', details: { required: ['owner', 'proxy'] } })
     expect(JSON.stringify(outsider.json)).not.toContain('voterId')
     const committee = await vote(p.id, s.committee)
     expect(committee.status).toBe(403)

@@ -85,7 +85,8 @@ export function authorize(access: Access): MiddlewareHandler<HonoEnv> {
     }
     const communityId = await access.community(c)
     if (!communityId) throw new AppError('NOT_FOUND')
-    const roles = await rolesInCommunity(c.get('db'), c.get('clock'), caller, communityId)
+    // a poll's routes also know whether the caller holds a proxy for that poll
+    const roles = await rolesInCommunity(c.get('db'), c.get('clock'), caller, communityId, access.param === 'pid' ? c.req.param('pid') : undefined)
     if (!roles) throw new AppError('NOT_FOUND')
     if (!access.roles.some((r) => roles.has(r))) throw new AppError('FORBIDDEN', { required: access.roles })
     c.set('scope', { communityId, roles })

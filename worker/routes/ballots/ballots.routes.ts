@@ -29,7 +29,7 @@ export const ballotRoutes = [
     summary: '投票（一户一票，覆盖该投票权人的全部房屋；带 Idempotency-Key 重试不会重复投票）',
     tags,
     // the caller, the poll, the role, the voters and the poll's kind in one query (vote-context.ts)
-    access: onPoll(['owner'], loadVoteScope),
+    access: onPoll(['owner', 'proxy'], loadVoteScope),
     params: PidParams,
     body: BallotBody,
     responses: { 201: { description: '已投票', schema: BallotReply.extend({ replayed: z.boolean() }) }, 200: { description: '同一 Idempotency-Key 的重试：返回原来的票', schema: BallotReply.extend({ replayed: z.boolean() }) } },
@@ -56,9 +56,9 @@ export const ballotRoutes = [
   route({
     method: 'get',
     path: '/api/polls/:pid/ballots/mine',
-    summary: '我的投票（含所有版本和组织者代录的纸质票，可据此提出异议）',
+    summary: '我的投票（含所有版本和组织者代录的纸质票，可据此提出异议；受托人看到自己代投的票）',
     tags,
-    access: onPoll(['owner']),
+    access: onPoll(['owner', 'proxy']),
     params: PidParams,
     responses: { 200: { description: '我的投票', schema: MyBallotsReply } },
     handler: async (c, { params }) => ({ status: 200, json: await myBallots(ctxOf(c), params.pid, c.get('scope')!.communityId) }),

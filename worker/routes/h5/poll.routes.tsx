@@ -32,7 +32,8 @@ import { assertSameOrigin, h5Caller } from './session'
  * result, which checks the signed-in owner's own ballots without their typing a receipt.
  */
 const PollParams = z.object({ pid: z.string().min(1).max(40) })
-const POLL_READERS: Role[] = ['owner', 'committee', 'community_staff', 'admin']
+// a proxy (受托人) reads and votes in the poll they hold a proxy for, flat of their own here or not
+const POLL_READERS: Role[] = ['owner', 'committee', 'community_staff', 'admin', 'proxy']
 const BallotForm = z.object({
   key: z.string().min(8).max(100).regex(/^[\x21-\x7e]+$/),
   voterId: z.string().min(1).max(40),
@@ -46,7 +47,7 @@ async function pollScope(c: Context<HonoEnv>, pollId: string) {
   if (!caller) throw new AppError('UNAUTHENTICATED')
   const communityId = await pollCommunity(c.get('db'), pollId)
   if (!communityId) throw new AppError('NOT_FOUND')
-  const roles = await rolesInCommunity(c.get('db'), c.get('clock'), caller, communityId)
+  const roles = await rolesInCommunity(c.get('db'), c.get('clock'), caller, communityId, pollId)
   // another community's poll is not found, exactly as in the API
   if (!roles || !POLL_READERS.some((r) => roles.has(r))) throw new AppError('NOT_FOUND')
   c.set('scope', { communityId, roles })

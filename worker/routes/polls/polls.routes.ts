@@ -45,7 +45,8 @@ export const pollRoutes = [
     path: '/api/polls/:pid',
     summary: '表决详情（含全部公告：延期、更正、取消）',
     tags,
-    access: onPoll(COMMUNITY_READERS),
+    // a proxy who owns no flat here reads the poll they vote in, and only that one
+    access: onPoll([...COMMUNITY_READERS, 'proxy']),
     params: PidParams,
     responses: { 200: { description: '表决', schema: PollReply } },
     handler: async (c, { params }) => {

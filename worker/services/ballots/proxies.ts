@@ -2,19 +2,24 @@ import { and, count, eq, inArray, ne, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { normalizePhone } from '../../../shared/phone'
-import { bindings, polls, proxies, users } from '../../../drizzle/schema'
+import { polls, proxies, users } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
+import { beijingDeadline } from '../../../shared/time'
 import { recordAudit } from '../audit'
+import { enqueueForOwners } from '../notifications/outbox'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
 import { resolveVoter } from './eligibility'
 
 /**
  * An owner names a proxy for one poll (指导规则 第26条: anyone but a guardian or legal
- * representative votes for an owner only with a written proxy, recorded here). The proxy must be
- * a verified owner of the same community; one proxy may represent at most `proxyLimit` owners.
+ * representative votes for an owner only with a written proxy, recorded here). The proxy is
+ * anyone with an account (signed in once with that phone): a neighbour, or a son or daughter who
+ * lives elsewhere and owns no flat here, which is who votes for an elderly owner. What the proxy
+ * may then see and do is this one poll, for this one owner (the role `proxy` on the poll's routes).
+ * One proxy may represent at most `proxyLimit` owners.
  */
 export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: string, input: { proxyPhone: string; voterId?: string }) {
   const actor = actorOf(ctx)
@@ -26,10 +31,9 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
     const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update')
     if (!p || p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p?.status })
     const [proxyUser] = await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone))
-    const verified = proxyUser
-      ? await tx.select({ id: bindings.id }).from(bindings).where(and(eq(bindings.userId, proxyUser.id), eq(bindings.communityId, communityId), eq(bindings.status, 'verified')))
-      : []
-    if (!proxyUser || verified.length === 0) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'proxy_not_verified', message: '受托人须为本小区已实名绑定的业主' }] })
+    if (!proxyUser) {
+      throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'proxy_not_signed_in', message: '受托人须先用这个手机号登录一次（小程序或网页），然后您再委托' }] })
+    }
     if (proxyUser.id === actor.userId) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'self', message: '不能委托自己' }] })
     const settings = CommunitySettings.parse(p.settings ?? {})
     const [{ n } = { n: 0 }] = await tx
@@ -44,6 +48,17 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
       .values({ id: nanoid(), pollId, communityId, voterId: voter.voterId, grantorUserId: actor.userId, proxyUserId: proxyUser.id, status: 'active', createdAt: ctx.clock.now() })
       .returning()
     await recordAudit(tx, ctx, { communityId, action: 'proxy.granted', subjectType: 'proxy', subjectId: px!.id, details: { pollId, voterId: voter.voterId, proxyUserId: proxyUser.id } })
+    // the proxy is told, with the link to the poll: a daughter far away has no other way to find it.
+    // Not a delivery to the owner (no voterId): it proves nothing about the owner's notice
+    await enqueueForOwners(
+      tx,
+      ctx,
+      communityId,
+      { userIds: [proxyUser.id] },
+      'proxy_named',
+      { title: p.title, text: `${voter.unitLabels} 的业主委托您代为投票，${beijingDeadline(p.closesAt)} 截止`, deadline: p.closesAt.toISOString(), path: `/h5/polls/${pollId}` },
+      `proxy:${px!.id}`,
+    )
     return { id: px!.id, voterId: px!.voterId, proxyUserId: px!.proxyUserId, status: px!.status }
   })
 }

@@ -33,8 +33,9 @@ declare module 'hono' {
  *   or a revoked family ends the token at once (the same rule as callerOf in middleware/access.ts);
  * - the poll and its community: tenant isolation follows from it, every other column is read
  *   through `p.community_id`, never from the request;
- * - the role the route needs: 业主, a verified binding in that community (rolesInCommunity's rule;
- *   the vote route accepts no other role, so no other is looked up);
+ * - the role the route needs: 业主, a verified binding in that community (rolesInCommunity's rule),
+ *   or 受托人, a standing proxy for this poll (found among the voters below); the vote route
+ *   accepts no other role, so no other is looked up;
  * - the voters the caller may cast for, as owner of record or as a named proxy (castableVotersSql,
  *   the same SQL that resolveVoter runs);
  * - the poll's kind, seats and candidates, for the ballot's content (checkBallotContent).
@@ -78,6 +79,8 @@ export const loadVoteScope: ScopeLoader = async (c, token) => {
   const row = await voteContextQuery(c, token, c.req.param('pid') ?? '')
   const caller = row.user_id ? callerFromUser(c, { id: row.user_id, phone: row.phone }) : null
   const roles = new Set<Role>(row.owner ? ['owner'] : [])
+  // 受托人: the caller holds a standing proxy for this poll (castableVotersSql's second half)
+  if (row.voters.some((v) => v.via === 'proxy')) roles.add('proxy')
   if (caller?.isAdmin) roles.add('admin')
   if (row.community_id) {
     c.set('voteContext', {

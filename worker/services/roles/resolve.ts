@@ -8,7 +8,7 @@ import type { Caller, Clock, Role } from '../../env'
  * by grant, firm staff through a contract in force today, community staff through the community's
  * street / residents' committee, department staff through its district, admin from configuration. `null` when the community does not exist.
  */
-export async function rolesInCommunity(db: Db, clock: Clock, caller: Caller, communityId: string): Promise<Set<Role> | null> {
+export async function rolesInCommunity(db: Db, clock: Clock, caller: Caller, communityId: string, pollId?: string): Promise<Set<Role> | null> {
   const today = shanghaiDate(clock.now())
   const rows = await db.execute(sql`
     select
@@ -27,9 +27,12 @@ export async function rolesInCommunity(db: Db, clock: Clock, caller: Caller, com
                 and (g.residents_committee is null or g.residents_committee = c.residents_committee)) as community_staff,
       exists (select 1 from role_grants g
               where g.role = 'department_staff' and g.user_id = ${caller.userId} and g.revoked_at is null
-                and g.district = c.district) as department_staff
+                and g.district = c.district) as department_staff,
+      ${pollId === undefined ? sql`false` : sql`exists (select 1 from proxies px
+              where px.poll_id = ${pollId} and px.community_id = c.id and px.proxy_user_id = ${caller.userId}
+                and px.status in ('active', 'used'))`} as proxy
     from communities c where c.id = ${communityId}`)
-  const row = rowsOf<{ owner: boolean; committee: boolean; firm_staff: boolean; community_staff: boolean; department_staff: boolean }>(rows)[0]
+  const row = rowsOf<{ owner: boolean; committee: boolean; firm_staff: boolean; community_staff: boolean; department_staff: boolean; proxy: boolean }>(rows)[0]
   if (!row) return null
   const roles = new Set<Role>()
   if (row.owner) roles.add('owner')
@@ -37,6 +40,7 @@ export async function rolesInCommunity(db: Db, clock: Clock, caller: Caller, com
   if (row.firm_staff) roles.add('firm_staff')
   if (row.community_staff) roles.add('community_staff')
   if (row.department_staff) roles.add('department_staff')
+  if (row.proxy) roles.add('proxy')
   if (caller.isAdmin) roles.add('admin')
   return roles
 }
