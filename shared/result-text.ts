@@ -148,14 +148,14 @@ export function tallyLines(t: Tally, approval: 'ordinary' | 'special', scale: nu
 
 /**
  * "646/817 人（79.07%），面积 64600.00/81700.00 平方米（79.07%）". When non-voters were deemed
- * (指导规则 第26条), the owners who actually voted are stated beside them: a reader must be able
+ * (指导规则 第26条), the owners who actually took part are stated beside them: a reader must be able
  * to see how many took part by their own hand, not only the total the rule produced.
  */
 const participationText = (p: Weight, total: Weight, deemed: Weight, scale: number) => {
   const all = `${p.voters}/${total.voters} 人（${percentForPeople(p.voters, total.voters)}），面积 ${formatArea(p.areaE4, scale)}/${area(total.areaE4, scale)}（${percentForPeople(p.areaE4, total.areaE4)}）`
   if (deemed.voters === 0) return all
   const actual = { voters: p.voters - deemed.voters, areaE4: p.areaE4 - deemed.areaE4 }
-  return `${all}，其中实际投票 ${actual.voters} 人（${percentForPeople(actual.voters, total.voters)}）、面积 ${area(actual.areaE4, scale)}（${percentForPeople(actual.areaE4, total.areaE4)}），随多数计入 ${deemed.voters} 人、面积 ${area(deemed.areaE4, scale)}`
+  return `${all}，其中实际参与表决 ${actual.voters} 人（${percentForPeople(actual.voters, total.voters)}）、面积 ${area(actual.areaE4, scale)}（${percentForPeople(actual.areaE4, total.areaE4)}），随多数计入 ${deemed.voters} 人、面积 ${area(deemed.areaE4, scale)}`
 }
 
 /** The body of a candidate poll's result: participation, each candidate with area and follow-majority, lines missed. */

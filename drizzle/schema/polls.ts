@@ -126,7 +126,9 @@ export const ballots = pgTable(
     uniqueIndex('ballots_receipt_uq').on(t.receipt),
     uniqueIndex('ballots_idempotency_uq').on(t.pollId, t.castByUserId, t.idempotencyKey).where(sql`idempotency_key is not null`),
     index('ballots_poll_idx').on(t.pollId, t.voterId),
-    check('ballots_signer_ck', sql`(signed_as is null and signer_name is null and signer_document_sha256 is null) or (kind = 'paper' and signer_name is not null)`),
+    check('ballots_signer_ck', sql`(signed_as is null and signer_name is null and signer_document_sha256 is null) or (kind = 'paper' and signer_name is not null and signer_document_sha256 is not null)`),
+    // a short receipt code (shared/receipt.ts) is looked up by the long receipt's first 8 characters
+    index('ballots_receipt_prefix_idx').on(t.pollId, sql`left(${t.receipt}, 8)`),
   ],
 )
 

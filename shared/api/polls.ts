@@ -104,21 +104,22 @@ export const BallotBody = z.object({
   channel: z.enum(['app', 'h5']).default('app'),
 })
 /**
- * Who signed a paper ballot when it was not the owner (指导规则 第26条; 《解释》第9条): a proxy must
- * hold a written 授权委托书 and a guardian a document of guardianship, each photographed; a
- * company's legal representative signs with the company's seal, so the document is optional.
+ * Who signed a paper ballot when it was not the owner (指导规则 第26条; 《解释》第9条), and the
+ * document that lets them: a proxy's written 授权委托书, a guardian's proof of guardianship, a
+ * legal representative's 法定代表人身份证明 (the roster does not say which owners are companies, so
+ * the document is what shows it), each photographed.
  */
 export const SIGNED_AS_ZH = { proxy: '委托代理人', guardian: '监护人', legal_representative: '法定代表人' } as const
-export const PaperSigner = z
-  .object({
-    as: z.enum(['proxy', 'guardian', 'legal_representative']).describe('proxy = 委托代理人；guardian = 监护人；legal_representative = 单位业主的法定代表人'),
-    name: z.string().trim().min(2, { message: '请填写签署人姓名' }).max(40).describe('签署人姓名'),
-    documentSha256: sha256.optional().describe('授权委托书（或监护关系证明）照片的 SHA-256'),
-  })
-  .refine((s) => s.as === 'legal_representative' || s.documentSha256 !== undefined, {
-    path: ['documentSha256'],
-    message: '委托代理人或监护人签署的表决票，须附授权委托书或监护关系证明的照片',
-  })
+/** the document each signer shows, in the words on the page */
+export const SIGNER_DOCUMENT_ZH = { proxy: '授权委托书', guardian: '监护关系证明', legal_representative: '法定代表人身份证明' } as const
+export const PaperSigner = z.object({
+  as: z.enum(['proxy', 'guardian', 'legal_representative']).describe('proxy = 委托代理人；guardian = 监护人；legal_representative = 单位业主的法定代表人'),
+  name: z.string().trim().min(2, { message: '请填写签署人姓名' }).max(40).describe('签署人姓名'),
+  documentSha256: z
+    .string({ error: '他人代签的表决票，须附授权委托书、监护关系证明或法定代表人身份证明的照片' })
+    .regex(/^[0-9a-f]{64}$/, { message: '须为64位小写十六进制 SHA-256' })
+    .describe('授权委托书、监护关系证明或法定代表人身份证明照片的 SHA-256'),
+})
 export const PaperBallotBody = z.object({
   voterId: z.string().min(1).max(40),
   choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled']).optional().describe('spoiled = 废票'),
@@ -207,7 +208,7 @@ export const VoterListReply = z.object({
       choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled', 'marked']).nullable(),
       marks: z.array(z.string()).nullable().describe('候选人表决：所选候选人姓名'),
       channel: z.string().nullable(),
-      signedAs: z.enum(['proxy', 'guardian', 'legal_representative']).nullable().describe('纸质票由他人签署时：委托代理人、监护人或法定代表人（不公开姓名）'),
+      signedByOther: z.boolean().describe('纸质票由他人代签（委托代理人、监护人或法定代表人；对业主不公开是哪一种，也不公开姓名）'),
       followedMajority: z.array(z.string()).nullable().describe('随多数：未投票但已送达通知、按议事规则计入的一方或候选人'),
     }),
   ),

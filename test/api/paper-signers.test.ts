@@ -7,7 +7,7 @@
  */
 import { and, count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ballots } from '../../drizzle/schema'
+import { auditLog, ballots, oaFollowers } from '../../drizzle/schema'
 import { writeXlsx } from '../../worker/lib/spreadsheet'
 import { browserSession } from '../helpers/browser-session'
 import { announcedPoll, openWindow, setupCommunity } from '../helpers/fixtures'
@@ -51,7 +51,10 @@ describe('paper ballots signed for the owner (指导规则 第26条)', () => {
     const noDocument = await enter({ signedBy: { as: 'proxy', name: '王小明' } })
     expect(noDocument.status).toBe(400)
     expect(noDocument.json.error.code).toBe('VALIDATION_FAILED')
-    expect(JSON.stringify(noDocument.json.error)).toContain('须附授权委托书或监护关系证明的照片')
+    expect(JSON.stringify(noDocument.json.error)).toContain('须附授权委托书、监护关系证明或法定代表人身份证明的照片')
+    // a legal representative shows their 法定代表人身份证明 too: nothing else says the owner is a company
+    const bareRepresentative = await enter({ signedBy: { as: 'legal_representative', name: '赵五' } })
+    expect(bareRepresentative.status).toBe(400)
     const noName = await enter({ signedBy: { as: 'guardian', name: ' ', documentSha256: DOC } })
     expect(noName.status).toBe(400)
     expect(JSON.stringify(noName.json.error)).toContain('请填写签署人姓名')
@@ -77,6 +80,13 @@ describe('paper ballots signed for the owner (指导规则 第26条)', () => {
     const page = await b.get(`/h5/polls/${p.id}`)
     expect(page.text).toContain('由委托代理人 王小明 代为签署（业委会已留存授权委托书照片）')
     expect(page.text).toContain('提出异议')
+    // and in the chat-bot's 我的投票 (bound to the same account)
+    const openid = `oSigner${process.pid}${Math.random().toString(36).slice(2, 8)}`
+    await h.db.insert(oaFollowers).values({ openid, userId: s.ownerUserId, subscribed: true, linkedAt: h.clock.now() })
+    expect((await h.oa.send({ from: openid, content: '我的投票' })).reply).toContain('纸质票（委托代理人王小明代签）')
+    // that someone else signed is on record in the audit log, as what, without the name
+    const audit = await h.db.select().from(auditLog).where(and(eq(auditLog.communityId, s.community.id), eq(auditLog.action, 'ballot.signed_by_other')))
+    expect(audit.map((a) => a.details)).toEqual([{ as: 'proxy' }])
 
     // the owner's own paper ballot, entered again without a signer, stands in its place and says nothing of a signer
     const own = await enter({ choice: 'oppose' })
@@ -104,15 +114,16 @@ describe('paper ballots signed for the owner (指导规则 第26条)', () => {
         headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
       })
 
-    // faults: a signer the rules do not know, a proxy without the 委托书, a name without saying who; nothing stored
-    const faulty = await upload([row(0, '同意', ['邻居', '张三', DOC]), row(1, '同意', ['委托代理人', '张三', '']), row(2, '反对', ['', '张三', '']), row(3, '同意')])
+    // faults: a signer the rules do not know, a proxy without the 委托书, a name without saying who, a bad hash; nothing stored
+    const faulty = await upload([row(0, '同意', ['邻居', '张三', DOC]), row(1, '同意', ['委托代理人', '张三', '']), row(2, '反对', ['', '张三', '']), row(3, '同意'), row(4, '同意', ['监护人', '李四', 'xyz'])])
     expect(faulty.status).toBe(422)
     expect(faulty.json.error.details.errors.map((e: { line: number; column: string; code: string }) => [e.line, e.column, e.code])).toEqual([
       [2, '签署人', 'invalid_signer'],
       [3, '委托书照片SHA256', 'required'],
       [4, '签署人', 'required'],
+      [6, '委托书照片SHA256', 'invalid_hash'],
     ])
-    expect(faulty.json.error.details.errors[1].message).toBe('第3行 委托代理人或监护人签署的表决票，须附授权委托书或监护关系证明的照片')
+    expect(faulty.json.error.details.errors[1].message).toBe('第3行 他人代签的表决票，须附授权委托书、监护关系证明或法定代表人身份证明的照片')
     expect(await paperCount(p.id)).toBe(0)
 
     // three flats signed by one proxy name (the limit is two), a guardian, a legal representative, two owners
@@ -121,12 +132,18 @@ describe('paper ballots signed for the owner (指导规则 第26条)', () => {
       row(1, '同意', ['委托代理人', '张三', DOC]),
       row(2, '反对', ['受托人', '张三', DOC]),
       row(3, '同意', ['监护人', '李四', 'c'.repeat(64)]),
-      row(4, '同意', ['法定代表人', '赵五', '']),
+      row(4, '同意', ['法定代表人', '赵五', 'd'.repeat(64)]),
       row(5, '弃权', ['本人', '', '']),
       row(6, '同意'),
     ])
     expect(entered.status).toBe(201)
     expect(entered.json.entered).toBe(7)
+    // one by one at the count, through the API, with the signer
+    const one = await h.request('POST', `/api/polls/${p.id}/counting/ballots`, {
+      token: s.committee,
+      json: { building: s.rows[7]!.楼栋, unit: s.rows[7]!.单元 ?? '', room: s.rows[7]!.房号, choice: 'oppose', signedBy: { as: 'guardian', name: '钱六', documentSha256: 'e'.repeat(64) } },
+    })
+    expect(one.status).toBe(201)
     const sheet = (await h.request('GET', `/api/polls/${p.id}/counting`, { token: s.committee })).json
     const over = sheet.flags.filter((f: { kind: string }) => f.kind === 'signer_over_limit')
     expect(over).toHaveLength(1)
@@ -134,24 +151,29 @@ describe('paper ballots signed for the owner (指导规则 第26条)', () => {
     // the counting record is published with the result: the flag names rooms, never the signer
     expect(over[0].text).not.toContain('张三')
 
-    const closed = await h.request('POST', `/api/polls/${p.id}/counting/confirm`, { token: s.committee, json: { confirmedBy: ['钱监票'], settlement: '张三持三份授权委托书，经核对属实' } })
+    const closed = await h.request('POST', `/api/polls/${p.id}/counting/confirm`, { token: s.committee, json: { confirmedBy: ['钱监票'], settlement: '三户由同一委托代理人代签，已核对授权委托书，属实' } })
     expect(closed.status).toBe(200)
-    expect(JSON.stringify(closed.json.document.counting.flags)).not.toContain('张三')
+    // no signer's name anywhere in the signed public result, its notice or its tally
+    const published = JSON.stringify(closed.json.document) + JSON.stringify((await h.request('GET', `/api/communities/${s.community.id}/notices`)).json) + (await h.request('GET', `/api/polls/${p.id}/tally.csv`)).text
+    for (const name of ['张三', '李四', '赵五', '钱六']) expect(published).not.toContain(name)
 
-    // the per-voter list owners read: which kind of signer, no name
+    // the per-voter list every owner reads: that someone else signed, not who nor as what (监护人
+    // would tell the neighbours the owner lacks capacity)
     const list = await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.owner })
-    const byRoom = new Map(list.json.voters.map((v: { units: string; signedAs: string | null }) => [v.units.split('-').at(-1)!, v.signedAs]))
-    expect([0, 3, 4, 5, 6].map((i) => byRoom.get(s.rows[i]!.房号))).toEqual(['proxy', 'guardian', 'legal_representative', null, null])
-    expect(list.text).not.toContain('张三')
+    const byRoom = new Map(list.json.voters.map((v: { units: string; signedByOther: boolean }) => [v.units.split('-').at(-1)!, v.signedByOther]))
+    expect([0, 3, 4, 5, 6, 7].map((i) => byRoom.get(s.rows[i]!.房号))).toEqual([true, true, true, false, false, true])
     const csv = await h.request('GET', `/api/polls/${p.id}/voters.csv`, { token: s.owner })
-    expect(csv.text).toContain('纸质票（委托代理人签署）')
-    expect(csv.text).toContain('纸质票（监护人签署）')
-    expect(csv.text).not.toContain('张三')
+    expect(csv.text.match(/纸质票（他人代签）/g)).toHaveLength(6)
+    for (const word of ['张三', '李四', '监护人', '法定代表人']) {
+      expect(list.text).not.toContain(word)
+      expect(csv.text).not.toContain(word)
+    }
     // the committee's evidence file keeps the name and the document's photo for a dispute
     const evidence = await h.request('GET', `/api/polls/${p.id}/evidence`, { token: s.committee })
     const signed = evidence.json.ballots.filter((b: { signedBy: unknown }) => b.signedBy)
-    expect(signed).toHaveLength(5)
+    expect(signed).toHaveLength(6)
     expect(signed).toContainEqual(expect.objectContaining({ signedBy: { as: 'guardian', name: '李四', documentSha256: 'c'.repeat(64) } }))
-    expect(signed).toContainEqual(expect.objectContaining({ signedBy: { as: 'legal_representative', name: '赵五', documentSha256: null } }))
+    expect(signed).toContainEqual(expect.objectContaining({ signedBy: { as: 'legal_representative', name: '赵五', documentSha256: 'd'.repeat(64) } }))
+    expect(signed).toContainEqual(expect.objectContaining({ signedBy: { as: 'guardian', name: '钱六', documentSha256: 'e'.repeat(64) } }))
   })
 })

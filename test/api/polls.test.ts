@@ -426,11 +426,16 @@ describe('close, result, receipts', () => {
       }
     }
     expect((await h.request('GET', `/api/polls/${p.id}/proof/nonexistent-receipt`)).status).toBe(404)
-    // the short code people copy onto paper (and the chat-bot gives) proves the same ballot, typed as
-    // a person types it; a short code that is no ballot's is not found
+    // the short code people copy onto paper (and the chat-bot gives) proves the same ballot; another
+    // spelling of it is told the printed form (one address per answer: it is cached as immutable);
+    // a short code that is no ballot's is not found
     const standing = receipts.find((r) => r !== superseded && r !== receipts[0])!
-    const byShort = await h.request('GET', `/api/polls/${p.id}/proof/${encodeURIComponent(shortReceipt(standing).toLowerCase().replace('-', ' '))}`)
+    const byShort = await h.request('GET', `/api/polls/${p.id}/proof/${shortReceipt(standing)}`)
     expect(byShort.status).toBe(200)
+    expect(byShort.headers.get('cache-control')).toContain('immutable')
+    const typed = await h.request('GET', `/api/polls/${p.id}/proof/${encodeURIComponent(shortReceipt(standing).toLowerCase().replace('-', ' '))}`)
+    expect(typed.status).toBe(400)
+    expect(typed.json.error.details.issues[0].message).toBe(`短回执号请按票上的写法填写：${shortReceipt(standing)}`)
     expect(byShort.json).toMatchObject({ receipt: standing, standing: true, merkleRoot: closed.json.merkleRoot })
     expect(await verifyProof(byShort.json.leafHash, byShort.json.proof, closed.json.merkleRoot)).toBe(true)
     const otherShort = shortReceipt(standing).startsWith('0') ? '11111-11111' : '00000-00000'

@@ -36,7 +36,10 @@ export function createFakeOa(opts: FakeOaOptions) {
   const templates: { touser: string; templateId: string; url: string; data: Record<string, { value: string }>; at: number }[] = []
   const unfollowed = new Set<string>()
   const oauthCodes = new Map<string, string>()
-  let msgSeq = 6054768590064713728n
+  // WeChat's MsgIds are unique across the platform; test files share one database (and the
+  // chat-bot's record of messages acted on), so each fake server starts at a random point of
+  // that 64-bit space instead of the same number
+  let msgSeq = 6054768590064713728n + BigInt(Math.floor(Math.random() * 2 ** 48)) * 1024n
   const state = { browserOpenid: null as string | null, sendFailures: 0 }
 
   function aes(encodingAesKey: string) {

@@ -81,7 +81,7 @@ describe('the lines a failed poll missed, and by how much', () => {
     const t = tally({ units, ballots, approval: 'ordinary', nonVoters: 'follow_majority', delivered: units.slice(605, 646).map((u) => u.voterId) })
     const lines = tallyLines(t, 'ordinary', 2)
     // the rule's total, and beside it the owners who actually voted (605 of 817: 74.05%)
-    expect(lines[0]).toBe('参与表决：646/817 人（79.07%），面积 64600.00/81700.00 平方米（79.07%），其中实际投票 605 人（74.05%）、面积 60500.00 平方米（74.05%），随多数计入 41 人、面积 4100.00 平方米。')
+    expect(lines[0]).toBe('参与表决：646/817 人（79.07%），面积 64600.00/81700.00 平方米（79.07%），其中实际参与表决 605 人（74.05%）、面积 60500.00 平方米（74.05%），随多数计入 41 人、面积 4100.00 平方米。')
     expect(lines[1]).toMatch(/^同意 411 人（63\.62%），面积 41100\.00 平方米（63\.62%），其中随多数 41 人、面积 4100\.00 平方米；反对 214 人/)
     expect(lines[2]).toMatch(/本次 41 人（面积 4100\.00 平方米）随多数计入同意/)
   })

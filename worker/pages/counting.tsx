@@ -112,6 +112,7 @@ export function CountingFormPage(v: CountingFormView) {
           录入（回车）
         </button>
       </form>
+      <p class="meta">他人代签的票（委托代理人、监护人、法定代表人）须留存授权委托书等证明的照片：请用计票登记表的“签署人”几栏或业委会端录入，不在此页录入。</p>
       <p>
         {byNumber ? <a href={`${base}?by=room`}>改为按房号录入</a> : <a href={`${base}?by=number`}>改为按选票编号录入</a>}
       </p>
@@ -270,6 +271,8 @@ export function PaperBallotsPage(props: {
             {props.kind === 'single' ? '只选一项；多选、涂改或无法辨认的为废票。' : '涂改或无法辨认的为废票。'}请于 {beijingDeadline(props.closesAt)} 前投入票箱或交回。{props.nonVoterRule ?? ''}
           </p>
           <p>业主签名：＿＿＿＿＿＿＿＿　日期：＿＿＿＿＿＿</p>
+          {/* 指导规则 第26条: anyone else signs only with a written proxy, handed in with the ballot */}
+          <p>他人代签：代签人签名＿＿＿＿＿＿＿＿　身份（委托代理人／监护人／法定代表人）＿＿＿＿＿＿（须同时交回授权委托书或相应证明）</p>
         </section>
       ))}
     </Page>

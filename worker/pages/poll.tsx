@@ -1,6 +1,6 @@
 import { beijingDeadline } from '../../shared/time'
 import type * as z from 'zod'
-import { SIGNED_AS_ZH, type CommentReply, type PollReply, type TurnoutReply } from '../../shared/api/polls'
+import { SIGNED_AS_ZH, SIGNER_DOCUMENT_ZH, type CommentReply, type PollReply, type TurnoutReply } from '../../shared/api/polls'
 import { shortReceipt } from '../../shared/receipt'
 import { Page } from './layout'
 import { beijing, Msg, ParticipationBars } from './parts'
@@ -284,7 +284,7 @@ function MyBallots(props: { poll: Poll; mine: MyBallotView[] }) {
             </p>
             {b.signedBy ? (
               <p class="meta">
-                由{SIGNED_AS_ZH[b.signedBy.as]} {b.signedBy.name} 代为签署{b.signedBy.as === 'legal_representative' ? '' : '（业委会已留存授权委托书照片）'}
+                由{SIGNED_AS_ZH[b.signedBy.as]} {b.signedBy.name} 代为签署（业委会已留存{SIGNER_DOCUMENT_ZH[b.signedBy.as]}照片）
               </p>
             ) : null}
             <p class="meta">

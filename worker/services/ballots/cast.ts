@@ -6,6 +6,7 @@ import { withTransaction } from '../../db/tx'
 import type { Db } from '../../db/types'
 import { randomToken, sha256Hex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
+import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
 
@@ -34,7 +35,7 @@ export interface CastInput {
 export interface PaperSignedBy {
   as: 'proxy' | 'guardian' | 'legal_representative'
   name: string
-  documentSha256?: string
+  documentSha256: string
 }
 
 type BallotRow = typeof ballots.$inferSelect
@@ -56,7 +57,7 @@ export const presentBallot = (b: BallotRow) => ({
  * ballot the owner signed hashes as it did before signers were recorded.
  */
 export function ballotRequestHash(b: Pick<CastInput, 'voterId' | 'choice' | 'marks' | 'channel' | 'paperPhotoSha256' | 'spoiledReason' | 'signedBy'>) {
-  const signer = b.signedBy ? [[b.signedBy.as, b.signedBy.name, b.signedBy.documentSha256 ?? null]] : []
+  const signer = b.signedBy ? [[b.signedBy.as, b.signedBy.name, b.signedBy.documentSha256]] : []
   return sha256Hex(JSON.stringify([b.voterId, b.choice, b.marks, b.channel, b.paperPhotoSha256 ?? null, b.spoiledReason, ...signer]))
 }
 
@@ -120,10 +121,13 @@ export async function castBallot(ctx: ServiceCtx, input: CastInput) {
   return withTransaction(ctx.db, async (tx) => {
     const out = await castOne({ ...ctx, db: tx }, input)
     if (!out.replayed) {
-      await tx
+      const [b] = await tx
         .update(ballots)
-        .set({ signedAs: signer.as, signerName: signer.name, signerDocumentSha256: signer.documentSha256 ?? null })
+        .set({ signedAs: signer.as, signerName: signer.name, signerDocumentSha256: signer.documentSha256 })
         .where(and(eq(ballots.pollId, input.pollId), eq(ballots.receipt, out.receipt)))
+        .returning({ id: ballots.id })
+      // on record that someone else signed, and as what (the name stays with the ballot, out of the log)
+      await recordAudit(tx, ctx, { communityId: input.communityId, action: 'ballot.signed_by_other', subjectType: 'ballot', subjectId: b!.id, details: { as: signer.as } })
     }
     return out
   })

@@ -3,6 +3,7 @@ import { ballots, pollResults, polls } from '../../../drizzle/schema'
 import { CommunitySettings } from '../../../shared/community'
 import { centiWhereExact } from '../../../shared/decimal'
 import { leafHash, merkleTree, proofFromTree, type MerkleTree } from '../../../shared/merkle'
+import { parseShortReceipt } from '../../../shared/receipt'
 import { ballotLeaf } from '../results/leaf'
 import { AppError } from '../../lib/errors'
 import { actorOf, type ServiceCtx } from '../context'
@@ -46,14 +47,24 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
  * The inclusion proof for a receipt, against the published root. The receipt is the bearer's
  * secret: the long one, or the short code people copy onto paper and the chat-bot gives (50 random
  * bits, see shared/receipt.ts), answered with the long receipt it stands for.
+ *
+ * Each ballot's proof has exactly two addresses, the long receipt as issued and the short code as
+ * printed ("K7QFM-2XD9A"): the answer is cached as immutable by its path, and a lenient reading
+ * (any case, spaces, look-alike letters) would let one code fill the cache under endless
+ * spellings. A person's typing is read leniently by the H5 result page instead. Before the result
+ * is published nothing is looked up, so the endpoint never says whether a code exists.
  */
 export async function proofFor(ctx: ServiceCtx, pollId: string, typed: string) {
-  const receipt = await resolveReceipt(ctx, pollId, typed)
+  const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
+  if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
+  const short = parseShortReceipt(typed)
+  if (short && short.short !== typed) {
+    throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'receipt', code: 'short_receipt_form', message: `短回执号请按票上的写法填写：${short.short}` }] })
+  }
+  const receipt = short ? await resolveReceipt(ctx, pollId, typed) : typed
   if (!receipt) throw new AppError('RECEIPT_NOT_FOUND')
   const [b] = await ctx.db.select().from(ballots).where(and(eq(ballots.pollId, pollId), eq(ballots.receipt, receipt)))
   if (!b) throw new AppError('RECEIPT_NOT_FOUND')
-  const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
-  if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
   const leaf = ballotLeaf(pollId, b)
   const hash = await leafHash(leaf)
   const index = r.leaves.indexOf(hash)

@@ -1,4 +1,5 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm'
+import { SIGNED_AS_ZH } from '../../../shared/api/polls'
 import { parseCommand, type ChatCommand } from '../../../shared/chatbot'
 import { categoryFromWords, COMPLAINT_CATEGORIES, DESKS, type Desk } from '../../../shared/complaints'
 import { shortReceipt } from '../../../shared/receipt'
@@ -245,9 +246,9 @@ async function confirmVote(ctx: ServiceCtx, openid: string, owner: Owner, messag
 }
 
 async function myVotes(ctx: ServiceCtx, owner: Owner): Promise<string> {
-  const current = rowsOf<{ poll_id: string; voter_id: string; kind: string; settings: unknown; number: number | null; title: string; choice: keyof typeof CHOICE_TEXT; channel: string; cast_at: string | Date; receipt: string }>(
+  const current = rowsOf<{ poll_id: string; voter_id: string; kind: string; settings: unknown; number: number | null; title: string; choice: keyof typeof CHOICE_TEXT; channel: string; cast_at: string | Date; receipt: string; signed_as: keyof typeof SIGNED_AS_ZH | null; signer_name: string | null }>(
     await ctx.db.execute(sql`
-      select b.poll_id, b.voter_id, b.kind, p.settings, p.number, p.title, b.choice, b.channel, b.cast_at, b.receipt
+      select b.poll_id, b.voter_id, b.kind, p.settings, p.number, p.title, b.choice, b.channel, b.cast_at, b.receipt, b.signed_as, b.signer_name
       from ballots b join polls p on p.id = b.poll_id
       where b.current and b.voter_id in (
         select pv.voter_id from poll_voters pv where pv.poll_id = b.poll_id and pv.representative_owner_key in (
@@ -261,7 +262,7 @@ async function myVotes(ctx: ServiceCtx, owner: Owner): Promise<string> {
   if (rows.length === 0) return '您还没有投过票。回复“议题”查看正在表决的议题。'
   const channel: Record<string, string> = { app: '小程序', h5: '网页', chatbot: '公众号', paper: '纸质票', proxy: '受托人代投' }
   return fitReply(
-    `您计入结果的票：\n${rows.map((r) => `第${r.number}号《${r.title}》：${CHOICE_TEXT[r.choice]}，${channel[r.channel] ?? r.channel}，${beijingTime(new Date(r.cast_at))}\n回执号 ${shortReceipt(r.receipt)}`).join('\n')}`,
+    `您计入结果的票：\n${rows.map((r) => `第${r.number}号《${r.title}》：${CHOICE_TEXT[r.choice]}，${channel[r.channel] ?? r.channel}${r.signed_as ? `（${SIGNED_AS_ZH[r.signed_as]}${r.signer_name}代签）` : ''}，${beijingTime(new Date(r.cast_at))}\n回执号 ${shortReceipt(r.receipt)}`).join('\n')}`,
   )
 }
 

@@ -241,7 +241,7 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       )
     }
     // choices stay out of the audit log, as for every ballot
-    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.paper_counted', subjectType: 'poll', subjectId: pollId, details: { entered: ready.length } })
+    await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.paper_counted', subjectType: 'poll', subjectId: pollId, details: { entered: ready.length, signedByOther: ready.filter((r) => r.signedBy).length } })
     return {
       entered: ready.length,
       paperEntered: await paperEnteredAtCount(tx, pollId),

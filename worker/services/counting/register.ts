@@ -19,7 +19,7 @@ export const REGISTER_COLUMNS = [
   { header: '照片SHA256', required: false, description: '签字票面照片的 SHA-256（64位十六进制），可不填' },
   { header: '签署人', required: false, description: '业主本人签署的留空；他人签署的填“委托代理人”“监护人”或“法定代表人”（单位业主）' },
   { header: '签署人姓名', required: false, description: '他人签署时必填：票面签名人的姓名' },
-  { header: '委托书照片SHA256', required: false, description: '委托代理人或监护人签署时必填：授权委托书（或监护关系证明）照片的 SHA-256' },
+  { header: '委托书照片SHA256', required: false, description: '他人签署时必填：授权委托书、监护关系证明或法定代表人身份证明照片的 SHA-256' },
 ] as const
 
 export const REGISTER_EXAMPLE = [
@@ -94,5 +94,5 @@ function readSigner(as: string, name: string, document: string): { signedBy: Pap
   if (parsed.success) return { signedBy: parsed.data }
   const issue = parsed.error.issues[0]!
   const column = issue.path[0] === 'name' ? '签署人姓名' : '委托书照片SHA256'
-  return { column, code: issue.path[0] === 'name' ? 'required' : document ? 'invalid_hash' : 'required', error: issue.path[0] === 'documentSha256' && document ? '委托书照片SHA256须为64位十六进制' : issue.message }
+  return { column, code: issue.path[0] === 'name' || !document ? 'required' : 'invalid_hash', error: issue.path[0] === 'documentSha256' && document ? '委托书照片SHA256须为64位十六进制' : issue.message }
 }

@@ -1,5 +1,4 @@
 import { and, asc, eq } from 'drizzle-orm'
-import { SIGNED_AS_ZH } from '../../../shared/api/polls'
 import { CommunitySettings } from '../../../shared/community'
 import { areaReply, ownedAreaScale } from '../../../shared/decimal'
 import { ballots, deliveries, pollEvents, pollResults, polls, pollVoters, proxies } from '../../../drizzle/schema'
@@ -45,7 +44,9 @@ export async function voterList(ctx: ServiceCtx, pollId: string) {
         choice: showChoice && b ? b.choice : null,
         marks: showChoice && b?.marks ? b.marks.map((m) => nameOf.get(m) ?? m) : null,
         channel: b ? b.channel : null,
-        signedAs: b?.signedAs ?? null,
+        // who signed for the owner is for the committee and the owner; the whole community learns
+        // only that someone did (监护人 would tell every neighbour the owner lacks capacity)
+        signedByOther: Boolean(b?.signedAs),
         // 指导规则 第26条: a delivered non-voter the signed result counted with the majority
         followedMajority: !b && followed?.voters.has(v.voterId) ? followed.to : null,
       }
@@ -72,8 +73,7 @@ export function voterListTable(list: Awaited<ReturnType<typeof voterList>>): (st
       v.area,
       v.voted ? '是' : '否',
       v.followedMajority ? `随多数：${v.followedMajority.join('、')}` : v.choice === 'marked' ? `选择：${v.marks!.join('、')}` : v.choice ? CHOICE_ZH[v.choice] : list.showChoice ? '' : '（截止后公布）',
-      // who signed a paper ballot for the owner: the list says which, never the signer's name
-      v.channel ? `${CHANNEL_ZH[v.channel] ?? v.channel}${v.signedAs ? `（${SIGNED_AS_ZH[v.signedAs]}签署）` : ''}` : '',
+      v.channel ? `${CHANNEL_ZH[v.channel] ?? v.channel}${v.signedByOther ? '（他人代签）' : ''}` : '',
     ]),
   ]
 }
