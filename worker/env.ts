@@ -7,8 +7,9 @@ import type { OaClient } from './wechat/oa/client'
 export type MiniProgramClient = ReturnType<typeof createMiniProgramClient>
 
 /**
- * A caller's standing in a community. `proxy` (受托人) exists only on a poll's routes: the caller
- * holds an owner's written proxy for that poll (指导规则 第26条), owner of a flat there or not.
+ * A caller's standing in a community. `proxy` (受托人) exists only on a poll's routes, while the
+ * poll runs: the caller holds an owner's written proxy for that poll (指导规则 第26条), owner of a
+ * flat there or not.
  */
 export type Role = 'owner' | 'committee' | 'firm_staff' | 'community_staff' | 'admin' | 'department_staff' | 'proxy'
 

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { deliveries, notificationOutbox, oaFollowers, users } from '../../drizzle/schema'
+import { notificationOutbox, oaFollowers, users } from '../../drizzle/schema'
 import { NON_VOTER_RULE_TEXT } from '../../shared/community'
 import { runDueJobs } from '../../worker/scheduler/jobs'
 import { buildServices } from '../../worker/services-factory'
@@ -151,7 +151,7 @@ describe('notifications: outbox and scheduler', () => {
 describe('proxy notifications', () => {
   it('a proxy who owns no flat here is told by SMS, with the link to the poll; it is no delivery to the owner', async () => {
     daytime()
-    const { s } = await reachableCommunity()
+    const { s, oa, tokenOf } = await reachableCommunity()
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(3 * 24 * HOUR))
     const phone = `139${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
     const daughter = await h.login(phone)
@@ -159,19 +159,31 @@ describe('proxy notifications', () => {
     expect(granted.status).toBe(201)
     const told = await h.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.userId, daughter.userId), eq(notificationOutbox.kind, 'proxy_named')))
     expect(told).toHaveLength(1)
+    // no voter on the row: sent, it is recorded as no delivery to the owner (the non-voter rule's proof)
     expect(told[0]!).toMatchObject({ channel: 'sms', voterId: null })
     expect(told[0]!.payload.text).toMatch(/^\d+栋.*的业主委托您代为投票，.+截止$/)
     const smsBefore = h.sms.sent.length
     await drainOutbox(h.services)
     const sms = h.sms.sent.slice(smsBefore).filter((m) => m.phone === phone)
     expect(sms).toHaveLength(1)
+    // an SMS carries the title and the link: the title says what it is
+    expect(sms[0]!.params.title).toMatch(/^受托投票：/)
     expect(JSON.stringify(sms[0]!.params)).toContain(`/h5/polls/${p.id}`)
-    // the owner's own announcement notice is a delivery; the proxy's message is not
-    const recorded = await h.db.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.pollId, p.id), eq(deliveries.voterId, granted.json.voterId)))
-    expect(recorded.length).toBeGreaterThan(0)
-    expect(recorded.map((d) => d.id)).not.toContain(`nt${told[0]!.id}`)
     const [sentRow] = await h.db.select().from(notificationOutbox).where(eq(notificationOutbox.id, told[0]!.id))
     expect(sentRow!.status).toBe('sent')
+
+    // revoked before it went out (a mistyped phone, at night): it never goes
+    const phone2 = `137${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
+    const son = await h.login(phone2)
+    const owner2 = await tokenOf(oa.userId)
+    const second = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: owner2, json: { proxyPhone: phone2 } })
+    expect(second.status).toBe(201)
+    expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${second.json.id}`, { token: owner2 })).json.status).toBe('revoked')
+    const [skipped] = await h.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.userId, son.userId), eq(notificationOutbox.kind, 'proxy_named')))
+    expect(skipped!.status).toBe('skipped')
+    const before2 = h.sms.sent.length
+    await drainOutbox(h.services)
+    expect(h.sms.sent.slice(before2).filter((m) => m.phone === phone2)).toEqual([])
   })
 })
 

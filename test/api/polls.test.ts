@@ -239,6 +239,17 @@ describe('ballots', () => {
     expect(revoked.json.status).toBe('revoked')
   })
 
+  it('an owner names at most 10 proxies an hour, refused ones counted: the grant cannot probe which phones have accounts, nor send messages without end', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const tries = []
+    for (let i = 0; i < 11; i++) tries.push(await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: newPhone() } }))
+    expect(tries.slice(0, 10).map((t) => t.json.error.code)).toEqual(Array(10).fill('VALIDATION_FAILED'))
+    expect(tries[10]!.status).toBe(429)
+    expect(tries[10]!.json.error.code).toBe('RATE_LIMITED')
+    expect(tries[10]!.headers.get('retry-after')).toMatch(/^\d+$/)
+  })
+
   it('a proxy who owns no flat here (a daughter living elsewhere) reads and votes in that one poll, and loses it when the proxy ends', async () => {
     const s = await setupCommunity(h, { units: 3 })
     const p = await announcedPoll(h, s.community.id, s.committee)
@@ -263,6 +274,11 @@ describe('ballots', () => {
     const page = await browser.get(`/h5/polls/${p.id}`)
     expect(page.status).toBe(200)
     expect(page.text).toContain('受托人的名义投票')
+    // the poll and the ballot, not the compound's turnout and discussion (nor in the API)
+    expect(page.text).not.toContain('参与情况')
+    expect(page.text).not.toContain('id="discussion"')
+    expect((await h.request('GET', `/api/polls/${p.id}/turnout`, { token })).status).toBe(403)
+    expect((await h.request('GET', `/api/polls/${p.id}/comments`, { token })).status).toBe(403)
     expect((await browser.get(`/h5/polls/${q.id}`)).status).toBe(404)
     const cast = await vote(p.id, token, 'agree')
     expect(cast.status).toBe(201)
@@ -272,11 +288,16 @@ describe('ballots', () => {
     // the mother sees the ballot cast in her name
     const hers = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })
     expect(hers.json.voters[0].ballots[0]).toMatchObject({ receipt: cast.json.receipt, channel: 'proxy' })
+    // her page lists the ballot she cast, without the owner's dispute form
+    const after = await browser.get(`/h5/polls/${p.id}`)
+    expect(after.text).toContain('我代投的票')
+    expect(after.text).not.toContain('提出异议')
 
     // ended by the mother: the poll closes to the daughter again, her ballot stands
     expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${granted.json.id}`, { token: s.owner })).json.status).toBe('revoked')
     expect((await h.request('GET', `/api/polls/${p.id}`, { token })).status).toBe(403)
     expect((await vote(p.id, token, 'oppose')).status).toBe(403)
+    expect((await browser.get(`/h5/polls/${p.id}`)).status).toBe(404)
     const [standing] = await h.db.select().from(ballots).where(and(eq(ballots.pollId, p.id), eq(ballots.current, true)))
     expect(standing!.receipt).toBe(cast.json.receipt)
   })

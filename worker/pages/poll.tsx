@@ -77,7 +77,8 @@ const voterLine = (v: VoterView) => `${v.unitLabels}（${v.area} ㎡${v.via === 
 export function PollPage(props: {
   poll: Poll
   turnout: Turnout
-  comments: Comment[]
+  /** null: a proxy and nothing more, who sees neither the turnout nor the discussion */
+  comments: Comment[] | null
   ballot: BallotState
   mine: MyBallotView[]
   error?: string | null
@@ -145,21 +146,27 @@ export function PollPage(props: {
         </div>
       ) : null}
 
-      <h2>参与情况</h2>
-      <div class="panel">
-        <ParticipationBars participated={t.participated} total={t.total} needs={t.quorumNeeds} />
-      </div>
+      {props.comments ? (
+        <>
+          <h2>参与情况</h2>
+          <div class="panel">
+            <ParticipationBars participated={t.participated} total={t.total} needs={t.quorumNeeds} />
+          </div>
 
-      <h2 id="discussion">讨论（{props.comments.length}）</h2>
-      {props.comments.length === 0 ? <p class="meta">暂无讨论。</p> : null}
-      {props.comments.map((c) => (
-        <div class="card" style={c.parentId ? 'margin-left:1.5rem' : ''}>
-          <p class="meta">
-            {c.authorLabel}（{c.authorRole === 'committee' ? '业委会' : '业主'}）　{beijing(c.createdAt)}
-          </p>
-          {c.hidden ? <p class="meta">该留言已被隐藏：{c.hidden.reason}</p> : <div class="body">{c.body}</div>}
-        </div>
-      ))}
+          <h2 id="discussion">讨论（{props.comments.length}）</h2>
+          {props.comments.length === 0 ? <p class="meta">暂无讨论。</p> : null}
+          {props.comments.map((c) => (
+            <div class="card" style={c.parentId ? 'margin-left:1.5rem' : ''}>
+              <p class="meta">
+                {c.authorLabel}（{c.authorRole === 'committee' ? '业委会' : '业主'}）　{beijing(c.createdAt)}
+              </p>
+              {c.hidden ? <p class="meta">该留言已被隐藏：{c.hidden.reason}</p> : <div class="body">{c.body}</div>}
+            </div>
+          ))}
+        </>
+      ) : (
+        <p class="meta">您是受业主委托代为投票的受托人：可以查看议题、投票，以及您代投的票；请保存回执号，委托结束后本页不再对您开放。</p>
+      )}
       {props.canComment ? (
         <form method="post" action={`/h5/polls/${p.id}/comments`} class="panel">
           <label for="comment">发表意见（将以“楼栋房号 业主”的名义公开）</label>
@@ -273,12 +280,12 @@ function MyBallots(props: { poll: Poll; mine: MyBallotView[] }) {
   const p = props.poll
   return (
     <div>
-      <h2 id="mine">以我的名义投的票</h2>
+      <h2 id="mine">{props.mine.every((b) => b.voter.via === 'proxy') ? '我代投的票' : props.mine.some((b) => b.voter.via === 'proxy') ? '以我的名义投的票和我代投的票' : '以我的名义投的票'}</h2>
       <ul class="cells">
         {props.mine.map((b) => (
           <li>
             <strong>{choiceWords(b.choice, b.marks, p.candidates)}</strong>
-            {b.counts ? '（有效）' : b.current ? (b.kind === 'paper' ? '（未计入：本小区规定以网上投票为准）' : '（未计入：本小区规定以纸质票为准）') : '（已被之后的票取代）'}
+            {b.voter.via === 'proxy' ? (b.current ? '（已代投）' : '（已被之后的票取代）') : b.counts ? '（有效）' : b.current ? (b.kind === 'paper' ? '（未计入：本小区规定以网上投票为准）' : '（未计入：本小区规定以纸质票为准）') : '（已被之后的票取代）'}
             <p class="meta">
               {b.voter.unitLabels}　{CHANNEL_ZH[b.channel] ?? b.channel}　{beijing(b.castAt)}
             </p>
@@ -290,7 +297,8 @@ function MyBallots(props: { poll: Poll; mine: MyBallotView[] }) {
             <p class="meta">
               回执 <span class="mono">{shortReceipt(b.receipt)}</span>
             </p>
-            {b.channel === 'paper' || b.channel === 'proxy' ? (
+            {/* only the owner disputes a ballot cast in their name */}
+            {b.voter.via === 'owner' && (b.channel === 'paper' || b.channel === 'proxy') ? (
               b.disputed ? (
                 <p class="bad">您已对这张票提出异议，业委会须核实处理，异议记录在案。</p>
               ) : (

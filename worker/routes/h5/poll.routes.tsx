@@ -103,11 +103,14 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, error: string | n
   else if (status === 'cancelled') ballot = { kind: 'cancelled', reason: view.cancelReason }
   // voting_ended, or a counting state: between the close of voting and the published result
   else ballot = status === 'counting' && roles.has('committee') ? { kind: 'counting', countHref: `/h5/polls/${pollId}/counting` } : { kind: 'counting' }
+  // a proxy and nothing more (a daughter elsewhere) sees the poll and the ballot, not the
+  // compound's turnout and discussion, which the API does not show them either
+  const proxyOnly = !POLL_READERS.some((r) => r !== 'proxy' && roles.has(r))
   return c.html(
     <PollPage
       poll={view}
       turnout={await turnout(ctx, pollId)}
-      comments={await listComments(ctx, pollId)}
+      comments={proxyOnly ? null : await listComments(ctx, pollId)}
       ballot={ballot}
       mine={mine}
       error={error}

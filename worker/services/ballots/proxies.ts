@@ -2,16 +2,20 @@ import { and, count, eq, inArray, ne, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { normalizePhone } from '../../../shared/phone'
-import { polls, proxies, users } from '../../../drizzle/schema'
+import { notificationOutbox, polls, proxies, users } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { beijingDeadline } from '../../../shared/time'
 import { recordAudit } from '../audit'
+import { consume } from '../auth/rate-limit'
 import { enqueueForOwners } from '../notifications/outbox'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
 import { resolveVoter } from './eligibility'
+
+const PROXY_GRANTS_PER_HOUR = 10
+const proxyNoticeKey = (pollId: string, voterId: string) => `proxy:${pollId}:${voterId}`
 
 /**
  * An owner names a proxy for one poll (指导规则 第26条: anyone but a guardian or legal
@@ -27,6 +31,9 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   if (voter.via !== 'owner') throw new AppError('FORBIDDEN', { reason: 'only_the_owner_may_name_a_proxy' })
   const phone = normalizePhone(input.proxyPhone)
   if (!phone) throw new AppError('PHONE_INVALID')
+  // counted before, and apart from, the grant: a refused grant counts too, as it tells whether a
+  // phone has an account, and each grant sends the proxy a message
+  await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `proxy-grant:${actor.userId}`, PROXY_GRANTS_PER_HOUR, 3600)
   return withTransaction(ctx.db, async (tx) => {
     const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update')
     if (!p || p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p?.status })
@@ -49,15 +56,17 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
       .returning()
     await recordAudit(tx, ctx, { communityId, action: 'proxy.granted', subjectType: 'proxy', subjectId: px!.id, details: { pollId, voterId: voter.voterId, proxyUserId: proxyUser.id } })
     // the proxy is told, with the link to the poll: a daughter far away has no other way to find it.
-    // Not a delivery to the owner (no voterId): it proves nothing about the owner's notice
+    // The title says it too, as an SMS carries only the title and the link. Once per poll, flat and
+    // proxy, however often a grant is revoked and made again. Not a delivery to the owner (no
+    // voterId): it proves nothing about the owner's notice
     await enqueueForOwners(
       tx,
       ctx,
       communityId,
       { userIds: [proxyUser.id] },
       'proxy_named',
-      { title: p.title, text: `${voter.unitLabels} 的业主委托您代为投票，${beijingDeadline(p.closesAt)} 截止`, deadline: p.closesAt.toISOString(), path: `/h5/polls/${pollId}` },
-      `proxy:${px!.id}`,
+      { title: `受托投票：${p.title}`, text: `${voter.unitLabels} 的业主委托您代为投票，${beijingDeadline(p.closesAt)} 截止`, deadline: p.closesAt.toISOString(), path: `/h5/polls/${pollId}` },
+      proxyNoticeKey(pollId, voter.voterId),
     )
     return { id: px!.id, voterId: px!.voterId, proxyUserId: px!.proxyUserId, status: px!.status }
   })
@@ -76,6 +85,11 @@ export async function revokeProxy(ctx: ServiceCtx, pollId: string, proxyId: stri
     if (!px || px.pollId !== pollId || px.grantorUserId !== actor.userId) throw new AppError('NOT_FOUND')
     if (px.status === 'revoked') throw new AppError('PROXY_NOT_ACTIVE', { status: px.status })
     const [u] = await tx.update(proxies).set({ status: 'revoked', endedAt: ctx.clock.now() }).where(eq(proxies.id, proxyId)).returning()
+    // a message to the proxy not yet sent (quiet hours, a mistyped phone) is not sent at all
+    await tx
+      .update(notificationOutbox)
+      .set({ status: 'skipped' })
+      .where(and(eq(notificationOutbox.dedupeKey, `${proxyNoticeKey(px.pollId, px.voterId)}:${px.proxyUserId}`), eq(notificationOutbox.status, 'pending')))
     const [p] = await tx.select({ communityId: polls.communityId }).from(polls).where(eq(polls.id, px.pollId))
     await recordAudit(tx, ctx, { communityId: p!.communityId, action: 'proxy.revoked', subjectType: 'proxy', subjectId: px.id, details: { wasUsed: px.status === 'used' } })
     return { id: u!.id, voterId: u!.voterId, proxyUserId: u!.proxyUserId, status: u!.status }

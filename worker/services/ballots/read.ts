@@ -38,7 +38,9 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
       // a proxy sees the ballots it cast, never the owner's own (secret ballot: only the voter sees their choice)
       ballots: rows
         .filter((b) => b.voterId === v.voterId && (v.via === 'owner' || b.castByUserId === actor.userId))
-        .map((b) => ({ ...presentBallot(b), current: b.current, counts: countsAmong(b, rows, prefer), kind: b.kind, disputed: b.disputedAt !== null })),
+        // a proxy is not told which of the owner's ballots counts: that would say the owner also
+        // voted (on paper, say). For them `counts` is whether their ballot still stands
+        .map((b) => ({ ...presentBallot(b), current: b.current, counts: v.via === 'owner' ? countsAmong(b, rows, prefer) : b.current, kind: b.kind, disputed: b.disputedAt !== null })),
     })),
   }
 }

@@ -28,9 +28,9 @@ export async function rolesInCommunity(db: Db, clock: Clock, caller: Caller, com
       exists (select 1 from role_grants g
               where g.role = 'department_staff' and g.user_id = ${caller.userId} and g.revoked_at is null
                 and g.district = c.district) as department_staff,
-      ${pollId === undefined ? sql`false` : sql`exists (select 1 from proxies px
+      ${pollId === undefined ? sql`false` : sql`exists (select 1 from proxies px join polls p on p.id = px.poll_id
               where px.poll_id = ${pollId} and px.community_id = c.id and px.proxy_user_id = ${caller.userId}
-                and px.status in ('active', 'used'))`} as proxy
+                and px.status in ('active', 'used') and p.status = 'announced')`} as proxy
     from communities c where c.id = ${communityId}`)
   const row = rowsOf<{ owner: boolean; committee: boolean; firm_staff: boolean; community_staff: boolean; department_staff: boolean; proxy: boolean }>(rows)[0]
   if (!row) return null
