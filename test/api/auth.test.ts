@@ -228,6 +228,19 @@ describe('refresh tokens', () => {
 })
 
 describe('access tokens', () => {
+  it('an access token already verified is refused once its lifetime ends, and an altered copy of it is never taken for it', async () => {
+    const s = await h.login(newPhone())
+    expect((await h.request('GET', '/api/me', { token: s.accessToken })).status).toBe(200)
+    // a copy with its signature's last character changed is refused, though the original was just accepted
+    const last = s.accessToken.at(-1)!
+    const altered = s.accessToken.slice(0, -1) + (last === 'A' ? 'Q' : 'A')
+    expect((await h.request('GET', '/api/me', { token: altered })).json.error.code).toBe('TOKEN_INVALID')
+    h.clock.advance(h.config.ACCESS_TOKEN_TTL_SECONDS * 1000)
+    const expired = await h.request('GET', '/api/me', { token: s.accessToken })
+    expect(expired.status).toBe(401)
+    expect(expired.json.error.code).toBe('TOKEN_EXPIRED')
+  })
+
   it('end at once when their sign-in ends: logout, and a family revoked for reuse; other sign-ins stay', async () => {
     const phone = newPhone()
     const a = await h.login(phone)
