@@ -1,6 +1,6 @@
 import { and, count, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ballots, bindings, notices, proxies } from '../../drizzle/schema'
+import { ballots, bindings, notices, oaFollowers, proxies } from '../../drizzle/schema'
 import { beijingDeadline } from '../../shared/time'
 import { verifyProof, leafHash } from '../../shared/merkle'
 import { shortReceipt } from '../../shared/receipt'
@@ -288,6 +288,13 @@ describe('ballots', () => {
     // the mother sees the ballot cast in her name
     const hers = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })
     expect(hers.json.voters[0].ballots[0]).toMatchObject({ receipt: cast.json.receipt, channel: 'proxy' })
+    // the official account's chat-bot, bound to her account, sends her to the poll's page (she has no compound of her own here)
+    const openid = `oDaughter${process.pid}${Math.random().toString(36).slice(2, 8)}`
+    await h.db.insert(oaFollowers).values({ openid, userId: daughter.userId, subscribed: true, linkedAt: h.clock.now() })
+    const said = (await h.oa.send({ from: openid, content: '议题' })).reply
+    expect(said).toContain('您受业主委托代为投票的议题')
+    expect(said).toContain(`/h5/polls/${p.id}`)
+    expect(said).not.toContain(`/h5/polls/${q.id}`)
     // her page lists the ballot she cast, without the owner's dispute form
     const after = await browser.get(`/h5/polls/${p.id}`)
     expect(after.text).toContain('我代投的票')
@@ -298,6 +305,7 @@ describe('ballots', () => {
     expect((await h.request('GET', `/api/polls/${p.id}`, { token })).status).toBe(403)
     expect((await vote(p.id, token, 'oppose')).status).toBe(403)
     expect((await browser.get(`/h5/polls/${p.id}`)).status).toBe(404)
+    expect((await h.oa.send({ from: openid, content: '议题' })).reply).toContain('还没有通过业主身份核验')
     const [standing] = await h.db.select().from(ballots).where(and(eq(ballots.pollId, p.id), eq(ballots.current, true)))
     expect(standing!.receipt).toBe(cast.json.receipt)
   })

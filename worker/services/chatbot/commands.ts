@@ -70,8 +70,26 @@ export async function runCommand(ctx: ServiceCtx, openid: string, text: string, 
   if (cmd.kind === 'bind') return bind(ctx, openid, cmd.code)
   const owner = await ownerOf(ctx, openid)
   if (!owner) return NOT_BOUND
-  if (owner.communityIds.length === 0) return `您的账号还没有通过业主身份核验。请打开 ${base(ctx)}/h5/login 登录后完成实名绑定。`
+  if (owner.communityIds.length === 0) return (await proxyPolls(ctx, owner.userId)) ?? `您的账号还没有通过业主身份核验。请打开 ${base(ctx)}/h5/login 登录后完成实名绑定。`
   return answer(ctx, openid, owner, cmd, messageKey)
+}
+
+/**
+ * A proxy who owns no flat anywhere here (a daughter voting for her mother) has no compound in the
+ * chat-bot: its commands read a compound's notices, fees and accounts. They are sent to the page
+ * of each poll they vote in instead of being asked to verify as an owner they are not.
+ */
+async function proxyPolls(ctx: ServiceCtx, userId: string): Promise<string | null> {
+  const rows = rowsOf<{ id: string; number: number | null; title: string; closes_at: string | Date }>(
+    await ctx.db.execute(sql`
+      select distinct p.id, p.number, p.title, p.closes_at from proxies px join polls p on p.id = px.poll_id
+      where px.proxy_user_id = ${userId} and px.status in ('active', 'used') and p.status = 'announced'
+      order by p.closes_at`),
+  )
+  if (rows.length === 0) return null
+  return fitReply(
+    `您受业主委托代为投票的议题（请在网页上投票）：\n${rows.map((r) => `第${r.number}号《${r.title}》，${beijingDeadline(new Date(r.closes_at))} 截止：${base(ctx)}/h5/polls/${r.id}`).join('\n')}`,
+  )
 }
 
 async function answer(ctx: ServiceCtx, openid: string, owner: Owner, cmd: Exclude<ChatCommand, { kind: 'help' | 'bind' }>, messageKey: string | null): Promise<string> {
