@@ -134,6 +134,27 @@ describe('notifications: outbox and scheduler', () => {
     expect(h.oa.templates.filter((t) => t.touser === oa.openid)).toHaveLength(1)
   })
 
+  it('an owner who signed in through the mini-program but never allowed its messages (43101) is told by SMS instead, once', async () => {
+    daytime()
+    const { s, mp } = await reachableCommunity()
+    // this one has a phone too
+    const phone = `136${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
+    await h.db.update(users).set({ phone }).where(eq(users.id, mp.userId))
+    h.wechat.subscribeRefused.add(mp.openid)
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(3 * 24 * HOUR))
+    const smsBefore = h.sms.sent.length
+    await drainOutbox(h.services)
+    const mine = (await rowsOf(p.id)).filter((r) => r.userId === mp.userId)
+    expect(mine.map((r) => [r.channel, r.status, r.errcode]).sort()).toEqual([
+      ['miniprogram', 'failed', '43101'],
+      ['sms', 'sent', null],
+    ])
+    expect(h.sms.sent.slice(smsBefore).filter((m) => m.phone === phone)).toHaveLength(1)
+    // drained again: nothing more
+    await drainOutbox(h.services)
+    expect(h.sms.sent.slice(smsBefore).filter((m) => m.phone === phone)).toHaveLength(1)
+  })
+
   it('two instances draining at once send every row exactly once', async () => {
     daytime()
     const { s } = await reachableCommunity()

@@ -143,7 +143,7 @@ type Outcome = { row: OutboxRow } & ({ sent: true } | { sent: false; errcode: st
  * A batch's outcomes in one transaction: rows sent, and for a poll the delivery records the
  * non-voter rules rest on; failures recorded; transient ones back with backoff.
  */
-async function settle(db: Db, clock: Clock, outcomes: Outcome[]) {
+async function settle(db: Db, clock: Clock, outcomes: Outcome[], smsFallback: (row: OutboxRow) => boolean) {
   const now = clock.now()
   const sent = outcomes.filter((o) => 'sent' in o && o.sent).map((o) => o.row)
   const skipped = outcomes.filter((o) => 'skipped' in o).map((o) => o.row.id)
@@ -159,6 +159,16 @@ async function settle(db: Db, clock: Clock, outcomes: Outcome[]) {
       }
     }
     if (skipped.length) await tx.update(notificationOutbox).set({ status: 'skipped' }).where(inArray(notificationOutbox.id, skipped))
+    // a WeChat channel that can never reach this account (43101: the owner never allowed the
+    // mini-program's messages; 43004: no longer following) falls back to an SMS, where the
+    // deployment sends them and the account has a phone: otherwise an owner who once signed in
+    // through the mini-program would never be told of a vote again
+    const fallbacks = outcomes.flatMap((o) =>
+      'errcode' in o && !o.retry && o.row.channel !== 'sms' && smsFallback(o.row)
+        ? [{ ...o.row, id: undefined, dedupeKey: `${o.row.dedupeKey}:sms`, channel: 'sms' as const, status: 'pending' as const, attempts: 0, errcode: null, sentAt: null, nextAttemptAt: now, createdAt: now }]
+        : [],
+    )
+    if (fallbacks.length) await tx.insert(notificationOutbox).values(fallbacks).onConflictDoNothing()
     for (const o of outcomes) {
       if (!('errcode' in o)) continue
       const retry = o.retry && o.row.attempts < MAX_ATTEMPTS
@@ -238,7 +248,7 @@ export async function drainOutbox(services: Services, opts: { batch?: number; co
       }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker))
-    await settle(services.db, services.clock, outcomes)
+    await settle(services.db, services.clock, outcomes, (row) => Boolean(services.sms.sendNotice && contacts.get(row.userId)?.phone))
     for (const o of outcomes) {
       if ('skipped' in o) tally.skipped++
       else if (o.sent) tally.sent++
