@@ -21,4 +21,7 @@ export const MeReply = z.object({
   communities: z.array(
     z.object({ communityId: z.string(), name: z.string(), roles: z.array(z.enum(['owner', 'committee', 'firm_staff', 'community_staff', 'admin'])) }),
   ),
+  proxyPolls: z
+    .array(z.object({ pollId: z.string(), number: z.number().int().nullable(), title: z.string(), communityName: z.string(), closesAt: z.string() }))
+    .describe('正在表决、本人受业主委托代为投票的议题（受托人不一定是该小区业主）'),
 })

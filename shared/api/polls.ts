@@ -113,7 +113,7 @@ export const SIGNED_AS_ZH = { proxy: '委托代理人', guardian: '监护人', l
 /** the document each signer shows, in the words on the page */
 export const SIGNER_DOCUMENT_ZH = { proxy: '授权委托书', guardian: '监护关系证明', legal_representative: '法定代表人身份证明' } as const
 export const PaperSigner = z.object({
-  as: z.enum(['proxy', 'guardian', 'legal_representative']).describe('proxy = 委托代理人；guardian = 监护人；legal_representative = 单位业主的法定代表人'),
+  as: z.enum(['proxy', 'guardian', 'legal_representative'], { error: '签署人身份须为委托代理人（proxy）、监护人（guardian）或法定代表人（legal_representative）' }).describe('proxy = 委托代理人；guardian = 监护人；legal_representative = 单位业主的法定代表人'),
   name: z.string().trim().min(2, { message: '请填写签署人姓名' }).max(40).describe('签署人姓名'),
   documentSha256: z
     .string({ error: '他人代签的表决票，须附授权委托书、监护关系证明或法定代表人身份证明的照片' })
@@ -130,6 +130,7 @@ export const PaperBallotBody = z.object({
 })
 export const BallotReply = z.object({
   receipt: z.string().describe('投票回执，可用于核验本票已计入公布的结果'),
+  shortReceipt: z.string().describe('回执的10位短写（如 K7QFM-2XD9A），给人抄写；结果页与核验接口都认'),
   voterId: z.string(),
   version: z.number().int(),
   choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled', 'marked']),

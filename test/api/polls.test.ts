@@ -271,6 +271,11 @@ describe('ballots', () => {
     const browser = browserSession(h)
     h.clock.advance(61_000) // the same phone signed in through the API a moment ago: wait out the resend interval
     await browser.login(me.json.phone)
+    // she starts from 我的, where the poll is listed (she has no compound of her own to start from)
+    expect((await h.request('GET', '/api/me', { token })).json.proxyPolls).toEqual([expect.objectContaining({ pollId: p.id, title: expect.any(String), communityName: expect.any(String) })])
+    const home = await browser.get('/h5/me')
+    expect(home.text).toContain('受托代为投票')
+    expect(home.text).toContain(`/h5/polls/${p.id}`)
     const page = await browser.get(`/h5/polls/${p.id}`)
     expect(page.status).toBe(200)
     expect(page.text).toContain('受托人的名义投票')
@@ -305,6 +310,7 @@ describe('ballots', () => {
     expect((await h.request('GET', `/api/polls/${p.id}`, { token })).status).toBe(403)
     expect((await vote(p.id, token, 'oppose')).status).toBe(403)
     expect((await browser.get(`/h5/polls/${p.id}`)).status).toBe(404)
+    expect((await h.request('GET', '/api/me', { token })).json.proxyPolls).toEqual([])
     expect((await h.oa.send({ from: openid, content: '议题' })).reply).toContain('还没有通过业主身份核验')
     const [standing] = await h.db.select().from(ballots).where(and(eq(ballots.pollId, p.id), eq(ballots.current, true)))
     expect(standing!.receipt).toBe(cast.json.receipt)
@@ -324,6 +330,19 @@ describe('proxies give way to the owner', () => {
   }
   const standing = async (pid: string, token: string) =>
     (await h.request('GET', `/api/polls/${pid}/ballots/mine`, { token })).json.voters[0].ballots.find((b: { current: boolean }) => b.current)
+
+  it('a proxy cannot be named once the owner has voted in person: it would be the one ballot that replaces the owner\'s', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const [neighbour] = await bulkOwners(h, s.community.id, [s.rows[1]!])
+    const phone = (await h.request('GET', '/api/me', { token: neighbour!.token })).json.phone
+    expect((await vote(p.id, s.owner, 'agree')).status).toBe(201)
+    const late = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
+    expect(late.status).toBe(409)
+    expect(late.json.error.code).toBe('OWNER_ALREADY_VOTED')
+    expect(late.json.error.message).toContain('您已经亲自投票')
+    expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toEqual([])
+  })
 
   it('once the owner votes in person the proxy ends, used or not, and can never replace the owner\'s ballot', async () => {
     const { s, p, proxy, voterId, proxyId } = await proxied()
@@ -459,6 +478,9 @@ describe('close, result, receipts', () => {
     // spelling of it is told the printed form (one address per answer: it is cached as immutable);
     // a short code that is no ballot's is not found
     const standing = receipts.find((r) => r !== superseded && r !== receipts[0])!
+    // the owner is given the short code with the receipt (to copy onto paper)
+    const mineNow = (await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })).json.voters[0].ballots
+    expect(mineNow.every((b: { receipt: string; shortReceipt: string }) => b.shortReceipt === shortReceipt(b.receipt))).toBe(true)
     const byShort = await h.request('GET', `/api/polls/${p.id}/proof/${shortReceipt(standing)}`)
     expect(byShort.status).toBe(200)
     expect(byShort.headers.get('cache-control')).toContain('immutable')

@@ -1,3 +1,4 @@
+import { beijingDeadline } from '../../shared/time'
 import { Page } from './layout'
 import { beijing, Msg } from './parts'
 
@@ -223,14 +224,21 @@ export function MyBindingsPage(props: { bindings: BindingView[]; notice?: string
 }
 
 /** "我的": who is signed in, their communities and roles, and where to go next. */
-export function MePage(props: { phoneMasked: string | null; justSignedIn: boolean; communities: { communityId: string; name: string; roles: string[] }[]; pending: number }) {
+export function MePage(props: {
+  phoneMasked: string | null
+  justSignedIn: boolean
+  communities: { communityId: string; name: string; roles: string[] }[]
+  /** polls this person votes in for an owner (指导规则 第26条), owner here or not */
+  proxyPolls: { pollId: string; number: number | null; title: string; communityName: string; closesAt: string }[]
+  pending: number
+}) {
   const ROLE_ZH: Record<string, string> = { owner: '业主', committee: '业委会', firm_staff: '物业', community_staff: '社区工作人员', admin: '平台管理员' }
   const first = props.communities[0]?.communityId ?? null
   return (
     <Page title="我的" nav={first ? { communityId: first, signedIn: true, current: 'me' } : undefined}>
       {props.justSignedIn ? (
         <Msg icon="success" title="登录成功" lead={props.phoneMasked ? `手机号 ${props.phoneMasked}` : undefined}>
-          <p>{props.communities.length ? '请选择要进入的小区。' : '您还没有绑定房屋：请从小区公告栏的二维码或小区首页进入，点“绑定我的房屋”。'}</p>
+          <p>{props.communities.length ? '请选择要进入的小区。' : props.proxyPolls.length ? '您受业主委托代为投票，议题见下。' : '您还没有绑定房屋：请从小区公告栏的二维码或小区首页进入，点“绑定我的房屋”。'}</p>
         </Msg>
       ) : (
         <h1>我的</h1>
@@ -244,6 +252,24 @@ export function MePage(props: { phoneMasked: string | null; justSignedIn: boolea
             </a>
           ))}
         </div>
+      ) : null}
+      {props.proxyPolls.length ? (
+        <>
+          <h2>受托代为投票</h2>
+          <div class="cells">
+            {props.proxyPolls.map((p) => (
+              <a class="cell" href={`/h5/polls/${p.pollId}`}>
+                <span class="title">
+                  {p.number ? `第${p.number}号 ` : ''}
+                  {p.title}
+                </span>
+                <span class="meta">
+                  {p.communityName}，{beijingDeadline(new Date(p.closesAt))} 截止
+                </span>
+              </a>
+            ))}
+          </div>
+        </>
       ) : null}
       <div class="cells">
         <a class="cell" href="/h5/me/bindings">

@@ -38,7 +38,7 @@ interface ResultDocument {
 const RECEIPT_TEXT = {
   counted: '核验通过：这张选票在公布的结果中，已按原样计入。',
   superseded: '这张回执对应的选票已被同一投票权人之后的选票（或按本小区规则优先的纸质票）取代，未计入结果；计入的是最后有效的那一张。',
-  not_found: '找不到这张回执。请核对回执是否抄写正确（不分大小写）。',
+  not_found: '找不到这张回执。请核对回执是否抄写正确（10位短回执号不分大小写；完整回执须大小写一致）。',
   invalid_proof: '核验失败：证明与公布的默克尔根不符。请立即向业委会和社区反映。',
 }
 
@@ -168,11 +168,11 @@ export function ResultPage(props: {
         </p>
         {receipt ? (
           <p class={receipt.outcome === 'counted' ? 'card ok' : 'card bad'} role="status">
-            回执 {receiptLabel(receipt.receipt)}：{RECEIPT_TEXT[receipt.outcome]}
+            回执 {receipt.outcome === 'not_found' ? receipt.receipt : receiptLabel(receipt.receipt)}：{RECEIPT_TEXT[receipt.outcome]}
           </p>
         ) : null}
         <form method="get" action={`/h5/polls/${d.pollId}/result#verify`}>
-          <label for="receipt">投票回执（不分大小写）</label>
+          <label for="receipt">投票回执（如 K7QFM-2XD9A，不分大小写）</label>
           <input id="receipt" name="receipt" maxlength={64} autocomplete="off" required />
           <button type="submit" class="secondary">
             核验

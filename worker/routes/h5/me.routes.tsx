@@ -40,7 +40,7 @@ async function mePage(c: Context<HonoEnv>, justSignedIn: boolean) {
   const ctx = ctxOf(c)
   const me = await describeMe(ctx, caller)
   const pending = (await listMyBindings(ctx)).filter((b) => b.status === 'pending').length
-  return c.html(<MePage phoneMasked={me.phone ? maskPhone(me.phone) : null} justSignedIn={justSignedIn} communities={me.communities} pending={pending} />)
+  return c.html(<MePage phoneMasked={me.phone ? maskPhone(me.phone) : null} justSignedIn={justSignedIn} communities={me.communities} proxyPolls={me.proxyPolls} pending={pending} />)
 }
 
 async function renderBind(c: Context<HonoEnv>, cid: string, pick: { building?: string; unit?: string }, extra: { name?: string; error?: string } = {}) {

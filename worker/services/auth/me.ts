@@ -29,11 +29,20 @@ export async function describeMe(ctx: ServiceCtx, caller: Caller) {
     e.roles.push(r.role)
     byCommunity.set(r.community_id, e)
   }
+  // a proxy who owns no flat here has no community to start from: the polls they vote in are listed
+  const proxied = rowsOf<{ id: string; number: number | null; title: string; community_name: string; closes_at: string | Date }>(
+    await ctx.db.execute(sql`
+      select distinct p.id, p.number, p.title, c.name as community_name, p.closes_at
+      from proxies px join polls p on p.id = px.poll_id join communities c on c.id = p.community_id
+      where px.proxy_user_id = ${caller.userId} and px.status in ('active', 'used') and p.status = 'announced'
+      order by p.closes_at`),
+  )
   return {
     id: caller.userId,
     phone: user?.phone ?? null,
     wechatLinked: Boolean(user?.wechatOpenid),
     isAdmin: caller.isAdmin,
     communities: [...byCommunity.values()],
+    proxyPolls: proxied.map((p) => ({ pollId: p.id, number: p.number, title: p.title, communityName: p.community_name, closesAt: new Date(p.closes_at).toISOString() })),
   }
 }

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { ballots } from '../../../drizzle/schema'
+import { shortReceipt } from '../../../shared/receipt'
 import { authoritativeNow } from '../../db/clock'
 import { withTransaction } from '../../db/tx'
 import type { Db } from '../../db/types'
@@ -42,6 +43,7 @@ type BallotRow = typeof ballots.$inferSelect
 
 export const presentBallot = (b: BallotRow) => ({
   receipt: b.receipt,
+  shortReceipt: shortReceipt(b.receipt),
   voterId: b.voterId,
   version: b.version,
   choice: b.choice,
@@ -153,6 +155,7 @@ async function castOne(ctx: ServiceCtx, input: CastInput) {
   if (outcome !== 'cast' && outcome !== 'replayed') throw new AppError(outcome)
   return {
     receipt: row!.o_receipt,
+    shortReceipt: shortReceipt(row!.o_receipt),
     voterId: row!.o_voter_id,
     version: Number(row!.o_version),
     choice: row!.o_choice,

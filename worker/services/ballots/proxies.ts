@@ -37,6 +37,14 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   return withTransaction(ctx.db, async (tx) => {
     const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update')
     if (!p || p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p?.status })
+    // the owner's own vote ends their proxies (cast_ballot), so a proxy named after it would be the
+    // one ballot that could replace the owner's: refused. Under the voter's lock, the ballot's own
+    // (drizzle/migrations/0022_cast_ballot_function.sql), so a vote cannot slip in between
+    await tx.execute(sql`select pg_advisory_xact_lock(2, hashtext(${pollId} || ':' || ${voter.voterId}))`)
+    const [own] = rowsOf<{ n: number | string }>(
+      await tx.execute(sql`select count(*) as n from ballots where poll_id = ${pollId} and voter_id = ${voter.voterId} and current and kind = 'electronic' and channel <> 'proxy'`),
+    )
+    if (Number(own?.n ?? 0) > 0) throw new AppError('OWNER_ALREADY_VOTED')
     const [proxyUser] = await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone))
     if (!proxyUser) {
       throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'proxy_not_signed_in', message: '受托人须先用这个手机号登录一次（小程序或网页），然后您再委托' }] })
