@@ -88,7 +88,8 @@ export function PollPage(props: {
   const p = props.poll
   const t = props.turnout
   return (
-    <Page title={p.title} nav={{ communityId: p.communityId, signedIn: props.signedIn }}>
+    // a proxy and nothing more has none of the compound's other pages to go to
+    <Page title={p.title} nav={props.comments ? { communityId: p.communityId, signedIn: props.signedIn } : undefined}>
       <h1>{p.title}</h1>
       <div class="panel">
         <p>
@@ -165,7 +166,9 @@ export function PollPage(props: {
           ))}
         </>
       ) : (
-        <p class="meta">您是受业主委托代为投票的受托人：可以查看议题、投票，以及您代投的票；请保存回执号，委托结束后本页不再对您开放。</p>
+        <p class="meta">
+          您是受业主委托代为投票的受托人：可以查看议题、投票，以及您代投的票；请保存回执号，表决结束或委托撤销后本页不再对您开放。您受托的议题都在<a href="/h5/me">“我的”</a>页面。
+        </p>
       )}
       {props.canComment ? (
         <form method="post" action={`/h5/polls/${p.id}/comments`} class="panel">
