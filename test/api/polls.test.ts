@@ -474,6 +474,10 @@ describe('close, result, receipts', () => {
       }
     }
     expect((await h.request('GET', `/api/polls/${p.id}/proof/nonexistent-receipt`)).status).toBe(404)
+    // no such poll: not found, not "not yet published"
+    for (const path of ['/api/polls/no-such-poll/result', `/api/polls/no-such-poll/proof/${receipts[0]}`]) {
+      expect((await h.request('GET', path)).json.error.code).toBe('NOT_FOUND')
+    }
     // the short code people copy onto paper (and the chat-bot gives) proves the same ballot; another
     // spelling of it is told the printed form (one address per answer: it is cached as immutable);
     // a short code that is no ballot's is not found

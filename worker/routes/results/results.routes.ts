@@ -2,11 +2,10 @@ import { eq } from 'drizzle-orm'
 import * as z from 'zod'
 import { DisputeBody, ProofReply, ResultReply } from '../../../shared/api/polls'
 import { pollResults } from '../../../drizzle/schema'
-import { AppError } from '../../lib/errors'
 import { access, route } from '../../lib/route'
 import { proofFor } from '../../services/ballots/read'
 import { ctxOf } from '../../services/context'
-import { publishIfDue } from '../../services/results/close'
+import { noResult, publishIfDue } from '../../services/results/close'
 import { publicJwks } from '../../services/results/keys'
 import { disputeBallot } from '../../services/results/voter-list'
 import { onPoll, PidParams } from '../polls/polls.routes'
@@ -27,7 +26,7 @@ export const resultRoutes = [
     handler: async (c, { params }) => {
       await publishIfDue(ctxOf(c), params.pid)
       const [r] = await c.get('db').select().from(pollResults).where(eq(pollResults.pollId, params.pid))
-      if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
+      if (!r) throw await noResult(c.get('db'), params.pid)
       return { status: 200, json: { document: r.document, jws: r.jws, merkleRoot: r.merkleRoot } }
     },
   }),

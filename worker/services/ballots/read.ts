@@ -4,6 +4,7 @@ import { CommunitySettings } from '../../../shared/community'
 import { centiWhereExact } from '../../../shared/decimal'
 import { leafHash, merkleTree, proofFromTree, type MerkleTree } from '../../../shared/merkle'
 import { parseShortReceipt } from '../../../shared/receipt'
+import { noResult } from '../results/close'
 import { ballotLeaf } from '../results/leaf'
 import { AppError } from '../../lib/errors'
 import { actorOf, type ServiceCtx } from '../context'
@@ -58,7 +59,7 @@ export async function myBallots(ctx: ServiceCtx, pollId: string, communityId: st
  */
 export async function proofFor(ctx: ServiceCtx, pollId: string, typed: string) {
   const [r] = await ctx.db.select().from(pollResults).where(eq(pollResults.pollId, pollId))
-  if (!r) throw new AppError('RESULT_NOT_PUBLISHED')
+  if (!r) throw await noResult(ctx.db, pollId)
   const short = parseShortReceipt(typed)
   if (short && short.short !== typed) {
     throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'receipt', code: 'short_receipt_form', message: `短回执号请按票上的写法填写：${short.short}` }] })

@@ -8,6 +8,7 @@ import { RESULT_TYPE, withAreaText } from '../../../shared/result-document'
 import { MATTERS, tallyE4, tallyElectionE4, type Matter, type TallyE4 } from '../../../shared/tally'
 import { deliveries, pollEvents, pollResults, polls, pollVoters } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
+import type { Db } from '../../db/types'
 import type { Services } from '../../env'
 import { dbNow } from '../../db/clock'
 import { AppError } from '../../lib/errors'
@@ -191,6 +192,12 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     await enqueuePollNotification(tx, ctx, pollId, 'result_published', { dedupe: 'result' })
     return { document, jws, merkleRoot: root }
   })
+}
+
+/** No result yet for a poll that exists (and is public: not a draft); a poll that does not, is not found. */
+export async function noResult(db: Db, pollId: string): Promise<AppError> {
+  const [p] = await db.select({ status: polls.status }).from(polls).where(eq(polls.id, pollId))
+  return new AppError(p && p.status !== 'draft' ? 'RESULT_NOT_PUBLISHED' : 'NOT_FOUND')
 }
 
 /**
