@@ -344,6 +344,23 @@ describe('proxies give way to the owner', () => {
     expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toEqual([])
   })
 
+  it('naming a proxy while a ballot for the same flat is being entered never deadlocks: both are answered', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const [neighbour] = await bulkOwners(h, s.community.id, [s.rows[1]!])
+    const phone = (await h.request('GET', '/api/me', { token: neighbour!.token })).json.phone
+    const voterId = (await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })).json.voters[0].voterId
+    for (let i = 0; i < 5; i++) {
+      const [grant, paper] = await Promise.all([
+        h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } }),
+        h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: i % 2 ? 'agree' : 'oppose', photoSha256: 'c'.repeat(64) } }),
+      ])
+      expect(paper.status, paper.text).toBe(201)
+      expect(grant.status, grant.text).toBe(201)
+      expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${grant.json.id}`, { token: s.owner })).status).toBe(200)
+    }
+  })
+
   it('once the owner votes in person the proxy ends, used or not, and can never replace the owner\'s ballot', async () => {
     const { s, p, proxy, voterId, proxyId } = await proxied()
     expect((await vote(p.id, proxy, 'agree', {}, { voterId })).json.channel).toBe('proxy')

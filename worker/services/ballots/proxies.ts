@@ -35,12 +35,16 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   // phone has an account, and each grant sends the proxy a message
   await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `proxy-grant:${actor.userId}`, PROXY_GRANTS_PER_HOUR, 3600)
   return withTransaction(ctx.db, async (tx) => {
-    const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update')
+    // the ballot's locks, in the ballot's order (drizzle/migrations/0022_cast_ballot_function.sql:
+    // the poll shared, then the voter), before the poll's row: so no vote for this voter slips in
+    // between the check below and the grant, and no lock cycle with a vote or the close. The row is
+    // taken NO KEY UPDATE: it serialises grants (the proxy limit) without holding up the votes,
+    // whose ballots' foreign key takes the row KEY SHARE
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(1, hashtext(${pollId})), pg_advisory_xact_lock(2, hashtext(${pollId} || ':' || ${voter.voterId}))`)
+    const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('no key update')
     if (!p || p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p?.status })
     // the owner's own vote ends their proxies (cast_ballot), so a proxy named after it would be the
-    // one ballot that could replace the owner's: refused. Under the voter's lock, the ballot's own
-    // (drizzle/migrations/0022_cast_ballot_function.sql), so a vote cannot slip in between
-    await tx.execute(sql`select pg_advisory_xact_lock(2, hashtext(${pollId} || ':' || ${voter.voterId}))`)
+    // one ballot that could replace the owner's: refused
     const [own] = rowsOf<{ n: number | string }>(
       await tx.execute(sql`select count(*) as n from ballots where poll_id = ${pollId} and voter_id = ${voter.voterId} and current and kind = 'electronic' and channel <> 'proxy'`),
     )
@@ -94,10 +98,12 @@ export async function revokeProxy(ctx: ServiceCtx, pollId: string, proxyId: stri
     if (px.status === 'revoked') throw new AppError('PROXY_NOT_ACTIVE', { status: px.status })
     const [u] = await tx.update(proxies).set({ status: 'revoked', endedAt: ctx.clock.now() }).where(eq(proxies.id, proxyId)).returning()
     // a message to the proxy not yet sent (quiet hours, a mistyped phone) is not sent at all
+    // (its SMS fallback too, should WeChat have refused it)
+    const key = `${proxyNoticeKey(px.pollId, px.voterId)}:${px.proxyUserId}`
     await tx
       .update(notificationOutbox)
       .set({ status: 'skipped' })
-      .where(and(eq(notificationOutbox.dedupeKey, `${proxyNoticeKey(px.pollId, px.voterId)}:${px.proxyUserId}`), eq(notificationOutbox.status, 'pending')))
+      .where(and(inArray(notificationOutbox.dedupeKey, [key, `${key}:sms`]), eq(notificationOutbox.status, 'pending')))
     const [p] = await tx.select({ communityId: polls.communityId }).from(polls).where(eq(polls.id, px.pollId))
     await recordAudit(tx, ctx, { communityId: p!.communityId, action: 'proxy.revoked', subjectType: 'proxy', subjectId: px.id, details: { wasUsed: px.status === 'used' } })
     return { id: u!.id, voterId: u!.voterId, proxyUserId: u!.proxyUserId, status: u!.status }

@@ -16,6 +16,8 @@ type OutboxRow = typeof notificationOutbox.$inferSelect
 
 /** WeChat and SMS answers that will not change on a retry: recorded, never retried (wechat.md). */
 const PERMANENT_WECHAT = new Set([47003, 43101, 43004, 40003, 40037, 45015, 45047])
+/** permanent for every recipient alike: our template id is wrong (no SMS fallback, see settle) */
+const CONFIGURATION_FAULTS = new Set(['40037'])
 export const MAX_ATTEMPTS = 5
 /** 1, 2, 4, 8 minutes between attempts after a transient failure. */
 export const backoffMs = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1)
@@ -163,8 +165,10 @@ async function settle(db: Db, clock: Clock, outcomes: Outcome[], smsFallback: (r
     // mini-program's messages; 43004: no longer following) falls back to an SMS, where the
     // deployment sends them and the account has a phone: otherwise an owner who once signed in
     // through the mini-program would never be told of a vote again
+    // (a transient failure that used up its attempts too; not a template id we got wrong, which
+    // fails for everyone and wants fixing, not an SMS to every owner)
     const fallbacks = outcomes.flatMap((o) =>
-      'errcode' in o && !o.retry && o.row.channel !== 'sms' && smsFallback(o.row)
+      'errcode' in o && !(o.retry && o.row.attempts < MAX_ATTEMPTS) && !CONFIGURATION_FAULTS.has(o.errcode) && o.row.channel !== 'sms' && smsFallback(o.row)
         ? [{ ...o.row, id: undefined, dedupeKey: `${o.row.dedupeKey}:sms`, channel: 'sms' as const, status: 'pending' as const, attempts: 0, errcode: null, sentAt: null, nextAttemptAt: now, createdAt: now }]
         : [],
     )
