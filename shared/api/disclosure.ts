@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { STATEMENT_KINDS, statementPeriod } from '../statements'
+import { FEE_BASES, FEE_BASIS_UNIT } from '../fees'
 
 const phone = z.string().trim().regex(/^[0-9+\-() ]{5,20}$/, { message: '电话号码格式不正确' })
 const isoDate = z.iso.date()
@@ -14,15 +15,8 @@ export const FirmProfileBody = z.object({
   contractors: z.array(z.object({ kind: z.enum(['elevator', 'fire']), name: z.string().trim().min(1).max(100), phone })).max(20),
 })
 
-export const FeeBasis = z.enum(['per_m2_month', 'per_vehicle_month', 'per_household_month', 'per_use', 'other'])
-/** How a rate in fen reads to an owner, by its basis. */
-export const FEE_BASIS_UNIT: Record<z.infer<typeof FeeBasis>, string> = {
-  per_m2_month: '元/㎡·月',
-  per_vehicle_month: '元/车位·月',
-  per_household_month: '元/户·月',
-  per_use: '元/次',
-  other: '元',
-}
+export const FeeBasis = z.enum(FEE_BASES)
+export { FEE_BASIS_UNIT }
 export const FeeItemBody = z.object({
   item: z.string().trim().min(1).max(50).describe('收费项目，如“物业服务费（住宅）”'),
   payer: z.string().trim().min(1).max(50).describe('缴费人，如“业主”'),

@@ -112,25 +112,27 @@ export const BallotBody = z.object({
 export const SIGNED_AS_ZH = { proxy: '委托代理人', guardian: '监护人', legal_representative: '法定代表人' } as const
 /** the document each signer shows, in the words on the page */
 export const SIGNER_DOCUMENT_ZH = { proxy: '授权委托书', guardian: '监护关系证明', legal_representative: '法定代表人身份证明' } as const
+const SignerKind = z.enum(['proxy', 'guardian', 'legal_representative'], { error: '签署人须为委托代理人、监护人或法定代表人' })
 export const PaperSigner = z.object({
-  as: z.enum(['proxy', 'guardian', 'legal_representative'], { error: '签署人身份须为委托代理人（proxy）、监护人（guardian）或法定代表人（legal_representative）' }).describe('proxy = 委托代理人；guardian = 监护人；legal_representative = 单位业主的法定代表人'),
-  name: z.string().trim().min(2, { message: '请填写签署人姓名' }).max(40).describe('签署人姓名'),
+  as: SignerKind.describe('proxy 委托代理人／guardian 监护人／legal_representative 法定代表人'),
+  name: z.string().trim().min(2, { message: '请填写签署人姓名' }).max(40),
   documentSha256: z
     .string({ error: '他人代签的表决票，须附授权委托书、监护关系证明或法定代表人身份证明的照片' })
     .regex(/^[0-9a-f]{64}$/, { message: '须为64位小写十六进制 SHA-256' })
-    .describe('授权委托书、监护关系证明或法定代表人身份证明照片的 SHA-256'),
+    .describe('证明文件照片的 SHA-256'),
 })
+const SignedBy = PaperSigner.optional().describe('他人代签时填写；不填为业主本人签署')
 export const PaperBallotBody = z.object({
   voterId: z.string().min(1).max(40),
   choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled']).optional().describe('spoiled = 废票'),
   marks: z.array(z.string().min(1).max(40)).max(50).optional().describe('候选人表决：票面所选候选人'),
   spoiledReason: z.string().trim().min(2).max(200).optional().describe('废票理由，如“字迹无法辨认”“所选超过应选人数”'),
   photoSha256: sha256.describe('签字纸质表决票照片的 SHA-256'),
-  signedBy: PaperSigner.optional().describe('非业主本人签署时：签署人及其授权委托书；不填为业主本人签署'),
+  signedBy: SignedBy,
 })
 export const BallotReply = z.object({
   receipt: z.string().describe('投票回执，可用于核验本票已计入公布的结果'),
-  shortReceipt: z.string().describe('回执的10位短写（如 K7QFM-2XD9A），给人抄写；结果页与核验接口都认'),
+  shortReceipt: z.string().describe('10位短回执，如 K7QFM-2XD9A'),
   voterId: z.string(),
   version: z.number().int(),
   choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled', 'marked']),
@@ -145,12 +147,12 @@ export const MyBallotsReply = z.object({
       unitLabels: z.string(),
       ...AreaFields,
       via: z.enum(['owner', 'proxy']),
-      ballots: z.array(BallotReply.extend({ current: z.boolean(), counts: z.boolean().describe('这张票计入结果：同一投票权人网上票和纸质票都有效时，按本小区规则只计其中一张'), kind: z.string(), disputed: z.boolean(), signedBy: z.object({ as: z.enum(['proxy', 'guardian', 'legal_representative']), name: z.string() }).nullable().describe('纸质票由他人签署时：签署人（委托代理人、监护人或法定代表人）') })),
+      ballots: z.array(BallotReply.extend({ current: z.boolean(), counts: z.boolean().describe('这张票计入结果：同一投票权人网上票和纸质票都有效时，按本小区规则只计其中一张'), kind: z.string(), disputed: z.boolean(), signedBy: z.object({ as: SignerKind, name: z.string() }).nullable().describe('他人代签的纸质票：签署人') })),
     }),
   ),
 })
 
-export const ProxyBody = z.object({ proxyPhone: z.string().min(1).max(20).describe('受托人手机号（受托人须已用该手机号登录过；可以不是本小区业主，如外地的子女）'), voterId: z.string().min(1).max(40).optional() })
+export const ProxyBody = z.object({ proxyPhone: z.string().min(1).max(20).describe('受托人手机号（须已登录过一次；不必是本小区业主）'), voterId: z.string().min(1).max(40).optional() })
 export const ProxyReply = z.object({ id: z.string(), voterId: z.string(), proxyUserId: z.string(), status: z.enum(['active', 'used', 'revoked']) })
 
 export const DeliveryBody = z.object({
@@ -209,7 +211,7 @@ export const VoterListReply = z.object({
       choice: z.enum(['agree', 'oppose', 'abstain', 'spoiled', 'marked']).nullable(),
       marks: z.array(z.string()).nullable().describe('候选人表决：所选候选人姓名'),
       channel: z.string().nullable(),
-      signedByOther: z.boolean().describe('纸质票由他人代签（委托代理人、监护人或法定代表人；对业主不公开是哪一种，也不公开姓名）'),
+      signedByOther: z.boolean().describe('纸质票由他人代签（不公开身份和姓名）'),
       followedMajority: z.array(z.string()).nullable().describe('随多数：未投票但已送达通知、按议事规则计入的一方或候选人'),
     }),
   ),
@@ -252,7 +254,7 @@ export const CountingBallotBody = z
   spoiledReason: z.string().trim().min(2).max(200).optional().describe('废票：理由'),
   receivedAt: z.string().datetime({ offset: true }).optional().describe('选票投入票箱或收回的时间，须不晚于表决截止时间；不填为截止时封箱'),
   photoSha256: sha256.optional(),
-  signedBy: PaperSigner.optional().describe('非业主本人签署时：签署人及其授权委托书；不填为业主本人签署'),
+  signedBy: SignedBy,
 })
   .refine((b) => b.ballotNumber || (b.building && b.room), { message: '请填写票面的楼栋和房号，或选票编号', path: ['room'] })
 export const CountingWithdrawBody = z.object({ reason: z.string().trim().min(2).max(200).describe('撤销理由，如“房号录错”') })

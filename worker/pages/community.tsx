@@ -1,6 +1,7 @@
 import { beijingDeadline } from '../../shared/time'
 import type * as z from 'zod'
-import { FEE_BASIS_UNIT, type FeeLine, type FeeScheduleReply, type FirmProfileReply } from '../../shared/api/disclosure'
+import type { FeeLine, FeeScheduleReply, FirmProfileReply } from '../../shared/api/disclosure'
+import { FEE_BASIS_UNIT } from '../../shared/fees'
 import { formatFen } from '../../shared/decimal'
 import { Page } from './layout'
 import { beijing, beijingDate, ContactsTable, OverdueList, Tel } from './parts'

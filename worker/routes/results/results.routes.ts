@@ -7,7 +7,7 @@ import { proofFor } from '../../services/ballots/read'
 import { ctxOf } from '../../services/context'
 import { noResult, publishIfDue } from '../../services/results/close'
 import { publicJwks } from '../../services/results/keys'
-import { disputeBallot } from '../../services/results/voter-list'
+import { disputeBallot } from '../../services/ballots/dispute'
 import { onPoll, PidParams } from '../polls/polls.routes'
 
 export const tags = ['表决结果']

@@ -1,16 +1,12 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { CommunitySettings } from '../../../shared/community'
 import { areaReply, ownedAreaScale } from '../../../shared/decimal'
 import { ballots, deliveries, pollEvents, pollResults, polls, pollVoters, proxies } from '../../../drizzle/schema'
-import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
-import { recordAudit } from '../audit'
 import { standingBallots } from '../ballots/standing'
-import { actorOf, type ServiceCtx } from '../context'
+import type { ServiceCtx } from '../context'
 import { candidatesOf } from '../polls/lifecycle'
 import { countingRecord } from '../counting/counting'
-import { rowsOf } from '../roles/resolve'
-import { sql } from 'drizzle-orm'
 import { choicesPublished } from './secrecy'
 
 const CHOICE_ZH = { agree: '同意', oppose: '反对', abstain: '弃权', spoiled: '废票', marked: '选择' } as const
@@ -126,23 +122,4 @@ export async function evidenceFile(ctx: ServiceCtx, pollId: string) {
     notices: events.map((e) => ({ kind: e.kind, text: e.text, at: e.at.toISOString() })),
     result: result ? { document: result.document, jws: result.jws, merkleRoot: result.merkleRoot, publishedAt: result.publishedAt.toISOString() } : null,
   }
-}
-
-/** An owner disputes a ballot cast in their name (a paper entry, a proxy's vote): on record for the committee and the evidence file. */
-export async function disputeBallot(ctx: ServiceCtx, pollId: string, communityId: string, receipt: string, reason: string) {
-  const actor = actorOf(ctx)
-  return withTransaction(ctx.db, async (tx) => {
-    const [b] = await tx.select().from(ballots).where(and(eq(ballots.pollId, pollId), eq(ballots.receipt, receipt))).for('update')
-    if (!b) throw new AppError('RECEIPT_NOT_FOUND')
-    // only an owner this ballot speaks for may dispute it
-    const mine = rowsOf<{ ok: boolean }>(
-      await tx.execute(sql`select exists (select 1 from poll_voters pv where pv.poll_id = ${pollId} and pv.voter_id = ${b.voterId}
-        and pv.representative_owner_key in (select owner_key from bindings where user_id = ${actor.userId} and community_id = ${communityId} and status = 'verified')) as ok`),
-    )
-    if (!mine[0]?.ok) throw new AppError('RECEIPT_NOT_FOUND')
-    if (b.disputedAt) throw new AppError('RESOURCE_STATE', { reason: 'already_disputed' })
-    await tx.update(ballots).set({ disputedAt: ctx.clock.now(), disputeReason: reason }).where(eq(ballots.id, b.id))
-    await recordAudit(tx, ctx, { communityId, action: 'ballot.disputed', subjectType: 'ballot', subjectId: b.id, details: { pollId, channel: b.channel } })
-    return { receipt, disputed: true }
-  })
 }
