@@ -23,6 +23,11 @@ export interface NotificationPayload {
    * message, sent on a channel that carries the whole text, is a delivery the tally may rest on
    */
   tellsNonVoterRule?: boolean
+  /**
+   * sent to the owner's proxy, not to the owner: it carries the voter (so a reminder is dropped once
+   * that voter has voted) but is no delivery to them
+   */
+  toProxy?: boolean
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { notificationOutbox, oaFollowers, users } from '../../drizzle/schema'
+import { deliveries, notificationOutbox, oaFollowers, users } from '../../drizzle/schema'
 import { NON_VOTER_RULE_TEXT } from '../../shared/community'
 import { runDueJobs } from '../../worker/scheduler/jobs'
 import { buildServices } from '../../worker/services-factory'
@@ -294,6 +294,42 @@ describe('reminders', () => {
     const csv = await h.request('GET', `/api/polls/${p.id}/non-voters.csv`, { token: await committee() })
     expect(csv.status).toBe(200)
     expect(csv.text).toContain('已通知渠道')
+  })
+
+  it('reach an owner\'s proxy not yet used as well (受托投票), as no delivery to the owner, and stop once the proxy has voted', async () => {
+    daytime()
+    const { s } = await reachableCommunity()
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(4 * 24 * HOUR))
+    const phone = `135${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
+    const daughter = await h.login(phone)
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
+    expect(granted.status).toBe(201)
+    await runDueJobs(h.services)
+    const poll = (await h.request('GET', `/api/polls/${p.id}`, { token: s.committee })).json
+    expect((await h.request('PUT', `/api/polls/${p.id}/reminders`, { token: s.committee, json: { hoursBeforeClose: [72, 24] } })).status).toBe(200)
+    const closes = Date.parse(poll.closesAt)
+
+    h.clock.set(new Date(closes - 72 * HOUR + 60_000))
+    daytime()
+    const before = h.sms.sent.length
+    await runDueJobs(h.services)
+    const toHer = h.sms.sent.slice(before).filter((m) => m.phone === phone)
+    expect(toHer).toHaveLength(1)
+    expect(toHer[0]!.params.title).toMatch(/^受托投票：/)
+    const [row] = (await rowsOf(p.id)).filter((r) => r.kind === 'reminder' && r.userId === daughter.userId)
+    expect(row!).toMatchObject({ status: 'sent', voterId: granted.json.voterId })
+    // sent, and no delivery to the owner came of it (the owner's own reminder is one)
+    const recorded = await h.db.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.pollId, p.id), eq(deliveries.voterId, granted.json.voterId)))
+    expect(recorded.map((d) => d.id)).not.toContain(`nt${row!.id}`)
+
+    // she votes for her mother; the next round reaches neither of them
+    const voted = await h.request('POST', `/api/polls/${p.id}/ballots`, { token: (await startSession(h.services, daughter.userId)).accessToken, json: { choice: 'agree' } })
+    expect(voted.json.channel).toBe('proxy')
+    h.clock.set(new Date(closes - 24 * HOUR + 60_000))
+    daytime()
+    await runDueJobs(h.services)
+    const second = (await rowsOf(p.id)).filter((r) => r.kind === 'reminder' && r.voterId === granted.json.voterId)
+    expect(second).toHaveLength(2) // the first round's two (hers and the owner's), nothing more
   })
 
   it('a reminder queued before the owner votes is dropped at sending time', async () => {

@@ -89,13 +89,43 @@ export async function enqueuePollNotification(
         ${opts.onlyNonVoters ? sql`and not exists (select 1 from ballots x where x.poll_id = pv.poll_id and x.voter_id = pv.voter_id and x.current)` : sql``}`),
   )
   const payload = pollPayload(services.config, poll, kind, CommunitySettings.parse(p.settings ?? {}).nonVoterRule === 'follow_majority')
+  // voting opens, or a reminder: an owner's proxy not yet used hears it too, as the one who will
+  // vote (a daughter far away). Not a delivery to the owner (settle), and a reminder to a proxy is
+  // dropped once the voter has voted, as the owner's is
+  const proxyRecipients =
+    kind === 'voting_open' || kind === 'reminder'
+      ? rowsOf<{ user_id: string; voter_id: string; has_oa: boolean; has_mp: boolean; has_phone: boolean }>(
+          await tx.execute(sql`
+            select px.proxy_user_id as user_id, px.voter_id,
+              exists (select 1 from oa_followers f where f.user_id = u.id and f.subscribed) as has_oa,
+              u.wechat_openid is not null as has_mp, u.phone is not null as has_phone
+            from proxies px join users u on u.id = px.proxy_user_id
+            where px.poll_id = ${pollId} and px.status = 'active'
+              ${opts.onlyNonVoters ? sql`and not exists (select 1 from ballots x where x.poll_id = px.poll_id and x.voter_id = px.voter_id and x.current)` : sql``}`),
+        )
+      : []
+  const toProxy: NotificationPayload = { ...payload, title: `受托投票：${payload.title}`, toProxy: true, tellsNonVoterRule: undefined }
   const now = services.clock.now()
   const counts: Record<string, number> = {}
-  const rows = recipients.flatMap((r) => {
+  const rows = [...recipients.map((r) => ({ r, proxy: false })), ...proxyRecipients.map((r) => ({ r, proxy: true }))].flatMap(({ r, proxy }) => {
     const channel = channelFor(services.config, services, r)
     if (!channel) return []
     counts[channel] = (counts[channel] ?? 0) + 1
-    return [{ dedupeKey: `${opts.dedupe}:${pollId}:${r.user_id}:${r.voter_id}`, userId: r.user_id, communityId: poll.communityId, pollId, voterId: r.voter_id, kind, channel, payload, actorUserId: services.actor?.userId ?? null, nextAttemptAt: now, createdAt: now }]
+    return [
+      {
+        dedupeKey: `${opts.dedupe}:${pollId}:${r.user_id}:${r.voter_id}${proxy ? ':proxy' : ''}`,
+        userId: r.user_id,
+        communityId: poll.communityId,
+        pollId,
+        voterId: r.voter_id,
+        kind,
+        channel,
+        payload: proxy ? toProxy : payload,
+        actorUserId: services.actor?.userId ?? null,
+        nextAttemptAt: now,
+        createdAt: now,
+      },
+    ]
   })
   for (let i = 0; i < rows.length; i += 1000) await tx.insert(notificationOutbox).values(rows.slice(i, i + 1000)).onConflictDoNothing()
   return counts
@@ -152,7 +182,8 @@ async function settle(db: Db, clock: Clock, outcomes: Outcome[], smsFallback: (r
   await withTransaction(db, async (tx) => {
     if (sent.length) {
       await tx.update(notificationOutbox).set({ status: 'sent', sentAt: now, errcode: null }).where(inArray(notificationOutbox.id, sent.map((r) => r.id)))
-      const polled = sent.filter((r) => r.pollId && r.voterId && r.communityId)
+      // a message to the owner's proxy is no delivery to the owner
+      const polled = sent.filter((r) => r.pollId && r.voterId && r.communityId && !(r.payload as NotificationPayload).toProxy)
       if (polled.length) {
         await tx
           .insert(deliveries)
