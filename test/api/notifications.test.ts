@@ -332,6 +332,36 @@ describe('reminders', () => {
     expect(second).toHaveLength(2) // the first round's two (hers and the owner's), nothing more
   })
 
+  it('a reminder to a proxy held by the night is dropped if the proxy ends before the morning', async () => {
+    daytime()
+    const { s } = await reachableCommunity()
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(4 * 24 * HOUR))
+    const phone = `134${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
+    const son = await h.login(phone)
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
+    expect(granted.status).toBe(201)
+    await runDueJobs(h.services)
+    const closes = Date.parse((await h.request('GET', `/api/polls/${p.id}`, { token: s.committee })).json.closesAt)
+    // a reminder falling due between 23:00 and 24:00 Beijing time: queued, held until the morning
+    const night = nextBeijingHour(23).getTime()
+    const hours = Math.floor((closes - night) / HOUR)
+    expect((await h.request('PUT', `/api/polls/${p.id}/reminders`, { token: s.committee, json: { hoursBeforeClose: [hours] } })).status).toBe(200)
+    h.clock.set(new Date(closes - hours * HOUR + 60_000))
+    expect(isQuietHours(h.clock.now())).toBe(true)
+    await runDueJobs(h.services)
+    const held = (await rowsOf(p.id)).filter((r) => r.kind === 'reminder' && r.userId === son.userId)
+    expect(held.map((r) => r.status)).toEqual(['pending'])
+    // the owner ends the proxy overnight (through a fresh sign-in: the clock has moved on)
+    const revoked = await h.request('DELETE', `/api/polls/${p.id}/proxies/${granted.json.id}`, { token: (await startSession(h.services, s.ownerUserId)).accessToken })
+    expect(revoked.json.status).toBe('revoked')
+    h.clock.set(nextBeijingHour(9))
+    const before = h.sms.sent.length
+    await runDueJobs(h.services)
+    const [after] = await h.db.select().from(notificationOutbox).where(eq(notificationOutbox.id, held[0]!.id))
+    expect(after!.status).toBe('skipped')
+    expect(h.sms.sent.slice(before).filter((m) => m.phone === phone)).toEqual([])
+  })
+
   it('a reminder queued before the owner votes is dropped at sending time', async () => {
     daytime()
     const { s, tokenOf } = await reachableCommunity()

@@ -256,13 +256,15 @@ export async function drainOutbox(services: Services, opts: { batch?: number; co
           from users u where u.id in (select distinct user_id from notification_outbox where id in ${sql`(${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`})`),
       ).map((c) => [c.id, c]),
     )
-    // reminders stop the moment the voter votes
+    // reminders stop the moment the voter votes; a message to a proxy, the moment the proxy ends
     const votedIds = new Set(
       rowsOf<{ id: string | number }>(
         await services.db.execute(sql`
           select o.id from notification_outbox o
-          where o.id in ${sql`(${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`} and o.kind = 'reminder'
-            and exists (select 1 from ballots b where b.poll_id = o.poll_id and b.voter_id = o.voter_id and b.current)`),
+          where o.id in ${sql`(${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`}
+            and ((o.kind = 'reminder' and exists (select 1 from ballots b where b.poll_id = o.poll_id and b.voter_id = o.voter_id and b.current))
+              or ((o.payload ->> 'toProxy') = 'true' and not exists (select 1 from proxies px
+                   where px.poll_id = o.poll_id and px.voter_id = o.voter_id and px.proxy_user_id = o.user_id and px.status = 'active')))`),
       ).map((r) => Number(r.id)),
     )
     const outcomes: Outcome[] = []
