@@ -5,7 +5,7 @@ import { NON_VOTER_RULE_TEXT } from '../../shared/community'
 import { runDueJobs } from '../../worker/scheduler/jobs'
 import { buildServices } from '../../worker/services-factory'
 import { drainOutbox, isQuietHours } from '../../worker/services/notifications/outbox'
-import { announcedPoll, bulkOwners, firmServingCommunity, openWindow, setupCommunity, statement } from '../helpers/fixtures'
+import { announcedPoll, bulkOwners, firmServingCommunity, newPhone, openWindow, setupCommunity, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 import { startSession } from '../../worker/services/auth/sessions'
 
@@ -49,6 +49,15 @@ async function reachableCommunity() {
 }
 
 const rowsOf = (pollId: string) => h.db.select().from(notificationOutbox).where(eq(notificationOutbox.pollId, pollId))
+
+/** Someone who has signed in once (a daughter elsewhere, owning no flat here), named by an owner as proxy for the poll. */
+async function namedProxy(ownerToken: string, pollId: string) {
+  const phone = newPhone()
+  const user = await h.login(phone)
+  const granted = await h.request('POST', `/api/polls/${pollId}/proxies`, { token: ownerToken, json: { proxyPhone: phone } })
+  expect(granted.status).toBe(201)
+  return { phone, user, voterId: granted.json.voterId as string, proxyId: granted.json.id as string }
+}
 
 describe('notifications: outbox and scheduler', () => {
   it('an announcement queues one notification per voter in its transaction; the job sends each once, on its channel, as a delivery', async () => {
@@ -138,7 +147,7 @@ describe('notifications: outbox and scheduler', () => {
     daytime()
     const { s, mp } = await reachableCommunity()
     // this one has a phone too
-    const phone = `136${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
+    const phone = newPhone()
     await h.db.update(users).set({ phone }).where(eq(users.id, mp.userId))
     h.wechat.subscribeRefused.add(mp.openid)
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(3 * 24 * HOUR))
@@ -174,10 +183,7 @@ describe('proxy notifications', () => {
     daytime()
     const { s, oa, tokenOf } = await reachableCommunity()
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(3 * 24 * HOUR))
-    const phone = `139${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
-    const daughter = await h.login(phone)
-    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
-    expect(granted.status).toBe(201)
+    const { phone, user: daughter } = await namedProxy(s.owner, p.id)
     const told = await h.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.userId, daughter.userId), eq(notificationOutbox.kind, 'proxy_named')))
     expect(told).toHaveLength(1)
     // no voter on the row: sent, it is recorded as no delivery to the owner (the non-voter rule's proof)
@@ -194,12 +200,9 @@ describe('proxy notifications', () => {
     expect(sentRow!.status).toBe('sent')
 
     // revoked before it went out (a mistyped phone, at night): it never goes
-    const phone2 = `137${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
-    const son = await h.login(phone2)
     const owner2 = await tokenOf(oa.userId)
-    const second = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: owner2, json: { proxyPhone: phone2 } })
-    expect(second.status).toBe(201)
-    expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${second.json.id}`, { token: owner2 })).json.status).toBe('revoked')
+    const { phone: phone2, user: son, proxyId } = await namedProxy(owner2, p.id)
+    expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${proxyId}`, { token: owner2 })).json.status).toBe('revoked')
     const [skipped] = await h.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.userId, son.userId), eq(notificationOutbox.kind, 'proxy_named')))
     expect(skipped!.status).toBe('skipped')
     const before2 = h.sms.sent.length
@@ -300,10 +303,7 @@ describe('reminders', () => {
     daytime()
     const { s } = await reachableCommunity()
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(4 * 24 * HOUR))
-    const phone = `135${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
-    const daughter = await h.login(phone)
-    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
-    expect(granted.status).toBe(201)
+    const { phone, user: daughter, voterId } = await namedProxy(s.owner, p.id)
     await runDueJobs(h.services)
     const poll = (await h.request('GET', `/api/polls/${p.id}`, { token: s.committee })).json
     expect((await h.request('PUT', `/api/polls/${p.id}/reminders`, { token: s.committee, json: { hoursBeforeClose: [72, 24] } })).status).toBe(200)
@@ -317,9 +317,9 @@ describe('reminders', () => {
     expect(toHer).toHaveLength(1)
     expect(toHer[0]!.params.title).toMatch(/^受托投票：/)
     const [row] = (await rowsOf(p.id)).filter((r) => r.kind === 'reminder' && r.userId === daughter.userId)
-    expect(row!).toMatchObject({ status: 'sent', voterId: granted.json.voterId })
+    expect(row!).toMatchObject({ status: 'sent', voterId: voterId })
     // sent, and no delivery to the owner came of it (the owner's own reminder is one)
-    const recorded = await h.db.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.pollId, p.id), eq(deliveries.voterId, granted.json.voterId)))
+    const recorded = await h.db.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.pollId, p.id), eq(deliveries.voterId, voterId)))
     expect(recorded.map((d) => d.id)).not.toContain(`nt${row!.id}`)
 
     // she votes for her mother; the next round reaches neither of them
@@ -328,7 +328,7 @@ describe('reminders', () => {
     h.clock.set(new Date(closes - 24 * HOUR + 60_000))
     daytime()
     await runDueJobs(h.services)
-    const second = (await rowsOf(p.id)).filter((r) => r.kind === 'reminder' && r.voterId === granted.json.voterId)
+    const second = (await rowsOf(p.id)).filter((r) => r.kind === 'reminder' && r.voterId === voterId)
     expect(second).toHaveLength(2) // the first round's two (hers and the owner's), nothing more
   })
 
@@ -336,10 +336,7 @@ describe('reminders', () => {
     daytime()
     const { s } = await reachableCommunity()
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(4 * 24 * HOUR))
-    const phone = `134${String(process.pid % 10_000).padStart(4, '0')}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
-    const son = await h.login(phone)
-    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
-    expect(granted.status).toBe(201)
+    const { phone, user: son, proxyId } = await namedProxy(s.owner, p.id)
     await runDueJobs(h.services)
     const closes = Date.parse((await h.request('GET', `/api/polls/${p.id}`, { token: s.committee })).json.closesAt)
     // a reminder falling due between 23:00 and 24:00 Beijing time: queued, held until the morning
@@ -352,7 +349,7 @@ describe('reminders', () => {
     const held = (await rowsOf(p.id)).filter((r) => r.kind === 'reminder' && r.userId === son.userId)
     expect(held.map((r) => r.status)).toEqual(['pending'])
     // the owner ends the proxy overnight (through a fresh sign-in: the clock has moved on)
-    const revoked = await h.request('DELETE', `/api/polls/${p.id}/proxies/${granted.json.id}`, { token: (await startSession(h.services, s.ownerUserId)).accessToken })
+    const revoked = await h.request('DELETE', `/api/polls/${p.id}/proxies/${proxyId}`, { token: (await startSession(h.services, s.ownerUserId)).accessToken })
     expect(revoked.json.status).toBe('revoked')
     h.clock.set(nextBeijingHour(9))
     const before = h.sms.sent.length
