@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { PAGE_TTL_MS } from '../../worker/lib/page-cache'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ballots, pollResults } from '../../drizzle/schema'
+import { ballots, pollResults, proxies } from '../../drizzle/schema'
 import { browserSession, formField } from '../helpers/browser-session'
 import { announcedPoll, communityStaff, FIRM_PROFILE, firmServingCommunity, newPhone, openWindow, setupCommunity, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
@@ -314,6 +314,44 @@ describe('H5 poll page and ballot', () => {
     const res = await b.post(`/h5/polls/${p.id}/ballot`, { key: formField(page.text, 'key')!, voterId: formField(page.text, 'voterId')!, choice: 'oppose' }, { origin: 'https://evil.example' })
     expect(res.status).toBe(403)
     expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
+  })
+
+  it('an owner without the mini-program names a proxy on the page (a daughter elsewhere), sees it used, and ends it; not once voted in person', async () => {
+    const s = await setupCommunity(h)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const b = await ownerBrowser(s)
+    const page = await b.get(`/h5/polls/${p.id}`)
+    expect(page.text).toContain('请人代投')
+    // a phone that never signed in: said in words, nothing recorded
+    const stranger = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: newPhone(), voterId: formField(page.text, 'voterId')! })
+    expect(stranger.status).toBe(422)
+    expect(stranger.text).toContain('受托人须先用这个手机号登录一次')
+    expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toEqual([])
+    // the daughter has signed in once: named
+    const phone = newPhone()
+    const daughter = await h.login(phone)
+    const named = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, voterId: formField(page.text, 'voterId')! })
+    expect(named.status).toBe(303)
+    expect(named.headers.get('location')).toBe(`/h5/polls/${p.id}#proxies`)
+    const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`
+    let after = await b.get(`/h5/polls/${p.id}`)
+    expect(after.text).toContain(`已委托 ${masked}`)
+    expect(after.text).toContain('（尚未代投）')
+    expect(after.text).not.toContain('委托此人代投') // one proxy per flat
+    expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: daughter.accessToken, json: { choice: 'agree' } })).status).toBe(201)
+    after = await b.get(`/h5/polls/${p.id}`)
+    expect(after.text).toContain('（已代投）')
+    // ended from the page, from this site only
+    const [px] = await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))
+    expect((await b.post(`/h5/polls/${p.id}/proxies/${px!.id}/revoke`, {}, { origin: 'https://evil.example' })).status).toBe(403)
+    expect((await b.post(`/h5/polls/${p.id}/proxies/${px!.id}/revoke`, {})).status).toBe(303)
+    const [ended] = await h.db.select().from(proxies).where(eq(proxies.id, px!.id))
+    expect(ended!.status).toBe('revoked')
+    // the owner votes in person: no more naming a proxy for that flat
+    const voting = await b.get(`/h5/polls/${p.id}`)
+    const confirm = await b.post(`/h5/polls/${p.id}/confirm`, { key: formField(voting.text, 'key')!, voterId: formField(voting.text, 'voterId')!, choice: 'oppose' })
+    expect((await b.post(`/h5/polls/${p.id}/ballot`, { key: formField(confirm.text, 'key')!, voterId: formField(confirm.text, 'voterId')!, choice: 'oppose' })).status).toBe(303)
+    expect((await b.get(`/h5/polls/${p.id}`)).text).not.toContain('请人代投')
   })
 })
 

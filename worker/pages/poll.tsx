@@ -41,6 +41,13 @@ export interface MyBallotView {
   signedBy: { as: keyof typeof SIGNED_AS_ZH; name: string } | null
 }
 
+/** An owner's proxies for this poll (指导规则 第26条), and the form to name one. */
+export interface ProxySection {
+  named: { id: string; unitLabels: string; status: 'active' | 'used'; proxyPhone: string }[]
+  /** the owner's flats that may still have a proxy named (none yet, not voted in person) */
+  voters: { voterId: string; unitLabels: string }[]
+}
+
 /** Where the ballot stands for this reader: the form only while voting is open. */
 export type BallotState =
   | { kind: 'form'; form: BallotFormView; final: boolean }
@@ -79,6 +86,8 @@ export function PollPage(props: {
   turnout: Turnout
   /** null: a proxy and nothing more, who sees neither the turnout nor the discussion */
   comments: Comment[] | null
+  /** an owner's proxies while the poll runs; null for anyone else, or once it has closed */
+  proxies?: ProxySection | null
   ballot: BallotState
   mine: MyBallotView[]
   error?: string | null
@@ -121,6 +130,7 @@ export function PollPage(props: {
       ) : null}
       <BallotSection poll={p} state={props.ballot} />
       {props.mine.length ? <MyBallots poll={p} mine={props.mine} /> : null}
+      {props.proxies ? <Proxies poll={p} section={props.proxies} /> : null}
       {p.noticeOverrideReason ? <p class="card">公告期不足15日，理由：{p.noticeOverrideReason}</p> : null}
       <h2>议题内容</h2>
       <div class="panel body">{p.body}</div>
@@ -275,6 +285,56 @@ function BallotForm(props: { poll: Poll; form: BallotFormView; final: boolean })
       <button type="submit">下一步：确认</button>
       <p class="meta">{props.final ? '本小区规定首次投票即为最终结果，提交后不能改投。' : `投票截止（${beijingDeadline(p.closesAt)}）前可以改投，以最后一次为准。`}</p>
     </form>
+  )
+}
+
+/** 请人代投: a family member or neighbour votes for an elderly owner, for this poll only. */
+function Proxies(props: { poll: Poll; section: ProxySection }) {
+  const { named, voters } = props.section
+  const p = props.poll
+  return (
+    <div>
+      <h2 id="proxies">请人代投</h2>
+      <p class="meta">不方便自己投票的，可以委托家人或邻居代投，只限本次表决。受托人须先用自己的手机号登录一次；您随时可以撤销；您本人投票后，委托自动结束。</p>
+      {named.length ? (
+        <ul class="cells">
+          {named.map((x) => (
+            <li>
+              <strong>
+                {x.unitLabels}：已委托 {x.proxyPhone}
+              </strong>
+              {x.status === 'used' ? '（已代投）' : '（尚未代投）'}
+              <form method="post" action={`/h5/polls/${p.id}/proxies/${x.id}/revoke`}>
+                <button type="submit" class="warn">
+                  撤销委托
+                </button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {voters.length ? (
+        <form method="post" action={`/h5/polls/${p.id}/proxies`} class="panel">
+          {voters.length === 1 ? (
+            <input type="hidden" name="voterId" value={voters[0]!.voterId} />
+          ) : (
+            <>
+              <label for="proxy-voter">为哪一户委托</label>
+              <select id="proxy-voter" name="voterId">
+                {voters.map((v) => (
+                  <option value={v.voterId}>{v.unitLabels}</option>
+                ))}
+              </select>
+            </>
+          )}
+          <label for="proxy-phone">受托人的手机号</label>
+          <input id="proxy-phone" name="proxyPhone" type="tel" inputmode="numeric" autocomplete="off" maxlength={20} required />
+          <button type="submit" class="secondary">
+            委托此人代投
+          </button>
+        </form>
+      ) : null}
+    </div>
   )
 }
 

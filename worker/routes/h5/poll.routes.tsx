@@ -7,12 +7,13 @@ import { communities, polls } from '../../../drizzle/schema'
 import type { HonoEnv, Role } from '../../env'
 import { AppError } from '../../lib/errors'
 import { route, access, type AnyRoute } from '../../lib/route'
-import { ConfirmPage, PollPage, VotedPage, type BallotState, type MyBallotView } from '../../pages/poll'
+import { ConfirmPage, PollPage, VotedPage, type BallotState, type MyBallotView, type ProxySection } from '../../pages/poll'
 import { ResultPage, type MyReceiptCheck } from '../../pages/result'
 import { castBallot } from '../../services/ballots/cast'
 import { ballotContent } from '../../services/ballots/content'
 import { castableVoters, resolveVoter } from '../../services/ballots/eligibility'
 import { myBallots } from '../../services/ballots/read'
+import { grantProxy, myProxies, revokeProxy } from '../../services/ballots/proxies'
 import { resolveReceipt } from '../../services/ballots/receipt'
 import { ctxOf } from '../../services/context'
 import { candidatesOf, displayStatus, pollCommunity, pollEventsOf, presentPoll } from '../../services/polls/lifecycle'
@@ -106,11 +107,22 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, error: string | n
   // a proxy and nothing more (a daughter elsewhere) sees the poll and the ballot, not the
   // compound's turnout and discussion, which the API does not show them either
   const proxyOnly = !POLL_READERS.some((r) => r !== 'proxy' && roles.has(r))
+  // an owner may ask someone to vote for them while the poll runs: the proxies they named, and the
+  // flats they may still name one for (not after voting in person: grantProxy refuses it)
+  let proxies: ProxySection | null = null
+  if (roles.has('owner') && (status === 'open' || status === 'announced')) {
+    const named = await myProxies(ctx, pollId)
+    const own = (await castableVoters(ctx.db, pollId, communityId, caller.userId)).filter((v) => v.via === 'owner')
+    const inPerson = new Set(mine.filter((b) => b.current && b.kind === 'electronic' && b.channel !== 'proxy').map((b) => b.voter.voterId))
+    const open = own.filter((v) => !inPerson.has(v.voterId) && !named.some((x) => x.voterId === v.voterId))
+    if (named.length || open.length) proxies = { named, voters: open.map((v) => ({ voterId: v.voterId, unitLabels: v.unitLabels })) }
+  }
   return c.html(
     <PollPage
       poll={view}
       turnout={await turnout(ctx, pollId)}
       comments={proxyOnly ? null : await listComments(ctx, pollId)}
+      proxies={proxies}
       ballot={ballot}
       mine={mine}
       error={error}
@@ -233,6 +245,49 @@ export const h5PollRoutes: AnyRoute[] = [
         return onRefusal(c, pollId)(e)
       }
       return c.redirect(`/h5/polls/${pollId}#mine`, 303)
+    }),
+  }),
+  route({
+    method: 'post',
+    path: '/h5/polls/:pid/proxies',
+    summary: '网页委托他人代为投票（只限本次表决；受托人须已用手机号登录过一次）',
+    tags,
+    access: access.public,
+    params: PollParams,
+    upload: { contentTypes: [FORM], description: 'proxyPhone（受托人手机号）, voterId（代表多户时）' },
+    responses: { 303: { description: '回到表决页' }, 422: { description: '未能委托（页面说明原因）', contentType: 'text/html' } },
+    handler: page(async (c) => {
+      assertSameOrigin(c)
+      const pollId = c.req.param('pid')!
+      const { communityId } = await pollScope(c, pollId)
+      const parsed = z.object({ proxyPhone: z.string().trim().min(1).max(20), voterId: z.string().min(1).max(40).optional() }).safeParse(await readForm(c))
+      if (!parsed.success) return renderPoll(c, pollId, '请填写受托人的手机号。')
+      try {
+        await grantProxy(ctxOf(c), pollId, communityId, parsed.data)
+      } catch (e) {
+        return onRefusal(c, pollId)(e)
+      }
+      return c.redirect(`/h5/polls/${pollId}#proxies`, 303)
+    }),
+  }),
+  route({
+    method: 'post',
+    path: '/h5/polls/:pid/proxies/:xid/revoke',
+    summary: '网页撤销委托（受托人此后不能再代投）',
+    tags,
+    access: access.public,
+    params: PollParams.extend({ xid: z.string().min(1).max(40) }),
+    responses: { 303: { description: '回到表决页' }, 422: { description: '未能撤销（页面说明原因）', contentType: 'text/html' } },
+    handler: page(async (c) => {
+      assertSameOrigin(c)
+      const pollId = c.req.param('pid')!
+      await pollScope(c, pollId)
+      try {
+        await revokeProxy(ctxOf(c), pollId, c.req.param('xid')!)
+      } catch (e) {
+        return onRefusal(c, pollId)(e)
+      }
+      return c.redirect(`/h5/polls/${pollId}#proxies`, 303)
     }),
   }),
   route({

@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, ne, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
-import { normalizePhone } from '../../../shared/phone'
+import { maskPhone, normalizePhone } from '../../../shared/phone'
 import { notificationOutbox, polls, proxies, users } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
@@ -82,6 +82,19 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
     )
     return { id: px!.id, voterId: px!.voterId, proxyUserId: px!.proxyUserId, status: px!.status }
   })
+}
+
+/** The proxies this owner has named for the poll and not ended, with the proxy's phone masked (the owner's page lists them). */
+export async function myProxies(ctx: ServiceCtx, pollId: string) {
+  const actor = actorOf(ctx)
+  const rows = rowsOf<{ id: string; voter_id: string; unit_labels: string; status: 'active' | 'used'; phone: string | null }>(
+    await ctx.db.execute(sql`
+      select px.id, px.voter_id, pv.unit_labels, px.status, u.phone
+      from proxies px join poll_voters pv on pv.poll_id = px.poll_id and pv.voter_id = px.voter_id join users u on u.id = px.proxy_user_id
+      where px.poll_id = ${pollId} and px.grantor_user_id = ${actor.userId} and px.status in ('active', 'used')
+      order by px.created_at`),
+  )
+  return rows.map((r) => ({ id: r.id, voterId: r.voter_id, unitLabels: r.unit_labels, status: r.status, proxyPhone: r.phone ? maskPhone(r.phone) : '' }))
 }
 
 /**
