@@ -51,10 +51,11 @@ export const ErrorCodes = {
   BALLOT_FINAL: { status: 409, message: '本小区规定首次投票即为最终结果，不能修改' },
   PROXY_LIMIT: { status: 409, message: '该受托人代理的业主人数已达本小区上限' },
   PROXY_NOT_ACTIVE: { status: 409, message: '该委托已使用或已撤销' },
+  PROXY_EXISTS: { status: 409, message: '这一户已经委托了代投人；如要换人，请先由委托的人撤销原来的委托' },
   OWNER_ALREADY_VOTED: { status: 409, message: '您已经亲自投票，不能再委托他人代投；如需改投，请您自己改投' },
   RECEIPT_NOT_FOUND: { status: 404, message: '找不到该投票回执' },
   RESULT_NOT_PUBLISHED: { status: 409, message: '表决结果尚未公布' },
-  VOTING_CLOSED: { status: 409, message: '投票已截止，不能再登记送达或变更投票权人' },
+  VOTING_CLOSED: { status: 409, message: '投票已截止：不能再登记送达、发放纸质票、变更投票权人，也不能再委托或撤销委托' },
   COUNTING_INVALID: { status: 422, message: '计票登记有误，未登记任何选票' },
   COUNTING_REQUIRED: { status: 409, message: '本次表决发放了纸质票，须公开计票并经监票人确认后公布结果' },
   // disclosure

@@ -333,14 +333,19 @@ describe('H5 poll page and ballot', () => {
     const named = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, voterId: formField(page.text, 'voterId')! })
     expect(named.status).toBe(303)
     expect(named.headers.get('location')).toBe(`/h5/polls/${p.id}#proxies`)
+    // a second tap of the same form lands on the proxy it named, and names no other
+    expect((await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, voterId: formField(page.text, 'voterId')! })).status).toBe(303)
+    expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toHaveLength(1)
     const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`
     let after = await b.get(`/h5/polls/${p.id}`)
     expect(after.text).toContain(`已委托 ${masked}`)
-    expect(after.text).toContain('（尚未代投）')
+    expect(after.text).toContain('尚未代投。')
     expect(after.text).not.toContain('委托此人代投') // one proxy per flat
     expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: daughter.accessToken, json: { choice: 'agree' } })).status).toBe(201)
     after = await b.get(`/h5/polls/${p.id}`)
-    expect(after.text).toContain('（已代投）')
+    // a vote cast stands: the owner is told so, and how to change it
+    expect(after.text).toContain('已代投，这一票有效。如要改变意见，请您自己投票')
+    expect(after.text).toContain('不再让此人代投（已投的票仍有效）')
     // ended from the page, from this site only
     const [px] = await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))
     expect((await b.post(`/h5/polls/${p.id}/proxies/${px!.id}/revoke`, {}, { origin: 'https://evil.example' })).status).toBe(403)

@@ -301,7 +301,7 @@ describe('reminders', () => {
 
   it('reach an owner\'s proxy not yet used as well (受托投票), as no delivery to the owner, and stop once the proxy has voted', async () => {
     daytime()
-    const { s } = await reachableCommunity()
+    const { s, committee } = await reachableCommunity()
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(4 * 24 * HOUR))
     const { phone, user: daughter, voterId } = await namedProxy(s.owner, p.id)
     await runDueJobs(h.services)
@@ -315,13 +315,18 @@ describe('reminders', () => {
     await runDueJobs(h.services)
     const toHer = h.sms.sent.slice(before).filter((m) => m.phone === phone)
     expect(toHer).toHaveLength(1)
-    expect(toHer[0]!.params.title).toMatch(/^受托投票：/)
+    // the title names the flat (a proxy for two flats tells the messages apart; an SMS has only the title)
+    expect(toHer[0]!.params.title).toMatch(/^受托投票（\d+栋/)
     const [row] = (await rowsOf(p.id)).filter((r) => r.kind === 'reminder' && r.userId === daughter.userId)
     expect(row!).toMatchObject({ status: 'sent', voterId: voterId })
     // sent, and no delivery to the owner came of it (the owner's own reminder is one)
     const recorded = await h.db.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.pollId, p.id), eq(deliveries.voterId, voterId)))
     expect(recorded.map((d) => d.id)).not.toContain(`nt${row!.id}`)
 
+    // the committee's report counts her apart from the owners reached
+    const report = (await h.request('GET', `/api/polls/${p.id}/reminders`, { token: await committee() })).json
+    expect(report.reminders[0].toProxies.sms.sent).toBe(1)
+    expect(report.reminders[0].byChannel.sms.sent).toBe(1) // the one owner reached by SMS (the other two by WeChat), not her
     // she votes for her mother; the next round reaches neither of them
     const voted = await h.request('POST', `/api/polls/${p.id}/ballots`, { token: (await startSession(h.services, daughter.userId)).accessToken, json: { choice: 'agree' } })
     expect(voted.json.channel).toBe('proxy')

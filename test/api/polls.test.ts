@@ -331,6 +331,23 @@ describe('proxies give way to the owner', () => {
   const standing = async (pid: string, token: string) =>
     (await h.request('GET', `/api/polls/${pid}/ballots/mine`, { token })).json.voters[0].ballots.find((b: { current: boolean }) => b.current)
 
+  it('after the close a proxy is neither named nor ended: the closed poll\'s record of who voted for whom stays', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(60_000))
+    const [neighbour, third] = await bulkOwners(h, s.community.id, [s.rows[1]!, s.rows[2]!])
+    const phone = (await h.request('GET', '/api/me', { token: neighbour!.token })).json.phone
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
+    expect(granted.status).toBe(201)
+    h.clock.advance(60_100)
+    const late = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: third!.token, json: { proxyPhone: phone } })
+    expect(late.json.error.code).toBe('VOTING_CLOSED')
+    const revoke = await h.request('DELETE', `/api/polls/${p.id}/proxies/${granted.json.id}`, { token: s.owner })
+    expect(revoke.json.error.code).toBe('VOTING_CLOSED')
+    expect(revoke.json.error.message).toContain('不能再委托或撤销委托')
+    const [px] = await h.db.select().from(proxies).where(eq(proxies.id, granted.json.id))
+    expect(px!.status).toBe('active')
+  })
+
   it('a proxy cannot be named once the owner has voted in person: it would be the one ballot that replaces the owner\'s', async () => {
     const s = await setupCommunity(h, { units: 3 })
     const p = await announcedPoll(h, s.community.id, s.committee)

@@ -295,7 +295,7 @@ function Proxies(props: { poll: Poll; section: ProxySection }) {
   return (
     <div>
       <h2 id="proxies">请人代投</h2>
-      <p class="meta">不方便自己投票的，可以委托家人或邻居代投，只限本次表决。受托人须先用自己的手机号登录一次；您随时可以撤销；您本人投票后，委托自动结束。</p>
+      <p class="meta">不方便自己投票的，可以委托家人或邻居代投，只限本次表决。受托人须先用自己的手机号登录一次。您随时可以撤销委托，但受托人已经投出的票仍然有效；您本人投票会取代它，委托也随之结束。</p>
       {named.length ? (
         <ul class="cells">
           {named.map((x) => (
@@ -303,10 +303,10 @@ function Proxies(props: { poll: Poll; section: ProxySection }) {
               <strong>
                 {x.unitLabels}：已委托 {x.proxyPhone}
               </strong>
-              {x.status === 'used' ? '（已代投）' : '（尚未代投）'}
+              {x.status === 'used' ? <p>已代投，这一票有效。如要改变意见，请您自己投票，会取代代投的票。</p> : <p>尚未代投。</p>}
               <form method="post" action={`/h5/polls/${p.id}/proxies/${x.id}/revoke`}>
                 <button type="submit" class="warn">
-                  撤销委托
+                  {x.status === 'used' ? '不再让此人代投（已投的票仍有效）' : '撤销委托'}
                 </button>
               </form>
             </li>
@@ -316,7 +316,10 @@ function Proxies(props: { poll: Poll; section: ProxySection }) {
       {voters.length ? (
         <form method="post" action={`/h5/polls/${p.id}/proxies`} class="panel">
           {voters.length === 1 ? (
-            <input type="hidden" name="voterId" value={voters[0]!.voterId} />
+            <p>
+              为 {voters[0]!.unitLabels} 委托：
+              <input type="hidden" name="voterId" value={voters[0]!.voterId} />
+            </p>
           ) : (
             <>
               <label for="proxy-voter">为哪一户委托</label>

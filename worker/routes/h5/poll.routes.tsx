@@ -265,6 +265,8 @@ export const h5PollRoutes: AnyRoute[] = [
       try {
         await grantProxy(ctxOf(c), pollId, communityId, parsed.data)
       } catch (e) {
+        // a second tap of the same form: the proxy it named is there, shown below
+        if (e instanceof AppError && e.code === 'PROXY_EXISTS' && (e.details as { proxyId?: string } | undefined)?.proxyId) return c.redirect(`/h5/polls/${pollId}#proxies`, 303)
         return onRefusal(c, pollId)(e)
       }
       return c.redirect(`/h5/polls/${pollId}#proxies`, 303)

@@ -19,7 +19,8 @@ const RemindersReply = z.object({
       dueAt: z.string(),
       status: z.enum(['scheduled', 'done', 'cancelled']),
       ranAt: z.string().nullable(),
-      byChannel: z.record(z.string(), z.record(z.string(), z.number().int())).describe('渠道 → 状态 → 条数'),
+      byChannel: z.record(z.string(), z.record(z.string(), z.number().int())).describe('发给业主的：渠道 → 状态 → 条数'),
+      toProxies: z.record(z.string(), z.record(z.string(), z.number().int())).describe('发给业主所委托的受托人的（尚未代投者）：渠道 → 状态 → 条数'),
     }),
   ),
 })
@@ -48,7 +49,7 @@ export const reminderRoutes = [
   route({
     method: 'put',
     path: '/api/polls/:pid/reminders',
-    summary: '设置投票提醒（截止前若干小时，只发给尚未投票的业主）',
+    summary: '设置投票提醒（截止前若干小时，只发给尚未投票的业主，及其尚未代投的受托人）',
     tags,
     access: onPoll(['committee']),
     params: PidParams,

@@ -10,6 +10,7 @@ import { beijingDeadline } from '../../../shared/time'
 import { recordAudit } from '../audit'
 import { consume } from '../auth/rate-limit'
 import { enqueueForOwners } from '../notifications/outbox'
+import { assertBeforeClose } from '../polls/lifecycle'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
 import { resolveVoter } from './eligibility'
@@ -42,7 +43,9 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
     // whose ballots' foreign key takes the row KEY SHARE
     await tx.execute(sql`select pg_advisory_xact_lock_shared(1, hashtext(${pollId})), pg_advisory_xact_lock(2, hashtext(${pollId} || ':' || ${voter.voterId}))`)
     const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('no key update')
-    if (!p || p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p?.status })
+    if (!p) throw new AppError('NOT_FOUND')
+    // by the database's clock, as the ballot's window: after the close nothing changes but the count
+    await assertBeforeClose(tx, ctx.clock, p)
     // the owner's own vote ends their proxies (cast_ballot), so a proxy named after it would be the
     // one ballot that could replace the owner's: refused
     const [own] = rowsOf<{ n: number | string }>(
@@ -61,7 +64,7 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
       .where(and(eq(proxies.pollId, pollId), eq(proxies.proxyUserId, proxyUser.id), ne(proxies.status, 'revoked')))
     if (n >= settings.proxyLimit) throw new AppError('PROXY_LIMIT', { limit: settings.proxyLimit })
     const [existing] = await tx.select().from(proxies).where(and(eq(proxies.pollId, pollId), eq(proxies.voterId, voter.voterId), inArray(proxies.status, ['active', 'used'])))
-    if (existing) throw new AppError('CONFLICT', { reason: 'proxy_exists', proxyId: existing.id })
+    if (existing) throw new AppError('PROXY_EXISTS', existing.grantorUserId === actor.userId ? { proxyId: existing.id } : {})
     const [px] = await tx
       .insert(proxies)
       .values({ id: nanoid(), pollId, communityId, voterId: voter.voterId, grantorUserId: actor.userId, proxyUserId: proxyUser.id, status: 'active', createdAt: ctx.clock.now() })
@@ -109,6 +112,9 @@ export async function revokeProxy(ctx: ServiceCtx, pollId: string, proxyId: stri
     // only the owner who named the proxy, and only through the poll it is for
     if (!px || px.pollId !== pollId || px.grantorUserId !== actor.userId) throw new AppError('NOT_FOUND')
     if (px.status === 'revoked') throw new AppError('PROXY_NOT_ACTIVE', { status: px.status })
+    // a stale page after the close must not rewrite the closed poll's record of who voted for whom
+    const [p] = await tx.select().from(polls).where(eq(polls.id, px.pollId))
+    await assertBeforeClose(tx, ctx.clock, p!)
     const [u] = await tx.update(proxies).set({ status: 'revoked', endedAt: ctx.clock.now() }).where(eq(proxies.id, proxyId)).returning()
     // a message to the proxy not yet sent (quiet hours, a mistyped phone) is not sent at all
     // (its SMS fallback too, should WeChat have refused it)
@@ -117,7 +123,6 @@ export async function revokeProxy(ctx: ServiceCtx, pollId: string, proxyId: stri
       .update(notificationOutbox)
       .set({ status: 'skipped' })
       .where(and(inArray(notificationOutbox.dedupeKey, [key, `${key}:sms`]), eq(notificationOutbox.status, 'pending')))
-    const [p] = await tx.select({ communityId: polls.communityId }).from(polls).where(eq(polls.id, px.pollId))
     await recordAudit(tx, ctx, { communityId: p!.communityId, action: 'proxy.revoked', subjectType: 'proxy', subjectId: px.id, details: { wasUsed: px.status === 'used' } })
     return { id: u!.id, voterId: u!.voterId, proxyUserId: u!.proxyUserId, status: u!.status }
   })

@@ -94,20 +94,24 @@ export async function enqueuePollNotification(
   // dropped once the voter has voted, as the owner's is
   const proxyRecipients =
     kind === 'voting_open' || kind === 'reminder'
-      ? rowsOf<{ user_id: string; voter_id: string; has_oa: boolean; has_mp: boolean; has_phone: boolean }>(
+      ? rowsOf<{ user_id: string; voter_id: string; unit_labels: string; has_oa: boolean; has_mp: boolean; has_phone: boolean }>(
           await tx.execute(sql`
-            select px.proxy_user_id as user_id, px.voter_id,
+            select px.proxy_user_id as user_id, px.voter_id, pv.unit_labels,
               exists (select 1 from oa_followers f where f.user_id = u.id and f.subscribed) as has_oa,
               u.wechat_openid is not null as has_mp, u.phone is not null as has_phone
             from proxies px join users u on u.id = px.proxy_user_id
+            join poll_voters pv on pv.poll_id = px.poll_id and pv.voter_id = px.voter_id
             where px.poll_id = ${pollId} and px.status = 'active'
               ${opts.onlyNonVoters ? sql`and not exists (select 1 from ballots x where x.poll_id = px.poll_id and x.voter_id = px.voter_id and x.current)` : sql``}`),
         )
       : []
-  const toProxy: NotificationPayload = { ...payload, title: `受托投票：${payload.title}`, toProxy: true, tellsNonVoterRule: undefined }
+  // someone who is the owner too hears it once, as the owner
+  const asOwner = new Set(recipients.map((r) => `${r.user_id}:${r.voter_id}`))
+  const proxies = proxyRecipients.filter((r) => !asOwner.has(`${r.user_id}:${r.voter_id}`))
   const now = services.clock.now()
   const counts: Record<string, number> = {}
-  const rows = [...recipients.map((r) => ({ r, proxy: false })), ...proxyRecipients.map((r) => ({ r, proxy: true }))].flatMap(({ r, proxy }) => {
+  const rows = [...recipients.map((r) => ({ r, flat: null })), ...proxies.map((r) => ({ r, flat: r.unit_labels }))].flatMap(({ r, flat }) => {
+    const proxy = flat !== null
     const channel = channelFor(services.config, services, r)
     if (!channel) return []
     counts[channel] = (counts[channel] ?? 0) + 1
@@ -120,7 +124,8 @@ export async function enqueuePollNotification(
         voterId: r.voter_id,
         kind,
         channel,
-        payload: proxy ? toProxy : payload,
+        // a proxy for several flats is told which one each message is for (an SMS has only the title)
+        payload: proxy ? { ...payload, title: `受托投票（${flat}）：${payload.title}`, toProxy: true, tellsNonVoterRule: undefined } : payload,
         actorUserId: services.actor?.userId ?? null,
         nextAttemptAt: now,
         createdAt: now,

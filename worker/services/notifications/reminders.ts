@@ -38,18 +38,22 @@ export async function setReminders(ctx: ServiceCtx, pollId: string, communityId:
 export async function reminderReport(ctx: Pick<ServiceCtx, 'db'>, pollId: string) {
   const reminders = await ctx.db.select().from(pollReminders).where(eq(pollReminders.pollId, pollId)).orderBy(sql`${pollReminders.hoursBeforeClose} desc`)
   const counts = reminders.length
-    ? rowsOf<{ rid: string; channel: string; status: string; n: string | number }>(
+    ? rowsOf<{ rid: string; channel: string; status: string; to_proxy: boolean; n: string | number }>(
         await ctx.db.execute(sql`
-          select split_part(dedupe_key, ':', 2) as rid, channel, status, count(*) as n from notification_outbox
-          where poll_id = ${pollId} and kind = 'reminder' group by 1, 2, 3`),
+          select split_part(dedupe_key, ':', 2) as rid, channel, status, coalesce((payload ->> 'toProxy') = 'true', false) as to_proxy, count(*) as n
+          from notification_outbox
+          where poll_id = ${pollId} and kind = 'reminder' group by 1, 2, 3, 4`),
       )
     : []
   return {
     reminders: reminders.map((r) => {
       const mine = counts.filter((c) => c.rid === r.id)
+      // owners reached, and apart from them the proxies named by owners (受托人), so that a count is
+      // never read as owners reached when it was their proxies
       const byChannel: Record<string, Record<string, number>> = {}
-      for (const c of mine) (byChannel[c.channel] ??= {})[c.status] = Number(c.n)
-      return { id: r.id, hoursBeforeClose: r.hoursBeforeClose, dueAt: r.dueAt.toISOString(), status: r.status, ranAt: r.ranAt?.toISOString() ?? null, byChannel }
+      const toProxies: Record<string, Record<string, number>> = {}
+      for (const c of mine) ((c.to_proxy ? toProxies : byChannel)[c.channel] ??= {})[c.status] = Number(c.n)
+      return { id: r.id, hoursBeforeClose: r.hoursBeforeClose, dueAt: r.dueAt.toISOString(), status: r.status, ranAt: r.ranAt?.toISOString() ?? null, byChannel, toProxies }
     }),
   }
 }
