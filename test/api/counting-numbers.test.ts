@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballotNumber, dammDigit } from '../../shared/ballot-number'
 import { readXlsx } from '../../worker/lib/spreadsheet'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { announcedPoll, openWindow, setupCommunity } from '../helpers/fixtures'
+import { announcedPoll, COUNTING_PEOPLE, openWindow, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -14,11 +14,6 @@ afterAll(async () => {
   await h?.close()
 })
 
-const people = {
-  counters: [{ name: '赵计票', unitOrOffice: '1栋-1单元-1005' }],
-  scrutineers: [{ name: '钱监票', unitOrOffice: '测试社区居委会' }],
-  boxState: '封条完好',
-}
 const CSV = { 'content-type': 'text/csv' }
 
 /**
@@ -42,7 +37,7 @@ async function countingDay() {
   const pNumber = (await h.request('GET', `/api/polls/${p.id}`, { token: s.committee })).json.number as number
   const qNumber = (await h.request('GET', `/api/polls/${q.id}`, { token: s.committee })).json.number as number
   h.clock.advance(5100)
-  expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })).status).toBe(201)
+  expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: COUNTING_PEOPLE })).status).toBe(201)
   return { s, p, q, pNumber, qNumber }
 }
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditLog, ballots, oaFollowers } from '../../drizzle/schema'
 import { writeXlsx } from '../../worker/lib/spreadsheet'
 import { browserSession } from '../helpers/browser-session'
-import { announcedPoll, openWindow, setupCommunity } from '../helpers/fixtures'
+import { announcedPoll, COUNTING_PEOPLE, openWindow, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -21,11 +21,6 @@ afterAll(async () => {
   await h?.close()
 })
 
-const people = {
-  counters: [{ name: '赵计票', unitOrOffice: '2栋-1单元-1105' }],
-  scrutineers: [{ name: '钱监票', unitOrOffice: '4栋-1单元-1301' }],
-  boxState: '封条完好，无破损',
-}
 const DOC = 'a'.repeat(64)
 
 async function votersOf(pollId: string, committee: string) {
@@ -103,7 +98,7 @@ describe('paper ballots signed for the owner (指导规则 第26条)', () => {
     const issued = s.rows.map((r) => voterOfRoom.get(r.房号)!)
     expect((await h.request('POST', `/api/polls/${p.id}/paper-issued`, { token: s.committee, json: { voterIds: issued } })).status).toBe(201)
     h.clock.advance(60_100)
-    expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: people })).status).toBe(201)
+    expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: COUNTING_PEOPLE })).status).toBe(201)
 
     const head = ['楼栋', '单元', '房号', '表决意见', '签署人', '签署人姓名', '委托书照片SHA256']
     const row = (i: number, opinion: string, signer: [string, string, string] = ['', '', '']) => [s.rows[i]!.楼栋, s.rows[i]!.单元 ?? '', s.rows[i]!.房号, opinion, ...signer]

@@ -214,3 +214,10 @@ export async function renewToken(h: Harness, token: string) {
   const sub = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub as string
   return (await startSession(h.services, sub)).accessToken
 }
+
+/** Who counts and who scrutinises at a public count, and the box as found: what opening a count records (counting day, voting-rules.md). */
+export const COUNTING_PEOPLE = {
+  counters: [{ name: '赵计票', unitOrOffice: '1栋-1单元-1005' }],
+  scrutineers: [{ name: '钱监票', unitOrOffice: '测试社区居委会' }],
+  boxState: '封条完好',
+}

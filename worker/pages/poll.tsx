@@ -84,8 +84,9 @@ const voterLine = (v: VoterView) => `${v.unitLabels}（${v.area} ㎡${v.via === 
 export function PollPage(props: {
   poll: Poll
   turnout: Turnout
-  /** null: a proxy and nothing more, who sees neither the turnout nor the discussion */
-  comments: Comment[] | null
+  comments: Comment[]
+  /** a proxy and nothing more (owns no flat here): sees neither the turnout nor the discussion, nor the compound's other pages */
+  proxyOnly: boolean
   /** an owner's proxies while the poll runs; null for anyone else, or once it has closed */
   proxies?: ProxySection | null
   ballot: BallotState
@@ -97,8 +98,7 @@ export function PollPage(props: {
   const p = props.poll
   const t = props.turnout
   return (
-    // a proxy and nothing more has none of the compound's other pages to go to
-    <Page title={p.title} nav={props.comments ? { communityId: p.communityId, signedIn: props.signedIn } : undefined}>
+    <Page title={p.title} nav={props.proxyOnly ? undefined : { communityId: p.communityId, signedIn: props.signedIn }}>
       <h1>{p.title}</h1>
       <div class="panel">
         <p>
@@ -157,7 +157,7 @@ export function PollPage(props: {
         </div>
       ) : null}
 
-      {props.comments ? (
+      {!props.proxyOnly ? (
         <>
           <h2>参与情况</h2>
           <div class="panel">

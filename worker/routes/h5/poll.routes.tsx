@@ -13,7 +13,7 @@ import { castBallot } from '../../services/ballots/cast'
 import { ballotContent } from '../../services/ballots/content'
 import { castableVoters, resolveVoter } from '../../services/ballots/eligibility'
 import { myBallots } from '../../services/ballots/read'
-import { grantProxy, myProxies, revokeProxy } from '../../services/ballots/proxies'
+import { castInPerson, grantProxy, myProxies, revokeProxy } from '../../services/ballots/proxies'
 import { resolveReceipt } from '../../services/ballots/receipt'
 import { ctxOf } from '../../services/context'
 import { candidatesOf, displayStatus, pollCommunity, pollEventsOf, presentPoll } from '../../services/polls/lifecycle'
@@ -113,7 +113,7 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, error: string | n
   if (roles.has('owner') && (status === 'open' || status === 'announced')) {
     const named = await myProxies(ctx, pollId)
     const own = (await castableVoters(ctx.db, pollId, communityId, caller.userId)).filter((v) => v.via === 'owner')
-    const inPerson = new Set(mine.filter((b) => b.current && b.kind === 'electronic' && b.channel !== 'proxy').map((b) => b.voter.voterId))
+    const inPerson = new Set(mine.filter(castInPerson).map((b) => b.voter.voterId))
     const open = own.filter((v) => !inPerson.has(v.voterId) && !named.some((x) => x.voterId === v.voterId))
     if (named.length || open.length) proxies = { named, voters: open.map((v) => ({ voterId: v.voterId, unitLabels: v.unitLabels })) }
   }
@@ -121,7 +121,8 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, error: string | n
     <PollPage
       poll={view}
       turnout={await turnout(ctx, pollId)}
-      comments={proxyOnly ? null : await listComments(ctx, pollId)}
+      comments={proxyOnly ? [] : await listComments(ctx, pollId)}
+      proxyOnly={proxyOnly}
       proxies={proxies}
       ballot={ballot}
       mine={mine}

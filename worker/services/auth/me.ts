@@ -5,6 +5,7 @@ import { users } from '../../../drizzle/schema'
 import type { Caller, Role } from '../../env'
 import { rowsOf } from '../roles/resolve'
 import type { ServiceCtx } from '../context'
+import { pollsAsProxy } from '../ballots/proxies'
 
 /** The signed-in user with every community they hold a role in (the mini-program's home screen). */
 export async function describeMe(ctx: ServiceCtx, caller: Caller) {
@@ -30,19 +31,13 @@ export async function describeMe(ctx: ServiceCtx, caller: Caller) {
     byCommunity.set(r.community_id, e)
   }
   // a proxy who owns no flat here has no community to start from: the polls they vote in are listed
-  const proxied = rowsOf<{ id: string; number: number | null; title: string; community_name: string; closes_at: string | Date }>(
-    await ctx.db.execute(sql`
-      select distinct p.id, p.number, p.title, c.name as community_name, p.closes_at
-      from proxies px join polls p on p.id = px.poll_id join communities c on c.id = p.community_id
-      where px.proxy_user_id = ${caller.userId} and px.status in ('active', 'used') and p.status = 'announced'
-      order by p.closes_at`),
-  )
+  const proxied = await pollsAsProxy(ctx.db, caller.userId)
   return {
     id: caller.userId,
     phone: user?.phone ?? null,
     wechatLinked: Boolean(user?.wechatOpenid),
     isAdmin: caller.isAdmin,
     communities: [...byCommunity.values()],
-    proxyPolls: proxied.map((p) => ({ pollId: p.id, number: p.number, title: p.title, communityName: p.community_name, closesAt: new Date(p.closes_at).toISOString() })),
+    proxyPolls: proxied.map((p) => ({ ...p, closesAt: p.closesAt.toISOString() })),
   }
 }

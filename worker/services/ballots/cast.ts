@@ -71,6 +71,15 @@ export async function lockPollForClose(tx: Db, pollId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(1, hashtext(${pollId}))`)
 }
 
+/**
+ * A ballot's own locks, as cast_ballot takes them (the poll SHARED, then the voter), for what must
+ * not interleave with a ballot for this voter (naming a proxy): same keys, same order, so no cycle
+ * with a vote or the close.
+ */
+export async function lockAsBallot(tx: Db, pollId: string, voterId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(1, hashtext(${pollId})), pg_advisory_xact_lock(2, hashtext(${pollId} || ':' || ${voterId}))`)
+}
+
 type CastOutcome = 'cast' | 'replayed' | 'NOT_FOUND' | 'POLL_NOT_OPEN' | 'IDEMPOTENCY_CONFLICT' | 'PROXY_NOT_ACTIVE' | 'BALLOT_FINAL'
 
 interface CastRow {

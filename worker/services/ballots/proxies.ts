@@ -2,7 +2,7 @@ import { and, count, eq, inArray, ne, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { maskPhone, normalizePhone } from '../../../shared/phone'
-import { notificationOutbox, polls, proxies, users } from '../../../drizzle/schema'
+import { ballots, notificationOutbox, polls, proxies, users } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
@@ -13,9 +13,29 @@ import { enqueueForOwners } from '../notifications/outbox'
 import { assertBeforeClose } from '../polls/lifecycle'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
+import { lockAsBallot } from './cast'
 import { resolveVoter } from './eligibility'
 
 const PROXY_GRANTS_PER_HOUR = 10
+
+/**
+ * A standing ballot the owner cast themselves, electronically (app, H5, chat-bot): it ended their
+ * proxies (cast_ballot), so none may be named for that flat after it. A paper ballot does not
+ * (it may itself be signed by someone else), nor a proxy's own.
+ */
+export const castInPerson = (b: { current: boolean; kind: string; channel: string }) => b.current && b.kind === 'electronic' && b.channel !== 'proxy'
+
+/** The running polls in which this account votes for an owner: for a proxy who owns no flat there to find them (我的, the chat-bot). */
+export async function pollsAsProxy(db: Db, userId: string) {
+  const rows = rowsOf<{ id: string; number: number | null; title: string; community_name: string; closes_at: string | Date }>(
+    await db.execute(sql`
+      select distinct p.id, p.number, p.title, c.name as community_name, p.closes_at
+      from proxies px join polls p on p.id = px.poll_id join communities c on c.id = p.community_id
+      where px.proxy_user_id = ${userId} and px.status in ('active', 'used') and p.status = 'announced'
+      order by p.closes_at`),
+  )
+  return rows.map((p) => ({ pollId: p.id, number: p.number, title: p.title, communityName: p.community_name, closesAt: new Date(p.closes_at) }))
+}
 const proxyNoticeKey = (pollId: string, voterId: string) => `proxy:${pollId}:${voterId}`
 
 /**
@@ -36,22 +56,22 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   // phone has an account, and each grant sends the proxy a message
   await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `proxy-grant:${actor.userId}`, PROXY_GRANTS_PER_HOUR, 3600)
   return withTransaction(ctx.db, async (tx) => {
-    // the ballot's locks, in the ballot's order (drizzle/migrations/0022_cast_ballot_function.sql:
-    // the poll shared, then the voter), before the poll's row: so no vote for this voter slips in
-    // between the check below and the grant, and no lock cycle with a vote or the close. The row is
-    // taken NO KEY UPDATE: it serialises grants (the proxy limit) without holding up the votes,
-    // whose ballots' foreign key takes the row KEY SHARE
-    await tx.execute(sql`select pg_advisory_xact_lock_shared(1, hashtext(${pollId})), pg_advisory_xact_lock(2, hashtext(${pollId} || ':' || ${voter.voterId}))`)
+    // the ballot's locks, before the poll's row: so no vote for this voter slips in between the
+    // check below and the grant, and no lock cycle with a vote or the close. The row is taken NO KEY
+    // UPDATE: it serialises grants (the proxy limit) without holding up the votes, whose ballots'
+    // foreign key takes the row KEY SHARE
+    await lockAsBallot(tx, pollId, voter.voterId)
     const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('no key update')
     if (!p) throw new AppError('NOT_FOUND')
     // by the database's clock, as the ballot's window: after the close nothing changes but the count
     await assertBeforeClose(tx, ctx.clock, p)
     // the owner's own vote ends their proxies (cast_ballot), so a proxy named after it would be the
     // one ballot that could replace the owner's: refused
-    const [own] = rowsOf<{ n: number | string }>(
-      await tx.execute(sql`select count(*) as n from ballots where poll_id = ${pollId} and voter_id = ${voter.voterId} and current and kind = 'electronic' and channel <> 'proxy'`),
-    )
-    if (Number(own?.n ?? 0) > 0) throw new AppError('OWNER_ALREADY_VOTED')
+    const standing = await tx
+      .select({ current: ballots.current, kind: ballots.kind, channel: ballots.channel })
+      .from(ballots)
+      .where(and(eq(ballots.pollId, pollId), eq(ballots.voterId, voter.voterId), eq(ballots.current, true)))
+    if (standing.some(castInPerson)) throw new AppError('OWNER_ALREADY_VOTED')
     const [proxyUser] = await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone))
     if (!proxyUser) {
       throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'proxy_not_signed_in', message: '受托人须先用这个手机号登录一次（小程序或网页），然后您再委托' }] })

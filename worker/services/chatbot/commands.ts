@@ -14,6 +14,7 @@ import { castBallot } from '../ballots/cast'
 import { countsAmong } from '../ballots/standing'
 import { ballotContent } from '../ballots/content'
 import { castableVoters, resolveVoter } from '../ballots/eligibility'
+import { pollsAsProxy } from '../ballots/proxies'
 import type { ServiceCtx } from '../context'
 import { quarterAccounts } from '../disclosure/accounts'
 import { getFirmProfile } from '../disclosure/fees'
@@ -80,16 +81,9 @@ export async function runCommand(ctx: ServiceCtx, openid: string, text: string, 
  * of each poll they vote in instead of being asked to verify as an owner they are not.
  */
 async function proxyPolls(ctx: ServiceCtx, userId: string): Promise<string | null> {
-  const rows = rowsOf<{ id: string; number: number | null; title: string; closes_at: string | Date }>(
-    await ctx.db.execute(sql`
-      select distinct p.id, p.number, p.title, p.closes_at from proxies px join polls p on p.id = px.poll_id
-      where px.proxy_user_id = ${userId} and px.status in ('active', 'used') and p.status = 'announced'
-      order by p.closes_at`),
-  )
+  const rows = await pollsAsProxy(ctx.db, userId)
   if (rows.length === 0) return null
-  return fitReply(
-    `您受业主委托代为投票的议题（请在网页上投票）：\n${rows.map((r) => `第${r.number}号《${r.title}》，${beijingDeadline(new Date(r.closes_at))} 截止：${base(ctx)}/h5/polls/${r.id}`).join('\n')}`,
-  )
+  return fitReply(`您受业主委托代为投票的议题（请在网页上投票）：\n${rows.map((r) => `第${r.number}号《${r.title}》，${beijingDeadline(r.closesAt)} 截止：${base(ctx)}/h5/polls/${r.pollId}`).join('\n')}`)
 }
 
 async function answer(ctx: ServiceCtx, openid: string, owner: Owner, cmd: Exclude<ChatCommand, { kind: 'help' | 'bind' }>, messageKey: string | null): Promise<string> {

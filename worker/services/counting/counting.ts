@@ -182,12 +182,14 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
         const at = (d: Date) => (sameMinute ? `${beijingTime(d)}:${String(d.getUTCSeconds()).padStart(2, '0')}` : beijingTime(d))
         bad(e, '收到时间', 'received_after_close', `收到时间 ${at(receivedAt)} 晚于表决截止时间 ${sameMinute ? at(p.closesAt) : beijingDeadline(p.closesAt)}，该票不计入`)
       }
+      // what every entry carries, whatever the ballot says
+      const paper = { line: e.line, voterId, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null, signedBy: e.signedBy ?? null }
       let content: (typeof ready)[number] | null = null
       if (e.spoiledReason) {
-        content = { line: e.line, voterId, choice: 'spoiled', marks: null, spoiledReason: e.spoiledReason, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null, signedBy: e.signedBy ?? null }
+        content = { ...paper, choice: 'spoiled', marks: null, spoiledReason: e.spoiledReason }
       } else if (p.kind === 'single') {
         if (!e.choice || e.marks) bad(e, '表决意见', 'invalid_choice', '请填写同意、反对或弃权（无法辨认的票请登记为废票并写明原因）')
-        else content = { line: e.line, voterId, choice: e.choice, marks: null, spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null, signedBy: e.signedBy ?? null }
+        else content = { ...paper, choice: e.choice, marks: null, spoiledReason: null }
       } else {
         const names = e.marks ?? []
         const ids = names.map((n) => byName.get(n))
@@ -196,7 +198,7 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
         else if (ids.some((x) => x!.length > 1)) bad(e, '表决意见', 'ambiguous_candidate', '候选人重名，请按候选人序号核对后登记')
         else if (new Set(names).size !== names.length) bad(e, '表决意见', 'duplicate_mark', '同一候选人填写了两次，应登记为废票')
         else if (names.length > p.seats!) bad(e, '表决意见', 'too_many_marks', `所选 ${names.length} 人超过应选 ${p.seats} 人，应登记为废票`)
-        else content = { line: e.line, voterId, choice: names.length ? 'marked' : 'abstain', marks: ids.map((x) => x![0]!), spoiledReason: null, receivedAt: receivedAt ?? p.closesAt, photo: e.photoSha256 ?? null, signedBy: e.signedBy ?? null }
+        else content = { ...paper, choice: names.length ? 'marked' : 'abstain', marks: ids.map((x) => x![0]!), spoiledReason: null }
       }
       if (content) ready.push(content)
     }

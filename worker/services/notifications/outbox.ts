@@ -30,8 +30,13 @@ export function isQuietHours(at: Date): boolean {
 
 const base = (config: Config) => config.PUBLIC_BASE_URL.replace(/\/$/, '')
 
+/** How an account `u` can be reached, as columns of a recipients query: what channelFor decides on. */
+const REACH = sql`exists (select 1 from oa_followers f where f.user_id = u.id and f.subscribed) as has_oa,
+        u.wechat_openid is not null as has_mp, u.phone is not null as has_phone`
+type Reach = { has_oa: boolean; has_mp: boolean; has_phone: boolean }
+
 /** Which channels this deployment can send on, best first: the official account, the mini-program, SMS. */
-function channelFor(config: Config, services: { sms: Services['sms'] }, r: { has_oa: boolean; has_mp: boolean; has_phone: boolean }): NotificationChannel | null {
+function channelFor(config: Config, services: { sms: Services['sms'] }, r: Reach): NotificationChannel | null {
   if (r.has_oa && config.WECHAT_OA_TEMPLATE_ID && config.WECHAT_OA_APPID) return 'official_account'
   if (r.has_mp && config.WECHAT_SUBSCRIBE_TEMPLATE_ID && config.WECHAT_APPID) return 'miniprogram'
   if (r.has_phone && services.sms.sendNotice) return 'sms'
@@ -77,11 +82,10 @@ export async function enqueuePollNotification(
   )
   if (!p) return {}
   const poll: PollRef = { id: p.id, communityId: p.community_id, number: p.number, title: p.title, opensAt: new Date(p.opens_at), closesAt: new Date(p.closes_at) }
-  const recipients = rowsOf<{ user_id: string; voter_id: string; has_oa: boolean; has_mp: boolean; has_phone: boolean }>(
+  const recipients = rowsOf<{ user_id: string; voter_id: string } & Reach>(
     await tx.execute(sql`
       select distinct on (b.user_id, pv.voter_id) b.user_id, pv.voter_id,
-        exists (select 1 from oa_followers f where f.user_id = u.id and f.subscribed) as has_oa,
-        u.wechat_openid is not null as has_mp, u.phone is not null as has_phone
+        ${REACH}
       from poll_voters pv
       join bindings b on b.owner_key = pv.representative_owner_key and b.community_id = ${poll.communityId} and b.status = 'verified'
       join users u on u.id = b.user_id
@@ -94,11 +98,10 @@ export async function enqueuePollNotification(
   // dropped once the voter has voted, as the owner's is
   const proxyRecipients =
     kind === 'voting_open' || kind === 'reminder'
-      ? rowsOf<{ user_id: string; voter_id: string; unit_labels: string; has_oa: boolean; has_mp: boolean; has_phone: boolean }>(
+      ? rowsOf<{ user_id: string; voter_id: string; unit_labels: string } & Reach>(
           await tx.execute(sql`
             select px.proxy_user_id as user_id, px.voter_id, pv.unit_labels,
-              exists (select 1 from oa_followers f where f.user_id = u.id and f.subscribed) as has_oa,
-              u.wechat_openid is not null as has_mp, u.phone is not null as has_phone
+              ${REACH}
             from proxies px join users u on u.id = px.proxy_user_id
             join poll_voters pv on pv.poll_id = px.poll_id and pv.voter_id = px.voter_id
             where px.poll_id = ${pollId} and px.status = 'active'
@@ -314,11 +317,10 @@ export async function enqueueForOwners(
   payload: Omit<NotificationPayload, 'link'> & { path: string },
   dedupe: string,
 ) {
-  const recipients = rowsOf<{ user_id: string; has_oa: boolean; has_mp: boolean; has_phone: boolean }>(
+  const recipients = rowsOf<{ user_id: string } & Reach>(
     await tx.execute(sql`
       select u.id as user_id,
-        exists (select 1 from oa_followers f where f.user_id = u.id and f.subscribed) as has_oa,
-        u.wechat_openid is not null as has_mp, u.phone is not null as has_phone
+        ${REACH}
       from users u
       where ${
         who === 'all_owners'
