@@ -92,9 +92,11 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, error: string | n
   const { view, final } = await loadPoll(c, pollId)
   const mine = await ballotsInMyName(c, pollId, communityId)
   const status = view.status as string
+  const running = status === 'open' || status === 'announced'
+  // the voters this person casts for: the ballot form's, and the flats an owner may name a proxy for
+  const voters = running ? await castableVoters(ctx.db, pollId, communityId, caller.userId) : []
   let ballot: BallotState
   if (status === 'open') {
-    const voters = await castableVoters(ctx.db, pollId, communityId, caller.userId)
     const current = new Map(mine.filter((b) => b.counts).map((b) => [b.voter.voterId, b.choice]))
     if (!voters.length) ballot = { kind: 'not_voter', text: roles.has('owner') ? '您不在本次表决的投票权人名单中（或共有房屋须由登记的代表人投票）。' : '只有本次表决的投票权人可以投票。' }
     else if (final && voters.every((v) => current.has(v.voterId))) ballot = { kind: 'voted_final' }
@@ -110,9 +112,9 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, error: string | n
   // an owner may ask someone to vote for them while the poll runs: the proxies they named, and the
   // flats they may still name one for (not after voting in person: grantProxy refuses it)
   let proxies: ProxySection | null = null
-  if (roles.has('owner') && (status === 'open' || status === 'announced')) {
+  if (roles.has('owner') && running) {
     const named = await myProxies(ctx, pollId)
-    const own = (await castableVoters(ctx.db, pollId, communityId, caller.userId)).filter((v) => v.via === 'owner')
+    const own = voters.filter((v) => v.via === 'owner')
     const inPerson = new Set(mine.filter(castInPerson).map((b) => b.voter.voterId))
     const open = own.filter((v) => !inPerson.has(v.voterId) && !named.some((x) => x.voterId === v.voterId))
     if (named.length || open.length) proxies = { named, voters: open.map((v) => ({ voterId: v.voterId, unitLabels: v.unitLabels })) }
