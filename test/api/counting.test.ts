@@ -3,7 +3,7 @@ import { parseCenti } from '../../shared/decimal'
 import { writeXlsx } from '../../worker/lib/spreadsheet'
 import { verifyDocument } from '../../worker/lib/signing'
 import { eq } from 'drizzle-orm'
-import { pollResults } from '../../drizzle/schema'
+import { deliveries, pollResults } from '../../drizzle/schema'
 import { runDueJobs } from '../../worker/scheduler/jobs'
 import { announcedPoll, bulkOwners, openWindow, pollDraft, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
@@ -60,6 +60,10 @@ describe('follow_majority in candidate polls (指导规则 第26条)', () => {
     // one of the two who did not vote was notified
     const notified = await voterIdOf(p.id, owners[5]!.token)
     expect((await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: [notified], method: 'paper_signed' } })).status).toBe(201)
+    // the other was reached only by an automatic SMS (title and link), as the outbox records it: told nothing of the rule
+    const committeeId = (await h.request('GET', '/api/me', { token: s.committee })).json.id as string
+    const texted = await voterIdOf(p.id, owners[6]!.token)
+    await h.db.insert(deliveries).values({ id: `nt-test-${p.id}`, pollId: p.id, communityId: s.community.id, voterId: texted, method: 'sms', tellsNonVoterRule: false, recordedBy: committeeId, recordedAt: h.clock.now() })
     h.clock.advance(5100)
     // voting has closed: a delivery now could still tip the count, so it is refused
     const late = await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: [await voterIdOf(p.id, owners[6]!.token)], method: 'paper_signed' } })
@@ -84,6 +88,10 @@ describe('follow_majority in candidate polls (指导规则 第26条)', () => {
     expect(list.json.voters.filter((v: { followedMajority: string[] | null }) => v.followedMajority)).toEqual([expect.objectContaining({ voterId: notified, voted: false, followedMajority: ['候选人2'] })])
     const csv = await h.request('GET', `/api/polls/${p.id}/voters.csv`, { token: s.owner })
     expect(csv.text).toContain('随多数：候选人2')
+    // the evidence file says which deliveries the count could rest on
+    const evidence = await h.request('GET', `/api/polls/${p.id}/evidence`, { token: s.committee })
+    const told = new Map(evidence.json.deliveries.filter((d: { voterId: string }) => d.voterId === notified || d.voterId === texted).map((d: { voterId: string; tellsNonVoterRule: boolean }) => [d.voterId, d.tellsNonVoterRule]))
+    expect(Object.fromEntries(told)).toEqual({ [notified]: true, [texted]: false })
     // the export: the counts add up to the electorate and to the participants; the deemed voter on its own row
     const x = await checkedExport(p.id)
     expect(x.item('随多数（未投票，按议事规则计入）')[x.col('人数')]).toBe('1')

@@ -72,8 +72,7 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     const settings = CommunitySettings.parse(p.settings ?? {})
     const electorate = await tx.select({ voterId: pollVoters.voterId, areaE4: pollVoters.areaE4 }).from(pollVoters).where(eq(pollVoters.pollId, pollId))
     const standing = await standingBallots(tx, pollId, settings.paperVsElectronic)
-    // only a delivery that told the owner what silence means lets the rule deem them (指导规则 第26条)
-    const delivered = await tx.selectDistinct({ voterId: deliveries.voterId }).from(deliveries).where(and(eq(deliveries.pollId, pollId), eq(deliveries.tellsNonVoterRule, true)))
+    const delivered = await deemableVoters(tx, pollId)
     // One synthetic unit per voter carrying the voter's area within scope: the same count as by units.
     // Areas as registered, in ten-thousandths: the same count as the published areaCenti protocol
     const units = electorate.map((v) => ({ unitId: v.voterId, voterId: v.voterId, areaE4: v.areaE4 }))
@@ -192,6 +191,14 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     await enqueuePollNotification(tx, ctx, pollId, 'result_published', { dedupe: 'result' })
     return { document, jws, merkleRoot: root }
   })
+}
+
+/**
+ * The voters the follow-majority rule may deem if they do not vote: only those a delivery on record
+ * told what silence means (指导规则 第26条). The count and the per-voter list read it alike.
+ */
+export async function deemableVoters(db: Db, pollId: string) {
+  return db.selectDistinct({ voterId: deliveries.voterId }).from(deliveries).where(and(eq(deliveries.pollId, pollId), eq(deliveries.tellsNonVoterRule, true)))
 }
 
 /** No result yet for a poll that exists (and is public: not a draft); a poll that does not, is not found. */

@@ -7,6 +7,7 @@ import { standingBallots } from '../ballots/standing'
 import type { ServiceCtx } from '../context'
 import { candidatesOf } from '../polls/lifecycle'
 import { countingRecord } from '../counting/counting'
+import { deemableVoters } from './close'
 import { choicesPublished } from './secrecy'
 
 const CHOICE_ZH = { agree: '同意', oppose: '反对', abstain: '弃权', spoiled: '废票', marked: '选择' } as const
@@ -56,7 +57,9 @@ async function followedMajority(ctx: ServiceCtx, pollId: string, nameOf: Map<str
   const doc = r?.document as { tally?: { followMajority?: { to: string[] } } | null; election?: { followMajority?: { to: string[] } } | null } | undefined
   const to = doc?.tally?.followMajority?.to ?? doc?.election?.followMajority?.to ?? []
   if (to.length === 0) return null
-  const delivered = await ctx.db.selectDistinct({ voterId: deliveries.voterId }).from(deliveries).where(eq(deliveries.pollId, pollId))
+  // the voters the count could deem, by its own rule: a delivery that did not tell the owner what
+  // silence means (an SMS, a subscribe message) deemed no one
+  const delivered = await deemableVoters(ctx.db, pollId)
   return { voters: new Set(delivered.map((d) => d.voterId)), to: to.map((x) => (x === 'agree' ? '同意' : x === 'oppose' ? '反对' : (nameOf.get(x) ?? x))) }
 }
 
@@ -116,7 +119,8 @@ export async function evidenceFile(ctx: ServiceCtx, pollId: string) {
       dispute: b.disputedAt ? { at: b.disputedAt.toISOString(), reason: b.disputeReason } : null,
     })),
     proxies: proxyRows.map((x) => ({ id: x.id, voterId: x.voterId, grantorUserId: x.grantorUserId, proxyUserId: x.proxyUserId, status: x.status, createdAt: x.createdAt.toISOString() })),
-    deliveries: deliveryRows.map((d) => ({ voterId: d.voterId, method: d.method, evidenceSha256: d.evidenceSha256, recordedAt: d.recordedAt.toISOString() })),
+    // which deliveries told the owner what silence means: the ones the count could deem on
+    deliveries: deliveryRows.map((d) => ({ voterId: d.voterId, method: d.method, tellsNonVoterRule: d.tellsNonVoterRule, evidenceSha256: d.evidenceSha256, recordedAt: d.recordedAt.toISOString() })),
     // the public count of paper ballots: who counted and scrutinised, the box, the flags, the confirmation
     counting: await countingRecord(ctx, pollId),
     notices: events.map((e) => ({ kind: e.kind, text: e.text, at: e.at.toISOString() })),
