@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync, readFileSync } from 'node:fs'
 import http from 'node:http'
-import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { nanoid } from 'nanoid'
 import postgres from 'postgres'
@@ -180,13 +179,7 @@ export async function announcedPoll(c: Pick<Compound, 'communityId' | 'committee
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 
-export async function freePort(): Promise<number> {
-  const srv = net.createServer().listen(0, '127.0.0.1')
-  await once(srv, 'listening')
-  const port = (srv.address() as net.AddressInfo).port
-  srv.close()
-  return port
-}
+export { freePort } from '../helpers/server-process'
 
 /**
  * The real Node entry (worker/node.ts) in a process of its own: node itself with tsx's loader,

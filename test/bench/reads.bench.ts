@@ -14,11 +14,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
+import { freePort } from '../helpers/server-process'
 
 process.env.TEST_NOW ??= new Date(Date.now() - 2 * 86_400_000).toISOString()
 const { startHarness } = await import('../helpers/harness')
@@ -32,13 +32,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-async function freePort() {
-  const s = createServer().listen(0, '127.0.0.1')
-  await new Promise((r) => s.once('listening', r))
-  const port = (s.address() as AddressInfo).port
-  await new Promise((r) => s.close(r))
-  return port
-}
 
 /** A scratch database the seeding writes and the server then opens: a PGlite folder, or a PostgreSQL database. */
 async function scratch() {

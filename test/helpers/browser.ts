@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server'
 import { existsSync, mkdirSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from './server-process'
 import { join } from 'node:path'
 import { chromium, devices, type Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
@@ -23,17 +23,6 @@ export const SCREENSHOTS = join(process.cwd(), 'test/.artifacts/screenshots')
 
 /** iPhone 13: 390 × 844 CSS px. */
 export const phone = () => ({ ...devices['iPhone 13'], defaultBrowserType: undefined })
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 /** The harness's app served on a free local port (its public base URL), and a headless Chromium. */
 export async function startBrowserApp() {

@@ -20,7 +20,7 @@ import type { ServiceCtx } from '../../worker/services/context'
 import { onPostgres, openTestDatabase } from '../helpers/db'
 import { newPhone } from '../helpers/fixtures'
 import { testConfig } from '../helpers/harness'
-import { stopWithRequestInFlight } from '../helpers/server-process'
+import { freePort, stopWithRequestInFlight } from '../helpers/server-process'
 
 /** the serving processes: the primary's children (Linux /proc) */
 const childrenOf = (pid: number) =>
@@ -59,7 +59,7 @@ describe.skipIf(!onPostgres())('the Node server as a cluster (NODE_PROCESSES=2)'
     const committee = (await startSession(services, (await grantCommittee(ctx, community.id, newPhone())).userId)).accessToken
     await database.close()
 
-    const port = 30_000 + Math.floor(Math.random() * 20_000)
+    const port = await freePort()
     server = spawn(process.execPath, ['--import', 'tsx', 'worker/node.ts'], {
       env: {
         PATH: process.env.PATH ?? '',

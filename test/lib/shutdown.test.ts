@@ -14,12 +14,12 @@ import { testConfig } from '../helpers/harness'
 import { exited, stopWithRequestInFlight } from '../helpers/server-process'
 
 async function startServer() {
-  const port = 30_000 + Math.floor(Math.random() * 20_000)
   const config = testConfig()
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
-    PORT: String(port),
+    // the kernel picks the port when the server listens, and the banner says which
+    PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'gongyi-shutdown-')),
     SEED_DEMO: '0',
@@ -35,6 +35,8 @@ async function startServer() {
     if (child.exitCode !== null || performance.now() > deadline) throw new Error(`server did not start: ${out}`)
     await new Promise((r) => setTimeout(r, 100))
   }
+  const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1])
+  expect(port).toBeGreaterThan(0)
   return { child, port, output: () => out }
 }
 

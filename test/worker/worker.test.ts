@@ -19,6 +19,7 @@ import { oaInbound, smsOutbox } from '../../drizzle/schema'
 import { openPglite, type Database } from '../../worker/db/node'
 import { onPostgres, openTestDatabase } from '../helpers/db'
 import { newPhone } from '../helpers/fixtures'
+import { freePort } from '../helpers/server-process'
 
 
 const ADMIN_PHONE = newPhone()
@@ -36,7 +37,7 @@ async function databaseForWorker(): Promise<string> {
   const pglite = await openPglite()
   await pglite.migrate()
   database = pglite
-  const port = 20_000 + Math.floor(Math.random() * 20_000)
+  const port = await freePort()
   socketServer = new PGLiteSocketServer({ db: pglite.client, port, host: '127.0.0.1', maxConnections: 16 })
   await socketServer.start()
   return `postgres://postgres@127.0.0.1:${port}/postgres`
