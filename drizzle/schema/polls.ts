@@ -127,8 +127,11 @@ export const ballots = pgTable(
     uniqueIndex('ballots_idempotency_uq').on(t.pollId, t.castByUserId, t.idempotencyKey).where(sql`idempotency_key is not null`),
     index('ballots_poll_idx').on(t.pollId, t.voterId),
     check('ballots_signer_ck', sql`(signed_as is null and signer_name is null and signer_document_sha256 is null) or (kind = 'paper' and signer_name is not null and signer_document_sha256 is not null)`),
-    // a short receipt code (shared/receipt.ts) is looked up by the long receipt's first 8 characters
-    index('ballots_receipt_prefix_idx').on(t.pollId, sql`left(${t.receipt}, 8)`),
+    // a short receipt code (shared/receipt.ts) is looked up by the long receipt's first 8 characters.
+    // The prefix leads: an index led by poll_id alone would be one more that "the poll's ballots"
+    // can use, and a plan made while a poll had few ballots chose it for the vote's read of one
+    // voter's ballots, reading every ballot of the poll per vote (issue 17, RESULTS.md session 9)
+    index('ballots_receipt_prefix_poll_idx').on(sql`left(${t.receipt}, 8)`, t.pollId),
   ],
 )
 

@@ -124,6 +124,10 @@ export const bindings = pgTable(
     uniqueIndex('bindings_active_uq')
       .on(t.userId, t.communityId, t.unitKey)
       .where(sql`status in ('verified', 'pending')`),
-    index('bindings_community_status_idx').on(t.communityId, t.status),
+    // the user as the last key: "this account's verified bindings here" (every signed-in request's
+    // roles, the vote's electorate) is a lookup by this index too, so a planner with stale
+    // statistics that picks it (a compound's bindings counted before its owners verified) does
+    // not read every verified binding of the compound (issue 17: 0.5 ms per vote at 3,000 owners)
+    index('bindings_community_status_user_idx').on(t.communityId, t.status, t.userId),
   ],
 )

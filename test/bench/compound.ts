@@ -288,17 +288,67 @@ export function statusCounts(answers: Answer[]): string {
 
 /** CPU seconds a process has used (Linux /proc; NaN elsewhere): what a vote costs the server, whatever the load. */
 /** CPU seconds (user + system) of a process and of its living children (a cluster's serving processes, NODE_PROCESSES). */
+/** A process's /proc/<pid>/stat fields after the command name: [11] utime, [12] stime, [13] cutime, [14] cstime (ticks of 1/100 s). */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
+const childrenOf = (pid: number) =>
+  readdirSync(`/proc/${pid}/task`).flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number))
+
 export function cpuSeconds(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const fields = statFields(pid)
     // utime and stime (fields 14 and 15 of the whole line), in clock ticks of 1/100 s
     let seconds = (Number(fields[11]) + Number(fields[12])) / 100
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) seconds += cpuSeconds(Number(child))
-    }
+    for (const child of childrenOf(pid)) seconds += cpuSeconds(child)
     return seconds
   } catch {
     return NaN
+  }
+}
+
+/**
+ * CPU seconds the whole PostgreSQL server has used: the postmaster's own and its exited children's
+ * (cutime, cstime: the backends of connections already closed, such as pgbench's), plus every
+ * live child's (backends, the WAL writer, the checkpointer…). Differences of two readings say what
+ * the database spent on a run. NaN where /proc cannot be read (not Linux, another machine).
+ */
+export function databaseCpuSeconds(postmasterPid: number): number {
+  try {
+    const own = statFields(postmasterPid)
+    let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])
+    for (const child of childrenOf(postmasterPid)) {
+      try {
+        const f = statFields(child)
+        ticks += Number(f[11]) + Number(f[12])
+      } catch {
+        // exited between the two reads: its time is in the postmaster's cutime from now on
+      }
+    }
+    return ticks / 100
+  } catch {
+    return NaN
+  }
+}
+
+/** CPU seconds of this process (the load generator) and of its children already waited for (pgbench). */
+export function selfCpuSeconds(): { own: number; children: number } {
+  const f = statFields(process.pid)
+  return { own: (Number(f[11]) + Number(f[12])) / 100, children: (Number(f[13]) + Number(f[14])) / 100 }
+}
+
+/** The postmaster's pid, when the database runs on this machine: the parent of the backend that answers. */
+export async function postmasterPid(url: string): Promise<number | null> {
+  const client = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    const [row] = await client<{ pid: number }[]>`select pg_backend_pid() as pid`
+    const status = readFileSync(`/proc/${row!.pid}/status`, 'utf8')
+    return Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) || null
+  } catch {
+    return null
+  } finally {
+    await client.end()
   }
 }

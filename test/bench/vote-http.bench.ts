@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { announcedPoll, benchEnv, cpuSeconds, freePort, httpClient, percentile, pool, postgresOrSkip, scratchDatabase, seedCompound, sleep, startServer, statusCounts, stopServer } from './compound'
+import { announcedPoll, benchEnv, cpuSeconds, databaseCpuSeconds, freePort, httpClient, percentile, pool, postgresOrSkip, postmasterPid, scratchDatabase, seedCompound, selfCpuSeconds, sleep, startServer, statusCounts, stopServer } from './compound'
 
 const base = postgresOrSkip('vote-http benchmark')
 const VOTES = Number(process.env.BENCH_VOTES ?? 3000)
@@ -47,7 +47,8 @@ async function pgbench(url: string, clients: number, vars: Record<string, string
   const { stdout } = await promisify(execFile)('pgbench', args, { maxBuffer: 1 << 20 })
   const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1])
   const latency = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1])
-  return { tps, latency }
+  const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1])
+  return { tps, latency, transactions }
 }
 
 const db = await scratchDatabase(base, 'vote_http')
@@ -78,32 +79,56 @@ try {
     client.close()
   }
 
+  // Where the two cores go: the CPU of the server, of the database and of the load generator (this
+  // process) per vote, and of the database and pgbench's client per pgbench transaction. The
+  // database's share is read from /proc, so only when it runs on this machine.
+  const postmaster = await postmasterPid(db.url)
+  if (postmaster === null) console.log('the database is not on this machine (or /proc is unreadable): its CPU is not shown')
+  const dbCpu = () => (postmaster === null ? NaN : databaseCpuSeconds(postmaster))
+  const perMs = (seconds: number, n: number) => (Number.isFinite(seconds) ? ((seconds * 1000) / n).toFixed(2) : '–')
   const rows: string[] = []
+  const cpuRows: string[] = []
   for (const [i, c] of LEVELS.entries()) {
     const client = httpClient(port, c)
     const started = performance.now()
     const cpu0 = cpuSeconds(server.pid!)
+    const db0 = dbCpu()
+    const self0 = selfCpuSeconds().own
     const answers = await pool(compound.voterTokens, c, (t) => vote(client, polls[i + 1]!.id, t))
     const seconds = (performance.now() - started) / 1000
     const cpuMsPerVote = ((cpuSeconds(server.pid!) - cpu0) * 1000) / answers.length
+    const dbVote = dbCpu() - db0
+    const clientVote = selfCpuSeconds().own - self0
     client.close()
     const ok = answers.filter((a) => a.status === 201)
     const ms = ok.map((a) => a.ms).sort((a, b) => a - b)
     const rate = ok.length / seconds
-    let pg = { tps: NaN, latency: NaN }
+    let pg = { tps: NaN, latency: NaN, transactions: NaN }
     const clients = Math.min(c, PGBENCH_MAX_CLIENTS)
+    const db1 = dbCpu()
+    const children1 = selfCpuSeconds().children
     if (withPgbench) pg = await pgbench(db.url, clients, { pid: polls[0]!.id, cid: compound.communityId, uid: admin!.id })
+    const dbPgbench = dbCpu() - db1
+    const pgbenchClient = selfCpuSeconds().children - children1
     const line =
       `| ${String(c).padStart(4)} | ${rate.toFixed(0).padStart(6)} votes/s | p50 ${percentile(ms, 50).toFixed(1).padStart(6)} ms | p99 ${percentile(ms, 99).toFixed(1).padStart(6)} ms | ${cpuMsPerVote.toFixed(2)} ms | ` +
       (withPgbench ? `pgbench (${clients} clients) ${pg.tps.toFixed(0).padStart(6)} tx/s, avg ${pg.latency.toFixed(1)} ms | ×${(rate / pg.tps).toFixed(2)} |` : 'pgbench skipped | |') +
       (ok.length === answers.length ? '' : `  !! not 201: ${statusCounts(answers.filter((a) => a.status !== 201))} first: ${JSON.stringify(answers.find((a) => a.status !== 201)?.json)}`)
     rows.push(line)
     console.log(line)
+    const cpuLine =
+      `| ${String(c).padStart(4)} | ${cpuMsPerVote.toFixed(2)} | ${perMs(dbVote, answers.length)} | ${perMs(clientVote, answers.length)} | ` +
+      (withPgbench ? `${perMs(dbPgbench, pg.transactions)} | ${perMs(pgbenchClient, pg.transactions)} | ${Number.isFinite(dbVote) && Number.isFinite(dbPgbench) ? `×${(dbVote / answers.length / (dbPgbench / pg.transactions)).toFixed(1)}` : '–'} |` : '– | – | – |')
+    cpuRows.push(cpuLine)
+    console.log(cpuLine)
   }
   const load = (await import('node:os')).loadavg()
   console.log(`\nvote through the real HTTP server (worker/node.ts, PostgreSQL), ${VOTES} voters per concurrency; node ${process.version}; load average ${load.map((l) => l.toFixed(1)).join(' ')}`)
   console.log(`| concurrent | app | app p50 | app p99 | server CPU per vote | pgbench, minimal vote transaction | app/pgbench |   (prepared statements: ${env.DATABASE_PREPARE === '1' ? 'on' : 'off'}; serving processes: ${process.env.NODE_PROCESSES ?? '1'})`)
   for (const r of rows) console.log(r)
+  console.log(`\nCPU, ms per vote or per pgbench transaction (all processes share ${(await import('node:os')).availableParallelism()} cores)`)
+  console.log('| concurrent | server, per vote | database, per vote | load generator, per vote | database, per pgbench tx | pgbench client, per tx | database: vote / pgbench tx |')
+  for (const r of cpuRows) console.log(r)
   console.log('re-run: DATABASE_URL=... npx tsx test/bench/vote-http.bench.ts   (BENCH_VOTES, BENCH_LEVELS, BENCH_PGBENCH_SECONDS)')
 } finally {
   if (server) await stopServer(server)

@@ -67,6 +67,8 @@ export interface PlanNode {
   'Node Type': string
   'Relation Name'?: string
   'Index Name'?: string
+  /** an index scan's search condition: the keys it looks up, not a filter applied afterwards */
+  'Index Cond'?: string
   Plans?: PlanNode[]
 }
 export const nodesOf = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodesOf)]

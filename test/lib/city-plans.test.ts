@@ -9,7 +9,9 @@
  */
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTemplateCompound, cloneCompound, hotQueries, planOf } from '../helpers/city'
+import { PgDialect } from 'drizzle-orm/pg-core'
+import { voteContextSql } from '../../worker/services/ballots/vote-context'
+import { buildTemplateCompound, cloneCompound, hotQueries, planOf, type PlanNode } from '../helpers/city'
 import { onPostgres, openPrivateTestDatabase } from '../helpers/db'
 import { startHarness, type Harness } from '../helpers/harness'
 import type { Database } from '../../worker/db/node'
@@ -62,4 +64,25 @@ describe.skipIf(!onPostgres())(`hot queries on ${COPIES + 1} compounds, planned 
       }
     })
   }
+
+  // the vote's first statement, as the route sends it: each table looked up by the caller's or the
+  // poll's key, not read for the compound and filtered
+  it('the vote’s one query before cast_ballot: each table looked up by the caller’s keys', async () => {
+    const { sql: text, params } = new PgDialect().sqlToQuery(voteContextSql(ids.user, 'session', ids.pid, '2026-12-06T00:00:00.000Z'))
+    const nodes = await planOf(sql, text, params)
+    // the tenant tables (the accounts and their sign-ins are not copied per compound here; the
+    // template names no proxy, so proxies is empty and rightly scanned)
+    const keys: Record<string, RegExp> = {
+      polls: /\bid\b/,
+      bindings: /\buser_id\b/,
+      poll_voters: /\b(voter_id|representative_owner_key)\b/,
+    }
+    const tableOf = (n: PlanNode) => n['Relation Name'] ?? Object.keys(keys).find((t) => n['Index Name']?.startsWith(`${t}_`))
+    for (const [table, key] of Object.entries(keys)) {
+      expect(tenantTables.has(table), table).toBe(true)
+      const scans = nodes.filter((n) => tableOf(n) === table && n['Node Type'] !== 'Bitmap Heap Scan')
+      expect(scans.length, `${table} read`).toBeGreaterThan(0)
+      for (const n of scans) expect(n['Index Cond'] ?? n['Node Type'], `${table} looked up by its key`).toMatch(key)
+    }
+  })
 })

@@ -9,7 +9,9 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTransaction } from '../../worker/db/tx'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { CAST_BALLOT_READ } from '../helpers/city'
+import { PgDialect } from 'drizzle-orm/pg-core'
+import { voteContextSql } from '../../worker/services/ballots/vote-context'
+import { CAST_BALLOT_READ, nodesOf as planNodesOf, type PlanNode as CityPlanNode } from '../helpers/city'
 import { announcedPoll, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
@@ -81,6 +83,65 @@ describe('hot queries use index access scoped to the compound', () => {
       expect(seq, `sequential scans in: ${q.name}`).toEqual([])
       for (const t of q.tables) {
         expect(nodes.some((n) => n['Relation Name'] === t && /Index|Bitmap Heap/.test(n['Node Type'])), `${t} by index in: ${q.name}`).toBe(true)
+      }
+    })
+  }
+})
+
+/**
+ * PostgreSQL keeps the plan of a prepared statement (the server's named statements; every query
+ * inside a PL/pgSQL function such as cast_ballot) once it settles on a generic one, made here
+ * while the poll has one ballot and the compound one owner, and reuses it as they fill. So a query
+ * about one voter or one account must find that person's rows by their key in the index, not read
+ * the whole poll's or compound's rows and filter them: such a plan made every vote read every
+ * ballot of its poll (an index led by poll_id alone was chosen; issue 17, RESULTS.md session 9).
+ */
+describe('a cached plan for one person reads that person’s rows, however few rows the tables had when it was made', () => {
+  /** per table read, what its index lookup must contain: the person's key */
+  const ONE_PERSON: { name: string; query: () => ReturnType<typeof sql>; keys: Record<string, RegExp> }[] = [
+    { ...HOT.find((q) => q.name.startsWith('a vote’s read'))!, keys: { ballots: /\b(voter_id|cast_by_user_id)\b/, polls: /\bid\b/ } },
+    { ...HOT.find((q) => q.name === 'the voter in the frozen electorate')!, keys: { poll_voters: /\bvoter_id\b/ } },
+    { ...HOT.find((q) => q.name === 'the caller’s verified bindings in the compound')!, keys: { bindings: /\buser_id\b/ } },
+    {
+      // the public proof page and the result page look a ballot up by its printed short receipt
+      name: 'a ballot by its short receipt (worker/services/ballots/receipt.ts)',
+      query: () => sql`select id from ballots where poll_id = ${ids.pid} and left(receipt, 8) = ${'abcdefgh'}`,
+      keys: { ballots: /\bleft"?\(receipt, 8\)/ },
+    },
+    {
+      name: 'the vote’s one query before cast_ballot: the caller, the poll, the voters they cast for',
+      query: () => voteContextSql(ids.user, 'session', ids.pid, '2026-12-06T00:00:00.000Z'),
+      // poll_voters and proxies: test/lib/city-plans.test.ts, with real statistics. On a four-flat
+      // poll every plan reads the poll's few voters whole; a poll of 1,000 voters or more has
+      // poll_voters analysed when it is announced (worker/db/statistics.ts), which drops the plans
+      // cached before
+      keys: { users: /\bid\b/, refresh_tokens: /\bfamily_id\b/, polls: /\bid\b/, bindings: /\buser_id\b/ },
+    },
+  ]
+  for (const q of ONE_PERSON) {
+    it(q.name, async () => {
+      const { sql: text, params } = new PgDialect().sqlToQuery(q.query())
+      // the parameters as literals (EXECUTE takes no bound ones): ids and instants, safe between quotes
+      const literals = params.map((p) => {
+        expect(String(p)).toMatch(/^[\w.:-]+$/)
+        return `'${String(p)}'`
+      })
+      const nodes = await withTransaction(h.db, async (tx) => {
+        await tx.execute(sql`set local plan_cache_mode = force_generic_plan`)
+        await tx.execute(sql.raw(`prepare one_person as ${text}`))
+        const [row] = rowsOf<{ 'QUERY PLAN': unknown }>(await tx.execute(sql.raw(`explain (format json) execute one_person${literals.length ? `(${literals.join(', ')})` : ''}`)))
+        await tx.execute(sql`deallocate one_person`)
+        const doc = typeof row!['QUERY PLAN'] === 'string' ? JSON.parse(row!['QUERY PLAN'] as string) : row!['QUERY PLAN']
+        return planNodesOf((doc as { Plan: CityPlanNode }[])[0]!.Plan)
+      })
+      const tableOf = (n: CityPlanNode) => n['Relation Name'] ?? Object.keys(q.keys).find((t) => n['Index Name']?.startsWith(`${t}_`))
+      for (const [table, key] of Object.entries(q.keys)) {
+        const scans = nodes.filter((n) => tableOf(n) === table && n['Node Type'] !== 'Bitmap Heap Scan')
+        expect(scans.length, `${table} read in: ${q.name}`).toBeGreaterThan(0)
+        for (const n of scans) {
+          expect(n['Node Type'], `${table} by index in: ${q.name}`).toMatch(/Index/)
+          expect(n['Index Cond'] ?? '', `${n['Index Name']} looked up by its key in: ${q.name}`).toMatch(key)
+        }
       }
     })
   }

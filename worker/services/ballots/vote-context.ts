@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { Context } from 'hono'
 import type { HonoEnv, Role } from '../../env'
 import { callerFromUser } from '../../middleware/access'
@@ -47,7 +47,6 @@ declare module 'hono' {
  */
 async function voteContextQuery(c: Context<HonoEnv>, token: TokenSubject, pollId: string) {
   // a Date is no parameter postgres.js takes in raw SQL: the instant as text, typed
-  const now = c.get('clock').now().toISOString()
   const [row] = rowsOf<{
     user_id: string | null
     phone: string | null
@@ -57,21 +56,24 @@ async function voteContextQuery(c: Context<HonoEnv>, token: TokenSubject, pollId
     owner: boolean
     candidate_ids: string[]
     voters: CastableVoterRow[]
-  }>(
-    await c.get('db').execute(sql`
+  }>(await c.get('db').execute(voteContextSql(token.userId, token.sessionId, pollId, c.get('clock').now().toISOString())))
+  return row!
+}
+
+/** voteContextQuery's statement (test/lib/plans.test.ts checks its plan). `now`: an ISO instant. */
+export function voteContextSql(userId: string, sessionId: string, pollId: string, now: string): SQL {
+  return sql`
       select u.id as user_id, u.phone, p.community_id, p.kind, p.seats,
              exists (select 1 from bindings b
                      where b.community_id = p.community_id and b.user_id = u.id and b.status = 'verified') as owner,
              (select coalesce(json_agg(pc.id), '[]'::json) from poll_candidates pc where pc.poll_id = p.id) as candidate_ids,
              (select coalesce(json_agg(v), '[]'::json) from (${castableVotersSql(sql`p.id`, sql`p.community_id`, sql`u.id`)}) v) as voters
       from (values (1)) as one
-      left join users u on u.id = ${token.userId}
+      left join users u on u.id = ${userId}
         and exists (select 1 from refresh_tokens r
-                    where r.family_id = ${token.sessionId} and r.user_id = u.id
+                    where r.family_id = ${sessionId} and r.user_id = u.id
                       and r.revoked_at is null and r.expires_at > ${now}::timestamptz)
-      left join polls p on p.id = ${pollId}`),
-  )
-  return row!
+      left join polls p on p.id = ${pollId}`
 }
 
 /** The vote route's access check (lib/route.ts ScopeLoader): one query, its rest kept for the handler. */
