@@ -164,6 +164,7 @@ export const DeliveryBody = z.object({
 const WeightSchema = z.object({ ...AreaFields, voters: z.number().int() })
 export const TurnoutReply = z.object({
   status: PollStatus,
+  asOf: z.string().describe('统计时间：业主看到的参与情况最多5秒前统计一次，业委会和工作人员看到的是当下的'),
   total: WeightSchema,
   participated: WeightSchema,
   /** the 2/3 lines the quorum needs (3·part ≥ 2·total) */

@@ -203,6 +203,50 @@ describe('ballots', () => {
     expect(t.json.participated.voters).toBe(1)
   })
 
+  it('owners share a turnout summed at most 5 s before, with its time; the committee sees it live; the close sums afresh; the community’s paper rule decides which ballot counts', async () => {
+    const s = await setupCommunity(h, { units: 4 })
+    const settings = await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { paperVsElectronic: 'paper' } })
+    expect(settings.status).toBe(200)
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(60_000))
+    const [second, third] = await bulkOwners(h, s.community.id, [s.rows[1]!, s.rows[2]!])
+    // the first owner votes on the phone and on paper: with this community's rule the paper one counts
+    expect((await vote(p.id, s.owner, 'agree')).status).toBe(201)
+    const voterId = (await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })).json.voters[0].voterId
+    expect((await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: 'oppose', photoSha256: 'c'.repeat(64) } })).status).toBe(201)
+    const read = async (token: string) => (await h.request('GET', `/api/polls/${p.id}/turnout`, { token })).json
+    const takenAt = h.clock.now().toISOString()
+    const first = await read(second!.token)
+    expect(first).toMatchObject({ asOf: takenAt, participated: { voters: 1 } })
+    h.clock.advance(1_000)
+    expect((await vote(p.id, second!.token, 'agree')).status).toBe(201)
+    // another owner a second later: the same sum, with the time it was taken
+    expect(await read(third!.token)).toMatchObject({ asOf: takenAt, participated: { voters: 1 } })
+    // the committee: summed now, and owners share that newer sum from then on
+    const committeeAt = h.clock.now().toISOString()
+    expect(await read(s.committee)).toMatchObject({ asOf: committeeAt, participated: { voters: 2 } })
+    h.clock.advance(4_999)
+    expect(await read(third!.token)).toMatchObject({ asOf: committeeAt, participated: { voters: 2 } })
+    // 5 s old: summed again
+    h.clock.advance(1)
+    expect(await read(third!.token)).toMatchObject({ asOf: h.clock.now().toISOString(), participated: { voters: 2 } })
+    // closed: summed afresh at once, and the split counts the first owner's paper ballot
+    h.clock.advance(60_000)
+    expect(await read(third!.token)).toMatchObject({ participated: { voters: 2 } })
+    expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).status).toBe(200)
+    const closed = await read(third!.token)
+    expect(closed).toMatchObject({ status: 'closed', asOf: h.clock.now().toISOString(), participated: { voters: 2 } })
+    expect(closed.split).toMatchObject({ agree: { voters: 1 }, oppose: { voters: 1 } })
+    // the poll's H5 page says when the sum was taken, in Beijing time (UTC+8)
+    const [u] = rowsOf<{ phone: string }>(await h.db.execute(sql`select phone from users where id = ${third!.userId}`))
+    const browser = browserSession(h)
+    await browser.login(u!.phone)
+    const page = await browser.get(`/h5/polls/${p.id}`)
+    expect(page.status).toBe(200)
+    const beijing = new Date(h.clock.now().getTime() + 8 * 3600_000)
+    expect(page.text).toContain(`统计时间：`)
+    expect(page.text).toContain(`${String(beijing.getUTCHours()).padStart(2, '0')}:${String(beijing.getUTCMinutes()).padStart(2, '0')}`)
+  })
+
   it('proxies: named by the owner, used by the proxy, limited per proxy, revocable at any time', async () => {
     const s = await setupCommunity(h, { units: 4 })
     await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { proxyLimit: 1 } })

@@ -129,6 +129,31 @@ try {
   console.log(`\nCPU, ms per vote or per pgbench transaction (all processes share ${(await import('node:os')).availableParallelism()} cores)`)
   console.log('| concurrent | server, per vote | database, per vote | load generator, per vote | database, per pgbench tx | pgbench client, per tx | database: vote / pgbench tx |')
   for (const r of cpuRows) console.log(r)
+
+  // The poll's page during the rush: each owner who opens it reads the turnout (GET …/turnout, and
+  // the H5 poll page), a read over every standing ballot. Measured on the last level's poll, now
+  // holding a ballot from every voter, 16 at a time.
+  {
+    const reads = Math.min(2_000, VOTES)
+    const client = httpClient(port, 16)
+    const last = polls[polls.length - 1]!.id
+    const started = performance.now()
+    const cpu0 = cpuSeconds(server.pid!)
+    const db0 = dbCpu()
+    const answers = await pool(compound.voterTokens.slice(0, reads), 16, (t) => client.request('GET', `/api/polls/${last}/turnout`, t))
+    const seconds = (performance.now() - started) / 1000
+    const cpuMs = ((cpuSeconds(server.pid!) - cpu0) * 1000) / reads
+    const dbMs = perMs(dbCpu() - db0, reads)
+    client.close()
+    const ok = answers.filter((a) => a.status === 200)
+    const ms = ok.map((a) => a.ms).sort((a, b) => a - b)
+    const seen = ok[0]?.json?.participated?.voters
+    console.log(
+      `\nturnout of a poll with ${seen} standing ballots, 16 concurrent: ${(ok.length / seconds).toFixed(0)} reads/s, p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms, ` +
+        `CPU per read: server ${cpuMs.toFixed(2)} ms, database ${dbMs} ms` +
+        (ok.length === answers.length ? '' : `  !! not 200: ${statusCounts(answers.filter((a) => a.status !== 200))}`),
+    )
+  }
   console.log('re-run: DATABASE_URL=... npx tsx test/bench/vote-http.bench.ts   (BENCH_VOTES, BENCH_LEVELS, BENCH_PGBENCH_SECONDS)')
 } finally {
   if (server) await stopServer(server)

@@ -162,6 +162,7 @@ export function PollPage(props: {
           <h2>参与情况</h2>
           <div class="panel">
             <ParticipationBars participated={t.participated} total={t.total} needs={t.quorumNeeds} />
+            <p class="meta">统计时间：{beijing(t.asOf)}</p>
           </div>
 
           <h2 id="discussion">讨论（{props.comments.length}）</h2>

@@ -20,7 +20,7 @@ import { candidatesOf, displayStatus, pollCommunity, pollEventsOf, presentPoll }
 import { listComments, postComment } from '../../services/polls/discussion'
 import { checkedResult, checkReceipt } from '../../services/results/check'
 import { disputeBallot } from '../../services/ballots/dispute'
-import { turnout } from '../../services/results/turnout'
+import { seesLiveTurnout, turnout } from '../../services/results/turnout'
 import { rolesInCommunity } from '../../services/roles/resolve'
 import { cachedForVisitors, FORM, getPage, html, messageOf, page, readForm, tags } from './kit'
 import { tagPage } from '../../lib/page-cache'
@@ -122,7 +122,7 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, error: string | n
   return c.html(
     <PollPage
       poll={view}
-      turnout={await turnout(ctx, pollId)}
+      turnout={await turnout(ctx, pollId, { fresh: seesLiveTurnout(roles) })}
       comments={proxyOnly ? [] : await listComments(ctx, pollId)}
       proxyOnly={proxyOnly}
       proxies={proxies}

@@ -8,7 +8,7 @@ import { access, route, type ScopeLoader } from '../../lib/route'
 import { ctxOf } from '../../services/context'
 import { listComments, postComment } from '../../services/polls/discussion'
 import { candidatesOf, listPolls, pollCommunity, pollEventsOf, presentPoll, type PollRow } from '../../services/polls/lifecycle'
-import { turnout } from '../../services/results/turnout'
+import { seesLiveTurnout, turnout } from '../../services/results/turnout'
 import { CidParams } from '../params'
 
 export const tags = ['表决（一事一议）']
@@ -63,7 +63,7 @@ export const pollRoutes = [
     access: onPoll(COMMUNITY_READERS),
     params: PidParams,
     responses: { 200: { description: '参与情况', schema: TurnoutReply } },
-    handler: async (c, { params }) => ({ status: 200, json: await turnout(ctxOf(c), params.pid) }),
+    handler: async (c, { params }) => ({ status: 200, json: await turnout(ctxOf(c), params.pid, { fresh: seesLiveTurnout(c.get('scope')!.roles) }) }),
   }),
   route({
     method: 'get',
