@@ -23,12 +23,16 @@ export function addMonths(at: Date, months: number): Date {
 /** A calendar date (YYYY-MM-DD) `months` months later. */
 export const addMonthsToDate = (isoDate: string, months: number) => addMonths(new Date(`${isoDate}T00:00:00Z`), months).toISOString().slice(0, 10)
 
-/** An instant as a person in China reads it: Beijing time, Chinese form ("2026年12月6日 08:09"). */
-export function beijingTime(at: Date | string): string {
+/**
+ * An instant as a person in China reads it: Beijing time, Chinese form ("2026年12月6日 08:09"), with
+ * the seconds where they matter ("2026年12月6日 08:09:05": a count taken just before a deadline).
+ */
+export function beijingTime(at: Date | string, opts: { seconds?: boolean } = {}): string {
   const d = new Date(new Date(at).getTime() + SHANGHAI_OFFSET_MS)
   const hh = String(d.getUTCHours()).padStart(2, '0')
   const mm = String(d.getUTCMinutes()).padStart(2, '0')
-  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hh}:${mm}`
+  const ss = opts.seconds ? `:${String(d.getUTCSeconds()).padStart(2, '0')}` : ''
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hh}:${mm}${ss}`
 }
 
 /**

@@ -203,20 +203,21 @@ describe('ballots', () => {
     expect(t.json.participated.voters).toBe(1)
   })
 
-  it('owners share a turnout summed at most 5 s before, with its time; the committee sees it live; the close sums afresh; the community’s paper rule decides which ballot counts', async () => {
+  it('owners share a turnout summed at most 5 s before, with its time; the committee sees it live; the deadline and the close sum afresh; the community’s paper rule decides which ballot counts', async () => {
     const s = await setupCommunity(h, { units: 4 })
     const settings = await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { paperVsElectronic: 'paper' } })
     expect(settings.status).toBe(200)
-    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(60_000))
-    const [second, third] = await bulkOwners(h, s.community.id, [s.rows[1]!, s.rows[2]!])
+    // open now (announcedPoll moves the clock to the opening), for 8 s
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(8_000))
+    const closesAt = h.clock.now().getTime() + 8_000
+    const [second, third, fourth] = await bulkOwners(h, s.community.id, [s.rows[1]!, s.rows[2]!, s.rows[3]!])
     // the first owner votes on the phone and on paper: with this community's rule the paper one counts
     expect((await vote(p.id, s.owner, 'agree')).status).toBe(201)
     const voterId = (await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })).json.voters[0].voterId
     expect((await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: 'oppose', photoSha256: 'c'.repeat(64) } })).status).toBe(201)
     const read = async (token: string) => (await h.request('GET', `/api/polls/${p.id}/turnout`, { token })).json
     const takenAt = h.clock.now().toISOString()
-    const first = await read(second!.token)
-    expect(first).toMatchObject({ asOf: takenAt, participated: { voters: 1 } })
+    expect(await read(second!.token)).toMatchObject({ asOf: takenAt, participated: { voters: 1 } })
     h.clock.advance(1_000)
     expect((await vote(p.id, second!.token, 'agree')).status).toBe(201)
     // another owner a second later: the same sum, with the time it was taken
@@ -228,23 +229,30 @@ describe('ballots', () => {
     expect(await read(third!.token)).toMatchObject({ asOf: committeeAt, participated: { voters: 2 } })
     // 5 s old: summed again
     h.clock.advance(1)
-    expect(await read(third!.token)).toMatchObject({ asOf: h.clock.now().toISOString(), participated: { voters: 2 } })
+    const sixth = h.clock.now().toISOString()
+    expect(await read(third!.token)).toMatchObject({ asOf: sixth, participated: { voters: 2 } })
+    // a ballot in the last second, then the deadline passes: owners are not shown the sum from
+    // before it, though that sum is under 5 s old
+    h.clock.set(new Date(closesAt - 1_000))
+    expect((await vote(p.id, fourth!.token, 'agree')).status).toBe(201)
+    expect(await read(third!.token)).toMatchObject({ asOf: sixth, participated: { voters: 2 } })
+    h.clock.set(new Date(closesAt))
+    expect(await read(third!.token)).toMatchObject({ status: 'voting_ended', asOf: new Date(closesAt).toISOString(), participated: { voters: 3 } })
     // closed: summed afresh at once, and the split counts the first owner's paper ballot
-    h.clock.advance(60_000)
-    expect(await read(third!.token)).toMatchObject({ participated: { voters: 2 } })
+    h.clock.advance(500)
     expect((await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })).status).toBe(200)
     const closed = await read(third!.token)
-    expect(closed).toMatchObject({ status: 'closed', asOf: h.clock.now().toISOString(), participated: { voters: 2 } })
-    expect(closed.split).toMatchObject({ agree: { voters: 1 }, oppose: { voters: 1 } })
-    // the poll's H5 page says when the sum was taken, in Beijing time (UTC+8)
+    expect(closed).toMatchObject({ status: 'closed', asOf: h.clock.now().toISOString(), participated: { voters: 3 } })
+    expect(closed.split).toMatchObject({ agree: { voters: 2 }, oppose: { voters: 1 } })
+    // the poll's H5 page says when the sum was taken, to the second, in Beijing time (UTC+8)
     const [u] = rowsOf<{ phone: string }>(await h.db.execute(sql`select phone from users where id = ${third!.userId}`))
     const browser = browserSession(h)
     await browser.login(u!.phone)
     const page = await browser.get(`/h5/polls/${p.id}`)
     expect(page.status).toBe(200)
-    const beijing = new Date(h.clock.now().getTime() + 8 * 3600_000)
-    expect(page.text).toContain(`统计时间：`)
-    expect(page.text).toContain(`${String(beijing.getUTCHours()).padStart(2, '0')}:${String(beijing.getUTCMinutes()).padStart(2, '0')}`)
+    const bj = new Date(h.clock.now().getTime() + 8 * 3600_000)
+    const two = (n: number) => String(n).padStart(2, '0')
+    expect(page.text).toContain(`统计时间：${bj.getUTCFullYear()}年${bj.getUTCMonth() + 1}月${bj.getUTCDate()}日 ${two(bj.getUTCHours())}:${two(bj.getUTCMinutes())}:${two(bj.getUTCSeconds())}`)
   })
 
   it('proxies: named by the owner, used by the proxy, limited per proxy, revocable at any time', async () => {

@@ -317,9 +317,12 @@ export function cpuSeconds(pid: number): number {
  */
 export function databaseCpuSeconds(postmasterPid: number): number {
   try {
+    // the children first: one that exits after this list is read has its time in the postmaster's
+    // cutime, read next
+    const children = childrenOf(postmasterPid)
     const own = statFields(postmasterPid)
     let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])
-    for (const child of childrenOf(postmasterPid)) {
+    for (const child of children) {
       try {
         const f = statFields(child)
         ticks += Number(f[11]) + Number(f[12])

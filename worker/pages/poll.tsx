@@ -1,4 +1,4 @@
-import { beijingDeadline } from '../../shared/time'
+import { beijingDeadline, beijingTime } from '../../shared/time'
 import type * as z from 'zod'
 import { SIGNED_AS_ZH, SIGNER_DOCUMENT_ZH, type CommentReply, type PollReply, type TurnoutReply } from '../../shared/api/polls'
 import { shortReceipt } from '../../shared/receipt'
@@ -162,7 +162,7 @@ export function PollPage(props: {
           <h2>参与情况</h2>
           <div class="panel">
             <ParticipationBars participated={t.participated} total={t.total} needs={t.quorumNeeds} />
-            <p class="meta">统计时间：{beijing(t.asOf)}</p>
+            <p class="meta">统计时间：{beijingTime(t.asOf, { seconds: true })}</p>
           </div>
 
           <h2 id="discussion">讨论（{props.comments.length}）</h2>

@@ -17,8 +17,9 @@ const twoThirds = (x: number) => Number((2n * BigInt(x) + 2n) / 3n)
  * rush before a deadline every owner who opens the poll's page asks for it; a vote must not buy
  * its page view that much. So owners share one sum per poll and process for this long, and the
  * answer says when it was taken (`asOf`). The committee and the staff, who run the vote and enter
- * paper ballots, are always given a fresh sum. A change of the poll's state or deadline (the
- * close, an extension) takes a fresh sum at once.
+ * paper ballots, are always given a fresh sum. A sum is taken afresh at once when the poll's
+ * state or deadline changes (the close, a count opened, an extension) and once its deadline has
+ * passed since the sum was taken: the last seconds' ballots decide the 2/3 lines (民法典 第278条).
  */
 export const TURNOUT_SNAPSHOT_MS = 5_000
 /** who is given a fresh sum: those who run the vote (not owners, nor a proxy) */
@@ -29,21 +30,35 @@ interface Snapshot {
   /** the poll's state and deadline when taken: a change of either retakes it */
   state: string
   takenAt: number
-  totals: StandingTotal[]
+  closesAt: number
+  /** shared while it is being summed too: owners asking at the same moment wait for one sum */
+  totals: Promise<StandingTotal[]>
 }
 /** per process (per isolate on Workers), by poll id */
 const snapshots = new Map<string, Snapshot>()
 
-async function totalsOf(ctx: ServiceCtx, p: typeof polls.$inferSelect, prefer: 'electronic' | 'paper', fresh: boolean): Promise<Snapshot> {
+function reusable(hit: Snapshot | undefined, state: string, now: number): hit is Snapshot {
+  if (!hit || hit.state !== state) return false
+  // the clock moved back (tests), the sum is too old, or the deadline passed after it was taken
+  return now >= hit.takenAt && now - hit.takenAt < TURNOUT_SNAPSHOT_MS && !(hit.takenAt < hit.closesAt && now >= hit.closesAt)
+}
+
+async function totalsOf(ctx: ServiceCtx, p: typeof polls.$inferSelect, prefer: 'electronic' | 'paper', fresh: boolean): Promise<{ takenAt: number; totals: StandingTotal[] }> {
   const now = ctx.clock.now().getTime()
   const state = `${p.status} ${p.closesAt.getTime()}`
   const hit = snapshots.get(p.id)
-  if (!fresh && hit && hit.state === state && now >= hit.takenAt && now - hit.takenAt < TURNOUT_SNAPSHOT_MS) return hit
-  const taken: Snapshot = { state, takenAt: now, totals: await standingTotals(ctx.db, p.id, prefer) }
+  if (!fresh && reusable(hit, state, now)) return { takenAt: hit.takenAt, totals: await hit.totals }
+  const taken: Snapshot = { state, takenAt: now, closesAt: p.closesAt.getTime(), totals: standingTotals(ctx.db, p.id, prefer) }
   snapshots.delete(p.id)
   snapshots.set(p.id, taken)
   if (snapshots.size > MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!)
-  return taken
+  try {
+    return { takenAt: now, totals: await taken.totals }
+  } catch (e) {
+    // a failed sum is not kept for others
+    if (snapshots.get(p.id) === taken) snapshots.delete(p.id)
+    throw e
+  }
 }
 
 /**
