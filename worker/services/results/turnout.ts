@@ -20,6 +20,7 @@ const twoThirds = (x: number) => Number((2n * BigInt(x) + 2n) / 3n)
  * paper ballots, are always given a fresh sum. A sum is taken afresh at once when the poll's
  * state or deadline changes (the close, a count opened, an extension) and once its deadline has
  * passed since the sum was taken: the last seconds' ballots decide the 2/3 lines (民法典 第278条).
+ * While one request takes the next sum, owners asking meanwhile get the previous one, with its time.
  */
 export const TURNOUT_SNAPSHOT_MS = 5_000
 /** who is given a fresh sum: those who run the vote (not owners, nor a proxy) */
@@ -31,33 +32,39 @@ interface Snapshot {
   state: string
   takenAt: number
   closesAt: number
-  /** shared while it is being summed too: owners asking at the same moment wait for one sum */
-  totals: Promise<StandingTotal[]>
+  totals: StandingTotal[]
+  /** when a request began summing again, this sum being too old; null: nobody is */
+  refreshingSince: number | null
 }
 /** per process (per isolate on Workers), by poll id */
 const snapshots = new Map<string, Snapshot>()
+/** how long owners are given the previous sum while one request takes the next */
+const REFRESH_GRACE_MS = 10_000
 
-function reusable(hit: Snapshot | undefined, state: string, now: number): hit is Snapshot {
-  if (!hit || hit.state !== state) return false
-  // the clock moved back (tests), the sum is too old, or the deadline passed after it was taken
-  return now >= hit.takenAt && now - hit.takenAt < TURNOUT_SNAPSHOT_MS && !(hit.takenAt < hit.closesAt && now >= hit.closesAt)
-}
-
-async function totalsOf(ctx: ServiceCtx, p: typeof polls.$inferSelect, prefer: 'electronic' | 'paper', fresh: boolean): Promise<{ takenAt: number; totals: StandingTotal[] }> {
+/**
+ * The sum owners are shown. Once it is too old, the first request sums again and the owners who
+ * ask meanwhile are given the previous sum with its time, rather than all summing at once. Only
+ * plain values are shared between requests: a Worker may not wait on another request's I/O.
+ */
+async function totalsOf(ctx: ServiceCtx, p: typeof polls.$inferSelect, prefer: 'electronic' | 'paper', fresh: boolean): Promise<Snapshot> {
   const now = ctx.clock.now().getTime()
   const state = `${p.status} ${p.closesAt.getTime()}`
   const hit = snapshots.get(p.id)
-  if (!fresh && reusable(hit, state, now)) return { takenAt: hit.takenAt, totals: await hit.totals }
-  const taken: Snapshot = { state, takenAt: now, closesAt: p.closesAt.getTime(), totals: standingTotals(ctx.db, p.id, prefer) }
-  snapshots.delete(p.id)
-  snapshots.set(p.id, taken)
-  if (snapshots.size > MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!)
+  // not after the clock moved back (tests), nor once the deadline has passed since it was taken
+  const usable = !fresh && hit && hit.state === state && now >= hit.takenAt && !(hit.takenAt < hit.closesAt && now >= hit.closesAt)
+  if (usable) {
+    if (now - hit.takenAt < TURNOUT_SNAPSHOT_MS) return hit
+    if (hit.refreshingSince !== null && now >= hit.refreshingSince && now - hit.refreshingSince < REFRESH_GRACE_MS) return hit
+    hit.refreshingSince = now
+  }
   try {
-    return { takenAt: now, totals: await taken.totals }
-  } catch (e) {
-    // a failed sum is not kept for others
-    if (snapshots.get(p.id) === taken) snapshots.delete(p.id)
-    throw e
+    const taken: Snapshot = { state, takenAt: now, closesAt: p.closesAt.getTime(), totals: await standingTotals(ctx.db, p.id, prefer), refreshingSince: null }
+    snapshots.delete(p.id)
+    snapshots.set(p.id, taken)
+    if (snapshots.size > MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!)
+    return taken
+  } finally {
+    if (usable) hit.refreshingSince = null
   }
 }
 
