@@ -213,6 +213,15 @@ describe('counting day (计票): paper ballots counted after the close', () => {
     const late = await h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json: { building: s.rows[601]!.楼栋, unit: '1单元', room: s.rows[601]!.房号, choice: 'agree', receivedAt: new Date(Date.parse(closesAt) + 1000).toISOString() } })
     expect(late.status).toBe(422)
     expect(late.json.error.details.errors[0].code).toBe('received_after_close')
+    // a second after the close, in the same minute: both times with their seconds, in Beijing time
+    const closedAt = Date.parse(closesAt)
+    expect(Math.floor(closedAt / 60_000)).toBe(Math.floor((closedAt + 1000) / 60_000))
+    const beijingSeconds = (ms: number) => {
+      const d = new Date(ms + 8 * 3600_000)
+      const two = (n: number) => String(n).padStart(2, '0')
+      return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`
+    }
+    expect(late.json.error.details.errors[0].message).toContain(`收到时间 ${beijingSeconds(closedAt + 1000)} 晚于表决截止时间 ${beijingSeconds(closedAt)}，该票不计入`)
     const outsider = await h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json: { building: '1栋', room: '0000', choice: 'agree' } })
     expect(outsider.json.error.details.errors[0].message).toBe('1栋-0000：该房屋不在本次表决的投票权人名单中')
 

@@ -1,6 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { ballots } from '../../../drizzle/schema'
+import type * as z from 'zod'
+import type { PaperSigner } from '../../../shared/api/polls'
 import { shortReceipt } from '../../../shared/receipt'
 import { authoritativeNow } from '../../db/clock'
 import { withTransaction } from '../../db/tx'
@@ -33,11 +35,8 @@ export interface CastInput {
   idempotencyKey?: string
 }
 
-export interface PaperSignedBy {
-  as: 'proxy' | 'guardian' | 'legal_representative'
-  name: string
-  documentSha256: string
-}
+/** who signed a paper ballot for the owner, as the API's schema reads it (one definition of who may) */
+export type PaperSignedBy = z.infer<typeof PaperSigner>
 
 type BallotRow = typeof ballots.$inferSelect
 

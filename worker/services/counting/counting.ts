@@ -179,7 +179,7 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       else if (receivedAt > p.closesAt) {
         // within the closing minute, minutes alone would print two equal times: give the seconds
         const sameMinute = Math.floor(receivedAt.getTime() / 60_000) === Math.floor(p.closesAt.getTime() / 60_000)
-        const at = (d: Date) => (sameMinute ? `${beijingTime(d)}:${String(d.getUTCSeconds()).padStart(2, '0')}` : beijingTime(d))
+        const at = (d: Date) => beijingTime(d, { seconds: sameMinute })
         bad(e, '收到时间', 'received_after_close', `收到时间 ${at(receivedAt)} 晚于表决截止时间 ${sameMinute ? at(p.closesAt) : beijingDeadline(p.closesAt)}，该票不计入`)
       }
       // what every entry carries, whatever the ballot says
