@@ -11,7 +11,7 @@ import { withTransaction } from '../../worker/db/tx'
 import { rowsOf } from '../../worker/services/roles/resolve'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import { voteContextSql } from '../../worker/services/ballots/vote-context'
-import { CAST_BALLOT_READ, nodesOf as planNodesOf, type PlanNode as CityPlanNode } from '../helpers/city'
+import { CAST_BALLOT_READ, nodesOf, type PlanNode } from '../helpers/city'
 import { announcedPoll, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
@@ -29,20 +29,17 @@ afterAll(async () => {
   await h?.close()
 })
 
-interface PlanNode {
-  'Node Type': string
-  'Relation Name'?: string
-  'Index Name'?: string
-  Plans?: PlanNode[]
+/** Every node of an EXPLAIN (FORMAT JSON) answer (PGlite gives the document as text). */
+function explained(rows: unknown) {
+  const [row] = rowsOf<{ 'QUERY PLAN': unknown }>(rows)
+  const doc = typeof row!['QUERY PLAN'] === 'string' ? JSON.parse(row!['QUERY PLAN'] as string) : row!['QUERY PLAN']
+  return nodesOf((doc as { Plan: PlanNode }[])[0]!.Plan)
 }
-const nodesOf = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodesOf)]
 
 async function plan(query: ReturnType<typeof sql>) {
   return withTransaction(h.db, async (tx) => {
     await tx.execute(sql`set local enable_seqscan = off`)
-    const [row] = rowsOf<{ 'QUERY PLAN': unknown }>(await tx.execute(sql`explain (format json) ${query}`))
-    const doc = typeof row!['QUERY PLAN'] === 'string' ? JSON.parse(row!['QUERY PLAN'] as string) : row!['QUERY PLAN']
-    return nodesOf((doc as { Plan: PlanNode }[])[0]!.Plan)
+    return explained(await tx.execute(sql`explain (format json) ${query}`))
   })
 }
 
@@ -129,12 +126,11 @@ describe('a cached plan for one person reads that person’s rows, however few r
       const nodes = await withTransaction(h.db, async (tx) => {
         await tx.execute(sql`set local plan_cache_mode = force_generic_plan`)
         await tx.execute(sql.raw(`prepare one_person as ${text}`))
-        const [row] = rowsOf<{ 'QUERY PLAN': unknown }>(await tx.execute(sql.raw(`explain (format json) execute one_person${literals.length ? `(${literals.join(', ')})` : ''}`)))
+        const nodes = explained(await tx.execute(sql.raw(`explain (format json) execute one_person${literals.length ? `(${literals.join(', ')})` : ''}`)))
         await tx.execute(sql`deallocate one_person`)
-        const doc = typeof row!['QUERY PLAN'] === 'string' ? JSON.parse(row!['QUERY PLAN'] as string) : row!['QUERY PLAN']
-        return planNodesOf((doc as { Plan: CityPlanNode }[])[0]!.Plan)
+        return nodes
       })
-      const tableOf = (n: CityPlanNode) => n['Relation Name'] ?? Object.keys(q.keys).find((t) => n['Index Name']?.startsWith(`${t}_`))
+      const tableOf = (n: PlanNode) => n['Relation Name'] ?? Object.keys(q.keys).find((t) => n['Index Name']?.startsWith(`${t}_`))
       for (const [table, key] of Object.entries(q.keys)) {
         const scans = nodes.filter((n) => tableOf(n) === table && n['Node Type'] !== 'Bitmap Heap Scan')
         expect(scans.length, `${table} read in: ${q.name}`).toBeGreaterThan(0)

@@ -29,9 +29,9 @@ const MAX_SNAPSHOTS = 2_000
 
 interface Snapshot {
   /** the poll's state and deadline when taken: a change of either retakes it */
-  state: string
-  takenAt: number
+  status: string
   closesAt: number
+  takenAt: number
   totals: StandingTotal[]
   /** when a request began summing again, this sum being too old; null: nobody is */
   refreshingSince: number | null
@@ -48,17 +48,17 @@ const REFRESH_GRACE_MS = 10_000
  */
 async function totalsOf(ctx: ServiceCtx, p: typeof polls.$inferSelect, prefer: 'electronic' | 'paper', fresh: boolean): Promise<Snapshot> {
   const now = ctx.clock.now().getTime()
-  const state = `${p.status} ${p.closesAt.getTime()}`
+  const closesAt = p.closesAt.getTime()
   const hit = snapshots.get(p.id)
   // not after the clock moved back (tests), nor once the deadline has passed since it was taken
-  const usable = !fresh && hit && hit.state === state && now >= hit.takenAt && !(hit.takenAt < hit.closesAt && now >= hit.closesAt)
+  const usable = !fresh && hit && hit.status === p.status && hit.closesAt === closesAt && now >= hit.takenAt && !(hit.takenAt < closesAt && now >= closesAt)
   if (usable) {
     if (now - hit.takenAt < TURNOUT_SNAPSHOT_MS) return hit
     if (hit.refreshingSince !== null && now >= hit.refreshingSince && now - hit.refreshingSince < REFRESH_GRACE_MS) return hit
     hit.refreshingSince = now
   }
   try {
-    const taken: Snapshot = { state, takenAt: now, closesAt: p.closesAt.getTime(), totals: await standingTotals(ctx.db, p.id, prefer), refreshingSince: null }
+    const taken: Snapshot = { status: p.status, closesAt, takenAt: now, totals: await standingTotals(ctx.db, p.id, prefer), refreshingSince: null }
     snapshots.delete(p.id)
     snapshots.set(p.id, taken)
     if (snapshots.size > MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!)
