@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
+import { verifiedOwnerKeys } from './eligibility'
 
 /** An owner disputes a ballot cast in their name (a paper entry, a proxy's vote): on record for the committee and the evidence file. */
 export async function disputeBallot(ctx: ServiceCtx, pollId: string, communityId: string, receipt: string, reason: string) {
@@ -15,7 +16,7 @@ export async function disputeBallot(ctx: ServiceCtx, pollId: string, communityId
     // only an owner this ballot speaks for may dispute it
     const mine = rowsOf<{ ok: boolean }>(
       await tx.execute(sql`select exists (select 1 from poll_voters pv where pv.poll_id = ${pollId} and pv.voter_id = ${b.voterId}
-        and pv.representative_owner_key in (select owner_key from bindings where user_id = ${actor.userId} and community_id = ${communityId} and status = 'verified')) as ok`),
+        and pv.representative_owner_key in (${verifiedOwnerKeys(sql`${actor.userId}`, sql`${communityId}`)})) as ok`),
     )
     if (!mine[0]?.ok) throw new AppError('RECEIPT_NOT_FOUND')
     if (b.disputedAt) throw new AppError('RESOURCE_STATE', { reason: 'already_disputed' })

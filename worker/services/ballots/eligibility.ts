@@ -15,6 +15,14 @@ export interface CastableVoter {
 }
 
 /**
+ * The owner keys an account holds in a compound: its verified bindings' (a person owning several
+ * flats has one key). Which voters it speaks for as owner is then "the voters whose representative
+ * owner key is among these". SQL, so callers may pass their own columns.
+ */
+export const verifiedOwnerKeys = (userId: SQL, communityId: SQL): SQL =>
+  sql`select ob.owner_key from bindings ob where ob.user_id = ${userId} and ob.community_id = ${communityId} and ob.status = 'verified'`
+
+/**
  * The voters of this poll a user may cast for: as the owner of record (for a co-owned unit, only
  * its named representative, 《解释》第9条 / 指导规则 第25条), or as the proxy an owner named in
  * writing for this poll (指导规则 第26条). Rows (voter_id, unit_labels, area_e4, area_scale, unit_count, via, proxy_id);
@@ -24,8 +32,7 @@ export function castableVotersSql(pollId: SQL, communityId: SQL, userId: SQL): S
   return sql`
       select pv.voter_id, pv.unit_labels, pv.area_e4, pv.area_scale, pv.unit_count, 'owner' as via, null as proxy_id
       from poll_voters pv
-      where pv.poll_id = ${pollId} and pv.representative_owner_key in (
-        select b.owner_key from bindings b where b.user_id = ${userId} and b.community_id = ${communityId} and b.status = 'verified')
+      where pv.poll_id = ${pollId} and pv.representative_owner_key in (${verifiedOwnerKeys(userId, communityId)})
       union all
       select pv.voter_id, pv.unit_labels, pv.area_e4, pv.area_scale, pv.unit_count, 'proxy', px.id
       from proxies px join poll_voters pv on pv.poll_id = px.poll_id and pv.voter_id = px.voter_id
@@ -54,8 +61,7 @@ export async function explainNotCastable(db: Db, pollId: string, communityId: st
       select count(*) as n from poll_voters pv
       join roster_units u on u.voter_id = pv.voter_id
       join roster_owners o on o.unit_id = u.id
-      where pv.poll_id = ${pollId} and o.owner_key in (
-        select b.owner_key from bindings b where b.user_id = ${userId} and b.community_id = ${communityId} and b.status = 'verified')`),
+      where pv.poll_id = ${pollId} and o.owner_key in (${verifiedOwnerKeys(sql`${userId}`, sql`${communityId}`)})`),
   )
   throw new AppError(Number(rows[0]?.n ?? 0) > 0 ? 'NOT_REPRESENTATIVE' : 'NOT_IN_ELECTORATE')
 }

@@ -13,7 +13,7 @@ import { CommunitySettings } from '../../../shared/community'
 import { castBallot } from '../ballots/cast'
 import { countsAmong } from '../ballots/standing'
 import { ballotContent } from '../ballots/content'
-import { castableVoters, resolveVoter } from '../ballots/eligibility'
+import { castableVoters, resolveVoter, verifiedOwnerKeys } from '../ballots/eligibility'
 import { pollsAsProxy } from '../ballots/proxies'
 import type { ServiceCtx } from '../context'
 import { quarterAccounts } from '../disclosure/accounts'
@@ -263,8 +263,7 @@ async function myVotes(ctx: ServiceCtx, owner: Owner): Promise<string> {
       select b.poll_id, b.voter_id, b.kind, p.settings, p.number, p.title, b.choice, b.channel, b.cast_at, b.receipt, b.signed_as, b.signer_name
       from ballots b join polls p on p.id = b.poll_id
       where b.current and b.voter_id in (
-        select pv.voter_id from poll_voters pv where pv.poll_id = b.poll_id and pv.representative_owner_key in (
-          select owner_key from bindings where user_id = ${owner.userId} and community_id = p.community_id and status = 'verified'))
+        select pv.voter_id from poll_voters pv where pv.poll_id = b.poll_id and pv.representative_owner_key in (${verifiedOwnerKeys(sql`${owner.userId}`, sql`p.community_id`)}))
       order by b.cast_at desc`),
   ).map((r) => ({ ...r, voterId: r.voter_id, current: true }))
   // per voter, the one standing ballot that counts (an app and a paper ballot may both stand)
