@@ -156,32 +156,6 @@ const onRefusal = (c: Context<HonoEnv>, pollId: string) => (e: unknown) => {
   return renderPoll(c, pollId, messageOf(e))
 }
 
-/**
- * A form on the poll page that does one thing and goes back to the page at `anchor` (a dispute,
- * naming or ending a proxy): from this site only, by someone who may read the poll, the form
- * checked (else the page again, saying `form.invalid`), then `act`; a refusal shows the page with
- * the reason in words.
- */
-function backToPoll<T>(anchor: string, form: { schema: z.ZodType<T>; invalid: string } | null, act: (c: Context<HonoEnv>, poll: { pollId: string; communityId: string }, data: T) => Promise<unknown>) {
-  return page(async (c) => {
-    assertSameOrigin(c)
-    const pollId = c.req.param('pid')!
-    const { communityId } = await pollScope(c, pollId)
-    let data: T | undefined
-    if (form) {
-      const parsed = form.schema.safeParse(await readForm(c))
-      if (!parsed.success) return renderPoll(c, pollId, form.invalid)
-      data = parsed.data
-    }
-    try {
-      await act(c, { pollId, communityId }, data as T)
-    } catch (e) {
-      return onRefusal(c, pollId)(e)
-    }
-    return c.redirect(`/h5/polls/${pollId}#${anchor}`, 303)
-  })
-}
-
 export const h5PollRoutes: AnyRoute[] = [
   getPage('/h5/polls/:pid', '表决页：状态、投票（仅在投票时间内）、以我名义的选票、议题、参与情况、讨论（需登录）', PollParams, async (c) => renderPoll(c, c.req.param('pid')!)),
   route({
@@ -262,11 +236,19 @@ export const h5PollRoutes: AnyRoute[] = [
     params: PollParams,
     upload: { contentTypes: [FORM], description: 'receipt, reason（5至500字）' },
     responses: { 303: { description: '回到表决页' }, 422: { description: '未能提出（页面说明原因）', contentType: 'text/html' } },
-    handler: backToPoll(
-      'mine',
-      { schema: z.object({ receipt: z.string().min(8).max(64), reason: z.string().trim().min(5).max(500) }), invalid: '异议理由须为5至500字。' },
-      (c, { pollId, communityId }, f) => disputeBallot(ctxOf(c), pollId, communityId, f.receipt, f.reason),
-    ),
+    handler: page(async (c) => {
+      assertSameOrigin(c)
+      const pollId = c.req.param('pid')!
+      const { communityId } = await pollScope(c, pollId)
+      const parsed = z.object({ receipt: z.string().min(8).max(64), reason: z.string().trim().min(5).max(500) }).safeParse(await readForm(c))
+      if (!parsed.success) return renderPoll(c, pollId, '异议理由须为5至500字。')
+      try {
+        await disputeBallot(ctxOf(c), pollId, communityId, parsed.data.receipt, parsed.data.reason)
+      } catch (e) {
+        return onRefusal(c, pollId)(e)
+      }
+      return c.redirect(`/h5/polls/${pollId}#mine`, 303)
+    }),
   }),
   route({
     method: 'post',
@@ -277,18 +259,21 @@ export const h5PollRoutes: AnyRoute[] = [
     params: PollParams,
     upload: { contentTypes: [FORM], description: 'proxyPhone（受托人手机号）, voterId（代表多户时）' },
     responses: { 303: { description: '回到表决页' }, 422: { description: '未能委托（页面说明原因）', contentType: 'text/html' } },
-    handler: backToPoll(
-      'proxies',
-      { schema: z.object({ proxyPhone: z.string().trim().min(1).max(20), voterId: z.string().min(1).max(40).optional() }), invalid: '请填写受托人的手机号。' },
-      async (c, { pollId, communityId }, f) => {
-        try {
-          await grantProxy(ctxOf(c), pollId, communityId, f)
-        } catch (e) {
-          // a second tap of the same form: the proxy it named is there, shown on the page
-          if (!(e instanceof AppError && e.code === 'PROXY_EXISTS' && (e.details as { proxyId?: string } | undefined)?.proxyId)) throw e
-        }
-      },
-    ),
+    handler: page(async (c) => {
+      assertSameOrigin(c)
+      const pollId = c.req.param('pid')!
+      const { communityId } = await pollScope(c, pollId)
+      const parsed = z.object({ proxyPhone: z.string().trim().min(1).max(20), voterId: z.string().min(1).max(40).optional() }).safeParse(await readForm(c))
+      if (!parsed.success) return renderPoll(c, pollId, '请填写受托人的手机号。')
+      try {
+        await grantProxy(ctxOf(c), pollId, communityId, parsed.data)
+      } catch (e) {
+        // a second tap of the same form: the proxy it named is there, shown below
+        if (e instanceof AppError && e.code === 'PROXY_EXISTS' && (e.details as { proxyId?: string } | undefined)?.proxyId) return c.redirect(`/h5/polls/${pollId}#proxies`, 303)
+        return onRefusal(c, pollId)(e)
+      }
+      return c.redirect(`/h5/polls/${pollId}#proxies`, 303)
+    }),
   }),
   route({
     method: 'post',
@@ -298,7 +283,17 @@ export const h5PollRoutes: AnyRoute[] = [
     access: access.public,
     params: PollParams.extend({ xid: z.string().min(1).max(40) }),
     responses: { 303: { description: '回到表决页' }, 422: { description: '未能撤销（页面说明原因）', contentType: 'text/html' } },
-    handler: backToPoll('proxies', null, (c, { pollId }) => revokeProxy(ctxOf(c), pollId, c.req.param('xid')!)),
+    handler: page(async (c) => {
+      assertSameOrigin(c)
+      const pollId = c.req.param('pid')!
+      await pollScope(c, pollId)
+      try {
+        await revokeProxy(ctxOf(c), pollId, c.req.param('xid')!)
+      } catch (e) {
+        return onRefusal(c, pollId)(e)
+      }
+      return c.redirect(`/h5/polls/${pollId}#proxies`, 303)
+    }),
   }),
   route({
     method: 'post',
