@@ -1,8 +1,9 @@
 // Digests through node:crypto, which Workers provide under the nodejs_compat flag (wrangler.toml):
 // one short synchronous call. WebCrypto's digest and sign go through a job queue and a promise:
-// in a CPU profile of the vote benchmark (issue 17) the ballot's request digest and the access
-// token's check each took about a twentieth of the server's time. Keys for jose (HS256 access
-// tokens) stay WebCrypto keys.
+// in a CPU profile of the vote benchmark (issue 17) the ballot's request digest took about a
+// twentieth of the server's time, and the access token's check through jose a seventh
+// (services/auth/tokens.ts now checks it here). Keys for jose (signing access tokens) stay
+// WebCrypto keys.
 import { createHash, createHmac } from 'node:crypto'
 
 const enc = new TextEncoder()
@@ -22,6 +23,11 @@ export function hmacKey(secret: string): Promise<CryptoKey> {
     hmacKeys.set(secret, key)
   }
   return key
+}
+
+/** HMAC-SHA256 as base64url without padding: a JWS signature (RFC 7515), computed synchronously. */
+export function hmacBase64url(secret: string, data: string): string {
+  return createHmac('sha256', secret).update(data, 'utf8').digest('base64url')
 }
 
 /** Keyed hash (HMAC-SHA256, hex): how ID numbers are kept, so a leaked table cannot be brute-forced offline. */
