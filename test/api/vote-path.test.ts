@@ -4,7 +4,10 @@
  * handler's two. These are the refusals that query took over, each checked on the vote route
  * itself, in the order the general middleware gives them, and each writing nothing.
  */
+import { serve } from '@hono/node-server'
 import { sql } from 'drizzle-orm'
+import { request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rowsOf } from '../../worker/services/roles/resolve'
 import { announcedPoll, setupCommunity, signedInOwner } from '../helpers/fixtures'
@@ -56,5 +59,57 @@ describe('who may vote, decided in one query', () => {
     expect((await vote(p.id, s.owner, { marks: ['x'] })).json.error.details.issues[0].code).toBe('not_an_election')
     expect((await vote(p.id, s.owner)).status).toBe(201)
     expect(await ballotCount(p.id)).toBe(1)
+  })
+})
+
+describe('the body on a real socket (the Node entry)', () => {
+  /** One request over a socket, its body written as given: whole with its length, or chunked. */
+  const send = (port: number, path: string, token: string, body: string, how: 'length' | 'chunked') =>
+    new Promise<{ status: number; json: { error?: { code: string } } & Record<string, unknown> }>((resolve, reject) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+      if (how === 'length') headers['content-length'] = String(Buffer.byteLength(body))
+      const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (d: string) => (text += d))
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }))
+      })
+      req.on('error', reject)
+      if (how === 'chunked') {
+        // written in pieces, so Node sends it chunked, with no length declared
+        for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.slice(i, i + 64 * 1024))
+        req.end()
+      } else req.end(body)
+    })
+
+  it('judges a body by its declared length or, chunked, as it streams: over 1 MiB is a 413 that writes nothing; within it, the vote counts', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const server = await new Promise<{ port: number; close: () => void }>((resolve) => {
+      const srv = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve({ port: info.port, close: () => srv.close() }))
+    })
+    try {
+      const path = `/api/polls/${p.id}/ballots`
+      const padded = JSON.stringify({ choice: 'agree', note: 'x'.repeat(1024 * 1024) })
+      for (const how of ['length', 'chunked'] as const) {
+        const big = await send(server.port, path, s.owner, padded, how)
+        expect(big.status, how).toBe(413)
+        expect(big.json.error!.code, how).toBe('PAYLOAD_TOO_LARGE')
+      }
+      expect(await ballotCount(p.id)).toBe(0)
+      // within the limit, both ways, the body is read and validated: a bad choice is a 400, a good one counts
+      const bad = await send(server.port, path, s.owner, JSON.stringify({ choice: 'maybe' }), 'chunked')
+      expect(bad.status).toBe(400)
+      expect(bad.json.error!.code).toBe('VALIDATION_FAILED')
+      const cast = await send(server.port, path, s.owner, JSON.stringify({ choice: 'oppose' }), 'length')
+      expect(cast.status).toBe(201)
+      expect(cast.json.choice).toBe('oppose')
+      const again = await send(server.port, path, s.owner, JSON.stringify({ choice: 'agree' }), 'chunked')
+      expect(again.status).toBe(201)
+      expect(again.json.version).toBe(2)
+      expect(await ballotCount(p.id)).toBe(2)
+    } finally {
+      server.close()
+    }
   })
 })
