@@ -322,17 +322,20 @@ describe('H5 poll page and ballot', () => {
     const b = await ownerBrowser(s)
     const page = await b.get(`/h5/polls/${p.id}`)
     expect(page.text).toContain('请人代投')
-    // a phone that never signed in: said in words, nothing recorded
-    const stranger = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: newPhone(), voterId: formField(page.text, 'voterId')! })
-    expect(stranger.status).toBe(422)
-    expect(stranger.text).toContain('受托人须先用这个手机号登录一次')
+    // a phone mistyped: said in words, nothing recorded
+    const mistyped = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: '1380013', voterId: formField(page.text, 'voterId')! })
+    expect(mistyped.status).toBe(422)
+    expect(mistyped.text).toContain('手机号格式不正确')
     expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toEqual([])
-    // the daughter has signed in once: named
+    // the daughter has never used the app: named all the same, by her phone
     const phone = newPhone()
-    const daughter = await h.login(phone)
     const named = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, voterId: formField(page.text, 'voterId')! })
     expect(named.status).toBe(303)
     expect(named.headers.get('location')).toBe(`/h5/polls/${p.id}#proxies`)
+    // she signs in later with that phone, by code, into the account the proxy names
+    const daughter = await h.login(phone)
+    const [granted] = await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))
+    expect(granted!.proxyUserId).toBe((await h.request('GET', '/api/me', { token: daughter.accessToken })).json.id)
     // a second tap of the same form lands on the proxy it named, and names no other
     expect((await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, voterId: formField(page.text, 'voterId')! })).status).toBe(303)
     expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toHaveLength(1)

@@ -209,6 +209,28 @@ describe('proxy notifications', () => {
     await drainOutbox(h.services)
     expect(h.sms.sent.slice(before2).filter((m) => m.phone === phone2)).toEqual([])
   })
+
+  it('a proxy who has never used the app is named by phone, told by SMS, and signs in with it into the account named, to vote', async () => {
+    daytime()
+    const { s } = await reachableCommunity()
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(3 * 24 * HOUR))
+    const phone = newPhone()
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: ` ${phone.slice(0, 3)} ${phone.slice(3)} ` } })
+    expect(granted.status).toBe(201)
+    const [told] = await h.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.userId, granted.json.proxyUserId), eq(notificationOutbox.kind, 'proxy_named')))
+    expect(told!.channel).toBe('sms')
+    const smsBefore = h.sms.sent.length
+    await drainOutbox(h.services)
+    const sms = h.sms.sent.slice(smsBefore).filter((m) => m.phone === phone)
+    expect(sms).toHaveLength(1)
+    expect(sms[0]!.params.title).toMatch(/^受托投票：/)
+    // her first sign-in by code with that phone is the account the proxy names: she votes for the owner
+    const daughter = await h.login(phone)
+    expect((await h.request('GET', '/api/me', { token: daughter.accessToken })).json.id).toBe(granted.json.proxyUserId)
+    const cast = await h.request('POST', `/api/polls/${p.id}/ballots`, { token: daughter.accessToken, json: { choice: 'oppose' } })
+    expect(cast.status).toBe(201)
+    expect(cast.json).toMatchObject({ channel: 'proxy', voterId: granted.json.voterId })
+  })
 })
 
 describe('disclosure notifications', () => {

@@ -296,7 +296,7 @@ function Proxies(props: { poll: Poll; section: ProxySection }) {
   return (
     <div>
       <h2 id="proxies">请人代投</h2>
-      <p class="meta">不方便自己投票的，可以委托家人或邻居代投，只限本次表决。受托人须先用自己的手机号登录一次。您随时可以撤销委托，但受托人已经投出的票仍然有效；您本人投票会取代它，委托也随之结束。</p>
+      <p class="meta">不方便自己投票的，可以委托家人或邻居代投，只限本次表决。受托人会收到短信或微信消息，用这个手机号登录后就能代投。您随时可以撤销委托，但受托人已经投出的票仍然有效；您本人投票会取代它，委托也随之结束。</p>
       {named.length ? (
         <ul class="cells">
           {named.map((x) => (

@@ -253,7 +253,7 @@ export const h5PollRoutes: AnyRoute[] = [
   route({
     method: 'post',
     path: '/h5/polls/:pid/proxies',
-    summary: '网页委托他人代为投票（只限本次表决；受托人须已用手机号登录过一次）',
+    summary: '网页委托他人代为投票（只限本次表决；受托人收到消息后用这个手机号登录即可代投）',
     tags,
     access: access.public,
     params: PollParams,

@@ -1,9 +1,10 @@
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { normalizePhone } from '../../../shared/phone'
-import { otpCodes, users } from '../../../drizzle/schema'
+import { otpCodes } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { hmacHex, randomDigits, timingSafeEqualStr } from '../../lib/crypto'
+import { accountForPhone } from './accounts'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
 import { clearFailures, consume, releaseAttempt, reserveAttempt, type Limiter } from './rate-limit'
@@ -104,11 +105,7 @@ export async function verifyOtp(ctx: ServiceCtx, rawPhone: string, code: string)
       .where(and(eq(otpCodes.id, current.id), isNull(otpCodes.consumedAt)))
       .returning({ id: otpCodes.id })
     if (consumed.length === 0) return null // a parallel request used it first
-    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone))
-    if (existing) return existing.id
-    const id = nanoid()
-    await tx.insert(users).values({ id, phone })
-    return id
+    return (await accountForPhone(tx, phone)).id
   })
   if (!userId) throw new AppError('OTP_INVALID')
   // a right code is not a failure: the phone starts again from none, the address gets its attempt back

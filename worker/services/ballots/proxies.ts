@@ -2,12 +2,13 @@ import { and, count, eq, inArray, ne, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { maskPhone, normalizePhone } from '../../../shared/phone'
-import { ballots, notificationOutbox, polls, proxies, users } from '../../../drizzle/schema'
+import { ballots, notificationOutbox, polls, proxies } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { beijingDeadline } from '../../../shared/time'
 import { recordAudit } from '../audit'
+import { accountForPhone } from '../auth/accounts'
 import { consume } from '../auth/rate-limit'
 import { enqueueForOwners } from '../notifications/outbox'
 import { assertBeforeClose } from '../polls/lifecycle'
@@ -41,10 +42,13 @@ const proxyNoticeKey = (pollId: string, voterId: string) => `proxy:${pollId}:${v
 /**
  * An owner names a proxy for one poll (指导规则 第26条: anyone but a guardian or legal
  * representative votes for an owner only with a written proxy, recorded here). The proxy is
- * anyone with an account (signed in once with that phone): a neighbour, or a son or daughter who
- * lives elsewhere and owns no flat here, which is who votes for an elderly owner. What the proxy
- * may then see and do is this one poll, for this one owner (the role `proxy` on the poll's routes).
- * One proxy may represent at most `proxyLimit` owners.
+ * anyone with a phone: a neighbour, or a son or daughter who lives elsewhere and owns no flat
+ * here, which is who votes for an elderly owner, often named at the committee's desk by someone
+ * who has never used the app. A phone that has not signed in yet gets its account now (a phone
+ * and nothing else, as a first sign-in by code makes it), so the message below reaches it by SMS
+ * and the proxy signs in with that phone to vote; whether a phone already has an account is never
+ * told. What the proxy may then see and do is this one poll, for this one owner (the role `proxy`
+ * on the poll's routes). One proxy may represent at most `proxyLimit` owners.
  */
 export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: string, input: { proxyPhone: string; voterId?: string }) {
   const actor = actorOf(ctx)
@@ -52,8 +56,8 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   if (voter.via !== 'owner') throw new AppError('FORBIDDEN', { reason: 'only_the_owner_may_name_a_proxy' })
   const phone = normalizePhone(input.proxyPhone)
   if (!phone) throw new AppError('PHONE_INVALID')
-  // counted before, and apart from, the grant: a refused grant counts too, as it tells whether a
-  // phone has an account, and each grant sends the proxy a message
+  // counted before, and apart from, the grant: a refused grant counts too, and each grant sends
+  // the proxy a message (an SMS to a phone new here: the limit keeps that from being a way to spam)
   await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `proxy-grant:${actor.userId}`, PROXY_GRANTS_PER_HOUR, 3600)
   return withTransaction(ctx.db, async (tx) => {
     // the ballot's locks, before the poll's row: so no vote for this voter slips in between the
@@ -72,10 +76,7 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
       .from(ballots)
       .where(and(eq(ballots.pollId, pollId), eq(ballots.voterId, voter.voterId), eq(ballots.current, true)))
     if (standing.some(castInPerson)) throw new AppError('OWNER_ALREADY_VOTED')
-    const [proxyUser] = await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone))
-    if (!proxyUser) {
-      throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'proxy_not_signed_in', message: '受托人须先用这个手机号登录一次（小程序或网页），然后您再委托' }] })
-    }
+    const proxyUser = await accountForPhone(tx, phone)
     if (proxyUser.id === actor.userId) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'self', message: '不能委托自己' }] })
     const settings = CommunitySettings.parse(p.settings ?? {})
     const [{ n } = { n: 0 }] = await tx
