@@ -372,6 +372,48 @@ describe('ballots', () => {
     const [standing] = await h.db.select().from(ballots).where(and(eq(ballots.pollId, p.id), eq(ballots.current, true)))
     expect(standing!.receipt).toBe(cast.json.receipt)
   })
+
+  it('a proxy who owns no flat here votes by messaging the official account too, for that poll only, and not once the proxy ends', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const q = await announcedPoll(h, s.community.id, s.committee)
+    const phone = newPhone()
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
+    expect(granted.status).toBe(201)
+    const daughter = await h.login(phone)
+    const openid = `oProxyChat${process.pid}${Math.random().toString(36).slice(2, 8)}`
+    await h.db.insert(oaFollowers).values({ openid, userId: daughter.userId, subscribed: true, linkedAt: h.clock.now() })
+    const say = async (content: string) => (await h.oa.send({ from: openid, content })).reply
+    const [{ number } = { number: 0 }] = rowsOf<{ number: number }>(await h.db.execute(sql`select number from polls where id = ${p.id}`))
+    const [{ number: other } = { number: 0 }] = rowsOf<{ number: number }>(await h.db.execute(sql`select number from polls where id = ${q.id}`))
+    // the list says she may vote here, by the poll's number
+    const listed = await say('议题')
+    expect(listed).toContain(`第${number}号`)
+    expect(listed).toContain(`投票 ${number} 同意`)
+    expect(await say(`查看 ${number}`)).toContain('投票请回复')
+    // the compound's other poll, its accounts and its complaints are not hers
+    expect(await say(`投票 ${other} 同意`)).toContain(`没有找到第${other}号议题`)
+    const accounts = await say('账目')
+    expect(accounts).toContain('您受业主委托代为投票的议题')
+    expect(accounts).not.toContain('收入')
+    // asked, confirmed, cast for her mother's flat as the proxy
+    const asked = await say(`投票 ${number} 反对`)
+    expect(asked).toContain('请确认')
+    expect(asked).toContain('受托代')
+    const done = await say('确认')
+    expect(done).toContain('已投票')
+    const [cast] = await h.db.select().from(ballots).where(and(eq(ballots.pollId, p.id), eq(ballots.current, true)))
+    expect(cast).toMatchObject({ voterId: granted.json.voterId, channel: 'proxy', choice: 'oppose' })
+    expect(done).toContain(shortReceipt(cast!.receipt))
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, q.id))).toEqual([])
+    // a vote asked for, then the proxy ended before 确认: nothing more is cast
+    expect(await say(`投票 ${number} 同意`)).toContain('请确认')
+    expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${granted.json.id}`, { token: s.owner })).json.status).toBe('revoked')
+    expect(await say('确认')).not.toContain('已投票')
+    const after = await h.db.select().from(ballots).where(and(eq(ballots.pollId, p.id), eq(ballots.current, true)))
+    expect(after.map((b) => b.receipt)).toEqual([cast!.receipt])
+    expect(await say(`投票 ${number} 同意`)).toContain('还没有通过业主身份核验')
+  })
 })
 
 describe('proxies give way to the owner', () => {

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm'
+import { and, count, eq, inArray, or, sql } from 'drizzle-orm'
 import { SIGNED_AS_ZH } from '../../../shared/api/polls'
 import { parseCommand, type ChatCommand } from '../../../shared/chatbot'
 import { categoryFromWords, COMPLAINT_CATEGORIES, DESKS, type Desk } from '../../../shared/complaints'
@@ -50,13 +50,16 @@ async function ownerOf(ctx: ServiceCtx, openid: string): Promise<Owner | null> {
   return { userId: f.userId, communityIds: rows.map((r) => r.communityId) }
 }
 
-/** Poll `number` in the owner's communities (an owner of two communities gets the first that has it). */
+/**
+ * Poll `number` in the owner's communities, or among the polls they vote in as a named proxy
+ * elsewhere (an owner of two communities gets the first that has it; the confirmation names the
+ * poll and the flat before anything is cast).
+ */
 async function pollByNumber(ctx: ServiceCtx, owner: Owner, number: number): Promise<PollRow | null> {
-  if (owner.communityIds.length === 0) return null
   const [p] = await ctx.db
     .select()
     .from(polls)
-    .where(and(inArray(polls.communityId, owner.communityIds), eq(polls.number, number), sql`${polls.status} <> 'draft'`))
+    .where(and(or(inArray(polls.communityId, owner.communityIds), sql`${polls.id} in ${pollsNamedFor(owner.userId)}`), eq(polls.number, number), sql`${polls.status} <> 'draft'`))
     .orderBy(polls.createdAt)
     .limit(1)
   return p ?? null
@@ -71,20 +74,30 @@ export async function runCommand(ctx: ServiceCtx, openid: string, text: string, 
   if (cmd.kind === 'bind') return bind(ctx, openid, cmd.code)
   const owner = await ownerOf(ctx, openid)
   if (!owner) return NOT_BOUND
-  if (owner.communityIds.length === 0) return (await proxyPolls(ctx, owner.userId)) ?? `您的账号还没有通过业主身份核验。请打开 ${base(ctx)}/h5/login 登录后完成实名绑定。`
+  if (owner.communityIds.length === 0) {
+    // A proxy who owns no flat anywhere here (a daughter voting for her mother) has no compound:
+    // the compound's notices, fees and accounts are not theirs to read. They read and vote in the
+    // polls they are named for, as on the page (the role `proxy`), and are shown those polls for
+    // anything else, instead of being asked to verify as an owner they are not.
+    const asProxy = await pollsAsProxy(ctx.db, owner.userId)
+    if (asProxy.length === 0) return `您的账号还没有通过业主身份核验。请打开 ${base(ctx)}/h5/login 登录后完成实名绑定。`
+    if (!PROXY_COMMANDS.has(cmd.kind)) return proxyPolls(ctx, asProxy)
+  }
   return answer(ctx, openid, owner, cmd, messageKey)
 }
 
-/**
- * A proxy who owns no flat anywhere here (a daughter voting for her mother) has no compound in the
- * chat-bot: its commands read a compound's notices, fees and accounts. They are sent to the page
- * of each poll they vote in instead of being asked to verify as an owner they are not.
- */
-async function proxyPolls(ctx: ServiceCtx, userId: string): Promise<string | null> {
-  const rows = await pollsAsProxy(ctx.db, userId)
-  if (rows.length === 0) return null
-  return fitReply(`您受业主委托代为投票的议题（请在网页上投票）：\n${rows.map((r) => `第${r.number}号《${r.title}》，${beijingDeadline(r.closesAt)} 截止：${base(ctx)}/h5/polls/${r.pollId}`).join('\n')}`)
+/** What a proxy who owns no flat here may say: about the polls they are named for (pollByNumber finds only those). */
+const PROXY_COMMANDS = new Set<ChatCommand['kind']>(['view', 'vote', 'elect', 'confirm', 'cancel'])
+
+function proxyPolls(ctx: ServiceCtx, rows: Awaited<ReturnType<typeof pollsAsProxy>>): string {
+  const example = rows[0]?.number ?? 1
+  return fitReply(
+    `您受业主委托代为投票的议题：\n${rows.map((r) => `第${r.number}号《${r.title}》，${beijingDeadline(r.closesAt)} 截止：${base(ctx)}/h5/polls/${r.pollId}`).join('\n')}\n\n可以打开链接投票，也可以在这里回复“查看 ${example}”看详情，“投票 ${example} 同意”投票。`,
+  )
 }
+
+/** The polls this account votes in as a named proxy, still standing (active, or used and not ended). */
+const pollsNamedFor = (userId: string) => sql`(select px.poll_id from proxies px where px.proxy_user_id = ${userId} and px.status in ('active', 'used'))`
 
 async function answer(ctx: ServiceCtx, openid: string, owner: Owner, cmd: Exclude<ChatCommand, { kind: 'help' | 'bind' }>, messageKey: string | null): Promise<string> {
   switch (cmd.kind) {
@@ -157,7 +170,7 @@ async function listOpen(ctx: ServiceCtx, owner: Owner): Promise<string> {
   const open = await ctx.db
     .select()
     .from(polls)
-    .where(and(inArray(polls.communityId, owner.communityIds), eq(polls.status, 'announced'), sql`${polls.closesAt} > ${now.toISOString()}::timestamptz`))
+    .where(and(or(inArray(polls.communityId, owner.communityIds), sql`${polls.id} in ${pollsNamedFor(owner.userId)}`), eq(polls.status, 'announced'), sql`${polls.closesAt} > ${now.toISOString()}::timestamptz`))
     .orderBy(polls.closesAt)
     .limit(10)
   const lines: string[] = []
