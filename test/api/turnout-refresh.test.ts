@@ -42,7 +42,8 @@ describe.skipIf(!onPostgres())('the turnout owners share, while one request take
       let firstDone = false
       const first = read(second!.token).then((r) => ((firstDone = true), r))
       for (let i = 0; ; i++) {
-        const [w] = await watcher<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`
+        const [w] = await watcher<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and backend_type = 'client backend' and wait_event_type = 'Lock' and query ilike '%ballots%'`
         if (w!.n > 0) break
         if (i > 2000) throw new Error('the first read never reached the ballots')
         await new Promise((r) => setTimeout(r, 10))

@@ -125,11 +125,11 @@ describe('the access token check', () => {
           const altered = how === 'replace' ? token.slice(0, i) + ch + token.slice(i + 1) : how === 'insert' ? token.slice(0, i) + ch + token.slice(i) : token.slice(0, i) + token.slice(i + 1)
           const ours = await ourVerdict(altered, T0)
           const jose = await joseVerdict(altered, T0)
-          if (altered === token) expect(ours).toBe(jose)
-          // no altered copy passes; jose takes a few (it drops white space inside a segment before
-          // decoding it), and those are the only ones where the verdicts differ
-          else expect(ours, jose).toBe(jose.startsWith('ok') && /\s/.test(altered) ? 'TOKEN_INVALID' : jose)
-          if (altered !== token) expect(ours).not.toMatch(/^ok/)
+          // no altered copy passes. jose takes a few: white space inside a segment (it drops it
+          // before decoding), and the signature's last character changed only in its two unused
+          // bits (the same bytes, spelled otherwise); those are the only ones where the verdicts differ
+          if (altered === token || !jose.startsWith('ok')) expect(ours).toBe(jose)
+          else expect(ours).toBe('TOKEN_INVALID')
         },
       ),
       { numRuns: 600 },

@@ -4,7 +4,8 @@
 // twentieth of the server's time, and the access token's check through jose a seventh
 // (services/auth/tokens.ts now checks it here). Keys for jose (signing access tokens) stay
 // WebCrypto keys.
-import { createHash, createHmac } from 'node:crypto'
+import { Buffer } from 'node:buffer'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 
 const enc = new TextEncoder()
 
@@ -25,9 +26,15 @@ export function hmacKey(secret: string): Promise<CryptoKey> {
   return key
 }
 
-/** HMAC-SHA256 as base64url without padding: a JWS signature (RFC 7515), computed synchronously. */
-export function hmacBase64url(secret: string, data: string): string {
-  return createHmac('sha256', secret).update(data, 'utf8').digest('base64url')
+/**
+ * Whether `signature` is the HMAC-SHA256 of `data` under `secret`, as base64url without padding
+ * (a JWS signature, RFC 7515), computed synchronously and compared in constant time. Compared as
+ * text, so a second spelling of the same bytes (the unused bits of the last character) is refused.
+ */
+export function hmacBase64urlMatches(secret: string, data: string, signature: string): boolean {
+  const expected = Buffer.from(createHmac('sha256', secret).update(data, 'utf8').digest('base64url'))
+  const given = Buffer.from(signature)
+  return given.length === expected.length && timingSafeEqual(given, expected)
 }
 
 /** Keyed hash (HMAC-SHA256, hex): how ID numbers are kept, so a leaked table cannot be brute-forced offline. */

@@ -150,8 +150,10 @@ export function mount(app: Hono<HonoEnv>, routes: AnyRoute[]) {
         // vote benchmark's profile (issue 17). The runtime holds a body to its Content-Length. A
         // body without one (chunked) is counted as it streams, by hono's bodyLimit.
         const length = c.req.header('content-length')
-        if (length !== undefined && c.req.header('transfer-encoding') === undefined) return parseInt(length, 10) > maxBytes ? tooLarge() : next()
-        return streamed(c, next)
+        if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next)
+        // not plain digits: no runtime passes that on (Node's parser refuses it), and hono's bodyLimit would read it with parseInt
+        if (!/^\d{1,15}$/.test(length)) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'Content-Length', code: 'invalid', message: 'Content-Length 须为十进制字节数' }] })
+        return Number(length) > maxBytes ? tooLarge() : next()
       })
     }
     chain.push(async (c, next) => {

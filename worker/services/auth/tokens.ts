@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer'
 import { SignJWT } from 'jose'
 import type { Clock } from '../../env'
 import type { Config } from '../../config'
-import { hmacBase64url, hmacKey, timingSafeEqualStr } from '../../lib/crypto'
+import { hmacBase64urlMatches, hmacKey } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 
 const ISSUER = 'gongyi'
@@ -67,7 +67,7 @@ export async function verifyAccessToken(config: Config, clock: Clock, token: str
   if (parts.length !== 3) invalid()
   const [header, body, signature] = parts as [string, string, string]
   if (header !== HEADER_SEGMENT || !SEGMENT.test(body)) invalid()
-  if (!timingSafeEqualStr(signature, hmacBase64url(config.JWT_SECRET, `${header}.${body}`))) invalid()
+  if (!hmacBase64urlMatches(config.JWT_SECRET, `${header}.${body}`, signature)) invalid()
   let payload: Record<string, unknown>
   try {
     payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>
