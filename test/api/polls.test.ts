@@ -1,6 +1,6 @@
 import { and, count, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ballots, bindings, notices, oaFollowers, proxies } from '../../drizzle/schema'
+import { ballots, bindings, complaints, notices, oaFollowers, proxies } from '../../drizzle/schema'
 import { beijingDeadline } from '../../shared/time'
 import { verifyProof, leafHash } from '../../shared/merkle'
 import { shortReceipt } from '../../shared/receipt'
@@ -393,13 +393,14 @@ describe('ballots', () => {
     expect(await say(`查看 ${number}`)).toContain('投票请回复')
     // the compound's other poll, its accounts and its complaints are not hers
     expect(await say(`投票 ${other} 同意`)).toContain(`没有找到第${other}号议题`)
-    const accounts = await say('账目')
-    expect(accounts).toContain('您受业主委托代为投票的议题')
-    expect(accounts).not.toContain('收入')
+    // anything else shows the polls she is named for, and does nothing: a complaint is filed by the compound's owners, not her
+    expect(await say('账目')).toBe(listed)
+    expect(await say('投诉 楼道的灯坏了三天了')).toBe(listed)
+    expect(await h.db.select().from(complaints).where(eq(complaints.communityId, s.community.id))).toEqual([])
     // asked, confirmed, cast for her mother's flat as the proxy
     const asked = await say(`投票 ${number} 反对`)
     expect(asked).toContain('请确认')
-    expect(asked).toContain('受托代')
+    expect(asked).toContain(`受托代 ${s.community.name} `)
     const done = await say('确认')
     expect(done).toContain('已投票')
     const [cast] = await h.db.select().from(ballots).where(and(eq(ballots.pollId, p.id), eq(ballots.current, true)))
@@ -413,6 +414,46 @@ describe('ballots', () => {
     const after = await h.db.select().from(ballots).where(and(eq(ballots.pollId, p.id), eq(ballots.current, true)))
     expect(after.map((b) => b.receipt)).toEqual([cast!.receipt])
     expect(await say(`投票 ${number} 同意`)).toContain('还没有通过业主身份核验')
+  })
+
+  it('in chat a poll number means the caller’s own compound first; two polls they are proxy for with one number are sent as links, and nothing is cast', async () => {
+    // an owner in A, named proxy in B and in C: every compound numbers its polls from 1
+    const a = await setupCommunity(h, { units: 2 })
+    const b = await setupCommunity(h, { units: 2 })
+    const c = await setupCommunity(h, { units: 2 })
+    const pa = await announcedPoll(h, a.community.id, a.committee)
+    const pb = await announcedPoll(h, b.community.id, b.committee)
+    const pc = await announcedPoll(h, c.community.id, c.committee)
+    const numberOf = async (pid: string) => rowsOf<{ number: number }>(await h.db.execute(sql`select number from polls where id = ${pid}`))[0]!.number
+    const n = await numberOf(pa.id)
+    expect([await numberOf(pb.id), await numberOf(pc.id)]).toEqual([n, n])
+    const me = await h.request('GET', '/api/me', { token: a.owner })
+    const grant = (owner: string, pid: string) => h.request('POST', `/api/polls/${pid}/proxies`, { token: owner, json: { proxyPhone: me.json.phone } })
+    expect((await grant(b.owner, pb.id)).status).toBe(201)
+    const openid = `oTwoHats${process.pid}${Math.random().toString(36).slice(2, 8)}`
+    await h.db.insert(oaFollowers).values({ openid, userId: me.json.id, subscribed: true, linkedAt: h.clock.now() })
+    const say = async (content: string) => (await h.oa.send({ from: openid, content })).reply
+    // the list names both, the one elsewhere as a proxy's, with its link as its number is taken here
+    const listed = await say('议题')
+    expect(listed).toContain(`第${n}号`)
+    expect(listed).toContain('（受托代投）')
+    expect(listed).toContain(`/h5/polls/${pb.id}`)
+    // the number means her own compound's poll
+    const asked = await say(`投票 ${n} 同意`)
+    expect(asked).toContain('投票权人：')
+    expect(await say('确认')).toContain('已投票')
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, pa.id))).toHaveLength(1)
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, pb.id))).toEqual([])
+    // a proxy only (her own flat sold): with B and C both numbered n, neither is picked
+    expect((await grant(c.owner, pc.id)).status).toBe(201)
+    await h.db.update(bindings).set({ status: 'ended' }).where(and(eq(bindings.userId, me.json.id), eq(bindings.communityId, a.community.id)))
+    const both = await say(`投票 ${n} 反对`)
+    expect(both).toContain(`有2个第${n}号`)
+    expect(both).toContain(`/h5/polls/${pb.id}`)
+    expect(both).toContain(`/h5/polls/${pc.id}`)
+    expect(await say('确认')).not.toContain('已投票')
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, pb.id))).toEqual([])
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, pc.id))).toEqual([])
   })
 })
 

@@ -5,7 +5,7 @@ import { categoryFromWords, COMPLAINT_CATEGORIES, DESKS, type Desk } from '../..
 import { shortReceipt } from '../../../shared/receipt'
 import { periodZh, yuan } from '../../../shared/statements'
 import { beijingDeadline, beijingTime } from '../../../shared/time'
-import { ballots, bindings, oaFollowers, oaLinkCodes, pollResults, polls, type PendingChatVote } from '../../../drizzle/schema'
+import { ballots, bindings, communities, oaFollowers, oaLinkCodes, pollResults, polls, type PendingChatVote } from '../../../drizzle/schema'
 import { hmacHex } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 import { consume } from '../auth/rate-limit'
@@ -50,19 +50,40 @@ async function ownerOf(ctx: ServiceCtx, openid: string): Promise<Owner | null> {
   return { userId: f.userId, communityIds: rows.map((r) => r.communityId) }
 }
 
-/**
- * Poll `number` in the owner's communities, or among the polls they vote in as a named proxy
- * elsewhere (an owner of two communities gets the first that has it; the confirmation names the
- * poll and the flat before anything is cast).
- */
+/** Poll `number` in the owner's communities (an owner of two communities gets the first that has it). */
 async function pollByNumber(ctx: ServiceCtx, owner: Owner, number: number): Promise<PollRow | null> {
+  if (owner.communityIds.length === 0) return null
   const [p] = await ctx.db
     .select()
     .from(polls)
-    .where(and(or(inArray(polls.communityId, owner.communityIds), sql`${polls.id} in ${pollsNamedFor(owner.userId)}`), eq(polls.number, number), sql`${polls.status} <> 'draft'`))
+    .where(and(inArray(polls.communityId, owner.communityIds), eq(polls.number, number), sql`${polls.status} <> 'draft'`))
     .orderBy(polls.createdAt)
     .limit(1)
   return p ?? null
+}
+
+/**
+ * The poll a follower means by `number`: in their own communities first, else among the running
+ * polls they vote in as a named proxy elsewhere. Numbers are per compound, so when two of those
+ * share it none is picked: the reply (a string) sends their links instead, to vote on the page.
+ */
+async function pollFor(ctx: ServiceCtx, owner: Owner, number: number): Promise<PollRow | string> {
+  const own = await pollByNumber(ctx, owner, number)
+  if (own) return own
+  const named = await ctx.db
+    .select()
+    .from(polls)
+    .where(and(sql`${polls.id} in ${pollsNamedFor(owner.userId)}`, eq(polls.number, number)))
+    .orderBy(polls.createdAt)
+    .limit(5)
+  if (named.length === 1) return named[0]!
+  if (named.length === 0) return noSuchPoll(number)
+  return fitReply(`您受托投票的议题中有${named.length}个第${number}号，请打开链接投票：\n${named.map((p) => `《${p.title}》：${pollLink(ctx, p)}`).join('\n')}`)
+}
+
+async function communityName(ctx: ServiceCtx, communityId: string): Promise<string> {
+  const [c] = await ctx.db.select({ name: communities.name }).from(communities).where(eq(communities.id, communityId))
+  return c?.name ?? ''
 }
 
 const noSuchPoll = (n: number) => `没有找到第${n}号议题。回复“议题”查看正在表决的议题。`
@@ -96,16 +117,21 @@ function proxyPolls(ctx: ServiceCtx, rows: Awaited<ReturnType<typeof pollsAsProx
   )
 }
 
-/** The polls this account votes in as a named proxy, still standing (active, or used and not ended). */
-const pollsNamedFor = (userId: string) => sql`(select px.poll_id from proxies px where px.proxy_user_id = ${userId} and px.status in ('active', 'used'))`
+/**
+ * The running polls this account votes in as a named proxy, still standing (active, or used and
+ * not ended): what the role `proxy` opens on the page (roles/resolve.ts), no more.
+ */
+const pollsNamedFor = (userId: string) =>
+  sql`(select px.poll_id from proxies px join polls pp on pp.id = px.poll_id
+       where px.proxy_user_id = ${userId} and px.status in ('active', 'used') and pp.status = 'announced')`
 
 async function answer(ctx: ServiceCtx, openid: string, owner: Owner, cmd: Exclude<ChatCommand, { kind: 'help' | 'bind' }>, messageKey: string | null): Promise<string> {
   switch (cmd.kind) {
     case 'list':
       return listOpen(ctx, owner)
     case 'view': {
-      const p = await pollByNumber(ctx, owner, cmd.number)
-      return p ? viewPoll(ctx, p) : noSuchPoll(cmd.number)
+      const p = await pollFor(ctx, owner, cmd.number)
+      return typeof p === 'string' ? p : viewPoll(ctx, p)
     }
     case 'vote':
     case 'elect':
@@ -174,7 +200,9 @@ async function listOpen(ctx: ServiceCtx, owner: Owner): Promise<string> {
     .orderBy(polls.closesAt)
     .limit(10)
   const lines: string[] = []
+  const numbers = open.map((p) => p.number)
   for (const p of open) {
+    const elsewhere = !owner.communityIds.includes(p.communityId)
     const mine = await castableVoters(ctx.db, p.id, p.communityId, owner.userId)
     if (mine.length === 0) continue
     const [voted] = await ctx.db
@@ -182,7 +210,9 @@ async function listOpen(ctx: ServiceCtx, owner: Owner): Promise<string> {
       .from(ballots)
       .where(and(eq(ballots.pollId, p.id), eq(ballots.current, true), inArray(ballots.voterId, mine.map((v) => v.voterId))))
     const state = displayStatus(p, now) === 'open' ? `投票截止 ${beijingDeadline(p.closesAt)}` : `${beijingTime(p.opensAt)} 开始投票`
-    lines.push(`第${p.number}号《${p.title}》\n${state}｜${(voted?.n ?? 0) > 0 ? '您已投票' : '您尚未投票'}`)
+    // a poll they vote in as a proxy elsewhere is said so; where its number is not unique here, "投票 编号" cannot reach it: its link instead
+    const shared = elsewhere && numbers.filter((n) => n === p.number).length > 1
+    lines.push(`第${p.number}号《${p.title}》${elsewhere ? '（受托代投）' : ''}\n${state}｜${(voted?.n ?? 0) > 0 ? '您已投票' : '您尚未投票'}${shared ? `｜请打开链接投票：${pollLink(ctx, p)}` : ''}`)
   }
   if (lines.length === 0) return '您目前没有需要表决的议题。'
   return fitReply(`正在表决的议题：\n${lines.join('\n')}\n\n回复“查看 编号”看详情，“投票 编号 同意”投票。`)
@@ -203,8 +233,8 @@ async function viewPoll(ctx: ServiceCtx, p: PollRow): Promise<string> {
 }
 
 async function prepareVote(ctx: ServiceCtx, openid: string, owner: Owner, cmd: Extract<ChatCommand, { kind: 'vote' | 'elect' }>): Promise<string> {
-  const p = await pollByNumber(ctx, owner, cmd.number)
-  if (!p) return noSuchPoll(cmd.number)
+  const p = await pollFor(ctx, owner, cmd.number)
+  if (typeof p === 'string') return p
   if (displayStatus(p, ctx.clock.now()) !== 'open') return `第${p.number}号《${p.title}》当前不在投票期内（${beijingTime(p.opensAt)} 至 ${beijingDeadline(p.closesAt)}）。`
   let voter
   try {
@@ -239,7 +269,8 @@ async function prepareVote(ctx: ServiceCtx, openid: string, owner: Owner, cmd: E
     via: voter.via,
   }
   await ctx.db.update(oaFollowers).set({ pendingVote: pending }).where(eq(oaFollowers.openid, openid))
-  const as = voter.via === 'proxy' ? `受托代 ${voter.unitLabels} 投票` : `投票权人：${voter.unitLabels}`
+  // a proxy is told whose compound too: unit labels and titles repeat from compound to compound
+  const as = voter.via === 'proxy' ? `受托代 ${await communityName(ctx, p.communityId)} ${voter.unitLabels} 投票` : `投票权人：${voter.unitLabels}`
   return `请确认：第${p.number}号《${p.title}》\n您的选择：${choiceText}\n${as}\n回复“确认”投出，回复“取消”放弃（10分钟内有效）。`
 }
 
