@@ -1,5 +1,5 @@
 
-import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigserial, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
@@ -11,6 +11,12 @@ export const users = pgTable(
     phone: text('phone'),
     wechatOpenid: text('wechat_openid'),
     wechatUnionid: text('wechat_unionid'),
+    /**
+     * Made for a phone by someone else (an owner naming it as proxy) before anyone showed they
+     * hold it. The first sign-in by code with it clears this; a WeChat account that shows it holds
+     * the phone (getuserphonenumber) takes such an account's proxies over (wechat-login.ts).
+     */
+    placeholder: boolean('placeholder').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_phone_uq').on(t.phone), uniqueIndex('users_openid_uq').on(t.wechatOpenid)],

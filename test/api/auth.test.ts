@@ -1,10 +1,10 @@
 import { and, eq, exists, gt, isNull, sql } from 'drizzle-orm'
 import { SignJWT, decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { otpCodes, refreshTokens, users } from '../../drizzle/schema'
+import { otpCodes, proxies, refreshTokens, users } from '../../drizzle/schema'
 import { OTP_LIMITS } from '../../worker/services/auth/otp'
 import { WECHAT_LOGINS_PER_IP_PER_MINUTE } from '../../worker/services/auth/wechat-login'
-import { newPhone } from '../helpers/fixtures'
+import { announcedPoll, bulkOwners, newPhone, setupCommunity } from '../helpers/fixtures'
 import { randomIp, startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -378,5 +378,57 @@ describe('WeChat mini-program sign-in', () => {
     h.wechat.codes.set('code-m2', { openid: 'openid-merge' })
     const again = await h.request('POST', '/api/auth/wechat', { json: { code: 'code-m2' } })
     expect(again.json.userId).toBe(bySms.userId)
+  })
+
+  it('an owner in WeChat attaches their phone though another owner named it as proxy first: the account made for it gives its proxies up and goes', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    // an owner who uses the mini-program only: verified, a WeChat account, no phone on it
+    const [neighbour] = await bulkOwners(h, s.community.id, [s.rows[1]!])
+    const phone = newPhone()
+    const openid = `openid-owner-${Math.random().toString(36).slice(2, 8)}`
+    await h.db.update(users).set({ phone: null, wechatOpenid: openid }).where(eq(users.id, neighbour!.userId))
+    // the first owner names that phone as proxy: an account is made for it, a placeholder
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
+    expect(granted.status).toBe(201)
+    const [made] = await h.db.select().from(users).where(eq(users.phone, phone))
+    expect(made).toMatchObject({ id: granted.json.proxyUserId, placeholder: true })
+    // the neighbour signs in by WeChat and attaches the phone WeChat vouches for
+    h.wechat.codes.set('code-owner', { openid })
+    const signedIn = await h.request('POST', '/api/auth/wechat', { json: { code: 'code-owner' } })
+    expect(signedIn.json.userId).toBe(neighbour!.userId)
+    h.wechat.phoneCodes.set('phone-code-owner', phone)
+    const attached = await h.request('POST', '/api/auth/wechat/phone', { token: signedIn.json.accessToken, json: { code: 'phone-code-owner' } })
+    expect(attached.status).toBe(200)
+    expect(attached.json.userId).toBe(neighbour!.userId)
+    const [after] = await h.db.select().from(users).where(eq(users.phone, phone))
+    expect(after).toMatchObject({ id: neighbour!.userId, placeholder: false })
+    expect(await h.db.select().from(users).where(eq(users.id, made!.id))).toEqual([])
+    const [px] = await h.db.select().from(proxies).where(eq(proxies.id, granted.json.id))
+    expect(px!.proxyUserId).toBe(neighbour!.userId)
+    // and votes for the first owner's flat as the proxy
+    const cast = await h.request('POST', `/api/polls/${p.id}/ballots`, { token: attached.json.accessToken, json: { choice: 'agree', voterId: granted.json.voterId } })
+    expect(cast.status).toBe(201)
+    expect(cast.json.channel).toBe('proxy')
+  })
+
+  it('a phone that signed in by code is no placeholder: such an account is never merged away', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const phone = newPhone()
+    expect((await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } })).status).toBe(201)
+    const signed = await h.login(phone)
+    const [u] = await h.db.select().from(users).where(eq(users.phone, phone))
+    expect(u).toMatchObject({ id: signed.userId, placeholder: false })
+    // a WeChat owner who shows the same phone now meets the account of someone who signed in: refused as before
+    const [other] = await bulkOwners(h, s.community.id, [s.rows[1]!])
+    const openid = `openid-late-${Math.random().toString(36).slice(2, 8)}`
+    await h.db.update(users).set({ phone: null, wechatOpenid: openid }).where(eq(users.id, other!.userId))
+    h.wechat.codes.set('code-late', { openid })
+    const w = await h.request('POST', '/api/auth/wechat', { json: { code: 'code-late' } })
+    h.wechat.phoneCodes.set('phone-code-late', phone)
+    const refused = await h.request('POST', '/api/auth/wechat/phone', { token: w.json.accessToken, json: { code: 'phone-code-late' } })
+    expect(refused.status).toBe(409)
+    expect(refused.json.error.details).toMatchObject({ reason: 'phone_in_use' })
   })
 })

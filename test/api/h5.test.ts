@@ -339,10 +339,10 @@ describe('H5 poll page and ballot', () => {
     // a second tap of the same form lands on the proxy it named, and names no other
     expect((await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, voterId: formField(page.text, 'voterId')! })).status).toBe(303)
     expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toHaveLength(1)
-    const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`
+    // the whole number the owner typed, to check it: a digit wrong would name a stranger
     let after = await b.get(`/h5/polls/${p.id}`)
-    expect(after.text).toContain(`已委托 ${masked}`)
-    expect(after.text).toContain('尚未代投。')
+    expect(after.text).toContain(`已委托 ${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`)
+    expect(after.text).toContain('尚未代投。请核对号码')
     expect(after.text).not.toContain('委托此人代投') // one proxy per flat
     expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: daughter.accessToken, json: { choice: 'agree' } })).status).toBe(201)
     after = await b.get(`/h5/polls/${p.id}`)

@@ -302,9 +302,9 @@ function Proxies(props: { poll: Poll; section: ProxySection }) {
           {named.map((x) => (
             <li>
               <strong>
-                {x.unitLabels}：已委托 {x.proxyPhone}
+                {x.unitLabels}：已委托 {x.proxyPhone.replace(/^(\d{3})(\d{4})(\d{4})$/, '$1 $2 $3')}
               </strong>
-              {x.status === 'used' ? <p>已代投，这一票有效。如要改变意见，请您自己投票，会取代代投的票。</p> : <p>尚未代投。</p>}
+              {x.status === 'used' ? <p>已代投，这一票有效。如要改变意见，请您自己投票，会取代代投的票。</p> : <p>尚未代投。请核对号码：不对的话，请撤销后重新委托。</p>}
               <form method="post" action={`/h5/polls/${p.id}/proxies/${x.id}/revoke`}>
                 <button type="submit" class="warn">
                   {x.status === 'used' ? '不再让此人代投（已投的票仍有效）' : '撤销委托'}

@@ -4,7 +4,7 @@ import { normalizePhone } from '../../../shared/phone'
 import { otpCodes } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { hmacHex, randomDigits, timingSafeEqualStr } from '../../lib/crypto'
-import { accountForPhone } from './accounts'
+import { accountForPhone } from './phone-account'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
 import { clearFailures, consume, releaseAttempt, reserveAttempt, type Limiter } from './rate-limit'
@@ -105,7 +105,7 @@ export async function verifyOtp(ctx: ServiceCtx, rawPhone: string, code: string)
       .where(and(eq(otpCodes.id, current.id), isNull(otpCodes.consumedAt)))
       .returning({ id: otpCodes.id })
     if (consumed.length === 0) return null // a parallel request used it first
-    return (await accountForPhone(tx, phone)).id
+    return (await accountForPhone(tx, phone, 'signed_in')).id
   })
   if (!userId) throw new AppError('OTP_INVALID')
   // a right code is not a failure: the phone starts again from none, the address gets its attempt back

@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { normalizePhone } from '../../../shared/phone'
-import { bindings, refreshTokens, roleGrants, users } from '../../../drizzle/schema'
+import { bindings, notificationOutbox, proxies, refreshTokens, roleGrants, users } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
@@ -54,10 +54,26 @@ export async function attachWeChatPhone(ctx: ServiceCtx, code: string) {
     }
     const [{ n: myBindings } = { n: 0 }] = await tx.select({ n: count() }).from(bindings).where(eq(bindings.userId, me.id))
     const [{ n: myGrants } = { n: 0 }] = await tx.select({ n: count() }).from(roleGrants).where(eq(roleGrants.userId, me.id))
+    if (!me.phone && (myBindings > 0 || myGrants > 0) && other.placeholder && !other.wechatOpenid) {
+      // The phone's account was made when an owner named it as proxy, and nobody has signed in to
+      // it (users.placeholder): this account, which has its own flats or roles, has now shown it
+      // holds the phone. It takes that account's proxies and messages, and the placeholder goes,
+      // so that naming someone's phone cannot keep them from adding it to their own account.
+      const [{ n: itsGrants } = { n: 0 }] = await tx.select({ n: count() }).from(roleGrants).where(eq(roleGrants.userId, other.id))
+      if (itsGrants === 0) {
+        await tx.update(proxies).set({ proxyUserId: me.id }).where(eq(proxies.proxyUserId, other.id))
+        await tx.update(notificationOutbox).set({ userId: me.id }).where(eq(notificationOutbox.userId, other.id))
+        await tx.delete(users).where(eq(users.id, other.id))
+        await tx.update(users).set({ phone }).where(eq(users.id, me.id))
+        await recordAudit(tx, ctx, { communityId: null, action: 'account.merged', subjectType: 'user', subjectId: me.id, details: { from: other.id, placeholder: true } })
+        return me.id
+      }
+    }
     if (other.wechatOpenid || me.phone || myBindings > 0 || myGrants > 0) throw new AppError('CONFLICT', { reason: 'phone_in_use' })
     await tx.delete(refreshTokens).where(eq(refreshTokens.userId, me.id))
     await tx.delete(users).where(eq(users.id, me.id))
-    await tx.update(users).set({ wechatOpenid: me.wechatOpenid, wechatUnionid: me.wechatUnionid }).where(eq(users.id, other.id))
+    // WeChat vouches for the phone: the account is its holder's now, no placeholder
+    await tx.update(users).set({ wechatOpenid: me.wechatOpenid, wechatUnionid: me.wechatUnionid, placeholder: false }).where(eq(users.id, other.id))
     await recordAudit(tx, ctx, { communityId: null, action: 'account.merged', subjectType: 'user', subjectId: other.id, details: { from: me.id } })
     return other.id
   })

@@ -1,14 +1,14 @@
 import { and, count, eq, inArray, ne, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
-import { maskPhone, normalizePhone } from '../../../shared/phone'
+import { normalizePhone } from '../../../shared/phone'
 import { ballots, notificationOutbox, polls, proxies } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { beijingDeadline } from '../../../shared/time'
 import { recordAudit } from '../audit'
-import { accountForPhone } from '../auth/accounts'
+import { accountForPhone } from '../auth/phone-account'
 import { consume } from '../auth/rate-limit'
 import { enqueueForOwners } from '../notifications/outbox'
 import { assertBeforeClose } from '../polls/lifecycle'
@@ -18,6 +18,8 @@ import { lockAsBallot } from './cast'
 import { resolveVoter } from './eligibility'
 
 const PROXY_GRANTS_PER_HOUR = 10
+/** and per day: each grant may text a phone that has never used the service */
+const PROXY_GRANTS_PER_DAY = 30
 
 /**
  * A standing ballot the owner cast themselves, electronically (app, H5, chat-bot): it ended their
@@ -58,7 +60,9 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   if (!phone) throw new AppError('PHONE_INVALID')
   // counted before, and apart from, the grant: a refused grant counts too, and each grant sends
   // the proxy a message (an SMS to a phone new here: the limit keeps that from being a way to spam)
-  await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `proxy-grant:${actor.userId}`, PROXY_GRANTS_PER_HOUR, 3600)
+  const limiter = { db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }
+  await consume(limiter, `proxy-grant:${actor.userId}`, PROXY_GRANTS_PER_HOUR, 3600)
+  await consume(limiter, `proxy-grant-day:${actor.userId}`, PROXY_GRANTS_PER_DAY, 86_400)
   return withTransaction(ctx.db, async (tx) => {
     // the ballot's locks, before the poll's row: so no vote for this voter slips in between the
     // check below and the grant, and no lock cycle with a vote or the close. The row is taken NO KEY
@@ -76,7 +80,7 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
       .from(ballots)
       .where(and(eq(ballots.pollId, pollId), eq(ballots.voterId, voter.voterId), eq(ballots.current, true)))
     if (standing.some(castInPerson)) throw new AppError('OWNER_ALREADY_VOTED')
-    const proxyUser = await accountForPhone(tx, phone)
+    const proxyUser = await accountForPhone(tx, phone, 'proxy')
     if (proxyUser.id === actor.userId) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'self', message: '不能委托自己' }] })
     const settings = CommunitySettings.parse(p.settings ?? {})
     const [{ n } = { n: 0 }] = await tx
@@ -90,7 +94,8 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
       .insert(proxies)
       .values({ id: nanoid(), pollId, communityId, voterId: voter.voterId, grantorUserId: actor.userId, proxyUserId: proxyUser.id, status: 'active', createdAt: ctx.clock.now() })
       .returning()
-    await recordAudit(tx, ctx, { communityId, action: 'proxy.granted', subjectType: 'proxy', subjectId: px!.id, details: { pollId, voterId: voter.voterId, proxyUserId: proxyUser.id } })
+    // accountCreated: the proxy's account was made for this grant (a placeholder until they sign in)
+    await recordAudit(tx, ctx, { communityId, action: 'proxy.granted', subjectType: 'proxy', subjectId: px!.id, details: { pollId, voterId: voter.voterId, proxyUserId: proxyUser.id, accountCreated: proxyUser.created } })
     // the proxy is told, with the link to the poll: a daughter far away has no other way to find it.
     // The title says it too, as an SMS carries only the title and the link. Once per poll, flat and
     // proxy, however often a grant is revoked and made again. Not a delivery to the owner (no
@@ -108,7 +113,11 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   })
 }
 
-/** The proxies this owner has named for the poll and not ended, with the proxy's phone masked (the owner's page lists them). */
+/**
+ * The proxies this owner has named for the poll and not ended (the owner's page lists them), with
+ * the phone whole: it is the owner's own entry, and a digit mistyped would name a stranger, who
+ * is told and may vote, so the owner must be able to see it.
+ */
 export async function myProxies(ctx: ServiceCtx, pollId: string) {
   const actor = actorOf(ctx)
   const rows = rowsOf<{ id: string; voter_id: string; unit_labels: string; status: 'active' | 'used'; phone: string | null }>(
@@ -118,7 +127,7 @@ export async function myProxies(ctx: ServiceCtx, pollId: string) {
       where px.poll_id = ${pollId} and px.grantor_user_id = ${actor.userId} and px.status in ('active', 'used')
       order by px.created_at`),
   )
-  return rows.map((r) => ({ id: r.id, voterId: r.voter_id, unitLabels: r.unit_labels, status: r.status, proxyPhone: r.phone ? maskPhone(r.phone) : '' }))
+  return rows.map((r) => ({ id: r.id, voterId: r.voter_id, unitLabels: r.unit_labels, status: r.status, proxyPhone: r.phone ?? '' }))
 }
 
 /**

@@ -8,17 +8,14 @@ import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
+import { accountForPhone } from '../auth/phone-account'
 import { actorOf, type ServiceCtx } from '../context'
 
 /** Roles are granted to a phone: a member who has never signed in gets an account that waits for them. */
 async function userIdForPhone(tx: Db, raw: string): Promise<string> {
   const phone = normalizePhone(raw)
   if (!phone) throw new AppError('PHONE_INVALID')
-  const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone))
-  if (existing) return existing.id
-  const id = nanoid()
-  await tx.insert(users).values({ id, phone })
-  return id
+  return (await accountForPhone(tx, phone, 'role')).id
 }
 
 type GrantRow = typeof roleGrants.$inferSelect

@@ -1,0 +1,2 @@
+-- users.placeholder: an account made for a phone by someone else (an owner naming it as proxy) before anyone showed they hold it; cleared by the first sign-in by code (worker/services/auth/phone-account.ts)
+ALTER TABLE "users" ADD COLUMN "placeholder" boolean DEFAULT false NOT NULL;
