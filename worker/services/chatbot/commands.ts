@@ -107,7 +107,7 @@ export async function runCommand(ctx: ServiceCtx, openid: string, text: string, 
   return answer(ctx, openid, owner, cmd, messageKey)
 }
 
-/** What a proxy who owns no flat here may say: about the polls they are named for (pollByNumber finds only those). */
+/** What a proxy who owns no flat here may say: about the polls they are named for (pollFor finds only those: they have no compound). */
 const PROXY_COMMANDS = new Set<ChatCommand['kind']>(['view', 'vote', 'elect', 'confirm', 'cancel'])
 
 function proxyPolls(ctx: ServiceCtx, rows: Awaited<ReturnType<typeof pollsAsProxy>>): string {
