@@ -48,8 +48,8 @@ const proxyNoticeKey = (pollId: string, voterId: string) => `proxy:${pollId}:${v
  * here, which is who votes for an elderly owner, often named at the committee's desk by someone
  * who has never used the app. A phone that has not signed in yet gets its account now (a phone
  * and nothing else, as a first sign-in by code makes it), so the message below reaches it by SMS
- * and the proxy signs in with that phone to vote; whether a phone already has an account is never
- * told. What the proxy may then see and do is this one poll, for this one owner (the role `proxy`
+ * and the proxy signs in with that phone to vote (it is a placeholder until then: users.placeholder).
+ * Naming no longer depends on whether the phone has an account. What the proxy may then see and do is this one poll, for this one owner (the role `proxy`
  * on the poll's routes). One proxy may represent at most `proxyLimit` owners.
  */
 export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: string, input: { proxyPhone: string; voterId?: string }) {
