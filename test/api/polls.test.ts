@@ -307,6 +307,21 @@ describe('ballots', () => {
     expect(tries[10]!.headers.get('retry-after')).toMatch(/^\d+$/)
   })
 
+  it('a phone nobody has signed in to is named at most 3 times a day, whoever names it; once its holder signs in, the limit is gone', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const ps = []
+    for (let i = 0; i < 5; i++) ps.push(await announcedPoll(h, s.community.id, s.committee))
+    const phone = newPhone()
+    const grant = (pid: string) => h.request('POST', `/api/polls/${pid}/proxies`, { token: s.owner, json: { proxyPhone: phone } })
+    for (const p of ps.slice(0, 3)) expect((await grant(p.id)).status).toBe(201)
+    const fourth = await grant(ps[3]!.id)
+    expect(fourth.status).toBe(429)
+    expect(fourth.json.error.code).toBe('RATE_LIMITED')
+    expect(await h.db.select().from(proxies).where(eq(proxies.pollId, ps[3]!.id))).toEqual([])
+    await h.login(phone)
+    expect((await grant(ps[4]!.id)).status).toBe(201)
+  })
+
   it('a proxy who owns no flat here (a daughter living elsewhere) reads and votes in that one poll, and loses it when the proxy ends', async () => {
     const s = await setupCommunity(h, { units: 3 })
     const p = await announcedPoll(h, s.community.id, s.committee)

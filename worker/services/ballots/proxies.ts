@@ -2,7 +2,7 @@ import { and, count, eq, inArray, ne, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { normalizePhone } from '../../../shared/phone'
-import { ballots, notificationOutbox, polls, proxies } from '../../../drizzle/schema'
+import { ballots, notificationOutbox, polls, proxies, users } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
@@ -20,6 +20,8 @@ import { resolveVoter } from './eligibility'
 const PROXY_GRANTS_PER_HOUR = 10
 /** and per day: each grant may text a phone that has never used the service */
 const PROXY_GRANTS_PER_DAY = 30
+/** grants naming one phone that has never signed in, per day, from anyone */
+const PROXY_GRANTS_TO_NEW_PHONE_PER_DAY = 3
 
 /**
  * A standing ballot the owner cast themselves, electronically (app, H5, chat-bot): it ended their
@@ -63,6 +65,10 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   const limiter = { db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }
   await consume(limiter, `proxy-grant:${actor.userId}`, PROXY_GRANTS_PER_HOUR, 3600)
   await consume(limiter, `proxy-grant-day:${actor.userId}`, PROXY_GRANTS_PER_DAY, 86_400)
+  // and per phone nobody has signed in to yet, whoever names it: each grant texts it, and many
+  // owners together must not make it a way to flood one number (the key is hashed by consume)
+  const [known] = await ctx.db.select({ placeholder: users.placeholder }).from(users).where(eq(users.phone, phone))
+  if (!known || known.placeholder) await consume(limiter, `proxy-grant-to:${phone}`, PROXY_GRANTS_TO_NEW_PHONE_PER_DAY, 86_400)
   return withTransaction(ctx.db, async (tx) => {
     // the ballot's locks, before the poll's row: so no vote for this voter slips in between the
     // check below and the grant, and no lock cycle with a vote or the close. The row is taken NO KEY
