@@ -42,7 +42,7 @@ export async function issueAccessToken(config: Config, clock: Clock, userId: str
  * under our secret as a "public key"), a missing or other typ, crit, jku, kid or b64 are refused by
  * one comparison (RFC 8725 §3.1: accept only the algorithm you issue).
  */
-const HEADER_SEGMENT = btoa(JSON.stringify({ alg: ALG, typ: 'JWT' })).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+const HEADER_SEGMENT = Buffer.from(JSON.stringify({ alg: ALG, typ: 'JWT' })).toString('base64url')
 const SEGMENT = /^[A-Za-z0-9_-]+$/
 
 function invalid(): never {

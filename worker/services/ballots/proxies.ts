@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, ne, sql } from 'drizzle-orm'
+import { and, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { normalizePhone } from '../../../shared/phone'
@@ -30,13 +30,22 @@ const PROXY_GRANTS_TO_NEW_PHONE_PER_DAY = 3
  */
 export const castInPerson = (b: { current: boolean; kind: string; channel: string }) => b.current && b.kind === 'electronic' && b.channel !== 'proxy'
 
+/**
+ * The ids of the running polls in which this account votes for an owner, its proxy still standing
+ * (active, or used and not ended): what the role `proxy` opens on the page (roles/resolve.ts), no
+ * more. SQL, for the chat-bot's lookups by number.
+ */
+export const pollsAsProxySql = (userId: string): SQL =>
+  sql`select px.poll_id from proxies px join polls pp on pp.id = px.poll_id
+      where px.proxy_user_id = ${userId} and px.status in ('active', 'used') and pp.status = 'announced'`
+
 /** The running polls in which this account votes for an owner: for a proxy who owns no flat there to find them (我的, the chat-bot). */
 export async function pollsAsProxy(db: Db, userId: string) {
   const rows = rowsOf<{ id: string; number: number | null; title: string; community_name: string; closes_at: string | Date }>(
     await db.execute(sql`
-      select distinct p.id, p.number, p.title, c.name as community_name, p.closes_at
-      from proxies px join polls p on p.id = px.poll_id join communities c on c.id = p.community_id
-      where px.proxy_user_id = ${userId} and px.status in ('active', 'used') and p.status = 'announced'
+      select p.id, p.number, p.title, c.name as community_name, p.closes_at
+      from polls p join communities c on c.id = p.community_id
+      where p.id in (${pollsAsProxySql(userId)})
       order by p.closes_at`),
   )
   return rows.map((p) => ({ pollId: p.id, number: p.number, title: p.title, communityName: p.community_name, closesAt: new Date(p.closes_at) }))
@@ -50,9 +59,10 @@ const proxyNoticeKey = (pollId: string, voterId: string) => `proxy:${pollId}:${v
  * here, which is who votes for an elderly owner, often named at the committee's desk by someone
  * who has never used the app. A phone that has not signed in yet gets its account now (a phone
  * and nothing else, as a first sign-in by code makes it), so the message below reaches it by SMS
- * and the proxy signs in with that phone to vote (it is a placeholder until then: users.placeholder).
- * Naming no longer depends on whether the phone has an account. What the proxy may then see and do is this one poll, for this one owner (the role `proxy`
- * on the poll's routes). One proxy may represent at most `proxyLimit` owners.
+ * and the proxy signs in with that phone to vote (it is a placeholder until then:
+ * users.placeholder). Naming no longer depends on whether the phone has an account. What the proxy
+ * may then see and do is this one poll, for this one owner (the role `proxy` on the poll's
+ * routes). One proxy may represent at most `proxyLimit` owners.
  */
 export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: string, input: { proxyPhone: string; voterId?: string }) {
   const actor = actorOf(ctx)

@@ -14,7 +14,7 @@ import { castBallot } from '../ballots/cast'
 import { countsAmong } from '../ballots/standing'
 import { ballotContent } from '../ballots/content'
 import { castableVoters, resolveVoter, verifiedOwnerKeys } from '../ballots/eligibility'
-import { pollsAsProxy } from '../ballots/proxies'
+import { pollsAsProxy, pollsAsProxySql } from '../ballots/proxies'
 import type { ServiceCtx } from '../context'
 import { quarterAccounts } from '../disclosure/accounts'
 import { getFirmProfile } from '../disclosure/fees'
@@ -73,7 +73,7 @@ async function pollFor(ctx: ServiceCtx, owner: Owner, number: number): Promise<P
   const named = await ctx.db
     .select()
     .from(polls)
-    .where(and(sql`${polls.id} in ${pollsNamedFor(owner.userId)}`, eq(polls.number, number)))
+    .where(and(sql`${polls.id} in (${pollsAsProxySql(owner.userId)})`, eq(polls.number, number)))
     .orderBy(polls.createdAt)
     .limit(5)
   if (named.length === 1) return named[0]!
@@ -116,14 +116,6 @@ function proxyPolls(ctx: ServiceCtx, rows: Awaited<ReturnType<typeof pollsAsProx
     `您受业主委托代为投票的议题：\n${rows.map((r) => `第${r.number}号《${r.title}》，${beijingDeadline(r.closesAt)} 截止：${base(ctx)}/h5/polls/${r.pollId}`).join('\n')}\n\n可以打开链接投票，也可以在这里回复“查看 ${example}”看详情，“投票 ${example} 同意”投票。`,
   )
 }
-
-/**
- * The running polls this account votes in as a named proxy, still standing (active, or used and
- * not ended): what the role `proxy` opens on the page (roles/resolve.ts), no more.
- */
-const pollsNamedFor = (userId: string) =>
-  sql`(select px.poll_id from proxies px join polls pp on pp.id = px.poll_id
-       where px.proxy_user_id = ${userId} and px.status in ('active', 'used') and pp.status = 'announced')`
 
 async function answer(ctx: ServiceCtx, openid: string, owner: Owner, cmd: Exclude<ChatCommand, { kind: 'help' | 'bind' }>, messageKey: string | null): Promise<string> {
   switch (cmd.kind) {
@@ -196,7 +188,7 @@ async function listOpen(ctx: ServiceCtx, owner: Owner): Promise<string> {
   const open = await ctx.db
     .select()
     .from(polls)
-    .where(and(or(inArray(polls.communityId, owner.communityIds), sql`${polls.id} in ${pollsNamedFor(owner.userId)}`), eq(polls.status, 'announced'), sql`${polls.closesAt} > ${now.toISOString()}::timestamptz`))
+    .where(and(or(inArray(polls.communityId, owner.communityIds), sql`${polls.id} in (${pollsAsProxySql(owner.userId)})`), eq(polls.status, 'announced'), sql`${polls.closesAt} > ${now.toISOString()}::timestamptz`))
     .orderBy(polls.closesAt)
     .limit(10)
   const lines: string[] = []
