@@ -152,7 +152,11 @@ export const MyBallotsReply = z.object({
   ),
 })
 
-export const ProxyBody = z.object({ proxyPhone: z.string().min(1).max(20).describe('受托人手机号（不必是本小区业主，也不必用过本服务：收到消息后用这个手机号登录即可代投）'), voterId: z.string().min(1).max(40).optional() })
+export const ProxyBody = z.object({
+  proxyPhone: z.string().min(1).max(20).describe('受托人手机号（不必是本小区业主，也不必用过本服务：收到消息后用这个手机号登录即可代投）'),
+  proxyPhoneAgain: z.string().min(1).max(20).optional().describe('再输一遍受托人手机号（建议让业主输两遍：错一位就委托给了陌生人）；给出时须与 proxyPhone 是同一个号码'),
+  voterId: z.string().min(1).max(40).optional(),
+})
 export const ProxyReply = z.object({ id: z.string(), voterId: z.string(), proxyUserId: z.string(), status: z.enum(['active', 'used', 'revoked']) })
 
 export const DeliveryBody = z.object({

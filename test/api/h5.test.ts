@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { PAGE_TTL_MS } from '../../worker/lib/page-cache'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ballots, pollResults, proxies } from '../../drizzle/schema'
+import { ballots, pollResults, proxies, users } from '../../drizzle/schema'
 import { browserSession, formField } from '../helpers/browser-session'
 import { announcedPoll, communityStaff, FIRM_PROFILE, firmServingCommunity, newPhone, openWindow, setupCommunity, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
@@ -323,13 +323,27 @@ describe('H5 poll page and ballot', () => {
     const page = await b.get(`/h5/polls/${p.id}`)
     expect(page.text).toContain('请人代投')
     // a phone mistyped: said in words, nothing recorded
-    const mistyped = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: '1380013', voterId: formField(page.text, 'voterId')! })
+    const mistyped = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: '1380013', proxyPhoneAgain: '1380013', voterId: formField(page.text, 'voterId')! })
     expect(mistyped.status).toBe(422)
     expect(mistyped.text).toContain('手机号格式不正确')
     expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toEqual([])
-    // the daughter has never used the app: named all the same, by her phone
     const phone = newPhone()
-    const named = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, voterId: formField(page.text, 'voterId')! })
+    // the form asks for the number twice; one digit off the second time is still a valid number
+    // (a stranger's): refused in words, nothing recorded, and the form is there again
+    expect(page.text).toContain('再输一遍，核对号码')
+    const offByOne = `${phone.slice(0, 10)}${(Number(phone[10]) + 1) % 10}`
+    const twoNumbers = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, proxyPhoneAgain: offByOne, voterId: formField(page.text, 'voterId')! })
+    expect(twoNumbers.status).toBe(422)
+    expect(twoNumbers.text).toContain('两次输入的受托人手机号不一致')
+    expect(twoNumbers.text).toContain('委托此人代投')
+    const onceOnly = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, voterId: formField(page.text, 'voterId')! })
+    expect(onceOnly.status).toBe(422)
+    expect(onceOnly.text).toContain('请把受托人的手机号填写两遍')
+    expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toEqual([])
+    expect(await h.db.select().from(users).where(eq(users.phone, phone))).toEqual([])
+    // the daughter has never used the app: named all the same, by her phone (typed the second
+    // time as people write it, in groups)
+    const named = await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, proxyPhoneAgain: `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`, voterId: formField(page.text, 'voterId')! })
     expect(named.status).toBe(303)
     expect(named.headers.get('location')).toBe(`/h5/polls/${p.id}#proxies`)
     // she signs in later with that phone, by code, into the account the proxy names
@@ -337,7 +351,7 @@ describe('H5 poll page and ballot', () => {
     const [granted] = await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))
     expect(granted!.proxyUserId).toBe((await h.request('GET', '/api/me', { token: daughter.accessToken })).json.id)
     // a second tap of the same form lands on the proxy it named, and names no other
-    expect((await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, voterId: formField(page.text, 'voterId')! })).status).toBe(303)
+    expect((await b.post(`/h5/polls/${p.id}/proxies`, { proxyPhone: phone, proxyPhoneAgain: phone, voterId: formField(page.text, 'voterId')! })).status).toBe(303)
     expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toHaveLength(1)
     // the whole number the owner typed, to check it: a digit wrong would name a stranger
     let after = await b.get(`/h5/polls/${p.id}`)

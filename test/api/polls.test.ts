@@ -264,7 +264,14 @@ describe('ballots', () => {
     expect(mistyped.status).toBe(400)
     expect(mistyped.json.error.code).toBe('PHONE_INVALID')
     const me = await h.request('GET', '/api/me', { token: proxyOwner!.token })
-    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: me.json.phone } })
+    // a client that asks for the number twice sends both: two different numbers name nobody
+    const phone: string = me.json.phone
+    const twoNumbers = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone, proxyPhoneAgain: `${phone.slice(0, 10)}${(Number(phone[10]) + 1) % 10}` } })
+    expect(twoNumbers.status).toBe(400)
+    expect(twoNumbers.json.error.code).toBe('PROXY_PHONE_MISMATCH')
+    expect(twoNumbers.json.error.message).toBe('两次输入的受托人手机号不一致，请核对后重新填写')
+    expect(await h.db.select().from(proxies).where(eq(proxies.pollId, p.id))).toEqual([])
+    const granted = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone, proxyPhoneAgain: `+86 ${phone}` } })
     expect(granted.status).toBe(201)
     const overLimit = await h.request('POST', `/api/polls/${p.id}/proxies`, { token: thirdOwner!.token, json: { proxyPhone: me.json.phone } })
     expect(overLimit.json.error?.code, overLimit.text).toBe('PROXY_LIMIT')

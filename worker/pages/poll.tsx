@@ -333,6 +333,8 @@ function Proxies(props: { poll: Poll; section: ProxySection }) {
           )}
           <label for="proxy-phone">受托人的手机号</label>
           <input id="proxy-phone" name="proxyPhone" type="tel" inputmode="numeric" autocomplete="off" maxlength={20} required />
+          <label for="proxy-phone-again">再输一遍，核对号码</label>
+          <input id="proxy-phone-again" name="proxyPhoneAgain" type="tel" inputmode="numeric" autocomplete="off" maxlength={20} required />
           <button type="submit" class="secondary">
             委托此人代投
           </button>

@@ -257,14 +257,15 @@ export const h5PollRoutes: AnyRoute[] = [
     tags,
     access: access.public,
     params: PollParams,
-    upload: { contentTypes: [FORM], description: 'proxyPhone（受托人手机号）, voterId（代表多户时）' },
+    upload: { contentTypes: [FORM], description: 'proxyPhone（受托人手机号）, proxyPhoneAgain（再输一遍）, voterId（代表多户时）' },
     responses: { 303: { description: '回到表决页' }, 422: { description: '未能委托（页面说明原因）', contentType: 'text/html' } },
     handler: page(async (c) => {
       assertSameOrigin(c)
       const pollId = c.req.param('pid')!
       const { communityId } = await pollScope(c, pollId)
-      const parsed = z.object({ proxyPhone: z.string().trim().min(1).max(20), voterId: z.string().min(1).max(40).optional() }).safeParse(await readForm(c))
-      if (!parsed.success) return renderPoll(c, pollId, '请填写受托人的手机号。')
+      // the number twice, always: the owner checks it against the proxy's own phone, not a memory
+      const parsed = z.object({ proxyPhone: z.string().trim().min(1).max(20), proxyPhoneAgain: z.string().trim().min(1).max(20), voterId: z.string().min(1).max(40).optional() }).safeParse(await readForm(c))
+      if (!parsed.success) return renderPoll(c, pollId, '请把受托人的手机号填写两遍。')
       try {
         await grantProxy(ctxOf(c), pollId, communityId, parsed.data)
       } catch (e) {

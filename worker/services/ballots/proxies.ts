@@ -64,12 +64,15 @@ const proxyNoticeKey = (pollId: string, voterId: string) => `proxy:${pollId}:${v
  * may then see and do is this one poll, for this one owner (the role `proxy` on the poll's
  * routes). One proxy may represent at most `proxyLimit` owners.
  */
-export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: string, input: { proxyPhone: string; voterId?: string }) {
+export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: string, input: { proxyPhone: string; proxyPhoneAgain?: string; voterId?: string }) {
   const actor = actorOf(ctx)
   const voter = await resolveVoter(ctx.db, pollId, communityId, actor.userId, input.voterId)
   if (voter.via !== 'owner') throw new AppError('FORBIDDEN', { reason: 'only_the_owner_may_name_a_proxy' })
   const phone = normalizePhone(input.proxyPhone)
   if (!phone) throw new AppError('PHONE_INVALID')
+  // typed twice (the page always asks): one digit wrong is still a valid number, a stranger's, who
+  // would then vote for this flat. The same number however spaced ('138 0013 8000' or '+86…').
+  if (input.proxyPhoneAgain !== undefined && normalizePhone(input.proxyPhoneAgain) !== phone) throw new AppError('PROXY_PHONE_MISMATCH')
   // counted before, and apart from, the grant: a refused grant counts too, and each grant sends
   // the proxy a message (an SMS to a phone new here: the limit keeps that from being a way to spam)
   const limiter = { db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }
