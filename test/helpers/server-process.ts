@@ -1,21 +1,45 @@
 /** For tests of the Node entry run as its own process (test/lib/shutdown.test.ts, cluster.test.ts). */
 import type { ChildProcess } from 'node:child_process'
-import { connect, createServer, type AddressInfo } from 'node:net'
+import { readFileSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
 
 /**
- * A local port nothing listens on now, chosen by the kernel. A random number in 30000–50000 is not:
- * that range overlaps the kernel's ephemeral ports, which this suite's own database connections
- * take, and a server started on one failed with EADDRINUSE (CI, session 8's stop).
+ * A local port nothing listens on now, for a server started next. Chosen at random below the
+ * kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range), and checked free by binding
+ * it. Inside that range (a random 30000–50000, or the kernel's own pick for port 0) the port is
+ * free only until the server binds it: meanwhile one of this suite's own database connections may
+ * take it as its local port, and the server failed with EADDRINUSE (CI, session 8's stop; the
+ * cluster test, rarely). The kernel never gives a port below the range to a connection, so only a
+ * server of this suite could take it, and each picks at random among thousands.
  */
 export async function freePort(): Promise<number> {
+  const low = ephemeralLow()
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * (low - 20_000))
+    if (await bindable(port)) return port
+  }
+  throw new Error(`no free port in 20000–${low - 1} after 50 tries`)
+}
+
+/** The lowest port the kernel gives outgoing connections (Linux's default 32768 where unreadable). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0])
+    return Number.isInteger(low) && low > 21_000 ? low : 32_768
+  } catch {
+    return 32_768
+  }
+}
+
+/** Whether 127.0.0.1:port can be listened on now (and is let go again). */
+async function bindable(port: number): Promise<boolean> {
   const s = createServer()
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', resolve)
+  const ok = await new Promise<boolean>((resolve) => {
+    s.once('error', () => resolve(false))
+    s.listen(port, '127.0.0.1', () => resolve(true))
   })
-  const port = (s.address() as AddressInfo).port
-  await new Promise((r) => s.close(r))
-  return port
+  if (ok) await new Promise((r) => s.close(r))
+  return ok
 }
 
 /** The process's exit code, once it has exited. */
