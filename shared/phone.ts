@@ -1,11 +1,14 @@
 /** Mainland China mobile numbers, and the masks used wherever a person's data is shown to others. */
+import { toHalfWidth } from './half-width'
 
 /**
- * The 11-digit mobile number, or null. Spaces and dashes are ignored, and a country prefix
- * '+86', '0086' or '86' is dropped when 11 digits follow it.
+ * The 11-digit mobile number, or null. Full-width digits (１３８…, as a Chinese input method types
+ * them) are read as digits, spaces and dashes are ignored, and a country prefix '+86', '0086' or
+ * '86' is dropped when 11 digits follow it: one reading wherever a phone is typed (sign-in, the
+ * roll, a proxy).
  */
 export function normalizePhone(s: string): string | null {
-  const compact = s.replace(/[\s-]/g, '')
+  const compact = toHalfWidth(s).replace(/[\s-]/g, '')
   const m = /^(?:\+86|0086|86)?(1[3-9]\d{9})$/.exec(compact)
   return m ? m[1]! : null
 }

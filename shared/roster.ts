@@ -7,10 +7,14 @@
  * in one pass; a roster with any problem yields no units at all.
  */
 import { formatArea, parseArea, type RegisteredArea } from './decimal'
+import { toHalfWidth } from './half-width'
 import { idNumberProblem, normalizeIdNumber } from './id-number'
 import { normalizePhone } from './phone'
 import { isValidUscc } from './uscc'
 import { runSteps, type Steps } from './steps'
+import { normalizeUnitPart } from './unit-key'
+
+export { normalizeUnitPart, unitKeyOf } from './unit-key'
 
 export type UnitType = 'residence' | 'parking' | 'commercial' | 'other'
 /** 《解释》第8条: the register first, else the survey, else the sales contract. */
@@ -182,24 +186,6 @@ const YES_NO: Choices<boolean> = { read: new Map([['是', true], ['否', false]]
 const header = Object.fromEntries(ROSTER_COLUMNS.map((c) => [c.key, c.header])) as Record<RosterField, string>
 const columnOrder = new Map(ROSTER_COLUMNS.map((c, i) => [c.header, i]))
 const exampleRows = new Set(ROSTER_EXAMPLE_ROWS.filter((r) => r['证件号码']).map((r) => `${r['证件号码']}\u0000${r['业主姓名']}`))
-
-/** Full-width ASCII (Ａ１－) and the ideographic space, as a Chinese input method types them, to ASCII. */
-function toHalfWidth(s: string): string {
-  return s.replace(/[\uFF01-\uFF5E\u3000]/g, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)))
-}
-
-/** One part of a unit's address as it enters the key: half-width, no whitespace, letters upper-cased. */
-export function normalizeUnitPart(s: string): string {
-  return toHalfWidth(s).replace(/\s+/g, '').toUpperCase()
-}
-
-/**
- * The key of a unit: '1栋|1单元|101'. Parts are normalised (normalizeUnitPart), so ' １栋 ' and
- * '1栋' are one unit, as are 'a座' and 'A座'; '1栋' and '1号楼' stay distinct.
- */
-export function unitKeyOf(building: string, unit: string, room: string): string {
-  return `${normalizeUnitPart(building)}|${normalizeUnitPart(unit)}|${normalizeUnitPart(room)}`
-}
 
 interface Row {
   line: number

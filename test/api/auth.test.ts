@@ -75,6 +75,17 @@ describe('phone one-time code', () => {
     expect(h.sms.sent.length).toBe(before)
   })
 
+  it('takes a phone typed in full-width digits (a Chinese input method) as the same number', async () => {
+    const phone = newPhone()
+    const wide = phone.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0))
+    const sent = await h.request('POST', '/api/auth/otp/send', { json: { phone: wide }, ip: randomIp() })
+    expect(sent.status, sent.text).toBe(200)
+    const code = h.sms.lastCode(phone)!
+    const verified = await h.request('POST', '/api/auth/otp/verify', { json: { phone: wide, code }, ip: randomIp() })
+    expect(verified.status, verified.text).toBe(200)
+    expect((await h.request('GET', '/api/me', { token: verified.json.accessToken })).json.phone).toBe(phone)
+  })
+
   it('limits sending per phone: one a minute, five an hour', async () => {
     const phone = newPhone()
     const ip = randomIp()

@@ -67,6 +67,31 @@ function sign(claims: Record<string, unknown>, header: Record<string, unknown> =
 const iat0 = Math.floor(T0 / 1000)
 const good = { iss: 'gongyi', aud: 'gongyi-api', sub: 'user-1', sid: 'family-1', iat: iat0, exp: iat0 + TTL }
 
+describe('the access token we issue', () => {
+  // signed with node:crypto (tokens.ts), as jose's SignJWT signed it before: the same bytes, so
+  // any JWT library takes it, and a token issued before the change reads the same
+  it('is byte for byte the token jose signs, for any account, sign-in and time', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 4_000_000_000 }), async (userId, sessionId, seconds) => {
+        const { accessToken, expiresIn } = await issueAccessToken(config, clockAt(seconds * 1000 + 999), userId, sessionId)
+        const jose = await new SignJWT({ sid: sessionId })
+          .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+          .setSubject(userId)
+          .setIssuer('gongyi')
+          .setAudience('gongyi-api')
+          .setIssuedAt(seconds)
+          .setExpirationTime(seconds + TTL)
+          .sign(key)
+        expect(accessToken).toBe(jose)
+        expect(expiresIn).toBe(TTL)
+        const { payload } = await jwtVerify(accessToken, key, { issuer: 'gongyi', audience: 'gongyi-api', algorithms: ['HS256'], currentDate: new Date(seconds * 1000) })
+        expect([payload.sub, payload.sid, payload.exp]).toEqual([userId, sessionId, seconds + TTL])
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
+
 describe('the access token check', () => {
   it('takes the tokens issueAccessToken makes, until they expire, as jose did', async () => {
     const { accessToken } = await issueAccessToken(config, clockAt(T0), 'u-42', 's-7')

@@ -14,8 +14,13 @@ describe('normalizePhone', () => {
     expect(normalizePhone('0086 13812345678')).toBe('13812345678')
     expect(normalizePhone(' 138-1234-5678 ')).toBe('13812345678')
   })
+  it('reads full-width digits as a Chinese input method types them, as the roll does', () => {
+    expect(normalizePhone('１３８１２３４５６７８')).toBe('13812345678')
+    expect(normalizePhone('＋８６　１３８－１２３４－５６７８')).toBe('13812345678')
+    expect(normalizePhone('1381234567８')).toBe('13812345678')
+  })
   it('refuses anything else', () => {
-    for (const p of ['', '1381234567', '138123456789', '12812345678', '10012345678', '23812345678', '+85213812345678', '+8613812345678x', '1381234567８', '(+86)13812345678', '+87 13812345678', '138.1234.5678']) {
+    for (const p of ['', '1381234567', '138123456789', '12812345678', '10012345678', '23812345678', '+85213812345678', '+8613812345678x', '١٣٨١٢٣٤٥٦٧٨', '１３８１２３４５６７', '(+86)13812345678', '+87 13812345678', '138.1234.5678']) {
       expect(normalizePhone(p), p).toBeNull()
     }
   })

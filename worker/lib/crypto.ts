@@ -2,28 +2,17 @@
 // one short synchronous call. WebCrypto's digest and sign go through a job queue and a promise:
 // in a CPU profile of the vote benchmark (issue 17) the ballot's request digest took about a
 // twentieth of the server's time, and the access token's check through jose a seventh
-// (services/auth/tokens.ts now checks it here). Keys for jose (signing access tokens) stay
-// WebCrypto keys.
+// (services/auth/tokens.ts now signs and checks it here).
 import { Buffer } from 'node:buffer'
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-
-const enc = new TextEncoder()
 
 export async function sha256Hex(data: string): Promise<string> {
   return createHash('sha256').update(data, 'utf8').digest('hex')
 }
 
-// Imported once per secret and isolate: importing a key on every request cost about a tenth of a
-// vote's CPU (profiled in issue 17). The secrets come from configuration, so the map stays tiny.
-const hmacKeys = new Map<string, Promise<CryptoKey>>()
-/** The HMAC-SHA256 key for a configured secret, as jose takes it (HS256 access tokens). */
-export function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = hmacKeys.get(secret)
-  if (!key) {
-    key = crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
-    hmacKeys.set(secret, key)
-  }
-  return key
+/** The HMAC-SHA256 of `data` under `secret`, as base64url without padding (a JWS signature, RFC 7515). */
+export function hmacBase64url(secret: string, data: string): string {
+  return createHmac('sha256', secret).update(data, 'utf8').digest('base64url')
 }
 
 /**
@@ -32,7 +21,7 @@ export function hmacKey(secret: string): Promise<CryptoKey> {
  * text, so a second spelling of the same bytes (the unused bits of the last character) is refused.
  */
 export function hmacBase64urlMatches(secret: string, data: string, signature: string): boolean {
-  const expected = Buffer.from(createHmac('sha256', secret).update(data, 'utf8').digest('base64url'))
+  const expected = Buffer.from(hmacBase64url(secret, data))
   const given = Buffer.from(signature)
   return given.length === expected.length && timingSafeEqual(given, expected)
 }

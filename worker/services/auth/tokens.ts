@@ -1,16 +1,13 @@
 import { Buffer } from 'node:buffer'
-import { SignJWT } from 'jose'
 import type { Clock } from '../../env'
 import type { Config } from '../../config'
-import { hmacBase64urlMatches, hmacKey } from '../../lib/crypto'
+import { hmacBase64url, hmacBase64urlMatches } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 
 const ISSUER = 'gongyi'
 const AUDIENCE = 'gongyi-api'
 const ALG = 'HS256'
 const IAT_SKEW_SECONDS = 60
-
-const keyOf = (config: Config) => hmacKey(config.JWT_SECRET)
 
 /** What a verified access token says: whose it is, and which sign-in (refresh-token family) it belongs to. */
 export interface TokenSubject {
@@ -19,30 +16,29 @@ export interface TokenSubject {
 }
 
 /**
- * Short-lived access token (HS256). Roles are not in it: they are looked up per request, so a
- * revocation bites at once. `sid` names the sign-in, so that logging out or a revoked family ends
- * the access tokens it issued at once too (checked with the caller, worker/middleware/access.ts).
+ * The protected header of every access token we issue. Nothing else is taken: another alg (none,
+ * HS384, RS256 under our secret as a "public key"), a missing or other typ, crit, jku, kid or b64
+ * are refused by one comparison (RFC 8725 §3.1: accept only the algorithm you issue).
+ */
+const HEADER_SEGMENT = Buffer.from(JSON.stringify({ alg: ALG, typ: 'JWT' })).toString('base64url')
+
+/**
+ * Short-lived access token (HS256 JWT, RFC 7519). Roles are not in it: they are looked up per
+ * request, so a revocation bites at once. `sid` names the sign-in, so that logging out or a
+ * revoked family ends the access tokens it issued at once too (checked with the caller,
+ * worker/middleware/access.ts).
+ *
+ * Signed with node:crypto, like the check below, not with jose's SignJWT: the lean Worker's bundle
+ * has a size limit (issue 17) and this is three base64url segments. The claims are written in the
+ * order jose's SignJWT wrote them, so a token is byte for byte what jose made
+ * (test/lib/access-token.test.ts compares them).
  */
 export async function issueAccessToken(config: Config, clock: Clock, userId: string, sessionId: string) {
   const iat = Math.floor(clock.now().getTime() / 1000)
-  const token = await new SignJWT({ sid: sessionId })
-    .setProtectedHeader({ alg: ALG, typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + config.ACCESS_TOKEN_TTL_SECONDS)
-    .sign(await keyOf(config))
-  return { accessToken: token, expiresIn: config.ACCESS_TOKEN_TTL_SECONDS }
+  const claims = { sid: sessionId, sub: userId, iss: ISSUER, aud: AUDIENCE, iat, exp: iat + config.ACCESS_TOKEN_TTL_SECONDS }
+  const signed = `${HEADER_SEGMENT}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`
+  return { accessToken: `${signed}.${hmacBase64url(config.JWT_SECRET, signed)}`, expiresIn: config.ACCESS_TOKEN_TTL_SECONDS }
 }
-
-/**
- * The protected header of every access token we issue, as issueAccessToken writes it (jose
- * serialises {alg, typ} in that order). Nothing else is taken: another alg (none, HS384, RS256
- * under our secret as a "public key"), a missing or other typ, crit, jku, kid or b64 are refused by
- * one comparison (RFC 8725 §3.1: accept only the algorithm you issue).
- */
-const HEADER_SEGMENT = Buffer.from(JSON.stringify({ alg: ALG, typ: 'JWT' })).toString('base64url')
 const SEGMENT = /^[A-Za-z0-9_-]+$/
 
 function invalid(): never {

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, max } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
-import { centiWhereExact, formatArea, sumScale } from '../../../shared/decimal'
+import { formatArea } from '../../../shared/decimal'
 import { idLast4 } from '../../../shared/id-number'
 import { ROSTER_COLUMNS, validateRosterSteps, type RosterUnit } from '../../../shared/roster'
 import type { RosterDiff } from '../../../shared/roster-diff'
@@ -16,6 +16,8 @@ import { Pacer, runPaced, yieldToLoop } from '../../lib/pace'
 import { recordAudit } from '../audit'
 import { endOrphanedProxies } from '../ballots/proxies'
 import type { ServiceCtx } from '../context'
+import { idHashOf } from './id-hash'
+import { rosterTotal } from './read'
 
 export type RosterSource = 'csv' | 'xlsx' | 'json'
 export interface RosterRecord {
@@ -47,8 +49,6 @@ const MAX_REPORTED_ERRORS = 500
  */
 const BATCH = 200
 
-/** The keyed hash kept instead of an ID number (never stored in the clear). */
-export const idHashOf = (ctx: Pick<ServiceCtx, 'config'>, idNumber: string) => hmacHex(ctx.config.ID_HASH_SECRET, `id:${idNumber}`)
 
 /** One INSERT per batch, with a turn of the event loop after each (see BATCH). */
 async function insertBatched<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) {
@@ -302,6 +302,3 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
     }
   })
 }
-
-/** A roster's total area for the API: exact, with as many decimals as its most precise unit (at least two). */
-export const rosterTotal = (totalAreaE4: number, areaScale: number) => ({ totalArea: formatArea(totalAreaE4, sumScale(areaScale)), totalAreaE4, ...centiWhereExact(totalAreaE4, 'totalAreaCenti') })

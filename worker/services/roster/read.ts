@@ -1,10 +1,12 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm'
-import { centiWhereExact, formatArea } from '../../../shared/decimal'
+import { centiWhereExact, formatArea, sumScale } from '../../../shared/decimal'
 import { maskPhone } from '../../../shared/phone'
 import { communities, rosterOwners, rosterUnits, rosterVersions } from '../../../drizzle/schema'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
-import { rosterTotal } from './import'
+
+/** A roster's total area for the API: exact, with as many decimals as its most precise unit (at least two). */
+export const rosterTotal = (totalAreaE4: number, areaScale: number) => ({ totalArea: formatArea(totalAreaE4, sumScale(areaScale)), totalAreaE4, ...centiWhereExact(totalAreaE4, 'totalAreaCenti') })
 
 export async function currentRosterVersionId(ctx: ServiceCtx, communityId: string): Promise<string> {
   const [c] = await ctx.db.select({ v: communities.currentRosterVersionId }).from(communities).where(eq(communities.id, communityId))
