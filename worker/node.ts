@@ -113,8 +113,8 @@ function printBanner(config: Config, address: string, port: number, database: st
   const pages = address === '0.0.0.0' || address === '::' ? config.PUBLIC_BASE_URL.replace(/\/$/, '') : base
   console.log(`\nOn a phone (or a narrow browser window), no mini-program needed:`)
   console.log(`  the community's board:  ${pages}/h5/c/${demo.communityId}`)
-  console.log(`  the open poll:          ${pages}/h5/polls/${demo.pollId}   (sign in as the owner 13800000001 and vote)`)
-  console.log(`  last quarter's accounts: ${pages}/h5/c/${demo.communityId}/accounts\n`)
+  console.log(`  the open poll (第${demo.pollNumber}号):   ${pages}/h5/polls/${demo.pollId}   (sign in as the owner 13800000001 and vote)`)
+  console.log(`  last quarter's accounts: ${pages}/h5/c/${demo.communityId}/accounts   (owners only: sign in as 13800000001)\n`)
 }
 
 /** The scheduler: the same jobs as the Worker's Cron Trigger, once a minute, never overlapping. */
@@ -250,6 +250,14 @@ async function runServer(config: Config, role: 'alone' | 'cluster-worker') {
   const demo = alone && (config.SEED_DEMO === '1' || (config.SEED_DEMO === undefined && embedded)) ? await seedDemo(services) : null
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     if (alone) printBanner(config, info.address, info.port, `${database.kind}${embedded ? `, ${config.DATA_DIR}/pglite` : ''}`, demo, 1)
+  })
+  // a port another program holds (often an earlier `npm start` still running) is a setting to
+  // change, said in words like a bad setting, not an unhandled 'error' event's stack
+  ;(server as unknown as import('node:http').Server).once('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e
+    const why = e.code === 'EADDRINUSE' ? '已被其他程序占用（是否已有一个共议在运行？）' : '没有权限使用（1024 以下的端口需要管理员权限）'
+    console.error(`无法在 ${config.HOST}:${config.PORT} 上提供服务：端口${why}。请结束占用它的程序，或用 PORT 换一个端口，例如 PORT=8788 npm start。\n(cannot listen on ${config.HOST}:${config.PORT}: ${e.code})`)
+    process.exit(1)
   })
   const stopScheduler = alone ? startScheduler(services) : () => {}
   let stopping = false

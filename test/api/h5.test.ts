@@ -606,7 +606,7 @@ describe('security headers', () => {
     const n = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title: '停水通知', body: '明日停水。' } })
     const b = await ownerBrowser(s)
     const p = await announcedPoll(h, s.community.id, s.committee)
-    const pages = [`/n/${n.json.code}`, `/n/${n.json.code}/poster`, '/h5/login', `/h5/c/${s.community.id}`, `/h5/c/${s.community.id}/accounts`, `/h5/polls/${p.id}`]
+    const pages = ['/', `/n/${n.json.code}`, `/n/${n.json.code}/poster`, '/h5/login', `/h5/c/${s.community.id}`, `/h5/c/${s.community.id}/accounts`, `/h5/polls/${p.id}`]
     for (const path of pages) {
       const res = await b.get(path)
       expect(res.status, path).toBe(200)

@@ -155,6 +155,17 @@ describe('ballots', () => {
     expect(c.json.error.code).toBe('IDEMPOTENCY_CONFLICT')
     const [{ n } = { n: 0 }] = await h.db.select({ n: count() }).from(ballots).where(eq(ballots.pollId, p.id))
     expect(n).toBe(1)
+    // a key too short or with a space is said in words, whatever the spelling of the header's name
+    for (const bad of ['k1', 'has a space', 'x'.repeat(101)]) {
+      const refused = await vote(p.id, s.owner, 'oppose', { 'IDEMPOTENCY-KEY': bad })
+      expect(refused.status, bad).toBe(400)
+      expect(refused.json.error.details.issues[0]).toMatchObject({ path: 'Idempotency-Key', message: 'Idempotency-Key 须为8至100个可见 ASCII 字符' })
+    }
+    const [{ m } = { m: 0 }] = await h.db.select({ m: count() }).from(ballots).where(eq(ballots.pollId, p.id))
+    expect(m).toBe(1)
+    // and /openapi.json says the vote takes it
+    const op = (await h.request('GET', '/openapi.json')).json.paths['/api/polls/{pid}/ballots'].post
+    expect(op.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }))
   })
 
   it('refuses before opening, outside the electorate, and a co-owner who is not the representative', async () => {

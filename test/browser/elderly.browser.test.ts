@@ -146,6 +146,7 @@ describe.skipIf(!available)('elderly first (适老化): every H5 page at 390 px'
     // a newcomer: signed out, then binds a flat that does not match the roster and waits
     const newcomer = await browser.newContext(phone())
     const np = await newcomer.newPage()
+    await visit(np, '/', 'service-home')
     await visit(np, `/h5/c/${s.community.id}`, 'home-signed-out')
     await visit(np, `/h5/c/${s.community.id}/fees`, 'fees')
     await visit(np, `/h5/c/${s.community.id}/contacts`, 'contacts')

@@ -4,6 +4,7 @@
  * cannot keep it alive. The real `worker/node.ts`, in its own process, on the run's database.
  */
 import { spawn } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +14,7 @@ import { onPostgres } from '../helpers/db'
 import { testConfig } from '../helpers/harness'
 import { exited, stopWithRequestInFlight } from '../helpers/server-process'
 
-async function startServer() {
+function spawnServer(overrides: Record<string, string> = {}) {
   const config = testConfig()
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -26,18 +27,24 @@ async function startServer() {
     APP_ENV: 'development',
   }
   if (onPostgres()) Object.assign(env, { DATABASE_URL: inject('testDatabaseUrl'), JWT_SECRET: config.JWT_SECRET, ID_HASH_SECRET: config.ID_HASH_SECRET })
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/node.ts'], { env: { ...env, ...overrides }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout!.on('data', (b) => (out += b))
   child.stderr!.on('data', (b) => (out += b))
+  return { child, output: () => out }
+}
+
+async function startServer() {
+  const { child, output } = spawnServer()
+  let out = ''
   const deadline = performance.now() + 60_000
-  while (!out.includes('listening on')) {
+  while (!(out = output()).includes('listening on')) {
     if (child.exitCode !== null || performance.now() > deadline) throw new Error(`server did not start: ${out}`)
     await new Promise((r) => setTimeout(r, 100))
   }
   const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1])
   expect(port).toBeGreaterThan(0)
-  return { child, port, output: () => out }
+  return { child, port, output }
 }
 
 describe('the Node server on a signal', () => {
@@ -60,5 +67,20 @@ describe('the Node server on a signal', () => {
     expect(output()).toContain('SIGINT')
     // and nothing listens any more
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow()
+  }, 90_000)
+
+  it('a port another program holds: says so in words and exits 1, no stack', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const port = (holder.address() as AddressInfo).port
+    try {
+      const { child, output } = spawnServer({ PORT: String(port) })
+      expect(await exited(child)).toBe(1)
+      expect(output()).toContain(`无法在 127.0.0.1:${port} 上提供服务：端口已被其他程序占用`)
+      expect(output()).toContain('用 PORT 换一个端口')
+      expect(output()).not.toContain("Unhandled 'error' event")
+    } finally {
+      await new Promise((r) => holder.close(r))
+    }
   }, 90_000)
 })

@@ -19,7 +19,7 @@ const ErrorBodySchema = z.object({
 
 function parameters(r: AnyRoute) {
   const out: Record<string, unknown>[] = []
-  for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+  for (const [where, schema] of [['path', r.params], ['query', r.query], ['header', r.headers]] as const) {
     if (!schema) continue
     for (const [name, field] of Object.entries(schema.shape)) {
       const f = field as z.ZodType

@@ -79,6 +79,11 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   access: Access
   params?: P
   query?: Q
+  /**
+   * request headers the route reads, by their canonical names (Idempotency-Key): validated before
+   * the handler (which reads them with c.req.header) and listed in /openapi.json
+   */
+  headers?: AnyObject
   body?: B
   /** an upload read by the handler itself (CSV, XLSX): its accepted types, for the docs */
   upload?: { contentTypes: string[]; description: string }
@@ -167,6 +172,15 @@ export function mount(app: Hono<HonoEnv>, routes: AnyRoute[]) {
     chain.push(authorize(r.access))
     if (r.params) chain.push(zValidator('param', r.params, validationHook) as unknown as MiddlewareHandler<HonoEnv>)
     if (r.query) chain.push(zValidator('query', r.query, validationHook) as unknown as MiddlewareHandler<HonoEnv>)
+    const headers = r.headers
+    if (headers) {
+      chain.push(async (c, next) => {
+        // by name, case-insensitively as HTTP reads them; an absent header is undefined
+        const given = Object.fromEntries(Object.keys(headers.shape).map((name) => [name, c.req.header(name)]))
+        validationHook(headers.safeParse(given))
+        await next()
+      })
+    }
     if (r.body) {
       chain.push(async (c, next) => {
         const type = c.req.header('content-type') ?? ''

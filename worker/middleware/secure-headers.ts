@@ -23,7 +23,8 @@ const PAGE_CSP = {
 }
 const API_CSP = { defaultSrc: ["'none'"], baseUri: ["'none'"], frameAncestors: ["'none'"] }
 
-const isPage = (path: string) => path.startsWith('/h5/') || path === '/h5' || path.startsWith('/n/')
+// `/` is the service's home page (h5.routes.tsx), the first page a newcomer opens: a page too
+const isPage = (path: string) => path.startsWith('/h5/') || path === '/h5' || path.startsWith('/n/') || path === '/'
 
 const variants = new Map<string, MiddlewareHandler>()
 function variant(page: boolean, https: boolean): MiddlewareHandler {

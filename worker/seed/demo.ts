@@ -89,7 +89,7 @@ export async function seedDemo(s: Services) {
   if (existing) {
     // however old .data/ is, the demo has a poll open for voting when it starts
     const pollId = (await openDemoPoll(s, existing.id)) ?? (await seedDemoPoll(await ctxFor(s, DEMO_PHONES.committee), existing.id))
-    return { communityId: existing.id, communityName: existing.name, people, pollId }
+    return { communityId: existing.id, communityName: existing.name, people, pollId, pollNumber: await pollNumberOf(s, pollId) }
   }
 
   const adminId = await userFor(s, DEMO_PHONES.admin)
@@ -111,7 +111,7 @@ export async function seedDemo(s: Services) {
   }
   await seedDisclosureAndNotices(s, ctx, community.id)
   const pollId = await seedDemoPoll(await ctxFor(s, DEMO_PHONES.committee), community.id)
-  return { communityId: community.id, communityName: community.name, people, pollId }
+  return { communityId: community.id, communityName: community.name, people, pollId, pollNumber: await pollNumberOf(s, pollId) }
 }
 
 /**
@@ -173,6 +173,12 @@ async function ctxFor(s: Services, phone: string): Promise<ServiceCtx> {
 }
 
 /** The demo's poll that is open now, or will be within a minute (a fresh one is a second away). */
+/** 第N号: how the chat-bot's commands and the pages name the poll (a fresh demo's is 1). */
+async function pollNumberOf(s: Services, pollId: string): Promise<number> {
+  const [p] = await s.db.select({ number: polls.number }).from(polls).where(eq(polls.id, pollId))
+  return p!.number! // announced, so numbered
+}
+
 async function openDemoPoll(s: Services, communityId: string): Promise<string | null> {
   const now = s.clock.now()
   const [poll] = await s.db

@@ -1,6 +1,7 @@
+import type { Context } from 'hono'
 import * as z from 'zod'
 import { BallotBody, BallotReply, MyBallotsReply, PaperBallotBody, ProxyBody, ProxyReply } from '../../../shared/api/polls'
-import { AppError } from '../../lib/errors'
+import type { HonoEnv } from '../../env'
 import { route } from '../../lib/route'
 import { castBallot } from '../../services/ballots/cast'
 import { ballotContent, checkBallotContent } from '../../services/ballots/content'
@@ -13,14 +14,18 @@ import { assertInElectorate } from '../../services/polls/deliveries'
 import { onPoll, PidParams } from '../polls/polls.routes'
 
 const tags = ['投票']
-const IdempotencyKey = z.string().min(8).max(100).regex(/^[\x21-\x7e]+$/)
-
-function idempotencyKey(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined
-  const r = IdempotencyKey.safeParse(header)
-  if (!r.success) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'Idempotency-Key', code: 'invalid', message: 'Idempotency-Key 须为8至100个可见 ASCII 字符' }] })
-  return r.data
-}
+const KEY_RULE = 'Idempotency-Key 须为8至100个可见 ASCII 字符'
+/** A retry with the same key gets the ballot it already cast (services/ballots/cast.ts). */
+const IdempotencyHeader = z.object({
+  'Idempotency-Key': z
+    .string()
+    .min(8, { error: KEY_RULE })
+    .max(100, { error: KEY_RULE })
+    .regex(/^[\x21-\x7e]+$/, { error: KEY_RULE })
+    .optional()
+    .describe('客户端为这一次投票生成的唯一值（8至100个可见 ASCII 字符）；网络不好重试时带同一个值，不会重复投票，返回原来的票'),
+})
+const idempotencyKey = (c: Context<HonoEnv>) => c.req.header('idempotency-key')
 
 export const ballotRoutes = [
   route({
@@ -31,12 +36,13 @@ export const ballotRoutes = [
     // the caller, the poll, the role, the voters and the poll's kind in one query (vote-context.ts)
     access: onPoll(['owner', 'proxy'], loadVoteScope),
     params: PidParams,
+    headers: IdempotencyHeader,
     body: BallotBody,
     responses: { 201: { description: '已投票', schema: BallotReply.extend({ replayed: z.boolean() }) }, 200: { description: '同一 Idempotency-Key 的重试：返回原来的票', schema: BallotReply.extend({ replayed: z.boolean() }) } },
     handler: async (c, { params, body }) => {
       const ctx = ctxOf(c)
       const communityId = c.get('scope')!.communityId
-      const key = idempotencyKey(c.req.header('idempotency-key'))
+      const key = idempotencyKey(c)
       const known = c.get('voteContext')
       const voter = known.voters.length ? pickVoter(known.voters, body.voterId) : await explainNotCastable(ctx.db, params.pid, communityId, actorOf(ctx).userId)
       const content = checkBallotContent(known.poll, known.candidateIds, body, { paper: false })
@@ -70,6 +76,7 @@ export const ballotRoutes = [
     tags,
     access: onPoll(['committee']),
     params: PidParams,
+    headers: IdempotencyHeader,
     body: PaperBallotBody,
     responses: { 201: { description: '已录入', schema: BallotReply.extend({ replayed: z.boolean() }) }, 200: { description: '重试', schema: BallotReply.extend({ replayed: z.boolean() }) } },
     handler: async (c, { params, body }) => {
@@ -86,7 +93,7 @@ export const ballotRoutes = [
         ownerCasting: false,
         paperPhotoSha256: body.photoSha256,
         signedBy: body.signedBy,
-        idempotencyKey: idempotencyKey(c.req.header('idempotency-key')),
+        idempotencyKey: idempotencyKey(c),
       })
       return { status: out.replayed ? 200 : 201, json: out }
     },
