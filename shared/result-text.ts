@@ -158,6 +158,18 @@ const participationText = (p: Weight, total: Weight, deemed: Weight, scale: numb
   return `${all}，其中实际参与表决 ${actual.voters} 人（${percentForPeople(actual.voters, total.voters)}）、面积 ${area(actual.areaE4, scale)}（${percentForPeople(actual.areaE4, total.areaE4)}），随多数计入 ${deemed.voters} 人、面积 ${area(deemed.areaE4, scale)}`
 }
 
+/**
+ * A seat the votes did not decide: candidates tied in voters and area across the last seat, the
+ * seat given by the order of the candidates on the ballot (tally.ts rankCandidates). Said, so that
+ * no reader takes it for a win by votes.
+ */
+function tiedSeatText(e: ElectionTally, nameOf: (id: string) => string): string | null {
+  const tied = e.tiedForLastSeat
+  if (!tied) return null
+  const won = tied.filter((id) => e.elected.includes(id))
+  return `${tied.map(nameOf).join('、')}得票完全相同（人数和面积都相同），票数不能决定最后${won.length > 1 ? `${won.length}个名额` : '一个名额'}，按选票上候选人的排列顺序由${won.map(nameOf).join('、')}当选。`
+}
+
 /** The body of a candidate poll's result: participation, each candidate with area and follow-majority, lines missed. */
 export function electionLines(e: ElectionTally, nameOf: (id: string) => string, scale: number): string[] {
   const p = e.participated
@@ -166,6 +178,7 @@ export function electionLines(e: ElectionTally, nameOf: (id: string) => string, 
   return [
     `参与表决：${participationText(p, e.total, e.deemed, scale)}；弃权 ${e.abstain.voters} 人，废票 ${e.spoiled.voters} 张。`,
     ...e.candidates.map((c) => `${nameOf(c.candidateId)}：${weightText(c.votes, p, scale)}${c.deemed.voters > 0 ? `，${deemedText(c.deemed, scale)}` : ''}${standing(c)}。`),
+    tiedSeatText(e, nameOf),
     followMajorityText(e.followMajority, e.deemed, nameOf, scale),
     ...electionShortfalls(e, nameOf, scale).map((s) => `${s.text}。`),
   ].filter((l): l is string => l !== null)

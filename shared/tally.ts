@@ -138,6 +138,12 @@ export interface ElectionTallyOf<W> {
   candidates: CandidateResultOf<W>[]
   /** by rank; empty without quorum */
   elected: string[]
+  /**
+   * present only when the last seat was decided by the order of the candidates: candidates with a
+   * majority tied in score and area across the last seat (so in voters too), by rank. The result
+   * must say so (result-text.ts electionLines): the seat went by the ballot's order, not by votes.
+   */
+  tiedForLastSeat?: string[]
 }
 export interface ElectionTally extends ElectionTallyOf<Weight> {}
 export interface ElectionTallyE4 extends ElectionTallyOf<WeightE4> {}
@@ -617,8 +623,10 @@ function countElection<U extends { unitId: string; voterId: string }, O>(input: 
   }))
 
   const elected: string[] = []
+  let tiedForLastSeat: string[] | undefined
   if (quorum) {
-    for (const [k, x] of rankCandidates(votes, participated).entries()) {
+    const ranked = rankCandidates(votes, participated)
+    for (const [k, x] of ranked.entries()) {
       const r = results[x.c] as CandidateResultOf<O>
       r.rank = k + 1
       // Seats no candidate with a majority fills stay vacant: a by-election follows, no runoff.
@@ -627,6 +635,8 @@ function countElection<U extends { unitId: string; voterId: string }, O>(input: 
         elected.push(r.candidateId)
       }
     }
+    const last = ranked[seats - 1]
+    if (last && ranked.length > seats && sameRank(last, ranked[seats]!)) tiedForLastSeat = ranked.filter((x) => sameRank(x, last)).map((x) => candidates[x.c] as string)
   }
 
   const result: ElectionTallyOf<O> = {
@@ -640,6 +650,7 @@ function countElection<U extends { unitId: string; voterId: string }, O>(input: 
     elected,
   }
   if (followMajority) result.followMajority = followMajority
+  if (tiedForLastSeat) result.tiedForLastSeat = tiedForLastSeat
   return result
 }
 

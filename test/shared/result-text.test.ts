@@ -92,6 +92,26 @@ describe('the lines a failed poll missed, and by how much', () => {
     const lines = electionLines(e, (id) => (id === 'A' ? '甲物业' : '乙物业'), 2)
     expect(lines).toContain('甲物业：3 人（75.00%），面积 300.00 平方米（75.00%），当选（第1名）。')
     expect(lines).toContain('乙物业得票人数 1/4，未过半数，需 3 人。')
+    expect(lines.join('')).not.toContain('得票完全相同')
+  })
+
+  it('a last seat the votes did not decide is said to have gone by the order on the ballot', () => {
+    // two seats; 张 has 4 of 5, 林 (v0 v2 v3) and 何 (v1 v3 v4) 3 each, with the same area: the
+    // second seat goes to the one listed first
+    const units = equalVoters(5)
+    const ballots = [
+      { voterId: 'v0', marks: ['张', '林'] },
+      { voterId: 'v1', marks: ['张', '何'] },
+      { voterId: 'v2', marks: ['张', '林'] },
+      { voterId: 'v3', marks: ['林', '何'] },
+      { voterId: 'v4', marks: ['何', '张'] },
+    ]
+    const e = tallyElection({ units, ballots, candidates: ['林', '何', '张'], seats: 2 })
+    const names: Record<string, string> = { 林: '林芳', 何: '何晓东', 张: '张伟' }
+    const lines = electionLines(e, (id) => names[id]!, 2)
+    expect(lines).toContain('林芳：3 人（60.00%），面积 300.00 平方米（60.00%），当选（第2名）。')
+    expect(lines).toContain('何晓东：3 人（60.00%），面积 300.00 平方米（60.00%），过半数但名额已满，未当选。')
+    expect(lines).toContain('林芳、何晓东得票完全相同（人数和面积都相同），票数不能决定最后一个名额，按选票上候选人的排列顺序由林芳当选。')
   })
 
   it('areas registered with three decimals print with three, and what is needed is reachable at that precision', () => {

@@ -195,6 +195,8 @@ describe('rank: area_c/A_part + voters_c/P_part, ties to the larger area', () =>
       { candidateId: 'Z', votes: { areaCenti: 850, voters: 7 }, deemed: none, majority: true, elected: true, rank: 1 },
     ])
     expect(t.elected).toEqual(['Z', 'Y'])
+    // decided by area: no tie to report
+    expect(t.tiedForLastSeat).toBeUndefined()
   })
 
   it('a tie in rank and area (hence in voters) goes by the order of input.candidates', () => {
@@ -207,8 +209,13 @@ describe('rank: area_c/A_part + voters_c/P_part, ties to the larger area', () =>
       ['R', 400, 4, 1, true],
     ])
     expect(t.elected).toEqual(['R', 'Q'])
+    // the votes did not decide the seat: the result names the tie, best first as ranked
+    expect(t.tiedForLastSeat).toEqual(['Q', 'P'])
     const swapped = tallyElection({ units: equalVoters(5), ballots, candidates: ['P', 'Q', 'R'], seats: 2 })
     expect(swapped.elected).toEqual(['R', 'P'])
+    expect(swapped.tiedForLastSeat).toEqual(['P', 'Q'])
+    // a tie inside the seats (both elected) decides nothing, nor does one below a seat left vacant
+    expect(tallyElection({ units: equalVoters(5), ballots, candidates: ['Q', 'P', 'R'], seats: 3 }).tiedForLastSeat).toBeUndefined()
   })
 
   it('more candidates with a majority than seats: the lower ranks are not elected', () => {
