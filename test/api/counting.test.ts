@@ -155,9 +155,12 @@ describe('counting day (计票): paper ballots counted after the close', () => {
   it('a 600-ballot register, the flags, the scrutineers’ confirmation and the signed result', async () => {
     const s = await setupCommunity(h, { units: 620 })
     const owners = [{ token: s.owner }, ...(await bulkOwners(h, s.community.id, s.rows.slice(1, 3)))]
+    // the owner of row 605 is handed a paper ballot too, keeps it, and votes online instead
+    const [online] = await bulkOwners(h, s.community.id, [s.rows[605]!])
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(60_000))
     const closesAt = (await h.request('GET', `/api/polls/${p.id}`, { token: s.committee })).json.closesAt as string
     for (const [i, choice] of (['agree', 'oppose', 'agree'] as const).entries()) expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: owners[i]!.token, json: { choice } })).status).toBe(201)
+    expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: online!.token, json: { choice: 'agree' } })).status).toBe(201)
     // paper ballots handed out to the first 610 flats
     const list = (await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.committee })).json.voters as { voterId: string; units: string }[]
     const voterOfRoom = new Map(list.map((v) => [v.units.split('-').at(-1)!, v.voterId]))
@@ -230,23 +233,29 @@ describe('counting day (计票): paper ballots counted after the close', () => {
     expect(sheet.paperEntered).toBe(601)
     expect(sheet.flags.filter((f: { kind: string }) => f.kind === 'paper_and_electronic')).toHaveLength(3)
     expect(sheet.flags.find((f: { kind: string }) => f.kind === 'paper_and_electronic').text).toContain('以电子票为准')
-    expect(sheet.flags.filter((f: { kind: string }) => f.kind === 'issued_not_returned')).toHaveLength(9)
+    const notReturned = sheet.flags.filter((f: { kind: string }) => f.kind === 'issued_not_returned')
+    expect(notReturned).toHaveLength(9)
+    // the household that voted online is not read as left out; the others have not voted
+    expect(notReturned.filter((f: { text: string }) => f.text.endsWith('已发放纸质票未收回；该户已在网上投票（或由受托人代投），计入该票'))).toHaveLength(1)
+    expect(notReturned.filter((f: { text: string }) => f.text.endsWith('已发放纸质票未收回，未投票'))).toHaveLength(8)
 
     // the scrutineers confirm; the result is computed, signed and published with the counting record
     expect((await h.request('POST', `/api/polls/${p.id}/counting/confirm`, { token: s.committee, json: { confirmedBy: ['路人甲'] } })).status).toBe(400)
     const closed = await h.request('POST', `/api/polls/${p.id}/counting/confirm`, { token: s.committee, json: { confirmedBy: ['钱监票', '李干事'], settlement: '三户纸质票与电子票并存，按议事规则以电子票为准' } })
     expect(closed.status).toBe(200)
     const doc = closed.json.document
-    // 601 paper + 3 electronic, the three with both count once (electronic): 601 voters of 620
-    // agree: paper 0–399 less flats 1 (electronic oppose) → 399 + flat 600 = 400; oppose 150 + 1
-    expect(doc.tally).toMatchObject({ participated: { voters: 601 }, agree: { voters: 400 }, oppose: { voters: 151 }, abstain: { voters: 40 }, spoiled: { voters: 10 } })
+    // 601 paper + 4 electronic, the three with both count once (electronic): 602 voters of 620
+    // agree: paper 0–399 less flats 1 (electronic oppose) → 399 + flat 600 + flat 605 online = 401; oppose 150 + 1
+    expect(doc.tally).toMatchObject({ participated: { voters: 602 }, agree: { voters: 401 }, oppose: { voters: 151 }, abstain: { voters: 40 }, spoiled: { voters: 10 } })
     expect(doc.outcome).toBe('passed')
     expect(doc.counting).toMatchObject({ boxState: '封条完好，无破损', confirmedBy: ['钱监票', '李干事'], paperEntered: 601 })
     expect(doc.counting.flags).toHaveLength(12)
     expect(doc.paperBallots).toMatchObject({ issued: 610, returned: 601, notReturned: 9 })
     await verifyDocument(closed.json.jws, (await h.request('GET', '/.well-known/jwks.json')).json)
     const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
-    expect(board.json.notices.find((n: { kind: string }) => n.kind === 'result').body).toContain('监票人 钱监票（4栋-1单元-1301）、李干事（测试街道办事处），已由 钱监票、李干事 确认')
+    const resultNotice = board.json.notices.find((n: { kind: string }) => n.kind === 'result').body
+    expect(resultNotice).toContain('监票人 钱监票（4栋-1单元-1301）、李干事（测试街道办事处），已由 钱监票、李干事 确认')
+    expect(resultNotice).toContain('纸质表决票：发放 610 张，收回 601 张，已发放未回收 9 张（其中 1 户已在网上投票或由受托人代投，计入该票）。')
     const evidence = await h.request('GET', `/api/polls/${p.id}/evidence`, { token: s.committee })
     expect(evidence.json.counting.counters).toHaveLength(2)
     expect(evidence.json.ballots.filter((b: { receivedAt: string | null }) => b.receivedAt).length).toBe(601)

@@ -115,7 +115,7 @@ describe('counting on H5 (唱票录入, committee)', () => {
     // the counting sheet: counts and what must be settled
     const sheet = await b.get(`${form}/sheet`)
     expect(sheet.text).toContain('赵计票（1栋-1单元-1009）')
-    expect(sheet.text).toContain('1栋-1单元-1005：已发放纸质票未收回，不计入')
+    expect(sheet.text).toContain('1栋-1单元-1005：已发放纸质票未收回，未投票')
     expect(sheet.text).toContain('公布前须处理的问题（2）')
 
     const closed = await h.request('POST', `/api/polls/${p.id}/counting/confirm`, { token: s.committee, json: { confirmedBy: ['钱监票'] } })

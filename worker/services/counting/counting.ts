@@ -302,14 +302,20 @@ export async function countingSheet(ctx: ServiceCtx, pollId: string) {
   )
   const stands = settings.paperVsElectronic === 'paper' ? '纸质票' : '电子票'
   for (const r of both) flags.push({ kind: 'paper_and_electronic', units: r.units, text: `${r.units}：既有纸质票又有电子票，按本小区规则以${stands}为准，两张均留档` })
-  const missing = rowsOf<{ units: string }>(
+  // a household whose paper ballot did not come back may still have voted online or by its proxy:
+  // that vote counts, and the sheet must not read as if the household were left out
+  const missing = rowsOf<{ units: string; voted: boolean }>(
     await ctx.db.execute(sql`
-      select pv.unit_labels as units from paper_issues pi join poll_voters pv on pv.poll_id = pi.poll_id and pv.voter_id = pi.voter_id
+      select pv.unit_labels as units,
+             exists (select 1 from ballots b where b.poll_id = pi.poll_id and b.voter_id = pi.voter_id and b.kind = 'electronic' and b.current) as voted
+      from paper_issues pi join poll_voters pv on pv.poll_id = pi.poll_id and pv.voter_id = pi.voter_id
       where pi.poll_id = ${pollId}
         and not exists (select 1 from ballots b where b.poll_id = pi.poll_id and b.voter_id = pi.voter_id and b.kind = 'paper' and b.current)
       order by pv.unit_labels`),
   )
-  for (const r of missing) flags.push({ kind: 'issued_not_returned', units: r.units, text: `${r.units}：已发放纸质票未收回，不计入` })
+  for (const r of missing) {
+    flags.push({ kind: 'issued_not_returned', units: r.units, text: r.voted ? `${r.units}：已发放纸质票未收回；该户已在网上投票（或由受托人代投），计入该票` : `${r.units}：已发放纸质票未收回，未投票` })
+  }
   // one person may hold at most proxyLimit owners' proxies (the community's rules): paper proxies
   // are known only by the name signed, which two people can share, so an excess is put before the
   // scrutineers to check against the 授权委托书, not refused. The flag names the rooms, never the

@@ -66,7 +66,7 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
     const closedAt = clock.now
     // voting-rules.md, counting day: where paper ballots were handed out they are counted in public
     // after the close, and the result waits for the scrutineers' confirmation
-    const paper = await paperCounts(tx, pollId)
+    const { counts: paper, votedOtherwise } = await paperCounts(tx, pollId)
     const counting = await countingRecord({ ...ctx, db: tx }, pollId)
     if ((paper.issued > 0 || p.status === 'counting') && !counting?.confirmedAt) throw new AppError('COUNTING_REQUIRED', { issued: paper.issued })
     const settings = CommunitySettings.parse(p.settings ?? {})
@@ -170,7 +170,9 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
         // a vote of some buildings hangs on the whole compound's board: its figures are of that scope
         p.scopeBuildings ? `表决范围：${p.scopeBuildings.join('、')}（以下人数和面积只计这一范围内的业主）` : null,
         ...summary,
-        paper.issued ? `纸质表决票：发放 ${paper.issued} 张，收回 ${paper.returned} 张，已发放未回收 ${paper.notReturned} 张。` : null,
+        paper.issued
+          ? `纸质表决票：发放 ${paper.issued} 张，收回 ${paper.returned} 张，已发放未回收 ${paper.notReturned} 张${votedOtherwise ? `（其中 ${votedOtherwise} 户已在网上投票或由受托人代投，计入该票）` : ''}。`
+          : null,
         counting
           ? `公开计票：计票人 ${counting.counters.map((x) => `${x.name}（${x.unitOrOffice}）`).join('、')}；监票人 ${counting.scrutineers.map((x) => `${x.name}（${x.unitOrOffice}）`).join('、')}，已由 ${(counting.confirmedBy ?? []).join('、')} 确认。`
           : null,

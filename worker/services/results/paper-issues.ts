@@ -65,19 +65,24 @@ export async function paperIssueList(db: Db, pollId: string) {
 /**
  * Issued, returned (a standing paper ballot came back for that voter) and not returned, with the
  * area not returned. A paper entry withdrawn at the count as a mistake returned nothing.
+ * `votedOtherwise`: of those not returned, the voters with a standing electronic ballot (online,
+ * or by their proxy), which counts: for the words of the result, not part of its document.
  */
 export async function paperCounts(db: Db, pollId: string) {
-  const [r] = rowsOf<{ issued: string | number; returned: string | number; not_returned_area: string | number | null }>(
+  const [r] = rowsOf<{ issued: string | number; returned: string | number; voted_otherwise: string | number; not_returned_area: string | number | null }>(
     await db.execute(sql`
       with issued as (
-        select pi.voter_id, exists (select 1 from ballots b where b.poll_id = pi.poll_id and b.voter_id = pi.voter_id and b.kind = 'paper' and b.current) as returned
+        select pi.voter_id,
+               exists (select 1 from ballots b where b.poll_id = pi.poll_id and b.voter_id = pi.voter_id and b.kind = 'paper' and b.current) as returned,
+               exists (select 1 from ballots b where b.poll_id = pi.poll_id and b.voter_id = pi.voter_id and b.kind = 'electronic' and b.current) as voted_online
         from paper_issues pi where pi.poll_id = ${pollId})
       select count(*) as issued, count(*) filter (where i.returned) as returned,
+             count(*) filter (where not i.returned and i.voted_online) as voted_otherwise,
              coalesce(sum(pv.area_e4) filter (where not i.returned), 0)::text as not_returned_area
       from issued i join poll_voters pv on pv.poll_id = ${pollId} and pv.voter_id = i.voter_id`),
   )
   const issued = Number(r?.issued ?? 0)
   const returned = Number(r?.returned ?? 0)
   // a bigint sum comes back as text: exact, then checked to be a safe integer (ten-thousandths of m²)
-  return { issued, returned, notReturned: issued - returned, notReturnedAreaE4: exactSum(r?.not_returned_area) }
+  return { counts: { issued, returned, notReturned: issued - returned, notReturnedAreaE4: exactSum(r?.not_returned_area) }, votedOtherwise: Number(r?.voted_otherwise ?? 0) }
 }
