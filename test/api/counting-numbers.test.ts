@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballotNumber, dammDigit } from '../../shared/ballot-number'
 import { readXlsx } from '../../worker/lib/spreadsheet'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { announcedPoll, COUNTING_PEOPLE, openWindow, setupCommunity } from '../helpers/fixtures'
+import { announcedPoll, COUNTING_PEOPLE, openWindow, setupCommunity, simpleRoster } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -164,5 +164,32 @@ describe('counting by the printed ballot number (选票编号)', () => {
     expect((await withdraw(again.json.ballots[0].ballotId)).status).toBe(409)
     const audit = rowsOf<{ n: number }>(await h.db.execute(sql`select count(*)::int as n from audit_log where action = 'poll.paper_withdrawn' and subject_id = ${id}`))
     expect(audit[0]!.n).toBe(1)
+  })
+})
+
+describe('a ballot whose room leaves out the 单元', () => {
+  it('finds the room when one unit of the building has it, and asks for the unit when several do', async () => {
+    // 3号楼: 101 in 1单元 and in 2单元, 201 in 1单元 only
+    const [a, b, c, d] = simpleRoster(4)
+    const rows = [
+      { ...a!, 楼栋: '3号楼', 单元: '1单元', 房号: '101' },
+      { ...b!, 楼栋: '3号楼', 单元: '2单元', 房号: '101' },
+      { ...c!, 楼栋: '3号楼', 单元: '1单元', 房号: '201' },
+      { ...d!, 楼栋: '5号楼', 单元: '1单元', 房号: '301' },
+    ]
+    const s = await setupCommunity(h, { rows })
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
+    h.clock.advance(5100)
+    expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: COUNTING_PEOPLE })).status).toBe(201)
+    const enter = (json: Record<string, unknown>) => h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json })
+    const twoUnits = await enter({ building: '3号楼', unit: '', room: '101', choice: 'agree' })
+    expect(twoUnits.status).toBe(422)
+    expect(twoUnits.json.error.details.errors[0]).toMatchObject({ code: 'unit_missing', column: '单元', message: '3号楼-101：3号楼的1单元、2单元都有这个房号，请填写单元' })
+    const oneUnit = await enter({ building: '3号楼', room: '201', choice: 'agree' })
+    expect(oneUnit.status, oneUnit.text).toBe(201)
+    expect(oneUnit.json.ballots[0].units).toBe('3号楼-1单元-201')
+    // a room no unit of the building has is still not in the electorate
+    expect((await enter({ building: '3号楼', room: '301', choice: 'agree' })).json.error.details.errors[0].code).toBe('not_in_electorate')
+    expect((await h.request('GET', `/api/polls/${p.id}/counting`, { token: s.committee })).json.paperEntered).toBe(1)
   })
 })

@@ -67,10 +67,10 @@ export async function importRosterJson(h: Harness, token: string, cid: string, r
  * A community with a roster of `units` flats, a committee member and an owner (flat 1) bound:
  * the starting point of most API tests. Everything is made through the public API.
  */
-export async function setupCommunity(h: Harness, opts: { units?: number; area?: (i: number) => string } = {}) {
+export async function setupCommunity(h: Harness, opts: { units?: number; area?: (i: number) => string; rows?: RosterRowInput[] } = {}) {
   const admin = await adminToken(h)
   const community = await createCommunity(h, admin)
-  const rows = simpleRoster(opts.units ?? 10, { area: opts.area })
+  const rows = opts.rows ?? simpleRoster(opts.units ?? 10, { area: opts.area })
   const imported = await importRosterJson(h, admin, community.id, rows)
   if (imported.status !== 201) throw new Error(`roster import failed: ${imported.status} ${imported.text}`)
   const committeePhone = newPhone()

@@ -106,9 +106,17 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
     const voterOfUnit = new Map(units.map((u) => [u.unitKey, u.voterId]))
     // what counters type fast ("3-2-501" for 3栋2单元501) also finds the unit, where that is unambiguous
     const looseVoter = new Map<string, string | null>()
+    // and a ballot that leaves out the 单元 (a counter reading "3号楼 101" off a form): the room
+    // of that building in whichever unit has one, if only one has
+    const withoutUnit = new Map<string, { voterId: string | null; units: string[] }>()
     for (const u of units) {
       const k = looseKey(u.unitKey)
       looseVoter.set(k, looseVoter.has(k) && looseVoter.get(k) !== u.voterId ? null : u.voterId)
+      const [building, unit, room] = k.split('|')
+      if (!unit) continue
+      const seen = withoutUnit.get(`${building}|${room}`)
+      if (!seen) withoutUnit.set(`${building}|${room}`, { voterId: u.voterId, units: [u.unitKey.split('|')[1]!] })
+      else withoutUnit.set(`${building}|${room}`, { voterId: seen.voterId === u.voterId ? seen.voterId : null, units: [...seen.units, u.unitKey.split('|')[1]!] })
     }
     const pollNo = pollNumberOf(p)
     const issued = await tx.select({ seq: paperIssues.seq, voterId: paperIssues.voterId }).from(paperIssues).where(eq(paperIssues.pollId, pollId))
@@ -149,7 +157,14 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       if (!e.building && !e.room && byNumber) return { voterId: byNumber.voterId, where: `${byNumber.text}（${labelOf.get(byNumber.voterId) ?? ''}）` }
       const where = [normalizeUnitPart(e.building ?? ''), normalizeUnitPart(e.unit ?? ''), normalizeUnitPart(e.room ?? '')].filter(Boolean).join('-')
       const typedKey = unitKeyOf(e.building ?? '', e.unit ?? '', e.room ?? '')
-      const voterId = voterOfUnit.get(typedKey) ?? looseVoter.get(looseKey(typedKey)) ?? undefined
+      const [typedBuilding, typedUnit, typedRoom] = looseKey(typedKey).split('|')
+      const inSomeUnit = typedUnit ? undefined : withoutUnit.get(`${typedBuilding}|${typedRoom}`)
+      const voterId = voterOfUnit.get(typedKey) ?? looseVoter.get(looseKey(typedKey)) ?? inSomeUnit?.voterId ?? undefined
+      if (!voterId && inSomeUnit) {
+        const named = [...inSomeUnit.units].sort((x, y) => x.localeCompare(y, 'zh-CN', { numeric: true }))
+        bad(e, '单元', 'unit_missing', `${where}：${normalizeUnitPart(e.building ?? '')}的${named.join('、')}都有这个房号，请填写单元`)
+        return null
+      }
       if (!voterId) {
         bad(e, '房号', 'not_in_electorate', `${where}：该房屋不在本次表决的投票权人名单中`)
         return null
