@@ -193,3 +193,20 @@ describe('a ballot whose room leaves out the 单元', () => {
     expect((await h.request('GET', `/api/polls/${p.id}/counting`, { token: s.committee })).json.paperEntered).toBe(1)
   })
 })
+
+describe('the photos of paper ballots', () => {
+  it('one photo recorded for the ballots of two households is put before the scrutineers; different photos are not', async () => {
+    const s = await setupCommunity(h, { units: 5 })
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
+    h.clock.advance(5100)
+    expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: COUNTING_PEOPLE })).status).toBe(201)
+    const enter = (room: string, photoSha256?: string) =>
+      h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json: { building: '1栋', unit: '1单元', room, choice: 'agree', ...(photoSha256 ? { photoSha256 } : {}) } })
+    for (const [room, photo] of [['1001', 'a'.repeat(64)], ['1002', 'a'.repeat(64)], ['1003', 'b'.repeat(64)], ['1004', undefined], ['1005', undefined]] as const) expect((await enter(room, photo)).status).toBe(201)
+    const flags = (await h.request('GET', `/api/polls/${p.id}/counting`, { token: s.committee })).json.flags as { kind: string; units: string; text: string }[]
+    expect(flags.filter((f) => f.kind === 'same_photo')).toEqual([
+      { kind: 'same_photo', units: '1栋-1单元-1001、1栋-1单元-1002', text: '1栋-1单元-1001、1栋-1单元-1002：2 户的纸质票录入的是同一张照片，每张选票应有自己的照片，请对照原票核对' },
+    ])
+  })
+})
+

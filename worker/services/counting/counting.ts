@@ -298,7 +298,7 @@ export async function withdrawCountedPaper(ctx: ServiceCtx, pollId: string, ball
   })
 }
 
-export type CountingFlag = { kind: 'paper_and_electronic' | 'issued_not_returned' | 'signer_over_limit'; units: string; text: string }
+export type CountingFlag = { kind: 'paper_and_electronic' | 'issued_not_returned' | 'signer_over_limit' | 'same_photo'; units: string; text: string }
 
 /** The counting sheet: the session and what must be settled before the result (voting-rules.md). */
 export async function countingSheet(ctx: ServiceCtx, pollId: string) {
@@ -346,6 +346,21 @@ export async function countingSheet(ctx: ServiceCtx, pollId: string) {
   for (const r of signers) {
     const units = r.units.join('、')
     flags.push({ kind: 'signer_over_limit', units, text: `${units}：由同一姓名的委托代理人代签，共 ${r.units.length} 户，超过本小区每人最多受托 ${settings.proxyLimit} 户的规定，请核对授权委托书` })
+  }
+  // each paper ballot is its own sheet, so its photo is its own: one photo recorded for the
+  // ballots of several households is a copy entered by mistake, or ballots no owner filled in.
+  // Put before the scrutineers, not refused (the photos are the committee's, kept as evidence)
+  const samePhoto = rowsOf<{ units: string[] }>(
+    await ctx.db.execute(sql`
+      select array_agg(pv.unit_labels order by pv.unit_labels) as units
+      from ballots b join poll_voters pv on pv.poll_id = b.poll_id and pv.voter_id = b.voter_id
+      where b.poll_id = ${pollId} and b.kind = 'paper' and b.current and b.paper_photo_sha256 is not null
+      group by b.paper_photo_sha256 having count(*) > 1
+      order by min(pv.unit_labels)`),
+  )
+  for (const r of samePhoto) {
+    const units = r.units.join('、')
+    flags.push({ kind: 'same_photo', units, text: `${units}：${r.units.length} 户的纸质票录入的是同一张照片，每张选票应有自己的照片，请对照原票核对` })
   }
   const [issued] = rowsOf<{ n: string | number }>(await ctx.db.execute(sql`select count(*) as n from paper_issues where poll_id = ${pollId}`))
   return {
