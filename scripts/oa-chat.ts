@@ -9,7 +9,9 @@
  * Each line typed is one message from the same WeChat user (OA_OPENID, default a new one per run);
  * the bot's passive reply is printed. A line given on the command line (`npm run oa -- 帮助`) is
  * sent alone. OA_BASE (default http://127.0.0.1:$PORT or :8787) is the server; safe mode
- * (WECHAT_OA_ENCODING_AES_KEY) is followed when set in this shell too.
+ * (WECHAT_OA_ENCODING_AES_KEY) is followed when set in this shell too. OA_NOW_MS signs with that
+ * instant instead of this machine's clock (the server refuses a timestamp far from its own clock:
+ * test/lib/oa-chat.test.ts runs the server on the suite's clock).
  */
 import { createInterface } from 'node:readline'
 import { createFakeOa } from '../test/fakes/wechat-oa'
@@ -21,7 +23,8 @@ if (!token) {
 }
 const base = (process.env.OA_BASE ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`).replace(/\/$/, '')
 const from = process.env.OA_OPENID ?? `o-dev-${Date.now().toString(36)}`
-const oa = createFakeOa({ appId: process.env.WECHAT_OA_APPID ?? 'wxdev', secret: '', token, encodingAesKey: process.env.WECHAT_OA_ENCODING_AES_KEY, now: () => Date.now() })
+const fixedNow = process.env.OA_NOW_MS ? Number(process.env.OA_NOW_MS) : null
+const oa = createFakeOa({ appId: process.env.WECHAT_OA_APPID ?? 'wxdev', secret: '', token, encodingAesKey: process.env.WECHAT_OA_ENCODING_AES_KEY, now: () => fixedNow ?? Date.now() })
 
 async function say(content: string) {
   const r = await oa.deliver((path, init) => fetch(`${base}${path}`, init), { from, content })
