@@ -144,7 +144,15 @@ export const proxies = pgTable(
     /** the poll's community, repeated so the table can be distributed by compound (Citus) and scoped without a join */
     communityId: text('community_id').notNull().references(() => communities.id),
     voterId: text('voter_id').notNull(),
-    grantorUserId: text('grantor_user_id').notNull().references(() => users.id),
+    /** the owner who named the proxy in the app; null for a written proxy the committee recorded */
+    grantorUserId: text('grantor_user_id').references(() => users.id),
+    /**
+     * a written proxy (授权委托书, 指导规则 第26条) the owner signed and handed to the committee,
+     * which recorded it: the SHA-256 of its photo, and who recorded it. An owner who never signs in
+     * (no smartphone) can so have a son or daughter vote online.
+     */
+    writtenDocumentSha256: text('written_document_sha256'),
+    recordedByUserId: text('recorded_by_user_id').references(() => users.id),
     proxyUserId: text('proxy_user_id').notNull().references(() => users.id),
     status: text('status', { enum: ['active', 'used', 'revoked'] }).notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -153,6 +161,8 @@ export const proxies = pgTable(
   (t) => [
     uniqueIndex('proxies_voter_active_uq').on(t.pollId, t.voterId).where(sql`status <> 'revoked'`),
     index('proxies_proxy_idx').on(t.pollId, t.proxyUserId),
+    // named in the app by its owner, or recorded from a written proxy: exactly one
+    check('proxies_named_or_written', sql`(grantor_user_id is null) = (written_document_sha256 is not null and recorded_by_user_id is not null)`),
   ],
 )
 

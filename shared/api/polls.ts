@@ -157,7 +157,13 @@ export const ProxyBody = z.object({
   proxyPhoneAgain: z.string().min(1).max(20).optional().describe('再输一遍受托人手机号（建议让业主输两遍：错一位就委托给了陌生人）；给出时须与 proxyPhone 是同一个号码'),
   voterId: z.string().min(1).max(40).optional(),
 })
-export const ProxyReply = z.object({ id: z.string(), voterId: z.string(), proxyUserId: z.string(), status: z.enum(['active', 'used', 'revoked']) })
+export const ProxyReply = z.object({
+  id: z.string(),
+  voterId: z.string(),
+  proxyUserId: z.string(),
+  status: z.enum(['active', 'used', 'revoked']),
+  written: z.boolean().describe('业委会按业主签署的授权委托书录入的委托（而不是业主在网上委托）'),
+})
 
 export const DeliveryBody = z.object({
   voterIds: z.array(z.string().min(1).max(40)).min(1).max(50_000),

@@ -12,6 +12,7 @@ import { rosterRoutes } from './roster/roster.routes'
 import { adminRoutes } from './admin/admin.routes'
 import { firmRoutes } from './firms/firms.routes'
 import { ballotRoutes } from './ballots/ballots.routes'
+import { writtenProxyRoutes } from './ballots/written-proxies.routes'
 import { pollRoutes } from './polls/polls.routes'
 import { pollManagementRoutes } from './polls/manage.routes'
 import { resultRoutes } from './results/results.routes'
@@ -47,6 +48,7 @@ export const apiRoutes: AnyRoute[] = [
   ...pollRoutes,
   ...pollManagementRoutes,
   ...ballotRoutes,
+  ...writtenProxyRoutes,
   ...resultRoutes,
   ...resultRecordRoutes,
   ...countingRoutes,

@@ -1,8 +1,8 @@
 import { and, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
-import { normalizePhone } from '../../../shared/phone'
-import { ballots, notificationOutbox, polls, proxies, users } from '../../../drizzle/schema'
+import { maskPhone, normalizePhone } from '../../../shared/phone'
+import { ballots, notificationOutbox, polls, pollVoters, proxies, users } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
@@ -80,56 +80,143 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   await consume(limiter, `proxy-grant-day:${actor.userId}`, PROXY_GRANTS_PER_DAY, 86_400)
   // and per phone nobody has signed in to yet, whoever names it: each grant texts it, and many
   // owners together must not make it a way to flood one number (the key is hashed by consume)
+  await limitTextsToNewPhone(ctx, phone)
+  return withTransaction(ctx.db, (tx) => nameProxy(tx, ctx, { pollId, communityId, voterId: voter.voterId, unitLabels: voter.unitLabels, phone, grantorUserId: actor.userId, written: null }))
+}
+
+/**
+ * A phone nobody has signed in to may be named at most PROXY_GRANTS_TO_NEW_PHONE_PER_DAY times a
+ * day, whoever names it: each naming texts it, and many owners (or a committee) together must not
+ * make it a way to flood one number (the key is hashed by consume).
+ */
+async function limitTextsToNewPhone(ctx: ServiceCtx, phone: string) {
   const [known] = await ctx.db.select({ placeholder: users.placeholder }).from(users).where(eq(users.phone, phone))
-  if (!known || known.placeholder) await consume(limiter, `proxy-grant-to:${phone}`, PROXY_GRANTS_TO_NEW_PHONE_PER_DAY, 86_400)
-  return withTransaction(ctx.db, async (tx) => {
-    // the ballot's locks, before the poll's row: so no vote for this voter slips in between the
-    // check below and the grant, and no lock cycle with a vote or the close. The row is taken NO KEY
-    // UPDATE: it serialises grants (the proxy limit) without holding up the votes, whose ballots'
-    // foreign key takes the row KEY SHARE
-    await lockAsBallot(tx, pollId, voter.voterId)
-    const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('no key update')
-    if (!p) throw new AppError('NOT_FOUND')
-    // by the database's clock, as the ballot's window: after the close nothing changes but the count
-    await assertBeforeClose(tx, ctx.clock, p)
-    // the owner's own vote ends their proxies (cast_ballot), so a proxy named after it would be the
-    // one ballot that could replace the owner's: refused
-    const standing = await tx
-      .select({ current: ballots.current, kind: ballots.kind, channel: ballots.channel })
-      .from(ballots)
-      .where(and(eq(ballots.pollId, pollId), eq(ballots.voterId, voter.voterId), eq(ballots.current, true)))
-    if (standing.some(castInPerson)) throw new AppError('OWNER_ALREADY_VOTED')
-    const proxyUser = await accountForPhone(tx, phone, 'proxy')
-    if (proxyUser.id === actor.userId) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'self', message: '不能委托自己' }] })
-    const settings = CommunitySettings.parse(p.settings ?? {})
-    const [{ n } = { n: 0 }] = await tx
-      .select({ n: count() })
-      .from(proxies)
-      .where(and(eq(proxies.pollId, pollId), eq(proxies.proxyUserId, proxyUser.id), ne(proxies.status, 'revoked')))
-    if (n >= settings.proxyLimit) throw new AppError('PROXY_LIMIT', { limit: settings.proxyLimit })
-    const [existing] = await tx.select().from(proxies).where(and(eq(proxies.pollId, pollId), eq(proxies.voterId, voter.voterId), inArray(proxies.status, ['active', 'used'])))
-    if (existing) throw new AppError('PROXY_EXISTS', existing.grantorUserId === actor.userId ? { proxyId: existing.id } : {})
-    const [px] = await tx
-      .insert(proxies)
-      .values({ id: nanoid(), pollId, communityId, voterId: voter.voterId, grantorUserId: actor.userId, proxyUserId: proxyUser.id, status: 'active', createdAt: ctx.clock.now() })
-      .returning()
-    // accountCreated: the proxy's account was made for this grant (a placeholder until they sign in)
-    await recordAudit(tx, ctx, { communityId, action: 'proxy.granted', subjectType: 'proxy', subjectId: px!.id, details: { pollId, voterId: voter.voterId, proxyUserId: proxyUser.id, accountCreated: proxyUser.created } })
-    // the proxy is told, with the link to the poll: a daughter far away has no other way to find it.
-    // The title says it too, as an SMS carries only the title and the link. Once per poll, flat and
-    // proxy, however often a grant is revoked and made again. Not a delivery to the owner (no
-    // voterId): it proves nothing about the owner's notice
-    await enqueueForOwners(
-      tx,
-      ctx,
+  if (!known || known.placeholder) await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `proxy-grant-to:${phone}`, PROXY_GRANTS_TO_NEW_PHONE_PER_DAY, 86_400)
+}
+
+interface Naming {
+  pollId: string
+  communityId: string
+  voterId: string
+  unitLabels: string
+  phone: string
+  /** the owner naming the proxy in the app, or null for a written proxy the committee records */
+  grantorUserId: string | null
+  written: { documentSha256: string; recordedByUserId: string } | null
+}
+
+/** A proxy's naming, in the caller's transaction: the same rules whoever records it. */
+async function nameProxy(tx: Db, ctx: ServiceCtx, naming: Naming) {
+  const { pollId, communityId } = naming
+  // the ballot's locks, before the poll's row: so no vote for this voter slips in between the
+  // check below and the grant, and no lock cycle with a vote or the close. The row is taken NO KEY
+  // UPDATE: it serialises grants (the proxy limit) without holding up the votes, whose ballots'
+  // foreign key takes the row KEY SHARE
+  await lockAsBallot(tx, pollId, naming.voterId)
+  const [p] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('no key update')
+  if (!p) throw new AppError('NOT_FOUND')
+  // by the database's clock, as the ballot's window: after the close nothing changes but the count
+  await assertBeforeClose(tx, ctx.clock, p)
+  // the owner's own vote ends their proxies (cast_ballot), so a proxy named after it would be the
+  // one ballot that could replace the owner's: refused
+  const standing = await tx
+    .select({ current: ballots.current, kind: ballots.kind, channel: ballots.channel })
+    .from(ballots)
+    .where(and(eq(ballots.pollId, pollId), eq(ballots.voterId, naming.voterId), eq(ballots.current, true)))
+  if (standing.some(castInPerson)) throw new AppError('OWNER_ALREADY_VOTED')
+  const proxyUser = await accountForPhone(tx, naming.phone, 'proxy')
+  if (proxyUser.id === naming.grantorUserId) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'self', message: '不能委托自己' }] })
+  const settings = CommunitySettings.parse(p.settings ?? {})
+  const [{ n } = { n: 0 }] = await tx
+    .select({ n: count() })
+    .from(proxies)
+    .where(and(eq(proxies.pollId, pollId), eq(proxies.proxyUserId, proxyUser.id), ne(proxies.status, 'revoked')))
+  if (n >= settings.proxyLimit) throw new AppError('PROXY_LIMIT', { limit: settings.proxyLimit })
+  const [existing] = await tx.select().from(proxies).where(and(eq(proxies.pollId, pollId), eq(proxies.voterId, naming.voterId), inArray(proxies.status, ['active', 'used'])))
+  // the same owner's second tap finds its proxy; anyone else learns only that one stands
+  if (existing) throw new AppError('PROXY_EXISTS', naming.grantorUserId && existing.grantorUserId === naming.grantorUserId ? { proxyId: existing.id } : {})
+  const [px] = await tx
+    .insert(proxies)
+    .values({
+      id: nanoid(),
+      pollId,
       communityId,
-      { userIds: [proxyUser.id] },
-      'proxy_named',
-      { title: `受托投票：${p.title}`, text: `${voter.unitLabels} 的业主委托您代为投票，${beijingDeadline(p.closesAt)} 截止`, deadline: p.closesAt.toISOString(), path: `/h5/polls/${pollId}` },
-      proxyNoticeKey(pollId, voter.voterId),
-    )
-    return { id: px!.id, voterId: px!.voterId, proxyUserId: px!.proxyUserId, status: px!.status }
+      voterId: naming.voterId,
+      grantorUserId: naming.grantorUserId,
+      writtenDocumentSha256: naming.written?.documentSha256 ?? null,
+      recordedByUserId: naming.written?.recordedByUserId ?? null,
+      proxyUserId: proxyUser.id,
+      status: 'active',
+      createdAt: ctx.clock.now(),
+    })
+    .returning()
+  // accountCreated: the proxy's account was made for this grant (a placeholder until they sign in)
+  await recordAudit(tx, ctx, {
+    communityId,
+    action: naming.written ? 'proxy.written_recorded' : 'proxy.granted',
+    subjectType: 'proxy',
+    subjectId: px!.id,
+    details: { pollId, voterId: naming.voterId, proxyUserId: proxyUser.id, accountCreated: proxyUser.created, ...(naming.written ? { documentSha256: naming.written.documentSha256 } : {}) },
   })
+  // the proxy is told, with the link to the poll: a daughter far away has no other way to find it.
+  // The title says it too, as an SMS carries only the title and the link. Once per poll, flat and
+  // proxy, however often a grant is revoked and made again. Not a delivery to the owner (no
+  // voterId): it proves nothing about the owner's notice
+  await enqueueForOwners(
+    tx,
+    ctx,
+    communityId,
+    { userIds: [proxyUser.id] },
+    'proxy_named',
+    { title: `受托投票：${p.title}`, text: `${naming.unitLabels} 的业主委托您代为投票，${beijingDeadline(p.closesAt)} 截止`, deadline: p.closesAt.toISOString(), path: `/h5/polls/${pollId}` },
+    proxyNoticeKey(pollId, naming.voterId),
+  )
+  return proxyReply(px!)
+}
+
+const proxyReply = (px: typeof proxies.$inferSelect) => ({ id: px.id, voterId: px.voterId, proxyUserId: px.proxyUserId, status: px.status, written: px.grantorUserId === null })
+
+/**
+ * A written proxy (授权委托书) an owner signed and handed to the committee, recorded by a committee
+ * member so that the person named votes online for that owner (指导规则 第26条: a written proxy,
+ * recorded in the system). For an owner who never signs in (no smartphone, no binding): a son or
+ * daughter far away then votes as any proxy does. The committee keeps the signed sheet; its
+ * photo's SHA-256 is recorded with the proxy, as a paper ballot's is. It ends when the committee
+ * records its withdrawal (withdrawWrittenProxy) or when the owner votes in person (cast_ballot);
+ * no binding of the owner's stands behind it, so none ending can end it.
+ */
+export async function recordWrittenProxy(ctx: ServiceCtx, pollId: string, communityId: string, input: { voterId: string; proxyPhone: string; proxyPhoneAgain?: string; documentSha256: string }) {
+  const actor = actorOf(ctx)
+  const phone = normalizePhone(input.proxyPhone)
+  if (!phone) throw new AppError('PHONE_INVALID')
+  if (input.proxyPhoneAgain !== undefined && normalizePhone(input.proxyPhoneAgain) !== phone) throw new AppError('PROXY_PHONE_MISMATCH')
+  const [voter] = await ctx.db.select({ voterId: pollVoters.voterId, unitLabels: pollVoters.unitLabels }).from(pollVoters).where(and(eq(pollVoters.pollId, pollId), eq(pollVoters.voterId, input.voterId)))
+  if (!voter) throw new AppError('NOT_IN_ELECTORATE', { voterId: input.voterId })
+  await limitTextsToNewPhone(ctx, phone)
+  return withTransaction(ctx.db, (tx) =>
+    nameProxy(tx, ctx, { pollId, communityId, voterId: voter.voterId, unitLabels: voter.unitLabels, phone, grantorUserId: null, written: { documentSha256: input.documentSha256, recordedByUserId: actor.userId } }),
+  )
+}
+
+/** The proxies of a poll, for its committee: whose flat, named how, the proxy's phone masked, standing or ended. */
+export async function proxiesOfPoll(ctx: ServiceCtx, pollId: string) {
+  const rows = rowsOf<{ id: string; voter_id: string; unit_labels: string; phone: string; status: 'active' | 'used' | 'revoked'; written: boolean; created_at: string | Date; ended_at: string | Date | null }>(
+    await ctx.db.execute(sql`
+      select px.id, px.voter_id, pv.unit_labels, u.phone, px.status, px.grantor_user_id is null as written, px.created_at, px.ended_at
+      from proxies px join poll_voters pv on pv.poll_id = px.poll_id and pv.voter_id = px.voter_id join users u on u.id = px.proxy_user_id
+      where px.poll_id = ${pollId}
+      order by pv.unit_labels, px.created_at`),
+  )
+  return rows.map((r) => ({
+    id: r.id,
+    voterId: r.voter_id,
+    unitLabels: r.unit_labels,
+    proxyPhone: maskPhone(r.phone),
+    status: r.status,
+    written: r.written,
+    createdAt: new Date(r.created_at).toISOString(),
+    endedAt: r.ended_at === null ? null : new Date(r.ended_at).toISOString(),
+  }))
 }
 
 /**
@@ -156,10 +243,23 @@ export async function myProxies(ctx: ServiceCtx, pollId: string) {
  */
 export async function revokeProxy(ctx: ServiceCtx, pollId: string, proxyId: string) {
   const actor = actorOf(ctx)
+  // only the owner who named the proxy, and only through the poll it is for
+  return endProxy(ctx, pollId, proxyId, (px) => px.grantorUserId !== null && px.grantorUserId === actor.userId)
+}
+
+/**
+ * The committee records that the owner took back a written proxy (the owner came to the desk, or
+ * sent word in writing): the proxy casts nothing more. Written proxies only: one an owner named in
+ * the app is theirs to end.
+ */
+export async function withdrawWrittenProxy(ctx: ServiceCtx, pollId: string, proxyId: string) {
+  return endProxy(ctx, pollId, proxyId, (px) => px.grantorUserId === null)
+}
+
+async function endProxy(ctx: ServiceCtx, pollId: string, proxyId: string, mayEnd: (px: typeof proxies.$inferSelect) => boolean) {
   return withTransaction(ctx.db, async (tx) => {
     const [px] = await tx.select().from(proxies).where(eq(proxies.id, proxyId)).for('update')
-    // only the owner who named the proxy, and only through the poll it is for
-    if (!px || px.pollId !== pollId || px.grantorUserId !== actor.userId) throw new AppError('NOT_FOUND')
+    if (!px || px.pollId !== pollId || !mayEnd(px)) throw new AppError('NOT_FOUND')
     if (px.status === 'revoked') throw new AppError('PROXY_NOT_ACTIVE', { status: px.status })
     // a stale page after the close must not rewrite the closed poll's record of who voted for whom
     const [p] = await tx.select().from(polls).where(eq(polls.id, px.pollId))
@@ -172,8 +272,8 @@ export async function revokeProxy(ctx: ServiceCtx, pollId: string, proxyId: stri
       .update(notificationOutbox)
       .set({ status: 'skipped' })
       .where(and(inArray(notificationOutbox.dedupeKey, [key, `${key}:sms`]), eq(notificationOutbox.status, 'pending')))
-    await recordAudit(tx, ctx, { communityId: p!.communityId, action: 'proxy.revoked', subjectType: 'proxy', subjectId: px.id, details: { wasUsed: px.status === 'used' } })
-    return { id: u!.id, voterId: u!.voterId, proxyUserId: u!.proxyUserId, status: u!.status }
+    await recordAudit(tx, ctx, { communityId: p!.communityId, action: 'proxy.revoked', subjectType: 'proxy', subjectId: px.id, details: { wasUsed: px.status === 'used', written: px.grantorUserId === null } })
+    return proxyReply(u!)
   })
 }
 
@@ -193,6 +293,8 @@ export async function endOrphanedProxies(tx: Db, ctx: Pick<ServiceCtx, 'actor' |
       from polls p, poll_voters pv
       where p.id = px.poll_id and p.community_id = ${communityId} and p.status = 'announced'
         and pv.poll_id = px.poll_id and pv.voter_id = px.voter_id and px.status in ('active', 'used')
+        -- a written proxy has no grantor binding behind it (recordWrittenProxy)
+        and px.grantor_user_id is not null
         and not exists (select 1 from bindings b where b.user_id = px.grantor_user_id and b.community_id = ${communityId}
                         and b.status = 'verified' and b.owner_key = pv.representative_owner_key)
       returning px.id`),
