@@ -5,6 +5,7 @@ import cluster, { type Worker as ClusterWorker } from 'node:cluster'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer as createNetServer } from 'node:net'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { createApp } from './app'
@@ -130,6 +131,25 @@ function startScheduler(services: Services) {
   return () => clearInterval(scheduler)
 }
 
+/** A port another program holds, said in words like a bad setting: the message, then exit 1. */
+function cannotListen(config: Config, code: 'EADDRINUSE' | 'EACCES'): never {
+  const why = code === 'EADDRINUSE' ? '已被其他程序占用（是否已有一个共议在运行？）' : '没有权限使用（1024 以下的端口需要管理员权限）'
+  console.error(`无法在 ${config.HOST}:${config.PORT} 上提供服务：端口${why}。请结束占用它的程序，或用 PORT 换一个端口，例如 PORT=8788 npm start。\n(cannot listen on ${config.HOST}:${config.PORT}: ${code})`)
+  process.exit(1)
+}
+
+/** Listens on the configured address for a moment and lets go: a port in use stops start-up here. */
+async function assertPortFree(config: Config) {
+  if (config.PORT === 0) return
+  const probe = createNetServer()
+  const code = await new Promise<string | null>((resolve) => {
+    probe.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'ERROR'))
+    probe.listen({ host: config.HOST, port: config.PORT, exclusive: true }, () => resolve(null))
+  })
+  if (code === 'EADDRINUSE' || code === 'EACCES') cannotListen(config, code)
+  await new Promise((r) => probe.close(r))
+}
+
 async function main() {
   let config: Config
   try {
@@ -143,6 +163,9 @@ async function main() {
   }
   logTo(batchedStdout())
   if (cluster.isWorker && process.env[SERVING_PROCESS] === '1') return runServer(config, 'cluster-worker')
+  // before the database is opened, migrated or seeded: a second `npm start` on the same folder
+  // must not touch the running one's embedded database only to find the port taken
+  await assertPortFree(config)
   if (config.NODE_PROCESSES > 1) return runPrimary(config)
   return runServer(config, 'alone')
 }
@@ -253,11 +276,10 @@ async function runServer(config: Config, role: 'alone' | 'cluster-worker') {
   })
   // a port another program holds (often an earlier `npm start` still running) is a setting to
   // change, said in words like a bad setting, not an unhandled 'error' event's stack
+  // (checked before start-up too, assertPortFree; this is the port taken in between)
   ;(server as unknown as import('node:http').Server).once('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e
-    const why = e.code === 'EADDRINUSE' ? '已被其他程序占用（是否已有一个共议在运行？）' : '没有权限使用（1024 以下的端口需要管理员权限）'
-    console.error(`无法在 ${config.HOST}:${config.PORT} 上提供服务：端口${why}。请结束占用它的程序，或用 PORT 换一个端口，例如 PORT=8788 npm start。\n(cannot listen on ${config.HOST}:${config.PORT}: ${e.code})`)
-    process.exit(1)
+    cannotListen(config, e.code)
   })
   const stopScheduler = alone ? startScheduler(services) : () => {}
   let stopping = false

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballotNumber, dammDigit } from '../../shared/ballot-number'
 import { readXlsx } from '../../worker/lib/spreadsheet'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { announcedPoll, COUNTING_PEOPLE, openWindow, setupCommunity, simpleRoster } from '../helpers/fixtures'
+import { announcedPoll, COUNTING_PEOPLE, idNumber, openWindow, setupCommunity, simpleRoster, type RosterRowInput } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -168,29 +168,73 @@ describe('counting by the printed ballot number (选票编号)', () => {
 })
 
 describe('a ballot whose room leaves out the 单元', () => {
-  it('finds the room when one unit of the building has it, and asks for the unit when several do', async () => {
-    // 3号楼: 101 in 1单元 and in 2单元, 201 in 1单元 only
-    const [a, b, c, d] = simpleRoster(4)
-    const rows = [
-      { ...a!, 楼栋: '3号楼', 单元: '1单元', 房号: '101' },
-      { ...b!, 楼栋: '3号楼', 单元: '2单元', 房号: '101' },
-      { ...c!, 楼栋: '3号楼', 单元: '1单元', 房号: '201' },
-      { ...d!, 楼栋: '5号楼', 单元: '1单元', 房号: '301' },
-    ]
-    const s = await setupCommunity(h, { rows })
-    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
+  /** A roll of the rows given (each a row of simpleRoster changed), a running poll over its scope, closed and its count opened. */
+  async function countOf(rows: Partial<RosterRowInput>[], poll: Record<string, unknown> = {}) {
+    const base = simpleRoster(rows.length)
+    const s = await setupCommunity(h, { rows: rows.map((r, i) => ({ ...base[i]!, ...r })) })
+    const p = await announcedPoll(h, s.community.id, s.committee, { ...openWindow(5000), ...poll })
     h.clock.advance(5100)
     expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: COUNTING_PEOPLE })).status).toBe(201)
-    const enter = (json: Record<string, unknown>) => h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json })
-    const twoUnits = await enter({ building: '3号楼', unit: '', room: '101', choice: 'agree' })
-    expect(twoUnits.status).toBe(422)
-    expect(twoUnits.json.error.details.errors[0]).toMatchObject({ code: 'unit_missing', column: '单元', message: '3号楼-101：3号楼的1单元、2单元都有这个房号，请填写单元' })
-    const oneUnit = await enter({ building: '3号楼', room: '201', choice: 'agree' })
-    expect(oneUnit.status, oneUnit.text).toBe(201)
-    expect(oneUnit.json.ballots[0].units).toBe('3号楼-1单元-201')
+    const enter = (json: Record<string, unknown>) => h.request('POST', `/api/polls/${p.id}/counting/ballots`, { token: s.committee, json: { choice: 'agree', ...json } })
+    return { s, p, enter }
+  }
+  const refusal = async (res: { status: number; json: { error: { details: { errors: { code: string; message: string }[] } } } }) => {
+    expect(res.status).toBe(422)
+    return res.json.error.details.errors[0]!
+  }
+
+  it('finds the room when the whole roll has it in one unit of that building, and asks for the unit when it has it in several', async () => {
+    const { enter } = await countOf([
+      { 楼栋: '3号楼', 单元: '1单元', 房号: '101' },
+      { 楼栋: '3号楼', 单元: '2单元', 房号: '101' },
+      { 楼栋: '3号楼', 单元: '1单元', 房号: '201' },
+      { 楼栋: '5号楼', 单元: '1单元', 房号: '301' },
+    ])
+    expect(await refusal(await enter({ building: '3号楼', unit: '', room: '101' }))).toMatchObject({ code: 'unit_missing', message: '3号楼-101：3号楼的1单元、2单元都有这个房号，请填写单元' })
+    const one = await enter({ building: '3号楼', room: '201' })
+    expect(one.status, one.text).toBe(201)
+    expect(one.json.ballots[0].units).toBe('3号楼-1单元-201')
     // a room no unit of the building has is still not in the electorate
-    expect((await enter({ building: '3号楼', room: '301', choice: 'agree' })).json.error.details.errors[0].code).toBe('not_in_electorate')
-    expect((await h.request('GET', `/api/polls/${p.id}/counting`, { token: s.committee })).json.paperEntered).toBe(1)
+    expect((await refusal(await enter({ building: '3号楼', room: '301' }))).code).toBe('not_in_electorate')
+  })
+
+  it('counts a parking space, a shop without 单元 and units outside the poll among the rooms of that number', async () => {
+    const { enter } = await countOf([
+      { 楼栋: '3号楼', 单元: '1单元', 房号: '101' },
+      // a parking space (no vote with the default settings) with the same number
+      { 楼栋: '3号楼', 单元: '2单元', 房号: '101', 房屋类型: '车位' },
+      // a shop without 单元, and another building whose name differs only by its suffix
+      { 楼栋: '6号楼', 单元: '', 房号: '101', 房屋类型: '商业' },
+      { 楼栋: '6号楼', 单元: '1单元', 房号: '101' },
+      { 楼栋: '3栋', 单元: '2单元', 房号: '501' },
+    ])
+    expect((await refusal(await enter({ building: '3号楼', room: '101' }))).code).toBe('unit_missing')
+    expect((await refusal(await enter({ building: '6号楼', room: '101' }))).message).toBe('6号楼-101：6号楼的1单元、不分单元的都有这个房号，请填写单元（不分单元的房屋，单元填“无”）')
+    // 3号楼 is not 3栋
+    expect((await refusal(await enter({ building: '3号楼', room: '501' }))).code).toBe('not_in_electorate')
+    // said in full, each is found
+    expect((await enter({ building: '3号楼', unit: '1单元', room: '101' })).status).toBe(201)
+    const shop = await enter({ building: '6号楼', unit: '无', room: '101' })
+    expect(shop.status, shop.text).toBe(201)
+    expect(shop.json.ballots[0].units).toBe('6号楼-101')
+    expect((await enter({ building: '6号楼', unit: '1单元', room: '101' })).status).toBe(201)
+  })
+
+  it('in a poll of some buildings: a unit outside them is not the poll’s, even when its owner votes in it', async () => {
+    // 业主1 owns 3号楼-1单元-201 and 5号楼-1单元-101; someone else 5号楼-2单元-101
+    const { enter } = await countOf(
+      [
+        { 楼栋: '3号楼', 单元: '1单元', 房号: '201' },
+        { 楼栋: '5号楼', 单元: '1单元', 房号: '101', 业主姓名: '业主1', 证件号码: idNumber(1) },
+        { 楼栋: '5号楼', 单元: '2单元', 房号: '101' },
+        { 楼栋: '3号楼', 单元: '1单元', 房号: '301' },
+      ],
+      { scopeBuildings: ['3号楼'] },
+    )
+    expect((await refusal(await enter({ building: '5号楼', room: '101' }))).code).toBe('unit_missing')
+    expect((await refusal(await enter({ building: '5号楼', unit: '1单元', room: '101' }))).code).toBe('not_in_electorate')
+    const inScope = await enter({ building: '3号楼', room: '201' })
+    expect(inScope.status, inScope.text).toBe(201)
   })
 })
 

@@ -236,7 +236,7 @@ describe('counting day (计票): paper ballots counted after the close', () => {
     const notReturned = sheet.flags.filter((f: { kind: string }) => f.kind === 'issued_not_returned')
     expect(notReturned).toHaveLength(9)
     // the household that voted online is not read as left out; the others have not voted
-    expect(notReturned.filter((f: { text: string }) => f.text.endsWith('已发放纸质票未收回；该户已在网上投票（或由受托人代投），计入该票'))).toHaveLength(1)
+    expect(notReturned.filter((f: { text: string }) => f.text.endsWith('已发放纸质票未收回；该户已在网上投票（或由受托人代投），该票已计入'))).toHaveLength(1)
     expect(notReturned.filter((f: { text: string }) => f.text.endsWith('已发放纸质票未收回，未投票'))).toHaveLength(8)
 
     // the scrutineers confirm; the result is computed, signed and published with the counting record
@@ -255,7 +255,7 @@ describe('counting day (计票): paper ballots counted after the close', () => {
     const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
     const resultNotice = board.json.notices.find((n: { kind: string }) => n.kind === 'result').body
     expect(resultNotice).toContain('监票人 钱监票（4栋-1单元-1301）、李干事（测试街道办事处），已由 钱监票、李干事 确认')
-    expect(resultNotice).toContain('纸质表决票：发放 610 张，收回 601 张，已发放未回收 9 张（其中 1 户已在网上投票或由受托人代投，计入该票）。')
+    expect(resultNotice).toContain('纸质表决票：发放 610 张，收回 601 张，已发放未回收 9 张（其中 1 户已在网上投票或由受托人代投，其票已计入）。')
     const evidence = await h.request('GET', `/api/polls/${p.id}/evidence`, { token: s.committee })
     expect(evidence.json.counting.counters).toHaveLength(2)
     expect(evidence.json.ballots.filter((b: { receivedAt: string | null }) => b.receivedAt).length).toBe(601)

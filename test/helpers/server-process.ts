@@ -10,7 +10,9 @@ import { connect, createServer } from 'node:net'
  * free only until the server binds it: meanwhile one of this suite's own database connections may
  * take it as its local port, and the server failed with EADDRINUSE (CI, session 8's stop; the
  * cluster test, rarely). The kernel never gives a port below the range to a connection, so only a
- * server of this suite could take it, and each picks at random among thousands.
+ * server of this suite could take it, and each picks at random among thousands. (Where the range
+ * starts at 21000 or below, unusual, the pick is 20000–32767 as on Linux's default, and may fall
+ * inside it: the old race, no worse.)
  */
 export async function freePort(): Promise<number> {
   const low = ephemeralLow()

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { createServer, type AddressInfo } from 'node:net'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
@@ -14,7 +14,8 @@ import { onPostgres } from '../helpers/db'
 import { testConfig } from '../helpers/harness'
 import { exited, stopWithRequestInFlight } from '../helpers/server-process'
 
-function spawnServer(overrides: Record<string, string> = {}) {
+/** `embedded`: on the embedded database whatever the run's (as two `npm start` in one folder are). */
+function spawnServer(overrides: Record<string, string> = {}, embedded = false) {
   const config = testConfig()
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -26,7 +27,7 @@ function spawnServer(overrides: Record<string, string> = {}) {
     SEED_DEMO: '0',
     APP_ENV: 'development',
   }
-  if (onPostgres()) Object.assign(env, { DATABASE_URL: inject('testDatabaseUrl'), JWT_SECRET: config.JWT_SECRET, ID_HASH_SECRET: config.ID_HASH_SECRET })
+  if (onPostgres() && !embedded) Object.assign(env, { DATABASE_URL: inject('testDatabaseUrl'), JWT_SECRET: config.JWT_SECRET, ID_HASH_SECRET: config.ID_HASH_SECRET })
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/node.ts'], { env: { ...env, ...overrides }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout!.on('data', (b) => (out += b))
@@ -74,11 +75,15 @@ describe('the Node server on a signal', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
     const port = (holder.address() as AddressInfo).port
     try {
-      const { child, output } = spawnServer({ PORT: String(port) })
+      // the embedded database, whatever the run's: the case of two `npm start` in one folder
+      const dataDir = mkdtempSync(join(tmpdir(), 'gongyi-port-'))
+      const { child, output } = spawnServer({ PORT: String(port), DATA_DIR: dataDir }, true)
       expect(await exited(child)).toBe(1)
       expect(output()).toContain(`无法在 127.0.0.1:${port} 上提供服务：端口已被其他程序占用`)
       expect(output()).toContain('用 PORT 换一个端口')
       expect(output()).not.toContain("Unhandled 'error' event")
+      // said before the database is opened: a second start never touches the running one's data
+      expect(existsSync(join(dataDir, 'pglite'))).toBe(false)
     } finally {
       await new Promise((r) => holder.close(r))
     }

@@ -172,13 +172,13 @@ async function ctxFor(s: Services, phone: string): Promise<ServiceCtx> {
   return { ...s, actor: { userId: await userFor(s, phone), phone, isAdmin: false }, requestId: 'seed', clientIp: 'seed' }
 }
 
-/** The demo's poll that is open now, or will be within a minute (a fresh one is a second away). */
 /** 第N号: how the chat-bot's commands and the pages name the poll (a fresh demo's is 1). */
 async function pollNumberOf(s: Services, pollId: string): Promise<number> {
   const [p] = await s.db.select({ number: polls.number }).from(polls).where(eq(polls.id, pollId))
   return p!.number! // announced, so numbered
 }
 
+/** The demo's poll that is open now, or will be within a minute (a fresh one is a second away). */
 async function openDemoPoll(s: Services, communityId: string): Promise<string | null> {
   const now = s.clock.now()
   const [poll] = await s.db

@@ -67,6 +67,9 @@ export async function openCounting(ctx: ServiceCtx, pollId: string, input: { cou
   })
 }
 
+/** What a counter writes in the 单元 column for a unit that has none (a shop): not the same as leaving it out. */
+const NO_UNIT = new Set(['无', '-', '/'])
+
 /** A unit key without the words around the numbers: 3栋|2单元|501室 and 3|2|501 read alike. */
 const looseKey = (unitKey: string) =>
   unitKey
@@ -97,26 +100,29 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
     const [session] = await tx.select().from(countingSessions).where(eq(countingSessions.pollId, pollId))
     if (session?.confirmedAt) throw new AppError('RESOURCE_STATE', { reason: '监票人已确认计票结果，不能再登记' })
 
-    // the frozen electorate by the rooms printed on ballots: roster units of the poll's version, in its scope
-    const units = await tx
-      .select({ unitKey: rosterUnits.unitKey, voterId: pollVoters.voterId })
-      .from(rosterUnits)
-      .innerJoin(pollVoters, and(eq(pollVoters.pollId, pollId), eq(pollVoters.voterId, rosterUnits.voterId)))
-      .where(eq(rosterUnits.rosterVersionId, p.rosterVersionId!))
+    // the frozen electorate by the rooms printed on ballots: the roster units of the poll's version
+    // whose voter is in the electorate, in its scope (a scoped poll's voter may own units outside it)
+    const rosterOfPoll = await tx.select({ unitKey: rosterUnits.unitKey, voterId: rosterUnits.voterId }).from(rosterUnits).where(eq(rosterUnits.rosterVersionId, p.rosterVersionId!))
+    const electorate = new Set((await tx.select({ voterId: pollVoters.voterId }).from(pollVoters).where(eq(pollVoters.pollId, pollId))).map((v) => v.voterId))
+    const scope = p.scopeBuildings ? new Set(p.scopeBuildings) : null
+    const counts = (u: { unitKey: string; voterId: string | null }) => u.voterId !== null && electorate.has(u.voterId) && (!scope || scope.has(u.unitKey.split('|')[0]!))
+    const units = rosterOfPoll.filter(counts) as { unitKey: string; voterId: string }[]
     const voterOfUnit = new Map(units.map((u) => [u.unitKey, u.voterId]))
     // what counters type fast ("3-2-501" for 3栋2单元501) also finds the unit, where that is unambiguous
     const looseVoter = new Map<string, string | null>()
-    // and a ballot that leaves out the 单元 (a counter reading "3号楼 101" off a form): the room
-    // of that building in whichever unit has one, if only one has
-    const withoutUnit = new Map<string, { voterId: string | null; units: string[] }>()
     for (const u of units) {
       const k = looseKey(u.unitKey)
       looseVoter.set(k, looseVoter.has(k) && looseVoter.get(k) !== u.voterId ? null : u.voterId)
-      const [building, unit, room] = k.split('|')
-      if (!unit) continue
-      const seen = withoutUnit.get(`${building}|${room}`)
-      if (!seen) withoutUnit.set(`${building}|${room}`, { voterId: u.voterId, units: [u.unitKey.split('|')[1]!] })
-      else withoutUnit.set(`${building}|${room}`, { voterId: seen.voterId === u.voterId ? seen.voterId : null, units: [...seen.units, u.unitKey.split('|')[1]!] })
+    }
+    // and a ballot that leaves out the 单元 (a counter reading "3号楼 101" off a form): the units of
+    // the whole roll with that building, as named, and that room, whatever their 单元 (none, for a
+    // shop), parking and units outside the poll among them. Exactly one, and in the poll: that
+    // unit. More than one: the counter is asked for the 单元, never given a guess.
+    const sameRoom = new Map<string, { unitKey: string; voterId: string | null }[]>()
+    for (const u of rosterOfPoll) {
+      const [building, , room] = u.unitKey.split('|')
+      const key = `${building}|${looseKey(`||${room}`)}`
+      sameRoom.set(key, [...(sameRoom.get(key) ?? []), u])
     }
     const pollNo = pollNumberOf(p)
     const issued = await tx.select({ seq: paperIssues.seq, voterId: paperIssues.voterId }).from(paperIssues).where(eq(paperIssues.pollId, pollId))
@@ -155,16 +161,25 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
         byNumber = { voterId, text: r.text }
       }
       if (!e.building && !e.room && byNumber) return { voterId: byNumber.voterId, where: `${byNumber.text}（${labelOf.get(byNumber.voterId) ?? ''}）` }
-      const where = [normalizeUnitPart(e.building ?? ''), normalizeUnitPart(e.unit ?? ''), normalizeUnitPart(e.room ?? '')].filter(Boolean).join('-')
-      const typedKey = unitKeyOf(e.building ?? '', e.unit ?? '', e.room ?? '')
-      const [typedBuilding, typedUnit, typedRoom] = looseKey(typedKey).split('|')
-      const inSomeUnit = typedUnit ? undefined : withoutUnit.get(`${typedBuilding}|${typedRoom}`)
-      const voterId = voterOfUnit.get(typedKey) ?? looseVoter.get(looseKey(typedKey)) ?? inSomeUnit?.voterId ?? undefined
-      if (!voterId && inSomeUnit) {
-        const named = [...inSomeUnit.units].sort((x, y) => x.localeCompare(y, 'zh-CN', { numeric: true }))
-        bad(e, '单元', 'unit_missing', `${where}：${normalizeUnitPart(e.building ?? '')}的${named.join('、')}都有这个房号，请填写单元`)
+      // 单元 “无”: a unit that has none (a shop), said so, rather than left out
+      const noUnit = NO_UNIT.has(normalizeUnitPart(e.unit ?? ''))
+      const unitTyped = noUnit ? '' : (e.unit ?? '')
+      const where = [normalizeUnitPart(e.building ?? ''), normalizeUnitPart(unitTyped), normalizeUnitPart(e.room ?? '')].filter(Boolean).join('-')
+      const typedKey = unitKeyOf(e.building ?? '', unitTyped, e.room ?? '')
+      const [typedBuilding, typedUnit, typedRoom] = typedKey.split('|')
+      const alike = typedUnit || noUnit ? [] : (sameRoom.get(`${typedBuilding}|${looseKey(`||${typedRoom}`)}`) ?? [])
+      // one owner's flats, all in the poll: whichever it is, it is that owner's ballot
+      const oneOwner = alike.length > 1 && alike.every((u) => counts(u) && u.voterId === alike[0]!.voterId)
+      if (alike.length > 1 && !oneOwner) {
+        // the printed number settles it, when it names one of them
+        const numbered = byNumber && alike.find((u) => u.voterId === byNumber.voterId && counts(u))
+        if (numbered) return { voterId: byNumber!.voterId, where: `${byNumber!.text}（${labelOf.get(byNumber!.voterId) ?? ''}）` }
+        const named = [...new Set(alike.map((u) => u.unitKey.split('|')[1] || '不分单元的'))].sort((x, y) => x.localeCompare(y, 'zh-CN', { numeric: true }))
+        bad(e, '单元', 'unit_missing', `${where}：${typedBuilding}的${named.join('、')}都有这个房号，请填写单元${named.includes('不分单元的') ? '（不分单元的房屋，单元填“无”）' : ''}`)
         return null
       }
+      const only = (alike.length === 1 && counts(alike[0]!)) || oneOwner ? alike[0]!.voterId! : undefined
+      const voterId = voterOfUnit.get(typedKey) ?? looseVoter.get(looseKey(typedKey)) ?? only ?? undefined
       if (!voterId) {
         bad(e, '房号', 'not_in_electorate', `${where}：该房屋不在本次表决的投票权人名单中`)
         return null
@@ -329,7 +344,7 @@ export async function countingSheet(ctx: ServiceCtx, pollId: string) {
       order by pv.unit_labels`),
   )
   for (const r of missing) {
-    flags.push({ kind: 'issued_not_returned', units: r.units, text: r.voted ? `${r.units}：已发放纸质票未收回；该户已在网上投票（或由受托人代投），计入该票` : `${r.units}：已发放纸质票未收回，未投票` })
+    flags.push({ kind: 'issued_not_returned', units: r.units, text: r.voted ? `${r.units}：已发放纸质票未收回；该户已在网上投票（或由受托人代投），该票已计入` : `${r.units}：已发放纸质票未收回，未投票` })
   }
   // one person may hold at most proxyLimit owners' proxies (the community's rules): paper proxies
   // are known only by the name signed, which two people can share, so an excess is put before the

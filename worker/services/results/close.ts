@@ -171,7 +171,7 @@ export async function closePoll(ctx: ServiceCtx, pollId: string) {
         p.scopeBuildings ? `表决范围：${p.scopeBuildings.join('、')}（以下人数和面积只计这一范围内的业主）` : null,
         ...summary,
         paper.issued
-          ? `纸质表决票：发放 ${paper.issued} 张，收回 ${paper.returned} 张，已发放未回收 ${paper.notReturned} 张${votedOtherwise ? `（其中 ${votedOtherwise} 户已在网上投票或由受托人代投，计入该票）` : ''}。`
+          ? `纸质表决票：发放 ${paper.issued} 张，收回 ${paper.returned} 张，已发放未回收 ${paper.notReturned} 张${votedOtherwise ? `（其中 ${votedOtherwise} 户已在网上投票或由受托人代投，其票已计入）` : ''}。`
           : null,
         counting
           ? `公开计票：计票人 ${counting.counters.map((x) => `${x.name}（${x.unitOrOffice}）`).join('、')}；监票人 ${counting.scrutineers.map((x) => `${x.name}（${x.unitOrOffice}）`).join('、')}，已由 ${(counting.confirmedBy ?? []).join('、')} 确认。`
