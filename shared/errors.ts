@@ -26,6 +26,7 @@ export const ErrorCodes = {
   WECHAT_UNAVAILABLE: { status: 503, message: '微信服务暂时不可用，请稍后再试' },
   SMS_UNAVAILABLE: { status: 503, message: '短信服务暂时不可用，请稍后再试' },
   PHONE_INVALID: { status: 400, message: '手机号格式不正确' },
+  WRITTEN_PROXY_OWNER_ONLINE: { status: 409, message: '这一户的业主已在本服务绑定，请业主本人在网上委托代投，业委会不代为录入' },
   PROXY_PHONE_MISMATCH: { status: 400, message: '两次输入的受托人手机号不一致，请核对后重新填写' },
   // roster and bindings
   ROSTER_INVALID: { status: 422, message: '业主名册存在错误，未导入任何数据' },

@@ -212,12 +212,41 @@ describe('a ballot whose room leaves out the 单元', () => {
     expect((await refusal(await enter({ building: '6号楼', room: '101' }))).message).toBe('6号楼-101：6号楼的1单元、不分单元的都有这个房号，请填写单元（不分单元的房屋，单元填“无”）')
     // 3号楼 is not 3栋
     expect((await refusal(await enter({ building: '3号楼', room: '501' }))).code).toBe('not_in_electorate')
-    // said in full, each is found
-    expect((await enter({ building: '3号楼', unit: '1单元', room: '101' })).status).toBe(201)
+    expect((await refusal(await enter({ building: '3号楼', unit: '2单元', room: '501' }))).code).toBe('not_in_electorate')
+    // read loosely inside the building named: 3号楼 “1” 101 is 3号楼 1单元 101
+    const loose = await enter({ building: '3号楼', unit: '1', room: '101' })
+    expect(loose.status, loose.text).toBe(201)
+    expect(loose.json.ballots[0].units).toBe('3号楼-1单元-101')
+    // said in full, it is the same flat: a repeat
+    expect((await refusal(await enter({ building: '3号楼', unit: '1单元', room: '101' }))).code).toBe('already_entered')
     const shop = await enter({ building: '6号楼', unit: '无', room: '101' })
     expect(shop.status, shop.text).toBe(201)
     expect(shop.json.ballots[0].units).toBe('6号楼-101')
     expect((await enter({ building: '6号楼', unit: '1单元', room: '101' })).status).toBe(201)
+  })
+
+  it('a building named as the roll names it is that building; named loosely, every building of that name counts among the rooms alike', async () => {
+    const { enter } = await countOf([
+      { 楼栋: '3号楼', 单元: '1单元', 房号: '101' },
+      { 楼栋: '3栋', 单元: '', 房号: '101', 房屋类型: '商业' },
+      { 楼栋: '3栋', 单元: '1单元', 房号: '201' },
+      { 楼栋: '3栋', 单元: '2单元', 房号: '201' },
+      // a shop whose 单元 the roll spells “/”
+      { 楼栋: '6号楼', 单元: '/', 房号: '101', 房屋类型: '商业' },
+      { 楼栋: '6号楼', 单元: '1单元', 房号: '101' },
+    ])
+    // 3号楼 101: the flat of 3号楼, not the shop of 3栋
+    const flat = await enter({ building: '3号楼', room: '101' })
+    expect(flat.status, flat.text).toBe(201)
+    expect(flat.json.ballots[0].units).toBe('3号楼-1单元-101')
+    // "3" is 3号楼 or 3栋: asked, with both named
+    expect(await refusal(await enter({ building: '3', room: '201' }))).toMatchObject({ code: 'unit_missing', message: '3-201：3栋的1单元、2单元都有这个房号，请填写单元' })
+    expect((await refusal(await enter({ building: '3', room: '101' }))).message).toBe('3-101：3栋不分单元的、3号楼1单元都有这个房号，请填写楼栋和单元（不分单元的房屋，单元填“无”）')
+    // the shop spelled “/” on the roll: asked when left out, found by “无” as by “/”
+    expect((await refusal(await enter({ building: '6号楼', room: '101' }))).code).toBe('unit_missing')
+    const shop = await enter({ building: '6号楼', unit: '无', room: '101' })
+    expect(shop.status, shop.text).toBe(201)
+    expect((await refusal(await enter({ building: '6号楼', unit: '/', room: '101' }))).code).toBe('already_entered')
   })
 
   it('in a poll of some buildings: a unit outside them is not the poll’s, even when its owner votes in it', async () => {

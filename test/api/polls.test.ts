@@ -540,10 +540,13 @@ describe('proxies give way to the owner', () => {
     const [neighbour] = await bulkOwners(h, s.community.id, [s.rows[1]!])
     const phone = (await h.request('GET', '/api/me', { token: neighbour!.token })).json.phone
     const voterId = (await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })).json.voters[0].voterId
+    // a paper ballot a guardian signed: it ends no proxy, so both must succeed each time (one the
+    // owner signed would end the proxy, and refuse a new one, as voting in person does)
+    const signedBy = { as: 'guardian', name: '王监护', documentSha256: 'e'.repeat(64) }
     for (let i = 0; i < 5; i++) {
       const [grant, paper] = await Promise.all([
         h.request('POST', `/api/polls/${p.id}/proxies`, { token: s.owner, json: { proxyPhone: phone } }),
-        h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: i % 2 ? 'agree' : 'oppose', photoSha256: 'c'.repeat(64) } }),
+        h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: i % 2 ? 'agree' : 'oppose', photoSha256: 'c'.repeat(64), signedBy } }),
       ])
       expect(paper.status, paper.text).toBe(201)
       expect(grant.status, grant.text).toBe(201)

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots, notificationOutbox, proxies, users } from '../../drizzle/schema'
-import { announcedPoll, newPhone, setupCommunity, signedInOwner } from '../helpers/fixtures'
+import { announcedPoll, newPhone, openWindow, setupCommunity, signedInOwner } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -21,9 +21,9 @@ afterAll(async () => {
 const DOC = 'a'.repeat(64)
 
 /** A compound of four flats, a running poll, and the voter of flat 3, whose owner has never signed in. */
-async function elderlyOwner() {
+async function elderlyOwner(window: Record<string, unknown> = {}) {
   const s = await setupCommunity(h, { units: 4 })
-  const p = await announcedPoll(h, s.community.id, s.committee)
+  const p = await announcedPoll(h, s.community.id, s.committee, window)
   const voters = (await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.committee })).json.voters as { voterId: string; units: string }[]
   const voterId = voters.find((v) => v.units.endsWith(`-${s.rows[2]!.房号}`))!.voterId
   return { s, p, voterId }
@@ -61,8 +61,11 @@ describe('a written proxy the committee records', () => {
     expect(cast.status, cast.text).toBe(201)
     expect(cast.json).toMatchObject({ voterId, channel: 'proxy' })
 
-    // an owner cannot end it (it is not theirs), nor read the list
+    // an owner cannot end it from the app (it is not theirs to end there), nor read the list: not
+    // flat 1's owner, nor flat 3's own owner once they bind (they end it by voting, or at the desk)
     expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${recorded.json.id}`, { token: s.owner })).status).toBe(404)
+    const flat3 = await signedInOwner(h, s.community.id, s.rows[2]!)
+    expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${recorded.json.id}`, { token: flat3.accessToken })).status).toBe(404)
     expect((await h.request('GET', `/api/polls/${p.id}/proxies`, { token: s.owner })).status).toBe(403)
     // no binding of anyone's ending ends it: it stands on the signed document, not on a binding
     const [mine] = (await h.request('GET', '/api/me/bindings', { token: s.owner })).json.bindings
@@ -101,5 +104,42 @@ describe('a written proxy the committee records', () => {
     expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: owner.accessToken, json: { choice: 'oppose' } })).status).toBe(201)
     const [px] = await h.db.select().from(proxies).where(eq(proxies.id, recorded.json.id))
     expect(px!.status).toBe('revoked')
+  })
+
+  it('is refused for an owner who is online (they name their own), and for a document photo already used for another household', async () => {
+    const { s, p, voterId } = await elderlyOwner()
+    const flat1 = ((await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: s.owner })).json.voters as { voterId: string }[])[0]!.voterId
+    const online = await h.request('POST', `/api/polls/${p.id}/proxies/written`, { token: s.committee, json: { voterId: flat1, proxyPhone: newPhone(), documentSha256: DOC } })
+    expect(online.status).toBe(409)
+    expect(online.json.error).toMatchObject({ code: 'WRITTEN_PROXY_OWNER_ONLINE', message: '这一户的业主已在本服务绑定，请业主本人在网上委托代投，业委会不代为录入' })
+    expect((await h.request('POST', `/api/polls/${p.id}/proxies/written`, { token: s.committee, json: { voterId, proxyPhone: newPhone(), documentSha256: DOC } })).status).toBe(201)
+    const voters = (await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.committee })).json.voters as { voterId: string; units: string }[]
+    const flat4 = voters.find((v) => v.units.endsWith(`-${s.rows[3]!.房号}`))!.voterId
+    const reused = await h.request('POST', `/api/polls/${p.id}/proxies/written`, { token: s.committee, json: { voterId: flat4, proxyPhone: newPhone(), documentSha256: DOC } })
+    expect(reused.status).toBe(400)
+    expect(reused.json.error.details.issues[0]).toMatchObject({ path: 'documentSha256', code: 'document_reused' })
+    expect(await h.db.select().from(proxies).where(and(eq(proxies.pollId, p.id), eq(proxies.voterId, flat4)))).toEqual([])
+  })
+
+  it('the owner’s own paper ballot, entered by the committee, ends it; and counts before a ballot the proxy cast first', async () => {
+    const { s, p, voterId } = await elderlyOwner(openWindow(60_000))
+    const phone = newPhone()
+    const recorded = await h.request('POST', `/api/polls/${p.id}/proxies/written`, { token: s.committee, json: { voterId, proxyPhone: phone, documentSha256: DOC } })
+    expect(recorded.status).toBe(201)
+    const daughter = await h.login(phone)
+    expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: daughter.accessToken, json: { choice: 'agree' } })).status).toBe(201)
+    // the owner comes to the desk after all and signs a paper ballot: oppose
+    const paper = await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId, choice: 'oppose', photoSha256: 'c'.repeat(64) } })
+    expect(paper.status, paper.text).toBe(201)
+    const [px] = await h.db.select().from(proxies).where(eq(proxies.id, recorded.json.id))
+    expect(px!.status).toBe('revoked')
+    expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: daughter.accessToken, json: { choice: 'agree' } })).status).toBeGreaterThanOrEqual(400)
+    // and no new proxy for that flat
+    expect((await h.request('POST', `/api/polls/${p.id}/proxies/written`, { token: s.committee, json: { voterId, proxyPhone: newPhone(), documentSha256: 'd'.repeat(64) } })).json.error.code).toBe('OWNER_ALREADY_VOTED')
+    // the count: the owner's paper ballot, not the proxy's online one (the community prefers online)
+    h.clock.advance(61_000)
+    const closed = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
+    expect(closed.status, closed.text).toBe(200)
+    expect(closed.json.document.tally).toMatchObject({ agree: { voters: 0 }, oppose: { voters: 1 } })
   })
 })

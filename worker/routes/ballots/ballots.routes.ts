@@ -90,7 +90,9 @@ export const ballotRoutes = [
         ...content,
         channel: 'paper',
         proxyId: null,
-        ownerCasting: false,
+        // the owner's own signature: their proxy ends, as when they vote online (cast_ballot); one
+        // someone else signed (as proxy, guardian, legal representative) ends nothing
+        ownerCasting: !body.signedBy,
         paperPhotoSha256: body.photoSha256,
         signedBy: body.signedBy,
         idempotencyKey: idempotencyKey(c),

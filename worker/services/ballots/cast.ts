@@ -64,7 +64,7 @@ export function ballotRequestHash(b: Pick<CastInput, 'voterId' | 'choice' | 'mar
 
 /**
  * Taken by the close: waits for ballots in flight, and keeps new ones out until the count is done.
- * A ballot takes the same key SHARED (cast_ballot in drizzle/migrations/0022_cast_ballot_function.sql).
+ * A ballot takes the same key SHARED (cast_ballot in drizzle/migrations/0022_cast_ballot_function.sql, restated in 0028).
  */
 export async function lockPollForClose(tx: Db, pollId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(1, hashtext(${pollId}))`)
@@ -95,7 +95,7 @@ interface CastRow {
 
 /**
  * Casts one ballot: one statement, the database function cast_ballot
- * (drizzle/migrations/0022_cast_ballot_function.sql), which is the ballot's whole transaction:
+ * (drizzle/migrations/0022_cast_ballot_function.sql; its latest text in 0028_written_proxies.sql), which is the ballot's whole transaction:
  *
  * - locks, in this order: the poll SHARED (an advisory lock, so no row is written; closing takes
  *   it exclusively, so a ballot commits wholly before the count or is refused after it, never

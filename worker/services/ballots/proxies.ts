@@ -2,7 +2,7 @@ import { and, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { maskPhone, normalizePhone } from '../../../shared/phone'
-import { ballots, notificationOutbox, polls, pollVoters, proxies, users } from '../../../drizzle/schema'
+import { ballots, notificationOutbox, polls, proxies, users } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
@@ -22,13 +22,17 @@ const PROXY_GRANTS_PER_HOUR = 10
 const PROXY_GRANTS_PER_DAY = 30
 /** grants naming one phone that has never signed in, per day, from anyone */
 const PROXY_GRANTS_TO_NEW_PHONE_PER_DAY = 3
+/** written proxies one committee member records an hour: a desk's afternoon, not a whole roll */
+const WRITTEN_PROXIES_PER_HOUR = 60
 
 /**
- * A standing ballot the owner cast themselves, electronically (app, H5, chat-bot): it ended their
- * proxies (cast_ballot), so none may be named for that flat after it. A paper ballot does not
- * (it may itself be signed by someone else), nor a proxy's own.
+ * A standing ballot the owner cast themselves: electronically (app, H5, chat-bot), or on a paper
+ * ballot they signed themselves (`signedBy` null; the committee entered it). It ended their proxies
+ * (cast_ballot), so none may be named for that flat after it. Not a proxy's own ballot, nor a paper
+ * one someone else signed.
  */
-export const castInPerson = (b: { current: boolean; kind: string; channel: string }) => b.current && b.kind === 'electronic' && b.channel !== 'proxy'
+export const castInPerson = (b: { current: boolean; kind: string; channel: string; signedBy: unknown }) =>
+  b.current && b.channel !== 'proxy' && (b.kind === 'electronic' || (b.kind === 'paper' && b.signedBy === null))
 
 /**
  * The ids of the running polls in which this account votes for an owner, its proxy still standing
@@ -120,7 +124,7 @@ async function nameProxy(tx: Db, ctx: ServiceCtx, naming: Naming) {
   // the owner's own vote ends their proxies (cast_ballot), so a proxy named after it would be the
   // one ballot that could replace the owner's: refused
   const standing = await tx
-    .select({ current: ballots.current, kind: ballots.kind, channel: ballots.channel })
+    .select({ current: ballots.current, kind: ballots.kind, channel: ballots.channel, signedBy: ballots.signedAs })
     .from(ballots)
     .where(and(eq(ballots.pollId, pollId), eq(ballots.voterId, naming.voterId), eq(ballots.current, true)))
   if (standing.some(castInPerson)) throw new AppError('OWNER_ALREADY_VOTED')
@@ -190,11 +194,24 @@ export async function recordWrittenProxy(ctx: ServiceCtx, pollId: string, commun
   const phone = normalizePhone(input.proxyPhone)
   if (!phone) throw new AppError('PHONE_INVALID')
   if (input.proxyPhoneAgain !== undefined && normalizePhone(input.proxyPhoneAgain) !== phone) throw new AppError('PROXY_PHONE_MISMATCH')
-  const [voter] = await ctx.db.select({ voterId: pollVoters.voterId, unitLabels: pollVoters.unitLabels }).from(pollVoters).where(and(eq(pollVoters.pollId, pollId), eq(pollVoters.voterId, input.voterId)))
+  const [voter] = rowsOf<{ voter_id: string; unit_labels: string; online: boolean; document_elsewhere: boolean }>(
+    await ctx.db.execute(sql`
+      select pv.voter_id, pv.unit_labels,
+             exists (select 1 from bindings b where b.community_id = ${communityId} and b.owner_key = pv.representative_owner_key and b.status = 'verified') as online,
+             exists (select 1 from proxies x where x.poll_id = pv.poll_id and x.voter_id <> pv.voter_id and x.written_document_sha256 = ${input.documentSha256}) as document_elsewhere
+      from poll_voters pv where pv.poll_id = ${pollId} and pv.voter_id = ${input.voterId}`),
+  )
   if (!voter) throw new AppError('NOT_IN_ELECTORATE', { voterId: input.voterId })
+  // for owners who are not online: one who is names their proxy themselves, sees it and ends it
+  // (a committee member must not be able to speak for an owner who can speak)
+  if (voter.online) throw new AppError('WRITTEN_PROXY_OWNER_ONLINE')
+  // each owner signs their own sheet: one photo for two households is a copy, or no signature at all
+  if (voter.document_elsewhere) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'documentSha256', code: 'document_reused', message: '这张授权委托书的照片已用于本次表决的另一户，每户须有业主本人签署的委托书' }] })
+  // a brake on one member recording many: each is in the audit log, with its document
+  await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `written-proxy:${actor.userId}`, WRITTEN_PROXIES_PER_HOUR, 3600)
   await limitTextsToNewPhone(ctx, phone)
   return withTransaction(ctx.db, (tx) =>
-    nameProxy(tx, ctx, { pollId, communityId, voterId: voter.voterId, unitLabels: voter.unitLabels, phone, grantorUserId: null, written: { documentSha256: input.documentSha256, recordedByUserId: actor.userId } }),
+    nameProxy(tx, ctx, { pollId, communityId, voterId: voter.voter_id, unitLabels: voter.unit_labels, phone, grantorUserId: null, written: { documentSha256: input.documentSha256, recordedByUserId: actor.userId } }),
   )
 }
 
@@ -279,7 +296,8 @@ async function endProxy(ctx: ServiceCtx, pollId: string, proxyId: string, mayEnd
 
 // At the ballot, a proxy's standing (still active, its grantor still a verified owner) is checked
 // and the proxy used up or taken back inside the ballot's one statement, under the voter's lock:
-// cast_ballot in drizzle/migrations/0022_cast_ballot_function.sql, called by cast.ts.
+// cast_ballot (drizzle/migrations/0022_cast_ballot_function.sql, restated in 0028 for written
+// proxies), called by cast.ts.
 
 /**
  * Ends the proxies of a community's running polls whose grantor is no longer a verified owner

@@ -301,7 +301,7 @@ async function myVotes(ctx: ServiceCtx, owner: Owner): Promise<string> {
       where b.current and b.voter_id in (
         select pv.voter_id from poll_voters pv where pv.poll_id = b.poll_id and pv.representative_owner_key in (${verifiedOwnerKeys(sql`${owner.userId}`, sql`p.community_id`)}))
       order by b.cast_at desc`),
-  ).map((r) => ({ ...r, voterId: r.voter_id, current: true }))
+  ).map((r) => ({ ...r, voterId: r.voter_id, current: true, signedAs: r.signed_as }))
   // per voter, the one standing ballot that counts (an app and a paper ballot may both stand)
   const rows = current
     .filter((b) => countsAmong(b, current.filter((o) => o.poll_id === b.poll_id), CommunitySettings.parse(b.settings ?? {}).paperVsElectronic))

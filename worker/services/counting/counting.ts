@@ -109,20 +109,30 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
     const units = rosterOfPoll.filter(counts) as { unitKey: string; voterId: string }[]
     const voterOfUnit = new Map(units.map((u) => [u.unitKey, u.voterId]))
     // what counters type fast ("3-2-501" for 3栋2单元501) also finds the unit, where that is unambiguous
+    // (a building named as the roll names it stays that building: only its 单元 and room are read loosely)
     const looseVoter = new Map<string, string | null>()
+    const looseInBuilding = new Map<string, string | null>()
+    const put = (m: Map<string, string | null>, k: string, voterId: string) => m.set(k, m.has(k) && m.get(k) !== voterId ? null : voterId)
     for (const u of units) {
       const k = looseKey(u.unitKey)
-      looseVoter.set(k, looseVoter.has(k) && looseVoter.get(k) !== u.voterId ? null : u.voterId)
+      put(looseVoter, k, u.voterId)
+      put(looseInBuilding, `${u.unitKey.split('|')[0]}|${k.split('|').slice(1).join('|')}`, u.voterId)
     }
     // and a ballot that leaves out the 单元 (a counter reading "3号楼 101" off a form): the units of
     // the whole roll with that building, as named, and that room, whatever their 单元 (none, for a
     // shop), parking and units outside the poll among them. Exactly one, and in the poll: that
     // unit. More than one: the counter is asked for the 单元, never given a guess.
+    // (by the building as the roll names it; a building typed otherwise, "3" for 3栋, by the loose
+    // name, and then every building of that loose name counts among the alike)
     const sameRoom = new Map<string, { unitKey: string; voterId: string | null }[]>()
+    const sameRoomLoose = new Map<string, { unitKey: string; voterId: string | null }[]>()
+    const buildingsOfRoll = new Set<string>()
     for (const u of rosterOfPoll) {
-      const [building, , room] = u.unitKey.split('|')
-      const key = `${building}|${looseKey(`||${room}`)}`
-      sameRoom.set(key, [...(sameRoom.get(key) ?? []), u])
+      const [building] = u.unitKey.split('|')
+      buildingsOfRoll.add(building!)
+      const [looseBuilding, , looseRoom] = looseKey(u.unitKey).split('|')
+      sameRoom.set(`${building}|${looseRoom}`, [...(sameRoom.get(`${building}|${looseRoom}`) ?? []), u])
+      sameRoomLoose.set(`${looseBuilding}|${looseRoom}`, [...(sameRoomLoose.get(`${looseBuilding}|${looseRoom}`) ?? []), u])
     }
     const pollNo = pollNumberOf(p)
     const issued = await tx.select({ seq: paperIssues.seq, voterId: paperIssues.voterId }).from(paperIssues).where(eq(paperIssues.pollId, pollId))
@@ -161,25 +171,44 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
         byNumber = { voterId, text: r.text }
       }
       if (!e.building && !e.room && byNumber) return { voterId: byNumber.voterId, where: `${byNumber.text}（${labelOf.get(byNumber.voterId) ?? ''}）` }
-      // 单元 “无”: a unit that has none (a shop), said so, rather than left out
+      // 单元 “无” (or “-”, “/”): a unit that has none (a shop), said so, rather than left out
       const noUnit = NO_UNIT.has(normalizeUnitPart(e.unit ?? ''))
       const unitTyped = noUnit ? '' : (e.unit ?? '')
       const where = [normalizeUnitPart(e.building ?? ''), normalizeUnitPart(unitTyped), normalizeUnitPart(e.room ?? '')].filter(Boolean).join('-')
       const typedKey = unitKeyOf(e.building ?? '', unitTyped, e.room ?? '')
-      const [typedBuilding, typedUnit, typedRoom] = typedKey.split('|')
-      const alike = typedUnit || noUnit ? [] : (sameRoom.get(`${typedBuilding}|${looseKey(`||${typedRoom}`)}`) ?? [])
-      // one owner's flats, all in the poll: whichever it is, it is that owner's ballot
-      const oneOwner = alike.length > 1 && alike.every((u) => counts(u) && u.voterId === alike[0]!.voterId)
-      if (alike.length > 1 && !oneOwner) {
-        // the printed number settles it, when it names one of them
-        const numbered = byNumber && alike.find((u) => u.voterId === byNumber.voterId && counts(u))
-        if (numbered) return { voterId: byNumber!.voterId, where: `${byNumber!.text}（${labelOf.get(byNumber!.voterId) ?? ''}）` }
-        const named = [...new Set(alike.map((u) => u.unitKey.split('|')[1] || '不分单元的'))].sort((x, y) => x.localeCompare(y, 'zh-CN', { numeric: true }))
-        bad(e, '单元', 'unit_missing', `${where}：${typedBuilding}的${named.join('、')}都有这个房号，请填写单元${named.includes('不分单元的') ? '（不分单元的房屋，单元填“无”）' : ''}`)
-        return null
+      const [typedBuilding, typedUnit] = typedKey.split('|')
+      let voterId: string | undefined
+      if (!typedUnit && !noUnit) {
+        // the 单元 left out: decided by the whole roll's units of that building and room alone
+        const [looseBuilding, , looseRoom] = looseKey(typedKey).split('|')
+        const alike = (buildingsOfRoll.has(typedBuilding!) ? sameRoom.get(`${typedBuilding}|${looseRoom}`) : sameRoomLoose.get(`${looseBuilding}|${looseRoom}`)) ?? []
+        // one owner's flats, all in the poll: whichever it is, it is that owner's ballot
+        const oneOwner = alike.length > 1 && alike.every((u) => counts(u) && u.voterId === alike[0]!.voterId)
+        if (alike.length > 1 && !oneOwner) {
+          // the printed number settles it, when it names one of them
+          const numbered = byNumber && alike.find((u) => u.voterId === byNumber.voterId && counts(u))
+          if (numbered) return { voterId: byNumber!.voterId, where: `${byNumber!.text}（${labelOf.get(byNumber!.voterId) ?? ''}）` }
+          const unitName = (u: { unitKey: string }) => {
+            const part = u.unitKey.split('|')[1] ?? ''
+            return part && !NO_UNIT.has(part) ? part : '不分单元的'
+          }
+          const buildings = [...new Set(alike.map((u) => u.unitKey.split('|')[0]!))]
+          const named = [...new Set(alike.map((u) => (buildings.length > 1 ? `${u.unitKey.split('|')[0]}${unitName(u)}` : unitName(u))))].sort((x, y) => x.localeCompare(y, 'zh-CN', { numeric: true }))
+          const place = buildings.length > 1 ? '' : `${buildings[0]}的`
+          bad(e, '单元', 'unit_missing', `${where}：${place}${named.join('、')}都有这个房号，请填写${buildings.length > 1 ? '楼栋和' : ''}单元${named.some((n) => n.endsWith('不分单元的')) ? '（不分单元的房屋，单元填“无”）' : ''}`)
+          return null
+        }
+        voterId = alike.length >= 1 && counts(alike[0]!) ? alike[0]!.voterId! : undefined
+      } else if (noUnit) {
+        // however the roll spells a shop's 单元: nothing, or one of the marks
+        voterId = ['', ...NO_UNIT].map((mark) => voterOfUnit.get(unitKeyOf(e.building ?? '', mark, e.room ?? ''))).find((v) => v !== undefined)
+      } else {
+        const loose = looseKey(typedKey)
+        voterId =
+          voterOfUnit.get(typedKey) ??
+          (buildingsOfRoll.has(typedBuilding!) ? looseInBuilding.get(`${typedBuilding}|${loose.split('|').slice(1).join('|')}`) : looseVoter.get(loose)) ??
+          undefined
       }
-      const only = (alike.length === 1 && counts(alike[0]!)) || oneOwner ? alike[0]!.voterId! : undefined
-      const voterId = voterOfUnit.get(typedKey) ?? looseVoter.get(looseKey(typedKey)) ?? only ?? undefined
       if (!voterId) {
         bad(e, '房号', 'not_in_electorate', `${where}：该房屋不在本次表决的投票权人名单中`)
         return null
@@ -322,16 +351,29 @@ export async function countingSheet(ctx: ServiceCtx, pollId: string) {
   const settings = CommunitySettings.parse(p.settings ?? {})
   const [session] = await ctx.db.select().from(countingSessions).where(eq(countingSessions.pollId, pollId))
   const flags: CountingFlag[] = []
-  const both = rowsOf<{ units: string }>(
+  // which stands is standingBallots' rule: the owner's own ballot before a proxy's, then the
+  // community's preferred kind; said per household, as it was decided
+  const both = rowsOf<{ units: string; paper_own: boolean; electronic_own: boolean }>(
     await ctx.db.execute(sql`
-      select pv.unit_labels as units from poll_voters pv
+      select pv.unit_labels as units,
+             bool_or(b.kind = 'paper' and b.signed_as is null) as paper_own,
+             bool_or(b.kind = 'electronic' and b.channel <> 'proxy') as electronic_own
+      from poll_voters pv join ballots b on b.poll_id = pv.poll_id and b.voter_id = pv.voter_id and b.current
       where pv.poll_id = ${pollId}
-        and exists (select 1 from ballots b where b.poll_id = pv.poll_id and b.voter_id = pv.voter_id and b.current and b.kind = 'paper')
-        and exists (select 1 from ballots b where b.poll_id = pv.poll_id and b.voter_id = pv.voter_id and b.current and b.kind = 'electronic')
+      group by pv.unit_labels, pv.voter_id
+      having bool_or(b.kind = 'paper') and bool_or(b.kind = 'electronic')
       order by pv.unit_labels`),
   )
   const stands = settings.paperVsElectronic === 'paper' ? '纸质票' : '电子票'
-  for (const r of both) flags.push({ kind: 'paper_and_electronic', units: r.units, text: `${r.units}：既有纸质票又有电子票，按本小区规则以${stands}为准，两张均留档` })
+  for (const r of both) {
+    const why =
+      r.paper_own && !r.electronic_own
+        ? '以业主本人的纸质票为准（业主本人投票优先于受托人代投）'
+        : r.electronic_own && !r.paper_own
+          ? '以业主本人的电子票为准（业主本人投票优先于他人代签的纸质票）'
+          : `按本小区规则以${stands}为准`
+    flags.push({ kind: 'paper_and_electronic', units: r.units, text: `${r.units}：既有纸质票又有电子票，${why}，两张均留档` })
+  }
   // a household whose paper ballot did not come back may still have voted online or by its proxy:
   // that vote counts, and the sheet must not read as if the household were left out
   const missing = rowsOf<{ units: string; voted: boolean }>(

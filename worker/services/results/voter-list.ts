@@ -118,7 +118,17 @@ export async function evidenceFile(ctx: ServiceCtx, pollId: string) {
       receivedAt: b.receivedAt?.toISOString() ?? null,
       dispute: b.disputedAt ? { at: b.disputedAt.toISOString(), reason: b.disputeReason } : null,
     })),
-    proxies: proxyRows.map((x) => ({ id: x.id, voterId: x.voterId, grantorUserId: x.grantorUserId, proxyUserId: x.proxyUserId, status: x.status, createdAt: x.createdAt.toISOString() })),
+    // a written proxy (no grantor account): the photo of the signed sheet, and who recorded it
+    proxies: proxyRows.map((x) => ({
+      id: x.id,
+      voterId: x.voterId,
+      grantorUserId: x.grantorUserId,
+      written: x.grantorUserId === null ? { documentSha256: x.writtenDocumentSha256, recordedByUserId: x.recordedByUserId } : null,
+      proxyUserId: x.proxyUserId,
+      status: x.status,
+      createdAt: x.createdAt.toISOString(),
+      endedAt: x.endedAt?.toISOString() ?? null,
+    })),
     // which deliveries told the owner what silence means: the ones the count could deem on
     deliveries: deliveryRows.map((d) => ({ voterId: d.voterId, method: d.method, tellsNonVoterRule: d.tellsNonVoterRule, evidenceSha256: d.evidenceSha256, recordedAt: d.recordedAt.toISOString() })),
     // the public count of paper ballots: who counted and scrutinised, the box, the flags, the confirmation
