@@ -47,13 +47,25 @@ const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [whole('议题(\\d{1,6})'), (m) => ({ kind: 'view', number: Number(m[1]) })],
 ]
 
+/**
+ * Longer than any command or complaint (a complaint's limit is 2,000 characters): read as a
+ * complaint if it says so, which the complaint's own check then refuses in words, else as
+ * nothing known. Every pattern below then runs on at most this many characters: some backtrack
+ * on a long run of spaces or punctuation, which on a 16,000-character message took 0.4 s.
+ */
+const MAX_COMMAND_CHARS = 2_000
+
 export function parseCommand(input: string): ChatCommand {
+  if (input.length > MAX_COMMAND_CHARS) {
+    const complaint = /^\s*投诉\s*/u.exec(input.slice(0, 100))
+    return complaint ? { kind: 'complain', text: input.slice(complaint[0].length).trim() } : { kind: 'help', understood: false }
+  }
   // NFKC turns full-width digits, letters and spaces into ASCII
   const s = input.normalize('NFKC').trim().replace(/[。！!，,.；;：:、]+$/u, '')
   const complaint = /^投诉\s*([\s\S]*)$/u.exec(s)
   if (complaint) return { kind: 'complain', text: complaint[1]!.trim() }
   // elections: 投票 12 选 1 3 (the spaces separate the candidates, so they are read before removing them)
-  const elect = /^投票\s*第?(\d{1,6})号?(?:议题)?\s*选\s*([\d\s,、]+)$/u.exec(s)
+  const elect = /^投票\s*第?(\d{1,6})号?(?:议题)?\s*选([\d\s,、]+)$/u.exec(s)
   if (elect) {
     const ordinals = elect[2]!.split(/[\s,、]+/u).filter(Boolean).map(Number)
     return { kind: 'elect', number: Number(elect[1]), ordinals: [...new Set(ordinals)] }

@@ -109,6 +109,7 @@ export type RosterErrorCode =
   | 'id_format'
   | 'id_birthdate'
   | 'id_checksum'
+  | 'id_truncated'
   | 'uscc_checksum'
   | 'id_name_mismatch'
   | 'phone_format'
@@ -208,6 +209,13 @@ interface Row {
 
 type IdCheck = { kind: 'resident' | 'uscc' } | { code: RosterErrorCode; message: string }
 
+/**
+ * Excel keeps 15 significant digits: an 18-digit number typed in a Number cell and saved as CSV
+ * ends in 000. Most then fail the check digit; about 1 in 11 passes it, a wrong number that would
+ * import silently (validateRosterSteps flags those when the file shows the cause).
+ */
+const EXCEL_15_DIGITS = '身份证号码末三位是000，校验位不符：多半是 Excel 把号码当数字保存、只留下15位有效数字造成的，请把该列设为文本后重新输入'
+
 function checkIdNumber(id: string, today: Date | undefined): IdCheck {
   if (/^\d+(\.\d+)?E\+?\d+$/.test(id)) {
     return { code: 'id_format', message: '证件号码被 Excel 存成了数字，请把该列设为文本后重新输入' }
@@ -219,7 +227,7 @@ function checkIdNumber(id: string, today: Date | undefined): IdCheck {
   // the code must also carry a valid organisation code (wrongly accepted 1 time in ~340).
   if (isValidUscc(id, { orgCode: /^\d{17}/.test(id) })) return { kind: 'uscc' }
   if (problem === 'birthdate') return { code: 'id_birthdate', message: '身份证号码中的出生日期无效' }
-  if (problem === 'checksum') return { code: 'id_checksum', message: '身份证号码校验位错误' }
+  if (problem === 'checksum') return { code: 'id_checksum', message: id.endsWith('000') ? EXCEL_15_DIGITS : '身份证号码校验位错误' }
   // Letters before the last place: meant as a unified social credit code.
   if (/^[0-9A-HJ-NP-RTUW-Y]{18}$/.test(id) && /[A-Z]/.test(id.slice(0, 17))) {
     return { code: 'uscc_checksum', message: '统一社会信用代码校验位错误' }
@@ -438,6 +446,16 @@ export function* validateRosterSteps(records: readonly RawRosterRecord[], opts: 
   if (rows.length === 0) {
     errors.push({ line: 0, code: 'empty', message: '业主名册中没有任何数据行' })
     return { ok: false, errors }
+  }
+
+  // An ID ending in 000 that failed its check digit says the column went through Excel as a
+  // number; the others ending in 000 are then as likely cut (1 in 11 passes the check by chance)
+  if (errors.some((e) => e.message.endsWith(EXCEL_15_DIGITS))) {
+    for (const r of rows) {
+      if (r.idKind === 'resident' && r.idNumber?.endsWith('000')) {
+        fail(r.line, 'idNumber', 'id_truncated', '身份证号码末三位是000，与本文件中被 Excel 截断的号码相同，多半也被截断了：请把该列设为文本后，按原件重新输入')
+      }
+    }
   }
 
   // The same ID number must carry the same name throughout the file.

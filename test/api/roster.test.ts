@@ -71,6 +71,43 @@ describe('roster import', () => {
     expect(xlsx.json).toMatchObject({ source: 'xlsx', unitCount: 25, voterCount: 25, totalArea: '2212.50', totalAreaE4: 25 * 885000 })
   })
 
+  it('reads a roll as offices export it: a title row above the header, a CSV labelled as Excel, UTF-16, wrapped and padded cells', async () => {
+    const rows = simpleRoster(3)
+    const table = asTable(rows)
+    // a title row, merged across the columns in Excel, and a grouping row above the header; an ID
+    // forced to text with ="…", one with Excel's apostrophe and one with a zero-width space copied from a web page
+    table[1]![7] = `="${table[1]![7]}"`
+    table[2]![7] = `'${table[2]![7]}`
+    table[3]![7] = `${table[3]![7]!.slice(0, 6)}\u200b${table[3]![7]!.slice(6)}`
+    const titled = [['阳光花园小区业主名册'], ['房屋信息', '', '', '', '', '', '业主信息'], ...table]
+    // saved by Excel on Windows as “Unicode 文本” would be UTF-16 with a BOM; sent labelled as Excel
+    const text = toCsv(titled)
+    const utf16 = new Uint8Array([0xff, 0xfe, ...new Uint8Array(new Uint16Array([...text].map((ch) => ch.charCodeAt(0))).buffer)])
+    const c = await createCommunity(h, admin)
+    const res = await h.request('POST', `/api/communities/${c.id}/roster`, { token: admin, body: utf16, headers: { 'content-type': 'application/vnd.ms-excel' } })
+    expect(res.status, res.text).toBe(201)
+    expect(res.json).toMatchObject({ source: 'csv', unitCount: 3 })
+    // a header that is not there is reported on the row read as the header
+    const c2 = await createCommunity(h, admin)
+    const noHeader = await h.request('POST', `/api/communities/${c2.id}/roster`, { token: admin, body: toCsv([['阳光花园小区业主名册'], ['楼号', '房间']]), headers: { 'content-type': 'text/csv' } })
+    expect(noHeader.status).toBe(422)
+    expect(noHeader.json.error.details.errors[0].message).toBe('第1行 缺少必填列“楼栋”')
+  })
+
+  it('an ID column Excel cut to 15 digits is refused whole, the one that passes its check digit by chance included', async () => {
+    const rows = simpleRoster(12)
+    // what Excel leaves of 18-digit numbers in a Number cell, saved as CSV: the last three digits 000
+    for (const r of rows) r.证件号码 = `${r.证件号码!.slice(0, 15)}000`
+    const c = await createCommunity(h, admin)
+    const res = await h.request('POST', `/api/communities/${c.id}/roster`, { token: admin, body: toCsv(asTable(rows)), headers: { 'content-type': 'text/csv' } })
+    expect(res.status).toBe(422)
+    const errors = res.json.error.details.errors as { line: number; code: string; message: string }[]
+    // every row, whether its check digit happened to fit or not
+    expect(new Set(errors.map((e) => e.line))).toEqual(new Set(rows.map((_, i) => i + 2)))
+    expect(errors.some((e) => e.code === 'id_checksum' && e.message.includes('Excel 把号码当数字保存'))).toBe(true)
+    expect(errors.filter((e) => e.code === 'id_truncated').length + errors.filter((e) => e.code === 'id_checksum').length).toBe(12)
+  })
+
   it('a file with bad rows imports nothing and names every bad row, with its line and a Chinese reason', async () => {
     const c = await createCommunity(h, admin)
     const rows = simpleRoster(8)

@@ -4,7 +4,7 @@ import { Hono } from 'hono'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../../worker/config'
-import { clientAddress } from '../../worker/lib/client-ip'
+import { clientAddress, limitKeyOf } from '../../worker/lib/client-ip'
 
 const secrets = { JWT_SECRET: 'j'.repeat(40), ID_HASH_SECRET: 'i'.repeat(40) }
 
@@ -44,5 +44,18 @@ describe('the client address (Node entry)', () => {
         s.close()
       }
     }
+  })
+})
+
+describe('the key a per-address limit counts by', () => {
+  it('is the address for IPv4, the /64 network for IPv6, however written', () => {
+    expect(limitKeyOf('10.0.0.1')).toBe('10.0.0.1')
+    expect(limitKeyOf('::ffff:10.0.0.1')).toBe('10.0.0.1')
+    // one subscriber's /64: every address in it is one client
+    const keys = ['2001:db8:1:2::1', '2001:db8:1:2::28', '2001:0DB8:0001:0002:aaaa:bbbb:cccc:dddd', '2001:db8:1:2:0:0:0:1'].map(limitKeyOf)
+    expect(new Set(keys)).toEqual(new Set(['2001:db8:1:2::/64']))
+    expect(limitKeyOf('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64')
+    expect(limitKeyOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
+    expect(limitKeyOf('not-an-ip')).toBe('not-an-ip')
   })
 })

@@ -34,3 +34,17 @@ describe('chat commands are read tolerantly', () => {
     expect(parseCommand(text)).toEqual(expected)
   })
 })
+
+describe('a message far longer than any command', () => {
+  it('is read at once: as a complaint if it says so, else as nothing known (patterns that backtrack never see it)', () => {
+    for (const text of ['投票1选' + ' '.repeat(16_000) + 'x', 'a' + '.'.repeat(16_000) + 'x', '查看' + '，'.repeat(50_000)]) {
+      const started = performance.now()
+      expect(parseCommand(text)).toEqual({ kind: 'help', understood: false })
+      expect(performance.now() - started).toBeLessThan(50)
+    }
+    const long = parseCommand(`投诉 ${'楼道灯坏了'.repeat(500)}`)
+    expect(long).toEqual({ kind: 'complain', text: '楼道灯坏了'.repeat(500) })
+    // at the limit, commands still read as before
+    expect(parseCommand(`投票 12 选${' 1'.repeat(10)}`)).toMatchObject({ kind: 'elect', number: 12, ordinals: [1] })
+  })
+})

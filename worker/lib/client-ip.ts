@@ -25,6 +25,24 @@ export function normalizeIp(ip: string): string {
   return mapped ? mapped[1]! : s
 }
 
+/**
+ * The key a per-address limit counts by: an IPv4 address itself; for IPv6, its /64 network. One
+ * subscriber is handed a whole /64 (often more), so counting each of its 2^64 addresses apart
+ * would let one person through every limit (security review, session 11: 40 of 40 codes sent from
+ * one /64 against 30 from one IPv4 address). Anything else (a test's name for a client) as is.
+ */
+export function limitKeyOf(ip: string): string {
+  const s = normalizeIp(ip).replace(/%.*$/, '')
+  if (!s.includes(':') || !/^[0-9a-f:.]+$/.test(s)) return s
+  const [head, tail] = s.split('::') as [string, string | undefined]
+  const left = head ? head.split(':') : []
+  const right = tail ? tail.split(':') : []
+  // an embedded IPv4 tail (::ffff:… is handled above) counts as two groups
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+  if (groups.length < 4 || groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g) && !g.includes('.'))) return s
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+}
+
 /** Whether a TRUSTED_PROXIES entry (an address, or an IPv4 range like 10.0.0.0/8) is valid. */
 export function isProxyEntry(entry: string): boolean {
   const [addr, bits, extra] = entry.split('/')

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { AppError } from './errors'
 import { refuseNul } from './input'
 import { readTable, SpreadsheetError, toCsv, writeXlsx, type SheetSpec, type TableOptions } from './spreadsheet'
+import { isLegacyXls } from './spreadsheet/zip'
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
@@ -24,9 +25,12 @@ const LEGACY_XLS_TYPE = 'application/vnd.ms-excel'
  */
 export async function readTableUpload(c: Context, alsoAccepted: string[] = [], opts: TableOptions = {}) {
   const type = (c.req.header('content-type') ?? '').toLowerCase()
-  const kind: 'csv' | 'xlsx' | null = type.startsWith('text/csv') ? 'csv' : type.startsWith(XLSX_TYPE) || type.startsWith(LEGACY_XLS_TYPE) ? 'xlsx' : null
+  let kind: 'csv' | 'xlsx' | null = type.startsWith('text/csv') ? 'csv' : type.startsWith(XLSX_TYPE) || type.startsWith(LEGACY_XLS_TYPE) ? 'xlsx' : null
   if (!kind) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { accepted: ['text/csv', XLSX_TYPE, ...alsoAccepted] })
   const bytes = new Uint8Array(await c.req.arrayBuffer())
+  // a browser on Windows labels a .csv file application/vnd.ms-excel: what the bytes are decides
+  // (an XLSX is a zip, a real .xls an OLE2 file, which readTable asks to be saved as .xlsx)
+  if (type.startsWith(LEGACY_XLS_TYPE) && !isZip(bytes) && !isLegacyXls(bytes)) kind = 'csv'
   try {
     const table = await readTable(bytes, kind, opts)
     refuseNul(table, 'file')
@@ -36,3 +40,5 @@ export async function readTableUpload(c: Context, alsoAccepted: string[] = [], o
     throw e
   }
 }
+
+const isZip = (bytes: Uint8Array) => bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04

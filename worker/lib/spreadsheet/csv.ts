@@ -123,11 +123,20 @@ export async function decodeTextPaced(bytes: Uint8Array, pacer?: Pacer): Promise
     parts.push(decoder.decode())
     return parts.join('')
   }
+  const utf16 = utf16Of(bytes)
+  if (utf16) return decode(new TextDecoder(utf16))
   try {
     return await decode(new TextDecoder('utf-8', { fatal: true }))
   } catch {
     return decode(gbDecoder())
   }
+}
+
+/** Excel's "Unicode 文本" and some exports: UTF-16, marked by its byte-order mark. */
+function utf16Of(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le'
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be'
+  return null
 }
 
 function gbDecoder(): TextDecoder {
@@ -140,6 +149,8 @@ function gbDecoder(): TextDecoder {
 
 /** decodeTextPaced at once, for small texts. */
 export function decodeText(bytes: Uint8Array): string {
+  const utf16 = utf16Of(bytes)
+  if (utf16) return new TextDecoder(utf16).decode(bytes)
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {

@@ -92,7 +92,7 @@ export const countingRoutes = [
     maxBodyBytes: MAX_REGISTER_BYTES,
     responses: { 201: { description: '已登记', schema: CountingEntryReply } },
     handler: async (c, { params }) => {
-      const table = await readTableUpload(c)
+      const table = await readTableUpload(c, [], { columns: REGISTER_COLUMNS.map((col) => col.header) })
       const { entries, errors } = registerEntries(table.header, table.records)
       if (errors.some((e) => e.code === 'missing_column' || e.code === 'empty')) throw new AppError('COUNTING_INVALID', { errors })
       return { status: 201, json: await enterCountedPaper(ctxOf(c), params.pid, entries, errors) }

@@ -173,7 +173,7 @@ export const statementRoutes = [
     responses: { 201: { description: '已发布', schema: StatementReply } },
     handler: async (c, { params, query }) => {
       // a statement is at most a few thousand lines: a file of more is refused while being read
-      const table = await readTableUpload(c, [], { sheet: ['报表', STATEMENT_KINDS[query.kind].label], limits: { rows: STATEMENT_MAX_LINES + 10 } })
+      const table = await readTableUpload(c, [], { sheet: ['报表', STATEMENT_KINDS[query.kind].label], limits: { rows: STATEMENT_MAX_LINES + 10 }, columns: STATEMENT_TABLE_COLUMNS.map((col) => col.header) })
       const read = statementFromTable(table.header, table.records)
       // the same checks as a JSON upload (ranges, lengths), then the same publishing. A table with
       // bad rows still goes on to the arithmetic of the rows that parsed (nothing is published):

@@ -33,7 +33,7 @@ function jsonRecords(body: unknown): { header: string[]; records: RosterRecord[]
   return { header: [...seen], records }
 }
 
-async function readUpload(c: Context<HonoEnv>): Promise<{ source: RosterSource; header: string[]; records: RosterRecord[] }> {
+async function readUpload(c: Context<HonoEnv>): Promise<{ source: RosterSource; header: string[]; headerLine?: number; records: RosterRecord[] }> {
   const type = (c.req.header('content-type') ?? '').toLowerCase()
   if (type.startsWith('application/json')) {
     let body: unknown
@@ -45,8 +45,8 @@ async function readUpload(c: Context<HonoEnv>): Promise<{ source: RosterSource; 
     refuseNul(body, 'body')
     return { source: 'json', ...jsonRecords(body) }
   }
-  const table = await readTableUpload(c, ['application/json'], { sheet: [ROSTER_SHEET] })
-  return { source: table.kind, header: table.header, records: table.records }
+  const table = await readTableUpload(c, ['application/json'], { sheet: [ROSTER_SHEET], columns: ROSTER_COLUMNS.map((col) => col.header) })
+  return { source: table.kind, header: table.header, headerLine: table.headerLine, records: table.records }
 }
 
 /** The template's sheet: read by name, so a hidden or extra first sheet is not taken for the roll. */
@@ -86,7 +86,7 @@ export const rosterRoutes = [
     responses: { 201: { description: '新的名册版本及与上一版本的差异', schema: RosterVersionReply } },
     handler: async (c, { params }) => {
       const upload = await readUpload(c)
-      return { status: 201, json: await importRoster(ctxOf(c), params.cid, upload.source, upload.header, upload.records) }
+      return { status: 201, json: await importRoster(ctxOf(c), params.cid, upload.source, upload.header, upload.records, upload.headerLine) }
     },
   }),
   route({

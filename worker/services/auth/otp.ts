@@ -5,6 +5,7 @@ import { otpCodes } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
 import { hmacHex, randomDigits, timingSafeEqualStr } from '../../lib/crypto'
 import { accountForPhone } from './phone-account'
+import { limitKeyOf } from '../../lib/client-ip'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
 import { clearFailures, consume, releaseAttempt, reserveAttempt, type Limiter } from './rate-limit'
@@ -42,7 +43,7 @@ function phoneOrThrow(raw: string): string {
 export async function sendOtp(ctx: ServiceCtx, rawPhone: string) {
   const phone = phoneOrThrow(rawPhone)
   const l = limiter(ctx)
-  await consume(l, `otp-send:ip:${ctx.clientIp}`, OTP_LIMITS.sendPerIpPerHour, 3600)
+  await consume(l, `otp-send:ip:${limitKeyOf(ctx.clientIp)}`, OTP_LIMITS.sendPerIpPerHour, 3600)
   await consume(l, `otp-send:phone-minute:${phone}`, OTP_LIMITS.sendPerPhonePerMinute, OTP_RESEND_SECONDS)
   await consume(l, `otp-send:phone-hour:${phone}`, OTP_LIMITS.sendPerPhonePerHour, 3600)
   const code = randomDigits(6)
@@ -78,8 +79,8 @@ export async function verifyOtp(ctx: ServiceCtx, rawPhone: string, code: string)
   const l = limiter(ctx)
   const keys = {
     phone: `otp-verify:phone:${phone}`,
-    ipPhone: `otp-verify:ip-phone:${ctx.clientIp}|${phone}`,
-    ip: `otp-verify:ip:${ctx.clientIp}`,
+    ipPhone: `otp-verify:ip-phone:${limitKeyOf(ctx.clientIp)}|${phone}`,
+    ip: `otp-verify:ip:${limitKeyOf(ctx.clientIp)}`,
   }
   await reserveAttempt(l, keys.phone, OTP_LIMITS.verifyPerPhone)
   await reserveAttempt(l, keys.ipPhone, OTP_LIMITS.verifyPerIpPhone)

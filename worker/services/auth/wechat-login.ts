@@ -3,6 +3,7 @@ import { nanoid } from 'nanoid'
 import { normalizePhone } from '../../../shared/phone'
 import { bindings, notificationOutbox, proxies, refreshTokens, roleGrants, users } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
+import { limitKeyOf } from '../../lib/client-ip'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
 import { actorOf, type ServiceCtx } from '../context'
@@ -20,7 +21,7 @@ export const WECHAT_LOGINS_PER_IP_PER_MINUTE = 30
 
 export async function loginWithWeChat(ctx: ServiceCtx, code: string) {
   const client = wechatOf(ctx)
-  await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `wechat-login:ip:${ctx.clientIp}`, WECHAT_LOGINS_PER_IP_PER_MINUTE, 60)
+  await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `wechat-login:ip:${limitKeyOf(ctx.clientIp)}`, WECHAT_LOGINS_PER_IP_PER_MINUTE, 60)
   const { openid, unionid } = await client.code2Session(code)
   const userId = await withTransaction(ctx.db, async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.wechatOpenid, openid))

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm'
+import { and, desc, eq, inArray, ne } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import type * as z from 'zod'
 import type { RequestBindingBody } from '../../../shared/api/bindings'
@@ -15,6 +15,7 @@ import { consume } from '../auth/rate-limit'
 import { actorOf, type ServiceCtx } from '../context'
 import { idHashOf } from '../roster/id-hash'
 import { currentRosterVersionId } from '../roster/read'
+import { enqueueForOwners } from '../notifications/outbox'
 
 /** Binding attempts per account per hour: a claim is a guess at someone's ID number. */
 export const BINDING_ATTEMPTS_PER_HOUR = 10
@@ -49,6 +50,9 @@ function normalizeClaimedId(raw: string): string {
   throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'idNumber', code: 'id_invalid', message: '身份证号码有误，请对照证件重新填写（最后一位是X的，填X）' }] })
 }
 
+/** Why a claim that matches the roll still waits: the owner is bound to another account. */
+const HELD_ELSEWHERE = '该业主已由另一个账号绑定，须业委会与业主核实后生效'
+
 /**
  * An owner claims a unit. Name + ID (keyed hash) + unit matching an owner on the current roster
  * verifies at once; anything else waits for the committee or community staff.
@@ -82,7 +86,21 @@ export async function requestBinding(ctx: ServiceCtx, communityId: string, input
       .select({ ownerKey: rosterOwners.ownerKey, name: rosterOwners.name })
       .from(rosterOwners)
       .where(and(eq(rosterOwners.unitId, unit.id), eq(rosterOwners.idHash, idHash)))
-    const verified = match !== undefined && match.name === input.name
+    // names compared without spaces: a roll pads 赵磊 to 赵　磊 to line names up
+    const matches = match !== undefined && match.name.replace(/\s/g, '') === input.name.replace(/\s/g, '')
+    // An owner another account already speaks for: a name and an ID number are no secret (the
+    // firm holds both), and a second account bound by them alone would read and replace the
+    // owner's ballots. Such a claim waits for the committee, who check with the owner (an owner
+    // with a new phone is approved there), and the account that holds the binding is told.
+    const holders = matches
+      ? (
+          await tx
+            .select({ userId: bindings.userId })
+            .from(bindings)
+            .where(and(eq(bindings.communityId, communityId), eq(bindings.ownerKey, match.ownerKey), eq(bindings.status, 'verified'), ne(bindings.userId, actor.userId)))
+        ).map((h) => h.userId)
+      : []
+    const verified = matches && holders.length === 0
     const now = ctx.clock.now()
     const [b] = await tx
       .insert(bindings)
@@ -96,16 +114,28 @@ export async function requestBinding(ctx: ServiceCtx, communityId: string, input
         claimedIdLast4: idLast4(idNumber),
         ownerKey: verified ? match.ownerKey : null,
         status: verified ? 'verified' : 'pending',
+        reason: holders.length ? HELD_ELSEWHERE : null,
         decidedAt: verified ? now : null,
         createdAt: now,
       })
       .returning()
+    if (holders.length) {
+      await enqueueForOwners(
+        tx,
+        ctx,
+        communityId,
+        { userIds: [...new Set(holders)] },
+        'binding_claimed',
+        { title: '身份绑定提醒', text: `有人用您的姓名和身份证号申请绑定 ${input.building}${input.unit ?? ''}${input.room}，已交业委会核实。如不是您本人，请尽快联系业委会。`, path: '/h5/me/bindings' },
+        `binding-claim:${b!.id}`,
+      )
+    }
     await recordAudit(tx, ctx, {
       communityId,
       action: verified ? 'binding.verified' : 'binding.requested',
       subjectType: 'binding',
       subjectId: b!.id,
-      details: { unitKey, match: verified ? 'roster' : 'none' },
+      details: { unitKey, match: verified ? 'roster' : holders.length ? 'roster_held_by_another_account' : 'none' },
     })
     return b!
   })

@@ -7,6 +7,7 @@ import { withTransaction } from '../../db/tx'
 import { recordAudit } from '../audit'
 import { actorOf } from '../context'
 import type { Db } from '../../db/types'
+import { limitKeyOf } from '../../lib/client-ip'
 import { AppError } from '../../lib/errors'
 import { hmacHex } from '../../lib/crypto'
 import type { ServiceCtx } from '../context'
@@ -179,14 +180,26 @@ export const SCAN_COUNT_LABEL = '扫码访问（按设备每日计一次）'
 export async function countScan(ctx: ServiceCtx, notice: { id: string; communityId: string }, userAgent: string) {
   const noticeId = notice.id
   const day = shanghaiDate(ctx.clock.now())
-  const device = (await hmacHex(ctx.config.ID_HASH_SECRET, `scan:${day}|${noticeId}|${ctx.clientIp}|${userAgent.slice(0, 512)}`)).slice(0, 16)
+  const device = (await hmacHex(ctx.config.ID_HASH_SECRET, `scan:${day}|${noticeId}|${limitKeyOf(ctx.clientIp)}|${userAgent.slice(0, 512)}`)).slice(0, 16)
   // a device this process has already counted today adds nothing: skip the database altogether
   const key = `${day}|${noticeId}|${device}`
   if (countedScans.has(key)) return
+  // one address that keeps changing its User-Agent is not that many phones: at most
+  // DEVICES_PER_ADDRESS a day per notice (phones behind one carrier's NAT share an address, so
+  // the cap is generous), and each instance keeps its own count
+  const address = `${day}|${noticeId}|${limitKeyOf(ctx.clientIp)}`
+  const fromAddress = devicesOfAddress.get(address) ?? 0
+  if (fromAddress >= DEVICES_PER_ADDRESS) return
   await ctx.db.insert(noticeScanDevices).values({ noticeId, communityId: notice.communityId, day, device }).onConflictDoNothing()
   countedScans.add(key)
+  devicesOfAddress.set(address, fromAddress + 1)
   if (countedScans.size > MAX_COUNTED_SCANS) countedScans.delete(countedScans.values().next().value!)
+  if (devicesOfAddress.size > MAX_COUNTED_SCANS) devicesOfAddress.delete(devicesOfAddress.keys().next().value!)
 }
+
+const DEVICES_PER_ADDRESS = 100
+/** Devices counted per day, notice and address by this process (oldest first). */
+const devicesOfAddress = new Map<string, number>()
 
 /** Scans this process has written (oldest first); another instance may write the same one again, harmlessly. */
 const countedScans = new Set<string>()

@@ -58,14 +58,18 @@ async function insertBatched<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
   }
 }
 
-/** Missing required columns are reported before any row is read. */
-export function checkHeader(header: string[]) {
+/**
+ * Missing required columns are reported before any row is read, on the row read as the header
+ * (`headerLine`: a title row above it is passed over when the header names the template's columns).
+ */
+export function checkHeader(header: string[], headerLine = 1) {
   const present = new Set(header.map((h) => h.trim()))
+  const where = headerLine === 1 ? '第1行' : `第${headerLine}行（作为表头读取的行）`
   return ROSTER_COLUMNS.filter((col) => col.required && !present.has(col.header)).map((col) => ({
-    line: 1,
+    line: headerLine,
     column: col.header,
     code: 'missing_column',
-    message: `第1行 缺少必填列“${col.header}”`,
+    message: `${where} 缺少必填列“${col.header}”`,
   }))
 }
 
@@ -138,8 +142,8 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].so
  * listing every bad row, nothing written), then units, owners and derived voters, the difference
  * from the previous version, and the end of bindings to owners the new roster no longer lists.
  */
-export async function importRoster(ctx: ServiceCtx, communityId: string, source: RosterSource, header: string[], records: RosterRecord[]) {
-  const headerErrors = checkHeader(header)
+export async function importRoster(ctx: ServiceCtx, communityId: string, source: RosterSource, header: string[], records: RosterRecord[], headerLine = 1) {
+  const headerErrors = checkHeader(header, headerLine)
   if (headerErrors.length) rejectInvalid(headerErrors)
   if (records.length === 0) throw new AppError('ROSTER_EMPTY')
   const checked = await runPaced(validateRosterSteps(records, { today: ctx.clock.now() }))

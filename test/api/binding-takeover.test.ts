@@ -1,0 +1,55 @@
+/**
+ * Binding to a flat by the roll's name and ID number: an owner another account already speaks for
+ * is not taken over that way (security review, session 11). Its own file: the owner must be
+ * reachable by SMS to be told.
+ */
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rowsOf } from '../../worker/services/roles/resolve'
+import { announcedPoll, newPhone, setupCommunity } from '../helpers/fixtures'
+import { startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness({ config: { ALIYUN_SMS_NOTICE_TEMPLATE_CODE: 'SMS_NOTICE_1' } })
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+describe('an owner another account already speaks for', () => {
+  it('is not taken over by a name and an ID number alone: the claim waits for the committee, and the owner is told', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: s.owner, json: { choice: 'oppose' } })).status).toBe(201)
+    // someone who knows flat 1's owner's name and ID number (the firm holds both) signs in and claims the flat
+    const row = s.rows[0]!
+    const intruder = await h.login(newPhone())
+    const claim = await h.request('POST', `/api/communities/${s.community.id}/bindings`, {
+      token: intruder.accessToken,
+      json: { name: row.业主姓名, idNumber: row.证件号码, building: row.楼栋, unit: row.单元, room: row.房号 },
+    })
+    expect(claim.status, claim.text).toBe(201)
+    expect(claim.json.status).toBe('pending')
+    // neither the owner's ballot nor a vote in their name
+    const mine = await h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: intruder.accessToken })
+    expect(mine.text).not.toContain('oppose')
+    expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: intruder.accessToken, json: { choice: 'agree' } })).status).toBe(403)
+    // the owner's account is told
+    const told = rowsOf<{ kind: string; payload: { text: string } }>(
+      await h.db.execute(sql`select kind, payload from notification_outbox where user_id = ${s.ownerUserId} and kind = 'binding_claimed'`),
+    )
+    expect(told).toHaveLength(1)
+    expect(told[0]!.payload.text).toContain('有人用您的姓名和身份证号申请绑定')
+    // the committee, having checked with the owner (a new phone, say), may still approve it
+    const pending = (await h.request('GET', `/api/communities/${s.community.id}/bindings?status=pending`, { token: s.committee })).json
+    expect(JSON.stringify(pending)).toContain(claim.json.id)
+    // the first binder of a flat nobody holds is verified at once, as before
+    const other = s.rows[1]!
+    const first = await h.request('POST', `/api/communities/${s.community.id}/bindings`, {
+      token: (await h.login(newPhone())).accessToken,
+      json: { name: other.业主姓名, idNumber: other.证件号码, building: other.楼栋, unit: other.单元, room: other.房号 },
+    })
+    expect(first.json.status).toBe('verified')
+  })
+})
