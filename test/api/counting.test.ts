@@ -191,7 +191,7 @@ describe('counting day (计票): paper ballots counted after the close', () => {
       const r = s.rows[i]!
       return [r.楼栋, r.单元 ?? '', r.房号, opinion, extra.reason ?? '', extra.at ?? bj(before)]
     }
-    const faulty = csvOf([row(0, '同意'), ['99栋', '1单元', '9999', '同意', '', ''], row(0, '反对'), row(5, '赞成'), row(6, '同意', { at: bj(new Date(Date.parse(closesAt) + 60_000)) })])
+    const faulty = csvOf([row(0, '同意'), ['99栋', '1单元', '9999', '同意', '', ''], row(0, '反对'), row(5, '随便'), row(6, '同意', { at: bj(new Date(Date.parse(closesAt) + 60_000)) })])
     const refused = await h.request('POST', `/api/polls/${p.id}/counting/register`, { token: s.committee, body: faulty, headers: { 'content-type': 'text/csv' } })
     expect(refused.status).toBe(422)
     expect(refused.json.error.code).toBe('COUNTING_INVALID')

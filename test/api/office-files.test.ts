@@ -1,8 +1,10 @@
 import ExcelJS from 'exceljs'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { XLSX_TYPE } from '../../worker/lib/download'
 import { readXlsx } from '../../worker/lib/spreadsheet'
-import { adminToken, createCommunity, firmServingCommunity, setupCommunity, simpleRoster, statement } from '../helpers/fixtures'
+import { rowsOf } from '../../worker/services/roles/resolve'
+import { adminToken, announcedPoll, COUNTING_PEOPLE, createCommunity, firmServingCommunity, openWindow, setupCommunity, simpleRoster, statement } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 import { ROSTER_HEADERS, rosterTable } from '../helpers/hostile-files'
 
@@ -130,5 +132,43 @@ describe("the law's clocks", () => {
     const disclosure = board.json.notices.filter((n: { statementId?: string; title: string }) => n.title.startsWith('2026年第3季度 物业服务费'))
     expect(disclosure).toHaveLength(1)
     expect(disclosure[0]).toMatchObject({ version: 2, supersedesId: expect.any(String) })
+  })
+})
+
+describe('counting registers as counters type them in Excel', () => {
+  it('reads 收到时间 Excel holds as a date as the Beijing time it shows, opinions as typed, and names a room turned into a date', async () => {
+    const s = await setupCommunity(h, { units: 6 })
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
+    h.clock.advance(5100)
+    expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: COUNTING_PEOPLE })).status).toBe(201)
+    // 09:00 Beijing on the poll's day, as Excel holds a time typed in a cell: no time zone
+    const bj = new Date(h.clock.now().getTime() + 8 * 3600_000)
+    const typedAt = new Date(Date.UTC(bj.getUTCFullYear(), bj.getUTCMonth(), bj.getUTCDate(), 9, 0))
+    const register = async (rows: (string | Date)[][], roomAsDate = false) => {
+      const wb = new ExcelJS.Workbook()
+      const ws = wb.addWorksheet('计票登记表')
+      ws.addRow(['楼栋', '单元', '房号', '表决意见', '废票原因', '收到时间'])
+      rows.forEach((r) => ws.addRow(r))
+      for (let i = 2; i <= rows.length + 1; i++) ws.getCell(`F${i}`).numFmt = 'yyyy-mm-dd hh:mm'
+      if (roomAsDate) {
+        ws.getCell('C2').value = new Date(Date.UTC(2026, 2, 12))
+        ws.getCell('C2').numFmt = 'm/d'
+      }
+      return h.request('POST', `/api/polls/${p.id}/counting/register`, { token: s.committee, body: new Uint8Array(await wb.xlsx.writeBuffer()), headers: { 'content-type': XLSX_TYPE } })
+    }
+    const row = (i: number, opinion: string) => [s.rows[i]!.楼栋, s.rows[i]!.单元 ?? '', s.rows[i]!.房号, opinion, '', typedAt]
+    const refused = await register([row(0, '同意'), row(1, '随便')], true)
+    expect(refused.status).toBe(422)
+    const messages = refused.json.error.details.errors.map((e: { message: string }) => e.message)
+    expect(messages).toContain('第2行 房号（单元格 C2）被 Excel 识别成了日期，请把该列设为文本后重新输入')
+    expect(messages).toContain('第3行 表决意见“随便”看不懂：请填写同意、反对或弃权（无法辨认的票请登记为废票并写明原因）')
+    const entered = await register([row(0, '同 意'), row(1, '同意。'), row(2, '√同意'), row(3, '赞成'), row(4, '不同意'), row(5, '弃权')])
+    expect(entered.status, entered.text).toBe(201)
+    expect(entered.json.entered).toBe(6)
+    const stored = await h.db.execute(sql`select choice, received_at from ballots where poll_id = ${p.id} order by cast_at, receipt`)
+    const got = rowsOf<{ choice: string; received_at: Date | string }>(stored)
+    expect(got.map((b) => b.choice).sort()).toEqual(['abstain', 'agree', 'agree', 'agree', 'agree', 'oppose'])
+    // received at 09:00 Beijing time, as the cell shows
+    for (const b of got) expect(new Date(b.received_at).getTime()).toBe(typedAt.getTime() - 8 * 3600_000)
   })
 })

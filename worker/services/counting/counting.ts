@@ -247,7 +247,10 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       if (e.spoiledReason) {
         content = { ...paper, choice: 'spoiled', marks: null, spoiledReason: e.spoiledReason }
       } else if (p.kind === 'single') {
-        if (!e.choice || e.marks) bad(e, '表决意见', 'invalid_choice', '请填写同意、反对或弃权（无法辨认的票请登记为废票并写明原因）')
+        if (!e.choice || e.marks) {
+          const typed = e.marks?.join(' ')
+          bad(e, '表决意见', 'invalid_choice', `${typed ? `表决意见“${typed.slice(0, 20)}”看不懂：` : ''}请填写同意、反对或弃权（无法辨认的票请登记为废票并写明原因）`)
+        }
         else content = { ...paper, choice: e.choice, marks: null, spoiledReason: null }
       } else {
         const names = e.marks ?? []

@@ -39,7 +39,23 @@ const SIGNERS: Record<string, PaperSignedBy['as'] | null> = {
   法定代表人: 'legal_representative',
 }
 
-const CHOICES: Record<string, 'agree' | 'oppose' | 'abstain'> = { 同意: 'agree', 反对: 'oppose', 弃权: 'abstain' }
+const CHOICES: Record<string, 'agree' | 'oppose' | 'abstain'> = { 同意: 'agree', 反对: 'oppose', 弃权: 'abstain', 赞成: 'agree', 不同意: 'oppose', 不赞成: 'oppose' }
+
+/** An opinion as counters type it: "同 意", "同意。", "√同意" are 同意. */
+const opinionOf = (typed: string) => typed.replace(/\s+/g, '').replace(/^[√✓✔☑]+/u, '').replace(/[。.，,！!；;]+$/u, '')
+
+/**
+ * A 收到时间 Excel holds as a date: its serial number (days since 1899-12-30, the fraction the time
+ * of day) as the Beijing wall time it shows, "2026-12-07 07:00:00", which the count reads.
+ */
+function excelDateTime(serial: string): string | null {
+  const n = Number(serial)
+  if (!Number.isFinite(n) || n <= 0 || n > 2_958_465) return null
+  const ms = Math.round((n * 86_400_000) / 1000) * 1000
+  const d = new Date(Date.UTC(1899, 11, 30) + ms)
+  const two = (x: number) => String(x).padStart(2, '0')
+  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`
+}
 
 /** Register rows → entries; the column-level faults of the file itself (a missing column, a bad hash). */
 export function registerEntries(header: string[], records: TableRecord[]): { entries: CountedPaper[]; errors: CountingError[] } {
@@ -51,8 +67,11 @@ export function registerEntries(header: string[], records: TableRecord[]): { ent
   if (errors.length) return { entries: [], errors }
   if (records.length === 0) return { entries: [], errors: [{ line: null, column: '', code: 'empty', message: '登记表没有任何选票' }] }
   const entries: CountedPaper[] = []
-  for (const { line, values: v } of records) {
+  for (const { line, values: v, dates } of records) {
     const get = (k: string) => (Object.hasOwn(v, k) ? (v[k] ?? '').trim() : '')
+    // an address Excel turned into a date (3-12 → 12月3日) is named as such, not as a room nobody owns
+    const dated = ['楼栋', '单元', '房号'].filter((k) => dates?.[k])
+    for (const k of dated) errors.push({ line, column: k, code: 'date_cell', message: `第${line}行 ${k}（单元格 ${dates![k]}）被 Excel 识别成了日期，请把该列设为文本后重新输入` })
     const e: CountedPaper = { line, building: get('楼栋'), unit: get('单元'), room: get('房号') }
     const number = get('选票编号')
     if (number) e.ballotNumber = number
@@ -65,10 +84,10 @@ export function registerEntries(header: string[], records: TableRecord[]): { ent
     const opinion = get('表决意见')
     const reason = get('废票原因')
     if (reason) e.spoiledReason = reason
-    else if (Object.hasOwn(CHOICES, opinion)) e.choice = CHOICES[opinion]
+    else if (Object.hasOwn(CHOICES, opinionOf(opinion))) e.choice = CHOICES[opinionOf(opinion)]
     else if (opinion) e.marks = opinion.split(/[、，,;；\s]+/).filter(Boolean)
     const received = get('收到时间')
-    if (received) e.receivedAt = received
+    if (received) e.receivedAt = (dates?.['收到时间'] && excelDateTime(received)) || received
     const photo = get('照片SHA256').toLowerCase()
     if (photo && !/^[0-9a-f]{64}$/.test(photo)) errors.push({ line, column: '照片SHA256', code: 'invalid_hash', message: `第${line}行 照片SHA256须为64位十六进制` })
     else if (photo) e.photoSha256 = photo
