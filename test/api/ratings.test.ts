@@ -45,14 +45,17 @@ describe("owners' quarterly ratings of their firm", () => {
     expect((await rate(s.community.id, s.owner, all(2), '保洁不及时')).status).toBe(200)
     const again = await rate(s.community.id, s.owner, all(4))
     expect(again.json).toMatchObject({ quarter: '2026Q4', scores: all(4), comment: null })
-    // the same roster owner signed in with another phone rates as the same voter
+    // the same roster owner signed in with another phone rates as the same voter (a second account
+    // for an owner already bound waits for the committee, who approve it)
     const second = await h.login(newPhone())
     const row = s.rows[0]!
     const bound = await h.request('POST', `/api/communities/${s.community.id}/bindings`, {
       token: second.accessToken,
       json: { name: row.业主姓名, idNumber: row.证件号码, building: row.楼栋, unit: row.单元, room: row.房号 },
     })
-    expect(bound.json.status).toBe('verified')
+    expect(bound.json.status).toBe('pending')
+    const pending = (await h.request('GET', `/api/communities/${s.community.id}/bindings?status=pending`, { token: s.committee })).json.bindings.find((b: { id: string }) => b.id === bound.json.id)
+    expect((await h.request('POST', `/api/bindings/${bound.json.id}/approve`, { token: s.committee, json: { ownerId: pending.rosterOwners[0].id } })).json.status).toBe('verified')
     await rate(s.community.id, second.accessToken, all(5))
     expect((await h.request('GET', `/api/communities/${s.community.id}/ratings/mine`, { token: s.owner })).json.rating.scores).toEqual(all(5))
     const others = await bulkOwners(h, s.community.id, s.rows.slice(1, 3))
