@@ -12,7 +12,7 @@ import { idNumberProblem, normalizeIdNumber } from './id-number'
 import { normalizePhone } from './phone'
 import { isValidUscc } from './uscc'
 import { runSteps, type Steps } from './steps'
-import { normalizeUnitPart } from './unit-key'
+import { looseUnitKey, normalizeUnitPart } from './unit-key'
 
 export { normalizeUnitPart, unitKeyOf } from './unit-key'
 
@@ -110,6 +110,7 @@ export type RosterErrorCode =
   | 'id_birthdate'
   | 'id_checksum'
   | 'id_truncated'
+  | 'unit_spelt_twice'
   | 'uscc_checksum'
   | 'id_name_mismatch'
   | 'phone_format'
@@ -475,6 +476,17 @@ export function* validateRosterSteps(records: readonly RawRosterRecord[], opts: 
     const list = byUnit.get(r.unitKey)
     if (list) list.push(r)
     else byUnit.set(r.unitKey, [r])
+  }
+
+  // One flat spelt two ways ("1栋" on one row, "1号楼" on another) would be two units, and its area
+  // counted twice: units alike but for the words around their numbers are refused, on the later one
+  const firstOfLoose = new Map<string, Row>()
+  for (const [, unitRows] of byUnit) {
+    const r = unitRows[0]!
+    const loose = looseUnitKey(r.unitKey!)
+    const first = firstOfLoose.get(loose)
+    if (!first) firstOfLoose.set(loose, r)
+    else fail(r.line, 'building', 'unit_spelt_twice', `与第${first.line}行（${[first.building, first.unit, first.room].filter(Boolean).join(' ')}）像是同一套房屋，只是写法不同，请统一写法（如都写“1栋”或都写“1号楼”）`)
   }
 
   const units: RosterUnit[] = []

@@ -16,3 +16,13 @@ export function normalizeUnitPart(s: string): string {
 export function unitKeyOf(building: string, unit: string, room: string): string {
   return `${normalizeUnitPart(building)}|${normalizeUnitPart(unit)}|${normalizeUnitPart(room)}`
 }
+
+/**
+ * A unit key without the words around the numbers: 3栋|2单元|501室 and 3号楼|2|501 read alike. How
+ * counters type fast at the count, and how one roll may spell one flat twice.
+ */
+export const looseUnitKey = (unitKey: string) =>
+  unitKey
+    .split('|')
+    .map((part) => part.replace(/^第/, '').replace(/(号楼|栋|幢|座|楼|单元|室|号)$/, ''))
+    .join('|')

@@ -153,6 +153,13 @@ describe('validateRoster: a valid roster', () => {
 })
 
 describe('validateRoster: problems', () => {
+  it('one flat spelt two ways (1栋 / 1号楼, 101 / 101室) is refused on the later row; rooms that differ are not', () => {
+    const spelt = validateRoster([rec(2, { 楼栋: '1栋', 单元: '1单元', 房号: '101' }), rec(3, { 楼栋: '1号楼', 单元: '1', 房号: '101室' }), rec(4, { 楼栋: '1号楼', 单元: '1单元', 房号: '102' })], { today })
+    expect(spelt.ok ? [] : brief(spelt.errors)).toEqual([[3, 'unit_spelt_twice', '楼栋']])
+    expect(spelt.ok ? '' : spelt.errors[0]!.message).toBe('第3行 与第2行（1栋 1单元 101）像是同一套房屋，只是写法不同，请统一写法（如都写“1栋”或都写“1号楼”）')
+    expect(validateRoster([rec(2, { 楼栋: '1栋', 房号: '101' }), rec(3, { 楼栋: '1栋', 房号: '102' }), rec(4, { 楼栋: '2栋', 房号: '101' })], { today }).ok).toBe(true)
+  })
+
   it('an empty roster, or one of blank rows only, is an error', () => {
     expect(validateRoster([], { today })).toEqual({ ok: false, errors: [{ line: 0, code: 'empty', message: '业主名册中没有任何数据行' }] })
     const blank = validateRoster([{ line: 2, values: { 楼栋: ' ', 房号: '' } }], { today })

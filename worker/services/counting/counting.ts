@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { ballotNumber, readBallotNumber } from '../../../shared/ballot-number'
 import { CommunitySettings } from '../../../shared/community'
-import { normalizeUnitPart, unitKeyOf } from '../../../shared/unit-key'
+import { looseUnitKey, normalizeUnitPart, unitKeyOf } from '../../../shared/unit-key'
 import { beijingDeadline, beijingTime } from '../../../shared/time'
 import { ballots, countingSessions, paperIssues, pollCandidates, polls, pollVoters, rosterUnits, type CountingPerson } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
@@ -71,11 +71,7 @@ export async function openCounting(ctx: ServiceCtx, pollId: string, input: { cou
 const NO_UNIT = new Set(['无', '-', '/'])
 
 /** A unit key without the words around the numbers: 3栋|2单元|501室 and 3|2|501 read alike. */
-const looseKey = (unitKey: string) =>
-  unitKey
-    .split('|')
-    .map((part) => part.replace(/^第/, '').replace(/(号楼|栋|幢|座|楼|单元|室|号)$/, ''))
-    .join('|')
+const looseKey = looseUnitKey
 
 const BEIJING = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/
 
