@@ -167,12 +167,16 @@ export async function startHarness(opts: { database?: Database; config?: Record<
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>
 
-let phoneSeq = 0
+// A random start per process, then a step coprime to 10^9: within a process no number repeats, and
+// across the run's processes (on PostgreSQL they share one database, and users.phone is unique) two
+// collide only by chance among 2×10^9 numbers. Among 10^8 (137 and 8 digits) two files once drew
+// the same phone (session 11, users_phone_uq).
+let phoneSeq = Math.floor(Math.random() * 1e9)
 /** A fresh mainland mobile number (no two tests, files or processes share a person). */
 export function uniquePhone(): string {
-  phoneSeq++
-  const n = (process.pid * 7919 + phoneSeq * 104_729 + Math.floor(Math.random() * 1e6)) % 100_000_000
-  return `137${String(n).padStart(8, '0')}`
+  phoneSeq = (phoneSeq + 104_729) % 1_000_000_000
+  const second = (phoneSeq + process.pid) % 2 === 0 ? '6' : '7'
+  return `1${second}${String(phoneSeq).padStart(9, '0')}`
 }
 
 // A random start per process: on PostgreSQL every test file of a run shares the rate-limit table
