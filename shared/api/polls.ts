@@ -1,7 +1,7 @@
 import * as z from 'zod'
 import { MATTER_KEYS } from '../tally'
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: '须为64位小写十六进制 SHA-256' })
+export const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: '须为64位小写十六进制 SHA-256' })
 /** An area as people read it (exact, as registered or as an exact sum) and as machines add it. */
 const AreaFields = {
   area: z.string().describe('专有部分面积（平方米），精确值，按登记记载，如 95.363'),

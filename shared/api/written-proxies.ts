@@ -1,9 +1,7 @@
 // The committee's side of proxies: written proxies it records, and the poll's list. Apart from
 // polls.ts so that the lean Worker (issue 17: its size limit), which serves owners, does not carry them.
 import * as z from 'zod'
-import { ProxyBody } from './polls'
-
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: '须为64位小写十六进制 SHA-256' })
+import { ProxyBody, sha256 } from './polls'
 
 /** A written proxy (授权委托书) the owner signed and the committee records (指导规则 第26条). */
 export const WrittenProxyBody = z.object({

@@ -72,11 +72,7 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
   const actor = actorOf(ctx)
   const voter = await resolveVoter(ctx.db, pollId, communityId, actor.userId, input.voterId)
   if (voter.via !== 'owner') throw new AppError('FORBIDDEN', { reason: 'only_the_owner_may_name_a_proxy' })
-  const phone = normalizePhone(input.proxyPhone)
-  if (!phone) throw new AppError('PHONE_INVALID')
-  // typed twice (the page always asks): one digit wrong is still a valid number, a stranger's, who
-  // would then vote for this flat. The same number however spaced ('138 0013 8000' or '+86…').
-  if (input.proxyPhoneAgain !== undefined && normalizePhone(input.proxyPhoneAgain) !== phone) throw new AppError('PROXY_PHONE_MISMATCH')
+  const phone = proxyPhoneOf(input)
   // counted before, and apart from, the grant: a refused grant counts too, and each grant sends
   // the proxy a message (an SMS to a phone new here: the limit keeps that from being a way to spam)
   const limiter = { db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }
@@ -96,6 +92,18 @@ export async function grantProxy(ctx: ServiceCtx, pollId: string, communityId: s
 async function limitTextsToNewPhone(ctx: ServiceCtx, phone: string) {
   const [known] = await ctx.db.select({ placeholder: users.placeholder }).from(users).where(eq(users.phone, phone))
   if (!known || known.placeholder) await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `proxy-grant-to:${phone}`, PROXY_GRANTS_TO_NEW_PHONE_PER_DAY, 86_400)
+}
+
+/**
+ * The proxy's phone as named, in the app or from a written proxy: a mobile number, and when typed
+ * twice (the page always asks) the same number both times, however spaced ('138 0013 8000',
+ * '+86…'): one digit wrong is still a valid number, a stranger's, who would then vote for the flat.
+ */
+function proxyPhoneOf(input: { proxyPhone: string; proxyPhoneAgain?: string }): string {
+  const phone = normalizePhone(input.proxyPhone)
+  if (!phone) throw new AppError('PHONE_INVALID')
+  if (input.proxyPhoneAgain !== undefined && normalizePhone(input.proxyPhoneAgain) !== phone) throw new AppError('PROXY_PHONE_MISMATCH')
+  return phone
 }
 
 interface Naming {
@@ -191,9 +199,7 @@ const proxyReply = (px: typeof proxies.$inferSelect) => ({ id: px.id, voterId: p
  */
 export async function recordWrittenProxy(ctx: ServiceCtx, pollId: string, communityId: string, input: { voterId: string; proxyPhone: string; proxyPhoneAgain?: string; documentSha256: string }) {
   const actor = actorOf(ctx)
-  const phone = normalizePhone(input.proxyPhone)
-  if (!phone) throw new AppError('PHONE_INVALID')
-  if (input.proxyPhoneAgain !== undefined && normalizePhone(input.proxyPhoneAgain) !== phone) throw new AppError('PROXY_PHONE_MISMATCH')
+  const phone = proxyPhoneOf(input)
   const [voter] = rowsOf<{ voter_id: string; unit_labels: string; online: boolean; document_elsewhere: boolean }>(
     await ctx.db.execute(sql`
       select pv.voter_id, pv.unit_labels,
