@@ -19,6 +19,7 @@ export const ErrorCodes = {
   REFRESH_TOKEN_REUSED: { status: 401, message: '登录凭证已被使用，为安全起见已注销该设备的全部会话' },
   FORBIDDEN: { status: 403, message: '没有权限执行此操作' },
   OTP_INVALID: { status: 400, message: '验证码错误或已过期' },
+  OTP_SPENT: { status: 400, message: '这条验证码已输错5次或已经用过，已作废，请重新获取验证码' },
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试' },
   LOCKED_OUT: { status: 429, message: '失败次数过多，已暂时锁定，请稍后再试' },
   WECHAT_CODE_INVALID: { status: 400, message: '微信登录凭证无效或已使用，请重新进入小程序' },

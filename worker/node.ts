@@ -108,8 +108,8 @@ function printBanner(config: Config, address: string, port: number, database: st
   console.log(`\nDemo community “${demo.communityName}” (id ${demo.communityId}). Sign in with a phone one-time code:`)
   for (const p of demo.people) console.log(`  ${p.role.padEnd(16)} ${p.phone}  ${p.note}`)
   console.log(`\n  1. curl -X POST ${base}/api/auth/otp/send -H 'content-type: application/json' -d '{"phone":"13800000001"}'`)
-  console.log(`  2. the code is printed below as [dev-sms] (SMS_PROVIDER=console), and kept in the admin's outbox`)
-  console.log(`  3. curl -X POST ${base}/api/auth/otp/verify -H 'content-type: application/json' -d '{"phone":"13800000001","code":"<code>"}'`)
+  console.log(`     it answers a "challenge"; the code is printed below as [dev-sms] (SMS_PROVIDER=console), and kept in the admin's outbox`)
+  console.log(`  2. curl -X POST ${base}/api/auth/otp/verify -H 'content-type: application/json' -d '{"phone":"13800000001","code":"<code>","challenge":"<challenge>"}'`)
   // listening on every interface (HOST=0.0.0.0): a phone reaches the pages at the public address
   const pages = address === '0.0.0.0' || address === '::' ? config.PUBLIC_BASE_URL.replace(/\/$/, '') : base
   console.log(`\nOn a phone (or a narrow browser window), no mini-program needed:`)

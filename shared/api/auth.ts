@@ -1,8 +1,16 @@
 import * as z from 'zod'
 
 export const SendOtpBody = z.object({ phone: z.string().min(1).max(20).describe('手机号') })
-export const SendOtpReply = z.object({ expiresInSeconds: z.number().int(), resendAfterSeconds: z.number().int() })
-export const VerifyOtpBody = z.object({ phone: z.string().min(1).max(20), code: z.string().min(1).max(10) })
+export const SendOtpReply = z.object({
+  expiresInSeconds: z.number().int(),
+  resendAfterSeconds: z.number().int(),
+  challenge: z.string().describe('本次发送的凭据：校验时原样带回。只有发起发送的一方知道它，别人猜验证码不会锁住机主'),
+})
+export const VerifyOtpBody = z.object({
+  phone: z.string().min(1).max(20),
+  code: z.string().min(1).max(10),
+  challenge: z.string().min(1).max(64).describe('发送验证码时返回的 challenge'),
+})
 export const WeChatLoginBody = z.object({ code: z.string().min(1).max(128).describe('wx.login() 返回的 code') })
 export const WeChatPhoneBody = z.object({ code: z.string().min(1).max(128).describe('getPhoneNumber 返回的 code') })
 export const RefreshBody = z.object({ refreshToken: z.string().min(10).max(200) })

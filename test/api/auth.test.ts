@@ -37,7 +37,7 @@ describe('phone one-time code', () => {
     const phone = newPhone()
     const res = await h.request('POST', '/api/auth/otp/send', { json: { phone: `+86 ${phone}` }, ip: randomIp() })
     expect(res.status).toBe(200)
-    expect(res.json).toEqual({ expiresInSeconds: 300, resendAfterSeconds: 60 })
+    expect(res.json).toEqual({ expiresInSeconds: 300, resendAfterSeconds: 60, challenge: expect.stringMatching(/^[\w-]{21}$/) })
     const sent = h.sms.sent.filter((m) => m.phone === phone)
     expect(sent).toHaveLength(1)
     expect(sent[0]).toMatchObject({ signName: '共议', templateCode: 'SMS_000001' })
@@ -47,23 +47,23 @@ describe('phone one-time code', () => {
   it('refuses a wrong code, an expired code, and a used code', async () => {
     const phone = newPhone()
     const ip = randomIp()
-    await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })
+    const { challenge } = (await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })).json
     const code = h.sms.lastCode(phone)!
     const wrong = code === '000000' ? '111111' : '000000'
-    const bad = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: wrong }, ip })
+    const bad = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: wrong, challenge }, ip })
     expect(bad.status).toBe(400)
     expect(bad.json.error.code).toBe('OTP_INVALID')
     expect(bad.json.error.message).toMatch(/验证码/)
-    const ok = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code }, ip })
+    const ok = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code, challenge }, ip })
     expect(ok.status).toBe(200)
-    const reused = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code }, ip })
-    expect(reused.json.error.code).toBe('OTP_INVALID')
+    const reused = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code, challenge }, ip })
+    expect(reused.json.error.code).toBe('OTP_SPENT')
 
     const phone2 = newPhone()
-    await h.request('POST', '/api/auth/otp/send', { json: { phone: phone2 }, ip })
+    const sent2 = await h.request('POST', '/api/auth/otp/send', { json: { phone: phone2 }, ip })
     const code2 = h.sms.lastCode(phone2)!
     h.clock.advance(301_000)
-    const late = await h.request('POST', '/api/auth/otp/verify', { json: { phone: phone2, code: code2 }, ip })
+    const late = await h.request('POST', '/api/auth/otp/verify', { json: { phone: phone2, code: code2, challenge: sent2.json.challenge }, ip })
     expect(late.json.error.code).toBe('OTP_INVALID')
   })
 
@@ -81,7 +81,7 @@ describe('phone one-time code', () => {
     const sent = await h.request('POST', '/api/auth/otp/send', { json: { phone: wide }, ip: randomIp() })
     expect(sent.status, sent.text).toBe(200)
     const code = h.sms.lastCode(phone)!
-    const verified = await h.request('POST', '/api/auth/otp/verify', { json: { phone: wide, code }, ip: randomIp() })
+    const verified = await h.request('POST', '/api/auth/otp/verify', { json: { phone: wide, code, challenge: sent.json.challenge }, ip: randomIp() })
     expect(verified.status, verified.text).toBe(200)
     expect((await h.request('GET', '/api/me', { token: verified.json.accessToken })).json.phone).toBe(phone)
   })
@@ -122,39 +122,86 @@ describe('phone one-time code', () => {
     expect(over.status).toBe(429)
   })
 
-  it('locks a phone after repeated wrong codes, even with the right code, until the lock ends', async () => {
+  it("a stranger's wrong codes do not lock the owner out: without the owner's challenge nothing is compared", async () => {
     const phone = newPhone()
-    await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })
+    const { challenge } = (await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })).json
     const code = h.sms.lastCode(phone)!
     const wrong = code === '000000' ? '111111' : '000000'
-    for (let i = 0; i < OTP_LIMITS.verifyPerPhone.max; i++) {
-      const r = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: wrong }, ip: randomIp() })
+    const other = newPhone()
+    const otherChallenge = (await h.request('POST', '/api/auth/otp/send', { json: { phone: other }, ip: randomIp() })).json.challenge
+    // fifty tries from many addresses: made-up challenges, another phone's challenge, even the right code
+    for (let i = 0; i < 50; i++) {
+      const forged = i % 3 === 0 ? otherChallenge : `x${i}${challenge.slice(2)}`
+      const r = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: i % 5 === 0 ? code : wrong, challenge: forged }, ip: randomIp() })
+      expect(r.status).toBe(400)
       expect(r.json.error.code).toBe('OTP_INVALID')
     }
-    const locked = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code }, ip: randomIp() })
-    expect(locked.status).toBe(429)
-    expect(locked.json.error.code).toBe('LOCKED_OUT')
-    // after the lock, a new code works
-    h.clock.advance(OTP_LIMITS.verifyPerPhone.lockSeconds * 1000 + 1000)
+    const [row] = await h.db.select().from(otpCodes).where(eq(otpCodes.id, challenge))
+    expect(row!.attempts).toBe(0)
+    const ok = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code, challenge }, ip: randomIp() })
+    expect(ok.status, ok.text).toBe(200)
+  })
+
+  it('a challenge compares five codes, then is spent even with the right code; a new code brings five more', async () => {
+    const phone = newPhone()
+    const { challenge } = (await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })).json
+    const code = h.sms.lastCode(phone)!
+    const wrong = code === '000000' ? '111111' : '000000'
+    for (let i = 0; i < OTP_LIMITS.triesPerChallenge; i++) {
+      const r = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: wrong, challenge }, ip: randomIp() })
+      expect(r.json.error.code).toBe('OTP_INVALID')
+    }
+    const spent = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code, challenge }, ip: randomIp() })
+    expect(spent.status).toBe(400)
+    expect(spent.json.error.code).toBe('OTP_SPENT')
+    expect(spent.json.error.message).toMatch(/重新获取/)
+    h.clock.advance(61_000)
     const session = await h.login(phone)
     expect(session.accessToken).toBeTruthy()
   })
 
-  it('compares at most 5 codes per phone however many arrive at once: 200 parallel guesses with the right one last do not sign in', async () => {
+  it("signs in with the newest SMS on an older send's form; the replaced code no longer works", async () => {
+    const phone = newPhone()
+    const first = (await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })).json.challenge
+    const oldCode = h.sms.lastCode(phone)!
+    h.clock.advance(61_000)
+    expect((await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })).status).toBe(200)
+    const newCode = h.sms.lastCode(phone)!
+    if (oldCode !== newCode) {
+      const replaced = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: oldCode, challenge: first }, ip: randomIp() })
+      expect(replaced.json.error.code).toBe('OTP_INVALID')
+    }
+    const ok = await h.request('POST', '/api/auth/otp/verify', { json: { phone, code: newCode, challenge: first }, ip: randomIp() })
+    expect(ok.status, ok.text).toBe(200)
+  })
+
+  it('limits sending to ten a day per phone', async () => {
+    const phone = newPhone()
+    for (let i = 0; i < OTP_LIMITS.sendPerPhonePerDay; i++) {
+      expect((await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })).status).toBe(200)
+      h.clock.advance(i % OTP_LIMITS.sendPerPhonePerHour === OTP_LIMITS.sendPerPhonePerHour - 1 ? 3_601_000 : 61_000)
+    }
+    const over = await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })
+    expect(over.status).toBe(429)
+    h.clock.advance(86_400_000)
+    expect((await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip: randomIp() })).status).toBe(200)
+  })
+
+  it('compares at most 5 codes per challenge however many arrive at once: 200 parallel guesses with the right one last do not sign in', async () => {
     const phone = newPhone()
     const ip = randomIp()
-    await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })
+    const { challenge } = (await h.request('POST', '/api/auth/otp/send', { json: { phone }, ip })).json
     const code = h.sms.lastCode(phone)!
     const guesses = Array.from({ length: 200 }, (_, i) => (i === 199 ? code : String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0')))
-    const results = await Promise.all(guesses.map((c) => h.request('POST', '/api/auth/otp/verify', { json: { phone, code: c }, ip })))
+    const results = await Promise.all(guesses.map((c) => h.request('POST', '/api/auth/otp/verify', { json: { phone, code: c, challenge }, ip })))
     const codes = results.map((r) => r.json?.error?.code ?? String(r.status))
     const compared = codes.filter((c) => c === 'OTP_INVALID').length
     expect(codes.filter((c) => c === '200')).toHaveLength(0)
     expect(compared).toBeGreaterThan(0)
-    expect(compared).toBeLessThanOrEqual(OTP_LIMITS.verifyPerPhone.max)
-    expect(codes.filter((c) => c !== 'OTP_INVALID').every((c) => c === 'LOCKED_OUT')).toBe(true)
+    expect(compared).toBeLessThanOrEqual(OTP_LIMITS.triesPerChallenge)
+    expect(codes.filter((c) => c !== 'OTP_INVALID').every((c) => c === 'OTP_SPENT')).toBe(true)
     const [row] = await h.db.select().from(otpCodes).where(eq(otpCodes.phone, phone))
-    expect(row!.attempts).toBeLessThanOrEqual(OTP_LIMITS.verifyPerPhone.max)
+    expect(row!.attempts).toBeLessThanOrEqual(OTP_LIMITS.triesPerChallenge)
   })
 
   it("does not lock an innocent phone behind the same address (NAT) after another phone's burst of failures", async () => {
@@ -162,23 +209,23 @@ describe('phone one-time code', () => {
     // one attacker: 8 phones x 5 wrong codes from one address (40 failures, past the old per-IP lock of 30)
     for (let p = 0; p < 8; p++) {
       const victim = newPhone()
-      for (let i = 0; i < OTP_LIMITS.verifyPerPhone.max; i++) await h.request('POST', '/api/auth/otp/verify', { json: { phone: victim, code: '000000' }, ip })
+      for (let i = 0; i < OTP_LIMITS.triesPerChallenge; i++) await h.request('POST', '/api/auth/otp/verify', { json: { phone: victim, code: '000000', challenge: 'guessed-challenge-000' }, ip })
     }
     const neighbour = newPhone()
-    await h.request('POST', '/api/auth/otp/send', { json: { phone: neighbour }, ip })
-    const ok = await h.request('POST', '/api/auth/otp/verify', { json: { phone: neighbour, code: h.sms.lastCode(neighbour) }, ip })
+    const sent = await h.request('POST', '/api/auth/otp/send', { json: { phone: neighbour }, ip })
+    const ok = await h.request('POST', '/api/auth/otp/verify', { json: { phone: neighbour, code: h.sms.lastCode(neighbour), challenge: sent.json.challenge }, ip })
     expect(ok.status).toBe(200)
   })
 
   it('still has a per-address ceiling across phones', async () => {
     const ip = randomIp()
     // in parallel: the address's counter is reserved atomically too
-    const burst = await Promise.all(Array.from({ length: OTP_LIMITS.verifyPerIp.max + 20 }, () => h.request('POST', '/api/auth/otp/verify', { json: { phone: newPhone(), code: '000000' }, ip })))
+    const burst = await Promise.all(Array.from({ length: OTP_LIMITS.verifyPerIp.max + 20 }, () => h.request('POST', '/api/auth/otp/verify', { json: { phone: newPhone(), code: '000000', challenge: 'guessed-challenge-000' }, ip })))
     const codes = burst.map((r) => r.json.error.code)
     expect(codes.filter((c) => c === 'OTP_INVALID')).toHaveLength(OTP_LIMITS.verifyPerIp.max)
     expect(codes.filter((c) => c === 'LOCKED_OUT')).toHaveLength(20)
     const fresh = newPhone()
-    const over = await h.request('POST', '/api/auth/otp/verify', { json: { phone: fresh, code: '000000' }, ip })
+    const over = await h.request('POST', '/api/auth/otp/verify', { json: { phone: fresh, code: '000000', challenge: 'guessed-challenge-000' }, ip })
     expect(over.json.error.code).toBe('LOCKED_OUT')
   })
 

@@ -47,11 +47,15 @@ describe('H5 sign-in', () => {
     const sent = await b.post('/h5/login', { step: 'send', phone, next: '/h5/polls/abc' })
     expect(sent.status).toBe(200)
     expect(sent.text).toContain('验证码已发送')
-    const wrong = await b.post('/h5/login', { step: 'verify', phone, code: '000000' === h.sms.lastCode(phone) ? '111111' : '000000', next: '/h5/polls/abc' })
+    const challenge = formField(sent.text, 'challenge')!
+    expect(challenge).toBeTruthy()
+    const wrong = await b.post('/h5/login', { step: 'verify', phone, code: '000000' === h.sms.lastCode(phone) ? '111111' : '000000', challenge, next: '/h5/polls/abc' })
     expect(wrong.status).toBe(400)
     expect(wrong.text).toContain('验证码错误')
+    // the code form again, with its challenge, so the owner can type the code once more
+    expect(formField(wrong.text, 'challenge')).toBe(challenge)
     expect(b.jar.size).toBe(0)
-    const ok = await b.post('/h5/login', { step: 'verify', phone, code: h.sms.lastCode(phone)!, next: '/h5/polls/abc' })
+    const ok = await b.post('/h5/login', { step: 'verify', phone, code: h.sms.lastCode(phone)!, challenge, next: '/h5/polls/abc' })
     expect(ok.status).toBe(303)
     expect(ok.headers.get('location')).toBe('/h5/polls/abc')
     const cookies = ok.headers.getSetCookie()

@@ -43,7 +43,7 @@ export function browserSession(h: Harness, opts: { origin?: string } = {}) {
   async function login(phone: string, next = '/h5/login/done') {
     const sent = await post('/h5/login', { step: 'send', phone, next })
     if (sent.status !== 200) throw new Error(`h5 send failed: ${sent.status} ${sent.text.slice(0, 300)}`)
-    const verified = await post('/h5/login', { step: 'verify', phone, code: h.sms.lastCode(phone)!, next })
+    const verified = await post('/h5/login', { step: 'verify', phone, code: h.sms.lastCode(phone)!, challenge: formField(sent.text, 'challenge') ?? '', next })
     if (verified.status !== 303) throw new Error(`h5 verify failed: ${verified.status} ${verified.text.slice(0, 300)}`)
     return verified
   }

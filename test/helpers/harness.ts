@@ -120,7 +120,7 @@ export async function startHarness(opts: { database?: Database; config?: Record<
     const sent = await request('POST', '/api/auth/otp/send', { json: { phone }, ip })
     if (sent.status !== 200) throw new Error(`otp send failed: ${sent.status} ${sent.text}`)
     const code = sms.lastCode(phone)
-    const verified = await request('POST', '/api/auth/otp/verify', { json: { phone, code }, ip })
+    const verified = await request('POST', '/api/auth/otp/verify', { json: { phone, code, challenge: sent.json.challenge }, ip })
     if (verified.status !== 200) throw new Error(`otp verify failed: ${verified.status} ${verified.text}`)
     return verified.json as { accessToken: string; refreshToken: string; userId: string; expiresIn: number }
   }

@@ -103,11 +103,12 @@ async function post(path: string, json: unknown, token?: string) {
 }
 
 async function login(phone: string) {
-  expect((await post('/api/auth/otp/send', { phone })).status).toBe(200)
+  const sent = await post('/api/auth/otp/send', { phone })
+  expect(sent.status).toBe(200)
   // SMS_PROVIDER=console: the Worker wrote the message to the dev outbox in the database
   const [msg] = await database.db.select().from(smsOutbox).where(eq(smsOutbox.phone, phone)).orderBy(desc(smsOutbox.id)).limit(1)
   const code = /(\d{6})/.exec(msg!.message)![1]
-  const res = await post('/api/auth/otp/verify', { phone, code })
+  const res = await post('/api/auth/otp/verify', { phone, code, challenge: sent.json.challenge })
   expect(res.status).toBe(200)
   return res.json.accessToken as string
 }

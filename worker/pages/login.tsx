@@ -4,7 +4,8 @@ import { Page } from './layout'
  * Phone sign-in for owners without the mini-program: step one asks for the phone and sends the
  * code; step two asks for the code. Two plain forms, no JavaScript.
  */
-export function LoginPage(props: { next: string; phone?: string; codeSent?: boolean; error?: string }) {
+/** `challenge`: the code was sent (its challenge goes back with the code); absent, the phone form. */
+export function LoginPage(props: { next: string; phone?: string; challenge?: string; error?: string }) {
   return (
     <Page title="手机号登录">
       <h1>手机号登录</h1>
@@ -14,12 +15,13 @@ export function LoginPage(props: { next: string; phone?: string; codeSent?: bool
           {props.error}
         </p>
       ) : null}
-      {props.codeSent ? (
+      {props.challenge ? (
         <form method="post" action="/h5/login" class="panel">
           <input type="hidden" name="step" value="verify" />
           <input type="hidden" name="next" value={props.next} />
           <input type="hidden" name="phone" value={props.phone ?? ''} />
-          <p>验证码已发送到 {props.phone}，5分钟内有效。</p>
+          <input type="hidden" name="challenge" value={props.challenge} />
+          <p>验证码已发送到 {props.phone}，5分钟内有效。收到几条时，请填最新的一条。</p>
           <label for="code">短信验证码</label>
           <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={6} required />
           <button type="submit">登录</button>

@@ -36,7 +36,7 @@ export const authRoutes = [
     access: access.public,
     body: VerifyOtpBody,
     responses: { 200: { description: '登录成功', schema: SessionReply } },
-    handler: async (c, { body }) => ({ status: 200, json: await verifyOtp(ctxOf(c), body.phone, body.code) }),
+    handler: async (c, { body }) => ({ status: 200, json: await verifyOtp(ctxOf(c), body.phone, body.code, body.challenge) }),
   }),
   route({
     method: 'post',

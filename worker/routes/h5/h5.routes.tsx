@@ -49,6 +49,7 @@ const LoginForm = z.object({
   step: z.enum(['send', 'verify']),
   phone: z.string().max(20),
   code: z.string().max(10).optional(),
+  challenge: z.string().max(64).optional(),
   next: z.string().max(300).optional(),
 })
 
@@ -127,15 +128,17 @@ export const h5Routes: AnyRoute[] = [
       const phone = normalizePhone(f.phone) ?? f.phone
       try {
         if (f.step === 'send') {
-          await sendOtp(ctxOf(c), phone)
-          return c.html(<LoginPage next={next} phone={phone} codeSent />)
+          const { challenge } = await sendOtp(ctxOf(c), phone)
+          return c.html(<LoginPage next={next} phone={phone} challenge={challenge} />)
         }
-        const session = await verifyOtp(ctxOf(c), phone, f.code ?? '')
+        const session = await verifyOtp(ctxOf(c), phone, f.code ?? '', f.challenge ?? '')
         setSessionCookies(c, session)
         return c.redirect(next, 303)
       } catch (e) {
         if (!(e instanceof AppError)) throw e
-        return c.html(<LoginPage next={next} phone={phone} codeSent={f.step === 'verify' && e.code === 'OTP_INVALID'} error={messageOf(e)} />, e.status as 400)
+        // a wrong code keeps the code form (its challenge has tries left); anything else starts again
+        const retry = f.step === 'verify' && e.code === 'OTP_INVALID' && f.challenge ? f.challenge : undefined
+        return c.html(<LoginPage next={next} phone={phone} challenge={retry} error={messageOf(e)} />, e.status as 400)
       }
     }),
   }),

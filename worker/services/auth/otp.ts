@@ -8,25 +8,32 @@ import { accountForPhone } from './phone-account'
 import { limitKeyOf } from '../../lib/client-ip'
 import { AppError } from '../../lib/errors'
 import type { ServiceCtx } from '../context'
-import { clearFailures, consume, releaseAttempt, reserveAttempt, type Limiter } from './rate-limit'
+import { consume, releaseAttempt, reserveAttempt, type Limiter } from './rate-limit'
 import { startSession } from './sessions'
 
 export const OTP_TTL_SECONDS = 300
 export const OTP_RESEND_SECONDS = 60
-const OTP_MAX_ATTEMPTS_PER_CODE = 5
 
-/** Limits on sending and verifying codes (SMS costs money and codes can be guessed). */
+/**
+ * Limits on sending and verifying codes (SMS costs money and codes can be guessed).
+ *
+ * The guessing budget is carried by the send, not by the phone: every code sent comes with a
+ * challenge that only its requester holds, and each challenge may compare five codes. A budget per
+ * phone, which anybody could spend, let a stranger lock an owner out for half an hour with five
+ * wrong codes and no SMS sent, again and again through a voting deadline. Now each try at a phone
+ * costs an SMS to that phone first, so the sends bound the guesses: five an hour and ten a day,
+ * five tries each, 50 guesses a day at a 6-digit code (1 in 20,000).
+ */
 export const OTP_LIMITS = {
   sendPerPhonePerMinute: 1,
   sendPerPhonePerHour: 5,
+  sendPerPhonePerDay: 10,
   sendPerIpPerHour: 30,
-  /** code comparisons per phone, from anywhere: the guessing budget (a 6-digit code, 5 tries) */
-  verifyPerPhone: { max: 5, windowSeconds: 900, lockSeconds: 1800 },
-  /** per phone from one address: after the phone's lock ends, one address still gets 5 an hour */
-  verifyPerIpPhone: { max: 5, windowSeconds: 3600, lockSeconds: 3600 },
+  /** code comparisons per challenge (per code sent) */
+  triesPerChallenge: 5,
   /**
-   * per address, across phones: a ceiling far above what one household behind a NAT or a carrier
-   * gateway reaches, so one attacker's burst locks their own targets, not the neighbours' phones
+   * per address, across phones and challenges: a ceiling far above what one household behind a
+   * NAT or a carrier gateway reaches, so one attacker's burst locks their own address only
    */
   verifyPerIp: { max: 300, windowSeconds: 3600, lockSeconds: 3600 },
 } as const
@@ -46,6 +53,7 @@ export async function sendOtp(ctx: ServiceCtx, rawPhone: string) {
   await consume(l, `otp-send:ip:${limitKeyOf(ctx.clientIp)}`, OTP_LIMITS.sendPerIpPerHour, 3600)
   await consume(l, `otp-send:phone-minute:${phone}`, OTP_LIMITS.sendPerPhonePerMinute, OTP_RESEND_SECONDS)
   await consume(l, `otp-send:phone-hour:${phone}`, OTP_LIMITS.sendPerPhonePerHour, 3600)
+  await consume(l, `otp-send:phone-day:${phone}`, OTP_LIMITS.sendPerPhonePerDay, 86_400)
   const code = randomDigits(6)
   const now = ctx.clock.now()
   const id = nanoid()
@@ -65,53 +73,58 @@ export async function sendOtp(ctx: ServiceCtx, rawPhone: string) {
     await ctx.db.delete(otpCodes).where(eq(otpCodes.id, id))
     throw e
   }
-  return { expiresInSeconds: OTP_TTL_SECONDS, resendAfterSeconds: OTP_RESEND_SECONDS }
+  return { expiresInSeconds: OTP_TTL_SECONDS, resendAfterSeconds: OTP_RESEND_SECONDS, challenge: id }
 }
 
 /**
  * Checks a code; on success the phone's account (created on first sign-in) gets a new session.
- * Every comparison is paid for first: an attempt is reserved atomically against each limit, and
- * the code row's own counter is taken by a conditional UPDATE, so however many requests arrive at
- * once, at most `verifyPerPhone.max` codes are compared per phone per window.
+ *
+ * The code compared is the phone's newest live one, whichever challenge is presented: an owner whose
+ * code was replaced by a later send (theirs, or a stranger's) types the newest SMS on the form they
+ * have open. Every comparison is paid for first, from the challenge's own five tries, by a
+ * conditional UPDATE (however many requests arrive at once, at most five compare per challenge),
+ * and from the address's ceiling.
  */
-export async function verifyOtp(ctx: ServiceCtx, rawPhone: string, code: string) {
+export async function verifyOtp(ctx: ServiceCtx, rawPhone: string, code: string, challenge: string) {
   const phone = phoneOrThrow(rawPhone)
   const l = limiter(ctx)
-  const keys = {
-    phone: `otp-verify:phone:${phone}`,
-    ipPhone: `otp-verify:ip-phone:${limitKeyOf(ctx.clientIp)}|${phone}`,
-    ip: `otp-verify:ip:${limitKeyOf(ctx.clientIp)}`,
-  }
-  await reserveAttempt(l, keys.phone, OTP_LIMITS.verifyPerPhone)
-  await reserveAttempt(l, keys.ipPhone, OTP_LIMITS.verifyPerIpPhone)
-  await reserveAttempt(l, keys.ip, OTP_LIMITS.verifyPerIp)
+  const ipKey = `otp-verify:ip:${limitKeyOf(ctx.clientIp)}`
+  await reserveAttempt(l, ipKey, OTP_LIMITS.verifyPerIp)
   const now = ctx.clock.now()
-  const latest = ctx.db
-    .select({ id: otpCodes.id })
+  const [paid] = await ctx.db
+    .update(otpCodes)
+    .set({ attempts: sql`${otpCodes.attempts} + 1` })
+    .where(and(eq(otpCodes.id, challenge), eq(otpCodes.phone, phone), gt(otpCodes.expiresAt, now), lt(otpCodes.attempts, OTP_LIMITS.triesPerChallenge)))
+    .returning({ id: otpCodes.id })
+  if (!paid) {
+    // a challenge of this phone that is still in time has used its tries (or signed in already)
+    const [spent] = await ctx.db
+      .select({ id: otpCodes.id })
+      .from(otpCodes)
+      .where(and(eq(otpCodes.id, challenge), eq(otpCodes.phone, phone), gt(otpCodes.expiresAt, now)))
+    throw new AppError(spent ? 'OTP_SPENT' : 'OTP_INVALID')
+  }
+  const [newest] = await ctx.db
+    .select({ id: otpCodes.id, codeHash: otpCodes.codeHash })
     .from(otpCodes)
     .where(and(eq(otpCodes.phone, phone), isNull(otpCodes.consumedAt), gt(otpCodes.expiresAt, now)))
     .orderBy(desc(otpCodes.createdAt))
     .limit(1)
-  const [current] = await ctx.db
-    .update(otpCodes)
-    .set({ attempts: sql`${otpCodes.attempts} + 1` })
-    .where(and(eq(otpCodes.id, sql`(${latest})`), isNull(otpCodes.consumedAt), lt(otpCodes.attempts, OTP_MAX_ATTEMPTS_PER_CODE)))
-    .returning({ id: otpCodes.id, codeHash: otpCodes.codeHash })
-  const ok = current !== undefined && /^\d{6}$/.test(code) && timingSafeEqualStr(current.codeHash, await codeHash(ctx, phone, code))
+  const ok = newest !== undefined && /^\d{6}$/.test(code) && timingSafeEqualStr(newest.codeHash, await codeHash(ctx, phone, code))
   if (!ok) throw new AppError('OTP_INVALID')
   const userId = await withTransaction(ctx.db, async (tx) => {
     const consumed = await tx
       .update(otpCodes)
       .set({ consumedAt: now })
-      .where(and(eq(otpCodes.id, current.id), isNull(otpCodes.consumedAt)))
+      .where(and(eq(otpCodes.id, newest.id), isNull(otpCodes.consumedAt)))
       .returning({ id: otpCodes.id })
     if (consumed.length === 0) return null // a parallel request used it first
+    // the challenge that signed in is spent too: a copy of the form cannot try again
+    await tx.update(otpCodes).set({ attempts: OTP_LIMITS.triesPerChallenge }).where(eq(otpCodes.id, challenge))
     return (await accountForPhone(tx, phone, 'signed_in')).id
   })
   if (!userId) throw new AppError('OTP_INVALID')
-  // a right code is not a failure: the phone starts again from none, the address gets its attempt back
-  await clearFailures(l, keys.phone)
-  await clearFailures(l, keys.ipPhone)
-  await releaseAttempt(l, keys.ip, OTP_LIMITS.verifyPerIp)
+  // a right code is not a failure: the address gets its attempt back
+  await releaseAttempt(l, ipKey, OTP_LIMITS.verifyPerIp)
   return startSession(ctx, userId)
 }

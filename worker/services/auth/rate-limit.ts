@@ -98,8 +98,3 @@ export async function releaseAttempt(l: Limiter, key: string, opts: AttemptLimit
     })
     .where(eq(rateLimits.key, k))
 }
-
-/** Forgets a key's attempts (a phone that signed in starts again from none). */
-export async function clearFailures(l: Limiter, key: string) {
-  await l.db.delete(rateLimits).where(eq(rateLimits.key, await digest(l, `fail:${key}`)))
-}
