@@ -45,6 +45,12 @@ export const polls = pgTable(
     totalAreaE4: bigint('total_area_e4', { mode: 'number' }),
     areaScale: smallint('area_scale'),
     totalVoters: integer('total_voters'),
+    /**
+     * Only where the community shows the split while the vote runs (showSplitWhileOpen): the split
+     * owners and the committee see, taken by the scheduler once at least OPEN_SPLIT_BATCH
+     * households have voted since the last one (worker/services/results/open-split.ts)
+     */
+    openSplit: jsonb('open_split').$type<{ takenAt: string; totals: { choice: string; voters: number; areaE4: number }[] }>(),
     cancelledAt: ts('cancelled_at'),
     cancelReason: text('cancel_reason'),
     closedAt: ts('closed_at'),

@@ -180,7 +180,11 @@ export const TurnoutReply = z.object({
   /** the 2/3 lines the quorum needs (3·part ≥ 2·total) */
   quorumNeeds: WeightSchema,
   quorumReached: z.boolean(),
-  split: z.object({ agree: WeightSchema, oppose: WeightSchema, abstain: WeightSchema }).nullable().describe('表决期间默认不公开'),
+  split: z
+    .object({ agree: WeightSchema, oppose: WeightSchema, abstain: WeightSchema })
+    .nullable()
+    .describe('表决期间默认不公开；小区设置公开时，每满10户新投票才更新一次，以免推算出某一户的意见'),
+  splitAsOf: z.string().nullable().describe('split 的统计时间'),
 })
 
 export const CommentBody = z.object({ body: z.string().trim().min(1).max(2000), parentId: z.string().max(40).optional() })

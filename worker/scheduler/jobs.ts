@@ -6,6 +6,7 @@ import { drainOutbox } from '../services/notifications/outbox'
 import { runDueReminders, runVotingOpen } from '../services/notifications/reminders'
 import { runComplaintDeadlines } from '../services/oversight/complaints'
 import { publishDueResults } from '../services/results/close'
+import { refreshOpenSplits } from '../services/results/open-split'
 
 /**
  * The one scheduler: a Cron Trigger on Workers (`scheduled()` in worker/index.ts), a timer on Node
@@ -33,6 +34,7 @@ registerJob({ name: 'voting_open', run: runVotingOpen })
 registerJob({ name: 'poll_reminders', run: runDueReminders })
 // a poll with no paper ballots handed out publishes its result at the close (counting issue)
 registerJob({ name: 'results_due', run: publishDueResults })
+registerJob({ name: 'open_splits', run: refreshOpenSplits })
 registerJob({ name: 'complaint_deadlines', run: async (s) => Number((await runComplaintDeadlines(s)) ?? 0) })
 registerJob({ name: 'notification_outbox', run: async (s) => (await drainOutbox(s)).sent })
 registerJob({
