@@ -11,9 +11,11 @@ export type ChatCommand =
   | { kind: 'bind'; code: string | null }
   | { kind: 'list' }
   | { kind: 'view'; number: number }
-  | { kind: 'vote'; number: number; choice: VoteChoice }
+  /** `number` null: a choice said without saying which poll (同意): the poll when only one is open to the owner */
+  | { kind: 'vote'; number: number | null; choice: VoteChoice }
   | { kind: 'elect'; number: number; ordinals: number[] }
-  | { kind: 'confirm' }
+  /** `soft`: a word of assent (好的, 是的) rather than 确认: with no vote waiting, the menu, not an error */
+  | { kind: 'confirm'; soft?: true }
   | { kind: 'cancel' }
   | { kind: 'mine' }
   | { kind: 'result'; number: number }
@@ -21,8 +23,8 @@ export type ChatCommand =
   | { kind: 'contacts' }
   | { kind: 'complain'; text: string }
 
-const CHOICE: Record<string, VoteChoice> = { 同意: 'agree', 赞成: 'agree', 支持: 'agree', 反对: 'oppose', 不同意: 'oppose', 弃权: 'abstain' }
-const CHOICES = '不同意|同意|赞成|支持|反对|弃权'
+const CHOICE: Record<string, VoteChoice> = { 同意: 'agree', 赞成: 'agree', 支持: 'agree', 反对: 'oppose', 不同意: 'oppose', 不赞成: 'oppose', 不支持: 'oppose', 弃权: 'abstain' }
+const CHOICES = '不同意|不赞成|不支持|同意|赞成|支持|反对|弃权'
 /** a poll reference: 12, 第12号, 12号议题, 议题12, 第12项 */
 const REF = '(?:议题)?第?(\\d{1,6})(?:号|项)?(?:议题|事项)?'
 
@@ -30,7 +32,8 @@ const whole = (re: string) => new RegExp(`^${re}$`)
 const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [whole('(?:帮助|help|菜单|\\?|你好|您好|hi|hello)'), () => ({ kind: 'help' })],
   [whole('绑定(?:码)?(\\d{6})?'), (m) => ({ kind: 'bind', code: m[1] ?? null })],
-  [whole('(?:回复)?(?:确认|确定)(?:投票)?'), () => ({ kind: 'confirm' })],
+  [whole('(?:回复)?(?:确认|确定)(?:投票|投出)?'), () => ({ kind: 'confirm' })],
+  [whole('(?:好|好的|好吧|是|是的|对|对的|可以|行|嗯|嗯嗯|没问题|ok|okay|yes)'), () => ({ kind: 'confirm', soft: true })],
   [whole('(?:回复)?取消(?:投票)?'), () => ({ kind: 'cancel' })],
   [whole('(?:议题|议题列表|投票列表|我的议题|正在表决|表决)'), () => ({ kind: 'list' })],
   [whole('(?:我的投票|我投的票|投票记录)'), () => ({ kind: 'mine' })],
@@ -70,10 +73,51 @@ export function parseCommand(input: string): ChatCommand {
     const ordinals = elect[2]!.split(/[\s,、]+/u).filter(Boolean).map(Number)
     return { kind: 'elect', number: Number(elect[1]), ordinals: [...new Set(ordinals)] }
   }
-  const t = s.replace(/[\s,，、:：]+/gu, '').toLowerCase()
+  const t = arabicRefs(s.replace(/[\s,，、:：]+/gu, '').toLowerCase())
   for (const [re, make] of RULES) {
     const m = re.exec(t)
     if (m) return make(m)
   }
-  return { kind: 'help', understood: false }
+  return spokenVote(t) ?? { kind: 'help', understood: false }
+}
+
+/**
+ * A vote said the way people say it rather than as a command (投3号同意票, 第三号议题我赞成, 我同意，
+ * 谢谢): exactly one choice word, at most one poll number, and nothing else but words that carry no
+ * meaning here. Anything left over (不反对, a second number, a second choice) is not guessed at: the
+ * owner is shown the menu. The vote is still shown back for 确认 before it is cast.
+ */
+function spokenVote(t: string): ChatCommand | null {
+  const choices = t.match(new RegExp(CHOICES, 'gu')) ?? []
+  if (choices.length !== 1) return null
+  const refs = t.match(/\d{1,6}/gu) ?? []
+  if (refs.length > 1) return null
+  const rest = t
+    .replace(choices[0]!, '')
+    .replace(/第?\d{1,6}(?:号|项)?/u, '')
+    .replace(/谢谢您?|谢了|帮我|议题|事项|表决|意见|我|投|票|对|给|的|了|吧|啊|呀|哦|请|就|也|还是|好/gu, '')
+  if (rest !== '') return null
+  return { kind: 'vote', number: refs.length ? Number(refs[0]) : null, choice: CHOICE[choices[0]!]! }
+}
+
+const CN_DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+
+/** 三 → 3, 十二 → 12, 二十 → 20, 一百零五 → 105 (up to 九百九十九); null for anything else. */
+function chineseNumber(s: string): number | null {
+  const m = /^(?:([一二两三四五六七八九])百)?(零)?(?:([一二三四五六七八九])?(十))?([一二三四五六七八九])?$/u.exec(s)
+  if (!m || s === '') return null
+  const [, hundreds, zero, tensDigit, ten, ones] = m
+  if (zero && (!hundreds || ten)) return null
+  const n = (hundreds ? CN_DIGIT[hundreds]! * 100 : 0) + (ten ? (tensDigit ? CN_DIGIT[tensDigit]! : 1) * 10 : 0) + (ones ? CN_DIGIT[ones]! : 0)
+  return n > 0 ? n : null
+}
+
+/** A poll's number written in Chinese numerals (第三号, 十二号议题) as digits; other Chinese numerals are left alone. */
+function arabicRefs(t: string): string {
+  const numeral = '[零〇一二两三四五六七八九十百]+'
+  const toDigits = (whole: string, n: string) => {
+    const v = chineseNumber(n)
+    return v === null ? whole : whole.replace(n, String(v))
+  }
+  return t.replace(new RegExp(`第(${numeral})`, 'gu'), toDigits).replace(new RegExp(`(${numeral})(?=号|项)`, 'gu'), toDigits)
 }

@@ -147,6 +147,49 @@ describe('the chat-bot: commands end to end', () => {
     expect(said.reply).toContain(`/h5/polls/${p.id}/result`)
   })
 
+  it('as people say it: “我同意” is for the one open poll, “好的” casts it; with two open polls the owner is asked which', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const { openid } = await linkedOwner(s)
+    // courtesy with nothing waiting: the menu, not an error
+    expect((await h.oa.send({ from: openid, content: '好的' })).reply).toMatch(/^共议·业主表决助手/)
+    expect((await h.oa.send({ from: openid, content: '同意' })).reply).toContain('没有正在投票的议题')
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const n = (await h.request('GET', `/api/polls/${p.id}`, { token: s.owner })).json.number as number
+    const ask = await h.oa.send({ from: openid, content: '我同意，谢谢！' })
+    expect(ask.reply).toContain(`请确认：第${n}号《关于更换小区电梯的表决》`)
+    expect(ask.reply).toContain('您的选择：同意')
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
+    expect((await h.oa.send({ from: openid, content: '好的' })).reply).toContain('已投票')
+    const [b] = await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))
+    expect(b).toMatchObject({ channel: 'chatbot', choice: 'agree' })
+    // a second poll open: a choice without its number is not guessed
+    const q = await announcedPoll(h, s.community.id, s.committee, { title: '关于增设电动车充电桩的表决', matter: 'common_use' })
+    const m = (await h.request('GET', `/api/polls/${q.id}`, { token: s.owner })).json.number as number
+    const which = await h.oa.send({ from: openid, content: '投反对票' })
+    expect(which.reply).toContain('2个议题正在投票')
+    expect(which.reply).toContain(`第${m}号《关于增设电动车充电桩的表决》`)
+    expect((await h.oa.send({ from: openid, content: '确认' })).reply).toContain('没有待确认的投票')
+    // the number in Chinese numerals, with the words around it
+    const chinese = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'][m]!
+    expect((await h.oa.send({ from: openid, content: `第${chinese}号议题我投反对票` })).reply).toContain(`请确认：第${m}号`)
+    expect((await h.oa.send({ from: openid, content: '是的' })).reply).toContain('已投票')
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, q.id))).toMatchObject([{ choice: 'oppose', channel: 'chatbot' }])
+  })
+
+  it('a voice message is read by its speech recognition, still confirmed before it is cast; without recognition the owner is asked to type', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const { openid } = await linkedOwner(s)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    const deaf = await h.oa.send({ from: openid, voice: {} })
+    expect(deaf.reply).toContain('请发文字')
+    const heard = await h.oa.send({ from: openid, voice: { recognition: '我反对。' } })
+    expect(heard.reply).toContain('请确认')
+    expect(heard.reply).toContain('您的选择：反对')
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toHaveLength(0)
+    expect((await h.oa.send({ from: openid, voice: { recognition: '确认。' } })).reply).toContain('已投票')
+    expect(await h.db.select().from(ballots).where(eq(ballots.pollId, p.id))).toMatchObject([{ choice: 'oppose', channel: 'chatbot' }])
+  })
+
   it('elections by chat: 投票 N 选 1 3 marks those candidates', async () => {
     const s = await setupCommunity(h, { units: 3 })
     const { openid } = await linkedOwner(s)

@@ -24,6 +24,8 @@ export interface Inbound {
   content?: string
   msgId?: string
   event?: { Event: string; EventKey?: string; Ticket?: string }
+  /** a voice message; `recognition`: WeChat's speech-to-text of it, where the account has it on (absent otherwise) */
+  voice?: { recognition?: string }
   createTime?: number
 }
 
@@ -80,6 +82,10 @@ export function createFakeOa(opts: FakeOaOptions) {
       return { xml: `<xml>${head}<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${e.Event}]]></Event>${extra}</xml>` }
     }
     const msgId = m.msgId ?? String(++msgSeq)
+    if (m.voice) {
+      const heard = m.voice.recognition !== undefined ? `<Recognition><![CDATA[${m.voice.recognition}]]></Recognition>` : ''
+      return { xml: `<xml>${head}<MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[media_${msgId}]]></MediaId><Format><![CDATA[amr]]></Format>${heard}<MsgId>${msgId}</MsgId></xml>`, msgId }
+    }
     return { xml: `<xml>${head}<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${m.content ?? ''}]]></Content><MsgId>${msgId}</MsgId></xml>`, msgId }
   }
 

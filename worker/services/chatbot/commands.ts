@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, or, sql } from 'drizzle-orm'
 import { SIGNED_AS_ZH } from '../../../shared/api/polls'
-import { parseCommand, type ChatCommand } from '../../../shared/chatbot'
+import { parseCommand, type ChatCommand, type VoteChoice } from '../../../shared/chatbot'
 import { categoryFromWords, COMPLAINT_CATEGORIES, DESKS, type Desk } from '../../../shared/complaints'
 import { shortReceipt } from '../../../shared/receipt'
 import { periodZh, yuan } from '../../../shared/statements'
@@ -129,7 +129,7 @@ async function answer(ctx: ServiceCtx, openid: string, owner: Owner, cmd: Exclud
     case 'elect':
       return prepareVote(ctx, openid, owner, cmd)
     case 'confirm':
-      return confirmVote(ctx, openid, owner, messageKey)
+      return confirmVote(ctx, openid, owner, messageKey, cmd.soft === true)
     case 'cancel': {
       await ctx.db.update(oaFollowers).set({ pendingVote: null }).where(eq(oaFollowers.openid, openid))
       return '已取消，没有投出任何票。'
@@ -183,20 +183,42 @@ export async function linkOpenid(ctx: Pick<ServiceCtx, 'db' | 'clock'>, openid: 
     .onConflictDoUpdate({ target: oaFollowers.openid, set: { userId, linkedAt: now, pendingVote: null } })
 }
 
-async function listOpen(ctx: ServiceCtx, owner: Owner): Promise<string> {
+/** The announced polls, not yet closed, in which this follower may cast a ballot (as owner or proxy), the soonest to close first. */
+async function runningFor(ctx: ServiceCtx, owner: Owner) {
   const now = ctx.clock.now()
-  const open = await ctx.db
+  const announced = await ctx.db
     .select()
     .from(polls)
     .where(and(or(inArray(polls.communityId, owner.communityIds), sql`${polls.id} in (${pollsAsProxySql(owner.userId)})`), eq(polls.status, 'announced'), sql`${polls.closesAt} > ${now.toISOString()}::timestamptz`))
     .orderBy(polls.closesAt)
     .limit(10)
-  const lines: string[] = []
-  const numbers = open.map((p) => p.number)
-  for (const p of open) {
-    const elsewhere = !owner.communityIds.includes(p.communityId)
+  const out: { p: PollRow; mine: Awaited<ReturnType<typeof castableVoters>> }[] = []
+  for (const p of announced) {
     const mine = await castableVoters(ctx.db, p.id, p.communityId, owner.userId)
-    if (mine.length === 0) continue
+    if (mine.length > 0) out.push({ p, mine })
+  }
+  return out
+}
+
+/**
+ * The poll a choice said without its number (同意) is for: the one poll open to this follower now.
+ * With several, they are asked which, with each poll's number; with none, told so.
+ */
+async function onlyOpenPoll(ctx: ServiceCtx, owner: Owner, choice: VoteChoice): Promise<PollRow | string> {
+  const now = ctx.clock.now()
+  const open = (await runningFor(ctx, owner)).filter(({ p }) => displayStatus(p, now) === 'open').map(({ p }) => p)
+  if (open.length === 1) return open[0]!
+  if (open.length === 0) return '您目前没有正在投票的议题。回复“议题”查看已公告的议题。'
+  return fitReply(`您有${open.length}个议题正在投票，请说明投哪一个，如“${open[0]!.number}号${CHOICE_TEXT[choice]}”：\n${open.map((p) => `第${p.number}号《${p.title}》`).join('\n')}`)
+}
+
+async function listOpen(ctx: ServiceCtx, owner: Owner): Promise<string> {
+  const now = ctx.clock.now()
+  const running = await runningFor(ctx, owner)
+  const lines: string[] = []
+  const numbers = running.map(({ p }) => p.number)
+  for (const { p, mine } of running) {
+    const elsewhere = !owner.communityIds.includes(p.communityId)
     const [voted] = await ctx.db
       .select({ n: count() })
       .from(ballots)
@@ -225,7 +247,8 @@ async function viewPoll(ctx: ServiceCtx, p: PollRow): Promise<string> {
 }
 
 async function prepareVote(ctx: ServiceCtx, openid: string, owner: Owner, cmd: Extract<ChatCommand, { kind: 'vote' | 'elect' }>): Promise<string> {
-  const p = await pollFor(ctx, owner, cmd.number)
+  // an election's number is always said (its candidates are numbered per poll)
+  const p = cmd.kind === 'vote' && cmd.number === null ? await onlyOpenPoll(ctx, owner, cmd.choice) : await pollFor(ctx, owner, cmd.number as number)
   if (typeof p === 'string') return p
   if (displayStatus(p, ctx.clock.now()) !== 'open') return `第${p.number}号《${p.title}》当前不在投票期内（${beijingTime(p.opensAt)} 至 ${beijingDeadline(p.closesAt)}）。`
   let voter
@@ -266,10 +289,11 @@ async function prepareVote(ctx: ServiceCtx, openid: string, owner: Owner, cmd: E
   return `请确认：第${p.number}号《${p.title}》\n您的选择：${choiceText}\n${as}\n回复“确认”投出，回复“取消”放弃（10分钟内有效）。`
 }
 
-async function confirmVote(ctx: ServiceCtx, openid: string, owner: Owner, messageKey: string | null): Promise<string> {
+async function confirmVote(ctx: ServiceCtx, openid: string, owner: Owner, messageKey: string | null, soft: boolean): Promise<string> {
   const [f] = await ctx.db.select({ pending: oaFollowers.pendingVote }).from(oaFollowers).where(eq(oaFollowers.openid, openid))
   const pending = f?.pending as (PendingChatVote & { proxyId: string | null; via: 'owner' | 'proxy' }) | null | undefined
-  if (!pending || Date.parse(pending.until) <= ctx.clock.now().getTime()) return '没有待确认的投票。请先回复“投票 编号 同意/反对/弃权”。'
+  // "好的" with no vote waiting is a courtesy, not a mistake: the menu
+  if (!pending || Date.parse(pending.until) <= ctx.clock.now().getTime()) return soft ? helpText() : '没有待确认的投票。请先回复“投票 编号 同意/反对/弃权”。'
   await ctx.db.update(oaFollowers).set({ pendingVote: null }).where(eq(oaFollowers.openid, openid))
   const out = await castBallot(
     { ...ctx, actor: { userId: owner.userId, phone: null, isAdmin: false } },

@@ -43,7 +43,7 @@ export async function handleInbound(ctx: ServiceCtx, m: OaMessage): Promise<{ re
         .values({ openid, lastInboundAt: now, subscribedAt: now })
         .onConflictDoUpdate({ target: oaFollowers.openid, set: { lastInboundAt: now } })
       const scoped = { ...ctx, db: tx }
-      const reply = m.MsgType === 'event' ? await onEvent(scoped, openid, m) : m.MsgType === 'text' ? await runCommand(scoped, openid, m.Content ?? '', key) : helpText()
+      const reply = await replyTo(scoped, openid, m, key)
       await tx.update(oaInbound).set({ reply }).where(eq(oaInbound.key, key))
       return { reply, acted: true }
     })
@@ -54,6 +54,22 @@ export async function handleInbound(ctx: ServiceCtx, m: OaMessage): Promise<{ re
     const [kept] = await ctx.db.insert(oaInbound).values({ key, openid, reply, receivedAt: now }).onConflictDoNothing().returning({ key: oaInbound.key })
     return kept ? { reply, acted: true } : { reply: (await replyOf(ctx.db, key)) ?? null, acted: false }
   }
+}
+
+/**
+ * Many owners who vote by chat are elderly and speak rather than type. Where the account has
+ * WeChat's speech recognition on, a voice message carries its text (`Recognition`) and is read as
+ * if typed: a vote still waits for 确认 after the poll and the choice are read back, so a word
+ * misheard casts nothing. Without it, the owner is asked to type.
+ */
+async function replyTo(ctx: ServiceCtx, openid: string, m: OaMessage, key: string): Promise<string | null> {
+  if (m.MsgType === 'event') return onEvent(ctx, openid, m)
+  if (m.MsgType === 'text') return runCommand(ctx, openid, m.Content ?? '', key)
+  if (m.MsgType === 'voice') {
+    const heard = (m.Recognition ?? '').trim()
+    return heard ? runCommand(ctx, openid, heard, key) : '暂时听不清语音。请发文字，例如“议题”“3号同意”，或回复“帮助”。'
+  }
+  return helpText()
 }
 
 /** Forget what is too old to be redelivered (WeChat retries within seconds); a scheduled job may call it. */
