@@ -20,6 +20,11 @@ const settingFields = {
   /** show the split by choice while a poll is open (default: turnout only) */
   showSplitWhileOpen: z.boolean(),
   /**
+   * the reminders every poll gets when announced, in hours before its close, to the households that
+   * have not voted (the committee may change a poll's own); [] for none
+   */
+  reminderHoursBeforeClose: z.array(z.number().int().min(1).max(24 * 30)).max(5),
+  /**
    * disclosure.md: statements other than public revenue are due by the end of this many months
    * after their quarter (public revenue is always 1, by the provincial measures)
    */
@@ -34,6 +39,7 @@ export const CommunitySettings = z.object({
   paperVsElectronic: settingFields.paperVsElectronic.default('electronic'),
   proxyLimit: settingFields.proxyLimit.default(5),
   showSplitWhileOpen: settingFields.showSplitWhileOpen.default(false),
+  reminderHoursBeforeClose: settingFields.reminderHoursBeforeClose.default([72, 24]),
   statementDeadlineMonths: settingFields.statementDeadlineMonths.default(1),
 })
 export type CommunitySettings = z.infer<typeof CommunitySettings>

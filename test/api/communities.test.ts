@@ -25,6 +25,7 @@ describe('communities', () => {
       paperVsElectronic: 'electronic',
       proxyLimit: 5,
       showSplitWhileOpen: false,
+      reminderHoursBeforeClose: [72, 24],
       statementDeadlineMonths: 1,
     })
     expect(res.json.currentRosterVersion).toBeNull()

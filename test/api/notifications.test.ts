@@ -276,6 +276,42 @@ describe('complaint notifications', () => {
 })
 
 describe('reminders', () => {
+  it("every poll gets the community's reminders when announced, within its voting window; a community may choose none; an extension moves those still to run", async () => {
+    daytime()
+    const { s, oa, committee } = await reachableCommunity()
+    // a 4-day vote: 72 and 24 hours before its close both fall while it is open
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(4 * 24 * HOUR))
+    const poll = (await h.request('GET', `/api/polls/${p.id}`, { token: s.committee })).json
+    const closes = Date.parse(poll.closesAt)
+    const report = (await h.request('GET', `/api/polls/${p.id}/reminders`, { token: s.committee })).json
+    expect(report.reminders.map((r: { hoursBeforeClose: number; dueAt: string; status: string }) => [r.hoursBeforeClose, Date.parse(r.dueAt), r.status])).toEqual([
+      [72, closes - 72 * HOUR, 'scheduled'],
+      [24, closes - 24 * HOUR, 'scheduled'],
+    ])
+    // a 2-day vote: 72 hours before its close is before it opens, so only the 24-hour one
+    const short = await announcedPoll(h, s.community.id, s.committee, openWindow(2 * 24 * HOUR))
+    expect((await h.request('GET', `/api/polls/${short.id}/reminders`, { token: s.committee })).json.reminders.map((r: { hoursBeforeClose: number }) => r.hoursBeforeClose)).toEqual([24])
+    // the reminder goes out by itself to the household that has not voted
+    await runDueJobs(h.services) // the announcement
+    h.clock.set(new Date(closes - 72 * HOUR + 60_000))
+    daytime()
+    await runDueJobs(h.services)
+    expect(h.oa.templates.filter((t) => t.touser === oa.openid && t.data.first?.value.includes('尚未投票') && t.url?.includes(p.id))).toHaveLength(1)
+    // extended by two days: the 24-hour reminder still to run follows the new close; the one that ran stays as it ran
+    const later = new Date(closes + 2 * 24 * HOUR)
+    const ext = await h.request('POST', `/api/polls/${p.id}/extend`, { token: await committee(), json: { closesAt: later.toISOString(), reason: '参与人数不足三分之二' } })
+    expect(ext.status, ext.text).toBe(200)
+    const moved = (await h.request('GET', `/api/polls/${p.id}/reminders`, { token: await committee() })).json.reminders
+    expect(moved.map((r: { hoursBeforeClose: number; dueAt: string; status: string }) => [r.hoursBeforeClose, Date.parse(r.dueAt), r.status])).toEqual([
+      [72, closes - 72 * HOUR, 'done'],
+      [24, later.getTime() - 24 * HOUR, 'scheduled'],
+    ])
+    // a community that wants none
+    expect((await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: await committee(), json: { reminderHoursBeforeClose: [] } })).status).toBe(200)
+    const none = await announcedPoll(h, s.community.id, await committee(), openWindow(4 * 24 * HOUR))
+    expect((await h.request('GET', `/api/polls/${none.id}/reminders`, { token: await committee() })).json.reminders).toEqual([])
+  })
+
   it('go only to voters who have not voted: a voter who votes between two reminders gets no second one; counts, non-voters by building, CSV', async () => {
     daytime()
     const { s, oa, committee, tokenOf } = await reachableCommunity()

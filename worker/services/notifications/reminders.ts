@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { pollReminders, polls } from '../../../drizzle/schema'
 import { withTransaction } from '../../db/tx'
+import type { Db } from '../../db/types'
 import type { Services } from '../../env'
 import { AppError } from '../../lib/errors'
 import { recordAudit } from '../audit'
@@ -32,6 +33,19 @@ export async function setReminders(ctx: ServiceCtx, pollId: string, communityId:
     await recordAudit(tx, ctx, { communityId, action: 'poll.reminders_set', subjectType: 'poll', subjectId: pollId, details: { hoursBeforeClose: wanted } })
     return reminderReport({ ...ctx, db: tx }, pollId)
   })
+}
+
+/**
+ * The community's reminders for a poll being announced (settings.reminderHoursBeforeClose), in the
+ * announcement's transaction, so no committee has to remember them: those that fall while voting is
+ * open, each once. Set by the poll's announcer; the committee may replace them (setReminders).
+ */
+export async function scheduleDefaultReminders(tx: Db, p: { id: string; communityId: string; opensAt: Date; closesAt: Date }, hoursBeforeClose: readonly number[], by: string, now: Date) {
+  const due = [...new Set(hoursBeforeClose)]
+    .map((h) => ({ h, dueAt: new Date(p.closesAt.getTime() - h * 3_600_000) }))
+    .filter(({ dueAt }) => dueAt > p.opensAt && dueAt > now)
+  if (due.length === 0) return
+  await tx.insert(pollReminders).values(due.map(({ h, dueAt }) => ({ id: nanoid(), pollId: p.id, communityId: p.communityId, hoursBeforeClose: h, dueAt, createdBy: by, createdAt: now })))
 }
 
 /** Each reminder with how many went out, by channel and outcome. */

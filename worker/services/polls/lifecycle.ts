@@ -7,7 +7,7 @@ import { centiWhereExact, exactSum, formatArea, sumScale } from '../../../shared
 import { normalizeUnitPart } from '../../../shared/unit-key'
 import { approvalClassOf, MATTERS, type Matter } from '../../../shared/tally'
 import { addMonths, beijingDeadline, beijingTime, shanghaiDate } from '../../../shared/time'
-import { communities, notices, pollCandidates, pollEvents, polls, rosterUnits } from '../../../drizzle/schema'
+import { communities, notices, pollCandidates, pollEvents, pollReminders, polls, rosterUnits } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { BULK_ROWS, refreshStatistics } from '../../db/statistics'
 import { withTransaction } from '../../db/tx'
@@ -20,6 +20,7 @@ import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
 import { publishNotice } from '../notices/notices'
 import { enqueuePollNotification } from '../notifications/outbox'
+import { scheduleDefaultReminders } from '../notifications/reminders'
 
 export type PollRow = typeof polls.$inferSelect
 
@@ -252,6 +253,7 @@ export async function announcePoll(ctx: ServiceCtx, pollId: string, noticeOverri
     })
     // owners hear of it through the outbox, committed with the announcement or not at all
     await enqueuePollNotification(tx, ctx, pollId, 'poll_announced', { dedupe: 'announced' })
+    await scheduleDefaultReminders(tx, u!, settings.reminderHoursBeforeClose, ctx.actor?.userId ?? p.createdBy, now)
     return u!
   })
 }
@@ -267,6 +269,11 @@ export async function extendPoll(ctx: ServiceCtx, pollId: string, closesAt: stri
     if (next <= p.closesAt) throw new AppError('POLL_WINDOW_INVALID', { reason: 'not_later' })
     if (next > addMonths(p.originalClosesAt, MAX_EXTENSION_MONTHS)) throw new AppError('EXTENSION_TOO_LONG')
     const [u] = await tx.update(polls).set({ closesAt: next }).where(eq(polls.id, pollId)).returning()
+    // a reminder is "so many hours before the close": those still to run follow the new close
+    await tx
+      .update(pollReminders)
+      .set({ dueAt: sql`${next.toISOString()}::timestamptz - make_interval(hours => ${pollReminders.hoursBeforeClose})` })
+      .where(and(eq(pollReminders.pollId, pollId), eq(pollReminders.status, 'scheduled')))
     await event(tx, ctx, pollId, 'extended', `延长表决期至 ${beijingDeadline(next)}。理由：${reason}`, { from: p.closesAt.toISOString(), to: next.toISOString() })
     await reviseAnnouncement(tx, ctx, p, { title: `表决公告（延长表决期）：${p.title}`, lead: `延长表决期至 ${beijingDeadline(next)}。理由：${reason}`, closesAt: next, endsAt: next })
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.extended', subjectType: 'poll', subjectId: pollId, details: { to: next.toISOString() } })
