@@ -281,6 +281,91 @@ describe('the chat-bot: commands end to end', () => {
   })
 })
 
+describe('signing in inside WeChat', () => {
+  const ua = { 'user-agent': 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.50' }
+  /** A browser inside WeChat (its cookies kept) following redirects as WeChat's does, the authorise host included. */
+  function weChatBrowser() {
+    const jar = new Map<string, string>()
+    const keep = (res: { headers: Headers }) => {
+      for (const line of res.headers.getSetCookie()) {
+        const [pair] = line.split(';')
+        const name = pair!.split('=')[0]!
+        const value = pair!.split('=').slice(1).join('=')
+        if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') jar.delete(name)
+        else jar.set(name, value)
+      }
+    }
+    const get = async (path: string) => {
+      const res = await h.request('GET', path, { headers: { ...ua, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } })
+      keep(res)
+      return res
+    }
+    /** GET, then through WeChat's authorise page and back, as far as our server's answer */
+    const open = async (path: string) => {
+      const first = await get(path)
+      if (first.status !== 302) return first
+      const authorize = new URL(first.headers.get('location')!)
+      expect(authorize.searchParams.get('scope')).toBe('snsapi_base')
+      const back = await fetch(authorize.toString().replace(/#wechat_redirect$/, ''), { redirect: 'manual' })
+      const returned = new URL(back.headers.get('location')!)
+      return get(`${returned.pathname}${returned.search}`)
+    }
+    return { jar, get, open }
+  }
+
+  it('an owner whose WeChat is linked is signed in without a code and lands on the poll; an unlinked WeChat gets the SMS form and a word on linking', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const { openid } = await linkedOwner(s)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    h.oa.state.browserOpenid = openid
+    const b = weChatBrowser()
+    const signedIn = await b.open(`/h5/login?next=/h5/polls/${p.id}`)
+    expect(signedIn.status, signedIn.text).toBe(303)
+    expect(signedIn.headers.get('location')).toBe(`/h5/polls/${p.id}`)
+    const page = await b.get(`/h5/polls/${p.id}`)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('关于更换小区电梯的表决')
+    expect(page.text).toContain('name="choice"') // the ballot form: signed in as the owner
+    const me = await h.request('GET', '/api/me', { token: s.owner })
+    expect((await b.get('/h5/me')).text).toContain(me.json.phone.slice(-4))
+
+    // a WeChat nobody linked: the SMS form, no session
+    h.oa.state.browserOpenid = newOpenid()
+    const stranger = weChatBrowser()
+    const form = await stranger.open('/h5/login?next=/h5/polls/abc')
+    expect(form.status).toBe(200)
+    expect(form.text).toContain('还没有绑定共议账号')
+    expect(form.text).toContain('获取验证码')
+    expect([...stranger.jar.keys()].filter((k) => k.startsWith('gy_'))).toEqual([])
+    // asked for the SMS form inside WeChat, or outside WeChat: no detour
+    expect((await stranger.get('/h5/login?sms=1')).status).toBe(200)
+    expect((await h.request('GET', '/h5/login')).status).toBe(200)
+    h.oa.state.browserOpenid = null
+  })
+
+  it('a code brought back without this browser’s state signs nobody in', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const { openid } = await linkedOwner(s)
+    h.oa.state.browserOpenid = openid
+    // the victim's browser starts; an attacker replays the code WeChat returned into their own browser
+    const victim = weChatBrowser()
+    const first = await victim.get('/h5/login?next=/h5/login/done')
+    const authorize = new URL(first.headers.get('location')!)
+    const back = await fetch(authorize.toString().replace(/#wechat_redirect$/, ''), { redirect: 'manual' })
+    const returned = new URL(back.headers.get('location')!)
+    const attacker = weChatBrowser()
+    const replayed = await attacker.get(`${returned.pathname}${returned.search}`)
+    expect(replayed.status).toBe(400)
+    expect(replayed.text).toContain('授权已失效')
+    expect([...attacker.jar.keys()].filter((k) => k === 'gy_at' || k === 'gy_rt')).toEqual([])
+    // and a forged state in the victim's own browser
+    const forged = await victim.get(`${returned.pathname}?code=${returned.searchParams.get('code')}&state=forged&next=/h5/login/done`)
+    expect(forged.status).toBe(400)
+    expect([...victim.jar.keys()].filter((k) => k === 'gy_at' || k === 'gy_rt')).toEqual([])
+    h.oa.state.browserOpenid = null
+  })
+})
+
 describe('exactly once, and within the reply budget', () => {
   it('three concurrent deliveries of one 确认 reaching two app instances cast one ballot', async () => {
     const s = await setupCommunity(h, { units: 3 })

@@ -5,11 +5,12 @@ import { Page } from './layout'
  * code; step two asks for the code. Two plain forms, no JavaScript.
  */
 /** `challenge`: the code was sent (its challenge goes back with the code); absent, the phone form. */
-export function LoginPage(props: { next: string; phone?: string; challenge?: string; error?: string }) {
+export function LoginPage(props: { next: string; phone?: string; challenge?: string; error?: string; notice?: string }) {
   return (
     <Page title="手机号登录">
       <h1>手机号登录</h1>
       <p class="meta">用您的手机号接收短信验证码登录。登录后可以绑定房屋、参与表决、查看账目。</p>
+      {props.notice ? <p class="panel">{props.notice}</p> : null}
       {props.error ? (
         <p class="error" role="alert">
           {props.error}
@@ -25,7 +26,7 @@ export function LoginPage(props: { next: string; phone?: string; challenge?: str
           <label for="code">短信验证码</label>
           <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={6} required />
           <button type="submit">登录</button>
-          <a class="btn secondary" href={`/h5/login?next=${encodeURIComponent(props.next)}`}>
+          <a class="btn secondary" href={`/h5/login?sms=1&next=${encodeURIComponent(props.next)}`}>
             没收到？换个手机号或重新获取
           </a>
         </form>

@@ -34,6 +34,7 @@ import { ratingRoutes } from './complaints/ratings.routes'
 import { creditListRoutes, creditRoutes, creditSchemeRoutes } from './credit/credit.routes'
 import { oaQrRoutes, wechatOaRoutes } from './wechat-oa/wechat-oa.routes'
 import { oaLinkRoutes } from './wechat-oa/link.routes'
+import { oaLoginRoutes } from './wechat-oa/login.routes'
 import { reminderRoutes } from './notifications/reminders.routes'
 
 /** Every route of the API, in one list: mounted on the app and described in /openapi.json. */
@@ -71,6 +72,7 @@ export const apiRoutes: AnyRoute[] = [
   ...adminRoutes,
   ...wechatOaRoutes,
   ...oaLinkRoutes,
+  ...oaLoginRoutes,
   ...oaQrRoutes,
   ...reminderRoutes,
 ]

@@ -25,6 +25,8 @@ import { keptForCompound, tagPage } from '../../lib/page-cache'
 import { h5MeRoutes } from './me.routes'
 import { h5PollRoutes } from './poll.routes'
 import { assertSameOrigin, clearSessionCookies, h5Caller, refreshCookie, setSessionCookies } from './session'
+import { canAuthorizeInWeChat, redirectToWeChatAuthorize } from '../wechat-oa/oauth'
+import { WECHAT_LOGIN_PATH } from '../wechat-oa/login-path'
 
 /**
  * The H5 pages: what a scanned QR code opens on any phone, and how an owner without the
@@ -107,9 +109,14 @@ export const h5Routes: AnyRoute[] = [
     summary: '手机号验证码登录页',
     tags,
     access: access.public,
-    query: z.object({ next: z.string().max(300).optional() }),
-    responses: html,
-    handler: async (c, { query }) => c.html(<LoginPage next={safeNext(query.next)} />),
+    query: z.object({ next: z.string().max(300).optional(), sms: z.literal('1').optional().describe('微信内也直接用短信验证码登录') }),
+    responses: { ...html, 302: { description: '微信内：先静默网页授权，已绑定公众号的账号免验证码登录' } },
+    handler: async (c, { query }) => {
+      const next = safeNext(query.next)
+      // inside WeChat, an owner whose WeChat is linked is signed in without a code (login.routes.tsx)
+      if (!query.sms && canAuthorizeInWeChat(c)) return redirectToWeChatAuthorize(c, WECHAT_LOGIN_PATH, { next })
+      return c.html(<LoginPage next={next} />)
+    },
   }),
   route({
     method: 'post',

@@ -1,9 +1,8 @@
 import type { Context } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import * as z from 'zod'
 import { oaLinkCodes } from '../../../drizzle/schema'
 import type { HonoEnv } from '../../env'
-import { randomDigits, randomToken, timingSafeEqualStr } from '../../lib/crypto'
+import { randomDigits } from '../../lib/crypto'
 import { AppError } from '../../lib/errors'
 import { access, route } from '../../lib/route'
 import { Page } from '../../pages/layout'
@@ -11,9 +10,9 @@ import { ErrorPage } from '../../pages/parts'
 import { LINK_CODE_MS, linkCodeDigest, linkOpenid } from '../../services/chatbot/commands'
 import { ctxOf } from '../../services/context'
 import { h5Caller } from '../h5/session'
+import { canAuthorizeInWeChat, redirectToWeChatAuthorize, returnedStateIsOurs } from './oauth'
 
 const PATH = '/h5/wechat/link'
-const STATE = 'gy_oa_state'
 
 function LinkPage(props: { title: string; children: any }) {
   return (
@@ -42,12 +41,8 @@ export const oaLinkRoutes = [
       const caller = await h5Caller(c)
       if (!caller) return c.redirect(`/h5/login?next=${encodeURIComponent(PATH)}`, 303)
       const ctx = ctxOf(c)
-      const cfg = ctx.config
-      const base = cfg.PUBLIC_BASE_URL.replace(/\/$/, '')
       if (query.code) {
-        const expected = getCookie(c, STATE)
-        deleteCookie(c, STATE, { path: PATH })
-        if (!ctx.oa || !expected || !query.state || !timingSafeEqualStr(expected, query.state)) {
+        if (!returnedStateIsOurs(c, PATH, query.state) || !ctx.oa) {
           return c.html(<ErrorPage status={400} code="FORBIDDEN" message="授权已失效，请从公众号重新打开绑定链接。" />, 400)
         }
         try {
@@ -62,12 +57,7 @@ export const oaLinkRoutes = [
           </LinkPage>,
         )
       }
-      if (ctx.oa && /MicroMessenger/i.test(c.req.header('user-agent') ?? '')) {
-        const state = randomToken(16)
-        setCookie(c, STATE, state, { httpOnly: true, secure: base.startsWith('https:'), sameSite: 'Lax', path: PATH, maxAge: 600 })
-        const q = new URLSearchParams({ appid: cfg.WECHAT_OA_APPID!, redirect_uri: `${base}${PATH}`, response_type: 'code', scope: 'snsapi_base', state })
-        return c.redirect(`${cfg.WECHAT_OA_AUTHORIZE_BASE.replace(/\/$/, '')}/connect/oauth2/authorize?${q}#wechat_redirect`, 302)
-      }
+      if (ctx.oa && canAuthorizeInWeChat(c)) return redirectToWeChatAuthorize(c, PATH)
       const code = randomDigits(6)
       await ctx.db.insert(oaLinkCodes).values({ codeHash: await linkCodeDigest(ctx, code), userId: caller.userId, expiresAt: new Date(ctx.clock.now().getTime() + LINK_CODE_MS) })
       return c.html(
