@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots, complaints, oaFollowers, oaInbound } from '../../drizzle/schema'
 import { createApp } from '../../worker/app'
 import { buildServices } from '../../worker/services-factory'
-import { browserSession } from '../helpers/browser-session'
-import { announcedPoll, communityStaff, FIRM_PROFILE, firmServingCommunity, pollDraft, setupCommunity, statement } from '../helpers/fixtures'
+import { browserSession, formField } from '../helpers/browser-session'
+import { announcedPoll, communityStaff, FIRM_PROFILE, firmServingCommunity, pollDraft, setupCommunity, signedInOwner, statement } from '../helpers/fixtures'
 import { startHarness, TEST_OA, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -285,32 +285,18 @@ describe('signing in inside WeChat', () => {
   const ua = { 'user-agent': 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.50' }
   /** A browser inside WeChat (its cookies kept) following redirects as WeChat's does, the authorise host included. */
   function weChatBrowser() {
-    const jar = new Map<string, string>()
-    const keep = (res: { headers: Headers }) => {
-      for (const line of res.headers.getSetCookie()) {
-        const [pair] = line.split(';')
-        const name = pair!.split('=')[0]!
-        const value = pair!.split('=').slice(1).join('=')
-        if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') jar.delete(name)
-        else jar.set(name, value)
-      }
-    }
-    const get = async (path: string) => {
-      const res = await h.request('GET', path, { headers: { ...ua, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } })
-      keep(res)
-      return res
-    }
+    const b = browserSession(h, { headers: ua })
     /** GET, then through WeChat's authorise page and back, as far as our server's answer */
     const open = async (path: string) => {
-      const first = await get(path)
+      const first = await b.get(path)
       if (first.status !== 302) return first
       const authorize = new URL(first.headers.get('location')!)
       expect(authorize.searchParams.get('scope')).toBe('snsapi_base')
       const back = await fetch(authorize.toString().replace(/#wechat_redirect$/, ''), { redirect: 'manual' })
       const returned = new URL(back.headers.get('location')!)
-      return get(`${returned.pathname}${returned.search}`)
+      return b.get(`${returned.pathname}${returned.search}`)
     }
-    return { jar, get, open }
+    return { ...b, open }
   }
 
   it('an owner whose WeChat is linked is signed in without a code and lands on the poll; an unlinked WeChat gets the SMS form and a word on linking', async () => {
@@ -330,16 +316,41 @@ describe('signing in inside WeChat', () => {
     expect((await b.get('/h5/me')).text).toContain(me.json.phone.slice(-4))
 
     // a WeChat nobody linked: the SMS form, no session
-    h.oa.state.browserOpenid = newOpenid()
+    const unlinked = newOpenid()
+    h.oa.state.browserOpenid = unlinked
     const stranger = weChatBrowser()
-    const form = await stranger.open('/h5/login?next=/h5/polls/abc')
+    const form = await stranger.open(`/h5/login?next=/h5/polls/${p.id}`)
     expect(form.status).toBe(200)
     expect(form.text).toContain('还没有绑定共议账号')
     expect(form.text).toContain('获取验证码')
-    expect([...stranger.jar.keys()].filter((k) => k.startsWith('gy_'))).toEqual([])
+    expect([...stranger.jar.keys()].filter((k) => k === 'gy_at' || k === 'gy_rt')).toEqual([])
     // asked for the SMS form inside WeChat, or outside WeChat: no detour
     expect((await stranger.get('/h5/login?sms=1')).status).toBe(200)
     expect((await h.request('GET', '/h5/login')).status).toBe(200)
+    // the owner of another flat signs in by SMS in that WeChat and ticks "bind this WeChat too"
+    const other = await signedInOwner(h, s.community.id, s.rows[1]!)
+    const otherPhone = (await h.request('GET', '/api/me', { token: other.accessToken })).json.phone as string
+    h.clock.advance(61_000)
+    const sent = await stranger.post('/h5/login', { step: 'send', phone: otherPhone, next: `/h5/polls/${p.id}` })
+    expect(sent.text).toContain('同时绑定本微信')
+    const verified = await stranger.post('/h5/login', { step: 'verify', phone: otherPhone, code: h.sms.lastCode(otherPhone)!, challenge: formField(sent.text, 'challenge')!, linkWeChat: '1', next: `/h5/polls/${p.id}` })
+    expect(verified.status, verified.text).toBe(303)
+    const [f] = await h.db.select().from(oaFollowers).where(eq(oaFollowers.openid, unlinked))
+    expect(f?.userId).toBe(other.userId)
+    // and the next time, from a reminder, no code at all
+    const later = weChatBrowser()
+    const back = await later.open(`/h5/login?next=/h5/polls/${p.id}`)
+    expect(back.status).toBe(303)
+    expect((await later.get(`/h5/polls/${p.id}`)).text).toContain('name="choice"')
+    // not ticked: nothing linked
+    const third = newOpenid()
+    h.oa.state.browserOpenid = third
+    const declined = weChatBrowser()
+    await declined.open('/h5/login')
+    h.clock.advance(61_000)
+    const sent3 = await declined.post('/h5/login', { step: 'send', phone: otherPhone })
+    expect((await declined.post('/h5/login', { step: 'verify', phone: otherPhone, code: h.sms.lastCode(otherPhone)!, challenge: formField(sent3.text, 'challenge')! })).status).toBe(303)
+    expect(await h.db.select().from(oaFollowers).where(eq(oaFollowers.openid, third))).toEqual([])
     h.oa.state.browserOpenid = null
   })
 

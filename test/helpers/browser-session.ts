@@ -5,7 +5,7 @@ import { randomIp } from './harness'
  * A phone's browser against the H5 pages, without a browser: it keeps cookies, sends forms with
  * the Origin a browser sends, and does not follow redirects (tests look at them).
  */
-export function browserSession(h: Harness, opts: { origin?: string } = {}) {
+export function browserSession(h: Harness, opts: { origin?: string; headers?: Record<string, string> } = {}) {
   const jar = new Map<string, string>()
   const ip = randomIp()
   const origin = opts.origin ?? new URL(h.config.PUBLIC_BASE_URL).origin
@@ -24,7 +24,7 @@ export function browserSession(h: Harness, opts: { origin?: string } = {}) {
   const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
 
   async function get(path: string) {
-    const res = await h.request('GET', path, { headers: jar.size ? { cookie: cookieHeader() } : {}, ip })
+    const res = await h.request('GET', path, { headers: { ...opts.headers, ...(jar.size ? { cookie: cookieHeader() } : {}) }, ip })
     keep(res.headers)
     return res
   }
@@ -32,7 +32,7 @@ export function browserSession(h: Harness, opts: { origin?: string } = {}) {
     const body = new URLSearchParams()
     for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x)
     const res = await h.request('POST', path, {
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin, ...(jar.size ? { cookie: cookieHeader() } : {}), ...headers },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin, ...opts.headers, ...(jar.size ? { cookie: cookieHeader() } : {}), ...headers },
       body: body.toString(),
       ip,
     })

@@ -5,7 +5,7 @@ import { Page } from './layout'
  * code; step two asks for the code. Two plain forms, no JavaScript.
  */
 /** `challenge`: the code was sent (its challenge goes back with the code); absent, the phone form. */
-export function LoginPage(props: { next: string; phone?: string; challenge?: string; error?: string; notice?: string }) {
+export function LoginPage(props: { next: string; phone?: string; challenge?: string; error?: string; notice?: string; offerWeChatLink?: boolean }) {
   return (
     <Page title="手机号登录">
       <h1>手机号登录</h1>
@@ -25,6 +25,12 @@ export function LoginPage(props: { next: string; phone?: string; challenge?: str
           <p>验证码已发送到 {props.phone}，5分钟内有效。收到几条时，请填最新的一条。</p>
           <label for="code">短信验证码</label>
           <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={6} required />
+          {props.offerWeChatLink ? (
+            <label class="choice">
+              <input type="checkbox" name="linkWeChat" value="1" checked />
+              同时绑定本微信，以后在微信里打开不用再输验证码
+            </label>
+          ) : null}
           <button type="submit">登录</button>
           <a class="btn secondary" href={`/h5/login?sms=1&next=${encodeURIComponent(props.next)}`}>
             没收到？换个手机号或重新获取

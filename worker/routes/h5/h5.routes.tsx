@@ -25,7 +25,8 @@ import { keptForCompound, tagPage } from '../../lib/page-cache'
 import { h5MeRoutes } from './me.routes'
 import { h5PollRoutes } from './poll.routes'
 import { assertSameOrigin, clearSessionCookies, h5Caller, refreshCookie, setSessionCookies } from './session'
-import { canAuthorizeInWeChat, redirectToWeChatAuthorize } from '../wechat-oa/oauth'
+import { canAuthorizeInWeChat, forgetUnlinkedWeChat, redirectToWeChatAuthorize, unlinkedWeChatOf } from '../wechat-oa/oauth'
+import { linkOpenid } from '../../services/chatbot/link'
 import { WECHAT_LOGIN_PATH } from '../wechat-oa/login-path'
 
 /**
@@ -52,6 +53,8 @@ const LoginForm = z.object({
   phone: z.string().max(20),
   code: z.string().max(10).optional(),
   challenge: z.string().max(64).optional(),
+  /** the box "bind this WeChat too", offered after a WeChat linked to nobody came back from 网页授权 */
+  linkWeChat: z.literal('1').optional(),
   next: z.string().max(300).optional(),
 })
 
@@ -136,16 +139,21 @@ export const h5Routes: AnyRoute[] = [
       try {
         if (f.step === 'send') {
           const { challenge } = await sendOtp(ctxOf(c), phone)
-          return c.html(<LoginPage next={next} phone={phone} challenge={challenge} />)
+          return c.html(<LoginPage next={next} phone={phone} challenge={challenge} offerWeChatLink={unlinkedWeChatOf(c) !== null} />)
         }
         const session = await verifyOtp(ctxOf(c), phone, f.code ?? '', f.challenge ?? '')
         setSessionCookies(c, session)
+        const weChat = unlinkedWeChatOf(c)
+        if (weChat) {
+          if (f.linkWeChat) await linkOpenid(ctxOf(c), weChat, session.userId)
+          forgetUnlinkedWeChat(c)
+        }
         return c.redirect(next, 303)
       } catch (e) {
         if (!(e instanceof AppError)) throw e
         // a wrong code keeps the code form (its challenge has tries left); anything else starts again
         const retry = f.step === 'verify' && e.code === 'OTP_INVALID' && f.challenge ? f.challenge : undefined
-        return c.html(<LoginPage next={next} phone={phone} challenge={retry} error={messageOf(e)} />, e.status as 400)
+        return c.html(<LoginPage next={next} phone={phone} challenge={retry} offerWeChatLink={retry !== undefined && unlinkedWeChatOf(c) !== null} error={messageOf(e)} />, e.status as 400)
       }
     }),
   }),

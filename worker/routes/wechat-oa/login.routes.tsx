@@ -11,7 +11,7 @@ import { ctxOf } from '../../services/context'
 import { safeNext } from '../h5/kit'
 import { setSessionCookies } from '../h5/session'
 import { WECHAT_LOGIN_PATH } from './login-path'
-import { returnedStateIsOurs } from './oauth'
+import { rememberUnlinkedWeChat, returnedStateIsOurs } from './oauth'
 
 /**
  * Signing in inside WeChat without a code. An owner who linked this WeChat to their account (the
@@ -43,7 +43,10 @@ export const oaLoginRoutes = [
         return smsPage('微信授权没有成功，请用手机号验证码登录。', 400)
       }
       const [f] = await ctx.db.select({ userId: oaFollowers.userId }).from(oaFollowers).where(eq(oaFollowers.openid, openid))
-      if (!f?.userId) return smsPage('这个微信还没有绑定共议账号。请先用手机号验证码登录；登录后在公众号回复“绑定”，以后在微信里打开就不用再输验证码。')
+      if (!f?.userId) {
+        rememberUnlinkedWeChat(c, openid)
+        return smsPage('这个微信还没有绑定共议账号。请用手机号验证码登录，登录时可以同时绑定本微信，以后在微信里打开就不用再输验证码。')
+      }
       setSessionCookies(c, await startSession(ctx, f.userId))
       return c.redirect(next, 303)
     },

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { HonoEnv } from '../../env'
-import { randomToken, timingSafeEqualStr } from '../../lib/crypto'
+import { hmacBase64url, hmacBase64urlMatches, randomToken, timingSafeEqualStr } from '../../lib/crypto'
 
 /**
  * 网页授权 (snsapi_base, wechat.md) for the H5 pages opened inside WeChat's browser: silent, no
@@ -34,3 +34,29 @@ export function returnedStateIsOurs(c: Context<HonoEnv>, returnPath: string, sta
   deleteCookie(c, STATE, { path: returnPath })
   return Boolean(expected && state && timingSafeEqualStr(expected, state))
 }
+
+/**
+ * A WeChat that came back from 网页授权 linked to nobody: its openid, signed and for ten minutes,
+ * so that the SMS sign-in that follows in this browser can link it (the owner ticks the box) and
+ * the next visit from WeChat needs no code. Scoped to the login pages.
+ */
+const PENDING = 'gy_oa_pending'
+const PENDING_PATH = '/h5/login'
+const PENDING_MS = 10 * 60_000
+const pendingSignature = (openid: string, until: number) => `oa-pending:${openid}:${until}`
+
+export function rememberUnlinkedWeChat(c: Context<HonoEnv>, openid: string) {
+  const cfg = c.get('config')
+  const until = c.get('clock').now().getTime() + PENDING_MS
+  const sig = hmacBase64url(cfg.JWT_SECRET, pendingSignature(openid, until))
+  setCookie(c, PENDING, `${openid}.${until}.${sig}`, { httpOnly: true, secure: cfg.PUBLIC_BASE_URL.startsWith('https:'), sameSite: 'Lax', path: PENDING_PATH, maxAge: PENDING_MS / 1000 })
+}
+
+/** The unlinked WeChat this browser came back with, if its cookie is ours and in time. */
+export function unlinkedWeChatOf(c: Context<HonoEnv>): string | null {
+  const [openid, until, sig, ...rest] = (getCookie(c, PENDING) ?? '').split('.')
+  if (!openid || !until || !sig || rest.length || !/^\d+$/.test(until) || Number(until) <= c.get('clock').now().getTime()) return null
+  return hmacBase64urlMatches(c.get('config').JWT_SECRET, pendingSignature(openid, Number(until)), sig) ? openid : null
+}
+
+export const forgetUnlinkedWeChat = (c: Context<HonoEnv>) => deleteCookie(c, PENDING, { path: PENDING_PATH })

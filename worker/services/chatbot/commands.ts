@@ -23,6 +23,7 @@ import { listNotices } from '../notices/notices'
 import { fileComplaint } from '../oversight/complaints'
 import { rowsOf } from '../roles/resolve'
 import { CHOICE_TEXT, fitReply, helpText, NOT_BOUND } from './replies'
+import { linkOpenid } from './link'
 
 /** A vote said in chat waits this long for `确认`. */
 const PENDING_MS = 10 * 60_000
@@ -172,15 +173,6 @@ async function bind(ctx: ServiceCtx, openid: string, code: string | null): Promi
   if (!used) return `绑定码无效或已过期。请重新打开 ${link} 获取新的绑定码。`
   await linkOpenid(ctx, openid, used.userId)
   return '绑定成功！回复“议题”查看正在表决的议题，回复“帮助”查看全部指令。'
-}
-
-/** Links this official-account follower to an account (网页授权 or a one-time code). */
-export async function linkOpenid(ctx: Pick<ServiceCtx, 'db' | 'clock'>, openid: string, userId: string) {
-  const now = ctx.clock.now()
-  await ctx.db
-    .insert(oaFollowers)
-    .values({ openid, userId, linkedAt: now })
-    .onConflictDoUpdate({ target: oaFollowers.openid, set: { userId, linkedAt: now, pendingVote: null } })
 }
 
 /** The announced polls, not yet closed, in which this follower may cast a ballot (as owner or proxy), the soonest to close first. */
