@@ -37,6 +37,7 @@ export const ErrorCodes = {
   SPREADSHEET_TOO_LARGE: { status: 413, message: '表格超出本系统对一份表格的上限' },
   BINDING_DUPLICATE: { status: 409, message: '已提交过该房屋的绑定申请' },
   BINDING_NOT_PENDING: { status: 409, message: '该申请已处理' },
+  BINDING_OWN_CLAIM: { status: 403, message: '不能审核自己的绑定申请，请由其他业委会委员或社区工作人员审核' },
   UNIT_NOT_IN_ROSTER: { status: 422, message: '业主名册中没有这个房屋，请核对楼栋、单元和房号' },
   OWNER_NOT_OF_UNIT: { status: 422, message: '所选业主不属于该房屋' },
   USCC_INVALID: { status: 400, message: '统一社会信用代码校验不通过' },

@@ -52,4 +52,30 @@ describe('an owner another account already speaks for', () => {
     })
     expect(first.json.status).toBe('verified')
   })
+
+  it("a reviewer cannot approve their own claim; another's approval tells the account already holding the owner", async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const row = s.rows[0]!
+    // a committee member claims flat 1 under a name that is not on the roll: pending
+    const claim = await h.request('POST', `/api/communities/${s.community.id}/bindings`, {
+      token: s.committee,
+      json: { name: '委员甲', idNumber: '110101198001011232', building: row.楼栋, unit: row.单元, room: row.房号 },
+    })
+    expect(claim.json.status).toBe('pending')
+    const listed = (await h.request('GET', `/api/communities/${s.community.id}/bindings?status=pending`, { token: s.committee })).json.bindings.find((b: { id: string }) => b.id === claim.json.id)
+    const ownerId = listed.rosterOwners[0].id as string
+    const own = await h.request('POST', `/api/bindings/${claim.json.id}/approve`, { token: s.committee, json: { ownerId } })
+    expect(own.status).toBe(403)
+    expect(own.json.error.code).toBe('BINDING_OWN_CLAIM')
+    expect((await h.request('GET', `/api/communities/${s.community.id}/bindings?status=pending`, { token: s.committee })).text).toContain(claim.json.id)
+    // a second committee member approves (having checked with the family, say): the owner's own account hears of it
+    const secondPhone = newPhone()
+    expect((await h.request('POST', `/api/communities/${s.community.id}/committee-members`, { token: s.admin, json: { phone: secondPhone } })).status).toBe(201)
+    const second = await h.login(secondPhone)
+    const ok = await h.request('POST', `/api/bindings/${claim.json.id}/approve`, { token: second.accessToken, json: { ownerId } })
+    expect(ok.status, ok.text).toBe(200)
+    expect(ok.json.status).toBe('verified')
+    const told = rowsOf<{ payload: { text: string } }>(await h.db.execute(sql`select payload from notification_outbox where user_id = ${s.ownerUserId} and kind = 'binding_claimed'`))
+    expect(told.map((t) => t.payload.text)).toEqual([expect.stringContaining('业委会已核准另一个账号代表您绑定')])
+  })
 })

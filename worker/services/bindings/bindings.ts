@@ -208,8 +208,11 @@ export async function decideBinding(ctx: ServiceCtx, bindingId: string, decision
     const [b] = await tx.select().from(bindings).where(eq(bindings.id, bindingId)).for('update')
     if (!b) throw new AppError('NOT_FOUND')
     if (b.status !== 'pending') throw new AppError('BINDING_NOT_PENDING', { status: b.status })
+    // a reviewer approving their own claim would be binding themselves to whichever owner they chose
+    if (b.userId === actor.userId) throw new AppError('BINDING_OWN_CLAIM')
     const now = ctx.clock.now()
     let set: Partial<BindingRow>
+    let holders: string[] = []
     if (decision.approve) {
       const versionId = await currentRosterVersionId({ ...ctx, db: tx }, b.communityId)
       const [owner] = await tx
@@ -219,10 +222,28 @@ export async function decideBinding(ctx: ServiceCtx, bindingId: string, decision
         .where(and(eq(rosterOwners.id, decision.ownerId), eq(rosterUnits.rosterVersionId, versionId), eq(rosterUnits.unitKey, b.unitKey)))
       if (!owner) throw new AppError('OWNER_NOT_OF_UNIT')
       set = { status: 'verified', ownerKey: owner.ownerKey, decidedBy: actor.userId, decidedAt: now, reason: null }
+      // the accounts already speaking for that owner are told, as at a claim (requestBinding)
+      holders = (
+        await tx
+          .select({ userId: bindings.userId })
+          .from(bindings)
+          .where(and(eq(bindings.communityId, b.communityId), eq(bindings.ownerKey, owner.ownerKey), eq(bindings.status, 'verified'), ne(bindings.userId, b.userId)))
+      ).map((h) => h.userId)
     } else {
       set = { status: 'rejected', reason: decision.reason, decidedBy: actor.userId, decidedAt: now }
     }
     const [u] = await tx.update(bindings).set(set).where(eq(bindings.id, b.id)).returning()
+    if (holders.length) {
+      await enqueueForOwners(
+        tx,
+        ctx,
+        b.communityId,
+        { userIds: [...new Set(holders)] },
+        'binding_claimed',
+        { title: '身份绑定提醒', text: `业委会已核准另一个账号代表您绑定 ${b.unitKey.replace(/\|/g, '')}。如不是您本人或家人，请尽快联系业委会。`, path: '/h5/me/bindings' },
+        `binding-approved:${b.id}`,
+      )
+    }
     await recordAudit(tx, ctx, {
       communityId: b.communityId,
       action: decision.approve ? 'binding.approved' : 'binding.rejected',
