@@ -46,6 +46,22 @@ describe('quarterly statements (issue 4, second step)', () => {
     expect(n).toBe(0)
   })
 
+  it("only the publisher corrects a statement: the committee cannot replace the firm's public revenue (it objects instead)", async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await serving(s, 3)
+    const lines = [{ direction: 'income', category: '广告收入', amountFen: 360_000 }]
+    const q3 = await post(s.community.id, firm, statement('public_revenue', '2026Q3', 0, lines))
+    expect(q3.status, q3.text).toBe(201)
+    const replaced = await post(s.community.id, s.committee, { ...statement('public_revenue', '2026Q3', 0, [{ direction: 'income', category: '广告收入', amountFen: 100_000 }]), replacesId: q3.json.id, correctionReason: '更正广告收入' })
+    expect(replaced.status).toBe(403)
+    expect(replaced.json.error.code).toBe('STATEMENT_NOT_YOURS')
+    const list = await h.request('GET', `/api/communities/${s.community.id}/statements`, { token: s.owner })
+    expect(list.json.statements.filter((x: { kind: string }) => x.kind === 'public_revenue').map((x: { version: number; discloser: string }) => [x.version, x.discloser])).toEqual([[1, 'firm']])
+    // the firm's own correction still goes through
+    const own = await post(s.community.id, firm, { ...statement('public_revenue', '2026Q3', 0, [{ direction: 'income', category: '广告收入', amountFen: 350_000 }]), replacesId: q3.json.id, correctionReason: '少记一笔退款' })
+    expect(own.status, own.text).toBe(201)
+  })
+
   it('rolls forward across quarters, is immutable, and a correction is a new version with its diff', async () => {
     const s = await setupCommunity(h, { units: 2 })
     const firm = await serving(s, 2)

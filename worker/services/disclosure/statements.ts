@@ -84,6 +84,9 @@ export async function publishStatement(ctx: ServiceCtx, communityId: string, rol
     if (all.length) reject(all)
     const current = await latestOf(input.period)
     if (current) {
+      // a correction is the publisher's own (disclosure.md): the committee answers a firm's figures
+      // by an objection, not by replacing them, and one firm does not rewrite another's
+      if (current.discloser !== discloser || current.firmId !== firmId) throw new AppError('STATEMENT_NOT_YOURS', { currentId: current.id, discloser: current.discloser })
       if (input.replacesId !== current.id || !input.correctionReason) throw new AppError('STATEMENT_EXISTS', { currentId: current.id, version: current.version })
     } else if (input.replacesId) throw new AppError('NOT_FOUND', { reason: 'nothing_to_replace' })
     const contentHash = await sha256Hex(canonicalJson({ kind: input.kind, period: input.period, communityId, content: input.content }))
