@@ -192,6 +192,9 @@ export function CountingSheetPage(v: CountingSheetView) {
       <p>
         <a href={`/h5/polls/${v.pollId}/counting`}>回到计票录入</a>
       </p>
+      <p>
+        <a href={`/h5/polls/${v.pollId}/proxies/written`}>本次表决的委托名单（含授权委托书）</a>
+      </p>
     </Page>
   )
 }
