@@ -55,6 +55,8 @@ export type HonoEnv = {
     clientIp: string
     caller: Caller | null
     scope: Scope | null
+    /** a page's one inline script, as a CSP source ('sha256-…'): the page allows it and nothing else (middleware/secure-headers.ts) */
+    pageScript?: string
   }
 }
 

@@ -605,7 +605,7 @@ describe('security headers', () => {
   /** The directives of a Content-Security-Policy header, by name. */
   const csp = (header: string | null) => new Map((header ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v.join(' ')]))
 
-  it('pages and the poster: a CSP that allows inline styles and our own forms only, no framing, nosniff, same-origin referrers; no inline script anywhere', async () => {
+  it('pages and the poster: a CSP that allows inline styles and our own forms only, no framing, nosniff, same-origin referrers; no inline script (the written-proxy form’s one: h5-proxies.test.ts)', async () => {
     const s = await setupCommunity(h, { units: 2 })
     const n = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title: '停水通知', body: '明日停水。' } })
     const b = await ownerBrowser(s)
@@ -628,6 +628,10 @@ describe('security headers', () => {
       expect(res.headers.get('strict-transport-security'), 'no HSTS over http').toBeNull()
       // what the policy would refuse is not there to refuse: no script, no external or data: resource
       expect(res.text, path).not.toMatch(/<script|\son[a-z]+=|javascript:|<img|<link|<iframe|data:/i)
+      // the stylesheet as written: a <style> is not HTML-decoded, so an escaped `>` or `"` would void its rules
+      const style = /<style>([\s\S]*?)<\/style>/.exec(res.text)![1]!
+      expect(style, path).toContain('.cells > li')
+      expect(style, path).not.toMatch(/&(gt|lt|quot|amp|#\d+);/)
     }
     const api = await h.request('GET', '/health')
     expect(Object.fromEntries(csp(api.headers.get('content-security-policy')))).toEqual({ 'default-src': "'none'", 'base-uri': "'none'", 'frame-ancestors': "'none'" })

@@ -39,6 +39,12 @@ export function browserSession(h: Harness, opts: { origin?: string; headers?: Re
     keep(res.headers)
     return res
   }
+  /** A form with a file, as a browser sends `enctype="multipart/form-data"` (the boundary is fetch's). */
+  async function upload(path: string, form: FormData, headers: Record<string, string> = {}) {
+    const res = await h.request('POST', path, { headers: { origin, ...(jar.size ? { cookie: cookieHeader() } : {}), ...headers }, body: form, ip })
+    keep(res.headers)
+    return res
+  }
   /** Signs in through the H5 login forms, reading the code from the fake SMS server. */
   async function login(phone: string, next = '/h5/login/done') {
     const sent = await post('/h5/login', { step: 'send', phone, next })
@@ -47,7 +53,7 @@ export function browserSession(h: Harness, opts: { origin?: string; headers?: Re
     if (verified.status !== 303) throw new Error(`h5 verify failed: ${verified.status} ${verified.text.slice(0, 300)}`)
     return verified
   }
-  return { jar, get, post, login }
+  return { jar, get, post, upload, login }
 }
 
 /** The value of a hidden or named form field in a page. */

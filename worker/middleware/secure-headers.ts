@@ -4,7 +4,7 @@ import type { HonoEnv } from '../env'
 
 /**
  * Security headers on every answer. The H5 pages (worker/pages) are server-rendered HTML with no
- * script, no images and no fonts: their one stylesheet is an inline <style> and a few style
+ * script (but one, below), no images and no fonts: their one stylesheet is an inline <style> and a few style
  * attributes (a bar's width), and their forms post to our own origin. So their policy allows
  * exactly inline styles and same-origin forms; everything else, script first, is refused. The QR
  * code and the charts are inline SVG elements, which need no source. JSON and files get a policy
@@ -44,5 +44,11 @@ function variant(page: boolean, https: boolean): MiddlewareHandler {
   return mw
 }
 
-export const securityHeaders: MiddlewareHandler<HonoEnv> = (c, next) =>
-  variant(isPage(c.req.path), c.get('config').PUBLIC_BASE_URL.startsWith('https:'))(c, next)
+export const securityHeaders: MiddlewareHandler<HonoEnv> = async (c, next) => {
+  await variant(isPage(c.req.path), c.get('config').PUBLIC_BASE_URL.startsWith('https:'))(c, next)
+  // The one page that must compute in the browser (the written-proxy form hashes the signed sheet's
+  // photo on the phone, routes/h5/proxies.routes.tsx) names its inline script by hash: that exact
+  // text runs there, and every other page still runs none.
+  const script = c.get('pageScript')
+  if (script) c.res.headers.set('content-security-policy', `${c.res.headers.get('content-security-policy')}; script-src ${script}`)
+}

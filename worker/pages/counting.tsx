@@ -23,6 +23,17 @@ export interface CountingFormView {
   form: { where?: string; choice?: string; reason?: string }
 }
 
+/**
+ * A room as the committee's desks take it, typed as written on a ballot or a 授权委托书 ("3-2-501"),
+ * and read by roomParts (routes/h5/counting.routes.tsx): the counting form and the written-proxy form.
+ */
+export const RoomField = (props: { name: string; label: string; value: string; autofocus?: boolean }) => (
+  <>
+    <label for={props.name}>{props.label}（楼栋-单元-房号，如 3-2-501；没有单元写 3-501）</label>
+    <input id={props.name} name={props.name} required autofocus={props.autofocus} autocomplete="off" maxlength={60} value={props.value} />
+  </>
+)
+
 /** What each key of the opinion field means on a single-matter ballot. */
 export const CHOICE_KEYS: Record<string, 'agree' | 'oppose' | 'abstain'> = { '1': 'agree', 同意: 'agree', '2': 'oppose', 反对: 'oppose', '3': 'abstain', 弃权: 'abstain' }
 export const CHOICE_WORDS = { agree: '同意', oppose: '反对', abstain: '弃权' } as const
@@ -85,10 +96,7 @@ export function CountingFormPage(v: CountingFormView) {
             <input id="where" name="where" required autofocus autocomplete="off" inputmode="numeric" maxlength={40} value={v.form.where ?? ''} />
           </>
         ) : (
-          <>
-            <label for="where">房号（楼栋-单元-房号，如 3-2-501；没有单元写 3-501）</label>
-            <input id="where" name="where" required autofocus autocomplete="off" maxlength={60} value={v.form.where ?? ''} />
-          </>
+          <RoomField name="where" label="房号" value={v.form.where ?? ''} autofocus />
         )}
         {v.kind === 'single' ? (
           <>
@@ -183,6 +191,9 @@ export function CountingSheetPage(v: CountingSheetView) {
       <p class="meta">监票人核对无误并确认后，系统即计票、签名并公布结果（在业委会端操作）。</p>
       <p>
         <a href={`/h5/polls/${v.pollId}/counting`}>回到计票录入</a>
+      </p>
+      <p>
+        <a href={`/h5/polls/${v.pollId}/proxies/written`}>本次表决的委托名单（含授权委托书）</a>
       </p>
     </Page>
   )

@@ -147,7 +147,8 @@ export function Page(props: { title: string; children: Child; nav?: { communityI
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
-        <style>{CSS}</style>
+        {/* raw: a <style> is not HTML-decoded, so an escaped `>` or `"` (child selectors, font names, content) would void its rule */}
+        <style>{raw(CSS)}</style>
       </head>
       <body>
         {props.bare ? null : (

@@ -90,6 +90,8 @@ export function PollPage(props: {
   /** an owner's proxies while the poll runs; null for anyone else, or once it has closed */
   proxies?: ProxySection | null
   ballot: BallotState
+  /** committee: the written proxies (授权委托书) page, where they are recorded and the poll's proxies listed */
+  proxiesHref?: string | null
   mine: MyBallotView[]
   error?: string | null
   canComment: boolean
@@ -129,6 +131,13 @@ export function PollPage(props: {
         </p>
       ) : null}
       <BallotSection poll={p} state={props.ballot} />
+      {props.proxiesHref ? (
+        <div class="actions">
+          <a class="btn secondary" href={props.proxiesHref}>
+            授权委托书与委托名单（业委会）
+          </a>
+        </div>
+      ) : null}
       {props.mine.length ? <MyBallots poll={p} mine={props.mine} /> : null}
       {props.proxies ? <Proxies poll={p} section={props.proxies} /> : null}
       {p.noticeOverrideReason ? <p class="card">公告期不足15日，理由：{p.noticeOverrideReason}</p> : null}

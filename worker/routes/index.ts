@@ -27,6 +27,7 @@ import { h5StatementRoutes } from './h5/statements.routes'
 import { h5ComplaintRoutes } from './h5/complaints.routes'
 import { h5RatingRoutes } from './h5/ratings.routes'
 import { h5CountingRoutes } from './h5/counting.routes'
+import { h5ProxyRoutes } from './h5/proxies.routes'
 import { emergencyRoutes } from './disclosure/emergency.routes'
 import { oversightRoutes } from './disclosure/oversight.routes'
 import { complaintRoutes } from './complaints/complaints.routes'
@@ -69,6 +70,7 @@ export const apiRoutes: AnyRoute[] = [
   ...h5ComplaintRoutes,
   ...h5RatingRoutes,
   ...h5CountingRoutes,
+  ...h5ProxyRoutes,
   ...adminRoutes,
   ...wechatOaRoutes,
   ...oaLinkRoutes,

@@ -25,15 +25,18 @@ import { assertSameOrigin, h5Caller } from './session'
 const PollParams = z.object({ pid: z.string().min(1).max(40) })
 const FormQuery = z.object({ by: z.enum(['room', 'number']).optional(), last: z.string().max(40).optional(), n: z.string().max(10).optional(), undone: z.string().max(200).optional() })
 
-/** The poll, for a committee member of its community only (the roles the counting API allows). */
-async function committeePoll(c: Context<HonoEnv>, pollId: string) {
+/**
+ * The poll, for a committee member of its community only (the roles the counting and proxy APIs
+ * allow); anyone else in the community is told they cannot `what`.
+ */
+export async function committeePoll(c: Context<HonoEnv>, pollId: string, what = '录入计票') {
   const caller = await h5Caller(c)
   if (!caller) throw new AppError('UNAUTHENTICATED')
   const [p] = await c.get('db').select().from(polls).where(eq(polls.id, pollId))
   if (!p || p.status === 'draft') throw new AppError('NOT_FOUND')
   const roles = await rolesInCommunity(c.get('db'), c.get('clock'), caller, p.communityId)
   if (!roles?.size) throw new AppError('NOT_FOUND')
-  if (!roles.has('committee')) throw new AppError('FORBIDDEN', { reason: 'not_committee' }, '只有本小区业主委员会成员可以录入计票。')
+  if (!roles.has('committee')) throw new AppError('FORBIDDEN', { reason: 'not_committee' }, `只有本小区业主委员会成员可以${what}。`)
   c.set('scope', { communityId: p.communityId, roles })
   return { caller, p }
 }
@@ -54,6 +57,9 @@ export function roomParts(typed: string): { building: string; unit: string; room
   return m ? { building: m[1]!, unit: m[2] ?? '', room: m[3]!.replace(/室$/, '') } : null
 }
 
+/** A room roomParts cannot read, in the words of both desks that take one. */
+export const unreadableRoom = (typed: string) => `房号“${typed}”看不懂，请写成 楼栋-单元-房号，如 3-2-501`
+
 /** The form's fields → one counted paper, or the reason it is no entry yet. */
 function entryOf(form: { where: string; choice: string; reason: string }, v: { by: CountBy; kind: 'single' | 'election'; candidates: { ordinal: number; name: string }[] }): CountedPaper | string {
   const e: CountedPaper = { line: null }
@@ -61,7 +67,7 @@ function entryOf(form: { where: string; choice: string; reason: string }, v: { b
   if (v.by === 'number') e.ballotNumber = form.where
   else {
     const room = roomParts(form.where)
-    if (!room) return `房号“${form.where}”看不懂，请写成 楼栋-单元-房号，如 3-2-501`
+    if (!room) return unreadableRoom(form.where)
     Object.assign(e, room)
   }
   if (form.reason) {

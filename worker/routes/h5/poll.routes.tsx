@@ -127,6 +127,7 @@ async function renderPoll(c: Context<HonoEnv>, pollId: string, error: string | n
       proxyOnly={proxyOnly}
       proxies={proxies}
       ballot={ballot}
+      proxiesHref={roles.has('committee') ? `/h5/polls/${pollId}/proxies/written` : null}
       mine={mine}
       error={error}
       canComment={status === 'open' || status === 'announced' ? roles.has('owner') || roles.has('committee') : false}
