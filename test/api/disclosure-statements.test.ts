@@ -49,7 +49,7 @@ describe('quarterly statements (issue 4, second step)', () => {
   it("only the publisher corrects a statement: the committee cannot replace the firm's public revenue (it objects instead)", async () => {
     const s = await setupCommunity(h, { units: 2 })
     const firm = await serving(s, 3)
-    const lines = [{ direction: 'income', category: '广告收入', amountFen: 360_000 }]
+    const lines = [{ direction: 'income' as const, category: '广告收入', amountFen: 360_000 }]
     const q3 = await post(s.community.id, firm, statement('public_revenue', '2026Q3', 0, lines))
     expect(q3.status, q3.text).toBe(201)
     const replaced = await post(s.community.id, s.committee, { ...statement('public_revenue', '2026Q3', 0, [{ direction: 'income', category: '广告收入', amountFen: 100_000 }]), replacesId: q3.json.id, correctionReason: '更正广告收入' })
