@@ -172,3 +172,91 @@ describe('counting registers as counters type them in Excel', () => {
     for (const b of got) expect(new Date(b.received_at).getTime()).toBe(typedAt.getTime() - 8 * 3600_000)
   })
 })
+
+const xlsxBytes = async (wb: ExcelJS.Workbook) => new Uint8Array(await wb.xlsx.writeBuffer())
+const postRoll = (cid: string, body: Uint8Array | string, type = XLSX_TYPE) => h.request('POST', `/api/communities/${cid}/roster`, { token: admin, body, headers: { 'content-type': type } })
+/** a sheet of rows, as an office adds one to a workbook */
+const addSheet = (wb: ExcelJS.Workbook, name: string, rows: (string | number)[][], state?: 'hidden') => {
+  const ws = wb.addWorksheet(name)
+  rows.forEach((r) => ws.addRow(r))
+  if (state) ws.state = state
+  return ws
+}
+/** a cover an office puts first: a title, and what each column means, one column to a line */
+const COVER = [['幸福里小区业主名册（2026年）'], ['列', '填写说明'], ['楼栋', '如 1栋'], ['房号', '如 101'], ['专有部分面积', '按不动产登记簿']]
+
+describe('the table on another sheet than the first', () => {
+  it('a cover sheet first and the roll on "Sheet2" (an old roll hidden beside it): the roll is read', async () => {
+    const c = await createCommunity(h, admin)
+    const wb = new ExcelJS.Workbook()
+    addSheet(wb, '说明', COVER)
+    addSheet(wb, '旧名册', rosterTable(simpleRoster(5)), 'hidden')
+    addSheet(wb, 'Sheet2', [['幸福里小区业主名册'], ...rosterTable(simpleRoster(3))])
+    const res = await postRoll(c.id, await xlsxBytes(wb))
+    expect(res.status, res.text).toBe(201)
+    expect(res.json.unitCount).toBe(3)
+  })
+
+  it('two sheets carrying the roll are refused, naming both; the one named 业主名册 is taken', async () => {
+    const c = await createCommunity(h, admin)
+    const book = async (second: string) => {
+      const wb = new ExcelJS.Workbook()
+      addSheet(wb, '2025年', rosterTable(simpleRoster(2)))
+      addSheet(wb, second, rosterTable(simpleRoster(4)))
+      return xlsxBytes(wb)
+    }
+    const refused = await postRoll(c.id, await book('2026年'))
+    expect(refused.status).toBe(422)
+    expect(refused.json.error).toMatchObject({
+      code: 'SPREADSHEET_UNREADABLE',
+      details: { reason: 'sheet_ambiguous' },
+      message: '工作表“2025年”、“2026年”都有表头（写有“楼栋”、“单元”、“房号”等列名的一行），无法确定要导入哪一张：请删去或隐藏不导入的工作表，或把要导入的那张命名为“业主名册”，然后重新上传',
+    })
+    const named = await postRoll(c.id, await book('业主名册'))
+    expect(named.status, named.text).toBe(201)
+    expect(named.json.unitCount).toBe(4)
+  })
+
+  it('no sheet with the header: the sheets looked at are named; a roll only on a hidden sheet is named as hidden, not read', async () => {
+    const c = await createCommunity(h, admin)
+    const wb = new ExcelJS.Workbook()
+    addSheet(wb, '说明', COVER)
+    addSheet(wb, 'Sheet2', [['序号', '备注'], [1, '待补']])
+    const none = await postRoll(c.id, await xlsxBytes(wb))
+    expect(none.status).toBe(422)
+    expect(none.json.error).toMatchObject({
+      details: { reason: 'header_not_found' },
+      message: '在工作表“说明”、“Sheet2”中都没有找到表头（写有“楼栋”、“单元”、“房号”等列名的一行），请确认上传的是按模板填写的表格',
+    })
+    const hiddenRoll = new ExcelJS.Workbook()
+    addSheet(hiddenRoll, '说明', COVER)
+    addSheet(hiddenRoll, '业主名册', rosterTable(simpleRoster(2)), 'hidden')
+    const hidden = await postRoll(c.id, await xlsxBytes(hiddenRoll))
+    expect(hidden.status).toBe(422)
+    expect(hidden.json.error.details.reason).toBe('header_not_found')
+    expect(hidden.json.error.message).toBe(
+      '在工作表“说明”中都没有找到表头（写有“楼栋”、“单元”、“房号”等列名的一行）；隐藏的工作表“业主名册”中有表头，但隐藏的工作表不会被读取（看不见的内容无法核对，多半是旧表），如果要导入的就是它，请在 Excel 中取消隐藏后重新上传',
+    )
+  })
+
+  it('a statement after a cover sheet, and a counting register after a 说明 sheet, are read from the sheet that carries them', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const firm = await firmServingCommunity(h, s, 94)
+    const wb = new ExcelJS.Workbook()
+    addSheet(wb, '封面', [['某某物业服务有限公司'], ['2026年第3季度 物业服务费收支情况']])
+    addSheet(wb, '三季度', [['项目', '科目', '金额（元）'], ['期初余额', '', 0], ['收入', '物业费', 500], ['收入合计', '', 500], ['支出合计', '', 0], ['期末余额', '', 500]])
+    const published = await h.request('POST', `/api/communities/${s.community.id}/statements/upload?kind=service_fee&period=2026Q3`, { token: firm.token, body: await xlsxBytes(wb), headers: { 'content-type': XLSX_TYPE } })
+    expect(published.status, published.text).toBe(201)
+    expect(published.json.content.closingFen).toBe(50_000)
+
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
+    h.clock.advance(5100)
+    expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: COUNTING_PEOPLE })).status).toBe(201)
+    const register = new ExcelJS.Workbook()
+    addSheet(register, '说明', [['计票登记表填写说明'], ['每张纸质票一行']])
+    addSheet(register, 'Sheet2', [['楼栋', '单元', '房号', '表决意见'], ...s.rows.slice(0, 2).map((r) => [r.楼栋, r.单元 ?? '', r.房号, '同意'])])
+    const entered = await h.request('POST', `/api/polls/${p.id}/counting/register`, { token: s.committee, body: await xlsxBytes(register), headers: { 'content-type': XLSX_TYPE } })
+    expect(entered.status, entered.text).toBe(201)
+    expect(entered.json.entered).toBe(2)
+  })
+})
