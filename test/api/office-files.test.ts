@@ -2,9 +2,9 @@ import ExcelJS from 'exceljs'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { XLSX_TYPE } from '../../worker/lib/download'
-import { readXlsx } from '../../worker/lib/spreadsheet'
+import { readXlsx, toCsv } from '../../worker/lib/spreadsheet'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { adminToken, announcedPoll, COUNTING_PEOPLE, createCommunity, firmServingCommunity, openWindow, setupCommunity, simpleRoster, statement } from '../helpers/fixtures'
+import { adminToken, announcedPoll, COUNTING_PEOPLE, createCommunity, firmServingCommunity, openWindow, setupCommunity, simpleRoster, statement, type RosterRowInput } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 import { ROSTER_HEADERS, rosterTable } from '../helpers/hostile-files'
 
@@ -175,6 +175,7 @@ describe('counting registers as counters type them in Excel', () => {
 
 const xlsxBytes = async (wb: ExcelJS.Workbook) => new Uint8Array(await wb.xlsx.writeBuffer())
 const postRoll = (cid: string, body: Uint8Array | string, type = XLSX_TYPE) => h.request('POST', `/api/communities/${cid}/roster`, { token: admin, body, headers: { 'content-type': type } })
+const rollCsv = (rows: RosterRowInput[]) => toCsv(rosterTable(rows))
 /** a sheet of rows, as an office adds one to a workbook */
 const addSheet = (wb: ExcelJS.Workbook, name: string, rows: (string | number)[][], state?: 'hidden') => {
   const ws = wb.addWorksheet(name)
@@ -184,6 +185,8 @@ const addSheet = (wb: ExcelJS.Workbook, name: string, rows: (string | number)[][
 }
 /** a cover an office puts first: a title, and what each column means, one column to a line */
 const COVER = [['幸福里小区业主名册（2026年）'], ['列', '填写说明'], ['楼栋', '如 1栋'], ['房号', '如 101'], ['专有部分面积', '按不动产登记簿']]
+const unitsOf = async (cid: string) => (await h.request('GET', `/api/communities/${cid}/roster/units?pageSize=100`, { token: admin })).json.units as { building: string; unit: string; room: string; area: string }[]
+const errorsOf = (res: { json: { error: { details: { errors: { line: number; column?: string; code: string; message: string }[] } } } }) => res.json.error.details.errors
 
 describe('the table on another sheet than the first', () => {
   it('a cover sheet first and the roll on "Sheet2" (an old roll hidden beside it): the roll is read', async () => {
@@ -258,5 +261,53 @@ describe('the table on another sheet than the first', () => {
     const entered = await h.request('POST', `/api/polls/${p.id}/counting/register`, { token: s.committee, body: await xlsxBytes(register), headers: { 'content-type': XLSX_TYPE } })
     expect(entered.status, entered.text).toBe(201)
     expect(entered.json.entered).toBe(2)
+  })
+})
+
+describe('room and building numbers Excel turned into dates', () => {
+  it('saved as CSV, the date as Excel showed it is refused on its row (unit_looks_like_date); 1-101, 3-2, 2/3, 甲3 are taken as written', async () => {
+    const c = await createCommunity(h, admin)
+    const rows = simpleRoster(8)
+    rows[0]!.房号 = '3月12日'
+    rows[1]!.单元 = '2001/1/1'
+    rows[2]!.楼栋 = '12-Mar'
+    rows[3]!.房号 = '2-Mar-01'
+    Object.assign(rows[4]!, { 房号: '1-101' })
+    Object.assign(rows[5]!, { 房号: '3-2' })
+    Object.assign(rows[6]!, { 楼栋: '甲3', 单元: '', 房号: '101' })
+    Object.assign(rows[7]!, { 房号: '2/3' })
+    const refused = await postRoll(c.id, rollCsv(rows), 'text/csv')
+    expect(refused.status).toBe(422)
+    expect(errorsOf(refused).map((e) => [e.line, e.column, e.code])).toEqual([
+      [2, '房号', 'unit_looks_like_date'],
+      [3, '单元', 'unit_looks_like_date'],
+      [4, '楼栋', 'unit_looks_like_date'],
+      [5, '房号', 'unit_looks_like_date'],
+    ])
+    expect(errorsOf(refused)[0]!.message).toBe('第2行 房号“3月12日”像是被 Excel 识别成的日期（在 Excel 中输入 3-12 这样的编号会变成 3月12日），请把该列设为文本后重新输入')
+    // retyped as text, the same rows import, the honest ones as written
+    Object.assign(rows[0]!, { 房号: '3-12' })
+    Object.assign(rows[1]!, { 单元: '1-1' })
+    Object.assign(rows[2]!, { 楼栋: '12栋' })
+    Object.assign(rows[3]!, { 房号: '2-3-1' })
+    const imported = await postRoll(c.id, rollCsv(rows), 'text/csv')
+    expect(imported.status, imported.text).toBe(201)
+    const rooms = (await unitsOf(c.id)).map((u) => [u.building, u.unit, u.room].filter(Boolean).join(' '))
+    for (const honest of ['1栋 1单元 1-101', '1栋 1单元 3-2', '甲3 101', '1栋 1单元 2/3', '1栋 1单元 3-12']) expect(rooms).toContain(honest)
+  })
+
+  it('in an XLSX: a date cell in a Chinese date format (date_cell), and a date pasted as text (unit_looks_like_date)', async () => {
+    const c = await createCommunity(h, admin)
+    const wb = new ExcelJS.Workbook()
+    const ws = addSheet(wb, '业主名册', rosterTable(simpleRoster(3)))
+    ws.getCell('C2').value = new Date(Date.UTC(2026, 2, 12))
+    ws.getCell('C2').numFmt = 'm"月"d"日"'
+    ws.getCell('B3').value = '1月1日'
+    const res = await postRoll(c.id, await xlsxBytes(wb))
+    expect(res.status).toBe(422)
+    expect(errorsOf(res).map((e) => [e.line, e.column, e.code, e.message])).toEqual([
+      [2, '房号', 'date_cell', '第2行 房号（单元格 C2）被 Excel 识别成了日期，请把该列设为文本后重新输入'],
+      [3, '单元', 'unit_looks_like_date', '第3行 单元“1月1日”像是被 Excel 识别成的日期（在 Excel 中输入 3-12 这样的编号会变成 3月12日），请把该列设为文本后重新输入'],
+    ])
   })
 })

@@ -129,6 +129,12 @@ describe('which sheet holds the table', () => {
     const lone = await readTable(handBook([{ name: '名册', xml: row(1, text('A1', '幢'), text('B1', '室')) + row(2, text('A2', '1'), text('B2', '101')) }]), 'xlsx', { columns })
     expect(lone.header).toEqual(['幢', '室'])
   })
+
+  it('an ISO date cell (t="d", as LibreOffice writes one) is marked as a date like a date-formatted number', async () => {
+    const bytes = handBook([{ name: '业主名册', xml: row(1, text('A1', '楼栋'), text('B1', '房号')) + row(2, text('A2', '1栋'), '<c r="B2" t="d"><v>2026-03-12T00:00:00</v></c>') }])
+    const table = await readTable(bytes, 'xlsx', { columns })
+    expect(table.records[0]!.dates).toEqual({ 房号: 'B2' })
+  })
 })
 
 describe('what we write, both readers read the same', () => {

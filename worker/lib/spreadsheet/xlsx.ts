@@ -224,7 +224,12 @@ class Book {
       inCell = false
       let v = ''
       if (type === 's') v = hasValue ? (shared[Number(value)] ?? '') : ''
-      else if (type === 'inlineStr' || type === 'str' || type === 'e' || type === 'd') v = unescapeOoxml(value)
+      else if (type === 'inlineStr' || type === 'str' || type === 'e') v = unescapeOoxml(value)
+      else if (type === 'd') {
+        // an ISO 8601 date cell (LibreOffice, some exporters): a date as surely as a date-formatted serial
+        v = unescapeOoxml(value)
+        if (v !== '') dates.add(`${rowIndex}:${col}`)
+      }
       else if (type === 'b') v = hasValue ? (value.trim() === '1' ? 'TRUE' : 'FALSE') : ''
       else if (hasValue) {
         v = excelNumber(value.trim())
