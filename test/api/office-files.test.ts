@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs'
 import { sql } from 'drizzle-orm'
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { XLSX_TYPE } from '../../worker/lib/download'
 import { readXlsx, toCsv } from '../../worker/lib/spreadsheet'
@@ -308,6 +309,46 @@ describe('room and building numbers Excel turned into dates', () => {
     expect(errorsOf(res).map((e) => [e.line, e.column, e.code, e.message])).toEqual([
       [2, '房号', 'date_cell', '第2行 房号（单元格 C2）被 Excel 识别成了日期，请把该列设为文本后重新输入'],
       [3, '单元', 'unit_looks_like_date', '第3行 单元“1月1日”像是被 Excel 识别成的日期（在 Excel 中输入 3-12 这样的编号会变成 3月12日），请把该列设为文本后重新输入'],
+    ])
+  })
+})
+
+describe('areas a program wrote out with binary floating-point noise', () => {
+  it('89.12999999999999 and 120.57000000000001 read as 89.13 and 120.57, from a CSV and from number cells of an XLSX; a real fifth decimal is still refused', async () => {
+    const rows = simpleRoster(2)
+    rows[0]!.专有部分面积 = '89.12999999999999'
+    rows[1]!.专有部分面积 = '120.57000000000001'
+    const fromCsv = await createCommunity(h, admin)
+    const csv = await postRoll(fromCsv.id, rollCsv(rows), 'text/csv')
+    expect(csv.status, csv.text).toBe(201)
+    expect((await unitsOf(fromCsv.id)).map((u) => u.area).sort()).toEqual(['120.57', '89.13'])
+    expect(csv.json.totalArea).toBe('209.70')
+
+    // the same doubles in number cells, one formatted 0.00 and one General, as a computed column
+    // holds them; Excel writes 17 significant digits into <v>, as put in here
+    const wb = new ExcelJS.Workbook()
+    const ws = addSheet(wb, '业主名册', rosterTable(simpleRoster(2)))
+    ws.getCell('E2').value = 89.13
+    ws.getCell('E2').numFmt = '0.00'
+    ws.getCell('E3').value = { formula: '100.57+20', result: 120.57000000000001 }
+    const parts = unzipSync(await xlsxBytes(wb))
+    const sheet = strFromU8(parts['xl/worksheets/sheet1.xml']!)
+    expect(sheet).toContain('<v>120.57000000000001</v>')
+    parts['xl/worksheets/sheet1.xml'] = strToU8(sheet.replace('<v>89.13</v>', '<v>89.129999999999995</v>'))
+    const bytes = zipSync(parts)
+    const fromXlsx = await createCommunity(h, admin)
+    expect((await postRoll(fromXlsx.id, bytes)).status).toBe(201)
+    expect((await unitsOf(fromXlsx.id)).map((u) => u.area).sort()).toEqual(['120.57', '89.13'])
+
+    // a real fifth decimal is still refused, also when a program wrote it with noise
+    const real = simpleRoster(2)
+    real[0]!.专有部分面积 = '95.36312'
+    real[1]!.专有部分面积 = '12345.678910000001'
+    const res = await postRoll(fromCsv.id, rollCsv(real), 'text/csv')
+    expect(res.status).toBe(422)
+    expect(errorsOf(res).map((e) => [e.code, e.message])).toEqual([
+      ['area_precision', '第2行 专有部分面积“95.36312”有5位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）'],
+      ['area_precision', '第3行 专有部分面积“12345.678910000001”有12位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）'],
     ])
   })
 })
