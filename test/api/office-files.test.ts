@@ -352,3 +352,55 @@ describe('areas a program wrote out with binary floating-point noise', () => {
     ])
   })
 })
+
+describe('statement amounts as accountants write them', () => {
+  /** a community of its own, its serving firm uploading a 2026Q3 statement of `kind` as CSV */
+  const upload = async (seed: number, kind: string, rows: string[][]) => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServingCommunity(h, s, seed)
+    const csv = toCsv([['项目', '科目', '金额（元）', '说明', '用途'], ...rows])
+    return h.request('POST', `/api/communities/${s.community.id}/statements/upload?kind=${kind}&period=2026Q3`, { token: firm.token, body: csv, headers: { 'content-type': 'text/csv' } })
+  }
+
+  it('full-width digits and punctuation, ¥ / ￥ / 元, spaces, a negative balance in brackets: read exactly into fen', async () => {
+    const res = await upload(95, 'service_fee', [
+      ['期初余额', '', '（５００．００）'],
+      ['收入', '物业费', '￥１，２３４．５０'],
+      ['收入', '停车费', ' 1 000.00元 '],
+      ['支出', '保洁', '¥ 300'],
+      ['收入合计', '', '2,234.50'],
+      ['支出合计', '', '300.00 元'],
+      ['期末余额', '', '¥1,434.50'],
+    ])
+    expect(res.status, res.text).toBe(201)
+    expect(res.json.content).toMatchObject({
+      openingFen: -50_000,
+      lines: [{ amountFen: 123_450 }, { amountFen: 100_000 }, { amountFen: 30_000 }],
+      totals: { incomeFen: 223_450, expenseFen: 30_000 },
+      closingFen: 143_450,
+    })
+  })
+
+  it('an amount that could be read two ways, brackets on an income, an unknown 项目 or 用途: each refused, saying what is allowed', async () => {
+    const res = await upload(96, 'public_revenue', [
+      ['期初余额', '', '0'],
+      ['收入', '广告', '1.234,56'],
+      ['收入', '停车', '12,34'],
+      ['支出', '分成', '(5.00)'],
+      ['退款', '押金', '5'],
+      ['分配', '聚餐', '0', '', '业主聚餐'],
+      ['收入合计', '', '0'],
+      ['支出合计', '', '0'],
+      ['期末余额', '', '0'],
+    ])
+    expect(res.status).toBe(422)
+    const separators = '的逗号或小数点位置不对，无法确定是多少：请用“.”作小数点，“,”只作千分位，如 1,234.56'
+    expect(errorsOf(res).map((e) => [e.line, e.code, e.message])).toEqual([
+      [3, 'amount_invalid', `第3行 金额“1.234,56”${separators}`],
+      [4, 'amount_invalid', `第4行 金额“12,34”${separators}`],
+      [5, 'amount_invalid', '第5行 金额“(5.00)”不能为负数（括号也表示负数）：只有期初余额、期末余额可以为负数'],
+      [6, 'unknown_row_kind', '第6行 “项目”“退款”无法识别，须为 期初余额、收入、支出、分配、收入合计、支出合计、期末余额 之一'],
+      [7, 'use_not_permitted', '第7行 用途“业主聚餐”不在规定之列，公共收益只能用于六类规定用途：“补充专项维修资金”“共用部位、共用设施设备维修”“业主大会、业主委员会工作经费”“弥补物业服务费、公共水电费”“审计、法律、招标等费用”“业主大会决定的其他用途”'],
+    ])
+  })
+})
