@@ -74,8 +74,37 @@ export type AreaProblem = 'area_format' | 'area_precision' | 'area_not_positive'
 export const MAX_UNIT_AREA_E4 = 10_000_000_000
 
 /**
+ * The area behind binary floating-point noise: "89.12999999999999" and "120.57000000000001" are
+ * how a script (Python, JavaScript) or a computed cell saved as text writes the doubles nearest
+ * 89.13 and 120.57. They are read as 89.13 and 120.57, the figures typed before a program wrote
+ * them out, and not refused: that is no rounding of a registered figure, since both tests below
+ * hold only for noise:
+ * - 15 or more significant digits: no person types that many for an area (a register gives at
+ *   most four decimals of under 1,000,000 m², eleven digits), while a double printed so as to
+ *   read back exactly takes 15 to 17;
+ * - within 1e-12 (relative) of a number of at most four decimals: a thousand times the error of
+ *   any chain of sheet arithmetic (a double carries 1.1e-16), and ten times less than a real
+ *   fifth decimal moves an area under 1,000,000 m² (at least 1e-5 m², 1e-11 relative). So
+ *   12345.678910000001, noise on the five-decimal 12345.67891, is still refused.
+ * This is also how the same double reads from an XLSX: Excel keeps and shows 15 significant
+ * digits (excelNumber), 89.13, and a roll must not import as XLSX and be refused as CSV.
+ * Returns the whole and fraction digits meant (fraction without trailing zeros), or null.
+ */
+function floatNoiseOf(whole: string, frac: string): [string, string] | null {
+  if ((whole + frac).replace(/^0+/, '').length < 15) return null
+  const x = BigInt(whole + frac)
+  const unit = 10n ** BigInt(frac.length - AREA_MAX_SCALE)
+  const e4 = (x + unit / 2n) / unit
+  const off = x - e4 * unit
+  if ((off < 0n ? -off : off) * 10n ** 12n > x) return null
+  const digits = e4.toString().padStart(AREA_MAX_SCALE + 1, '0')
+  return [digits.slice(0, -AREA_MAX_SCALE), digits.slice(-AREA_MAX_SCALE).replace(/0+$/, '')]
+}
+
+/**
  * A registered area, as written in a cell: digits, an optional '.' and at most four decimals
- * ("95.363", "88.50", "120"). Refused, with a Chinese message that names the cell (`label`, e.g.
+ * ("95.363", "88.50", "120"), or such a number under binary floating-point noise (floatNoiseOf).
+ * Refused, with a Chinese message that names the cell (`label`, e.g.
  * "专有部分面积"): a fifth decimal (no register gives one, and rounding it would change the count),
  * a negative or zero area, anything that is not a plain number. Trailing zeros are kept as written:
  * "88.50" stays "88.50".
@@ -87,11 +116,13 @@ export function parseArea(text: string, label: string): { ok: true; area: Regist
     if (/^-\s*\d/.test(s)) return { ok: false, code: 'area_not_positive', message: `${label}“${s}”必须大于0` }
     return { ok: false, code: 'area_format', message: `${label}“${s}”格式不正确，应为以平方米为单位、最多四位小数的数字，如 89.50 或 95.363` }
   }
-  const frac = m[2] ?? ''
+  let [whole, frac] = [m[1]!, m[2] ?? '']
   if (frac.length > AREA_MAX_SCALE) {
-    return { ok: false, code: 'area_precision', message: `${label}“${s}”有${frac.length}位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）` }
+    const meant = floatNoiseOf(whole, frac)
+    if (!meant) return { ok: false, code: 'area_precision', message: `${label}“${s}”有${frac.length}位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）` }
+    ;[whole, frac] = meant
   }
-  const whole = m[1]!.replace(/^0+(?=\d)/, '')
+  whole = whole.replace(/^0+(?=\d)/, '')
   // more than 11 integer digits is far over the limit below; checked before Number() can round
   if (whole.length > 11) return { ok: false, code: 'area_too_large', message: `${label}“${s}”平方米超出合理范围（不超过 ${formatArea(MAX_UNIT_AREA_E4, 2)}）` }
   const e4 = Number(whole + frac.padEnd(AREA_MAX_SCALE, '0'))

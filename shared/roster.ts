@@ -12,7 +12,7 @@ import { idNumberProblem, normalizeIdNumber } from './id-number'
 import { normalizePhone } from './phone'
 import { isValidUscc } from './uscc'
 import { runSteps, type Steps } from './steps'
-import { looseUnitKey, normalizeUnitPart } from './unit-key'
+import { looksLikeExcelDate, looseUnitKey, normalizeUnitPart } from './unit-key'
 
 export { normalizeUnitPart, unitKeyOf } from './unit-key'
 
@@ -94,6 +94,8 @@ export interface RawRosterRecord {
   /** the line in the source file, used in every message about this record */
   line: number
   values: Record<string, string>
+  /** columns whose XLSX cell Excel holds as a date, with the cell's name ("C12") */
+  dates?: Record<string, string>
 }
 
 export type RosterErrorCode =
@@ -101,6 +103,8 @@ export type RosterErrorCode =
   | 'required'
   | 'unknown_value'
   | 'address_format'
+  | 'date_cell'
+  | 'unit_looks_like_date'
   | 'area_format'
   | 'area_precision'
   | 'area_not_positive'
@@ -247,11 +251,27 @@ function cellOf(values: Readonly<Record<string, unknown>>, h: string): string {
   return v == null ? '' : String(v).trim()
 }
 
-function readAddressPart(values: Record<string, string>, line: number, f: RosterField, required: boolean, fail: Fail): string | null {
-  const part = normalizeUnitPart(cellOf(values, header[f]))
+/** The remedy for an address Excel turned into a date: the value typed is gone from the cell, so it is typed again. */
+const RETYPE = '请把该列设为文本后重新输入'
+
+function readAddressPart(record: RawRosterRecord, f: RosterField, required: boolean, fail: Fail): string | null {
+  const { line, values } = record
+  const cell = record.dates?.[header[f]]
+  // the cell holds a date serial (3-12 became 12 March): its digits would pass for a room number
+  if (cell) {
+    fail(line, f, 'date_cell', `${header[f]}（单元格 ${cell}）被 Excel 识别成了日期，${RETYPE}`)
+    return null
+  }
+  const typed = cellOf(values, header[f])
+  const part = normalizeUnitPart(typed)
   if (part === '') {
     if (required) fail(line, f, 'required', `${header[f]}不能为空`)
     return required ? null : ''
+  }
+  // the same, saved as text (a CSV from Excel): what is left is the date as Excel showed it
+  if (looksLikeExcelDate(part)) {
+    fail(line, f, 'unit_looks_like_date', `${header[f]}“${typed}”像是被 Excel 识别成的日期（在 Excel 中输入 3-12 这样的编号会变成 3月12日），${RETYPE}`)
+    return null
   }
   if (part.includes('|')) {
     fail(line, f, 'address_format', `${header[f]}不能包含字符“|”`)
@@ -299,9 +319,9 @@ function readRow(record: RawRosterRecord, today: Date | undefined, fail: Fail): 
   if (blank) return null
   const ascii = (f: RosterField) => toHalfWidth(cellOf(values, header[f])).trim()
 
-  const building = readAddressPart(values, line, 'building', true, fail)
-  const unit = readAddressPart(values, line, 'unit', false, fail)
-  const room = readAddressPart(values, line, 'room', true, fail)
+  const building = readAddressPart(record, 'building', true, fail)
+  const unit = readAddressPart(record, 'unit', false, fail)
+  const room = readAddressPart(record, 'room', true, fail)
   const unitType = readChoice(values, line, 'unitType', UNIT_TYPES, 'residence', fail)
   const area = readArea(ascii('area'), line, fail)
   const areaSource = readChoice(values, line, 'areaSource', AREA_SOURCES, undefined, fail)

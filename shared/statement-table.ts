@@ -1,4 +1,5 @@
 import { formatFen, parseFen } from './decimal'
+import { toHalfWidth } from './half-width'
 import { PUBLIC_REVENUE_USES, UNKNOWN_ALL, yuan, type StatementContentInput, type StatementLineInput, type StatementProblem, type UnknownAmount } from './statements'
 
 /**
@@ -10,7 +11,7 @@ import { PUBLIC_REVENUE_USES, UNKNOWN_ALL, yuan, type StatementContentInput, typ
 export const STATEMENT_TABLE_COLUMNS = [
   { header: '项目', required: true, description: '期初余额 / 收入 / 支出 / 分配（公共收益去向）/ 收入合计 / 支出合计 / 期末余额' },
   { header: '科目', required: true, description: '收入、支出、分配行必填，如“广告收入”“绿化养护”' },
-  { header: '金额（元）', required: true, description: '最多两位小数，可用千分位逗号；只有期初、期末余额可以为负数' },
+  { header: '金额（元）', required: true, description: '最多两位小数，可用千分位逗号；只有期初、期末余额可以为负数，写作 -500.00 或 (500.00)' },
   { header: '说明', required: false, description: '可选，200字以内' },
   { header: '用途', required: false, description: '分配行必填：六类规定用途之一，如“补充专项维修资金”' },
   { header: '批准表决编号', required: false, description: '维修资金支出：批准该笔使用的表决编号' },
@@ -25,21 +26,57 @@ export const STATEMENT_MAX_LINES = 2000
 /** the API's own limit on one amount (shared/api/disclosure.ts) */
 const MAX_FEN = 100_000_000_000
 
-/** "1,234.50" or "-12.3" → fen; null unless exact. Commas only in thousands positions. */
-export function parseYuan(raw: string, allowNegative: boolean): number | null {
-  let s = raw.trim()
-  let sign = 1
-  if (s.startsWith('-')) {
-    if (!allowNegative) return null
-    sign = -1
-    s = s.slice(1)
-  }
-  if (s.includes(',')) {
-    if (!/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) return null
+/** Why an amount was not read: named in its row's message. */
+export type YuanProblem = 'format' | 'negative' | 'precision' | 'separator' | 'too_large'
+
+/**
+ * An amount as accountants write it, read exactly into fen: "1,234.50", "-12.3"; typed with a
+ * Chinese input method ("１２３．４５", "１，２３４．５", "－５"); with a currency sign or unit
+ * ("¥500", "￥500", "500元"); with spaces ("1 234.50", Excel's accounting format " ¥1,234.50 ");
+ * negative in the accountant's brackets ("(500.00)", "（500.00）"), where a negative is allowed.
+ * Commas only in thousands positions and "." only as the decimal point: "1.234,56" or "12,34"
+ * could mean two different sums, and is refused (`separator`) rather than guessed.
+ */
+export function readYuan(raw: string, allowNegative: boolean): { ok: true; fen: number } | { ok: false; problem: YuanProblem } {
+  let s = toHalfWidth(raw).replace(/[\s\u00A0]+/g, '').replace(/\u2212/g, '-').replace(/元$/, '')
+  const signed = /^[¥￥]?(?:\((.*)\)|-(.*))$/.exec(s)
+  if (signed) s = signed[1] ?? signed[2]!
+  s = s.replace(/^[¥￥]/, '').replace(/元$/, '')
+  if (!/^[\d.,]*\d[\d.,]*$/.test(s)) return { ok: false, problem: 'format' }
+  if (s.includes(',') || s.indexOf('.') !== s.lastIndexOf('.')) {
+    if (!/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) return { ok: false, problem: 'separator' }
     s = s.replace(/,/g, '')
   }
+  const m = /^\d+(?:\.(\d+))?$/.exec(s)
+  if (!m) return { ok: false, problem: 'format' }
+  if (/[1-9]/.test((m[1] ?? '').slice(2))) return { ok: false, problem: 'precision' }
+  if (signed && !allowNegative) return { ok: false, problem: 'negative' }
   const fen = parseFen(s)
-  return fen === null ? null : sign * fen
+  if (fen === null) return { ok: false, problem: 'too_large' }
+  return { ok: true, fen: signed && fen !== 0 ? -fen : fen }
+}
+
+/** readYuan's fen, or null. */
+export function parseYuan(raw: string, allowNegative: boolean): number | null {
+  const r = readYuan(raw, allowNegative)
+  return r.ok ? r.fen : null
+}
+
+function amountMessage(typed: string, problem: YuanProblem): string {
+  if (typed === '') return '金额不能为空'
+  switch (problem) {
+    case 'too_large':
+      return `金额超过 ${yuan(MAX_FEN)}的上限`
+    case 'negative':
+      return `金额“${typed}”不能为负数（括号也表示负数）：只有期初余额、期末余额可以为负数`
+    case 'precision':
+      return `金额“${typed}”超过两位小数，请精确到分`
+    case 'separator':
+      return `金额“${typed}”的逗号或小数点位置不对，无法确定是多少：请用“.”作小数点，“,”只作千分位，如 1,234.56`
+    case 'format':
+      // Excel's accounting format shows a zero as "-"
+      return `金额“${typed}”不是数字，应为以元为单位、最多两位小数的数，如 1,234.50${/^[-－—–\s¥￥]+$/.test(typed) ? '（如果表示零，请填 0）' : ''}`
+  }
 }
 
 const useKeyOf = (raw: string) => {
@@ -103,19 +140,20 @@ export function statementFromTable(header: string[], records: { line: number; va
   for (const r of records) {
     const add = (field: string, code: string, message: string) => errors.push({ line: r.line, field, code, message: `第${r.line}行 ${message}` })
     const v = (h: string) => (r.values[h] ?? '').trim()
-    const kind = Object.hasOwn(ROW_KINDS, v('项目')) ? ROW_KINDS[v('项目') as keyof typeof ROW_KINDS] : undefined
+    // "收 入" as typed to line up a column is 收入
+    const typedKind = v('项目').replace(/\s+/g, '')
+    const kind = Object.hasOwn(ROW_KINDS, typedKind) ? ROW_KINDS[typedKind as keyof typeof ROW_KINDS] : undefined
     if (!kind) {
-      add('项目', 'unknown_row_kind', `“项目”须为 期初余额、收入、支出、分配、收入合计、支出合计、期末余额 之一`)
+      add('项目', 'unknown_row_kind', `${typedKind ? `“项目”“${v('项目')}”无法识别` : '“项目”未填写'}，须为 ${Object.keys(ROW_KINDS).join('、')} 之一`)
       // a row of no known kind may be missing from any sum
       for (const u of ['income', 'expense', 'allocation'] as const) unknown.add(u)
       continue
     }
     const singleton = SINGLETONS.includes(kind)
-    let fen = parseYuan(v('金额（元）'), kind === 'opening' || kind === 'closing')
-    if (fen !== null && Math.abs(fen) > MAX_FEN) {
-      add('金额（元）', 'amount_too_large', `金额超过 ${yuan(MAX_FEN)}的上限`)
-      fen = null
-    } else if (fen === null) add('金额（元）', 'amount_invalid', `金额“${v('金额（元）')}”不是最多两位小数的${kind === 'opening' || kind === 'closing' ? '' : '非负'}数`)
+    const amount = readYuan(v('金额（元）'), kind === 'opening' || kind === 'closing')
+    const problem = amount.ok ? (Math.abs(amount.fen) > MAX_FEN ? 'too_large' : null) : amount.problem
+    const fen = amount.ok && !problem ? amount.fen : null
+    if (problem) add('金额（元）', problem === 'too_large' ? 'amount_too_large' : 'amount_invalid', amountMessage(v('金额（元）'), problem))
     if (singleton) {
       const field = FIELD_OF[kind]!
       if (seen.has(kind)) {

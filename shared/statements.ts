@@ -32,6 +32,8 @@ export const PUBLIC_REVENUE_USES = {
   assembly_decided: '业主大会决定的其他用途',
 } as const
 export type PublicRevenueUse = keyof typeof PUBLIC_REVENUE_USES
+/** the six, as a refusal lists them: quoted one by one, since some hold a 、 of their own */
+const USE_LABELS = Object.values(PUBLIC_REVENUE_USES).map((label) => `“${label}”`).join('')
 
 export interface StatementLineInput {
   direction: 'income' | 'expense' | 'allocation'
@@ -191,7 +193,7 @@ export function checkStatement(kind: StatementKind, c: StatementContentInput, un
     const n = i + 1
     if (l.direction === 'allocation') {
       if (kind !== 'public_revenue') add(n, 'direction', 'allocation_not_allowed', `第${n}行 只有公共收益报表可以列出收益分配`)
-      else if (!l.use || !Object.hasOwn(PUBLIC_REVENUE_USES, l.use)) add(n, 'use', 'use_not_permitted', `第${n}行 公共收益只能用于六类规定用途`)
+      else if (!l.use || !Object.hasOwn(PUBLIC_REVENUE_USES, l.use)) add(n, 'use', 'use_not_permitted', `第${n}行 ${l.use ? `用途“${l.use}”不在规定之列，` : ''}公共收益只能用于六类规定用途：${USE_LABELS}`)
     }
     if (kind === 'maintenance_fund' && l.direction === 'expense' && !l.authorisedBy) add(n, 'authorisedBy', 'use_unauthorised', `第${n}行 维修资金的每一笔使用都须注明批准它的表决`)
   })

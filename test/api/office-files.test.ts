@@ -1,10 +1,11 @@
 import ExcelJS from 'exceljs'
 import { sql } from 'drizzle-orm'
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { XLSX_TYPE } from '../../worker/lib/download'
-import { readXlsx } from '../../worker/lib/spreadsheet'
+import { readXlsx, toCsv } from '../../worker/lib/spreadsheet'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { adminToken, announcedPoll, COUNTING_PEOPLE, createCommunity, firmServingCommunity, openWindow, setupCommunity, simpleRoster, statement } from '../helpers/fixtures'
+import { adminToken, announcedPoll, COUNTING_PEOPLE, createCommunity, firmServingCommunity, openWindow, setupCommunity, simpleRoster, statement, type RosterRowInput } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 import { ROSTER_HEADERS, rosterTable } from '../helpers/hostile-files'
 
@@ -170,5 +171,236 @@ describe('counting registers as counters type them in Excel', () => {
     expect(got.map((b) => b.choice).sort()).toEqual(['abstain', 'agree', 'agree', 'agree', 'agree', 'oppose'])
     // received at 09:00 Beijing time, as the cell shows
     for (const b of got) expect(new Date(b.received_at).getTime()).toBe(typedAt.getTime() - 8 * 3600_000)
+  })
+})
+
+const xlsxBytes = async (wb: ExcelJS.Workbook) => new Uint8Array(await wb.xlsx.writeBuffer())
+const postRoll = (cid: string, body: Uint8Array | string, type = XLSX_TYPE) => h.request('POST', `/api/communities/${cid}/roster`, { token: admin, body, headers: { 'content-type': type } })
+const rollCsv = (rows: RosterRowInput[]) => toCsv(rosterTable(rows))
+/** a sheet of rows, as an office adds one to a workbook */
+const addSheet = (wb: ExcelJS.Workbook, name: string, rows: (string | number)[][], state?: 'hidden') => {
+  const ws = wb.addWorksheet(name)
+  rows.forEach((r) => ws.addRow(r))
+  if (state) ws.state = state
+  return ws
+}
+/** a cover an office puts first: a title, and what each column means, one column to a line */
+const COVER = [['幸福里小区业主名册（2026年）'], ['列', '填写说明'], ['楼栋', '如 1栋'], ['房号', '如 101'], ['专有部分面积', '按不动产登记簿']]
+const unitsOf = async (cid: string) => (await h.request('GET', `/api/communities/${cid}/roster/units?pageSize=100`, { token: admin })).json.units as { building: string; unit: string; room: string; area: string }[]
+const errorsOf = (res: { json: { error: { details: { errors: { line: number; column?: string; code: string; message: string }[] } } } }) => res.json.error.details.errors
+
+describe('the table on another sheet than the first', () => {
+  it('a cover sheet first and the roll on "Sheet2" (an old roll hidden beside it): the roll is read', async () => {
+    const c = await createCommunity(h, admin)
+    const wb = new ExcelJS.Workbook()
+    addSheet(wb, '说明', COVER)
+    addSheet(wb, '旧名册', rosterTable(simpleRoster(5)), 'hidden')
+    addSheet(wb, 'Sheet2', [['幸福里小区业主名册'], ...rosterTable(simpleRoster(3))])
+    const res = await postRoll(c.id, await xlsxBytes(wb))
+    expect(res.status, res.text).toBe(201)
+    expect(res.json.unitCount).toBe(3)
+  })
+
+  it('two sheets carrying the roll are refused, naming both; the one named 业主名册 is taken', async () => {
+    const c = await createCommunity(h, admin)
+    const book = async (second: string) => {
+      const wb = new ExcelJS.Workbook()
+      addSheet(wb, '2025年', rosterTable(simpleRoster(2)))
+      addSheet(wb, second, rosterTable(simpleRoster(4)))
+      return xlsxBytes(wb)
+    }
+    const refused = await postRoll(c.id, await book('2026年'))
+    expect(refused.status).toBe(422)
+    expect(refused.json.error).toMatchObject({
+      code: 'SPREADSHEET_UNREADABLE',
+      details: { reason: 'sheet_ambiguous' },
+      message: '工作表“2025年”、“2026年”都有表头（写有“楼栋”、“单元”、“房号”等列名的一行），无法确定要导入哪一张：请删去或隐藏不导入的工作表，或把要导入的那张命名为“业主名册”，然后重新上传',
+    })
+    const named = await postRoll(c.id, await book('业主名册'))
+    expect(named.status, named.text).toBe(201)
+    expect(named.json.unitCount).toBe(4)
+  })
+
+  it('no sheet with the header: the sheets looked at are named; a roll only on a hidden sheet is named as hidden, not read', async () => {
+    const c = await createCommunity(h, admin)
+    const wb = new ExcelJS.Workbook()
+    addSheet(wb, '说明', COVER)
+    addSheet(wb, 'Sheet2', [['序号', '备注'], [1, '待补']])
+    const none = await postRoll(c.id, await xlsxBytes(wb))
+    expect(none.status).toBe(422)
+    expect(none.json.error).toMatchObject({
+      details: { reason: 'header_not_found' },
+      message: '在工作表“说明”、“Sheet2”中都没有找到表头（写有“楼栋”、“单元”、“房号”等列名的一行），请确认上传的是按模板填写的表格',
+    })
+    const hiddenRoll = new ExcelJS.Workbook()
+    addSheet(hiddenRoll, '说明', COVER)
+    addSheet(hiddenRoll, '业主名册', rosterTable(simpleRoster(2)), 'hidden')
+    const hidden = await postRoll(c.id, await xlsxBytes(hiddenRoll))
+    expect(hidden.status).toBe(422)
+    expect(hidden.json.error.details.reason).toBe('header_not_found')
+    expect(hidden.json.error.message).toBe(
+      '在工作表“说明”中都没有找到表头（写有“楼栋”、“单元”、“房号”等列名的一行）；隐藏的工作表“业主名册”中有表头，但隐藏的工作表不会被读取（看不见的内容无法核对，多半是旧表），如果要导入的就是它，请在 Excel 中取消隐藏后重新上传',
+    )
+  })
+
+  it('a statement after a cover sheet, and a counting register after a 说明 sheet, are read from the sheet that carries them', async () => {
+    const s = await setupCommunity(h, { units: 3 })
+    const firm = await firmServingCommunity(h, s, 94)
+    const wb = new ExcelJS.Workbook()
+    addSheet(wb, '封面', [['某某物业服务有限公司'], ['2026年第3季度 物业服务费收支情况']])
+    addSheet(wb, '三季度', [['项目', '科目', '金额（元）'], ['期初余额', '', 0], ['收入', '物业费', 500], ['收入合计', '', 500], ['支出合计', '', 0], ['期末余额', '', 500]])
+    const published = await h.request('POST', `/api/communities/${s.community.id}/statements/upload?kind=service_fee&period=2026Q3`, { token: firm.token, body: await xlsxBytes(wb), headers: { 'content-type': XLSX_TYPE } })
+    expect(published.status, published.text).toBe(201)
+    expect(published.json.content.closingFen).toBe(50_000)
+
+    const p = await announcedPoll(h, s.community.id, s.committee, openWindow(5000))
+    h.clock.advance(5100)
+    expect((await h.request('POST', `/api/polls/${p.id}/counting`, { token: s.committee, json: COUNTING_PEOPLE })).status).toBe(201)
+    const register = new ExcelJS.Workbook()
+    addSheet(register, '说明', [['计票登记表填写说明'], ['每张纸质票一行']])
+    addSheet(register, 'Sheet2', [['楼栋', '单元', '房号', '表决意见'], ...s.rows.slice(0, 2).map((r) => [r.楼栋, r.单元 ?? '', r.房号, '同意'])])
+    const entered = await h.request('POST', `/api/polls/${p.id}/counting/register`, { token: s.committee, body: await xlsxBytes(register), headers: { 'content-type': XLSX_TYPE } })
+    expect(entered.status, entered.text).toBe(201)
+    expect(entered.json.entered).toBe(2)
+  })
+})
+
+describe('room and building numbers Excel turned into dates', () => {
+  it('saved as CSV, the date as Excel showed it is refused on its row (unit_looks_like_date); 1-101, 3-2, 2/3, 甲3 are taken as written', async () => {
+    const c = await createCommunity(h, admin)
+    const rows = simpleRoster(8)
+    rows[0]!.房号 = '3月12日'
+    rows[1]!.单元 = '2001/1/1'
+    rows[2]!.楼栋 = '12-Mar'
+    rows[3]!.房号 = '2-Mar-01'
+    Object.assign(rows[4]!, { 房号: '1-101' })
+    Object.assign(rows[5]!, { 房号: '3-2' })
+    Object.assign(rows[6]!, { 楼栋: '甲3', 单元: '', 房号: '101' })
+    Object.assign(rows[7]!, { 房号: '2/3' })
+    const refused = await postRoll(c.id, rollCsv(rows), 'text/csv')
+    expect(refused.status).toBe(422)
+    expect(errorsOf(refused).map((e) => [e.line, e.column, e.code])).toEqual([
+      [2, '房号', 'unit_looks_like_date'],
+      [3, '单元', 'unit_looks_like_date'],
+      [4, '楼栋', 'unit_looks_like_date'],
+      [5, '房号', 'unit_looks_like_date'],
+    ])
+    expect(errorsOf(refused)[0]!.message).toBe('第2行 房号“3月12日”像是被 Excel 识别成的日期（在 Excel 中输入 3-12 这样的编号会变成 3月12日），请把该列设为文本后重新输入')
+    // retyped as text, the same rows import, the honest ones as written
+    Object.assign(rows[0]!, { 房号: '3-12' })
+    Object.assign(rows[1]!, { 单元: '1-1' })
+    Object.assign(rows[2]!, { 楼栋: '12栋' })
+    Object.assign(rows[3]!, { 房号: '2-3-1' })
+    const imported = await postRoll(c.id, rollCsv(rows), 'text/csv')
+    expect(imported.status, imported.text).toBe(201)
+    const rooms = (await unitsOf(c.id)).map((u) => [u.building, u.unit, u.room].filter(Boolean).join(' '))
+    for (const honest of ['1栋 1单元 1-101', '1栋 1单元 3-2', '甲3 101', '1栋 1单元 2/3', '1栋 1单元 3-12']) expect(rooms).toContain(honest)
+  })
+
+  it('in an XLSX: a date cell in a Chinese date format (date_cell), and a date pasted as text (unit_looks_like_date)', async () => {
+    const c = await createCommunity(h, admin)
+    const wb = new ExcelJS.Workbook()
+    const ws = addSheet(wb, '业主名册', rosterTable(simpleRoster(3)))
+    ws.getCell('C2').value = new Date(Date.UTC(2026, 2, 12))
+    ws.getCell('C2').numFmt = 'm"月"d"日"'
+    ws.getCell('B3').value = '1月1日'
+    const res = await postRoll(c.id, await xlsxBytes(wb))
+    expect(res.status).toBe(422)
+    expect(errorsOf(res).map((e) => [e.line, e.column, e.code, e.message])).toEqual([
+      [2, '房号', 'date_cell', '第2行 房号（单元格 C2）被 Excel 识别成了日期，请把该列设为文本后重新输入'],
+      [3, '单元', 'unit_looks_like_date', '第3行 单元“1月1日”像是被 Excel 识别成的日期（在 Excel 中输入 3-12 这样的编号会变成 3月12日），请把该列设为文本后重新输入'],
+    ])
+  })
+})
+
+describe('areas a program wrote out with binary floating-point noise', () => {
+  it('89.12999999999999 and 120.57000000000001 read as 89.13 and 120.57, from a CSV and from number cells of an XLSX; a real fifth decimal is still refused', async () => {
+    const rows = simpleRoster(2)
+    rows[0]!.专有部分面积 = '89.12999999999999'
+    rows[1]!.专有部分面积 = '120.57000000000001'
+    const fromCsv = await createCommunity(h, admin)
+    const csv = await postRoll(fromCsv.id, rollCsv(rows), 'text/csv')
+    expect(csv.status, csv.text).toBe(201)
+    expect((await unitsOf(fromCsv.id)).map((u) => u.area).sort()).toEqual(['120.57', '89.13'])
+    expect(csv.json.totalArea).toBe('209.70')
+
+    // the same doubles in number cells, one formatted 0.00 and one General, as a computed column
+    // holds them; Excel writes 17 significant digits into <v>, as put in here
+    const wb = new ExcelJS.Workbook()
+    const ws = addSheet(wb, '业主名册', rosterTable(simpleRoster(2)))
+    ws.getCell('E2').value = 89.13
+    ws.getCell('E2').numFmt = '0.00'
+    ws.getCell('E3').value = { formula: '100.57+20', result: 120.57000000000001 }
+    const parts = unzipSync(await xlsxBytes(wb))
+    const sheet = strFromU8(parts['xl/worksheets/sheet1.xml']!)
+    expect(sheet).toContain('<v>120.57000000000001</v>')
+    parts['xl/worksheets/sheet1.xml'] = strToU8(sheet.replace('<v>89.13</v>', '<v>89.129999999999995</v>'))
+    const bytes = zipSync(parts)
+    const fromXlsx = await createCommunity(h, admin)
+    expect((await postRoll(fromXlsx.id, bytes)).status).toBe(201)
+    expect((await unitsOf(fromXlsx.id)).map((u) => u.area).sort()).toEqual(['120.57', '89.13'])
+
+    // a real fifth decimal is still refused, also when a program wrote it with noise
+    const real = simpleRoster(2)
+    real[0]!.专有部分面积 = '95.36312'
+    real[1]!.专有部分面积 = '12345.678910000001'
+    const res = await postRoll(fromCsv.id, rollCsv(real), 'text/csv')
+    expect(res.status).toBe(422)
+    expect(errorsOf(res).map((e) => [e.code, e.message])).toEqual([
+      ['area_precision', '第2行 专有部分面积“95.36312”有5位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）'],
+      ['area_precision', '第3行 专有部分面积“12345.678910000001”有12位小数，最多四位（按不动产登记簿记载填写，不要四舍五入）'],
+    ])
+  })
+})
+
+describe('statement amounts as accountants write them', () => {
+  /** a community of its own, its serving firm uploading a 2026Q3 statement of `kind` as CSV */
+  const upload = async (seed: number, kind: string, rows: string[][]) => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServingCommunity(h, s, seed)
+    const csv = toCsv([['项目', '科目', '金额（元）', '说明', '用途'], ...rows])
+    return h.request('POST', `/api/communities/${s.community.id}/statements/upload?kind=${kind}&period=2026Q3`, { token: firm.token, body: csv, headers: { 'content-type': 'text/csv' } })
+  }
+
+  it('full-width digits and punctuation, ¥ / ￥ / 元, spaces, a negative balance in brackets: read exactly into fen', async () => {
+    const res = await upload(95, 'service_fee', [
+      ['期初余额', '', '（５００．００）'],
+      ['收入', '物业费', '￥１，２３４．５０'],
+      ['收入', '停车费', ' 1 000.00元 '],
+      ['支出', '保洁', '¥ 300'],
+      ['收入合计', '', '2,234.50'],
+      ['支出合计', '', '300.00 元'],
+      ['期末余额', '', '¥1,434.50'],
+    ])
+    expect(res.status, res.text).toBe(201)
+    expect(res.json.content).toMatchObject({
+      openingFen: -50_000,
+      lines: [{ amountFen: 123_450 }, { amountFen: 100_000 }, { amountFen: 30_000 }],
+      totals: { incomeFen: 223_450, expenseFen: 30_000 },
+      closingFen: 143_450,
+    })
+  })
+
+  it('an amount that could be read two ways, brackets on an income, an unknown 项目 or 用途: each refused, saying what is allowed', async () => {
+    const res = await upload(96, 'public_revenue', [
+      ['期初余额', '', '0'],
+      ['收入', '广告', '1.234,56'],
+      ['收入', '停车', '12,34'],
+      ['支出', '分成', '(5.00)'],
+      ['退款', '押金', '5'],
+      ['分配', '聚餐', '0', '', '业主聚餐'],
+      ['收入合计', '', '0'],
+      ['支出合计', '', '0'],
+      ['期末余额', '', '0'],
+    ])
+    expect(res.status).toBe(422)
+    const separators = '的逗号或小数点位置不对，无法确定是多少：请用“.”作小数点，“,”只作千分位，如 1,234.56'
+    expect(errorsOf(res).map((e) => [e.line, e.code, e.message])).toEqual([
+      [3, 'amount_invalid', `第3行 金额“1.234,56”${separators}`],
+      [4, 'amount_invalid', `第4行 金额“12,34”${separators}`],
+      [5, 'amount_invalid', '第5行 金额“(5.00)”不能为负数（括号也表示负数）：只有期初余额、期末余额可以为负数'],
+      [6, 'unknown_row_kind', '第6行 “项目”“退款”无法识别，须为 期初余额、收入、支出、分配、收入合计、支出合计、期末余额 之一'],
+      [7, 'use_not_permitted', '第7行 用途“业主聚餐”不在规定之列，公共收益只能用于六类规定用途：“补充专项维修资金”“共用部位、共用设施设备维修”“业主大会、业主委员会工作经费”“弥补物业服务费、公共水电费”“审计、法律、招标等费用”“业主大会决定的其他用途”'],
+    ])
   })
 })

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs'
+import { strToU8, zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { columnName, excelNumber, readTable, readXlsx, SpreadsheetError, toCsv, parseCsv, writeXlsx } from '../../worker/lib/spreadsheet'
 import { parseYuan } from '../../shared/statement-table'
@@ -93,6 +94,46 @@ describe('real-shaped files', () => {
     const e = await readXlsx(bytes).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(SpreadsheetError)
     expect((e as SpreadsheetError).message).toContain('A1:A1048576')
+  })
+})
+
+/** A workbook of several sheets written by hand: each its name, its state and its <sheetData> XML. */
+function handBook(sheets: { name: string; state?: 'hidden' | 'veryHidden'; xml: string }[]): Uint8Array {
+  const files: Record<string, Uint8Array> = {
+    'xl/workbook.xml': strToU8(`<workbook xmlns:r="r"><sheets>${sheets.map((s, i) => `<sheet name="${s.name}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ''} r:id="rId${i + 1}"/>`).join('')}</sheets></workbook>`),
+    'xl/_rels/workbook.xml.rels': strToU8(`<Relationships>${sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Target="worksheets/sheet${i + 1}.xml"/>`).join('')}</Relationships>`),
+  }
+  sheets.forEach((s, i) => (files[`xl/worksheets/sheet${i + 1}.xml`] = strToU8(`<worksheet><sheetData>${s.xml}</sheetData></worksheet>`)))
+  return zipSync(files)
+}
+const text = (ref: string, v: string) => `<c r="${ref}" t="inlineStr"><is><t>${v}</t></is></c>`
+const row = (r: number, ...cells: string[]) => `<row r="${r}">${cells.join('')}</row>`
+const ROLL = row(1, text('A1', '楼栋'), text('B1', '房号')) + row(2, text('A2', '1栋'), text('B2', '101'))
+const columns = ['楼栋', '单元', '房号']
+
+describe('which sheet holds the table', () => {
+  it('the others are judged by their first rows only: a long or wide sheet that is not the table does not refuse the file', async () => {
+    const long = Array.from({ length: 50 }, (_, i) => row(i + 1, text(`A${i + 1}`, `第${i + 1}条`))).join('')
+    const wide = row(1, text('A1', '说明'), text('Z1', '远处的备注'))
+    const bytes = handBook([{ name: '明细', xml: long }, { name: '备注', xml: wide }, { name: 'Sheet3', xml: ROLL }])
+    const table = await readTable(bytes, 'xlsx', { columns, limits: { rows: 20, columns: 10 } })
+    expect(table.sheet).toBe('Sheet3')
+    expect(table.records.map((r) => r.values)).toEqual([{ 楼栋: '1栋', 房号: '101' }])
+    // the chosen sheet itself is held to the limits
+    await expect(readTable(handBook([{ name: 'S', xml: long }]), 'xlsx', { columns, limits: { rows: 20 } })).rejects.toMatchObject({ code: 'too_large' })
+  })
+
+  it('a very hidden sheet is hidden too; a lone visible sheet without the header is read as before, for the importer to name the columns it lacks', async () => {
+    const cover = row(1, text('A1', '填写说明'))
+    await expect(readTable(handBook([{ name: '说明', xml: cover }, { name: '名册', state: 'veryHidden', xml: ROLL }]), 'xlsx', { columns })).rejects.toMatchObject({ code: 'header_not_found', message: expect.stringContaining('隐藏的工作表“名册”中有表头') })
+    const lone = await readTable(handBook([{ name: '名册', xml: row(1, text('A1', '幢'), text('B1', '室')) + row(2, text('A2', '1'), text('B2', '101')) }]), 'xlsx', { columns })
+    expect(lone.header).toEqual(['幢', '室'])
+  })
+
+  it('an ISO date cell (t="d", as LibreOffice writes one) is marked as a date like a date-formatted number', async () => {
+    const bytes = handBook([{ name: '业主名册', xml: row(1, text('A1', '楼栋'), text('B1', '房号')) + row(2, text('A2', '1栋'), '<c r="B2" t="d"><v>2026-03-12T00:00:00</v></c>') }])
+    const table = await readTable(bytes, 'xlsx', { columns })
+    expect(table.records[0]!.dates).toEqual({ 房号: 'B2' })
   })
 })
 

@@ -95,6 +95,37 @@ describe('parseArea / formatArea: areas as registered (up to four decimals)', ()
     expect(parseArea(s, '面积')).toEqual({ ok: false, code, message })
   })
 
+  it('binary floating-point noise on a four-decimal area reads as that area; a real fifth decimal never does', () => {
+    const read = (s: string) => {
+      const r = parseArea(s, '面积')
+      return r.ok ? formatArea(r.area.e4, r.area.scale) : r.code
+    }
+    for (const [typed, meant] of [
+      ['89.12999999999999', '89.13'],
+      ['120.57000000000001', '120.57'],
+      ['0.30000000000000004', '0.3'],
+      ['119.99999999999999', '120'],
+      ['95.36299999999999', '95.363'],
+      ['999999.99999999999', '1000000'],
+      // 15 digits, off by 1e-13 (sheet arithmetic a few steps long): still noise
+      ['89.1300000000001', '89.13'],
+      // typed: too few digits to be a program's float, whatever the value
+      ['89.1300001', 'area_precision'],
+      ['89.130000000001', 'area_precision'],
+      // noise on a real fifth decimal, and a value 1e-11 from its four-decimal neighbour
+      ['12345.678910000001', 'area_precision'],
+      ['100000.00000100001', 'area_precision'],
+      ['1000000.0001000001', 'area_too_large'],
+    ] as const) expect(read(typed), typed).toBe(meant)
+    // every double nearest a four-decimal area, printed as JavaScript or Python prints it, reads back as that area
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000_000_000 }), (e4) => {
+        const printed = String((e4 / 10_000) * (1 + Number.EPSILON))
+        expect(read(printed)).toBe(formatArea(e4, 0))
+      }),
+    )
+  })
+
   it('formats never drop a digit, and round-trip every registered area', () => {
     expect(formatArea(953630, 2)).toBe('95.363')
     expect(formatArea(2839630, 2)).toBe('283.963')

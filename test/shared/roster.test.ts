@@ -291,6 +291,23 @@ describe('validateRoster: problems', () => {
   })
 })
 
+describe('validateRoster: addresses Excel turned into dates', () => {
+  it('a date as Excel shows it, saved as text, is refused on its cell; numbers that only look like one are not', () => {
+    const dated = ['2001/1/1', '2001-01-01', '1/1/2001', '3月12日', '2001年1月1日', '2001年1月', '３月１２日', '12-Mar', '2-mar-01', 'Mar-01']
+    const honest = ['101', '1-101', '3-2', '2/3', '3-12', '1单元', '甲3', 'B-018', '12-1-1101', '1501-2-3', '13月1日', '2001/13/1', 'Mars-01', '商铺3']
+    const res = validateRoster([...dated.map((room, i) => rec(i + 2, { 房号: room })), ...honest.map((room, i) => rec(i + 20, { 房号: room }))], { today })
+    expect(res.ok).toBe(false)
+    if (res.ok) return
+    expect(brief(res.errors)).toEqual(dated.map((_, i) => [i + 2, 'unit_looks_like_date', '房号']))
+    expect(res.errors[0]!.message).toBe('第2行 房号“2001/1/1”像是被 Excel 识别成的日期（在 Excel 中输入 3-12 这样的编号会变成 3月12日），请把该列设为文本后重新输入')
+  })
+
+  it('a cell the XLSX holds as a date is refused naming the cell, whatever its digits read as', () => {
+    const res = validateRoster([{ ...rec(2, { 单元: '46093' }), dates: { 单元: 'B2' } }, rec(3)], { today })
+    expect(!res.ok && res.errors).toEqual([{ line: 2, column: '单元', code: 'date_cell', message: '第2行 单元（单元格 B2）被 Excel 识别成了日期，请把该列设为文本后重新输入' }])
+  })
+})
+
 describe('validateRoster: areas as registered (《解释》第8条)', () => {
   it('keeps up to four decimals exactly as written, and refuses a fifth naming the row', () => {
     const res = validateRoster(

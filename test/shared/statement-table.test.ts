@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkStatement } from '../../shared/statements'
-import { parseYuan, STATEMENT_TABLE_EXAMPLE, statementFromTable, statementToTable } from '../../shared/statement-table'
+import { parseYuan, readYuan, STATEMENT_TABLE_EXAMPLE, statementFromTable, statementToTable } from '../../shared/statement-table'
 
 /** Rows as readTable gives them: the header is row 1, data from row 2. */
 function records(rows: string[][]) {
@@ -33,7 +33,49 @@ describe('statement tables (CSV / XLSX upload and export)', () => {
     expect(parseYuan('1,234.50', false)).toBe(123_450)
     expect(parseYuan('12,345,678', false)).toBe(1_234_567_800)
     expect(parseYuan('-12.3', true)).toBe(-1230)
-    for (const bad of ['1.005', '1e3', '12,34', '1,2345', ',123', '-5', '¥5', '5元', '', ' ', '0x10', '١٢']) expect(parseYuan(bad, false)).toBeNull()
+    for (const bad of ['1.005', '1e3', '12,34', '1,2345', ',123', '-5', '', ' ', '0x10', '١٢']) expect(parseYuan(bad, false)).toBeNull()
+  })
+
+  it('amounts as accountants write them: full-width, ¥ and 元, spaces, brackets for a negative balance', () => {
+    for (const [typed, fen] of [
+      ['１２３．４５', 12_345],
+      ['１，２３４．５', 123_450],
+      ['¥5', 500],
+      ['￥ 1,000.00', 100_000],
+      ['5元', 500],
+      ['  1 234.56 元 ', 123_456],
+      [' ¥1,234.50 ', 123_450], // Excel's accounting format, saved as CSV
+      ['1.000', 100],
+    ] as const) expect(parseYuan(typed, false), typed).toBe(fen)
+    for (const [typed, fen] of [
+      ['(500.00)', -50_000],
+      ['（５００．００）', -50_000],
+      ['－５', -500],
+      ['−12.30', -1230],
+      ['¥-1,234.50', -123_450],
+      ['-¥1,234.50', -123_450],
+      ['(¥500)', -50_000],
+      ['(500)元', -50_000],
+      ['(0.00)', 0],
+    ] as const) expect(parseYuan(typed, true), typed).toBe(fen)
+    // why not: each problem its own, for the row's message
+    const problem = (typed: string, negative = false) => {
+      const r = readYuan(typed, negative)
+      return r.ok ? r.fen : r.problem
+    }
+    expect(problem('(500.00)')).toBe('negative')
+    expect(problem('（500）')).toBe('negative')
+    expect(problem('1.234,56', true)).toBe('separator')
+    expect(problem('12,34')).toBe('separator')
+    expect(problem('1.234.567')).toBe('separator')
+    expect(problem('1,234.567')).toBe('precision')
+    expect(problem('1.005')).toBe('precision')
+    expect(problem('((5))', true)).toBe('format')
+    expect(problem('-(5)', true)).toBe('format')
+    expect(problem('--5', true)).toBe('format')
+    expect(problem('-', true)).toBe('format')
+    expect(problem('五百')).toBe('format')
+    expect(problem('99999999999999999999')).toBe('too_large')
   })
 
   it('maps a use given by its Chinese label to its key, and keeps an unknown one for the arithmetic check to refuse', () => {

@@ -67,6 +67,9 @@ export interface ReadOptions {
   maxRows?: number
 }
 
+/** Thrown by a probe's row handler once it has the rows it asked for: it ends the sheet's scan early. */
+const ENOUGH_ROWS = Symbol('enough rows')
+
 class Book {
   readonly budget: InflateBudget
   readonly pacer = new Pacer()
@@ -181,7 +184,13 @@ class Book {
     return dates
   }
 
-  async readSheet(info: SheetInfo): Promise<SheetData> {
+  /**
+   * One sheet's rows. A `probe` reads only the sheet's first `probe` rows holding text, to see what
+   * the sheet is: it stops there, drops cells past the column limit rather than refusing the file
+   * (a sheet nobody asked for must not decide the upload), and does not fill merged ranges, which
+   * a sheet lists after its rows.
+   */
+  async readSheet(info: SheetInfo, probe?: number): Promise<SheetData> {
     if (!info.path || !this.entries.has(info.path)) throw new SpreadsheetError('unreadable', `工作表“${info.name}”缺失`)
     const shared = await this.sharedStrings()
     const dateStyles = await this.dateStyleSet()
@@ -201,10 +210,12 @@ class Book {
     let inInline = 0
     let phonetic = 0
     let inCell = false
+    let probed = 0
     const endRow = () => {
       if (row.length > 0) {
         if (rows.size >= maxRows) throw new SpreadsheetError('too_large', `表格超过 ${maxRows} 行，超出本系统对一份表格的上限`)
         rows.set(rowIndex, row)
+        if (probe !== undefined && row.some((v) => v.trim() !== '') && ++probed >= probe) throw ENOUGH_ROWS
       }
       row = []
     }
@@ -213,19 +224,25 @@ class Book {
       inCell = false
       let v = ''
       if (type === 's') v = hasValue ? (shared[Number(value)] ?? '') : ''
-      else if (type === 'inlineStr' || type === 'str' || type === 'e' || type === 'd') v = unescapeOoxml(value)
+      else if (type === 'inlineStr' || type === 'str' || type === 'e') v = unescapeOoxml(value)
+      else if (type === 'd') {
+        // an ISO 8601 date cell (LibreOffice, some exporters): a date as surely as a date-formatted serial
+        v = unescapeOoxml(value)
+        if (v !== '') dates.add(`${rowIndex}:${col}`)
+      }
       else if (type === 'b') v = hasValue ? (value.trim() === '1' ? 'TRUE' : 'FALSE') : ''
       else if (hasValue) {
         v = excelNumber(value.trim())
         if (dateStyles.has(style)) dates.add(`${rowIndex}:${col}`)
       }
       if (v === '') return
+      if (col >= maxColumns && probe !== undefined) return
       if (col >= maxColumns) throw new SpreadsheetError('too_large', `单元格 ${cellName(rowIndex, col)} 超出了 ${maxColumns} 列的上限，请删去无关的列后再上传`)
       if (++cells > maxCells) throw new SpreadsheetError('too_large', `表格单元格超过 ${maxCells} 个，超出本系统对一份表格的上限`)
       while (row.length < col) row.push('')
       row[col] = v
     }
-    await this.scan(info.path, {
+    const scanned = this.scan(info.path, {
       open: (name, a, selfClosing) => {
         switch (name) {
           case 'row': {
@@ -284,9 +301,15 @@ class Book {
         if (value.length > this.limits.textChars) throw new SpreadsheetError('too_large', '表格中有一段文字过长')
       },
     })
-    endCell()
-    if (row.length) endRow()
-    fillMerges(info.name, rows, merges, this.limits, cells)
+    try {
+      await scanned
+      endCell()
+      if (row.length) endRow()
+    } catch (e) {
+      if (e === ENOUGH_ROWS) return { name: info.name, rows, dates }
+      throw e
+    }
+    if (probe === undefined) fillMerges(info.name, rows, merges, this.limits, cells)
     return { name: info.name, rows, dates }
   }
 }
@@ -321,20 +344,17 @@ function fillMerges(sheet: string, rows: Map<number, string[]>, merges: string[]
   }
 }
 
-/** The sheet to read: the first of `prefer` that the file has, else the first sheet a person can see. */
-function pick(sheets: SheetInfo[], prefer: readonly string[] = []): SheetInfo {
-  for (const name of prefer) {
-    const s = sheets.find((x) => x.name.trim() === name)
-    if (s) return s
-  }
-  return sheets.find((s) => !s.hidden) ?? sheets[0]!
+/** An opened XLSX: its sheets as the workbook lists them, each read on demand; all reads share one inflate budget. */
+export interface OpenBook {
+  sheets: readonly SheetInfo[]
+  /** the whole sheet, or (`probe`) its first rows holding text: see Book.readSheet */
+  read(sheet: SheetInfo, probe?: number): Promise<SheetData>
 }
 
-/** Reads one sheet of an XLSX (by name, else the first visible one); nothing else is inflated. */
-export async function readXlsxSheet(bytes: Uint8Array, opts: ReadOptions & { prefer?: readonly string[] } = {}): Promise<SheetData> {
+export async function openXlsx(bytes: Uint8Array, opts: ReadOptions = {}): Promise<OpenBook> {
   const book = new Book(bytes, opts)
   await book.open()
-  return book.readSheet(pick(book.sheets, opts.prefer))
+  return { sheets: book.sheets, read: (sheet, probe) => book.readSheet(sheet, probe) }
 }
 
 /**

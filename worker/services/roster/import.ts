@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid'
 import { CommunitySettings } from '../../../shared/community'
 import { formatArea } from '../../../shared/decimal'
 import { idLast4 } from '../../../shared/id-number'
-import { ROSTER_COLUMNS, validateRosterSteps, type RosterUnit } from '../../../shared/roster'
+import { ROSTER_COLUMNS, validateRosterSteps, type RawRosterRecord, type RosterUnit } from '../../../shared/roster'
 import type { RosterDiff } from '../../../shared/roster-diff'
 import { deriveVoters } from '../../../shared/voters'
 import { bindings, communities, rosterOwners, rosterUnits, rosterVersions, rosterVoters } from '../../../drizzle/schema'
@@ -20,25 +20,8 @@ import { idHashOf } from './id-hash'
 import { rosterTotal } from './read'
 
 export type RosterSource = 'csv' | 'xlsx' | 'json'
-export interface RosterRecord {
-  line: number
-  values: Record<string, string>
-  /** columns whose XLSX cell is a date, with the cell's name */
-  dates?: Record<string, string>
-}
-
-/** Excel turns "3-12" typed as a room number into 12 March; the cell then holds a date serial that would pass as a number. */
-const ADDRESS_COLUMNS = ['楼栋', '单元', '房号']
-function dateErrors(records: RosterRecord[]) {
-  return records.flatMap((r) =>
-    ADDRESS_COLUMNS.filter((h) => r.dates?.[h]).map((h) => ({
-      line: r.line,
-      column: h,
-      code: 'date_cell',
-      message: `第${r.line}行 ${h}（单元格 ${r.dates![h]}）被 Excel 识别成了日期，请把该列设为文本后重新输入`,
-    })),
-  )
-}
+/** a row as the file gives it; `dates` names the address cells an XLSX holds as dates */
+export type RosterRecord = RawRosterRecord
 
 /** At most this many row errors are returned; the total is always reported. */
 const MAX_REPORTED_ERRORS = 500
@@ -147,9 +130,7 @@ export async function importRoster(ctx: ServiceCtx, communityId: string, source:
   if (headerErrors.length) rejectInvalid(headerErrors)
   if (records.length === 0) throw new AppError('ROSTER_EMPTY')
   const checked = await runPaced(validateRosterSteps(records, { today: ctx.clock.now() }))
-  const dated = dateErrors(records)
-  if (!checked.ok) rejectInvalid([...dated, ...checked.errors].sort((a, b) => a.line - b.line))
-  if (dated.length) rejectInvalid(dated)
+  if (!checked.ok) rejectInvalid(checked.errors)
   const units = checked.units
   const owners = await prepareOwners(ctx, units)
 
