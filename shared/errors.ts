@@ -65,6 +65,7 @@ export const ErrorCodes = {
   // disclosure
   STATEMENT_INVALID: { status: 422, message: '报表存在错误，未发布' },
   STATEMENT_EXISTS: { status: 409, message: '该期报表已发布；如需更正，请发布更正版本并说明理由' },
+  NOTICE_NOT_YOURS: { status: 403, message: '只能更正本方发布的公告；报表的公示随报表更正，不能单独更改' },
   STATEMENT_NOT_YOURS: { status: 403, message: '该期报表由另一方发布，只能由发布方更正；如有异议，请对该报表提出质询' },
   // official-account callback
   WECHAT_SIGNATURE_INVALID: { status: 401, message: '微信消息签名无效' },

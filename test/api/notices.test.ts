@@ -74,6 +74,30 @@ describe('notices (issue 5, first step)', () => {
     expect((await h.request('GET', '/health')).status).toBe(200)
   })
 
+  it("no one corrects another's notice: the firm cannot retitle the committee's, nor the committee take the firm's disclosure down early", async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await h.request('POST', '/api/firms', { token: s.admin, json: { name: '越权物业', uscc: usccFor(302) } })
+    const firmId = firm.status === 201 ? firm.json.id : firm.json.error.details.firmId
+    await h.request('POST', `/api/communities/${s.community.id}/firm-contracts`, { token: s.admin, json: { firmId, startsOn: '2026-01-01' } })
+    const fp = newPhone()
+    await h.request('POST', '/api/role-grants', { token: s.admin, json: { role: 'firm_staff', phone: fp, firmId } })
+    const firmToken = (await h.login(fp)).accessToken
+    const committees = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title: '关于物业服务质量的说明', body: '业委会收到多起投诉。' } })
+    const hijack = await h.request('POST', `/api/notices/${committees.json.id}/corrections`, { token: firmToken, json: { title: '通知', body: '请业主注意防火。' } })
+    expect(hijack.status).toBe(403)
+    expect(hijack.json.error.code).toBe('NOTICE_NOT_YOURS')
+    const endsAt = new Date(h.clock.now().getTime() + 30 * 86_400_000).toISOString()
+    const disclosed = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: firmToken, json: { kind: 'disclosure', title: '公共收益公示', body: '广告收入3600元。', endsAt } })
+    expect(disclosed.status, disclosed.text).toBe(201)
+    expect((await h.request('POST', `/api/notices/${disclosed.json.id}/corrections`, { token: s.committee, json: { title: '已撤回', body: '无', endsAt: new Date(h.clock.now().getTime() + 3_600_000).toISOString() } })).json.error.code).toBe('NOTICE_NOT_YOURS')
+    // the firm itself may correct its disclosure, but not shorten how long it stays up
+    const shortened = await h.request('POST', `/api/notices/${disclosed.json.id}/corrections`, { token: firmToken, json: { title: '公共收益公示', body: '广告收入3600元。', endsAt: new Date(h.clock.now().getTime() + 3_600_000).toISOString() } })
+    expect(shortened.status).toBe(400)
+    expect(shortened.json.error.details.issues[0].code).toBe('display_shortened')
+    const board = await h.request('GET', `/api/communities/${s.community.id}/notices`)
+    expect(board.json.notices.map((n: { id: string }) => n.id).sort()).toEqual([committees.json.id, disclosed.json.id].sort())
+  })
+
   it('a correction is a new version; the old one leaves the board, stays on record and points to the new', async () => {
     const s = await setupCommunity(h, { units: 2 })
     const first = await h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title: '停水通知', body: '11月25日停水。' } })

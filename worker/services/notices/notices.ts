@@ -147,7 +147,19 @@ export async function correctNotice(ctx: ServiceCtx, noticeId: string, roles: Re
     const [newer] = await tx.select({ id: notices.id }).from(notices).where(eq(notices.supersedesId, old.id))
     if (newer) throw new AppError('RESOURCE_STATE', { reason: 'already_superseded', by: newer.id })
     const role = posterRole(old.kind as PostableKind, roles)
+    // A correction is the issuer's own: the same office (the committee, this firm, this 居委会), by
+    // the label the notice was issued under. A statement's notice follows the statement's own
+    // correction (statements.ts), never a notice's: otherwise a firm could retitle the committee's
+    // notice, or either side take the other's disclosure off the board.
+    const label = await issuerLabel(tx, ctx, role, old.communityId)
+    if (label !== old.issuerLabel) throw new AppError('NOTICE_NOT_YOURS', { issuer: old.issuerLabel })
+    if (old.statementId) throw new AppError('NOTICE_NOT_YOURS', { reason: 'statement_notice' })
     const now = ctx.clock.now()
+    const endsAt = input.endsAt ? new Date(input.endsAt) : old.endsAt && old.endsAt > now ? old.endsAt : null
+    // a disclosure or a fee change stays up as long as first announced (disclosure.md): a correction may lengthen it, not cut it short
+    if (old.kind !== 'general' && (old.endsAt === null ? endsAt !== null : endsAt !== null && endsAt < old.endsAt)) {
+      throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'endsAt', code: 'display_shortened', message: '公示期不能因更正而缩短' }] })
+    }
     await tx.update(notices).set({ endsAt: now }).where(eq(notices.id, old.id))
     const n = await publishNotice(tx, ctx, {
       communityId: old.communityId,
@@ -156,7 +168,7 @@ export async function correctNotice(ctx: ServiceCtx, noticeId: string, roles: Re
       body: input.body,
       contacts: input.contacts ?? old.contacts,
       startsAt: input.startsAt ? new Date(input.startsAt) : now,
-      endsAt: input.endsAt ? new Date(input.endsAt) : old.endsAt && old.endsAt > now ? old.endsAt : null,
+      endsAt,
       pinned: input.pinned ?? old.pinned,
       version: old.version + 1,
       supersedesId: old.id,
