@@ -116,6 +116,14 @@ describe('poll lifecycle', () => {
     const v = await vote(p.id, s.owner, 'agree')
     expect(v.status).toBe(409)
     expect(v.json.error.code).toBe('POLL_NOT_OPEN')
+    // once voting has ended (paper ballots out, the count not yet opened) the ballots are counted: no cancelling then
+    const q = await announcedPoll(h, s.community.id, s.committee, openWindow(10_000))
+    expect((await vote(q.id, s.owner, 'oppose')).status).toBe(201)
+    h.clock.advance(11_000)
+    const late = await h.request('POST', `/api/polls/${q.id}/cancel`, { token: s.committee, json: { reason: '投票结束后决定取消' } })
+    expect(late.status).toBe(409)
+    expect(late.json.error.code).toBe('VOTING_CLOSED')
+    expect((await h.request('GET', `/api/polls/${q.id}`, { token: s.owner })).json.status).not.toBe('cancelled')
   })
 })
 

@@ -296,6 +296,9 @@ export async function cancelPoll(ctx: ServiceCtx, pollId: string, reason: string
   return withTransaction(ctx.db, async (tx) => {
     const p = await lockPoll(tx, pollId)
     if (p.status !== 'draft' && p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
+    // once voting has ended the ballots are counted (voting-rules.md, counting day: nothing changes
+    // after the close); cancelling then would let whoever saw how it went discard it
+    if (p.status === 'announced') await assertBeforeClose(tx, ctx.clock, p)
     const [u] = await tx.update(polls).set({ status: 'cancelled', cancelledAt: ctx.clock.now(), cancelReason: reason }).where(eq(polls.id, pollId)).returning()
     await event(tx, ctx, pollId, 'cancelled', `取消表决。理由：${reason}`)
     // the cancellation stays on the board at least a week, and until the vote would have closed
