@@ -250,6 +250,32 @@ describe('H5 poll page and ballot', () => {
     expect((await b.get(`/h5/polls/${p.id}`)).text).toContain(`href="/h5/polls/${p.id}/result"`)
   })
 
+  it("the page tells the poll's own rule on changing a vote, frozen at the announcement, not the community's later setting", async () => {
+    const s = await setupCommunity(h)
+    const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    expect((await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { revotePolicy: 'first_final' } })).status).toBe(200)
+    const page = await b.get(`/h5/polls/${p.id}`)
+    expect(page.text).toContain('前可以改投，以最后一次为准')
+    expect(page.text).not.toContain('首次投票即为最终结果')
+    // and the next poll, announced under the new rule, says so
+    const q = await announcedPoll(h, s.community.id, s.committee)
+    expect((await b.get(`/h5/polls/${q.id}`)).text).toContain('首次投票即为最终结果')
+  })
+
+  it("a signed-in reader's pages are never kept by a browser's or a proxy's cache", async () => {
+    const s = await setupCommunity(h)
+    const b = await ownerBrowser(s)
+    const p = await announcedPoll(h, s.community.id, s.committee)
+    for (const path of [`/h5/polls/${p.id}`, '/h5/me', `/h5/c/${s.community.id}`]) {
+      const res = await b.get(path)
+      expect(res.status, path).toBe(200)
+      expect(res.headers.get('cache-control'), path).toBe('private, no-store')
+    }
+    // a visitor's board page keeps its revalidated caching
+    expect((await h.request('GET', `/h5/c/${s.community.id}`)).headers.get('cache-control')).toBe('no-cache')
+  })
+
   it('an owner sees the paper ballot entered in their name and disputes it from the page', async () => {
     const s = await setupCommunity(h)
     const b = await ownerBrowser(s)

@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import { nanoid } from 'nanoid'
 import * as z from 'zod'
 import { CommunitySettings } from '../../../shared/community'
-import { communities, polls } from '../../../drizzle/schema'
+import { polls } from '../../../drizzle/schema'
 import type { HonoEnv, Role } from '../../env'
 import { AppError } from '../../lib/errors'
 import { route, access, type AnyRoute } from '../../lib/route'
@@ -60,8 +60,9 @@ async function loadPoll(c: Context<HonoEnv>, pollId: string) {
   const ctx = ctxOf(c)
   const [p] = await ctx.db.select().from(polls).where(eq(polls.id, pollId))
   if (!p || p.status === 'draft') throw new AppError('NOT_FOUND')
-  const [community] = await ctx.db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, p.communityId))
-  const final = CommunitySettings.parse(community?.settings ?? {}).revotePolicy === 'first_final'
+  // the rules frozen on the poll when it was announced, as cast_ballot applies them: a later change
+  // of the community's settings does not reach a running vote
+  const final = CommunitySettings.parse(p.settings ?? {}).revotePolicy === 'first_final'
   const view = presentPoll(p, ctx.clock.now(), await pollEventsOf(ctx.db, p.id), await candidatesOf(ctx.db, p.id))
   return { row: p, view, final }
 }

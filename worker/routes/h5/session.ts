@@ -54,6 +54,9 @@ export async function h5Caller(c: Context<HonoEnv>): Promise<Caller | null> {
     }
   }
   c.set('caller', caller)
+  // a page for a signed-in reader may show their choice, receipt or flat: never kept by a browser's
+  // or a proxy's cache (visitors' pages carry their own, page-cache.ts)
+  if (caller) c.header('Cache-Control', 'private, no-store')
   return caller
 }
 
