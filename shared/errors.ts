@@ -21,7 +21,6 @@ export const ErrorCodes = {
   OTP_INVALID: { status: 400, message: '验证码错误或已过期' },
   OTP_SPENT: { status: 400, message: '这条验证码已输错5次或已经用过，已作废，请重新获取验证码' },
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试' },
-  LOCKED_OUT: { status: 429, message: '失败次数过多，已暂时锁定，请稍后再试' },
   WECHAT_CODE_INVALID: { status: 400, message: '微信登录凭证无效或已使用，请重新进入小程序' },
   WECHAT_RISKY_USER: { status: 403, message: '微信判定该账号存在风险，暂不能登录' },
   WECHAT_UNAVAILABLE: { status: 503, message: '微信服务暂时不可用，请稍后再试' },

@@ -57,14 +57,13 @@ export const otpCodes = pgTable(
 )
 
 /**
- * Fixed-window counters and lockouts, kept in the database so every instance (Node processes,
+ * Fixed-window counters, kept in the database so every instance (Node processes,
  * Worker isolates) enforces the same limits. Keys hold a digest of the phone/IP, never the value.
  */
 export const rateLimits = pgTable('rate_limits', {
   key: text('key').primaryKey(),
   windowStart: ts('window_start').notNull(),
   count: integer('count').notNull(),
-  lockedUntil: ts('locked_until'),
 })
 
 /** Development SMS outbox: what the console sender "sent", readable by an admin in embedded mode. */

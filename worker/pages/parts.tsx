@@ -92,7 +92,6 @@ const NEXT_STEP: Partial<Record<string, string>> = {
   NOT_FOUND: '链接可能抄错了，或者这一页只对本小区的业主和工作人员显示（受托代为投票的人只在表决期间可以打开）。请从小区公告或“我的”页面进入。',
   FORBIDDEN: '请回到本网站的页面重新操作。如果是别人发给您的链接，请不要在其中填写任何信息。',
   RATE_LIMITED: '为防止冒用，验证码和登录尝试有次数限制，请稍等后再试。',
-  LOCKED_OUT: '为保护您的账号，请半小时后再试。',
   INTERNAL: '请稍后再试；如果一直这样，请联系业委会或物业。',
   SERVICE_UNAVAILABLE: '请稍后再试。',
   SMS_UNAVAILABLE: '请稍后再试。',

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { rateLimits } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import type { Clock } from '../../env'
@@ -42,59 +42,4 @@ export async function consume(l: Limiter, key: string, limit: number, windowSeco
     const resetAt = new Date(row.windowStart.getTime() + windowSeconds * 1000)
     throw new AppError('RATE_LIMITED', { retryAfterSeconds: secondsUntil(l, resetAt) })
   }
-}
-
-/** An attempt counter with a lockout: at most `max` attempts per window, then none until `lockSeconds` have passed. */
-export interface AttemptLimit {
-  max: number
-  windowSeconds: number
-  lockSeconds: number
-}
-
-/**
- * Reserves one attempt before the thing it limits is tried (a code compared), in one conditional
- * upsert: the row is locked by the statement, so of any number of parallel requests at most `max`
- * get a reservation in a window, and the rest are refused (429 LOCKED_OUT) without being tried.
- * The reservation that reaches `max` sets the lock. Checking first and counting afterwards (the old
- * way) let a burst be compared in full.
- */
-export async function reserveAttempt(l: Limiter, key: string, opts: AttemptLimit) {
-  const k = await digest(l, `fail:${key}`)
-  const now = l.clock.now()
-  const cutoff = new Date(now.getTime() - opts.windowSeconds * 1000)
-  const lockUntil = new Date(now.getTime() + opts.lockSeconds * 1000)
-  const unlocked = sql`(${rateLimits.lockedUntil} is null or ${rateLimits.lockedUntil} <= ${at(now)})`
-  const fresh = sql`(${rateLimits.windowStart} <= ${at(cutoff)} and ${unlocked})`
-  const next = sql`case when ${fresh} then 1 else ${rateLimits.count} + 1 end`
-  const [row] = await l.db
-    .insert(rateLimits)
-    .values({ key: k, windowStart: now, count: 1, lockedUntil: opts.max <= 1 ? lockUntil : null })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: next,
-        windowStart: sql`case when ${fresh} then ${at(now)} else ${rateLimits.windowStart} end`,
-        lockedUntil: sql`case when ${next} >= ${opts.max} then ${at(lockUntil)} when ${fresh} then null else ${rateLimits.lockedUntil} end`,
-      },
-      // no reservation while locked, nor beyond `max` in the window
-      setWhere: sql`${fresh} or (${unlocked} and ${rateLimits.count} < ${opts.max})`,
-    })
-    .returning({ count: rateLimits.count })
-  if (row) return
-  const [locked] = await l.db.select({ lockedUntil: rateLimits.lockedUntil, windowStart: rateLimits.windowStart }).from(rateLimits).where(eq(rateLimits.key, k))
-  const windowEnd = new Date((locked?.windowStart ?? now).getTime() + opts.windowSeconds * 1000)
-  const until = locked?.lockedUntil && locked.lockedUntil > windowEnd ? locked.lockedUntil : windowEnd
-  throw new AppError('LOCKED_OUT', { retryAfterSeconds: secondsUntil(l, until) })
-}
-
-/** Gives back a reservation that turned out not to be a failure (a right code), lifting the lock it may have set. */
-export async function releaseAttempt(l: Limiter, key: string, opts: AttemptLimit) {
-  const k = await digest(l, `fail:${key}`)
-  await l.db
-    .update(rateLimits)
-    .set({
-      count: sql`greatest(${rateLimits.count} - 1, 0)`,
-      lockedUntil: sql`case when ${rateLimits.count} - 1 < ${opts.max} then null else ${rateLimits.lockedUntil} end`,
-    })
-    .where(eq(rateLimits.key, k))
 }
