@@ -156,4 +156,23 @@ describe('notices (issue 5, first step)', () => {
     expect(posterHtml).toContain('（盖章）')
     expect((await h.app.request('/n/nonexist')).status).toBe(404)
   })
+
+  it('one address counts at most 100 devices a day for a notice, however many user agents it sends; another address, another notice or the next day still counts', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const post = (title: string) => h.request('POST', `/api/communities/${s.community.id}/notices`, { token: s.committee, json: { kind: 'general', title, body: '周日上午。' } })
+    const [n, other] = [await post('消防演练通知'), await post('电梯停运通知')]
+    const view = (code: string, ip: string, ua: string) => h.request('GET', `/n/${code}`, { ip, headers: { 'user-agent': ua } })
+    for (let i = 0; i < 105; i++) expect((await view(n.json.code, '10.9.1.1', `Mozilla/5.0 (Linux; Android ${i})`)).status).toBe(200)
+    expect((await view(n.json.code, '10.9.1.2', 'Mozilla/5.0 (iPhone)')).status).toBe(200)
+    expect((await view(other.json.code, '10.9.1.1', 'Mozilla/5.0 (iPhone)')).status).toBe(200)
+    h.clock.advance(86_400_000)
+    try {
+      expect((await view(n.json.code, '10.9.1.1', 'Mozilla/5.0 (iPhone)')).status).toBe(200)
+    } finally {
+      h.clock.advance(-86_400_000)
+    }
+    const counts = async (id: string) => (await h.request('GET', `/api/notices/${id}/scans`, { token: s.committee })).json.scans.map((d: { count: number }) => d.count)
+    expect(await counts(n.json.id)).toEqual([101, 1])
+    expect(await counts(other.json.id)).toEqual([1])
+  })
 })

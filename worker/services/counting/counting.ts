@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { nanoid } from 'nanoid'
 import { ballotNumber, readBallotNumber } from '../../../shared/ballot-number'
 import { CommunitySettings } from '../../../shared/community'
-import { looseUnitKey, normalizeUnitPart, unitKeyOf } from '../../../shared/unit-key'
+import { normalizeUnitPart } from '../../../shared/unit-key'
 import { beijingDeadline, beijingTime } from '../../../shared/time'
 import { ballots, countingSessions, paperIssues, pollCandidates, polls, pollVoters, rosterUnits, type CountingPerson } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
@@ -16,6 +16,7 @@ import { actorOf, type ServiceCtx } from '../context'
 import { lockPoll, votingEnded } from '../polls/lifecycle'
 import { rowsOf } from '../roles/resolve'
 import { pollNumberOf } from '../results/paper-issues'
+import { indexRoll, NO_UNIT, saysNoUnit, unitOnBallot, type RollUnit } from './ballot-unit'
 
 /**
  * Counting day (voting-rules.md, "Counting day"): after the close the committee opens the box in
@@ -67,12 +68,6 @@ export async function openCounting(ctx: ServiceCtx, pollId: string, input: { cou
   })
 }
 
-/** What a counter writes in the 单元 column for a unit that has none (a shop): not the same as leaving it out. */
-const NO_UNIT = new Set(['无', '-', '/'])
-
-/** A unit key without the words around the numbers: 3栋|2单元|501室 and 3|2|501 read alike. */
-const looseKey = looseUnitKey
-
 const BEIJING = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/
 
 /** A received-at as written: ISO with an offset, or a Beijing wall time from a register. */
@@ -102,34 +97,7 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
     const electorate = new Set((await tx.select({ voterId: pollVoters.voterId }).from(pollVoters).where(eq(pollVoters.pollId, pollId))).map((v) => v.voterId))
     const scope = p.scopeBuildings ? new Set(p.scopeBuildings) : null
     const counts = (u: { unitKey: string; voterId: string | null }) => u.voterId !== null && electorate.has(u.voterId) && (!scope || scope.has(u.unitKey.split('|')[0]!))
-    const units = rosterOfPoll.filter(counts) as { unitKey: string; voterId: string }[]
-    const voterOfUnit = new Map(units.map((u) => [u.unitKey, u.voterId]))
-    // what counters type fast ("3-2-501" for 3栋2单元501) also finds the unit, where that is unambiguous
-    // (a building named as the roll names it stays that building: only its 单元 and room are read loosely)
-    const looseVoter = new Map<string, string | null>()
-    const looseInBuilding = new Map<string, string | null>()
-    const put = (m: Map<string, string | null>, k: string, voterId: string) => m.set(k, m.has(k) && m.get(k) !== voterId ? null : voterId)
-    for (const u of units) {
-      const k = looseKey(u.unitKey)
-      put(looseVoter, k, u.voterId)
-      put(looseInBuilding, `${u.unitKey.split('|')[0]}|${k.split('|').slice(1).join('|')}`, u.voterId)
-    }
-    // and a ballot that leaves out the 单元 (a counter reading "3号楼 101" off a form): the units of
-    // the whole roll with that building, as named, and that room, whatever their 单元 (none, for a
-    // shop), parking and units outside the poll among them. Exactly one, and in the poll: that
-    // unit. More than one: the counter is asked for the 单元, never given a guess.
-    // (by the building as the roll names it; a building typed otherwise, "3" for 3栋, by the loose
-    // name, and then every building of that loose name counts among the alike)
-    const sameRoom = new Map<string, { unitKey: string; voterId: string | null }[]>()
-    const sameRoomLoose = new Map<string, { unitKey: string; voterId: string | null }[]>()
-    const buildingsOfRoll = new Set<string>()
-    for (const u of rosterOfPoll) {
-      const [building] = u.unitKey.split('|')
-      buildingsOfRoll.add(building!)
-      const [looseBuilding, , looseRoom] = looseKey(u.unitKey).split('|')
-      sameRoom.set(`${building}|${looseRoom}`, [...(sameRoom.get(`${building}|${looseRoom}`) ?? []), u])
-      sameRoomLoose.set(`${looseBuilding}|${looseRoom}`, [...(sameRoomLoose.get(`${looseBuilding}|${looseRoom}`) ?? []), u])
-    }
+    const roll = indexRoll(rosterOfPoll, counts)
     const pollNo = pollNumberOf(p)
     const issued = await tx.select({ seq: paperIssues.seq, voterId: paperIssues.voterId }).from(paperIssues).where(eq(paperIssues.pollId, pollId))
     const voterOfSeq = new Map(issued.map((r) => [r.seq, r.voterId]))
@@ -167,44 +135,19 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
         byNumber = { voterId, text: r.text }
       }
       if (!e.building && !e.room && byNumber) return { voterId: byNumber.voterId, where: `${byNumber.text}（${labelOf.get(byNumber.voterId) ?? ''}）` }
-      // 单元 “无” (or “-”, “/”): a unit that has none (a shop), said so, rather than left out
-      const noUnit = NO_UNIT.has(normalizeUnitPart(e.unit ?? ''))
-      const unitTyped = noUnit ? '' : (e.unit ?? '')
-      const where = [normalizeUnitPart(e.building ?? ''), normalizeUnitPart(unitTyped), normalizeUnitPart(e.room ?? '')].filter(Boolean).join('-')
-      const typedKey = unitKeyOf(e.building ?? '', unitTyped, e.room ?? '')
-      const [typedBuilding, typedUnit] = typedKey.split('|')
-      let voterId: string | undefined
-      if (!typedUnit && !noUnit) {
-        // the 单元 left out: decided by the whole roll's units of that building and room alone
-        const [looseBuilding, , looseRoom] = looseKey(typedKey).split('|')
-        const alike = (buildingsOfRoll.has(typedBuilding!) ? sameRoom.get(`${typedBuilding}|${looseRoom}`) : sameRoomLoose.get(`${looseBuilding}|${looseRoom}`)) ?? []
-        // one owner's flats, all in the poll: whichever it is, it is that owner's ballot
-        const oneOwner = alike.length > 1 && alike.every((u) => counts(u) && u.voterId === alike[0]!.voterId)
-        if (alike.length > 1 && !oneOwner) {
-          // the printed number settles it, when it names one of them
-          const numbered = byNumber && alike.find((u) => u.voterId === byNumber.voterId && counts(u))
-          if (numbered) return { voterId: byNumber!.voterId, where: `${byNumber!.text}（${labelOf.get(byNumber!.voterId) ?? ''}）` }
-          const unitName = (u: { unitKey: string }) => {
-            const part = u.unitKey.split('|')[1] ?? ''
-            return part && !NO_UNIT.has(part) ? part : '不分单元的'
-          }
-          const buildings = [...new Set(alike.map((u) => u.unitKey.split('|')[0]!))]
-          const named = [...new Set(alike.map((u) => (buildings.length > 1 ? `${u.unitKey.split('|')[0]}${unitName(u)}` : unitName(u))))].sort((x, y) => x.localeCompare(y, 'zh-CN', { numeric: true }))
-          const place = buildings.length > 1 ? '' : `${buildings[0]}的`
-          bad(e, '单元', 'unit_missing', `${where}：${place}${named.join('、')}都有这个房号，请填写${buildings.length > 1 ? '楼栋和' : ''}单元${named.some((n) => n.endsWith('不分单元的')) ? '（不分单元的房屋，单元填“无”）' : ''}`)
-          return null
-        }
-        voterId = alike.length >= 1 && counts(alike[0]!) ? alike[0]!.voterId! : undefined
-      } else if (noUnit) {
-        // however the roll spells a shop's 单元: nothing, or one of the marks
-        voterId = ['', ...NO_UNIT].map((mark) => voterOfUnit.get(unitKeyOf(e.building ?? '', mark, e.room ?? ''))).find((v) => v !== undefined)
-      } else {
-        const loose = looseKey(typedKey)
-        voterId =
-          voterOfUnit.get(typedKey) ??
-          (buildingsOfRoll.has(typedBuilding!) ? looseInBuilding.get(`${typedBuilding}|${loose.split('|').slice(1).join('|')}`) : looseVoter.get(loose)) ??
-          undefined
+      const where = [e.building, saysNoUnit(e.unit) ? '' : e.unit, e.room].map((part) => normalizeUnitPart(part ?? '')).filter(Boolean).join('-')
+      const found = unitOnBallot(roll, e)
+      if (found && 'ask' in found) {
+        // the printed number settles it, when it names one of them
+        if (byNumber && found.ask.some((u) => u.counts && u.voterId === byNumber.voterId)) return { voterId: byNumber.voterId, where: `${byNumber.text}（${labelOf.get(byNumber.voterId) ?? ''}）` }
+        const unitName = (u: RollUnit) => (u.unit && !NO_UNIT.has(u.unit) ? u.unit : '不分单元的')
+        const buildings = [...new Set(found.ask.map((u) => u.building))]
+        const named = [...new Set(found.ask.map((u) => (buildings.length > 1 ? `${u.building}${unitName(u)}` : unitName(u))))].sort((x, y) => x.localeCompare(y, 'zh-CN', { numeric: true }))
+        const place = buildings.length > 1 ? '' : `${buildings[0]}的`
+        bad(e, '单元', 'unit_missing', `${where}：${place}${named.join('、')}都有这个房号，请填写${buildings.length > 1 ? '楼栋和' : ''}单元${named.some((n) => n.endsWith('不分单元的')) ? '（不分单元的房屋，单元填“无”）' : ''}`)
+        return null
       }
+      const voterId = found?.voterId
       if (!voterId) {
         bad(e, '房号', 'not_in_electorate', `${where}：该房屋不在本次表决的投票权人名单中`)
         return null

@@ -193,29 +193,36 @@ export async function countScan(ctx: ServiceCtx, notice: { id: string; community
   const noticeId = notice.id
   const day = shanghaiDate(ctx.clock.now())
   const device = (await hmacHex(ctx.config.ID_HASH_SECRET, `scan:${day}|${noticeId}|${limitKeyOf(ctx.clientIp)}|${userAgent.slice(0, 512)}`)).slice(0, 16)
-  // a device this process has already counted today adds nothing: skip the database altogether
-  const key = `${day}|${noticeId}|${device}`
-  if (countedScans.has(key)) return
-  // one address that keeps changing its User-Agent is not that many phones: at most
+  // a device this process has already counted today adds nothing: skip the database altogether.
+  // One address that keeps changing its User-Agent is not that many phones: at most
   // DEVICES_PER_ADDRESS a day per notice (phones behind one carrier's NAT share an address, so
   // the cap is generous), and each instance keeps its own count
   const address = `${day}|${noticeId}|${limitKeyOf(ctx.clientIp)}`
-  const fromAddress = devicesOfAddress.get(address) ?? 0
-  if (fromAddress >= DEVICES_PER_ADDRESS) return
+  const seen = devicesOfAddress.get(address)
+  if (seen?.has(device) || (seen?.size ?? 0) >= DEVICES_PER_ADDRESS) return
   await ctx.db.insert(noticeScanDevices).values({ noticeId, communityId: notice.communityId, day, device }).onConflictDoNothing()
-  countedScans.add(key)
-  devicesOfAddress.set(address, fromAddress + 1)
-  if (countedScans.size > MAX_COUNTED_SCANS) countedScans.delete(countedScans.values().next().value!)
-  if (devicesOfAddress.size > MAX_COUNTED_SCANS) devicesOfAddress.delete(devicesOfAddress.keys().next().value!)
+  // read again after the insert: another request may have added the address, or the bound dropped it
+  const devices = devicesOfAddress.get(address) ?? devicesOfAddress.set(address, new Set()).get(address)!
+  if (devices.has(device)) return
+  devices.add(device)
+  devicesHeld++
+  // the oldest addresses go first, with their devices, once the process holds more than the bound
+  while (devicesHeld > MAX_DEVICES_HELD) {
+    const [oldest, itsDevices] = devicesOfAddress.entries().next().value!
+    devicesOfAddress.delete(oldest)
+    devicesHeld -= itsDevices.size
+  }
 }
 
 const DEVICES_PER_ADDRESS = 100
-/** Devices counted per day, notice and address by this process (oldest first). */
-const devicesOfAddress = new Map<string, number>()
-
-/** Scans this process has written (oldest first); another instance may write the same one again, harmlessly. */
-const countedScans = new Set<string>()
-const MAX_COUNTED_SCANS = 100_000
+/**
+ * The devices this process has counted (written), by day, notice and address, oldest address
+ * first; another instance may write the same one again, harmlessly.
+ */
+const devicesOfAddress = new Map<string, Set<string>>()
+/** Devices held in devicesOfAddress: the process's memory bound is on these */
+let devicesHeld = 0
+const MAX_DEVICES_HELD = 100_000
 
 export async function scansOf(ctx: ServiceCtx, noticeId: string) {
   const days = await ctx.db
