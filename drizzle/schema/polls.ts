@@ -47,10 +47,11 @@ export const polls = pgTable(
     totalVoters: integer('total_voters'),
     /**
      * Only where the community shows the split while the vote runs (showSplitWhileOpen): the split
-     * owners and the committee see, taken by the scheduler once at least OPEN_SPLIT_BATCH
-     * households have voted since the last one (worker/services/results/open-split.ts)
+     * owners and the committee see (household counts only), taken by the scheduler once at least
+     * OPEN_SPLIT_BATCH households have voted for the first time, online, since the last one;
+     * `through`: the last ballot it includes (worker/services/results/open-split.ts)
      */
-    openSplit: jsonb('open_split').$type<{ takenAt: string; totals: { choice: string; voters: number; areaE4: number }[] }>(),
+    openSplit: jsonb('open_split').$type<{ takenAt: string; through: string; totals: { choice: string; voters: number; areaE4: number }[] }>(),
     cancelledAt: ts('cancelled_at'),
     cancelReason: text('cancel_reason'),
     closedAt: ts('closed_at'),

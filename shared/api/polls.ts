@@ -180,11 +180,11 @@ export const TurnoutReply = z.object({
   /** the 2/3 lines the quorum needs (3·part ≥ 2·total) */
   quorumNeeds: WeightSchema,
   quorumReached: z.boolean(),
-  split: z
-    .object({ agree: WeightSchema, oppose: WeightSchema, abstain: WeightSchema })
+  split: z.object({ agree: WeightSchema, oppose: WeightSchema, abstain: WeightSchema }).nullable().describe('截止后公布：各意见的面积和户数'),
+  splitWhileOpen: z
+    .object({ agree: z.number().int(), oppose: z.number().int(), abstain: z.number().int(), asOf: z.string() })
     .nullable()
-    .describe('表决期间默认不公开；小区设置公开时，每满10户新投票才更新一次，以免推算出某一户的意见'),
-  splitAsOf: z.string().nullable().describe('split 的统计时间'),
+    .describe('表决期间默认不公开；小区设置公开时，只给各意见户数，每满10户首次在线投票才更新一次，以免推算出某一户的意见'),
 })
 
 export const CommentBody = z.object({ body: z.string().trim().min(1).max(2000), parentId: z.string().max(40).optional() })

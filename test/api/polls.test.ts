@@ -652,58 +652,62 @@ describe('discussion', () => {
 })
 
 describe('close, result, receipts', () => {
-  it('a community that shows the split while voting runs is shown batches of at least OPEN_SPLIT_BATCH households, never one ballot', async () => {
-    const s = await setupCommunity(h, { units: 2 * OPEN_SPLIT_BATCH + 2 })
+  it('a community that shows the split while voting runs is shown household counts in batches of OPEN_SPLIT_BATCH first-time online voters, never one ballot', async () => {
+    const s = await setupCommunity(h, { units: 3 * OPEN_SPLIT_BATCH + 2 })
     const patched = await h.request('PATCH', `/api/communities/${s.community.id}/settings`, { token: s.committee, json: { showSplitWhileOpen: true } })
     expect(patched.status, patched.text).toBe(200)
-    const owners = [{ token: s.owner }, ...(await bulkOwners(h, s.community.id, s.rows.slice(1)))]
+    const owners = [{ token: s.owner }, ...(await bulkOwners(h, s.community.id, s.rows.slice(1, 2 * OPEN_SPLIT_BATCH + 2)))]
     const p = await announcedPoll(h, s.community.id, s.committee, openWindow(3_600_000))
     const read = async (token: string) => (await h.request('GET', `/api/polls/${p.id}/turnout`, { token })).json
-    // past the owners' shared turnout (TURNOUT_SNAPSHOT_MS), so the participation they see is current
     let ranAt = ''
+    // past the owners' shared turnout (TURNOUT_SNAPSHOT_MS), so the participation they see is current
     const step = async () => {
       h.clock.advance(6000)
       ranAt = h.clock.now().toISOString()
       const taken = (await runDueJobs(h.services)).open_splits
-      // ballots cast at the very instant a split was taken are in neither batch's count (the safe side)
       h.clock.advance(1)
       return taken
     }
     // one household voted: neither an owner nor the committee (given live sums) sees how
     expect((await vote(p.id, owners[0]!.token, 'agree')).status).toBe(201)
     expect(await step()).toBe(0)
-    for (const token of [s.owner, s.committee]) expect(await read(token)).toMatchObject({ participated: { voters: 1 }, split: null, splitAsOf: null })
-    // a household changing its ballot again and again is one household
+    for (const token of [s.owner, s.committee]) expect(await read(token)).toMatchObject({ participated: { voters: 1 }, split: null, splitWhileOpen: null })
+    // a household changing its ballot again and again, and the committee entering paper ballots
+    // (whose choices it typed), fill no batch
     for (const c of ['oppose', 'agree', 'oppose', 'agree', 'oppose', 'agree', 'oppose', 'agree', 'oppose', 'agree']) await vote(p.id, owners[0]!.token, c)
+    const online = new Set(owners.slice(1).map((o) => (o as { unitKey: string }).unitKey.replaceAll('|', '-')))
+    online.add(`${s.rows[0]!.楼栋}-${s.rows[0]!.单元}-${s.rows[0]!.房号}`)
+    const paper = (await h.request('GET', `/api/polls/${p.id}/voters`, { token: s.committee })).json.voters.filter((v: { units: string }) => !online.has(v.units))
+    expect(paper).toHaveLength(OPEN_SPLIT_BATCH)
+    for (const v of paper) expect((await h.request('POST', `/api/polls/${p.id}/paper-ballots`, { token: s.committee, json: { voterId: v.voterId, choice: 'oppose', photoSha256: 'c'.repeat(64) } })).status).toBe(201)
     expect(await step()).toBe(0)
-    expect((await read(s.committee)).split).toBeNull()
-    // the batch: OPEN_SPLIT_BATCH households, then the split as it stood when the scheduler took it
+    expect((await read(s.committee)).splitWhileOpen).toBeNull()
+    // the batch: OPEN_SPLIT_BATCH households voting online for the first time; then households, no areas
     for (let i = 1; i < OPEN_SPLIT_BATCH; i++) expect((await vote(p.id, owners[i]!.token, i % 3 === 0 ? 'oppose' : 'agree')).status).toBe(201)
     expect(await step()).toBe(1)
     const first = await read(s.owner)
     const agreeing = 1 + Array.from({ length: OPEN_SPLIT_BATCH - 1 }, (_, k) => k + 1).filter((i) => i % 3 !== 0).length
-    expect(first.split).toMatchObject({ agree: { voters: agreeing }, oppose: { voters: OPEN_SPLIT_BATCH - agreeing }, abstain: { voters: 0 } })
-    expect(first.splitAsOf).toBe(ranAt)
+    expect(first.split).toBeNull()
+    expect(first.splitWhileOpen).toEqual({ agree: agreeing, oppose: OPEN_SPLIT_BATCH - agreeing + OPEN_SPLIT_BATCH, abstain: 0, asOf: ranAt })
     // one more household: the turnout moves at once, the split does not, for anyone, however often asked
     expect((await vote(p.id, owners[OPEN_SPLIT_BATCH]!.token, 'oppose')).status).toBe(201)
     expect(await step()).toBe(0)
     for (const token of [s.owner, s.committee]) {
       const now = await read(token)
-      expect(now.participated.voters).toBe(OPEN_SPLIT_BATCH + 1)
-      expect(now.split).toEqual(first.split)
-      expect(now.splitAsOf).toBe(first.splitAsOf)
+      expect(now.participated.voters).toBe(2 * OPEN_SPLIT_BATCH + 1)
+      expect(now.splitWhileOpen).toEqual(first.splitWhileOpen)
     }
-    // the next batch counts from the split before it
+    // the next batch counts from the last ballot the split before it included
     for (let i = OPEN_SPLIT_BATCH + 1; i < 2 * OPEN_SPLIT_BATCH; i++) await vote(p.id, owners[i]!.token, 'abstain')
     expect(await step()).toBe(1)
-    expect((await read(s.owner)).split).toMatchObject({ abstain: { voters: OPEN_SPLIT_BATCH - 1 }, oppose: { voters: OPEN_SPLIT_BATCH - agreeing + 1 } })
-    // the community that does not show it: nothing taken, nothing shown
+    expect((await read(s.owner)).splitWhileOpen).toMatchObject({ abstain: OPEN_SPLIT_BATCH - 1, oppose: OPEN_SPLIT_BATCH - agreeing + OPEN_SPLIT_BATCH + 1 })
+    // a community that does not show it: nothing taken, nothing shown
     const quiet = await setupCommunity(h, { units: OPEN_SPLIT_BATCH + 1 })
     const quietOwners = await bulkOwners(h, quiet.community.id, quiet.rows.slice(1))
     const q = await announcedPoll(h, quiet.community.id, quiet.committee, openWindow(3_600_000))
     for (const o of quietOwners) await vote(q.id, o.token, 'agree')
     await step()
-    expect((await h.request('GET', `/api/polls/${q.id}/turnout`, { token: quiet.committee })).json).toMatchObject({ participated: { voters: OPEN_SPLIT_BATCH }, split: null })
+    expect((await h.request('GET', `/api/polls/${q.id}/turnout`, { token: quiet.committee })).json).toMatchObject({ participated: { voters: OPEN_SPLIT_BATCH }, split: null, splitWhileOpen: null })
   })
 
   it('cannot close early; after close: tally, signed result, Merkle proof for each standing receipt', async () => {

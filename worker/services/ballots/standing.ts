@@ -87,16 +87,19 @@ export interface StandingTotal {
  * session 9).
  */
 export async function standingTotals(db: Db, pollId: string, prefer: 'electronic' | 'paper'): Promise<StandingTotal[]> {
-  const rows = rowsOf<{ choice: StandingBallot['choice']; voters: string | number; area_e4: string | number }>(
-    await db.execute(sql`
-      select s.choice, count(*) as voters, coalesce(sum(pv.area_e4), 0) as area_e4
-      from (select distinct on (b.voter_id) b.voter_id, b.choice
-            from ballots b
-            where b.poll_id = ${pollId} and b.current
-            order by b.voter_id, (b.channel <> 'proxy' and b.signed_as is null) desc, (b.kind = ${prefer}) desc) s
-      join poll_voters pv on pv.poll_id = ${pollId} and pv.voter_id = s.voter_id
-      group by s.choice`),
-  )
-  return rows.map((r) => ({ choice: r.choice, voters: Number(r.voters), areaE4: Number(r.area_e4) }))
+  return totalsOf(rowsOf<StandingTotalRow>(await db.execute(standingTotalsSql(pollId, prefer))))
 }
+
+/** standingTotals' statement, for a caller that reads other things in the same snapshot (open-split.ts). Columns: choice, voters, area_e4. */
+export const standingTotalsSql = (pollId: string, prefer: 'electronic' | 'paper') => sql`
+  select s.choice, count(*) as voters, coalesce(sum(pv.area_e4), 0) as area_e4
+  from (select distinct on (b.voter_id) b.voter_id, b.choice
+        from ballots b
+        where b.poll_id = ${pollId} and b.current
+        order by b.voter_id, (b.channel <> 'proxy' and b.signed_as is null) desc, (b.kind = ${prefer}) desc) s
+  join poll_voters pv on pv.poll_id = ${pollId} and pv.voter_id = s.voter_id
+  group by s.choice`
+
+export type StandingTotalRow = { choice: StandingBallot['choice']; voters: string | number; area_e4: string | number }
+export const totalsOf = (rows: StandingTotalRow[]): StandingTotal[] => rows.map((r) => ({ choice: r.choice, voters: Number(r.voters), areaE4: Number(r.area_e4) }))
 

@@ -71,7 +71,7 @@ async function totalsOf(ctx: ServiceCtx, p: typeof polls.$inferSelect, prefer: '
 /**
  * Participation against the 2/3 lines (民法典 第278条: 3·part ≥ 2·total, area and voters), by
  * aggregate over the standing ballots. The split by choice stays hidden until close unless the
- * community chose to show it, and then it is the scheduler's batch (open-split.ts). `fresh`: a sum taken now (the committee's and staff's views), not
+ * community chose to show it, and then only households per choice, the scheduler's batch (open-split.ts). `fresh`: a sum taken now (the committee's and staff's views), not
  * owners' shared one (TURNOUT_SNAPSHOT_MS).
  */
 export async function turnout(ctx: ServiceCtx, pollId: string, opts: { fresh: boolean }) {
@@ -87,17 +87,21 @@ export async function turnout(ctx: ServiceCtx, pollId: string, opts: { fresh: bo
     participated.areaE4 += t.areaE4
     participated.voters += t.voters
   }
-  // after the close, the split of the standing ballots; before it, only where the community shows
-  // it, and then only the batch the scheduler took (open-split.ts): never a live one
-  const closed = p.status === 'closed'
-  const shownSplit = p.kind !== 'single' ? null : closed ? { takenAt, totals } : settings.showSplitWhileOpen && p.openSplit ? { takenAt: Date.parse(p.openSplit.takenAt), totals: p.openSplit.totals } : null
+  // after the close, the split of the standing ballots, with areas
   const split = { agree: w(), oppose: w(), abstain: w() }
-  for (const t of shownSplit?.totals ?? []) {
-    if (t.choice === 'agree' || t.choice === 'oppose' || t.choice === 'abstain') {
-      split[t.choice].areaE4 += t.areaE4
-      split[t.choice].voters += t.voters
+  const closedSingle = p.kind === 'single' && p.status === 'closed'
+  if (closedSingle) {
+    for (const t of totals) {
+      if (t.choice === 'agree' || t.choice === 'oppose' || t.choice === 'abstain') {
+        split[t.choice].areaE4 += t.areaE4
+        split[t.choice].voters += t.voters
+      }
     }
   }
+  // before it, only where the community shows it, and then only households, as the scheduler last
+  // took them (open-split.ts): never live, never areas
+  const open = p.kind === 'single' && p.status !== 'closed' && settings.showSplitWhileOpen && p.openSplit ? p.openSplit : null
+  const households = (choice: string) => open!.totals.filter((t) => t.choice === choice).reduce((n, t) => n + t.voters, 0)
   // every area here prints with the decimals of the electorate's most precise unit (at least two)
   const scale = sumScale(p.areaScale!)
   const total = { areaE4: p.totalAreaE4!, voters: p.totalVoters! }
@@ -114,8 +118,8 @@ export async function turnout(ctx: ServiceCtx, pollId: string, opts: { fresh: bo
     quorumNeeds: out(quorumNeeds),
     quorumReached: 3n * BigInt(participated.areaE4) >= 2n * BigInt(total.areaE4) && 3 * participated.voters >= 2 * total.voters,
     // elections report per candidate in the result; the agree/oppose split is for single matters
-    split: shownSplit ? { agree: out(split.agree), oppose: out(split.oppose), abstain: out(split.abstain) } : null,
-    /** when the split shown was taken: while the vote runs, at the last batch of OPEN_SPLIT_BATCH households */
-    splitAsOf: shownSplit ? new Date(shownSplit.takenAt).toISOString() : null,
+    split: closedSingle ? { agree: out(split.agree), oppose: out(split.oppose), abstain: out(split.abstain) } : null,
+    /** while the vote runs, where the community shows it: households per choice at the last batch (open-split.ts) */
+    splitWhileOpen: open ? { agree: households('agree'), oppose: households('oppose'), abstain: households('abstain'), asOf: open.takenAt } : null,
   }
 }
