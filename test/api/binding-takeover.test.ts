@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rowsOf } from '../../worker/services/roles/resolve'
-import { announcedPoll, newPhone, setupCommunity } from '../helpers/fixtures'
+import { announcedPoll, importRosterJson, newPhone, setupCommunity, simpleRoster } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -77,5 +77,27 @@ describe('an owner another account already speaks for', () => {
     expect(ok.json.status).toBe('verified')
     const told = rowsOf<{ payload: { text: string } }>(await h.db.execute(sql`select payload from notification_outbox where user_id = ${s.ownerUserId} and kind = 'binding_claimed'`))
     expect(told.map((t) => t.payload.text)).toEqual([expect.stringContaining('业委会已核准另一个账号代表您绑定')])
+  })
+
+  it('a flat nobody holds is bound at once by its owner, but not by someone who knows the name and ID number while the roll gives another phone', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const rows = simpleRoster(3, { start: 501 })
+    const ownerPhone = newPhone()
+    rows[0]!.手机号 = ownerPhone
+    rows[1]!.手机号 = newPhone()
+    expect((await importRosterJson(h, s.admin, s.community.id, [...s.rows, ...rows])).status).toBe(201)
+    const claim = (token: string, r: (typeof rows)[number]) =>
+      h.request('POST', `/api/communities/${s.community.id}/bindings`, { token, json: { name: r.业主姓名, idNumber: r.证件号码, building: r.楼栋, unit: r.单元, room: r.房号 } })
+    // the firm (or anyone holding the roll) signs in with its own phone and claims the second flat: it waits
+    const firm = await h.login(newPhone())
+    const held = await claim(firm.accessToken, rows[1]!)
+    expect(held.json.status).toBe('pending')
+    expect(held.json.reason).toContain('手机号与您登录的手机号不同')
+    expect((await h.request('GET', `/api/communities/${s.community.id}/bindings?status=pending`, { token: s.committee })).text).toContain(held.json.id)
+    // the owner, signed in with the phone the roll gives, is bound at once
+    const owner = await h.login(ownerPhone)
+    expect((await claim(owner.accessToken, rows[0]!)).json.status).toBe('verified')
+    // a flat whose roll line gives no phone: at once, as before
+    expect((await claim((await h.login(newPhone())).accessToken, rows[2]!)).json.status).toBe('verified')
   })
 })

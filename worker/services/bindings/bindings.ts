@@ -3,6 +3,7 @@ import { nanoid } from 'nanoid'
 import type * as z from 'zod'
 import type { RequestBindingBody } from '../../../shared/api/bindings'
 import { idLast4, isValidIdNumber, normalizeIdNumber } from '../../../shared/id-number'
+import { normalizePhone } from '../../../shared/phone'
 import { unitKeyOf } from '../../../shared/unit-key'
 import { isValidUscc, normalizeUscc } from '../../../shared/uscc'
 import { bindings, communities, rosterOwners, rosterUnits } from '../../../drizzle/schema'
@@ -52,6 +53,8 @@ function normalizeClaimedId(raw: string): string {
 
 /** Why a claim that matches the roll still waits: the owner is bound to another account. */
 const HELD_ELSEWHERE = '该业主已由另一个账号绑定，须业委会与业主核实后生效'
+/** …or the roll gives the owner's phone, and it is not the one the claimant signed in with. */
+const ANOTHER_PHONE = '业主名册登记的手机号与您登录的手机号不同，须业委会与业主核实后生效；也可以用名册登记的手机号登录后再绑定'
 
 /**
  * An owner claims a unit. Name + ID (keyed hash) + unit matching an owner on the current roster
@@ -83,7 +86,7 @@ export async function requestBinding(ctx: ServiceCtx, communityId: string, input
       await recordAudit(tx, ctx, { communityId, action: 'binding.replaced', subjectType: 'binding', subjectId: dup.id })
     }
     const [match] = await tx
-      .select({ ownerKey: rosterOwners.ownerKey, name: rosterOwners.name })
+      .select({ ownerKey: rosterOwners.ownerKey, name: rosterOwners.name, phone: rosterOwners.phone })
       .from(rosterOwners)
       .where(and(eq(rosterOwners.unitId, unit.id), eq(rosterOwners.idHash, idHash)))
     // names compared without spaces: a roll pads 赵磊 to 赵　磊 to line names up
@@ -100,7 +103,12 @@ export async function requestBinding(ctx: ServiceCtx, communityId: string, input
             .where(and(eq(bindings.communityId, communityId), eq(bindings.ownerKey, match.ownerKey), eq(bindings.status, 'verified'), ne(bindings.userId, actor.userId)))
         ).map((h) => h.userId)
       : []
-    const verified = matches && holders.length === 0
+    // Nor is a flat nobody holds yet bound at once by a name and an ID number alone when the roll
+    // gives the owner's phone and the claimant signed in with another (or none): whoever holds the
+    // roll (the firm, the committee) knows both, and could otherwise vote for every owner not yet
+    // online. The committee checks with the owner; an owner with a new phone is approved there.
+    const otherPhone = matches && match.phone !== null && match.phone !== '' && normalizePhone(match.phone) !== (actor.phone ? normalizePhone(actor.phone) : null)
+    const verified = matches && holders.length === 0 && !otherPhone
     const now = ctx.clock.now()
     const [b] = await tx
       .insert(bindings)
@@ -114,7 +122,7 @@ export async function requestBinding(ctx: ServiceCtx, communityId: string, input
         claimedIdLast4: idLast4(idNumber),
         ownerKey: verified ? match.ownerKey : null,
         status: verified ? 'verified' : 'pending',
-        reason: holders.length ? HELD_ELSEWHERE : null,
+        reason: holders.length ? HELD_ELSEWHERE : otherPhone ? ANOTHER_PHONE : null,
         decidedAt: verified ? now : null,
         createdAt: now,
       })
@@ -135,7 +143,7 @@ export async function requestBinding(ctx: ServiceCtx, communityId: string, input
       action: verified ? 'binding.verified' : 'binding.requested',
       subjectType: 'binding',
       subjectId: b!.id,
-      details: { unitKey, match: verified ? 'roster' : holders.length ? 'roster_held_by_another_account' : 'none' },
+      details: { unitKey, match: verified ? 'roster' : holders.length ? 'roster_held_by_another_account' : otherPhone ? 'roster_phone_differs' : 'none' },
     })
     return b!
   })
