@@ -284,7 +284,7 @@ export async function withdrawCountedPaper(ctx: ServiceCtx, pollId: string, ball
   })
 }
 
-export type CountingFlag = { kind: 'paper_and_electronic' | 'issued_not_returned' | 'signer_over_limit' | 'same_photo'; units: string; text: string }
+export type CountingFlag = { kind: 'paper_and_electronic' | 'issued_not_returned' | 'not_issued' | 'signer_over_limit' | 'same_photo'; units: string; text: string }
 
 /** The counting sheet: the session and what must be settled before the result (voting-rules.md). */
 export async function countingSheet(ctx: ServiceCtx, pollId: string) {
@@ -330,6 +330,21 @@ export async function countingSheet(ctx: ServiceCtx, pollId: string) {
   for (const r of missing) {
     flags.push({ kind: 'issued_not_returned', units: r.units, text: r.voted ? `${r.units}：已发放纸质票未收回；该户已在网上投票（或由受托人代投），该票已计入` : `${r.units}：已发放纸质票未收回，未投票` })
   }
+  // where the committee records which households were handed a paper ballot, a paper ballot from a
+  // household that was not is a ballot nobody can account for: before the scrutineers, not refused
+  // (a replacement handed out at the door and not recorded is the usual story)
+  const [tracked] = rowsOf<{ n: string | number }>(await ctx.db.execute(sql`select count(*) as n from paper_issues where poll_id = ${pollId}`))
+  if (Number(tracked?.n ?? 0) > 0) {
+    const unissued = rowsOf<{ units: string }>(
+      await ctx.db.execute(sql`
+        select pv.unit_labels as units
+        from ballots b join poll_voters pv on pv.poll_id = b.poll_id and pv.voter_id = b.voter_id
+        where b.poll_id = ${pollId} and b.kind = 'paper' and b.current
+          and not exists (select 1 from paper_issues pi where pi.poll_id = b.poll_id and pi.voter_id = b.voter_id)
+        order by pv.unit_labels`),
+    )
+    for (const r of unissued) flags.push({ kind: 'not_issued', units: r.units, text: `${r.units}：收到纸质票，但发放记录中没有向该户发放过纸质票，请核对原票和发放登记` })
+  }
   // one person may hold at most proxyLimit owners' proxies (the community's rules): paper proxies
   // are known only by the name signed, which two people can share, so an excess is put before the
   // scrutineers to check against the 授权委托书, not refused. The flag names the rooms, never the
@@ -361,7 +376,7 @@ export async function countingSheet(ctx: ServiceCtx, pollId: string) {
     const units = r.units.join('、')
     flags.push({ kind: 'same_photo', units, text: `${units}：${r.units.length} 户的纸质票录入的是同一张照片，每张选票应有自己的照片，请对照原票核对` })
   }
-  const [issued] = rowsOf<{ n: string | number }>(await ctx.db.execute(sql`select count(*) as n from paper_issues where poll_id = ${pollId}`))
+  const issued = tracked
   return {
     status: p.status === 'announced' ? ('voting_ended' as const) : p.status,
     session: session
