@@ -119,6 +119,11 @@ describe('a written proxy the committee records', () => {
     expect(reused.status).toBe(400)
     expect(reused.json.error.details.issues[0]).toMatchObject({ path: 'documentSha256', code: 'document_reused' })
     expect(await h.db.select().from(proxies).where(and(eq(proxies.pollId, p.id), eq(proxies.voterId, flat4)))).toEqual([])
+    // the member recording it cannot be the person it names: another member records that sheet
+    const self = await h.request('POST', `/api/polls/${p.id}/proxies/written`, { token: s.committee, json: { voterId: flat4, proxyPhone: s.committeePhone, documentSha256: 'b'.repeat(64) } })
+    expect(self.status).toBe(400)
+    expect(self.json.error.details.issues[0]).toMatchObject({ path: 'proxyPhone', code: 'recorder_is_proxy' })
+    expect(await h.db.select().from(proxies).where(and(eq(proxies.pollId, p.id), eq(proxies.voterId, flat4)))).toEqual([])
   })
 
   it('the owner’s own paper ballot, entered by the committee, ends it; and counts before a ballot the proxy cast first', async () => {

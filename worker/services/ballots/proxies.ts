@@ -138,6 +138,11 @@ async function nameProxy(tx: Db, ctx: ServiceCtx, naming: Naming) {
   if (standing.some(castInPerson)) throw new AppError('OWNER_ALREADY_VOTED')
   const proxyUser = await accountForPhone(tx, naming.phone, 'proxy')
   if (proxyUser.id === naming.grantorUserId) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'self', message: '不能委托自己' }] })
+  // a committee member recording a sheet that names themselves would be voting on a paper only
+  // they have checked: another member records it
+  if (naming.written && proxyUser.id === naming.written.recordedByUserId) {
+    throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'proxyPhone', code: 'recorder_is_proxy', message: '委托书上的受托人是您本人，请由其他业委会委员登记' }] })
+  }
   const settings = CommunitySettings.parse(p.settings ?? {})
   const [{ n } = { n: 0 }] = await tx
     .select({ n: count() })
