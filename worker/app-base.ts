@@ -12,7 +12,7 @@ import { contextStorage } from 'hono/context-storage'
 import { ErrorCodes, type ErrorBody } from '../shared/errors'
 import type { HonoEnv, ServicesFactory } from './env'
 import { AppError, retryAfterSeconds } from './lib/errors'
-import { logLine } from './lib/log'
+import { loggableMessage, logLine } from './lib/log'
 import { finishedAnswer, immutableFromMemory } from './lib/http-cache'
 import { pageFromMemory } from './lib/page-cache'
 import { mount, type AnyRoute } from './lib/route'
@@ -88,13 +88,12 @@ export function buildApp(routes: AnyRoute[], options: AppOptions) {
             : new AppError('VALIDATION_FAILED', { reason: err.message })
     } else {
       // Internal failures: the client gets the request id, the log gets the cause (no values, no stack of user data).
-      // drizzle's own message quotes the query parameters (phones, names): log the driver's cause instead.
       const cause = (err as { cause?: { message?: string; code?: string } }).cause
       logLine({
         requestId,
         level: 'error',
         error: err.name,
-        message: String(cause?.message ?? (/^Failed query/.test(err.message) ? 'query failed' : err.message)).slice(0, 200),
+        message: loggableMessage(err),
         pgCode: cause?.code ?? (err as { code?: string }).code,
       })
       appError = lostConnection(err) ? new AppError('SERVICE_UNAVAILABLE', { retryable: true }) : new AppError('INTERNAL')

@@ -1,5 +1,5 @@
 import type { Services } from '../env'
-import { logLine } from '../lib/log'
+import { loggableMessage, logLine } from '../lib/log'
 import { publicPagesChanged } from '../lib/page-cache'
 import { pruneInbound } from '../services/chatbot/inbound'
 import { drainOutbox } from '../services/notifications/outbox'
@@ -54,7 +54,7 @@ export async function runDueJobs(services: Services): Promise<Record<string, num
       out[job.name] = await job.run(services)
     } catch (e) {
       out[job.name] = 'failed'
-      logLine({ level: 'error', error: `job_${job.name}`, message: String((e as Error)?.message ?? e).slice(0, 200) })
+      logLine({ level: 'error', error: `job_${job.name}`, message: loggableMessage(e) })
     }
   }
   // a job that did something (a result published at the close) may change any compound's pages

@@ -6,7 +6,7 @@ import { noticeCommunity } from '../../services/notices/notices'
 import * as z from 'zod'
 import type { HonoEnv } from '../../env'
 import { AppError } from '../../lib/errors'
-import { logLine } from '../../lib/log'
+import { loggableMessage, logLine } from '../../lib/log'
 import { access, route } from '../../lib/route'
 import { ctxOf, type ServiceCtx } from '../../services/context'
 import { handleInbound, type OaMessage } from '../../services/chatbot/inbound'
@@ -84,7 +84,7 @@ async function replyWithinBudget(c: Context<HonoEnv>, ctx: ServiceCtx, m: OaMess
     .then(async (r) => {
       if (r.acted && r.reply && ctx.oa) await ctx.oa.sendText(m.FromUserName!, r.reply)
     })
-    .catch((e: unknown) => logLine({ requestId: ctx.requestId, level: 'error', error: 'oa_follow_up', message: String((e as Error)?.message ?? e).slice(0, 200) }))
+    .catch((e: unknown) => logLine({ requestId: ctx.requestId, level: 'error', error: 'oa_follow_up', message: loggableMessage(e) }))
   try {
     c.executionCtx.waitUntil(followUp)
   } catch {
@@ -137,7 +137,7 @@ export const wechatOaRoutes = [
         reply = await replyWithinBudget(c, ctx, m)
       } catch (e) {
         // never a non-XML body: WeChat would show the owner “该公众号暂时无法提供服务”; it redelivers instead
-        logLine({ requestId: ctx.requestId, level: 'error', error: 'oa_inbound', message: String((e as Error)?.message ?? e).slice(0, 200) })
+        logLine({ requestId: ctx.requestId, level: 'error', error: 'oa_inbound', message: loggableMessage(e) })
         reply = null
       }
       if (!reply) return c.text('success')

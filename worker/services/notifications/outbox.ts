@@ -7,7 +7,7 @@ import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import type { Clock, Services } from '../../env'
 import { AppError } from '../../lib/errors'
-import { logLine } from '../../lib/log'
+import { loggableMessage, logLine } from '../../lib/log'
 import { WeChatApiError } from '../../wechat/oa/client'
 import { clip, sendSubscribeMessage } from '../../wechat/subscribe'
 import { rowsOf } from '../roles/resolve'
@@ -226,7 +226,7 @@ async function settle(db: Db, clock: Clock, outcomes: Outcome[], smsFallback: (r
 function failure(e: unknown): { errcode: string; retry: boolean } {
   if (e instanceof WeChatApiError) return { errcode: String(e.errcode), retry: !PERMANENT_WECHAT.has(e.errcode) }
   if (e instanceof AppError) return { errcode: e.code, retry: ['WECHAT_UNAVAILABLE', 'SMS_UNAVAILABLE', 'RATE_LIMITED'].includes(e.code) }
-  logLine({ level: 'error', error: 'outbox_send', message: String((e as Error)?.message ?? e).slice(0, 200) })
+  logLine({ level: 'error', error: 'outbox_send', message: loggableMessage(e) })
   return { errcode: 'error', retry: true }
 }
 
