@@ -1,5 +1,6 @@
+import { addMonthsToDate, shanghaiDate } from '../../shared/time'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FIRM_PROFILE, firmServingCommunity, newPhone, setupCommunity } from '../helpers/fixtures'
+import { FIRM_PROFILE, firmServingCommunity, newPhone, renewToken, setupCommunity } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
 
 let h: Harness
@@ -69,5 +70,33 @@ describe('the firm’s standing profile and fee schedule (issue 4, first step)',
     expect(changes).toHaveLength(1)
     expect(changes[0]).toMatchObject({ title: '收费调整公示：物业服务费（住宅）', pinned: true, issuerLabel: '物业服务企业', endsAt: '2027-01-19T16:00:00.000Z' })
     expect(changes[0].body).toContain('由 1.80 元/㎡·月 调整为 2.60 元/㎡·月，自 2026-12-20 起执行')
+  })
+
+  it('a near-duplicate name is the same item, a guided price stays guided, and an item added after the first week is posted a month ahead', async () => {
+    const s = await setupCommunity(h, { units: 2 })
+    const firm = await firmServing(s, 4)
+    let token = firm.token
+    const post = (json: Record<string, unknown>) => h.request('POST', `/api/communities/${s.community.id}/fee-items`, { token, json })
+    const fee = { item: '物业服务费（住宅）', payer: '业主', basis: 'per_m2_month', rateFen: 180, startsOn: '2026-01-01', regime: 'guided' }
+    expect((await post(fee)).status).toBe(201)
+    // the same week: the schedule as it stands, entered without notice
+    expect((await post({ ...fee, item: '车位管理费', basis: 'per_vehicle_month', rateFen: 6000, regime: 'market' })).status).toBe(201)
+    // half-width brackets and spaces: the same item, so a backdated market rate is refused twice over
+    const sneaky = await post({ ...fee, item: '物业服务费 (住宅)', rateFen: 350, startsOn: '2026-10-01', regime: 'market' })
+    expect(sneaky.status).toBe(400)
+    expect(sneaky.json.error.details.issues[0]).toMatchObject({ code: 'notice_too_short', message: expect.stringContaining('调整收费须提前一个月公示') })
+    const market = await post({ ...fee, item: '物业服务费(住宅)', rateFen: 350, startsOn: '2027-01-01', regime: 'market' })
+    expect(market.json.error.details.issues[0].code).toBe('regime_changed')
+    // a week on, a new item is a change to the schedule in force
+    h.clock.advance(8 * 86_400_000)
+    token = await renewToken(h, token)
+    const added = await post({ ...fee, item: '二次供水加压费', rateFen: 20, startsOn: '2026-12-01' })
+    expect(added.json.error.details.issues[0]).toMatchObject({ code: 'notice_too_short', message: expect.stringContaining('新增收费项目须提前一个月公示') })
+    const later = addMonthsToDate(shanghaiDate(h.clock.now()), 1)
+    expect((await post({ ...fee, item: '二次供水加压费', rateFen: 20, startsOn: later })).status).toBe(201)
+    const schedule = (await h.request('GET', `/api/communities/${s.community.id}/fees`)).json
+    expect(schedule.inForce.map((l: { item: string }) => l.item).sort()).toEqual(['物业服务费（住宅）', '车位管理费'].sort())
+    const board = (await h.request('GET', `/api/communities/${s.community.id}/notices`)).json.notices.filter((n: { kind: string }) => n.kind === 'fee_change')
+    expect(board.map((n: { title: string }) => n.title)).toEqual(['新增收费项目公示：二次供水加压费'])
   })
 })

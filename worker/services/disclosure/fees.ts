@@ -73,40 +73,62 @@ export async function getFirmProfile(ctx: ServiceCtx, communityId: string) {
  * Posts a fee item. The first posting of an item sets the schedule; a change to an item already
  * posted must take effect at least a month after it is posted, or it is refused.
  */
+/**
+ * One fee item however it is typed: 物业服务费(住宅) and 物业服务费（住宅） are one item, so a
+ * near-duplicate name cannot post a second, backdated rate beside the first without notice.
+ */
+const feeItemKey = (item: string) => item.normalize('NFKC').replace(/[\s()[\]{}【】〔〕<>《》·•\-_—:：,，.。/、]/gu, '')
+
+/** After a firm's first fee posting in a compound, this many days to enter the schedule as it stands; then every new item is a change. */
+export const FEE_ONBOARDING_DAYS = 7
+
 export async function postFeeItem(ctx: ServiceCtx, communityId: string, input: z.infer<typeof FeeItemBody>) {
   const firmId = await callerFirm(ctx, communityId)
-  const today = shanghaiDate(ctx.clock.now())
+  const now = ctx.clock.now()
+  const today = shanghaiDate(now)
   return withTransaction(ctx.db, async (tx) => {
-    const [earlier] = await tx
+    const posted = await tx
       .select()
       .from(feeItems)
-      .where(and(eq(feeItems.communityId, communityId), eq(feeItems.firmId, firmId), eq(feeItems.item, input.item)))
+      .where(and(eq(feeItems.communityId, communityId), eq(feeItems.firmId, firmId)))
       .orderBy(desc(feeItems.startsOn), desc(feeItems.postedAt))
-      .limit(1)
+    const earlier = posted.find((f) => feeItemKey(f.item) === feeItemKey(input.item))
+    // the item keeps the name it was first posted under, so the schedule shows one line for it
+    const item = earlier?.item ?? input.item
+    const firstPostedAt = posted.reduce<Date | null>((min, f) => (min === null || f.postedAt < min ? f.postedAt : min), null)
+    const onboarding = firstPostedAt === null || now.getTime() - firstPostedAt.getTime() <= FEE_ONBOARDING_DAYS * 86_400_000
+    // seed 003 item 四: a rate changed, or an item added to a schedule in force, is posted a month ahead
+    const change = earlier !== undefined || !onboarding
     const earliest = addMonthsToDate(today, RATE_CHANGE_NOTICE_MONTHS)
-    if (earlier && input.startsOn < earliest) {
-      throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'startsOn', code: 'notice_too_short', message: `调整收费须提前一个月公示，最早执行日期为 ${earliest}` }] })
+    if (change && input.startsOn < earliest) {
+      const what = earlier ? '调整收费' : '新增收费项目'
+      throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'startsOn', code: 'notice_too_short', message: `${what}须提前一个月公示，最早执行日期为 ${earliest}` }] })
     }
-    const [f] = await tx.insert(feeItems).values({ id: nanoid(), firmId, communityId, ...input, postedBy: actorOf(ctx).userId, postedAt: ctx.clock.now() }).returning()
-    if (earlier) {
+    if (earlier?.regime === 'guided' && input.regime === 'market') {
+      throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'regime', code: 'regime_changed', message: `“${item}”执行政府指导价，不能自行改为市场调节价` }] })
+    }
+    const [f] = await tx.insert(feeItems).values({ id: nanoid(), firmId, communityId, ...input, item, postedBy: actorOf(ctx).userId, postedAt: now }).returning()
+    if (change) {
       // the change hangs on the board from now until a month after it applies (seed 003 item 四)
       const unit = FEE_BASIS_UNIT[input.basis]
       await publishNotice(tx, ctx, {
         communityId,
         kind: 'fee_change',
-        title: `收费调整公示：${input.item}`,
+        title: earlier ? `收费调整公示：${item}` : `新增收费项目公示：${item}`,
         body: [
-          `${input.item}（缴费人：${input.payer}）由 ${formatFen(earlier.rateFen)} ${FEE_BASIS_UNIT[earlier.basis]} 调整为 ${formatFen(input.rateFen)} ${unit}，自 ${input.startsOn} 起执行。`,
+          earlier
+            ? `${item}（缴费人：${input.payer}）由 ${formatFen(earlier.rateFen)} ${FEE_BASIS_UNIT[earlier.basis]} 调整为 ${formatFen(input.rateFen)} ${unit}，自 ${input.startsOn} 起执行。`
+            : `新增收费项目 ${item}（缴费人：${input.payer}），${formatFen(input.rateFen)} ${unit}，自 ${input.startsOn} 起执行。`,
           `定价方式：${input.regime === 'guided' ? '政府指导价' : '市场调节价'}。对收费有异议，可向业主委员会反映，或拨打价格举报电话 12358。`,
         ].join('\n'),
-        startsAt: ctx.clock.now(),
+        startsAt: now,
         endsAt: new Date(`${addMonthsToDate(input.startsOn, 1)}T00:00:00+08:00`),
         pinned: true,
         issuedBy: actorOf(ctx).userId,
         issuerLabel: '物业服务企业',
       })
     }
-    await recordAudit(tx, ctx, { communityId, action: earlier ? 'fee.change_posted' : 'fee.posted', subjectType: 'fee_item', subjectId: f!.id, details: { item: input.item, rateFen: input.rateFen, startsOn: input.startsOn } })
+    await recordAudit(tx, ctx, { communityId, action: change ? 'fee.change_posted' : 'fee.posted', subjectType: 'fee_item', subjectId: f!.id, details: { item, rateFen: input.rateFen, startsOn: input.startsOn } })
     return f!
   })
 }
