@@ -6,7 +6,7 @@ import { polls } from './polls'
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
-export type NotificationKind = 'poll_announced' | 'voting_open' | 'reminder' | 'result_published' | 'statement_published' | 'objection_answered' | 'complaint_answered' | 'proxy_named' | 'binding_claimed'
+export type NotificationKind = 'poll_announced' | 'voting_open' | 'reminder' | 'result_published' | 'statement_published' | 'objection_answered' | 'complaint_answered' | 'proxy_named' | 'binding_claimed' | 'paper_entered'
 export type NotificationChannel = 'miniprogram' | 'official_account' | 'sms'
 
 /** What a notification says, in the words owners read; each channel shapes it to its limits. */
@@ -49,7 +49,7 @@ export const notificationOutbox = pgTable(
     pollId: text('poll_id').references(() => polls.id),
     /** the voter a poll notification reaches (for delivery records and the non-voter rules) */
     voterId: text('voter_id'),
-    kind: text('kind', { enum: ['poll_announced', 'voting_open', 'reminder', 'result_published', 'statement_published', 'objection_answered', 'complaint_answered', 'proxy_named', 'binding_claimed'] }).notNull(),
+    kind: text('kind', { enum: ['poll_announced', 'voting_open', 'reminder', 'result_published', 'statement_published', 'objection_answered', 'complaint_answered', 'proxy_named', 'binding_claimed', 'paper_entered'] }).notNull(),
     channel: text('channel', { enum: ['miniprogram', 'official_account', 'sms'] }).notNull(),
     payload: jsonb('payload').$type<NotificationPayload>().notNull(),
     /** the owner asked for it (replying in chat): quiet hours do not hold it back */

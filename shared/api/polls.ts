@@ -277,7 +277,7 @@ export const CountingConfirmBody = z.object({
   confirmedBy: z.array(z.string().trim().min(1).max(40)).min(1).max(20).describe('确认计票结果的监票人姓名'),
   settlement: z.string().trim().max(2000).optional().describe('对计票表所列问题的处理说明'),
 })
-const CountingFlag = z.object({ kind: z.enum(['paper_and_electronic', 'issued_not_returned', 'not_issued', 'signer_over_limit', 'same_photo']), units: z.string(), text: z.string() })
+const CountingFlag = z.object({ kind: z.enum(['paper_and_electronic', 'issued_not_returned', 'not_issued', 'paper_replaced', 'signer_over_limit', 'same_photo']), units: z.string(), text: z.string() })
 export const CountingSheetReply = z.object({
   status: PollStatus,
   session: z.object({ counters: z.array(CountingPerson), scrutineers: z.array(CountingPerson), boxState: z.string(), openedAt: z.string(), confirmedAt: z.string().nullable(), confirmedBy: z.array(z.string()).nullable(), settlement: z.string().nullable() }).nullable(),

@@ -4,13 +4,13 @@ import { BallotBody, BallotReply, MyBallotsReply, PaperBallotBody, ProxyBody, Pr
 import type { HonoEnv } from '../../env'
 import { route } from '../../lib/route'
 import { castBallot } from '../../services/ballots/cast'
-import { ballotContent, checkBallotContent } from '../../services/ballots/content'
+import { checkBallotContent } from '../../services/ballots/content'
 import { explainNotCastable, pickVoter } from '../../services/ballots/eligibility'
 import { loadVoteScope } from '../../services/ballots/vote-context'
 import { grantProxy, revokeProxy } from '../../services/ballots/proxies'
 import { myBallots } from '../../services/ballots/read'
+import { enterPaperBallot } from '../../services/ballots/paper'
 import { actorOf, ctxOf } from '../../services/context'
-import { assertInElectorate } from '../../services/polls/deliveries'
 import { onPoll, PidParams } from '../polls/polls.routes'
 
 const tags = ['投票']
@@ -80,23 +80,7 @@ export const ballotRoutes = [
     body: PaperBallotBody,
     responses: { 201: { description: '已录入', schema: BallotReply.extend({ replayed: z.boolean() }) }, 200: { description: '重试', schema: BallotReply.extend({ replayed: z.boolean() }) } },
     handler: async (c, { params, body }) => {
-      const ctx = ctxOf(c)
-      await assertInElectorate(ctx, params.pid, body.voterId)
-      const content = await ballotContent(ctx.db, params.pid, body, { paper: true })
-      const out = await castBallot(ctx, {
-        pollId: params.pid,
-        communityId: c.get('scope')!.communityId,
-        voterId: body.voterId,
-        ...content,
-        channel: 'paper',
-        proxyId: null,
-        // the owner's own signature: their proxy ends, as when they vote online (cast_ballot); one
-        // someone else signed (as proxy, guardian, legal representative) ends nothing
-        ownerCasting: !body.signedBy,
-        paperPhotoSha256: body.photoSha256,
-        signedBy: body.signedBy,
-        idempotencyKey: idempotencyKey(c),
-      })
+      const out = await enterPaperBallot(ctxOf(c), params.pid, c.get('scope')!.communityId, body, idempotencyKey(c))
       return { status: out.replayed ? 200 : 201, json: out }
     },
   }),

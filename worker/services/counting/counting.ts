@@ -284,7 +284,7 @@ export async function withdrawCountedPaper(ctx: ServiceCtx, pollId: string, ball
   })
 }
 
-export type CountingFlag = { kind: 'paper_and_electronic' | 'issued_not_returned' | 'not_issued' | 'signer_over_limit' | 'same_photo'; units: string; text: string }
+export type CountingFlag = { kind: 'paper_and_electronic' | 'issued_not_returned' | 'not_issued' | 'paper_replaced' | 'signer_over_limit' | 'same_photo'; units: string; text: string }
 
 /** The counting sheet: the session and what must be settled before the result (voting-rules.md). */
 export async function countingSheet(ctx: ServiceCtx, pollId: string) {
@@ -345,6 +345,17 @@ export async function countingSheet(ctx: ServiceCtx, pollId: string) {
     )
     for (const r of unissued) flags.push({ kind: 'not_issued', units: r.units, text: `${r.units}：收到纸质票，但发放记录中没有向该户发放过纸质票，请核对原票和发放登记` })
   }
+  // a household's paper ballot entered while voting ran, then entered again: the later one stands,
+  // and the scrutineers compare both with the sheets (the owner was told of each, paper.ts)
+  const reentered = rowsOf<{ units: string; n: string | number }>(
+    await ctx.db.execute(sql`
+      select pv.unit_labels as units, count(*) as n
+      from ballots b join poll_voters pv on pv.poll_id = b.poll_id and pv.voter_id = b.voter_id
+      where b.poll_id = ${pollId} and b.kind = 'paper' and b.received_at is null
+      group by pv.unit_labels, pv.voter_id having count(*) > 1
+      order by pv.unit_labels`),
+  )
+  for (const r of reentered) flags.push({ kind: 'paper_replaced', units: r.units, text: `${r.units}：投票期间纸质票录入了 ${Number(r.n)} 次，以最后一次为准，请对照原票核对` })
   // one person may hold at most proxyLimit owners' proxies (the community's rules): paper proxies
   // are known only by the name signed, which two people can share, so an excess is put before the
   // scrutineers to check against the 授权委托书, not refused. The flag names the rooms, never the

@@ -140,7 +140,7 @@ export async function enqueuePollNotification(
 }
 
 /** The subscribe message's fields (template: 事项 thing1, 类型 phrase2, 说明 thing3), clipped to WeChat's limits. */
-const PHRASE: Record<NotificationKind, string> = { poll_announced: '议题公告', voting_open: '开始投票', reminder: '投票提醒', result_published: '结果公布', statement_published: '收支公示', objection_answered: '异议答复', complaint_answered: '投诉办结', proxy_named: '委托投票', binding_claimed: '身份绑定' }
+const PHRASE: Record<NotificationKind, string> = { poll_announced: '议题公告', voting_open: '开始投票', reminder: '投票提醒', result_published: '结果公布', statement_published: '收支公示', objection_answered: '异议答复', complaint_answered: '投诉办结', proxy_named: '委托投票', binding_claimed: '身份绑定', paper_entered: '纸质选票' }
 
 interface Contact {
   phone: string | null
