@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots, notificationOutbox, proxies, users } from '../../drizzle/schema'
 import { announcedPoll, newPhone, openWindow, setupCommunity, signedInOwner } from '../helpers/fixtures'
 import { startHarness, type Harness } from '../helpers/harness'
+import { browserSession } from '../helpers/browser-session'
 
 let h: Harness
 beforeAll(async () => {
@@ -61,11 +62,9 @@ describe('a written proxy the committee records', () => {
     expect(cast.status, cast.text).toBe(201)
     expect(cast.json).toMatchObject({ voterId, channel: 'proxy' })
 
-    // an owner cannot end it from the app (it is not theirs to end there), nor read the list: not
-    // flat 1's owner, nor flat 3's own owner once they bind (they end it by voting, or at the desk)
+    // another owner cannot end it, nor read the list (flat 3's own owner, once bound, may end it:
+    // "the owner who comes online later" below)
     expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${recorded.json.id}`, { token: s.owner })).status).toBe(404)
-    const flat3 = await signedInOwner(h, s.community.id, s.rows[2]!)
-    expect((await h.request('DELETE', `/api/polls/${p.id}/proxies/${recorded.json.id}`, { token: flat3.accessToken })).status).toBe(404)
     expect((await h.request('GET', `/api/polls/${p.id}/proxies`, { token: s.owner })).status).toBe(403)
     // no binding of anyone's ending ends it: it stands on the signed document, not on a binding
     const [mine] = (await h.request('GET', '/api/me/bindings', { token: s.owner })).json.bindings
@@ -93,6 +92,27 @@ describe('a written proxy the committee records', () => {
     expect((await h.request('POST', `/api/polls/${p.id}/proxies/${named.json.id}/withdrawal`, { token: s.committee })).status).toBe(404)
     const [px] = await h.db.select().from(proxies).where(eq(proxies.id, named.json.id))
     expect(px!.status).toBe('active')
+  })
+
+  it('the owner who comes online later sees it on the poll page and may end it; another owner may not', async () => {
+    const { s, p, voterId } = await elderlyOwner()
+    const recorded = await h.request('POST', `/api/polls/${p.id}/proxies/written`, { token: s.committee, json: { voterId, proxyPhone: newPhone(), documentSha256: DOC } })
+    expect(recorded.status).toBe(201)
+    // another owner of the compound: not theirs
+    const foreign = await h.request('DELETE', `/api/polls/${p.id}/proxies/${recorded.json.id}`, { token: s.owner })
+    expect(foreign.status).toBe(404)
+    const owner = await signedInOwner(h, s.community.id, s.rows[2]!)
+    const b = browserSession(h)
+    const me = await h.request('GET', '/api/me', { token: owner.accessToken })
+    h.clock.advance(61_000)
+    await b.login(me.json.phone)
+    const page = await b.get(`/h5/polls/${p.id}`)
+    expect(page.text).toContain('这是业委会按您签字的书面委托书登记的委托')
+    expect(page.text).toContain(`/h5/polls/${p.id}/proxies/${recorded.json.id}/revoke`)
+    const ended = await h.request('DELETE', `/api/polls/${p.id}/proxies/${recorded.json.id}`, { token: owner.accessToken })
+    expect(ended.status, ended.text).toBe(200)
+    const [px] = await h.db.select().from(proxies).where(eq(proxies.id, recorded.json.id))
+    expect(px!.status).toBe('revoked')
   })
 
   it('the owner who later votes in person ends it, as any proxy', async () => {

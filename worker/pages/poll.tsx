@@ -43,7 +43,8 @@ export interface MyBallotView {
 
 /** An owner's proxies for this poll (指导规则 第26条), and the form to name one. */
 export interface ProxySection {
-  named: { id: string; unitLabels: string; status: 'active' | 'used'; proxyPhone: string }[]
+  /** `written`: a 授权委托书 the committee recorded for this household, which its owner may end here too */
+  named: { id: string; unitLabels: string; status: 'active' | 'used'; proxyPhone: string; written: boolean }[]
   /** the owner's flats that may still have a proxy named (none yet, not voted in person) */
   voters: { voterId: string; unitLabels: string }[]
 }
@@ -313,6 +314,7 @@ function Proxies(props: { poll: Poll; section: ProxySection }) {
               <strong>
                 {x.unitLabels}：已委托 {x.proxyPhone.replace(/^(\d{3})(\d{4})(\d{4})$/, '$1 $2 $3')}
               </strong>
+              {x.written ? <p>这是业委会按您签字的书面委托书登记的委托。</p> : null}
               {x.status === 'used' ? <p>已代投，这一票有效。如要改变意见，请您自己投票，会取代代投的票。</p> : <p>尚未代投。请核对号码：不对的话，请撤销后重新委托。</p>}
               <form method="post" action={`/h5/polls/${p.id}/proxies/${x.id}/revoke`}>
                 <button type="submit" class="warn">

@@ -15,7 +15,7 @@ import { assertBeforeClose } from '../polls/lifecycle'
 import { actorOf, type ServiceCtx } from '../context'
 import { rowsOf } from '../roles/resolve'
 import { lockAsBallot } from './cast'
-import { resolveVoter } from './eligibility'
+import { resolveVoter, verifiedOwnerKeys } from './eligibility'
 
 const PROXY_GRANTS_PER_HOUR = 10
 /** and per day: each grant may text a phone that has never used the service */
@@ -254,15 +254,24 @@ export async function proxiesOfPoll(ctx: ServiceCtx, pollId: string) {
  */
 export async function myProxies(ctx: ServiceCtx, pollId: string) {
   const actor = actorOf(ctx)
-  const rows = rowsOf<{ id: string; voter_id: string; unit_labels: string; status: 'active' | 'used'; phone: string | null }>(
+  const rows = rowsOf<{ id: string; voter_id: string; unit_labels: string; status: 'active' | 'used'; phone: string | null; written: boolean }>(
     await ctx.db.execute(sql`
-      select px.id, px.voter_id, pv.unit_labels, px.status, u.phone
+      select px.id, px.voter_id, pv.unit_labels, px.status, u.phone, px.grantor_user_id is null as written
       from proxies px join poll_voters pv on pv.poll_id = px.poll_id and pv.voter_id = px.voter_id join users u on u.id = px.proxy_user_id
-      where px.poll_id = ${pollId} and px.grantor_user_id = ${actor.userId} and px.status in ('active', 'used')
+      where px.poll_id = ${pollId} and px.status in ('active', 'used')
+        and (px.grantor_user_id = ${actor.userId} or (px.grantor_user_id is null and ${ownsVoter(sql`${actor.userId}`)}))
       order by px.created_at`),
   )
-  return rows.map((r) => ({ id: r.id, voterId: r.voter_id, unitLabels: r.unit_labels, status: r.status, proxyPhone: r.phone ?? '' }))
+  return rows.map((r) => ({ id: r.id, voterId: r.voter_id, unitLabels: r.unit_labels, status: r.status, proxyPhone: r.phone ?? '', written: r.written }))
 }
+
+/**
+ * Whether the user is a verified owner of the proxy's voter (`px`'s columns): an owner who comes
+ * online after the committee recorded their written proxy sees it and may end it, as one they named.
+ */
+const ownsVoter = (userId: SQL) =>
+  sql`exists (select 1 from poll_voters opv where opv.poll_id = px.poll_id and opv.voter_id = px.voter_id
+        and opv.representative_owner_key in (${verifiedOwnerKeys(userId, sql`px.community_id`)}))`
 
 /**
  * The owner ends their proxy at any time, used or not: the proxy casts nothing more for them. A
@@ -271,8 +280,13 @@ export async function myProxies(ctx: ServiceCtx, pollId: string) {
  */
 export async function revokeProxy(ctx: ServiceCtx, pollId: string, proxyId: string) {
   const actor = actorOf(ctx)
-  // only the owner who named the proxy, and only through the poll it is for
-  return endProxy(ctx, pollId, proxyId, (px) => px.grantorUserId !== null && px.grantorUserId === actor.userId)
+  // only the owner who named the proxy, or, for a written one the committee recorded, the owner it
+  // speaks for; and only through the poll it is for
+  return endProxy(ctx, pollId, proxyId, async (px, tx) => {
+    if (px.grantorUserId !== null) return px.grantorUserId === actor.userId
+    const [own] = rowsOf<{ ok: boolean }>(await tx.execute(sql`select ${ownsVoter(sql`${actor.userId}`)} as ok from proxies px where px.id = ${px.id}`))
+    return own?.ok === true
+  })
 }
 
 /**
@@ -284,10 +298,10 @@ export async function withdrawWrittenProxy(ctx: ServiceCtx, pollId: string, prox
   return endProxy(ctx, pollId, proxyId, (px) => px.grantorUserId === null)
 }
 
-async function endProxy(ctx: ServiceCtx, pollId: string, proxyId: string, mayEnd: (px: typeof proxies.$inferSelect) => boolean) {
+async function endProxy(ctx: ServiceCtx, pollId: string, proxyId: string, mayEnd: (px: typeof proxies.$inferSelect, tx: Db) => boolean | Promise<boolean>) {
   return withTransaction(ctx.db, async (tx) => {
     const [px] = await tx.select().from(proxies).where(eq(proxies.id, proxyId)).for('update')
-    if (!px || px.pollId !== pollId || !mayEnd(px)) throw new AppError('NOT_FOUND')
+    if (!px || px.pollId !== pollId || !(await mayEnd(px, tx))) throw new AppError('NOT_FOUND')
     if (px.status === 'revoked') throw new AppError('PROXY_NOT_ACTIVE', { status: px.status })
     // a stale page after the close must not rewrite the closed poll's record of who voted for whom
     const [p] = await tx.select().from(polls).where(eq(polls.id, px.pollId))
