@@ -2,7 +2,7 @@ import { shortReceipt } from '../../shared/receipt'
 import { createHash } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ballots, complaints, oaFollowers, oaInbound } from '../../drizzle/schema'
+import { auditLog, ballots, complaints, oaFollowers, oaInbound } from '../../drizzle/schema'
 import { createApp } from '../../worker/app'
 import { buildServices } from '../../worker/services-factory'
 import { browserSession, formField } from '../helpers/browser-session'
@@ -337,6 +337,9 @@ describe('signing in inside WeChat', () => {
     expect(verified.status, verified.text).toBe(303)
     const [f] = await h.db.select().from(oaFollowers).where(eq(oaFollowers.openid, unlinked))
     expect(f?.userId).toBe(other.userId)
+    // on the audit log: whose account, and how (not the openid)
+    const audit = await h.db.select().from(auditLog).where(and(eq(auditLog.action, 'oa.linked'), eq(auditLog.subjectId, other.userId)))
+    expect(audit.map((a) => a.details)).toEqual([{ via: 'sign_in' }])
     // and the next time, from a reminder, no code at all
     const later = weChatBrowser()
     const back = await later.open(`/h5/login?next=/h5/polls/${p.id}`)

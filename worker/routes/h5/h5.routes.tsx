@@ -145,7 +145,7 @@ export const h5Routes: AnyRoute[] = [
         setSessionCookies(c, session)
         const weChat = unlinkedWeChatOf(c)
         if (weChat) {
-          if (f.linkWeChat) await linkOpenid(ctxOf(c), weChat, session.userId)
+          if (f.linkWeChat) await linkOpenid(ctxOf(c), weChat, session.userId, 'sign_in')
           forgetUnlinkedWeChat(c)
         }
         return c.redirect(next, 303)

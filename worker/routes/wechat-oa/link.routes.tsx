@@ -47,7 +47,7 @@ export const oaLinkRoutes = [
           return c.html(<ErrorPage status={400} code="FORBIDDEN" message="授权已失效，请从公众号重新打开绑定链接。" />, 400)
         }
         try {
-          await linkOpenid(ctx, await ctx.oa.openidFromOAuthCode(query.code), caller.userId)
+          await linkOpenid(ctx, await ctx.oa.openidFromOAuthCode(query.code), caller.userId, 'link_page')
         } catch (e) {
           if (!(e instanceof AppError)) throw e
           return c.html(<ErrorPage status={e.status} code={e.code} message={e.message} />, e.status as 400)

@@ -171,7 +171,7 @@ async function bind(ctx: ServiceCtx, openid: string, code: string | null): Promi
     .where(and(eq(oaLinkCodes.codeHash, digest), sql`${oaLinkCodes.usedAt} is null`, sql`${oaLinkCodes.expiresAt} > ${ctx.clock.now().toISOString()}::timestamptz`))
     .returning({ userId: oaLinkCodes.userId })
   if (!used) return `绑定码无效或已过期。请重新打开 ${link} 获取新的绑定码。`
-  await linkOpenid(ctx, openid, used.userId)
+  await linkOpenid(ctx, openid, used.userId, 'chat_code')
   return '绑定成功！回复“议题”查看正在表决的议题，回复“帮助”查看全部指令。'
 }
 
