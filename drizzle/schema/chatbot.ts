@@ -44,6 +44,18 @@ export const oaInbound = pgTable('oa_inbound', {
   receivedAt: ts('received_at').notNull(),
 })
 
+/**
+ * Plain mode (no EncodingAESKey): WeChat's signature covers the token, the timestamp and the nonce,
+ * not the message. Each signed (timestamp, nonce) is kept with the SHA-256 of the message it first
+ * came with, for the five minutes the timestamp is accepted, so a signed address seen once (a
+ * proxy's log) cannot carry another message; WeChat's redelivery of the same message passes.
+ */
+export const oaNonces = pgTable('oa_nonces', {
+  key: text('key').primaryKey(),
+  bodySha256: text('body_sha256').notNull(),
+  seenAt: ts('seen_at').notNull(),
+})
+
 /** `绑定 <code>` outside WeChat: a one-time code shown to a signed-in account, kept as a digest. */
 export const oaLinkCodes = pgTable('oa_link_codes', {
   codeHash: text('code_hash').primaryKey(),

@@ -77,6 +77,23 @@ describe('the official-account callback: protocol', () => {
     expect((await h.oa.send({ from, content: '议题' })).reply).toContain('绑定')
   })
 
+  it('plain mode: a signed address carries the message it first came with, redelivered; another message under it is refused', async () => {
+    const q = new URLSearchParams(signedQuery({}, String(nowSeconds())))
+    q.set('nonce', String(Math.floor(Math.random() * 1e9)))
+    q.set('signature', sha1([TEST_OA.token, q.get('timestamp')!, q.get('nonce')!].sort().join('')))
+    const xml = (from: string, msgId: string, content: string) =>
+      `<xml><ToUserName><![CDATA[gh_fake]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${nowSeconds()}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`
+    const post = (body: string) => h.request('POST', `/wechat/oa?${q}`, { body, headers: { 'content-type': 'text/xml' } })
+    const first = xml(newOpenid(), '7654321000000000001', '帮助')
+    const ok = await post(first)
+    expect(ok.status).toBe(200)
+    expect((await post(first)).status).toBe(200)
+    const forged = await post(xml(newOpenid(), '7654321000000000002', '绑定 123456'))
+    expect(forged.status).toBe(401)
+    expect(forged.json.error.code).toBe('WECHAT_SIGNATURE_INVALID')
+    expect(await h.db.select().from(oaInbound).where(eq(oaInbound.key, 'msg:7654321000000000002'))).toHaveLength(0)
+  })
+
   it('a bad signature, a stale timestamp, an XML bomb and an oversize body are refused, and nothing is recorded', async () => {
     const from = newOpenid()
     const bad = await h.oa.send({ from, content: '帮助', msgId: '1001' }, { badSignature: true })

@@ -44,6 +44,7 @@ const CHATBOT_TABLES = {
   oa_followers: 'a follower of the official account (one person, any compounds)',
   oa_inbound: 'the exactly-once claim of a WeChat message or event',
   oa_link_codes: 'one-time codes linking a follower to an account',
+  oa_nonces: 'plain mode: which message each signed callback address first carried',
 } as const
 
 const PENDING = {} as const

@@ -9,7 +9,7 @@ import { AppError } from '../../lib/errors'
 import { loggableMessage, logLine } from '../../lib/log'
 import { access, route } from '../../lib/route'
 import { ctxOf, type ServiceCtx } from '../../services/context'
-import { handleInbound, type OaMessage } from '../../services/chatbot/inbound'
+import { claimPlainNonce, handleInbound, type OaMessage } from '../../services/chatbot/inbound'
 import { createOaCipher, encryptedReplyXml, OaCryptoError, OaXmlError, parseOaXml, signatureValid, textReplyXml, type OaCipher } from '../../wechat/oa/protocol'
 
 const tags = ['公众号']
@@ -128,6 +128,8 @@ export const wechatOaRoutes = [
       await checkSigned(c, cfg.token, query)
       // the raw text first: nothing parses a body before its size and signature are known good
       const raw = await c.req.text()
+      // plain mode signs the address, not the message: one signed address carries one message
+      if (!cfg.aesKey && !(await claimPlainNonce(ctxOf(c), query.timestamp, query.nonce, raw))) throw new AppError('WECHAT_SIGNATURE_INVALID', { reason: 'replayed' })
       const m = await openMessage(raw, cfg, query)
       if (!m.FromUserName || !m.ToUserName || !/^\d{1,12}$/.test(m.CreateTime ?? '') || !m.MsgType) return messageInvalid('fields')
       if (m.MsgId !== undefined && !/^\d{1,20}$/.test(m.MsgId)) return messageInvalid('msgid')

@@ -1,8 +1,9 @@
 import { eq, sql } from 'drizzle-orm'
-import { oaFollowers, oaInbound } from '../../../drizzle/schema'
+import { oaFollowers, oaInbound, oaNonces } from '../../../drizzle/schema'
 import type { Db } from '../../db/types'
 import { withTransaction } from '../../db/tx'
 import { AppError } from '../../lib/errors'
+import { sha256Hex } from '../../lib/crypto'
 import type { ServiceCtx } from '../context'
 import { runCommand } from './commands'
 import { onEvent } from './events'
@@ -75,4 +76,19 @@ async function replyTo(ctx: ServiceCtx, openid: string, m: OaMessage, key: strin
 /** Forget what is too old to be redelivered (WeChat retries within seconds); a scheduled job may call it. */
 export async function pruneInbound(db: Db, before: Date) {
   await db.delete(oaInbound).where(sql`${oaInbound.receivedAt} < ${before.toISOString()}::timestamptz`)
+  await db.delete(oaNonces).where(sql`${oaNonces.seenAt} < ${before.toISOString()}::timestamptz`)
+}
+
+/**
+ * Plain mode: whether this signed (timestamp, nonce) may carry this message. The first message it
+ * comes with claims it (oa_nonces); the same message again (WeChat's redelivery) passes; another
+ * message under it is a replay of a signed address seen elsewhere, refused.
+ */
+export async function claimPlainNonce(ctx: Pick<ServiceCtx, 'db' | 'clock'>, timestamp: string, nonce: string, body: string): Promise<boolean> {
+  const key = `${timestamp}:${nonce}`
+  const bodySha256 = await sha256Hex(body)
+  const [claimed] = await ctx.db.insert(oaNonces).values({ key, bodySha256, seenAt: ctx.clock.now() }).onConflictDoNothing().returning({ key: oaNonces.key })
+  if (claimed) return true
+  const [seen] = await ctx.db.select({ bodySha256: oaNonces.bodySha256 }).from(oaNonces).where(eq(oaNonces.key, key))
+  return seen?.bodySha256 === bodySha256
 }
