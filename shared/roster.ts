@@ -503,7 +503,7 @@ export function* validateRosterSteps(records: readonly RawRosterRecord[], opts: 
   const firstOfLoose = new Map<string, Row>()
   for (const [, unitRows] of byUnit) {
     const r = unitRows[0]!
-    const loose = looseUnitKey(r.unitKey!)
+    const loose = spellingKey(r.unitKey!)
     const first = firstOfLoose.get(loose)
     if (!first) firstOfLoose.set(loose, r)
     else fail(r.line, 'building', 'unit_spelt_twice', `与第${first.line}行（${[first.building, first.unit, first.room].filter(Boolean).join(' ')}）像是同一套房屋，只是写法不同，请统一写法（如都写“1栋”或都写“1号楼”）`)
@@ -545,4 +545,14 @@ export function* validateRosterSteps(records: readonly RawRosterRecord[], opts: 
     return { ok: false, errors }
   }
   return { ok: true, units }
+}
+
+/**
+ * One flat however the roll spells it: looseUnitKey, and a 单元 written as a mark for "none"
+ * (无, -, /, a shop's usual entries) read as blank, so a shop listed once with a blank 单元 and once
+ * with 无 is caught as spelt twice rather than imported twice with its area counted twice.
+ */
+function spellingKey(unitKey: string): string {
+  const [building, unit, room] = looseUnitKey(unitKey).split('|')
+  return `${building}|${/^(无|-|\/|—|_)$/.test(unit ?? '') ? '' : unit}|${room}`
 }

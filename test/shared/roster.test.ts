@@ -160,6 +160,15 @@ describe('validateRoster: problems', () => {
     expect(validateRoster([rec(2, { 楼栋: '1栋', 房号: '101' }), rec(3, { 楼栋: '1栋', 房号: '102' }), rec(4, { 楼栋: '2栋', 房号: '101' })], { today }).ok).toBe(true)
   })
 
+  it('a shop listed with a blank 单元 and again with 无 (or - or /) is one shop spelt twice, not two', () => {
+    for (const mark of ['无', '-', '/']) {
+      const twice = validateRoster([rec(2, { 楼栋: '5栋', 单元: '', 房号: 'S01' }), rec(3, { 楼栋: '5栋', 单元: mark, 房号: 'S01' })], { today })
+      expect(twice.ok ? [] : brief(twice.errors), mark).toEqual([[3, 'unit_spelt_twice', '楼栋']])
+    }
+    // a real 单元 is another flat
+    expect(validateRoster([rec(2, { 楼栋: '5栋', 单元: '', 房号: 'S01' }), rec(3, { 楼栋: '5栋', 单元: '1单元', 房号: 'S01' })], { today }).ok).toBe(true)
+  })
+
   it('an empty roster, or one of blank rows only, is an error', () => {
     expect(validateRoster([], { today })).toEqual({ ok: false, errors: [{ line: 0, code: 'empty', message: '业主名册中没有任何数据行' }] })
     const blank = validateRoster([{ line: 2, values: { 楼栋: ' ', 房号: '' } }], { today })
