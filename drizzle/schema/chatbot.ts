@@ -28,6 +28,12 @@ export const oaFollowers = pgTable(
     lastInboundAt: ts('last_inbound_at'),
     pendingVote: jsonb('pending_vote').$type<PendingChatVote | null>(),
     linkedAt: ts('linked_at'),
+    /**
+     * how the link was made: 网页授权 (the link page, or at an SMS sign-in in WeChat), where WeChat
+     * itself vouched for the openid beside a signed-in account, or a six-digit code sent by chat.
+     * Only the first signs in to the pages without a code (routes/wechat-oa/login.routes.tsx)
+     */
+    linkedVia: text('linked_via', { enum: ['link_page', 'sign_in', 'chat_code'] }),
   },
   (t) => [index('oa_followers_user_idx').on(t.userId)],
 )

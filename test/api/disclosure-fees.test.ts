@@ -98,5 +98,10 @@ describe('the firm’s standing profile and fee schedule (issue 4, first step)',
     expect(schedule.inForce.map((l: { item: string }) => l.item).sort()).toEqual(['物业服务费（住宅）', '车位管理费'].sort())
     const board = (await h.request('GET', `/api/communities/${s.community.id}/notices`)).json.notices.filter((n: { kind: string }) => n.kind === 'fee_change')
     expect(board.map((n: { title: string }) => n.title)).toEqual(['新增收费项目公示：二次供水加压费'])
+    // the firm corrects its own fee notice (issued as 物业服务企业); the committee cannot (it posts no fee notices)
+    const correction = { title: '新增收费项目公示：二次供水加压费（更正）', body: '更正后的正文' }
+    expect((await h.request('POST', `/api/notices/${board[0].id}/corrections`, { token: await renewToken(h, s.committee), json: correction })).status).toBe(403)
+    const fixed = await h.request('POST', `/api/notices/${board[0].id}/corrections`, { token, json: correction })
+    expect(fixed.status, fixed.text).toBe(201)
   })
 })

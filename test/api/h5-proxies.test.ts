@@ -113,7 +113,7 @@ describe('written proxies on H5 (授权委托书, committee)', () => {
   it('lists every household a short room may mean, for the committee to pick the one on the sheet; a scoped poll’s other buildings are not in it', async () => {
     const row = (楼栋: string, 单元: string, 房号: string, i: number, name = `业主${i}`): RosterRowInput => ({ 楼栋, 单元, 房号, 专有部分面积: '90.00', 面积来源: '不动产登记', 业主姓名: name, 证件号码: idNumber(i) })
     // 3栋 has 501 in two 单元; 王五 owns 3栋1单元502 and 4栋1单元502 (one voter); the poll is 3栋's alone
-    const rows = [row('3栋', '1单元', '501', 701), row('3栋', '2单元', '501', 702, '张三'), row('3栋', '1单元', '502', 703, '王五'), { ...row('4栋', '1单元', '502', 703, '王五') }, row('4栋', '1单元', '501', 704)]
+    const rows = [row('3栋', '1单元', '501', 701), row('3栋', '2单元', '501', 702, '张三'), row('3栋', '1单元', '502', 703, '王五'), { ...row('4栋', '1单元', '502', 703, '王五') }, row('4栋', '1单元', '501', 704), row('3栋', '', 'S01', 705)]
     const s = await setupCommunity(h, { rows })
     const p = await announcedPoll(h, s.community.id, s.committee, { scopeBuildings: ['3栋'] })
     const b = browserSession(h)
@@ -138,6 +138,10 @@ describe('written proxies on H5 (授权委托书, committee)', () => {
     // 王五 votes here by his 3栋 flat only: his 4栋 flat does not name him in this poll
     expect(radioOf((await b.get(`${page}?room=3-1-502`)).text, voterOf('3栋-1单元-502'))).toContain('checked=""')
     expect(alertOf((await b.get(`${page}?room=4-1-502`)).text)).toContain('4-1-502：该房屋不在本次表决的投票权人名单中')
+
+    // a shop (no 单元 on the roll) typed with “无”, as the counting desk reads it
+    const shop = voterOf('3栋-S01')
+    for (const typed of ['3-无-S01', '3栋 无 S01']) expect(radioOf((await b.get(`${page}?room=${encodeURIComponent(typed)}`)).text, shop), typed).toContain('checked=""')
 
     // the one chosen is the one recorded
     const phone = newPhone()

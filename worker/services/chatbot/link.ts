@@ -14,8 +14,8 @@ export async function linkOpenid(ctx: Pick<ServiceCtx, 'db' | 'clock' | 'actor' 
   await withTransaction(ctx.db, async (tx) => {
     await tx
       .insert(oaFollowers)
-      .values({ openid, userId, linkedAt: now })
-      .onConflictDoUpdate({ target: oaFollowers.openid, set: { userId, linkedAt: now, pendingVote: null } })
+      .values({ openid, userId, linkedAt: now, linkedVia: via })
+      .onConflictDoUpdate({ target: oaFollowers.openid, set: { userId, linkedAt: now, linkedVia: via, pendingVote: null } })
     await recordAudit(tx, ctx, { communityId: null, action: 'oa.linked', subjectType: 'user', subjectId: userId, details: { via } })
   })
 }

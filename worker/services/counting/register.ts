@@ -1,3 +1,4 @@
+import { looksLikeExcelDate } from '../../../shared/unit-key'
 import { ballotNumber } from '../../../shared/ballot-number'
 import type { TableRecord } from '../../lib/spreadsheet'
 import { PaperSigner } from '../../../shared/api/polls'
@@ -72,6 +73,10 @@ export function registerEntries(header: string[], records: TableRecord[]): { ent
     // an address Excel turned into a date (3-12 → 12月3日) is named as such, not as a room nobody owns
     const dated = ['楼栋', '单元', '房号'].filter((k) => dates?.[k])
     for (const k of dated) errors.push({ line, column: k, code: 'date_cell', message: `第${line}行 ${k}（单元格 ${dates![k]}）被 Excel 识别成了日期，请把该列设为文本后重新输入` })
+    // …or saved as text already (a CSV, pasted values): 3月12日, 2001/1/1 (shared/unit-key.ts)
+    for (const k of ['楼栋', '单元', '房号'].filter((k) => !dates?.[k] && looksLikeExcelDate(get(k)))) {
+      errors.push({ line, column: k, code: 'unit_looks_like_date', message: `第${line}行 ${k}“${get(k)}”像是被 Excel 识别成的日期，请把该列设为文本后重新输入` })
+    }
     const e: CountedPaper = { line, building: get('楼栋'), unit: get('单元'), room: get('房号') }
     const number = get('选票编号')
     if (number) e.ballotNumber = number

@@ -80,7 +80,7 @@ export async function getFirmProfile(ctx: ServiceCtx, communityId: string) {
 const feeItemKey = (item: string) => item.normalize('NFKC').replace(/[\s()[\]{}【】〔〕<>《》·•\-_—:：,，.。/、]/gu, '')
 
 /** After a firm's first fee posting in a compound, this many days to enter the schedule as it stands; then every new item is a change. */
-export const FEE_ONBOARDING_DAYS = 7
+const FEE_ONBOARDING_DAYS = 7
 
 export async function postFeeItem(ctx: ServiceCtx, communityId: string, input: z.infer<typeof FeeItemBody>) {
   const firmId = await callerFirm(ctx, communityId)

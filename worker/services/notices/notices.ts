@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm'
 import { customAlphabet, nanoid } from 'nanoid'
 import { communities, firms, noticeScanDevices, notices, roleGrants } from '../../../drizzle/schema'
 import { shanghaiDate } from '../../../shared/time'
@@ -151,8 +151,7 @@ export async function correctNotice(ctx: ServiceCtx, noticeId: string, roles: Re
     // the label the notice was issued under. A statement's notice follows the statement's own
     // correction (statements.ts), never a notice's: otherwise a firm could retitle the committee's
     // notice, or either side take the other's disclosure off the board.
-    const label = await issuerLabel(tx, ctx, role, old.communityId)
-    if (label !== old.issuerLabel) throw new AppError('NOTICE_NOT_YOURS', { issuer: old.issuerLabel })
+    if (!(await sameIssuer(tx, ctx, role, old))) throw new AppError('NOTICE_NOT_YOURS', { issuer: old.issuerLabel })
     if (old.statementId) throw new AppError('NOTICE_NOT_YOURS', { reason: 'statement_notice' })
     const now = ctx.clock.now()
     const endsAt = input.endsAt ? new Date(input.endsAt) : old.endsAt && old.endsAt > now ? old.endsAt : null
@@ -178,6 +177,24 @@ export async function correctNotice(ctx: ServiceCtx, noticeId: string, roles: Re
     await recordAudit(tx, ctx, { communityId: old.communityId, action: 'notice.corrected', subjectType: 'notice', subjectId: n.id, details: { supersedes: old.id, version: n.version } })
     return presentNotice(n, ctx.config.PUBLIC_BASE_URL)
   })
+}
+
+/**
+ * Whether the caller corrects for the office that issued the notice: the committee or the 居委会 by
+ * the label it was issued under (one per compound); a firm by the firm itself, one the original
+ * issuer and the caller are staff of (a label is a name two firms may share, and a fee notice
+ * carries the generic 物业服务企业).
+ */
+async function sameIssuer(tx: Db, ctx: ServiceCtx, role: Role, old: typeof notices.$inferSelect): Promise<boolean> {
+  if (role !== 'firm_staff') return (await issuerLabel(tx, ctx, role, old.communityId)) === old.issuerLabel
+  if (!old.issuedBy) return false
+  const caller = actorOf(ctx).userId
+  const grants = await tx
+    .select({ userId: roleGrants.userId, firmId: roleGrants.firmId, revokedAt: roleGrants.revokedAt })
+    .from(roleGrants)
+    .where(and(eq(roleGrants.role, 'firm_staff'), inArray(roleGrants.userId, [old.issuedBy, caller])))
+  const issuers = new Set(grants.filter((g) => g.userId === old.issuedBy).map((g) => g.firmId))
+  return grants.some((g) => g.userId === caller && g.revokedAt === null && g.firmId !== null && issuers.has(g.firmId))
 }
 
 /** What the scan figure counts, in words for the people who read it. */

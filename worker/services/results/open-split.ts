@@ -27,7 +27,7 @@ import { rowsOf } from '../roles/resolve'
  */
 export const OPEN_SPLIT_BATCH = 10
 
-export type OpenSplit = NonNullable<(typeof polls.$inferSelect)['openSplit']>
+type OpenSplit = NonNullable<(typeof polls.$inferSelect)['openSplit']>
 
 /** Scheduled job: takes a new split for each running poll that shows one and has a batch of new voters. Returns how many. */
 export async function refreshOpenSplits(services: Services): Promise<number> {

@@ -1,0 +1,1 @@
+ALTER TABLE "oa_followers" ADD COLUMN "linked_via" text;
