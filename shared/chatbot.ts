@@ -31,7 +31,8 @@ const REF = '(?:议题)?第?(\\d{1,6})(?:号|项)?(?:议题|事项)?'
 const whole = (re: string) => new RegExp(`^${re}$`)
 const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [whole('(?:帮助|help|菜单|\\?|你好|您好|hi|hello)'), () => ({ kind: 'help' })],
-  [whole('绑定(?:码)?(\\d{6})?'), (m) => ({ kind: 'bind', code: m[1] ?? null })],
+  // any length: a code of the wrong length is told it is not valid, not shown the menu
+  [whole('绑定(?:码)?(\\d{4,12})?'), (m) => ({ kind: 'bind', code: m[1] ?? null })],
   [whole('(?:回复)?(?:确认|确定)(?:投票|投出)?'), () => ({ kind: 'confirm' })],
   [whole('(?:好|好的|好吧|是|是的|对|对的|可以|行|嗯|嗯嗯|没问题|ok|okay|yes)'), () => ({ kind: 'confirm', soft: true })],
   [whole('(?:回复)?取消(?:投票)?'), () => ({ kind: 'cancel' })],

@@ -259,6 +259,11 @@ describe('a ballot whose room leaves out the 单元', () => {
     const shop = await enter({ building: '6号楼', unit: '无', room: '101' })
     expect(shop.status, shop.text).toBe(201)
     expect((await refusal(await enter({ building: '6号楼', unit: '/', room: '101' }))).code).toBe('already_entered')
+    // with “无” the building and room are read as for any unit: “3栋 无 101室” and “3 - 101” are the shop of 3栋
+    const read = await enter({ building: '3', unit: '-', room: '101室' })
+    expect(read.status, read.text).toBe(201)
+    expect(read.json.ballots[0].units).toBe('3栋-101')
+    expect((await refusal(await enter({ building: '3栋', unit: '无', room: '101室' }))).code).toBe('already_entered')
   })
 
   it('in a poll of some buildings: a unit outside them is not the poll’s, even when its owner votes in it', async () => {

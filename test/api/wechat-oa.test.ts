@@ -35,7 +35,7 @@ async function linkedOwner(s: Awaited<ReturnType<typeof setupCommunity>>) {
   await b.login(me.json.phone)
   const page = await b.get('/h5/wechat/link')
   expect(page.status).toBe(200)
-  const code = /绑定 (\d{6})/.exec(page.text)![1]!
+  const code = /绑定 (\d{8})/.exec(page.text)![1]!
   const openid = newOpenid()
   const bound = await h.oa.send({ from: openid, content: `绑定 ${code}` })
   expect(bound.reply).toContain('绑定成功')
@@ -69,8 +69,8 @@ describe('the official-account callback: protocol', () => {
     expect(again.reply).toBe(r.reply)
     // binding codes cannot be guessed by messaging: 10 tries an hour per follower
     const guesser = newOpenid()
-    for (let i = 0; i < 10; i++) expect((await h.oa.send({ from: guesser, content: `绑定 ${String(100000 + i)}` })).reply).toContain('无效')
-    expect((await h.oa.send({ from: guesser, content: '绑定 999999' })).reply).toContain('次数过多')
+    for (let i = 0; i < 10; i++) expect((await h.oa.send({ from: guesser, content: `绑定 ${String(10_000_000 + i)}` })).reply).toContain('无效')
+    expect((await h.oa.send({ from: guesser, content: '绑定 99999999' })).reply).toContain('次数过多')
     // anything not understood gets the help text, never an error
     { const unknown = (await h.oa.send({ from, content: '今天天气怎么样？' })).reply; expect(unknown).toContain('共议·业主表决助手'); expect(unknown).toMatch(/^没看懂您的消息/) }
     expect((await h.oa.send({ from, content: '帮助' })).reply).toMatch(/^共议·业主表决助手/)

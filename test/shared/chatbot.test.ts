@@ -5,6 +5,7 @@ describe('chat commands are read tolerantly', () => {
   it.each([
     ['帮助', { kind: 'help' }],
     ['绑定', { kind: 'bind', code: null }],
+    ['绑定 12345678', { kind: 'bind', code: '12345678' }],
     ['绑定 123456', { kind: 'bind', code: '123456' }],
     ['绑定 １２３４５６', { kind: 'bind', code: '123456' }],
     ['议题', { kind: 'list' }],

@@ -59,7 +59,9 @@ export const oaLinkRoutes = [
         )
       }
       if (ctx.oa && canAuthorizeInWeChat(c)) return redirectToWeChatAuthorize(c, PATH)
-      const code = randomDigits(6)
+      // eight digits: a code is tried against every live one, from as many WeChat accounts as an
+      // attacker holds (ten tries an hour each); a WeChat linked this way votes by chat as the owner
+      const code = randomDigits(8)
       await ctx.db.insert(oaLinkCodes).values({ codeHash: await linkCodeDigest(ctx, code), userId: caller.userId, expiresAt: new Date(ctx.clock.now().getTime() + LINK_CODE_MS) })
       return c.html(
         <LinkPage title="绑定公众号">

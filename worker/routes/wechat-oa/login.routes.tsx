@@ -43,7 +43,7 @@ export const oaLoginRoutes = [
         return smsPage('微信授权没有成功，请用手机号验证码登录。', 400)
       }
       const [f] = await ctx.db.select({ userId: oaFollowers.userId, linkedVia: oaFollowers.linkedVia }).from(oaFollowers).where(eq(oaFollowers.openid, openid))
-      // a link made by a six-digit code sent in chat is good for voting by chat, not for a whole
+      // a link made by an eight-digit code sent in chat is good for voting by chat, not for a whole
       // session: a code can be guessed from many WeChat accounts. Such a WeChat signs in by SMS
       // once more, and the box there links it by 网页授权
       if (!f?.userId || (f.linkedVia !== 'link_page' && f.linkedVia !== 'sign_in')) {

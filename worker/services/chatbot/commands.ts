@@ -155,7 +155,7 @@ async function bind(ctx: ServiceCtx, openid: string, code: string | null): Promi
   if (!code) {
     const [f] = await ctx.db.select({ userId: oaFollowers.userId }).from(oaFollowers).where(eq(oaFollowers.openid, openid))
     if (f?.userId) return `您的微信已绑定共议账号。如需改绑其他账号，请打开 ${link} 用新账号登录。`
-    return `请打开链接，用手机号登录并完成业主身份核验：${link}\n在微信里打开会自动绑定本微信；在其他浏览器打开，页面会显示6位绑定码，回复“绑定 绑定码”即可。`
+    return `请打开链接，用手机号登录并完成业主身份核验：${link}\n在微信里打开会自动绑定本微信；在其他浏览器打开，页面会显示8位绑定码，回复“绑定 绑定码”即可。`
   }
   // six digits could be guessed by messaging: 10 tries an hour per follower (the count commits with the reply)
   try {

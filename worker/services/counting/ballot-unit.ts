@@ -66,8 +66,12 @@ export function unitOnBallot(roll: Roll, written: { building?: string; unit?: st
   const voterOf = (u: RollUnit | undefined) => (u ? { voterId: u.voterId! } : null)
 
   if (noUnit) {
-    // a shop: building and room as written, however the roll spells its 单元 (nothing, or a mark)
-    return voterOf(['', ...NO_UNIT].map((mark) => inPoll.find((u) => u.unitKey === unitKeyOf(written.building ?? '', mark, written.room ?? ''))).find(Boolean))
+    // a shop: the building and room read as for any unit (6号楼 无 101室 is 6栋's 101 where the roll
+    // has only 6栋), among the units in the poll that have no 单元, however the roll marks that
+    // (nothing, 无, -, /). Two voters' such units with that room: the counter is asked
+    const shops = inPoll.filter((u) => u.unit === '' || NO_UNIT.has(u.unit))
+    if (new Set(shops.map((u) => u.voterId)).size > 1) return { ask: shops }
+    return voterOf(shops[0])
   }
   if (!unit) {
     // the 单元 left out (a counter reading "3号楼 101" off a form): decided by the whole roll's
