@@ -126,10 +126,10 @@ describe('counting by the printed ballot number (选票编号)', () => {
     ])
     expect(bad.status).toBe(422)
     expect(bad.json.error.details.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([
-      [6, 'required'],
       [3, 'ballot_number_check'],
       [4, 'other_poll_ballot'],
       [5, 'duplicate_in_register'],
+      [6, 'required'],
       [7, 'ballot_not_issued'],
     ])
     expect(bad.json.error.details.errors.find((e: { line: number }) => e.line === 4).message).toContain('第4行 选票编号')

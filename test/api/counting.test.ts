@@ -195,9 +195,9 @@ describe('counting day (计票): paper ballots counted after the close', () => {
     const refused = await h.request('POST', `/api/polls/${p.id}/counting/register`, { token: s.committee, body: faulty, headers: { 'content-type': 'text/csv' } })
     expect(refused.status).toBe(422)
     expect(refused.json.error.code).toBe('COUNTING_INVALID')
-    expect(refused.json.error.details.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([[7, 'unit_looks_like_date'], [3, 'not_in_electorate'], [4, 'duplicate_in_register'], [5, 'invalid_choice'], [6, 'received_after_close']])
-    expect(refused.json.error.details.errors[0].message).toBe('第7行 单元“3月12日”像是被 Excel 识别成的日期，请把该列设为文本后重新输入')
-    expect(refused.json.error.details.errors[1].message).toBe('第3行 99栋-1单元-9999：该房屋不在本次表决的投票权人名单中')
+    expect(refused.json.error.details.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([[3, 'not_in_electorate'], [4, 'duplicate_in_register'], [5, 'invalid_choice'], [6, 'received_after_close'], [7, 'unit_looks_like_date']])
+    expect(refused.json.error.details.errors[4].message).toBe('第7行 单元“3月12日”像是被 Excel 识别成的日期，请把该列设为文本后重新输入')
+    expect(refused.json.error.details.errors[0].message).toBe('第3行 99栋-1单元-9999：该房屋不在本次表决的投票权人名单中')
     expect((await h.request('GET', `/api/polls/${p.id}/counting`, { token: s.committee })).json.paperEntered).toBe(0)
 
     // the register of 600 ballots (flats 0–599): 400 agree, 150 oppose, 40 abstain, 10 spoiled; as XLSX

@@ -203,7 +203,9 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       }
       if (content) ready.push(content)
     }
-    if (errors.length) throw new AppError('COUNTING_INVALID', { errors })
+    // in the sheet's order, as the person correcting it reads it down (the file's own faults and
+    // the count's were two lists, one after the other); a stable sort keeps one line's in order
+    if (errors.length) throw new AppError('COUNTING_INVALID', { errors: errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) })
 
     // versions continue each voter's history (an electronic ballot may exist; both stay on record)
     const versions = new Map(
