@@ -253,6 +253,8 @@ describe('a ballot whose room leaves out the 单元', () => {
     expect(flat.json.ballots[0].units).toBe('3号楼-1单元-101')
     // "3" is 3号楼 or 3栋: asked, with both named
     expect(await refusal(await enter({ building: '3', room: '201' }))).toMatchObject({ code: 'unit_missing', message: '3-201：3栋的1单元、2单元都有这个房号，请填写单元' })
+    // a 单元 the building has not for this room (a slip of the pen): the 单元 that have it are named
+    expect(await refusal(await enter({ building: '3栋', unit: '9单元', room: '201' }))).toMatchObject({ code: 'unit_not_found', message: '3栋-9单元-201：没有这个单元的这个房号；有这个房号的是 3栋1单元、3栋2单元，请对照选票核对单元' })
     expect((await refusal(await enter({ building: '3', room: '101' }))).message).toBe('3-101：3栋不分单元的、3号楼1单元都有这个房号，请填写楼栋和单元（不分单元的房屋，单元填“无”）')
     // the shop spelled “/” on the roll: asked when left out, found by “无” as by “/”
     expect((await refusal(await enter({ building: '6号楼', room: '101' }))).code).toBe('unit_missing')

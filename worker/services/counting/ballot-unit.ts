@@ -87,3 +87,16 @@ export function unitOnBallot(roll: Roll, written: { building?: string; unit?: st
   const voters = new Set(matching.map((u) => u.voterId))
   return voterOf(matching.find((u) => u.unitKey === key) ?? (voters.size === 1 ? matching[0] : undefined))
 }
+
+/**
+ * The units in the poll with the room written, in the building as written (read as unitOnBallot
+ * reads it), whatever their 单元: what to show a counter whose written 单元 names none of them.
+ */
+export function unitsWithRoom(roll: Roll, written: { building?: string; room?: string }): RollUnit[] {
+  const key = unitKeyOf(written.building ?? '', '', written.room ?? '')
+  const [building] = key.split('|')
+  const [looseBuilding, , looseRoom] = looseUnitKey(key).split('|')
+  const ofName = roll.get(looseBuilding!)
+  const asNamed = ofName?.names.has(building!) ?? false
+  return (ofName?.rooms.get(looseRoom!) ?? []).filter((u) => u.counts && (!asNamed || u.building === building))
+}

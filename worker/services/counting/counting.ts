@@ -16,7 +16,7 @@ import { actorOf, type ServiceCtx } from '../context'
 import { lockPoll, votingEnded } from '../polls/lifecycle'
 import { rowsOf } from '../roles/resolve'
 import { pollNumberOf } from '../results/paper-issues'
-import { indexRoll, NO_UNIT, saysNoUnit, unitOnBallot, type RollUnit } from './ballot-unit'
+import { indexRoll, NO_UNIT, saysNoUnit, unitOnBallot, unitsWithRoom, type RollUnit } from './ballot-unit'
 
 /**
  * Counting day (voting-rules.md, "Counting day"): after the close the committee opens the box in
@@ -149,7 +149,13 @@ export async function enterCountedPaper(ctx: ServiceCtx, pollId: string, entries
       }
       const voterId = found?.voterId
       if (!voterId) {
-        bad(e, '房号', 'not_in_electorate', `${where}：该房屋不在本次表决的投票权人名单中`)
+        // a 单元 written that the building has not for this room (9单元 for 1单元, a slip of the
+        // pen): the counter is shown the 单元 that have it, to check against the ballot
+        const others = e.unit && !saysNoUnit(e.unit) ? unitsWithRoom(roll, e) : []
+        if (others.length) {
+          const names = [...new Set(others.map((u) => `${u.building}${u.unit && !NO_UNIT.has(u.unit) ? u.unit : '不分单元的'}`))].sort((x, y) => x.localeCompare(y, 'zh-CN', { numeric: true }))
+          bad(e, '单元', 'unit_not_found', `${where}：没有这个单元的这个房号；有这个房号的是 ${names.join('、')}，请对照选票核对单元`)
+        } else bad(e, '房号', 'not_in_electorate', `${where}：该房屋不在本次表决的投票权人名单中`)
         return null
       }
       if (byNumber && byNumber.voterId !== voterId) {
