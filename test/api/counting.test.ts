@@ -106,7 +106,8 @@ describe('follow_majority in candidate polls (指导规则 第26条)', () => {
     const marks = [[x, y, z], [x, y, z], [x, y, w], [w], []]
     for (const [i, m] of marks.entries()) await h.request('POST', `/api/polls/${p.id}/ballots`, { token: owners[i]!.token, json: { marks: m } })
     const notified = await Promise.all(owners.slice(5, 8).map((o) => voterIdOf(p.id, o.token)))
-    await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: notified, method: 'app_message' } })
+    // a message to each, its screenshot on record (without it, or a board posting, deems no one: polls.test.ts)
+    await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: notified, method: 'app_message', evidenceSha256: 'd'.repeat(64) } })
     // a second poll with a tie for the second of two seats among the actual ballots
     const q = await announcedPoll(h, s.community.id, s.committee, { ...candidatePoll('committee', 2, 3), ...openWindow(5000) })
     const [qa, qb, qc] = (await h.request('GET', `/api/polls/${q.id}`, { token: s.owner })).json.candidates.map((c: { id: string }) => c.id)

@@ -807,9 +807,13 @@ describe('close, result, receipts', () => {
     await vote(p.id, owners[0]!.token, 'agree')
     await vote(p.id, owners[1]!.token, 'oppose')
     // delivery on record for two of the three who did not vote
-    const mine = await Promise.all(owners.slice(2, 4).map((o) => h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: o.token })))
-    const ids = mine.map((m) => m.json.voters[0].voterId)
-    expect((await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: ids, method: 'paper_signed' } })).status).toBe(201)
+    const mine = await Promise.all(owners.slice(2, 5).map((o) => h.request('GET', `/api/polls/${p.id}/ballots/mine`, { token: o.token })))
+    const [a, b, c] = mine.map((m) => m.json.voters[0].voterId as string)
+    expect((await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: [a, b], method: 'paper_signed' } })).status).toBe(201)
+    // the third: posted on the board and messaged without evidence, which prove no delivery to that owner
+    for (const method of ['notice_board', 'app_message', 'chatbot']) {
+      expect((await h.request('POST', `/api/polls/${p.id}/deliveries`, { token: s.committee, json: { voterIds: [c], method } })).status).toBe(201)
+    }
     h.clock.advance(1600)
     const r = await h.request('POST', `/api/polls/${p.id}/close`, { token: s.committee })
     expect(r.json.document.tally).toMatchObject({ deemed: { voters: 2 }, agree: { voters: 4 }, participated: { voters: 5 }, quorum: true })

@@ -22,9 +22,14 @@ export async function recordDeliveries(ctx: ServiceCtx, pollId: string, input: {
       throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'voterIds', code: 'not_in_electorate', message: `不在本次表决名单中：${ids.filter((i) => !set.has(i)).slice(0, 20).join(', ')}` }] })
     }
     const now = ctx.clock.now()
+    // 指导规则 第26条 as courts read it: a non-voter is deemed only with proof that the ballot reached
+    // that owner and told what silence means. A receipt the owner signed is such proof, and a message
+    // to that owner with its evidence on record (the sent message's screenshot); a notice on the
+    // board reaches nobody in particular, and a message without evidence is the committee's word
+    const proves = input.method === 'paper_signed' || ((input.method === 'app_message' || input.method === 'chatbot') && input.evidenceSha256 !== undefined)
     for (let i = 0; i < ids.length; i += 1000) {
       await tx.insert(deliveries).values(
-        ids.slice(i, i + 1000).map((voterId) => ({ id: nanoid(), pollId, communityId: p.communityId, voterId, method: input.method, evidenceSha256: input.evidenceSha256 ?? null, recordedBy: actor.userId, recordedAt: now })),
+        ids.slice(i, i + 1000).map((voterId) => ({ id: nanoid(), pollId, communityId: p.communityId, voterId, method: input.method, evidenceSha256: input.evidenceSha256 ?? null, tellsNonVoterRule: proves, recordedBy: actor.userId, recordedAt: now })),
       )
     }
     await recordAudit(tx, ctx, { communityId: p.communityId, action: 'poll.deliveries_recorded', subjectType: 'poll', subjectId: pollId, details: { count: ids.length, method: input.method } })
