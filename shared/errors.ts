@@ -58,6 +58,7 @@ export const ErrorCodes = {
   OWNER_ALREADY_VOTED: { status: 409, message: '您已经亲自投票，不能再委托他人代投；如需改投，请您自己改投' },
   RECEIPT_NOT_FOUND: { status: 404, message: '找不到该投票回执' },
   RESULT_NOT_PUBLISHED: { status: 409, message: '表决结果尚未公布' },
+  EXTENSION_TOO_LATE: { status: 409, message: '投票已截止，不能再延长表决期（延期须在截止前公告）' },
   VOTING_CLOSED: { status: 409, message: '投票已截止：不能再登记送达、发放纸质票、变更投票权人，不能再委托或撤销委托，也不能取消表决' },
   COUNTING_INVALID: { status: 422, message: '计票登记有误，未登记任何选票' },
   COUNTING_REQUIRED: { status: 409, message: '本次表决发放了纸质票，须公开计票并经监票人确认后公布结果' },

@@ -124,6 +124,10 @@ describe('poll lifecycle', () => {
     expect(late.status).toBe(409)
     expect(late.json.error.code).toBe('VOTING_CLOSED')
     expect((await h.request('GET', `/api/polls/${q.id}`, { token: s.owner })).json.status).not.toBe('cancelled')
+    // nor extended then, and the refusal says so in words
+    const extended = await h.request('POST', `/api/polls/${q.id}/extend`, { token: s.committee, json: { closesAt: new Date(h.clock.now().getTime() + 86_400_000).toISOString(), reason: '参与人数不足三分之二' } })
+    expect(extended.status).toBe(409)
+    expect(extended.json.error).toMatchObject({ code: 'EXTENSION_TOO_LATE', message: '投票已截止，不能再延长表决期（延期须在截止前公告）' })
   })
 })
 

@@ -263,8 +263,10 @@ export async function extendPoll(ctx: ServiceCtx, pollId: string, closesAt: stri
     const p = await lockPoll(tx, pollId)
     if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
     // extending is for a vote still running (turnout short); once closed, reopening would let
-    // ballots in after the count's deadline
-    await assertBeforeClose(tx, ctx.clock, p)
+    // ballots in after the count's deadline. Said as such: the general refusal lists other things
+    await assertBeforeClose(tx, ctx.clock, p).catch((e: unknown) => {
+      throw e instanceof AppError && e.code === 'VOTING_CLOSED' ? new AppError('EXTENSION_TOO_LATE', { closesAt: p.closesAt.toISOString() }) : e
+    })
     const next = new Date(closesAt)
     if (next <= p.closesAt) throw new AppError('POLL_WINDOW_INVALID', { reason: 'not_later' })
     if (next > addMonths(p.originalClosesAt, MAX_EXTENSION_MONTHS)) throw new AppError('EXTENSION_TOO_LONG')
