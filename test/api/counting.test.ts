@@ -173,7 +173,7 @@ describe('counting day (计票): paper ballots counted after the close', () => {
     h.clock.advance(60_100)
     expect((await h.request('POST', `/api/polls/${p.id}/ballots`, { token: owners[0]!.token, json: { choice: 'oppose' } })).json.error.code).toBe('POLL_NOT_OPEN')
     const reopen = await h.request('POST', `/api/polls/${p.id}/extend`, { token: s.committee, json: { closesAt: new Date(Date.parse(closesAt) + 86_400_000).toISOString(), reason: '参与人数不足三分之二' } })
-    expect(reopen.json.error.code).toBe('VOTING_CLOSED')
+    expect(reopen.json.error.code).toBe('EXTENSION_TOO_LATE')
     expect((await h.request('POST', `/api/polls/${p.id}/paper-issued`, { token: s.committee, json: { voterIds: [voterOfRoom.get(s.rows[615]!.房号)!] } })).json.error.code).toBe('VOTING_CLOSED')
     // paper was issued: no result until the count
     expect((await h.request('GET', `/api/polls/${p.id}/result`)).json.error.code).toBe('RESULT_NOT_PUBLISHED')
