@@ -95,14 +95,7 @@ export async function requestBinding(ctx: ServiceCtx, communityId: string, input
     // firm holds both), and a second account bound by them alone would read and replace the
     // owner's ballots. Such a claim waits for the committee, who check with the owner (an owner
     // with a new phone is approved there), and the account that holds the binding is told.
-    const holders = matches
-      ? (
-          await tx
-            .select({ userId: bindings.userId })
-            .from(bindings)
-            .where(and(eq(bindings.communityId, communityId), eq(bindings.ownerKey, match.ownerKey), eq(bindings.status, 'verified'), ne(bindings.userId, actor.userId)))
-        ).map((h) => h.userId)
-      : []
+    const holders = matches ? await otherHolders(tx, communityId, match.ownerKey, actor.userId) : []
     // Nor is a flat nobody holds yet bound at once by a name and an ID number alone when the roll
     // gives the owner's phone and the claimant signed in with another (or none): whoever holds the
     // roll (the firm, the committee) knows both, and could otherwise vote for every owner not yet
@@ -127,17 +120,7 @@ export async function requestBinding(ctx: ServiceCtx, communityId: string, input
         createdAt: now,
       })
       .returning()
-    if (holders.length) {
-      await enqueueForOwners(
-        tx,
-        ctx,
-        communityId,
-        { userIds: [...new Set(holders)] },
-        'binding_claimed',
-        { title: '身份绑定提醒', text: `有人用您的姓名和身份证号申请绑定 ${input.building}${input.unit ?? ''}${input.room}，已交业委会核实。如不是您本人，请尽快联系业委会。`, path: '/h5/me/bindings' },
-        `binding-claim:${b!.id}`,
-      )
-    }
+    await tellHolders(tx, ctx, communityId, holders, `有人用您的姓名和身份证号申请绑定 ${input.building}${input.unit ?? ''}${input.room}，已交业委会核实。如不是您本人，请尽快联系业委会。`, `binding-claim:${b!.id}`)
     await recordAudit(tx, ctx, {
       communityId,
       action: verified ? 'binding.verified' : 'binding.requested',
@@ -209,6 +192,21 @@ export async function listCommunityBindings(ctx: ServiceCtx, communityId: string
   }))
 }
 
+/** The accounts other than `except` verified for this roster owner: who is told when another account claims it. */
+async function otherHolders(tx: Db, communityId: string, ownerKey: string, except: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: bindings.userId })
+    .from(bindings)
+    .where(and(eq(bindings.communityId, communityId), eq(bindings.ownerKey, ownerKey), eq(bindings.status, 'verified'), ne(bindings.userId, except)))
+  return [...new Set(rows.map((h) => h.userId))]
+}
+
+/** Tells those accounts (binding_claimed), in the caller's transaction; nothing when there are none. */
+async function tellHolders(tx: Db, ctx: ServiceCtx, communityId: string, holders: string[], text: string, dedupe: string) {
+  if (holders.length === 0) return
+  await enqueueForOwners(tx, ctx, communityId, { userIds: holders }, 'binding_claimed', { title: '身份绑定提醒', text, path: '/h5/me/bindings' }, dedupe)
+}
+
 /** A reviewer decides a pending claim; approval names which roster owner the account acts as. */
 export async function decideBinding(ctx: ServiceCtx, bindingId: string, decision: { approve: true; ownerId: string } | { approve: false; reason: string }) {
   const actor = actorOf(ctx)
@@ -231,27 +229,12 @@ export async function decideBinding(ctx: ServiceCtx, bindingId: string, decision
       if (!owner) throw new AppError('OWNER_NOT_OF_UNIT')
       set = { status: 'verified', ownerKey: owner.ownerKey, decidedBy: actor.userId, decidedAt: now, reason: null }
       // the accounts already speaking for that owner are told, as at a claim (requestBinding)
-      holders = (
-        await tx
-          .select({ userId: bindings.userId })
-          .from(bindings)
-          .where(and(eq(bindings.communityId, b.communityId), eq(bindings.ownerKey, owner.ownerKey), eq(bindings.status, 'verified'), ne(bindings.userId, b.userId)))
-      ).map((h) => h.userId)
+      holders = await otherHolders(tx, b.communityId, owner.ownerKey, b.userId)
     } else {
       set = { status: 'rejected', reason: decision.reason, decidedBy: actor.userId, decidedAt: now }
     }
     const [u] = await tx.update(bindings).set(set).where(eq(bindings.id, b.id)).returning()
-    if (holders.length) {
-      await enqueueForOwners(
-        tx,
-        ctx,
-        b.communityId,
-        { userIds: [...new Set(holders)] },
-        'binding_claimed',
-        { title: '身份绑定提醒', text: `业委会已核准另一个账号代表您绑定 ${b.unitKey.replace(/\|/g, '')}。如不是您本人或家人，请尽快联系业委会。`, path: '/h5/me/bindings' },
-        `binding-approved:${b.id}`,
-      )
-    }
+    await tellHolders(tx, ctx, b.communityId, holders, `业委会已核准另一个账号代表您绑定 ${b.unitKey.replace(/\|/g, '')}。如不是您本人或家人，请尽快联系业委会。`, `binding-approved:${b.id}`)
     await recordAudit(tx, ctx, {
       communityId: b.communityId,
       action: decision.approve ? 'binding.approved' : 'binding.rejected',
