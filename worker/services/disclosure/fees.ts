@@ -70,10 +70,6 @@ export async function getFirmProfile(ctx: ServiceCtx, communityId: string) {
 }
 
 /**
- * Posts a fee item. The first posting of an item sets the schedule; a change to an item already
- * posted must take effect at least a month after it is posted, or it is refused.
- */
-/**
  * One fee item however it is typed: 物业服务费(住宅) and 物业服务费（住宅） are one item, so a
  * near-duplicate name cannot post a second, backdated rate beside the first without notice.
  */
@@ -82,6 +78,11 @@ const feeItemKey = (item: string) => item.normalize('NFKC').replace(/[\s()[\]{}�
 /** After a firm's first fee posting in a compound, this many days to enter the schedule as it stands; then every new item is a change. */
 const FEE_ONBOARDING_DAYS = 7
 
+/**
+ * Posts a fee item. A change to an item already posted, and any new item once the firm's first
+ * week (entering the schedule as it stands) is over, must take effect at least a month after it is
+ * posted, or it is refused; it goes on the board.
+ */
 export async function postFeeItem(ctx: ServiceCtx, communityId: string, input: z.infer<typeof FeeItemBody>) {
   const firmId = await callerFirm(ctx, communityId)
   const now = ctx.clock.now()

@@ -44,8 +44,9 @@ export async function votingEnded(tx: Db, clock: Clock, pollId: string): Promise
  * voting-rules.md, counting day: after the close nothing changes but the count of paper ballots
  * received by then: no deliveries (they could tip follow_majority), no paper handed out.
  */
-export async function assertBeforeClose(tx: Db, clock: Clock, p: PollRow) {
-  if (p.status !== 'announced' || (await votingEnded(tx, clock, p.id)).ended) throw new AppError('VOTING_CLOSED', { closesAt: p.closesAt.toISOString() })
+/** `refusal`: the code to refuse with, where the general one would not say what was asked (an extension). */
+export async function assertBeforeClose(tx: Db, clock: Clock, p: PollRow, refusal: 'VOTING_CLOSED' | 'EXTENSION_TOO_LATE' = 'VOTING_CLOSED') {
+  if (p.status !== 'announced' || (await votingEnded(tx, clock, p.id)).ended) throw new AppError(refusal, { closesAt: p.closesAt.toISOString() })
 }
 
 export async function lockPoll(tx: Db, pollId: string): Promise<PollRow> {
@@ -264,9 +265,7 @@ export async function extendPoll(ctx: ServiceCtx, pollId: string, closesAt: stri
     if (p.status !== 'announced') throw new AppError('RESOURCE_STATE', { status: p.status })
     // extending is for a vote still running (turnout short); once closed, reopening would let
     // ballots in after the count's deadline. Said as such: the general refusal lists other things
-    await assertBeforeClose(tx, ctx.clock, p).catch((e: unknown) => {
-      throw e instanceof AppError && e.code === 'VOTING_CLOSED' ? new AppError('EXTENSION_TOO_LATE', { closesAt: p.closesAt.toISOString() }) : e
-    })
+    await assertBeforeClose(tx, ctx.clock, p, 'EXTENSION_TOO_LATE')
     const next = new Date(closesAt)
     if (next <= p.closesAt) throw new AppError('POLL_WINDOW_INVALID', { reason: 'not_later' })
     if (next > addMonths(p.originalClosesAt, MAX_EXTENSION_MONTHS)) throw new AppError('EXTENSION_TOO_LONG')
