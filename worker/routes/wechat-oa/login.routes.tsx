@@ -14,10 +14,11 @@ import { WECHAT_LOGIN_PATH } from './login-path'
 import { rememberUnlinkedWeChat, returnedStateIsOurs } from './oauth'
 
 /**
- * Signing in inside WeChat without a code. An owner who linked this WeChat to their account (the
- * one-time code of /h5/wechat/link, after signing in by SMS) taps a reminder in the official account
- * and lands on the poll signed in: WeChat vouches for the reader's openid (网页授权, exchanged
- * server-side), and the link says whose account it is, as firmly as the SMS code that made it.
+ * Signing in inside WeChat without a code. An owner who linked this WeChat to their account by
+ * 网页授权 (/h5/wechat/link opened in WeChat, or the box at an SMS sign-in there) taps a reminder in
+ * the official account and lands on the poll signed in: WeChat vouches for the reader's openid
+ * (exchanged server-side), and the link says whose account it is, as firmly as the SMS code that
+ * made it.
  * Many owners are elderly: a code typed on every visit is where they give up.
  */
 export const oaLoginRoutes = [

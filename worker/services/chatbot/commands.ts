@@ -157,7 +157,7 @@ async function bind(ctx: ServiceCtx, openid: string, code: string | null): Promi
     if (f?.userId) return `您的微信已绑定共议账号。如需改绑其他账号，请打开 ${link} 用新账号登录。`
     return `请打开链接，用手机号登录并完成业主身份核验：${link}\n在微信里打开会自动绑定本微信；在其他浏览器打开，页面会显示8位绑定码，回复“绑定 绑定码”即可。`
   }
-  // six digits could be guessed by messaging: 10 tries an hour per follower (the count commits with the reply)
+  // a code could be guessed by messaging: 10 tries an hour per follower (the count commits with the reply)
   try {
     await consume({ db: ctx.db, clock: ctx.clock, secret: ctx.config.ID_HASH_SECRET }, `oa-bind:${openid}`, LINK_ATTEMPTS_PER_HOUR, 3600)
   } catch (e) {

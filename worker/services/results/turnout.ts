@@ -71,8 +71,9 @@ async function totalsOf(ctx: ServiceCtx, p: typeof polls.$inferSelect, prefer: '
 /**
  * Participation against the 2/3 lines (民法典 第278条: 3·part ≥ 2·total, area and voters), by
  * aggregate over the standing ballots. The split by choice stays hidden until close unless the
- * community chose to show it, and then only households per choice, the scheduler's batch (open-split.ts). `fresh`: a sum taken now (the committee's and staff's views), not
- * owners' shared one (TURNOUT_SNAPSHOT_MS).
+ * community chose to show it, and then only households per choice, the scheduler's batch
+ * (open-split.ts). `fresh`: a sum taken now (the committee's and staff's views), not owners'
+ * shared one (TURNOUT_SNAPSHOT_MS).
  */
 export async function turnout(ctx: ServiceCtx, pollId: string, opts: { fresh: boolean }) {
   const [p] = await ctx.db.select().from(polls).where(eq(polls.id, pollId))
@@ -82,20 +83,16 @@ export async function turnout(ctx: ServiceCtx, pollId: string, opts: { fresh: bo
   const { totals, takenAt } = await totalsOf(ctx, p, settings.paperVsElectronic, opts.fresh)
   const w = () => ({ areaE4: 0, voters: 0 })
   const participated = w()
+  // after the close, the split of the standing ballots, with areas
+  const split = { agree: w(), oppose: w(), abstain: w() }
+  const closedSingle = p.kind === 'single' && p.status === 'closed'
   for (const t of totals) {
     if (t.choice === 'spoiled' && !settings.spoiledParticipate) continue
     participated.areaE4 += t.areaE4
     participated.voters += t.voters
-  }
-  // after the close, the split of the standing ballots, with areas
-  const split = { agree: w(), oppose: w(), abstain: w() }
-  const closedSingle = p.kind === 'single' && p.status === 'closed'
-  if (closedSingle) {
-    for (const t of totals) {
-      if (t.choice === 'agree' || t.choice === 'oppose' || t.choice === 'abstain') {
-        split[t.choice].areaE4 += t.areaE4
-        split[t.choice].voters += t.voters
-      }
+    if (closedSingle && (t.choice === 'agree' || t.choice === 'oppose' || t.choice === 'abstain')) {
+      split[t.choice].areaE4 += t.areaE4
+      split[t.choice].voters += t.voters
     }
   }
   // before it, only where the community shows it, and then only households, as the scheduler last
